@@ -1,0 +1,206 @@
+//! The client: one shared HTTP connection pool, the configuration, and the single non-generic
+//! function every generated operation sends its request through.
+
+use super::config::{Config, ORGANIZATION_HEADER};
+use super::error::{Error, TransportKind};
+use super::request::{Body, Request};
+use super::response::Response;
+use super::retry::{parse_retry_after, RETRY_STATUSES};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Method;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A Daytona API client. Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    base_url: Arc<str>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+    jitter_state: AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for the API at `config.api_url`.
+    pub fn new(config: Config) -> Result<Client, Error> {
+        let http = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64);
+        Ok(Client {
+            base_url: Arc::from(config.api_url.as_str()),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                jitter_state: AtomicU64::new(seed | 1),
+            }),
+        })
+    }
+
+    /// A client configured from the environment (see [`Config::from_env`]).
+    pub fn from_env() -> Result<Client, Error> {
+        Client::new(Config::from_env()?)
+    }
+
+    /// The same client (credentials, pool, policies) sending to another base URL, such as a
+    /// sandbox's toolbox.
+    pub fn with_base_url(&self, base_url: impl AsRef<str>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            base_url: Arc::from(base_url.as_ref().trim_end_matches('/')),
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends a request, retrying as the policy allows, and returns the success response.
+    /// A non-success status is returned as [`Error::Api`].
+    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        let policy = &self.inner.config.retry;
+        let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
+        let may_retry = idempotent || policy.retry_non_idempotent;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(&request).await;
+            let retry_after = match &outcome {
+                Ok(response) if RETRY_STATUSES.contains(&response.status) => Some(
+                    response
+                        .headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after),
+                ),
+                Err(Error::Transport { kind, .. }) if *kind != TransportKind::Timeout => Some(None),
+                _ => None,
+            };
+            let Some(retry_after) = retry_after else {
+                return finish(outcome);
+            };
+            let wait = policy.backoff(attempt, retry_after, self.jitter());
+            if !may_retry
+                || attempt >= policy.max_attempts
+                || started.elapsed() + wait > policy.max_elapsed
+            {
+                return finish(outcome);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, request: &Request) -> Result<Response, Error> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let mut builder = self.inner.http.request(request.method.clone(), &url);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let config = &self.inner.config;
+        if let Some(organization) = &config.organization_id {
+            let given = request
+                .headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(ORGANIZATION_HEADER));
+            if !given {
+                builder = builder.header(
+                    HeaderName::from_static("x-daytona-organization-id"),
+                    organization.as_str(),
+                );
+            }
+        }
+        if request.secured {
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", config.credentials.token().expose()))
+                    .map_err(|_| {
+                    Error::Config(
+                        "the API key or token holds characters a header cannot".to_string(),
+                    )
+                })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(accept) = request.accept {
+            builder = builder.header(ACCEPT, accept);
+        }
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Bytes { content_type, data } => builder
+                .header(CONTENT_TYPE, *content_type)
+                .body(data.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_reqwest()),
+        };
+        let transport = |source: reqwest::Error| Error::Transport {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.path.clone(),
+            kind: if source.is_timeout() {
+                TransportKind::Timeout
+            } else if source.is_connect() {
+                TransportKind::Connect
+            } else {
+                TransportKind::Other
+            },
+            source,
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        Ok(Response {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.path.clone(),
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A number in `0.0..1.0` (xorshift; jitter needs spread, not quality).
+    fn jitter(&self) -> f64 {
+        let mut x = self.inner.jitter_state.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.inner.jitter_state.store(x, Ordering::Relaxed);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn finish(outcome: Result<Response, Error>) -> Result<Response, Error> {
+    let response = outcome?;
+    if response.is_success() {
+        Ok(response)
+    } else {
+        Err(response.into_api_error())
+    }
+}

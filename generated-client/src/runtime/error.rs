@@ -1,0 +1,127 @@
+//! The one error type of the client.
+
+use reqwest::Method;
+use std::fmt;
+
+/// Everything a call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The client is not configured correctly (missing credentials, bad URL).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// The request did not get an answer: connection refused or reset, or a timeout.
+    #[error("{operation} ({method} {path}): {kind}: {source}")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The request path.
+        path: String,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered with a status that is not a success.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// A success response whose body does not match the declared type.
+    #[error(
+        "{operation}: cannot decode the response (status {status}) at `{json_path}`: {message}"
+    )]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The response status.
+        status: u16,
+        /// The JSON path of the value that failed, as `serde_path_to_error` gives it.
+        json_path: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// A request body could not be encoded.
+    #[error("{operation}: cannot encode the request body: {message}")]
+    Encode {
+        /// The operation id.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The kinds of transport failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// Could not connect.
+    Connect,
+    /// The attempt's time limit ran out.
+    Timeout,
+    /// Anything else (reset connection, broken body).
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "cannot connect",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Other => "request failed",
+        })
+    }
+}
+
+/// A non-success answer from the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The request path.
+    pub path: String,
+    /// The status code.
+    pub status: u16,
+    /// The response body, as text.
+    pub body: String,
+}
+
+impl ApiError {
+    /// The body decoded as JSON, when it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_str(&self.body).ok()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 500;
+        write!(
+            f,
+            "{} ({} {}) failed with status {}",
+            self.operation, self.method, self.path, self.status
+        )?;
+        let body = self.body.trim();
+        if !body.is_empty() {
+            let end = body
+                .char_indices()
+                .nth(SHOWN)
+                .map_or(body.len(), |(i, _)| i);
+            let more = if end < body.len() { "…" } else { "" };
+            write!(f, ": {}{more}", &body[..end])?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// The HTTP status, for errors that have one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! The hand-written runtime the generated code calls: configuration, the client that sends
+//! requests (auth, retries, timeouts), errors, and the small types models use.
+
+mod client;
+mod config;
+mod error;
+mod request;
+mod response;
+mod retry;
+mod secret;
+mod serde_support;
+
+pub use bytes::Bytes;
+pub use client::Client;
+pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATION_HEADER};
+pub use error::{ApiError, Error, TransportKind};
+pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
+pub use reqwest::Method;
+pub use response::Response;
+pub use retry::{RetryPolicy, RETRY_STATUSES};
+pub use secret::Secret;
+pub use serde_support::{enum_string, nullable};
+
+/// A `date-time` value: a UTC timestamp.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// A `date` value: a calendar date.
+pub type Date = chrono::NaiveDate;

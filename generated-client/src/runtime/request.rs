@@ -1,0 +1,328 @@
+//! The plain description of a request that generated functions fill in.
+
+use super::error::Error;
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::Method;
+use std::fmt;
+
+/// Characters left as they are in a path segment (RFC 3986 unreserved).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A path parameter, percent-encoded so it stays one segment.
+pub fn encode_path(value: &dyn fmt::Display) -> String {
+    utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
+}
+
+/// A value as compact JSON text, for parameters whose schema is not a scalar.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// One request, before it is sent.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Body,
+    pub(crate) secured: bool,
+    pub(crate) accept: Option<&'static str>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Default)]
+pub enum Body {
+    /// No body.
+    #[default]
+    None,
+    /// Bytes with their content type (JSON, text, or raw bytes).
+    Bytes {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The encoded body.
+        data: Bytes,
+    },
+    /// A `multipart/form-data` form.
+    Multipart(Form),
+}
+
+impl Request {
+    /// A request for `operation` (its id in the spec) to `path` (already encoded).
+    pub fn new(method: Method, operation: &'static str, path: String) -> Self {
+        Request {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            secured: false,
+            accept: None,
+        }
+    }
+
+    /// Sends the bearer token with this request.
+    pub fn secured(&mut self) {
+        self.secured = true;
+    }
+
+    /// Sets the `Accept` header.
+    pub fn accept(&mut self, media_type: &'static str) {
+        self.accept = Some(media_type);
+    }
+
+    /// Adds a query pair.
+    pub fn query(&mut self, name: &'static str, value: &dyn fmt::Display) {
+        self.query.push((name, value.to_string()));
+    }
+
+    /// Adds a header.
+    pub fn header(&mut self, name: &'static str, value: &dyn fmt::Display) {
+        self.headers.push((name, value.to_string()));
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), Error> {
+        let data = serde_json::to_vec(body).map_err(|e| Error::Encode {
+            operation: self.operation,
+            message: e.to_string(),
+        })?;
+        self.body = Body::Bytes {
+            content_type,
+            data: data.into(),
+        };
+        Ok(())
+    }
+
+    /// Sets a text body.
+    pub fn text(&mut self, body: String) {
+        self.body = Body::Bytes {
+            content_type: "text/plain; charset=utf-8",
+            data: body.into(),
+        };
+    }
+
+    /// Sets a raw body.
+    pub fn bytes(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Body::Bytes {
+            content_type,
+            data: body,
+        };
+    }
+
+    /// Sets a multipart body with one part per field of `form`.
+    pub fn multipart(&mut self, form: &dyn MultipartForm) {
+        let mut parts = Form::default();
+        form.write_parts(&mut parts, "");
+        self.body = Body::Multipart(parts);
+    }
+
+    /// Sets a multipart body from several forms, their parts named `prefix[i].field`.
+    pub fn multipart_array<T: MultipartForm>(&mut self, prefix: &str, forms: &[T]) {
+        let mut parts = Form::default();
+        for (i, form) in forms.iter().enumerate() {
+            form.write_parts(&mut parts, &format!("{prefix}[{i}]."));
+        }
+        self.body = Body::Multipart(parts);
+    }
+
+    /// The operation id.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path, relative to the base URL.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A type sent as `multipart/form-data`; generated for every such body.
+pub trait MultipartForm {
+    /// Appends one part per field, each name prefixed with `prefix`.
+    fn write_parts(&self, form: &mut Form, prefix: &str);
+}
+
+/// The parts of a multipart form, kept so that a retry can send them again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Form {
+    pub(crate) parts: Vec<(String, Part)>,
+}
+
+/// One part of a form.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Part {
+    Text(String),
+    File(Binary),
+}
+
+impl Form {
+    /// Adds a text part.
+    pub fn text(&mut self, name: String, value: String) {
+        self.parts.push((name, Part::Text(value)));
+    }
+
+    /// Adds a file part.
+    pub fn file(&mut self, name: String, file: &Binary) {
+        self.parts.push((name, Part::File(file.clone())));
+    }
+
+    /// Adds a part holding a value as JSON (a string value is sent as plain text).
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, name: String, value: &T) {
+        let text = match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(_) => String::new(),
+        };
+        self.text(name, text);
+    }
+
+    /// The names of the parts, in order.
+    pub fn part_names(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|(name, _)| name.as_str())
+    }
+
+    pub(crate) fn to_reqwest(&self) -> reqwest::multipart::Form {
+        self.parts
+            .iter()
+            .fold(reqwest::multipart::Form::new(), |form, (name, part)| {
+                let part = match part {
+                    Part::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                    Part::File(file) => {
+                        let part = reqwest::multipart::Part::stream(file.data.clone()).file_name(
+                            file.file_name.clone().unwrap_or_else(|| "file".to_string()),
+                        );
+                        match &file.content_type {
+                            Some(content_type) => {
+                                part.mime_str(content_type).unwrap_or_else(|_| {
+                                    reqwest::multipart::Part::stream(file.data.clone())
+                                })
+                            }
+                            None => part,
+                        }
+                    }
+                };
+                form.part(name.clone(), part)
+            })
+    }
+}
+
+/// The contents of a file (`format: binary`), with the name and type sent in multipart forms.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Binary {
+    /// The bytes.
+    pub data: Bytes,
+    /// The file name sent in the part's `Content-Disposition` (default `file`).
+    pub file_name: Option<String>,
+    /// The part's `Content-Type` (default `application/octet-stream`).
+    pub content_type: Option<String>,
+}
+
+impl Binary {
+    /// File contents without a name.
+    pub fn new(data: impl Into<Bytes>) -> Self {
+        Binary {
+            data: data.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// Sets the file name.
+    pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+}
+
+/// In JSON (where a spec puts binary data in a model), the bytes travel as a string.
+impl serde::Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.data))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|text| Binary::new(text.into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_one_segment() {
+        assert_eq!(encode_path(&"a/b c?d#e"), "a%2Fb%20c%3Fd%23e");
+        assert_eq!(encode_path(&"safe-._~09AZ"), "safe-._~09AZ");
+        assert_eq!(encode_path(&"ü"), "%C3%BC");
+    }
+
+    struct Upload {
+        file: Binary,
+        path: String,
+    }
+
+    impl MultipartForm for Upload {
+        fn write_parts(&self, form: &mut Form, prefix: &str) {
+            form.file(format!("{prefix}file"), &self.file);
+            form.text(format!("{prefix}path"), self.path.clone());
+        }
+    }
+
+    #[test]
+    fn arrays_of_forms_are_indexed() {
+        let uploads = [
+            Upload {
+                file: Binary::new("a"),
+                path: "/a".into(),
+            },
+            Upload {
+                file: Binary::new("b"),
+                path: "/b".into(),
+            },
+        ];
+        let mut request = Request::new(Method::POST, "upload", "/files".into());
+        request.multipart_array("files", &uploads);
+        let Body::Multipart(form) = &request.body else {
+            panic!("not multipart")
+        };
+        let names: Vec<&str> = form.part_names().collect();
+        assert_eq!(
+            names,
+            [
+                "files[0].file",
+                "files[0].path",
+                "files[1].file",
+                "files[1].path"
+            ]
+        );
+    }
+
+    #[test]
+    fn json_parts_send_strings_plainly() {
+        let mut form = Form::default();
+        form.json("a".into(), &"text");
+        form.json("b".into(), &serde_json::json!({"x": 1}));
+        assert_eq!(form.parts[0].1, Part::Text("text".into()));
+        assert_eq!(form.parts[1].1, Part::Text("{\"x\":1}".into()));
+    }
+}

@@ -1,0 +1,127 @@
+//! A received response, and decoding it into the declared type.
+
+use super::error::{ApiError, Error};
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+
+/// A response whose body has been read.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Response {
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body, as received.
+    pub fn bytes(self) -> Bytes {
+        self.body
+    }
+
+    /// The body as text (invalid UTF-8 is replaced).
+    pub fn text(self) -> Result<String, Error> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The body decoded from JSON; a failure names the JSON path of the value that did not fit.
+    pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            json_path: e.path().to_string(),
+            message: e.into_inner().to_string(),
+        })
+    }
+
+    /// The error for a status the operation does not declare.
+    pub fn unexpected_status(self) -> Error {
+        self.into_api_error()
+    }
+
+    pub(crate) fn is_success(&self) -> bool {
+        (100..300).contains(&self.status)
+    }
+
+    pub(crate) fn into_api_error(self) -> Error {
+        Error::Api(Box::new(ApiError {
+            operation: self.operation,
+            method: self.method,
+            path: self.path,
+            status: self.status,
+            body: String::from_utf8_lossy(&self.body).into_owned(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(body: &'static str) -> Response {
+        Response {
+            operation: "getThing",
+            method: Method::GET,
+            path: "/thing".into(),
+            status: 200,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Thing {
+        inner: Inner,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+    }
+
+    #[test]
+    fn decode_errors_name_the_field() {
+        let error = response(r#"{"inner": {"count": "many"}}"#)
+            .json::<Thing>()
+            .unwrap_err();
+        let Error::Decode {
+            json_path,
+            operation,
+            ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert_eq!(json_path, "inner.count");
+        assert_eq!(*operation, "getThing");
+        assert!(error.to_string().contains("`inner.count`"), "{error}");
+    }
+
+    #[test]
+    fn api_errors_carry_status_operation_and_body() {
+        let mut r = response("{\"message\":\"nope\"}");
+        r.status = 404;
+        let error = r.unexpected_status();
+        assert_eq!(error.status(), Some(404));
+        assert_eq!(
+            error.to_string(),
+            "getThing (GET /thing) failed with status 404: {\"message\":\"nope\"}"
+        );
+    }
+}

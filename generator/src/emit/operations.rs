@@ -1,0 +1,438 @@
+//! Operations → async functions that fill a request description and hand it to the runtime.
+
+use super::docs::{doc_attrs, doc_lines, doc_text, sanitise};
+use super::rust_type;
+use super::types::ident;
+use crate::ir::{
+    Api, BodyKind, Method, Operation, Param, ParamLocation, ResponseBody, Status, TypeKind, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The items of one tag module.
+pub fn tag_module(api: &Api, operations: &[&Operation]) -> TokenStream {
+    let items = operations.iter().map(|op| operation_items(api, op));
+    quote!(#(#items)*)
+}
+
+fn types_path() -> TokenStream {
+    quote!(super::types::)
+}
+
+fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+    let params_struct = params_struct(op);
+    let (response_enum, return_type, decode) = success(op);
+    let function = function(api, op, return_type, decode);
+    quote!(#params_struct #response_enum #function)
+}
+
+fn params_struct(op: &Operation) -> TokenStream {
+    let Some(name) = &op.params_struct else {
+        return TokenStream::new();
+    };
+    let name = ident(name);
+    let doc = format!(" Optional parameters of [`{}`].", op.rust_name);
+    let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(&p.ty, types_path());
+        let docs = doc_attrs(&p.docs, || format!("The `{}` parameter.", p.json_name));
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        quote!(#docs #deprecated pub #field: Option<#ty>,)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The distinct success bodies of an operation.
+fn success_bodies(op: &Operation) -> Vec<(Status, &ResponseBody)> {
+    op.success_responses()
+        .map(|r| (r.status, &r.body))
+        .collect()
+}
+
+/// The success type, any enum it needs, and the expression that decodes `response` into it.
+fn success(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
+    let bodies = success_bodies(op);
+    let first = bodies.first().map(|(_, body)| *body);
+    let all_same = bodies.iter().all(|(_, body)| Some(*body) == first);
+    if all_same {
+        let body = first.unwrap_or(&ResponseBody::Empty);
+        return (TokenStream::new(), body_type(body), decode_body(body));
+    }
+    let enum_name = ident(&format!("{}Response", super::type_prefix(op)));
+    let doc = format!(" The success responses of [`{}`].", op.rust_name);
+    let variants: Vec<_> = bodies
+        .iter()
+        .map(|(status, body)| {
+            let variant = ident(&status_variant(*status));
+            let ty = body_type(body);
+            let doc = format!(" Status {status}.");
+            (variant, ty, doc, *status, *body)
+        })
+        .collect();
+    let declarations = variants
+        .iter()
+        .map(|(variant, ty, doc, _, _)| quote!(#[doc = #doc] #variant(#ty),));
+    let arms = variants.iter().filter_map(|(variant, _, _, status, body)| {
+        let Status::Code(code) = status else {
+            return None;
+        };
+        let decode = decode_body(body);
+        Some(quote!(#code => #decode.map(#enum_name::#variant),))
+    });
+    let enum_item = quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #enum_name {
+            #(#declarations)*
+        }
+    };
+    let decode = quote! {
+        match response.status() {
+            #(#arms)*
+            _ => Err(response.unexpected_status()),
+        }
+    };
+    (enum_item, quote!(#enum_name), decode)
+}
+
+fn status_variant(status: Status) -> String {
+    match status {
+        Status::Code(200) => "Ok".into(),
+        Status::Code(201) => "Created".into(),
+        Status::Code(202) => "Accepted".into(),
+        Status::Code(204) => "NoContent".into(),
+        Status::Code(code) => format!("Status{code}"),
+        Status::Range(first) => format!("Status{first}xx"),
+        Status::Default => "Default".into(),
+    }
+}
+
+fn body_type(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(ty) => rust_type(ty, types_path()),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes => quote!(crate::runtime::Bytes),
+    }
+}
+
+fn decode_body(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!({
+            drop(response);
+            Ok(())
+        }),
+        ResponseBody::Json(_) => quote!(response.json()),
+        ResponseBody::Text => quote!(response.text()),
+        ResponseBody::Bytes => quote!(Ok(response.bytes())),
+    }
+}
+
+fn function(
+    api: &Api,
+    op: &Operation,
+    return_type: TokenStream,
+    decode: TokenStream,
+) -> TokenStream {
+    let name = ident(&op.rust_name);
+    let docs = doc_lines(&function_docs(op));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let arguments = required.iter().map(|p| {
+        let name = ident(&p.rust_name);
+        let ty = argument_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    let body_argument = op.body.as_ref().map(|body| {
+        let ty = match &body.kind {
+            BodyKind::Json(ty) => {
+                let ty = rust_type(ty, types_path());
+                quote!(&#ty)
+            }
+            BodyKind::Multipart(form) => {
+                let ty = rust_type(&form.ty, types_path());
+                if form.array_prefix.is_some() {
+                    quote!(&[#ty])
+                } else {
+                    quote!(&#ty)
+                }
+            }
+            BodyKind::Text => quote!(&str),
+            BodyKind::Bytes => quote!(crate::runtime::Bytes),
+        };
+        if body.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
+    });
+    let params_argument = op.params_struct.as_ref().map(|name| {
+        let name = ident(name);
+        quote!(params: &#name,)
+    });
+
+    let method = method_tokens(op.method);
+    let operation_id = &op.operation_id;
+    let path = path_expression(op);
+    let secured = op.secured.then(|| quote!(request.secured();));
+    let params = op.params.iter().map(|p| param_statement(api, p));
+    let body = op.body.as_ref().map(|body| {
+        let set = body_statement(&body.kind, &body.media_type);
+        if body.required {
+            set
+        } else {
+            quote!(if let Some(body) = body { #set })
+        }
+    });
+    let accept = accept_type(op).map(|media_type| quote!(request.accept(#media_type);));
+    let filled = op.secured
+        || accept.is_some()
+        || op.body.is_some()
+        || op.params.iter().any(|p| p.location != ParamLocation::Path);
+    let binding = if filled {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(
+            client: &crate::runtime::Client,
+            #(#arguments,)*
+            #body_argument
+            #params_argument
+        ) -> Result<#return_type, crate::runtime::Error> {
+            #binding = crate::runtime::Request::new(#method, #operation_id, #path);
+            #secured
+            #accept
+            #(#params)*
+            #body
+            let response = client.execute(request).await?;
+            #decode
+        }
+    }
+}
+
+/// Summary, description, and a line for each positional argument.
+fn function_docs(op: &Operation) -> String {
+    let mut text = doc_text(&op.docs);
+    let described: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .filter_map(|p| {
+            let description = p.docs.description.as_deref().map(sanitise)?;
+            Some(format!(
+                "- `{}`: {}",
+                p.rust_name,
+                description.replace('\n', " ")
+            ))
+        })
+        .collect();
+    if !described.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str("# Arguments\n\n");
+        text.push_str(&described.join("\n"));
+    }
+    let operation = format!(
+        "`{} {}` (`{}`)",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    );
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Sends {operation}."));
+    text
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(crate::runtime::Method::GET),
+        Method::Put => quote!(crate::runtime::Method::PUT),
+        Method::Post => quote!(crate::runtime::Method::POST),
+        Method::Delete => quote!(crate::runtime::Method::DELETE),
+        Method::Options => quote!(crate::runtime::Method::OPTIONS),
+        Method::Head => quote!(crate::runtime::Method::HEAD),
+        Method::Patch => quote!(crate::runtime::Method::PATCH),
+        Method::Trace => quote!(crate::runtime::Method::TRACE),
+    }
+}
+
+/// The type of a positional argument: strings and collections are borrowed.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&str),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+            rust_type(ty, types_path())
+        }
+        TypeRef::Array(item) => {
+            let item = rust_type(item, types_path());
+            quote!(&[#item])
+        }
+        other => {
+            let ty = rust_type(other, types_path());
+            quote!(&#ty)
+        }
+    }
+}
+
+/// `format!` of the path template with every parameter percent-encoded.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut arguments = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        template.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        let param = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.json_name == name);
+        match param {
+            Some(param) => {
+                template.push_str("{}");
+                let value = ident(&param.rust_name);
+                arguments.push(quote!(crate::runtime::encode_path(&#value)));
+            }
+            None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[close + 1..];
+    }
+    template.push_str(rest);
+    if arguments.is_empty() {
+        quote!(#template.to_string())
+    } else {
+        quote!(format!(#template, #(#arguments),*))
+    }
+}
+
+/// How a value of `ty` is turned into the text of a query parameter or header.
+fn text_of(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::DateTime => quote!(&#value.to_rfc3339()),
+        TypeRef::Named(name) if !is_displayable(api, name) => {
+            quote!(&crate::runtime::json_text(#value))
+        }
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Binary => {
+            quote!(&crate::runtime::json_text(#value))
+        }
+        _ => quote!(#value),
+    }
+}
+
+/// Whether a named type implements `Display` (enums, and aliases of scalars).
+fn is_displayable(api: &Api, name: &str) -> bool {
+    match api.type_named(name).map(|def| &def.kind) {
+        Some(TypeKind::Enum(_)) => true,
+        Some(TypeKind::Alias(TypeRef::Named(target))) => is_displayable(api, target),
+        Some(TypeKind::Alias(target)) => matches!(
+            target,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::I32
+                | TypeRef::I64
+                | TypeRef::F32
+                | TypeRef::F64
+                | TypeRef::Date
+        ),
+        _ => false,
+    }
+}
+
+fn param_statement(api: &Api, param: &Param) -> TokenStream {
+    let name = &param.json_name;
+    let add = |value: TokenStream| -> TokenStream {
+        match (param.location, &param.ty) {
+            (ParamLocation::Path, _) => TokenStream::new(),
+            (ParamLocation::Query, TypeRef::Array(item)) if param.explode => {
+                let text = text_of(api, item, quote!(item));
+                quote!(for item in #value.iter() { request.query(#name, #text); })
+            }
+            (ParamLocation::Query | ParamLocation::Header, TypeRef::Array(item)) => {
+                let text = text_of(api, item, quote!(item));
+                let joined = quote! {
+                    &#value.iter().map(|item| (#text).to_string()).collect::<Vec<_>>().join(",")
+                };
+                match param.location {
+                    ParamLocation::Query => quote!(request.query(#name, #joined);),
+                    _ => quote!(request.header(#name, #joined);),
+                }
+            }
+            (ParamLocation::Query, ty) => {
+                let text = text_of(api, ty, value);
+                quote!(request.query(#name, #text);)
+            }
+            (ParamLocation::Header, ty) => {
+                let text = text_of(api, ty, value);
+                quote!(request.header(#name, #text);)
+            }
+        }
+    };
+    if param.location == ParamLocation::Path {
+        return TokenStream::new();
+    }
+    if param.required {
+        let value = ident(&param.rust_name);
+        add(quote!(&#value))
+    } else {
+        let field = ident(&param.rust_name);
+        let statement = add(quote!(value));
+        quote!(if let Some(value) = &params.#field { #statement })
+    }
+}
+
+fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => {
+            let content_type = if media_type == "*/*" {
+                "application/json"
+            } else {
+                media_type
+            };
+            quote!(request.json(#content_type, body)?;)
+        }
+        BodyKind::Text => quote!(request.text(body.to_string());),
+        BodyKind::Bytes => {
+            let content_type = if media_type == "*/*" {
+                "application/octet-stream"
+            } else {
+                media_type
+            };
+            quote!(request.bytes(#content_type, body);)
+        }
+        BodyKind::Multipart(form) => match &form.array_prefix {
+            None => quote!(request.multipart(body);),
+            Some(prefix) => quote!(request.multipart_array(#prefix, body);),
+        },
+    }
+}
+
+/// The `Accept` header for an operation whose success bodies are all of one kind.
+fn accept_type(op: &Operation) -> Option<&'static str> {
+    let bodies = success_bodies(op);
+    if bodies
+        .iter()
+        .all(|(_, b)| matches!(b, ResponseBody::Json(_) | ResponseBody::Empty))
+        && bodies
+            .iter()
+            .any(|(_, b)| matches!(b, ResponseBody::Json(_)))
+    {
+        Some("application/json")
+    } else {
+        None
+    }
+}

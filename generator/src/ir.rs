@@ -1,0 +1,455 @@
+//! The intermediate model of an API: plain data, independent of `openapiv3`.
+//!
+//! Every later stage (emit, API listing, spec diff, tests) reads this model, so it keeps both the
+//! wire facts (JSON names, required, nullable, enum values, content types, status codes) and the
+//! Rust facts (identifiers and the Rust type of every field and parameter).
+
+use std::fmt;
+
+/// One API document, lowered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// File name of the spec it came from, as shown in generated headers.
+    pub source: String,
+    /// `info.title` of the document.
+    pub title: String,
+    /// `info.version` of the document.
+    pub version: String,
+    /// Every named type, in a deterministic order (components first, then inline types).
+    pub types: Vec<TypeDef>,
+    /// Every operation, in spec order (paths, then methods in HTTP order).
+    pub operations: Vec<Operation>,
+}
+
+impl Api {
+    /// The type with the given Rust name.
+    pub fn type_named(&self, rust_name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == rust_name)
+    }
+
+    /// The operation with the given `operationId` as written in the spec.
+    pub fn operation(&self, operation_id: &str) -> Option<&Operation> {
+        self.operations
+            .iter()
+            .find(|op| op.operation_id == operation_id)
+    }
+
+    /// Calls `f` on every type reference in the model, nested ones included.
+    pub fn for_each_type_ref_mut(&mut self, mut f: impl FnMut(&mut TypeRef)) {
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct(s) => {
+                    for field in &mut s.fields {
+                        field.ty.for_each_mut(&mut f);
+                    }
+                    if let Some(extra) = &mut s.additional_properties {
+                        extra.for_each_mut(&mut f);
+                    }
+                }
+                TypeKind::Alias(ty) => ty.for_each_mut(&mut f),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for op in &mut self.operations {
+            for param in &mut op.params {
+                param.ty.for_each_mut(&mut f);
+            }
+            match op.body.as_mut().map(|b| &mut b.kind) {
+                Some(BodyKind::Json(ty)) => ty.for_each_mut(&mut f),
+                Some(BodyKind::Multipart(form)) => form.ty.for_each_mut(&mut f),
+                _ => {}
+            }
+            for response in &mut op.responses {
+                if let ResponseBody::Json(ty) = &mut response.body {
+                    ty.for_each_mut(&mut f);
+                }
+            }
+        }
+    }
+
+    /// Tag modules in first-seen order, each with the operations grouped under it.
+    pub fn operations_by_module(&self) -> Vec<(&str, Vec<&Operation>)> {
+        let mut groups: Vec<(&str, Vec<&Operation>)> = Vec::new();
+        for op in &self.operations {
+            match groups.iter_mut().find(|(module, _)| *module == op.module) {
+                Some((_, ops)) => ops.push(op),
+                None => groups.push((&op.module, vec![op])),
+            }
+        }
+        groups
+    }
+}
+
+/// Documentation carried from the spec into doc comments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `summary`, where the node has one.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `example`, as compact JSON.
+    pub example: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust identifier.
+    pub name: String,
+    /// Where the type came from: the component name, or the JSON pointer of an inline schema.
+    pub origin: String,
+    /// Doc comment text.
+    pub docs: Docs,
+    /// Whether the spec marks the schema deprecated.
+    pub deprecated: bool,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A string enum with a catch-all for unknown values.
+    Enum(StringEnum),
+    /// Another name for a type (`pub type X = Y;`).
+    Alias(TypeRef),
+}
+
+/// A struct's fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// The value type of `additionalProperties` next to declared properties, kept in a flattened map.
+    pub additional_properties: Option<TypeRef>,
+}
+
+/// One field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub json_name: String,
+    /// The Rust identifier.
+    pub rust_name: String,
+    /// The value's type, before `Option` wrapping for optional or nullable fields.
+    pub ty: TypeRef,
+    /// Whether the property is listed in `required`.
+    pub required: bool,
+    /// Whether `null` is a valid value.
+    pub nullable: bool,
+    /// Doc comment text.
+    pub docs: Docs,
+    /// Whether the spec marks the property deprecated.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// How presence and `null` map onto Rust.
+    pub fn presence(&self) -> Presence {
+        match (self.required, self.nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        }
+    }
+}
+
+/// The four combinations of `required` and `nullable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: always present, never null.
+    Required,
+    /// `Option<T>`: always present on the wire, may be null.
+    RequiredNullable,
+    /// `Option<T>`: absent or a value.
+    Optional,
+    /// `Option<Option<T>>`: absent, null, or a value.
+    OptionalNullable,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    /// Known values in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust identifier.
+    pub rust_name: String,
+    /// The string on the wire.
+    pub value: String,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// A `date-time` string, as a UTC timestamp.
+    DateTime,
+    /// A `date` string.
+    Date,
+    /// `format: binary`: raw bytes (a file part in multipart bodies).
+    Binary,
+    /// Any JSON value.
+    Json,
+    /// A named type from [`Api::types`].
+    Named(String),
+    /// A JSON array.
+    Array(Box<TypeRef>),
+    /// A JSON object used as a map from string keys.
+    Map(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// Calls `f` on this reference and every reference nested in it.
+    pub fn for_each_mut(&mut self, f: &mut impl FnMut(&mut TypeRef)) {
+        f(self);
+        if let TypeRef::Array(inner) | TypeRef::Map(inner) = self {
+            inner.for_each_mut(f);
+        }
+    }
+
+    /// The named type this reference mentions, looking through arrays and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TypeRef {
+    /// The Rust spelling, as used in API listings and diffs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("String"),
+            TypeRef::Bool => f.write_str("bool"),
+            TypeRef::I32 => f.write_str("i32"),
+            TypeRef::I64 => f.write_str("i64"),
+            TypeRef::F32 => f.write_str("f32"),
+            TypeRef::F64 => f.write_str("f64"),
+            TypeRef::DateTime => f.write_str("DateTime<Utc>"),
+            TypeRef::Date => f.write_str("NaiveDate"),
+            TypeRef::Binary => f.write_str("Bytes"),
+            TypeRef::Json => f.write_str("Value"),
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::Array(item) => write!(f, "Vec<{item}>"),
+            TypeRef::Map(value) => write!(f, "BTreeMap<String, {value}>"),
+        }
+    }
+}
+
+/// HTTP methods that OpenAPI operations use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name, as on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written in the spec.
+    pub operation_id: String,
+    /// The Rust function name.
+    pub rust_name: String,
+    /// The module (from the first tag) the function lives in.
+    pub module: String,
+    /// HTTP method.
+    pub method: Method,
+    /// The path template, such as `/sandbox/{sandboxId}`.
+    pub path: String,
+    /// Doc comment text.
+    pub docs: Docs,
+    /// Whether the spec marks the operation deprecated.
+    pub deprecated: bool,
+    /// Whether a bearer token is sent (the operation has a security requirement).
+    pub secured: bool,
+    /// Path, query and header parameters in spec order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Declared responses in spec order.
+    pub responses: Vec<Response>,
+    /// Name of the generated struct holding optional parameters, when there are any.
+    pub params_struct: Option<String>,
+}
+
+impl Operation {
+    /// Responses with a success status (1xx or 2xx).
+    pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.is_success())
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub json_name: String,
+    /// The Rust identifier.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it (it is then a positional argument).
+    pub required: bool,
+    /// For arrays in the query: `true` repeats the key (`form`, explode), `false` joins with commas.
+    pub explode: bool,
+    /// Doc comment text.
+    pub docs: Docs,
+    /// Whether the spec marks the parameter deprecated.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The media type sent as `Content-Type`.
+    pub media_type: String,
+    /// How the body is encoded.
+    pub kind: BodyKind,
+    /// Whether the spec requires a body.
+    pub required: bool,
+    /// Doc comment text.
+    pub docs: Docs,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// Serialised as JSON (also for `*/*` with a schema).
+    Json(TypeRef),
+    /// A UTF-8 string.
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// `multipart/form-data` built from a struct's fields.
+    Multipart(Multipart),
+}
+
+/// A multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Multipart {
+    /// The struct whose fields become parts.
+    pub ty: TypeRef,
+    /// For a body that is an array of such structs: the part-name prefix, giving parts named
+    /// `prefix[i].field`.
+    pub array_prefix: Option<String>,
+}
+
+/// A declared status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A range such as `4XX` (the first digit).
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+impl Status {
+    /// Whether a response with this status is a success for the caller.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => code < 300,
+            Status::Range(first) => first < 3,
+            Status::Default => false,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(first) => write!(f, "{first}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One declared response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status it answers.
+    pub status: Status,
+    /// What its body is.
+    pub body: ResponseBody,
+    /// `description` of the response.
+    pub description: Option<String>,
+}
+
+/// The body of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No content declared.
+    Empty,
+    /// JSON decoded into a type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Raw bytes (octet-stream, multipart, or `*/*` without a schema).
+    Bytes,
+}

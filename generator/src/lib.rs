@@ -1,0 +1,91 @@
+//! The Daytona client generator: OpenAPI documents in, a typed async Rust client out.
+//!
+//! The pipeline runs in one direction, one module per stage:
+//! [`load`] (text → `openapiv3`, 3.1 normalised to 3.0) → [`lower`] (→ the [`ir`] model) →
+//! [`emit`] (→ tokens) → [`format`] (→ source text) → [`output`] (compare, write atomically).
+//! [`listing`] renders the public API surface of the model for review.
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod format;
+pub mod ir;
+pub mod listing;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod output;
+
+pub use error::{Error, Result};
+
+use config::{Config, SpecConfig};
+use output::OutputFile;
+use std::path::{Path, PathBuf};
+
+/// The command that regenerates the checked-in client; generated headers name it.
+pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
+
+/// Where the configuration lives, relative to the workspace root.
+pub const CONFIG_PATH: &str = "specs/codegen.yaml";
+
+/// Reads, patches and lowers one spec. `display` names the file in errors and headers.
+pub fn load_api(path: &Path, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))?;
+    let document = load::parse(&text, display, &spec.patches)?;
+    lower::lower(&document, &spec.type_names)
+}
+
+/// The formatted files of one API, with paths under `module/`.
+pub fn render_api(api: &ir::Api, module: &str, command: &str) -> Result<Vec<OutputFile>> {
+    let header = format::header(command, &api.source);
+    emit::emit_api(api)
+        .into_iter()
+        .map(|file| {
+            let path = PathBuf::from(module).join(&file.path);
+            let contents = format::format_file(file.tokens, &header, &path.display().to_string())?;
+            Ok(OutputFile { path, contents })
+        })
+        .collect()
+}
+
+/// The result of a configured run: where the files go and what they are.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The output folder, relative to the workspace root.
+    pub output_dir: PathBuf,
+    /// Every generated file, relative to the output folder.
+    pub files: Vec<OutputFile>,
+    /// The lowered APIs with their module names, in configuration order.
+    pub apis: Vec<(String, ir::Api)>,
+}
+
+/// Generates everything [`CONFIG_PATH`] under `root` asks for, in memory.
+pub fn codegen(root: &Path) -> Result<Generated> {
+    let config_text = std::fs::read_to_string(root.join(CONFIG_PATH)).map_err(|e| {
+        Error::new(format!("cannot read the codegen configuration: {e}")).in_file(CONFIG_PATH)
+    })?;
+    let config = Config::parse(&config_text, CONFIG_PATH)?;
+    let spec_dir = Path::new(CONFIG_PATH).parent().unwrap_or(Path::new(""));
+    let mut files = Vec::new();
+    let mut apis = Vec::new();
+    let mut modules = Vec::new();
+    for spec in &config.specs {
+        let display = spec_dir.join(&spec.file).display().to_string();
+        let api = load_api(&root.join(&display), &display, spec)?;
+        files.extend(render_api(&api, &spec.module, CODEGEN_COMMAND)?);
+        modules.push((spec.module.clone(), display));
+        apis.push((spec.module.clone(), api));
+    }
+    let sources: Vec<&str> = modules.iter().map(|(_, s)| s.as_str()).collect();
+    let header = format::header(CODEGEN_COMMAND, &sources.join("`, `"));
+    files.push(OutputFile {
+        path: PathBuf::from("mod.rs"),
+        contents: format::format_file(emit::emit_root(&modules), &header, "mod.rs")?,
+    });
+    Ok(Generated {
+        output_dir: PathBuf::from(&config.output),
+        files,
+        apis,
+    })
+}

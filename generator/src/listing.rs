@@ -1,0 +1,115 @@
+//! A compact listing of the public API a model generates: types with their fields and Rust
+//! types, and functions with their signatures. Snapshots of it make spec changes short diffs.
+
+use crate::ir::{Api, BodyKind, Presence, ResponseBody, TypeKind, TypeRef};
+use std::fmt::Write;
+
+/// The listing of `api`, one item per line (fields indented under their type).
+pub fn api_listing(api: &Api) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} {} ({})", api.title, api.version, api.source);
+    for def in &api.types {
+        let deprecated = if def.deprecated { " #[deprecated]" } else { "" };
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let _ = writeln!(out, "struct {}{deprecated}", def.name);
+                for field in &s.fields {
+                    let _ = writeln!(
+                        out,
+                        "  {}: {}{}",
+                        field.rust_name,
+                        field_type(&field.ty, field.presence()),
+                        wire_name(&field.rust_name, &field.json_name)
+                    );
+                }
+                if let Some(extra) = &s.additional_properties {
+                    let _ = writeln!(out, "  ..: BTreeMap<String, {extra}>");
+                }
+            }
+            TypeKind::Enum(e) => {
+                let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+                let _ = writeln!(
+                    out,
+                    "enum {}{deprecated} = {}",
+                    def.name,
+                    values.join(" | ")
+                );
+            }
+            TypeKind::Alias(target) => {
+                let _ = writeln!(out, "type {}{deprecated} = {target}", def.name);
+            }
+        }
+    }
+    for op in &api.operations {
+        let mut arguments: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("{}: {}", p.rust_name, p.ty))
+            .collect();
+        if let Some(body) = &op.body {
+            let ty = match &body.kind {
+                BodyKind::Json(ty) => ty.to_string(),
+                BodyKind::Text => "text".to_string(),
+                BodyKind::Bytes => "bytes".to_string(),
+                BodyKind::Multipart(form) => match &form.array_prefix {
+                    Some(prefix) => format!("multipart [{}] as {prefix}[i]", form.ty),
+                    None => format!("multipart {}", form.ty),
+                },
+            };
+            let optional = if body.required { "" } else { "?" };
+            arguments.push(format!("body{optional}: {ty}"));
+        }
+        if let Some(params) = &op.params_struct {
+            let optional: Vec<String> = op
+                .params
+                .iter()
+                .filter(|p| !p.required)
+                .map(|p| format!("{}: {}", p.rust_name, p.ty))
+                .collect();
+            arguments.push(format!("{params} {{ {} }}", optional.join(", ")));
+        }
+        let responses: Vec<String> = op
+            .success_responses()
+            .map(|r| format!("{} {}", r.status, response_type(&r.body)))
+            .collect();
+        let deprecated = if op.deprecated { " #[deprecated]" } else { "" };
+        let _ = writeln!(
+            out,
+            "fn {}::{}({}) -> {}{deprecated}  [{} {} {}]",
+            op.module,
+            op.rust_name,
+            arguments.join(", "),
+            responses.join(" | "),
+            op.method.as_str(),
+            op.path,
+            op.operation_id,
+        );
+    }
+    out
+}
+
+fn field_type(ty: &TypeRef, presence: Presence) -> String {
+    match presence {
+        Presence::Required => ty.to_string(),
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
+        Presence::OptionalNullable => format!("Option<Option<{ty}>>"),
+    }
+}
+
+fn wire_name(rust: &str, json: &str) -> String {
+    if rust == json {
+        String::new()
+    } else {
+        format!(" as \"{json}\"")
+    }
+}
+
+fn response_type(body: &ResponseBody) -> String {
+    match body {
+        ResponseBody::Empty => "()".to_string(),
+        ResponseBody::Json(ty) => ty.to_string(),
+        ResponseBody::Text => "String".to_string(),
+        ResponseBody::Bytes => "Bytes".to_string(),
+    }
+}

@@ -1,0 +1,402 @@
+//! Paths and operations → [`Operation`]s.
+
+use super::refs;
+use super::schema::{Hint, SchemaRef, TypeLowering};
+use crate::error::{pointer_push, Error, Result};
+use crate::ir::{
+    BodyKind, Docs, Method, Multipart, Operation, Param, ParamLocation, RequestBody, Response,
+    ResponseBody, Status, TypeRef,
+};
+use crate::naming::{ident, operation_ident, Case, Scope};
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+};
+use std::collections::BTreeMap;
+
+/// Names that generated functions use for their own arguments.
+const RESERVED_ARGUMENTS: &[&str] = &["client", "body", "params", "request"];
+
+/// Lowers every operation, in path order and then HTTP method order.
+pub fn lower_operations<'a>(
+    doc: &'a OpenAPI,
+    types: &mut TypeLowering<'a>,
+) -> Result<Vec<Operation>> {
+    let mut operations = Vec::new();
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut function_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let mut module_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut module_scope = Scope::with_reserved(&["types"]);
+
+    for (path, item) in &doc.paths.paths {
+        let path_pointer = pointer_push("#/paths", path);
+        let item: &PathItem = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(Error::at(
+                    format!("path item $ref '{reference}' is not supported"),
+                    path_pointer,
+                )
+                .with_hint("inline the path item"))
+            }
+        };
+        for (method_name, op) in item.iter() {
+            let pointer = pointer_push(&path_pointer, method_name);
+            let method = method_from(method_name);
+            let operation_id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| derived_operation_id(method, path));
+            if let Some(first) = seen_ids.insert(operation_id.clone(), pointer.clone()) {
+                return Err(Error::at(
+                    format!("duplicate operationId '{operation_id}'"),
+                    pointer_push(&pointer, "operationId"),
+                )
+                .with_hint(format!("it is also used at {first}")));
+            }
+            let tag = op.tags.first().map(String::as_str).unwrap_or("default");
+            let module = module_names
+                .entry(tag.to_string())
+                .or_insert_with(|| module_scope.claim(ident(tag, Case::Value)))
+                .clone();
+            let rust_name = function_scopes
+                .entry(module.clone())
+                .or_default()
+                .claim(operation_ident(&operation_id));
+            let type_prefix = ident(&rust_name, Case::Type);
+
+            let params = lower_params(
+                doc,
+                types,
+                &item.parameters,
+                &op.parameters,
+                &pointer,
+                &type_prefix,
+            )?;
+            let body = match &op.request_body {
+                Some(body) => lower_body(doc, types, body, op, &pointer, &type_prefix)?,
+                None => None,
+            };
+            let responses = lower_responses(doc, types, &op.responses, &pointer, &type_prefix)?;
+            let secured = op
+                .security
+                .as_ref()
+                .or(doc.security.as_ref())
+                .is_some_and(|requirements| !requirements.is_empty());
+            let params_struct = params
+                .iter()
+                .any(|p| !p.required)
+                .then(|| format!("{type_prefix}Params"));
+            operations.push(Operation {
+                operation_id,
+                rust_name,
+                module,
+                method,
+                path: path.clone(),
+                docs: Docs {
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    example: None,
+                },
+                deprecated: op.deprecated,
+                secured,
+                params,
+                body,
+                responses,
+                params_struct,
+            });
+        }
+    }
+    Ok(operations)
+}
+
+fn method_from(name: &str) -> Method {
+    match name {
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => Method::Get,
+    }
+}
+
+/// An operation id for an operation without one: method and path, as in `get /sandbox/{id}`.
+fn derived_operation_id(method: Method, path: &str) -> String {
+    format!(
+        "{} {}",
+        method.as_str().to_lowercase(),
+        path.replace(['{', '}'], "")
+    )
+}
+
+fn lower_params<'a>(
+    doc: &'a OpenAPI,
+    types: &mut TypeLowering<'a>,
+    path_level: &'a [ReferenceOr<Parameter>],
+    operation_level: &'a [ReferenceOr<Parameter>],
+    pointer: &str,
+    type_prefix: &str,
+) -> Result<Vec<Param>> {
+    // Operation parameters override path-item parameters with the same name and location.
+    let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
+    let levels = [
+        (
+            path_level,
+            pointer_push(
+                pointer.rsplit_once('/').map_or(pointer, |p| p.0),
+                "parameters",
+            ),
+        ),
+        (operation_level, pointer_push(pointer, "parameters")),
+    ];
+    for (list, list_pointer) in levels {
+        for (i, param) in list.iter().enumerate() {
+            let param_pointer = pointer_push(&list_pointer, &i.to_string());
+            let param = match param {
+                ReferenceOr::Item(param) => param,
+                ReferenceOr::Reference { reference } => refs::resolve(
+                    doc.components.as_ref(),
+                    "parameters",
+                    |c| &c.parameters,
+                    reference,
+                    &param_pointer,
+                )?,
+            };
+            let key = (param.parameter_data_ref().name.as_str(), location_of(param));
+            merged.retain(|(p, _)| (p.parameter_data_ref().name.as_str(), location_of(p)) != key);
+            merged.push((param, param_pointer));
+        }
+    }
+
+    let mut scope = Scope::with_reserved(RESERVED_ARGUMENTS);
+    let mut params = Vec::with_capacity(merged.len());
+    for (param, param_pointer) in merged {
+        let data = param.parameter_data_ref();
+        let location = match location_of(param) {
+            Some(location) => location,
+            None => {
+                return Err(Error::at(
+                    format!("cookie parameter '{}' is not supported", data.name),
+                    param_pointer,
+                ))
+            }
+        };
+        let hint = Hint::new(type_prefix, &data.name);
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => types.type_ref(
+                schema.into(),
+                &pointer_push(&param_pointer, "schema"),
+                &hint,
+            )?,
+            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        };
+        let explode = match param {
+            Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
+            _ => data.explode.unwrap_or(false),
+        };
+        params.push(Param {
+            rust_name: scope.claim(ident(&data.name, Case::Value)),
+            json_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            explode,
+            docs: Docs {
+                summary: None,
+                description: data.description.clone(),
+                example: data.example.as_ref().map(|e| e.to_string()),
+            },
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    Ok(params)
+}
+
+fn location_of(param: &Parameter) -> Option<ParamLocation> {
+    match param {
+        Parameter::Path { .. } => Some(ParamLocation::Path),
+        Parameter::Query { .. } => Some(ParamLocation::Query),
+        Parameter::Header { .. } => Some(ParamLocation::Header),
+        Parameter::Cookie { .. } => None,
+    }
+}
+
+/// Media types in the order a body is chosen from when several are offered.
+fn preference(media_type: &str) -> u8 {
+    match media_type {
+        "application/json" => 0,
+        t if t.ends_with("+json") || t.ends_with("/json") => 1,
+        "multipart/form-data" => 2,
+        "*/*" => 3,
+        "application/octet-stream" => 4,
+        t if t.starts_with("text/") => 5,
+        _ => 6,
+    }
+}
+
+fn preferred(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
+    content
+        .iter()
+        .min_by_key(|(media_type, _)| preference(media_type))
+}
+
+fn lower_body<'a>(
+    doc: &'a OpenAPI,
+    types: &mut TypeLowering<'a>,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    op: &'a openapiv3::Operation,
+    pointer: &str,
+    type_prefix: &str,
+) -> Result<Option<RequestBody>> {
+    let body_pointer = pointer_push(pointer, "requestBody");
+    let body = match body {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => refs::resolve(
+            doc.components.as_ref(),
+            "requestBodies",
+            |c| &c.request_bodies,
+            reference,
+            &body_pointer,
+        )?,
+    };
+    let Some((media_type, content)) = preferred(&body.content) else {
+        return Ok(None);
+    };
+    let schema_pointer = pointer_push(
+        &pointer_push(&pointer_push(&body_pointer, "content"), media_type),
+        "schema",
+    );
+    let hint = Hint::new(type_prefix, "Body");
+    let schema = content.schema.as_ref().map(SchemaRef::from);
+    let kind = match (preference(media_type), schema) {
+        (0 | 1, Some(schema)) => BodyKind::Json(types.type_ref(schema, &schema_pointer, &hint)?),
+        (2, Some(schema)) => lower_multipart(types, schema, op, &schema_pointer, &hint)?,
+        (3, Some(schema)) => match types.type_ref(schema, &schema_pointer, &hint)? {
+            TypeRef::Binary => BodyKind::Bytes,
+            TypeRef::String => BodyKind::Text,
+            ty => BodyKind::Json(ty),
+        },
+        (5, _) => BodyKind::Text,
+        (0..=4, _) => BodyKind::Bytes,
+        _ => {
+            return Err(Error::at(
+                format!("request bodies of type '{media_type}' are not supported"),
+                pointer_push(&pointer_push(&body_pointer, "content"), media_type),
+            )
+            .with_hint(
+                "supported: JSON, multipart/form-data, text/*, application/octet-stream and */*",
+            ))
+        }
+    };
+    Ok(Some(RequestBody {
+        media_type: media_type.clone(),
+        kind,
+        required: body.required,
+        docs: Docs {
+            summary: None,
+            description: body.description.clone(),
+            example: None,
+        },
+    }))
+}
+
+fn lower_multipart<'a>(
+    types: &mut TypeLowering<'a>,
+    schema: SchemaRef<'a>,
+    op: &'a openapiv3::Operation,
+    pointer: &str,
+    hint: &Hint,
+) -> Result<BodyKind> {
+    let not_an_object = || {
+        Error::at(
+            "a multipart/form-data body must be an object or an array of objects",
+            pointer,
+        )
+        .with_hint("each property of the object becomes one part of the form")
+    };
+    let form = match types.type_ref(schema, pointer, hint)? {
+        ty @ TypeRef::Named(_) => Multipart {
+            ty,
+            array_prefix: None,
+        },
+        TypeRef::Array(item) if matches!(*item, TypeRef::Named(_)) => Multipart {
+            ty: *item,
+            // Arrays of forms are sent as `prefix[i].field`, the convention Daytona's servers read.
+            array_prefix: Some(
+                op.extensions
+                    .get("x-codegen-request-body-name")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("files")
+                    .to_string(),
+            ),
+        },
+        _ => return Err(not_an_object()),
+    };
+    Ok(BodyKind::Multipart(form))
+}
+
+fn lower_responses<'a>(
+    doc: &'a OpenAPI,
+    types: &mut TypeLowering<'a>,
+    responses: &'a openapiv3::Responses,
+    pointer: &str,
+    type_prefix: &str,
+) -> Result<Vec<Response>> {
+    let responses_pointer = pointer_push(pointer, "responses");
+    let declared = responses
+        .responses
+        .iter()
+        .map(|(code, response)| {
+            let status = match code {
+                StatusCode::Code(code) => Status::Code(*code),
+                StatusCode::Range(first) => Status::Range(*first),
+            };
+            (status, response)
+        })
+        .chain(responses.default.iter().map(|r| (Status::Default, r)));
+    let mut lowered = Vec::new();
+    for (status, response) in declared {
+        let response_pointer = pointer_push(&responses_pointer, &status.to_string());
+        let response = match response {
+            ReferenceOr::Item(response) => response,
+            ReferenceOr::Reference { reference } => refs::resolve(
+                doc.components.as_ref(),
+                "responses",
+                |c| &c.responses,
+                reference,
+                &response_pointer,
+            )?,
+        };
+        let body = match preferred(&response.content) {
+            None => ResponseBody::Empty,
+            Some((media_type, content)) => {
+                let schema_pointer = pointer_push(
+                    &pointer_push(&pointer_push(&response_pointer, "content"), media_type),
+                    "schema",
+                );
+                let hint = Hint::new(type_prefix, &format!("Response{status}"));
+                match (
+                    preference(media_type),
+                    content.schema.as_ref().map(SchemaRef::from),
+                ) {
+                    (0 | 1 | 3, Some(schema)) => {
+                        match types.type_ref(schema, &schema_pointer, &hint)? {
+                            TypeRef::Binary => ResponseBody::Bytes,
+                            ty => ResponseBody::Json(ty),
+                        }
+                    }
+                    (5, _) => ResponseBody::Text,
+                    _ => ResponseBody::Bytes,
+                }
+            }
+        };
+        lowered.push(Response {
+            status,
+            body,
+            description: Some(response.description.clone()).filter(|d| !d.is_empty()),
+        });
+    }
+    Ok(lowered)
+}

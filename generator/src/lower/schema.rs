@@ -1,0 +1,485 @@
+//! Schemas → named Rust types and type references.
+
+use super::enums::{EnumSite, EnumTable};
+use super::refs;
+use crate::error::{pointer_push, Error, Result};
+use crate::ir::{Docs, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::naming::{ident, singular_type_ident, Case, Scope};
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use std::collections::BTreeMap;
+
+/// How to name a type that has no name in the spec: from its parent and the property holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// The parent's Rust type name (or the operation's name in UpperCamelCase).
+    pub parent: String,
+    /// The property, parameter or role (`Body`, `Response`) the schema sits in.
+    pub property: String,
+    /// Whether the schema is one item of an array property (the name is then singular).
+    pub item: bool,
+}
+
+impl Hint {
+    /// A hint for a schema held by `property` of `parent`.
+    pub fn new(parent: &str, property: &str) -> Self {
+        Hint {
+            parent: parent.to_string(),
+            property: property.to_string(),
+            item: false,
+        }
+    }
+
+    /// The name from the property alone (`permissions` → `Permission`).
+    pub fn property_name(&self) -> String {
+        if self.item {
+            singular_type_ident(&self.property)
+        } else {
+            ident(&self.property, Case::Type)
+        }
+    }
+
+    /// The name from parent and property (`CreateUser` + `role` → `CreateUserRole`).
+    pub fn full_name(&self) -> String {
+        format!("{}{}", self.parent, self.property_name())
+    }
+
+    fn items(&self) -> Self {
+        Hint {
+            item: true,
+            ..self.clone()
+        }
+    }
+
+    fn values(&self) -> Self {
+        Hint {
+            property: format!("{}Value", self.property),
+            ..self.clone()
+        }
+    }
+}
+
+/// A schema reached through either kind of reference wrapper `openapiv3` uses.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'a> {
+    /// A `$ref`.
+    Ref(&'a str),
+    /// An inline schema.
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(schema) => SchemaRef::Inline(schema),
+        }
+    }
+}
+
+/// Lowers schemas into [`TypeDef`]s, naming every type.
+pub struct TypeLowering<'a> {
+    doc: &'a OpenAPI,
+    overrides: &'a BTreeMap<String, String>,
+    /// Every Rust type name taken so far.
+    pub scope: Scope,
+    /// Component schema name → Rust type name.
+    component_names: BTreeMap<String, String>,
+    /// Types in the order they are defined.
+    pub types: Vec<TypeDef>,
+    /// Inline enums waiting for their names.
+    pub enums: EnumTable,
+}
+
+impl<'a> TypeLowering<'a> {
+    /// Names every component schema, so references resolve before the components are lowered.
+    pub fn new(doc: &'a OpenAPI, overrides: &'a BTreeMap<String, String>) -> Self {
+        let mut scope = Scope::default();
+        let mut component_names = BTreeMap::new();
+        let mut enums = EnumTable::default();
+        for (name, schema) in component_schemas(doc) {
+            let rust_name = scope.claim(ident(name, Case::Type));
+            if let ReferenceOr::Item(schema) = schema {
+                if let Some(values) = string_enum_values(schema) {
+                    enums.add_named(values, &rust_name);
+                }
+            }
+            component_names.insert(name.clone(), rust_name);
+        }
+        TypeLowering {
+            doc,
+            overrides,
+            scope,
+            component_names,
+            types: Vec::new(),
+            enums,
+        }
+    }
+
+    /// Lowers every component schema into a named type.
+    pub fn lower_components(&mut self) -> Result<()> {
+        for (name, schema) in component_schemas(self.doc) {
+            let rust_name = self.component_names[name].clone();
+            let pointer = pointer_push("#/components/schemas", name);
+            let def = match schema {
+                ReferenceOr::Reference { reference } => TypeDef {
+                    name: rust_name,
+                    origin: pointer.clone(),
+                    docs: Docs::default(),
+                    deprecated: false,
+                    kind: TypeKind::Alias(self.reference(reference, &pointer)?),
+                },
+                ReferenceOr::Item(schema) => self.named_type(rust_name, schema, &pointer)?,
+            };
+            self.types.push(def);
+        }
+        Ok(())
+    }
+
+    /// The Rust type of a component reference.
+    pub fn reference(&self, reference: &str, pointer: &str) -> Result<TypeRef> {
+        let name = refs::component_name(reference, "schemas", pointer)?;
+        match self.component_names.get(name) {
+            Some(rust_name) => Ok(TypeRef::Named(rust_name.clone())),
+            None => {
+                let known: Vec<&str> = component_schemas(self.doc)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                Err(refs::unresolved(reference, "schemas", &known, pointer))
+            }
+        }
+    }
+
+    /// The schema a reference points at.
+    pub fn resolve(&self, schema: SchemaRef<'a>, pointer: &str) -> Result<&'a Schema> {
+        match schema {
+            SchemaRef::Inline(schema) => Ok(schema),
+            SchemaRef::Ref(reference) => refs::resolve(
+                self.doc.components.as_ref(),
+                "schemas",
+                |c| &c.schemas,
+                reference,
+                pointer,
+            ),
+        }
+    }
+
+    /// Whether `null` is allowed, looking through references and single-`allOf` wrappers.
+    pub fn nullable(&self, schema: SchemaRef<'a>, pointer: &str) -> bool {
+        match self.resolve(schema, pointer) {
+            Ok(schema) => {
+                schema.schema_data.nullable
+                    || single_all_of(schema).is_some_and(|inner| self.nullable(inner, pointer))
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// A type for a named component.
+    fn named_type(&mut self, name: String, schema: &'a Schema, pointer: &str) -> Result<TypeDef> {
+        let docs = docs_of(schema);
+        let deprecated = schema.schema_data.deprecated;
+        let kind = if let Some(values) = string_enum_values(schema) {
+            TypeKind::Enum(super::enums::string_enum(&values))
+        } else if is_struct(schema) {
+            TypeKind::Struct(self.struct_fields(&name, schema, pointer)?)
+        } else {
+            let hint = Hint::new(&name, "");
+            TypeKind::Alias(self.type_ref_inner(schema, pointer, &hint)?)
+        };
+        Ok(TypeDef {
+            name,
+            origin: pointer.to_string(),
+            docs,
+            deprecated,
+            kind,
+        })
+    }
+
+    /// The Rust type for a schema; inline objects and enums become named types.
+    pub fn type_ref(
+        &mut self,
+        schema: SchemaRef<'a>,
+        pointer: &str,
+        hint: &Hint,
+    ) -> Result<TypeRef> {
+        match schema {
+            SchemaRef::Ref(reference) => self.reference(reference, pointer),
+            SchemaRef::Inline(schema) => self.type_ref_inner(schema, pointer, hint),
+        }
+    }
+
+    fn type_ref_inner(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        hint: &Hint,
+    ) -> Result<TypeRef> {
+        if let Some(values) = string_enum_values(schema) {
+            let site = EnumSite {
+                pointer: pointer.to_string(),
+                hint: hint.clone(),
+                docs: docs_of(schema),
+            };
+            return Ok(self.enums.add_inline(values, site, &mut self.types));
+        }
+        if let Some(inner) = single_all_of(schema) {
+            return self.type_ref(
+                inner,
+                &pointer_push(&pointer_push(pointer, "allOf"), "0"),
+                hint,
+            );
+        }
+        if is_struct(schema) {
+            let name = match self.overrides.get(pointer) {
+                Some(name) => self.scope.claim(name.clone()),
+                None => self.scope.claim(hint.full_name()),
+            };
+            let fields = self.struct_fields(&name, schema, pointer)?;
+            self.types.push(TypeDef {
+                name: name.clone(),
+                origin: pointer.to_string(),
+                docs: docs_of(schema),
+                deprecated: schema.schema_data.deprecated,
+                kind: TypeKind::Struct(fields),
+            });
+            return Ok(TypeRef::Named(name));
+        }
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => match &string.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                _ => TypeRef::String,
+            },
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(items) => TypeRef::Array(Box::new(self.type_ref(
+                    items.into(),
+                    &pointer_push(pointer, "items"),
+                    &hint.items(),
+                )?)),
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(object)) => {
+                self.map_type(object.additional_properties.as_ref(), pointer, hint)?
+            }
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("object") => {
+                self.map_type(any.additional_properties.as_ref(), pointer, hint)?
+            }
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("array") => match &any.items {
+                Some(items) => TypeRef::Array(Box::new(self.type_ref(
+                    items.into(),
+                    &pointer_push(pointer, "items"),
+                    &hint.items(),
+                )?)),
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            // oneOf, anyOf, not and untyped schemas carry any JSON value.
+            _ => TypeRef::Json,
+        })
+    }
+
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &Hint,
+    ) -> Result<TypeRef> {
+        Ok(match additional {
+            Some(AdditionalProperties::Schema(value)) => TypeRef::Map(Box::new(self.type_ref(
+                value.as_ref().into(),
+                &pointer_push(pointer, "additionalProperties"),
+                &hint.values(),
+            )?)),
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
+        })
+    }
+
+    /// The fields of an object schema (several `allOf` members are merged into one struct).
+    fn struct_fields(&mut self, name: &str, schema: &'a Schema, pointer: &str) -> Result<Struct> {
+        let mut parts = ObjectParts::default();
+        self.collect_object(schema, pointer, &mut parts, 0)?;
+        let mut scope = Scope::default();
+        if parts.additional.is_some() {
+            scope = Scope::with_reserved(&["additional_properties"]);
+        }
+        let mut fields = Vec::with_capacity(parts.properties.len());
+        for (json_name, property, property_pointer) in parts.properties {
+            let hint = Hint::new(name, &json_name);
+            let ty = self.type_ref(property, &property_pointer, &hint)?;
+            let (docs, deprecated) = match property {
+                SchemaRef::Inline(schema) => (docs_of(schema), schema.schema_data.deprecated),
+                SchemaRef::Ref(_) => (Docs::default(), false),
+            };
+            fields.push(Field {
+                rust_name: scope.claim(ident(&json_name, Case::Value)),
+                required: parts.required.contains(&json_name),
+                nullable: self.nullable(property, &property_pointer),
+                deprecated,
+                json_name,
+                ty,
+                docs,
+            });
+        }
+        let additional_properties = match parts.additional {
+            Some((value, value_pointer)) => Some(self.type_ref(
+                value,
+                &value_pointer,
+                &Hint::new(name, "AdditionalProperty"),
+            )?),
+            None if parts.additional_any => Some(TypeRef::Json),
+            None => None,
+        };
+        Ok(Struct {
+            fields,
+            additional_properties,
+        })
+    }
+
+    fn collect_object(
+        &self,
+        schema: &'a Schema,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > 32 {
+            return Err(Error::at(
+                "allOf nests too deeply or refers to itself",
+                pointer,
+            ));
+        }
+        let (properties, required, additional) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (
+                &object.properties,
+                &object.required,
+                object.additional_properties.as_ref(),
+            ),
+            SchemaKind::Any(any) => {
+                for (i, member) in any.all_of.iter().enumerate() {
+                    let member_pointer =
+                        pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
+                    let resolved = self.resolve(member.into(), &member_pointer)?;
+                    self.collect_object(resolved, &member_pointer, parts, depth + 1)?;
+                }
+                (
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                )
+            }
+            SchemaKind::AllOf { all_of } => {
+                for (i, member) in all_of.iter().enumerate() {
+                    let member_pointer =
+                        pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
+                    let resolved = self.resolve(member.into(), &member_pointer)?;
+                    self.collect_object(resolved, &member_pointer, parts, depth + 1)?;
+                }
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        let properties_pointer = pointer_push(pointer, "properties");
+        for (name, property) in properties {
+            let entry = (
+                name.clone(),
+                SchemaRef::from(property),
+                pointer_push(&properties_pointer, name),
+            );
+            match parts.properties.iter_mut().find(|(n, _, _)| n == name) {
+                Some(existing) => *existing = entry,
+                None => parts.properties.push(entry),
+            }
+        }
+        parts.required.extend(required.iter().cloned());
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                parts.additional = Some((
+                    value.as_ref().into(),
+                    pointer_push(pointer, "additionalProperties"),
+                ))
+            }
+            Some(AdditionalProperties::Any(true)) => parts.additional_any = true,
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// What an object schema (and its `allOf` members) declares.
+#[derive(Default)]
+struct ObjectParts<'a> {
+    properties: Vec<(String, SchemaRef<'a>, String)>,
+    required: Vec<String>,
+    additional: Option<(SchemaRef<'a>, String)>,
+    additional_any: bool,
+}
+
+fn component_schemas(doc: &OpenAPI) -> impl Iterator<Item = (&String, &ReferenceOr<Schema>)> {
+    doc.components.iter().flat_map(|c| c.schemas.iter())
+}
+
+/// The values of a string enum, without `null`.
+pub fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+            let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+            (!values.is_empty()).then_some(values)
+        }
+        _ => None,
+    }
+}
+
+/// The one member of an `allOf` that only wraps a single schema (to add docs or `nullable`).
+pub fn single_all_of(schema: &Schema) -> Option<SchemaRef<'_>> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => Some((&all_of[0]).into()),
+        SchemaKind::Any(any)
+            if any.all_of.len() == 1 && any.properties.is_empty() && any.typ.is_none() =>
+        {
+            Some((&any.all_of[0]).into())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a schema becomes a struct: an object with properties, or several `allOf` members.
+fn is_struct(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
+        SchemaKind::AllOf { all_of } => all_of.len() > 1,
+        SchemaKind::Any(any) => {
+            !any.properties.is_empty() || (any.all_of.len() > 1 && any.one_of.is_empty())
+        }
+        _ => false,
+    }
+}
+
+/// Doc text of a schema.
+pub fn docs_of(schema: &Schema) -> Docs {
+    Docs {
+        summary: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+        example: schema.schema_data.example.as_ref().map(|e| e.to_string()),
+    }
+}
