@@ -10,9 +10,10 @@
 //! # async fn run() -> Result<(), daytona_client::Error> {
 //! // Reads DAYTONA_API_KEY (or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID) and DAYTONA_API_URL.
 //! let client = daytona_client::Client::from_env()?;
-//! let sandboxes = daytona_client::api::sandbox::list_sandboxes(&client, &Default::default()).await?;
-//! for sandbox in &sandboxes {
-//!     println!("{} {:?}", sandbox.id, sandbox.state);
+//! let page = daytona_client::api::sandbox::list_sandboxes(&client, &Default::default()).await?;
+//! for sandbox in &page.items {
+//!     let state = sandbox.state.as_ref().map_or("unknown", |s| s.as_str());
+//!     println!("{} {state}", sandbox.name);
 //! }
 //! # Ok(())
 //! # }
@@ -29,4 +30,7 @@ mod generated;
 pub mod runtime;
 
 pub use generated::{api, toolbox};
+
+#[cfg(test)]
+mod spec_examples;
 pub use runtime::{Client, Config, Error, RetryPolicy};

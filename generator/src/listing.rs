@@ -16,10 +16,15 @@ pub fn api_listing(api: &Api) -> String {
                 for field in &s.fields {
                     let _ = writeln!(
                         out,
-                        "  {}: {}{}",
+                        "  {}: {}{}{}",
                         field.rust_name,
                         field_type(&field.ty, field.presence()),
-                        wire_name(&field.rust_name, &field.json_name)
+                        wire_name(&field.rust_name, &field.json_name),
+                        if field.deprecated {
+                            " #[deprecated]"
+                        } else {
+                            ""
+                        },
                     );
                 }
                 if let Some(extra) = &s.additional_properties {

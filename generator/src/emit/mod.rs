@@ -41,6 +41,8 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
             /// Models: every schema of the spec.
             pub mod types;
             #(#tag_modules)*
+            #[cfg(test)]
+            pub(crate) mod round_trip;
         },
     }];
     let forms = multipart_forms(api);
@@ -52,6 +54,10 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
             #lints
             #types_items
         },
+    });
+    files.push(EmittedFile {
+        path: "round_trip.rs".to_string(),
+        tokens: round_trip_module(api),
     });
     for (module, operations) in groups {
         let items = operations::tag_module(api, &operations);
@@ -74,6 +80,38 @@ pub fn emit_root(modules: &[(String, String)]) -> TokenStream {
         quote!(#[doc = #doc] pub mod #module_ident;)
     });
     quote!(#(#modules)*)
+}
+
+/// Test support: decode JSON as the type of a named component schema and encode it again, so
+/// tests can run the spec's own examples through the models.
+fn round_trip_module(api: &Api) -> TokenStream {
+    let arms = api.types.iter().filter_map(|def| {
+        let schema = def.origin.strip_prefix("#/components/schemas/")?;
+        let ty = types::ident(&def.name);
+        Some(quote!(#schema => via::<super::types::#ty>(json),))
+    });
+    quote! {
+        //! Test support: the spec's component schemas by name.
+        #![allow(deprecated)]
+        /// Decodes `json` as the type generated for the component schema `name` and encodes it
+        /// again; `None` when there is no such schema.
+        pub(crate) fn round_trip(
+            name: &str,
+            json: serde_json::Value,
+        ) -> Option<Result<serde_json::Value, String>> {
+            fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
+                json: serde_json::Value,
+            ) -> Result<serde_json::Value, String> {
+                let value: T = serde_path_to_error::deserialize(json)
+                    .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+                serde_json::to_value(&value).map_err(|e| e.to_string())
+            }
+            Some(match name {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+    }
 }
 
 /// Lints that generated code cannot reasonably satisfy (spec-driven argument counts, deprecated

@@ -124,10 +124,7 @@ fn body_type(body: &ResponseBody) -> TokenStream {
 
 fn decode_body(body: &ResponseBody) -> TokenStream {
     match body {
-        ResponseBody::Empty => quote!({
-            drop(response);
-            Ok(())
-        }),
+        ResponseBody::Empty => quote!(Ok(())),
         ResponseBody::Json(_) => quote!(response.json()),
         ResponseBody::Text => quote!(response.text()),
         ResponseBody::Bytes => quote!(Ok(response.bytes())),
@@ -200,6 +197,17 @@ fn function(
     } else {
         quote!(let request)
     };
+    let finish = if success_bodies(op)
+        .iter()
+        .all(|(_, body)| **body == ResponseBody::Empty)
+    {
+        quote!(client.execute(request).await.map(drop))
+    } else {
+        quote! {
+            let response = client.execute(request).await?;
+            #decode
+        }
+    };
     quote! {
         #docs
         #deprecated
@@ -214,8 +222,7 @@ fn function(
             #accept
             #(#params)*
             #body
-            let response = client.execute(request).await?;
-            #decode
+            #finish
         }
     }
 }
@@ -320,17 +327,28 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
-/// How a value of `ty` is turned into the text of a query parameter or header.
-fn text_of(api: &Api, ty: &TypeRef, value: TokenStream) -> TokenStream {
+/// A parameter value in generated code: `receiver` for method calls, `reference` where a
+/// reference is needed (the two differ for required arguments, which are bound by value).
+struct Value {
+    receiver: TokenStream,
+    reference: TokenStream,
+}
+
+/// An expression for the text of a query parameter or header, usable as `&dyn Display`.
+fn text_of(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
+    let Value {
+        receiver,
+        reference,
+    } = value;
     match ty {
-        TypeRef::DateTime => quote!(&#value.to_rfc3339()),
+        TypeRef::DateTime => quote!(&#receiver.to_rfc3339()),
         TypeRef::Named(name) if !is_displayable(api, name) => {
-            quote!(&crate::runtime::json_text(#value))
+            quote!(&crate::runtime::json_text(#reference))
         }
         TypeRef::Json | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Binary => {
-            quote!(&crate::runtime::json_text(#value))
+            quote!(&crate::runtime::json_text(#reference))
         }
-        _ => quote!(#value),
+        _ => quote!(#reference),
     }
 }
 
@@ -354,18 +372,30 @@ fn is_displayable(api: &Api, name: &str) -> bool {
 }
 
 fn param_statement(api: &Api, param: &Param) -> TokenStream {
+    if param.location == ParamLocation::Path {
+        return TokenStream::new();
+    }
     let name = &param.json_name;
-    let add = |value: TokenStream| -> TokenStream {
+    let add = |value: Value| -> TokenStream {
+        let item = Value {
+            receiver: quote!(item),
+            reference: quote!(item),
+        };
+        let receiver = &value.receiver;
         match (param.location, &param.ty) {
-            (ParamLocation::Path, _) => TokenStream::new(),
-            (ParamLocation::Query, TypeRef::Array(item)) if param.explode => {
-                let text = text_of(api, item, quote!(item));
-                quote!(for item in #value.iter() { request.query(#name, #text); })
+            (ParamLocation::Query, TypeRef::Array(item_ty)) if param.explode => {
+                let text = text_of(api, item_ty, &item);
+                quote!(for item in #receiver.iter() { request.query(#name, #text); })
             }
-            (ParamLocation::Query | ParamLocation::Header, TypeRef::Array(item)) => {
-                let text = text_of(api, item, quote!(item));
+            (_, TypeRef::Array(item_ty)) => {
+                let text = text_of(api, item_ty, &item);
+                let to_text = if text.to_string() == "item" {
+                    quote!(ToString::to_string)
+                } else {
+                    quote!(|item| ToString::to_string(#text))
+                };
                 let joined = quote! {
-                    &#value.iter().map(|item| (#text).to_string()).collect::<Vec<_>>().join(",")
+                    &#receiver.iter().map(#to_text).collect::<Vec<_>>().join(",")
                 };
                 match param.location {
                     ParamLocation::Query => quote!(request.query(#name, #joined);),
@@ -373,25 +403,27 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 }
             }
             (ParamLocation::Query, ty) => {
-                let text = text_of(api, ty, value);
+                let text = text_of(api, ty, &value);
                 quote!(request.query(#name, #text);)
             }
-            (ParamLocation::Header, ty) => {
-                let text = text_of(api, ty, value);
+            (_, ty) => {
+                let text = text_of(api, ty, &value);
                 quote!(request.header(#name, #text);)
             }
         }
     };
-    if param.location == ParamLocation::Path {
-        return TokenStream::new();
-    }
+    let binding = ident(&param.rust_name);
     if param.required {
-        let value = ident(&param.rust_name);
-        add(quote!(&#value))
+        add(Value {
+            receiver: quote!(#binding),
+            reference: quote!(&#binding),
+        })
     } else {
-        let field = ident(&param.rust_name);
-        let statement = add(quote!(value));
-        quote!(if let Some(value) = &params.#field { #statement })
+        let statement = add(Value {
+            receiver: quote!(value),
+            reference: quote!(value),
+        });
+        quote!(if let Some(value) = &params.#binding { #statement })
     }
 }
 

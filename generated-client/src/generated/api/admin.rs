@@ -84,11 +84,7 @@ pub async fn admin_delete_runner(
         format!("/admin/runners/{}", crate ::runtime::encode_path(& id)),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Update runner scheduling status
 ///
@@ -103,11 +99,7 @@ pub async fn admin_update_runner_scheduling(
         format!("/admin/runners/{}/scheduling", crate ::runtime::encode_path(& id)),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Recover sandbox from error state as an admin
 ///
@@ -142,11 +134,7 @@ pub async fn admin_list_users(
         "/admin/users".to_string(),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Create user
 ///
@@ -162,11 +150,7 @@ pub async fn admin_create_user(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Regenerate user key pair
 ///
@@ -183,11 +167,7 @@ pub async fn admin_regenerate_key_pair(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get user by ID
 ///
@@ -224,11 +204,7 @@ pub async fn admin_send_webhook(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get delivery attempts for a webhook message
 ///
@@ -287,11 +263,7 @@ pub async fn admin_initialize_webhooks(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Set default registry
 ///
@@ -459,11 +431,7 @@ pub async fn admin_update_organization_region_quota(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get organization region quota
 ///
@@ -519,11 +487,7 @@ pub async fn admin_delete_organization_region_quota(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Update organization preview warning
 ///
@@ -547,9 +511,5 @@ pub async fn admin_update_organization_preview_warning(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }

@@ -145,11 +145,7 @@ pub async fn delete_registry(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`update_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]

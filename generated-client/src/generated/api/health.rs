@@ -9,11 +9,7 @@ pub async fn live(client: &crate::runtime::Client) -> Result<(), crate::runtime:
         "HealthController_live",
         "/health".to_string(),
     );
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Sends `GET /health/ready` (`HealthController_check`).
 pub async fn check(

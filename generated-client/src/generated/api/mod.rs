@@ -40,3 +40,5 @@ pub mod audit;
 pub mod object_storage;
 /// Operations tagged `health`.
 pub mod health;
+#[cfg(test)]
+pub(crate) mod round_trip;

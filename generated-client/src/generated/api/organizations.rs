@@ -78,11 +78,7 @@ pub async fn decline_organization_invitation(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// List organizations
 ///
@@ -140,11 +136,7 @@ pub async fn set_organization_default_region(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get organization by ID
 ///
@@ -184,11 +176,7 @@ pub async fn delete_organization(
         format!("/organizations/{}", crate ::runtime::encode_path(& organization_id)),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get organization current usage overview
 ///
@@ -234,11 +222,7 @@ pub async fn update_organization_quota(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Update organization region quota
 ///
@@ -264,11 +248,7 @@ pub async fn update_organization_region_quota(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Leave organization
 ///
@@ -289,11 +269,7 @@ pub async fn leave_organization(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Suspend organization
 ///
@@ -318,11 +294,7 @@ pub async fn suspend_organization(
     if let Some(body) = body {
         request.json("application/json", body)?;
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Unsuspend organization
 ///
@@ -344,11 +316,7 @@ pub async fn unsuspend_organization(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get organization OTEL config by sandbox auth token
 ///
@@ -420,11 +388,7 @@ pub async fn update_organization_otel_config(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Delete organization OpenTelemetry configuration
 ///
@@ -446,11 +410,7 @@ pub async fn delete_organization_otel_config(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Update sandbox default limited network egress
 ///
@@ -474,11 +434,7 @@ pub async fn update_sandbox_default_limited_network_egress(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Update experimental configuration
 ///
@@ -504,11 +460,7 @@ pub async fn update_experimental_config(
     if let Some(body) = body {
         request.json("application/json", body)?;
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// List organization roles
 ///
@@ -608,11 +560,7 @@ pub async fn delete_organization_role(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// List organization members
 ///
@@ -687,11 +635,7 @@ pub async fn delete_organization_member(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// List pending organization invitations
 ///
@@ -793,11 +737,7 @@ pub async fn cancel_organization_invitation(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`list_available_regions`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -911,11 +851,7 @@ pub async fn delete_region(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`update_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -946,11 +882,7 @@ pub async fn update_region(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`regenerate_proxy_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -617,11 +617,7 @@ pub async fn update_sandbox_state(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`create_backup`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -865,11 +861,7 @@ pub async fn update_last_activity(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`set_autostop_interval`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1158,11 +1150,7 @@ pub async fn expire_signed_port_preview_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_build_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1201,11 +1189,7 @@ pub async fn get_build_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_build_logs_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1486,8 +1470,8 @@ pub async fn get_sandbox_logs(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.query("from", &&from.to_rfc3339());
-    request.query("to", &&to.to_rfc3339());
+    request.query("from", &from.to_rfc3339());
+    request.query("to", &to.to_rfc3339());
     if let Some(value) = &params.page {
         request.query("page", value);
     }
@@ -1545,8 +1529,8 @@ pub async fn get_sandbox_traces(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.query("from", &&from.to_rfc3339());
-    request.query("to", &&to.to_rfc3339());
+    request.query("from", &from.to_rfc3339());
+    request.query("to", &to.to_rfc3339());
     if let Some(value) = &params.page {
         request.query("page", value);
     }
@@ -1632,8 +1616,8 @@ pub async fn get_sandbox_metrics(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.query("from", &&from.to_rfc3339());
-    request.query("to", &&to.to_rfc3339());
+    request.query("from", &from.to_rfc3339());
+    request.query("to", &to.to_rfc3339());
     if let Some(value) = &params.metric_names {
         for item in value.iter() {
             request.query("metricNames", item);

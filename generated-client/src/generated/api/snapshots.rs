@@ -139,11 +139,7 @@ pub async fn remove_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_snapshot_build_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -180,11 +176,7 @@ pub async fn get_snapshot_build_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_snapshot_build_logs_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -275,9 +267,5 @@ pub async fn deactivate_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }

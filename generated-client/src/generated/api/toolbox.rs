@@ -159,11 +159,7 @@ pub async fn delete_file_deprecated(
         request.query("recursive", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`download_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -302,11 +298,7 @@ pub async fn create_folder_deprecated(
     }
     request.query("path", &path);
     request.query("mode", &mode);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_file_info_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -374,11 +366,7 @@ pub async fn move_file_deprecated(
     }
     request.query("source", &source);
     request.query("destination", &destination);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`set_file_permissions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -426,11 +414,7 @@ pub async fn set_file_permissions_deprecated(
     if let Some(value) = &params.mode {
         request.query("mode", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`replace_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -537,11 +521,7 @@ pub async fn upload_file_deprecated(
     }
     request.query("path", &path);
     request.multipart(body);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`upload_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -574,11 +554,7 @@ pub async fn upload_files_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.multipart_array("files", body);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_add_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -610,11 +586,7 @@ pub async fn git_add_files_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_list_branches_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -682,11 +654,7 @@ pub async fn git_create_branch_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_delete_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -719,11 +687,7 @@ pub async fn git_delete_branch_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_clone_repository_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -755,11 +719,7 @@ pub async fn git_clone_repository_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_commit_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -859,11 +819,7 @@ pub async fn git_pull_changes_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_push_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -895,11 +851,7 @@ pub async fn git_push_changes_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_checkout_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -932,11 +884,7 @@ pub async fn git_checkout_branch_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`git_get_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1071,11 +1019,7 @@ pub async fn create_session_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1141,11 +1085,7 @@ pub async fn delete_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`execute_session_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1389,11 +1329,7 @@ pub async fn delete_pty_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`resize_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1497,11 +1433,7 @@ pub async fn lsp_did_close_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`lsp_did_open_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1534,11 +1466,7 @@ pub async fn lsp_did_open_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`lsp_document_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1609,11 +1537,7 @@ pub async fn lsp_start_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`lsp_stop_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1645,11 +1569,7 @@ pub async fn lsp_stop_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`lsp_workspace_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2133,11 +2053,7 @@ pub async fn type_text_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`press_key_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2170,11 +2086,7 @@ pub async fn press_key_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`press_hotkey_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2207,11 +2119,7 @@ pub async fn press_hotkey_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`take_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]

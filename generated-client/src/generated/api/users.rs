@@ -48,11 +48,7 @@ pub async fn link_account(
     );
     request.secured();
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Unlink account
 ///
@@ -71,11 +67,7 @@ pub async fn unlink_account(
         ),
     );
     request.secured();
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Enroll in SMS MFA
 ///

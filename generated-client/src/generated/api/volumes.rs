@@ -119,11 +119,7 @@ pub async fn delete_volume(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_volume_by_name`].
 #[derive(Debug, Clone, Default, PartialEq)]

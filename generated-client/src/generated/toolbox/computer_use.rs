@@ -512,11 +512,7 @@ pub async fn delete_recording(
         "DeleteRecording",
         format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
     );
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Download a recording
 ///

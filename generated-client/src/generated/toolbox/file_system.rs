@@ -58,11 +58,7 @@ pub async fn delete_file(
     if let Some(value) = &params.recursive {
         request.query("recursive", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Download multiple files
 ///
@@ -97,11 +93,7 @@ pub async fn upload_files(
         "/files/bulk-upload".to_string(),
     );
     request.multipart_array("files", body);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Download a file
 ///
@@ -173,11 +165,7 @@ pub async fn create_folder(
     );
     request.query("path", &path);
     request.query("mode", &mode);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get file information
 ///
@@ -224,11 +212,7 @@ pub async fn move_file(
     );
     request.query("source", &source);
     request.query("destination", &destination);
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`set_file_permissions`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -269,11 +253,7 @@ pub async fn set_file_permissions(
     if let Some(value) = &params.mode {
         request.query("mode", value);
     }
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Replace text in files
 ///

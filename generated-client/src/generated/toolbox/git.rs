@@ -17,11 +17,7 @@ pub async fn add_files(
         "/git/add".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// List branches
 ///
@@ -61,11 +57,7 @@ pub async fn create_branch(
         "/git/branches".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Delete a branch
 ///
@@ -82,11 +74,7 @@ pub async fn delete_branch(
         "/git/branches".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Checkout branch or commit
 ///
@@ -103,11 +91,7 @@ pub async fn checkout_branch(
         "/git/checkout".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Clone a Git repository
 ///
@@ -124,11 +108,7 @@ pub async fn clone_repository(
         "/git/clone".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Commit changes
 ///
@@ -187,11 +167,7 @@ pub async fn pull_changes(
         "/git/pull".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Push changes to remote
 ///
@@ -208,11 +184,7 @@ pub async fn push_changes(
         "/git/push".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get Git status
 ///

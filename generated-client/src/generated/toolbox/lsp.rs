@@ -36,11 +36,7 @@ pub async fn did_close(
         "/lsp/did-close".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Notify document opened
 ///
@@ -57,11 +53,7 @@ pub async fn did_open(
         "/lsp/did-open".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get document symbols
 ///
@@ -107,11 +99,7 @@ pub async fn start(
         "/lsp/start".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Stop LSP server
 ///
@@ -128,11 +116,7 @@ pub async fn stop(
         "/lsp/stop".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get workspace symbols
 ///

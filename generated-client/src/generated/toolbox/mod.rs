@@ -22,3 +22,5 @@ pub mod process;
 pub mod interpreter;
 /// Operations tagged `info`.
 pub mod info;
+#[cfg(test)]
+pub(crate) mod round_trip;

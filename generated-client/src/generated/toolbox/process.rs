@@ -138,11 +138,7 @@ pub async fn connect_pty_session(
         "ConnectPtySession",
         format!("/process/pty/{}/connect", crate ::runtime::encode_path(& session_id)),
     );
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Resize a PTY session
 ///
@@ -200,11 +196,7 @@ pub async fn create_session(
         "/process/session".to_string(),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get entrypoint session details
 ///
@@ -290,11 +282,7 @@ pub async fn delete_session(
         "DeleteSession",
         format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
     );
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Get session command details
 ///
@@ -348,11 +336,7 @@ pub async fn send_input(
         ),
     );
     request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    {
-        drop(response);
-        Ok(())
-    }
+    client.execute(request).await.map(drop)
 }
 /// Optional parameters of [`get_session_command_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,0 +1,46 @@
+//! Small specs, one per group of features, each with a snapshot of everything generated from it.
+
+use generator::config::SpecConfig;
+use std::path::Path;
+
+/// The generated files of a fixture, concatenated, and its API listing.
+fn generate(fixture: &str) -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
+    let spec = SpecConfig {
+        file: fixture.to_string(),
+        module: "fixture".to_string(),
+        patches: Vec::new(),
+        type_names: Default::default(),
+    };
+    let api = generator::load_api(&path, fixture, &spec).unwrap_or_else(|e| panic!("{e}"));
+    let files =
+        generator::render_api(&api, "fixture", "fixture test").unwrap_or_else(|e| panic!("{e}"));
+    let code = files
+        .iter()
+        .map(|f| format!("//// {}\n{}", f.path.display(), f.contents))
+        .collect();
+    (code, generator::listing::api_listing(&api))
+}
+
+#[test]
+fn models() {
+    let (code, listing) = generate("models.yaml");
+    insta::assert_snapshot!("models_listing", listing);
+    insta::assert_snapshot!("models_code", code);
+}
+
+#[test]
+fn enums() {
+    let (code, listing) = generate("enums.yaml");
+    insta::assert_snapshot!("enums_listing", listing);
+    insta::assert_snapshot!("enums_code", code);
+}
+
+#[test]
+fn operations() {
+    let (code, listing) = generate("operations.yaml");
+    insta::assert_snapshot!("operations_listing", listing);
+    insta::assert_snapshot!("operations_code", code);
+}
