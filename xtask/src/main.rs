@@ -5,19 +5,32 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask <command>
+usage: cargo xtask [--root DIR] <command>
 
 commands:
   codegen            regenerate the client from the specs in specs/ (see specs/codegen.yaml)
   codegen --check    write nothing; fail and name each stale file if the checked-in code is stale
+  test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`)
+
+options:
+  --root DIR         the workspace to work on (default: this checkout)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let root = match args.as_slice() {
+        ["--root", dir, ..] => {
+            let root = PathBuf::from(dir);
+            args.drain(..2);
+            root
+        }
+        _ => workspace_root(),
+    };
     let result = match args.as_slice() {
-        ["codegen"] => codegen(Mode::Write),
-        ["codegen", "--check"] => codegen(Mode::Check),
+        ["codegen"] => codegen(&root, Mode::Write),
+        ["codegen", "--check"] => codegen(&root, Mode::Check),
+        ["test", rest @ ..] => test(rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -44,9 +57,24 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn codegen(mode: Mode) -> Result<ExitCode, String> {
-    let root = workspace_root();
-    let generated = generator::codegen(&root).map_err(|e| e.to_string())?;
+/// Runs the workspace's tests with the cargo that runs this command.
+fn test(extra: &[&str]) -> Result<ExitCode, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = std::process::Command::new(cargo)
+        .args(["test", "--workspace"])
+        .args(extra)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("error: cannot run cargo test: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
+    let generated = generator::codegen(root).map_err(|e| e.to_string())?;
     let output_dir = root.join(&generated.output_dir);
     let outcome = output::sync(&output_dir, &generated.files, mode).map_err(|e| {
         format!(

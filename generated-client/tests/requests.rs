@@ -1,0 +1,293 @@
+//! Generated functions against an in-process HTTP server: what goes on the wire, and what
+//! comes back as errors.
+
+#![allow(deprecated)] // the multipart uploads of the main API are deprecated operations
+
+use daytona_client::runtime::{Binary, Config, RetryPolicy};
+use daytona_client::{api, toolbox, Client, Error};
+use std::time::Duration;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "dtn_test_key_0123456789";
+
+fn client(server: &MockServer) -> Client {
+    let config = Config::builder()
+        .api_key(KEY)
+        .api_url(server.uri())
+        .organization_id("org-from-config")
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
+}
+
+fn sandbox_json(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "organizationId": "org", "name": "box", "user": "daytona",
+        "env": {}, "labels": {}, "public": false, "networkBlockAll": false,
+        "target": "eu", "cpu": 2, "gpu": 0, "memory": 4, "disk": 10,
+        "state": "started", "toolboxProxyUrl": "https://proxy.example/toolbox"
+    })
+}
+
+#[tokio::test]
+async fn path_query_auth_and_organization_header() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/sandbox/my%20box%2F1"))
+        .and(query_param("verbose", "true"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("x-daytona-organization-id", "org-from-config"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("abc")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = api::sandbox::GetSandboxParams {
+        verbose: Some(true),
+        ..Default::default()
+    };
+    let sandbox = api::sandbox::get_sandbox(&client(&server), "my box/1", &params)
+        .await
+        .unwrap();
+    assert_eq!(sandbox.id, "abc");
+    assert_eq!(sandbox.state.as_ref().map(|s| s.as_str()), Some("started"));
+}
+
+#[tokio::test]
+async fn an_explicit_organization_header_wins_over_the_configured_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/sandbox/x"))
+        .and(header("x-daytona-organization-id", "org-explicit"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("x")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = api::sandbox::GetSandboxParams {
+        x_daytona_organization_id: Some("org-explicit".into()),
+        ..Default::default()
+    };
+    api::sandbox::get_sandbox(&client(&server), "x", &params)
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let values: Vec<_> = requests[0]
+        .headers
+        .get_all("x-daytona-organization-id")
+        .iter()
+        .collect();
+    assert_eq!(values.len(), 1, "the header is sent once");
+}
+
+/// The parts of a multipart body: (name, file name, content).
+fn parts(body: &[u8], content_type: &str) -> Vec<(String, Option<String>, String)> {
+    let boundary = content_type.split("boundary=").nth(1).expect("a boundary");
+    let text = String::from_utf8_lossy(body);
+    text.split(&format!("--{boundary}"))
+        .filter_map(|part| {
+            let (head, content) = part.split_once("\r\n\r\n")?;
+            let disposition = head
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))?;
+            let field = |key: &str| {
+                disposition
+                    .split(&format!("{key}=\""))
+                    .nth(1)
+                    .and_then(|rest| rest.split('"').next())
+                    .map(str::to_string)
+            };
+            let content = content.trim_end_matches("\r\n").to_string();
+            Some((field("name")?, field("filename"), content))
+        })
+        .collect()
+}
+
+fn content_type(request: &wiremock::Request) -> &str {
+    request
+        .headers
+        .get("content-type")
+        .unwrap()
+        .to_str()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn bulk_upload_sends_every_file_with_its_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/toolbox/sb-1/toolbox/files/bulk-upload"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let files = [
+        api::types::UploadFile {
+            file: Binary::new("hello").with_file_name("a.txt"),
+            path: "/work/a.txt".into(),
+        },
+        api::types::UploadFile {
+            file: Binary::new(vec![0u8, 1, 2]),
+            path: "/work/b.bin".into(),
+        },
+    ];
+    api::toolbox::upload_files_deprecated(&client(&server), "sb-1", &files, &Default::default())
+        .await
+        .unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert!(content_type(request).starts_with("multipart/form-data"));
+    let parts = parts(&request.body, content_type(request));
+    let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "files[0].file",
+            "files[0].path",
+            "files[1].file",
+            "files[1].path"
+        ]
+    );
+    assert_eq!(parts[0].1.as_deref(), Some("a.txt"));
+    assert_eq!(parts[0].2, "hello");
+    assert_eq!(parts[1].2, "/work/a.txt");
+    assert_eq!(
+        parts[2].1.as_deref(),
+        Some("file"),
+        "a file part always has a file name"
+    );
+    assert_eq!(parts[3].2, "/work/b.bin");
+}
+
+#[tokio::test]
+async fn toolbox_uploads_send_files_not_an_empty_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let toolbox_client = client(&server);
+    let one = toolbox::types::UploadFileRequest {
+        file: Binary::new("single").with_file_name("s.txt"),
+    };
+    toolbox::file_system::upload_file(&toolbox_client, "/tmp/s.txt", &one)
+        .await
+        .unwrap();
+    let many = [toolbox::types::UploadFile {
+        file: Binary::new("x"),
+        path: "/tmp/x".into(),
+    }];
+    toolbox::file_system::upload_files(&toolbox_client, &many)
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.path(), "/files/upload");
+    assert_eq!(requests[0].url.query(), Some("path=%2Ftmp%2Fs.txt"));
+    let single = parts(&requests[0].body, content_type(&requests[0]));
+    assert_eq!(
+        single,
+        [(
+            "file".to_string(),
+            Some("s.txt".to_string()),
+            "single".to_string()
+        )]
+    );
+    let bulk: Vec<String> = parts(&requests[1].body, content_type(&requests[1]))
+        .into_iter()
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(bulk, ["files[0].file", "files[0].path"]);
+}
+
+#[tokio::test]
+async fn wildcard_bodies_are_sent_as_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/init"))
+        .and(header("content-type", "application/json"))
+        .and(body_json(serde_json::json!({"token": "t0k"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = toolbox::types::InitializeRequest {
+        token: "t0k".into(),
+    };
+    let answer = toolbox::server::initialize(&client(&server), &body)
+        .await
+        .unwrap();
+    assert_eq!(answer.get("status").map(String::as_str), Some("ok"));
+}
+
+#[tokio::test]
+async fn non_success_statuses_are_api_errors_with_operation_and_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_string("{\"message\":\"no such sandbox\"}"),
+        )
+        .mount(&server)
+        .await;
+    let error = api::sandbox::get_sandbox(&client(&server), "gone", &Default::default())
+        .await
+        .unwrap_err();
+    let Error::Api(api_error) = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(api_error.status, 404);
+    assert_eq!(api_error.operation, "getSandbox");
+    assert_eq!(api_error.path, "/sandbox/gone");
+    assert_eq!(api_error.json().unwrap()["message"], "no such sandbox");
+    assert_eq!(
+        error.to_string(),
+        "getSandbox (GET /sandbox/gone) failed with status 404: {\"message\":\"no such sandbox\"}"
+    );
+    assert!(!format!("{error:?}").contains(KEY));
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_field() {
+    let server = MockServer::start().await;
+    let mut broken = sandbox_json("x");
+    broken["cpu"] = serde_json::json!("two");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(broken))
+        .mount(&server)
+        .await;
+    let error = api::sandbox::get_sandbox(&client(&server), "x", &Default::default())
+        .await
+        .unwrap_err();
+    let Error::Decode { json_path, .. } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(json_path, "cpu");
+}
+
+#[tokio::test]
+async fn https_urls_speak_tls() {
+    // A plain TCP listener sees what the client sends first: for https, a TLS ClientHello
+    // (record type 0x16, version 3.x), which shows the rustls stack is in the build.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_bytes = tokio::spawn(async move {
+        use tokio::io::AsyncReadExt;
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buffer = [0u8; 3];
+        socket.read_exact(&mut buffer).await.unwrap();
+        buffer
+    });
+    let config = Config::builder()
+        .api_key(KEY)
+        .api_url(format!("https://127.0.0.1:{port}"))
+        .timeout(Duration::from_secs(2))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let error = api::config::get_config(&client).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error}");
+    let bytes = first_bytes.await.unwrap();
+    assert_eq!(bytes[0], 0x16, "a TLS handshake record");
+    assert_eq!(bytes[1], 0x03, "TLS major version 3");
+    assert!(!error.to_string().contains(KEY));
+}
