@@ -26,6 +26,13 @@ const KEYWORDS: &[&str] = &[
 ///
 /// Characters outside ASCII letters and digits separate words; a leading digit gets a prefix
 /// (`V` for types, `_` for values) and an empty result becomes `Empty`/`empty`.
+///
+/// ```
+/// use generator::naming::{ident, Case};
+/// assert_eq!(ident("sandboxIdOrName", Case::Value), "sandbox_id_or_name");
+/// assert_eq!(ident("write:registries", Case::Type), "WriteRegistries");
+/// assert_eq!(ident("type", Case::Value), "type_");
+/// ```
 pub fn ident(raw: &str, case: Case) -> String {
     let words: String = raw
         .chars()

@@ -57,20 +57,70 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Runs the workspace's tests with the cargo that runs this command.
+/// Runs the workspace's tests with the cargo that runs this command, passing their output
+/// through, and ends with one line that totals every test binary's results.
 fn test(extra: &[&str]) -> Result<ExitCode, String> {
+    use std::io::{BufRead, BufReader};
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = std::process::Command::new(cargo)
+    let mut child = std::process::Command::new(cargo)
         .args(["test", "--workspace"])
         .args(extra)
         .current_dir(workspace_root())
-        .status()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
         .map_err(|e| format!("error: cannot run cargo test: {e}"))?;
+    let mut totals = TestTotals::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.map_err(|e| format!("error: reading cargo test output: {e}"))?;
+            totals.add(&line);
+            println!("{line}");
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("error: cargo test did not finish: {e}"))?;
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    );
     Ok(if status.success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Sums of the `test result:` lines of libtest.
+#[derive(Debug, Default, PartialEq)]
+struct TestTotals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+impl TestTotals {
+    /// Adds the counts of a line such as `test result: ok. 3 passed; 0 failed; 1 ignored; …`.
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(['.', ';']) {
+            let mut words = part.split_whitespace();
+            let (Some(count), Some(label)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(count) = count.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => self.passed += count,
+                "failed" => self.failed += count,
+                "ignored" => self.ignored += count,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
@@ -115,5 +165,27 @@ fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TestTotals;
+
+    #[test]
+    fn totals_sum_libtest_result_lines() {
+        let mut totals = TestTotals::default();
+        totals.add("test result: ok. 31 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.01s");
+        totals
+            .add("test result: FAILED. 5 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out");
+        totals.add("test something ... ok");
+        assert_eq!(
+            totals,
+            TestTotals {
+                passed: 36,
+                failed: 1,
+                ignored: 2
+            }
+        );
     }
 }
