@@ -29,6 +29,10 @@ pub struct SpecConfig {
     /// otherwise name by rule (the first place an inline enum or object appears).
     #[serde(default)]
     pub type_names: BTreeMap<String, String>,
+    /// String properties that hold secrets, as `Schema.property`; their Rust type redacts the
+    /// value in `Debug` and `Display`. (`format: password` properties are secrets anyway.)
+    #[serde(default)]
+    pub secrets: Vec<String>,
 }
 
 /// Sets the node at a JSON pointer.

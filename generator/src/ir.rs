@@ -207,6 +207,8 @@ pub enum TypeRef {
     Date,
     /// `format: binary`: raw bytes (a file part in multipart bodies).
     Binary,
+    /// A string that must not show up in logs: a configured secret field or `format: password`.
+    Secret,
     /// Any JSON value.
     Json,
     /// A named type from [`Api::types`].
@@ -249,6 +251,7 @@ impl fmt::Display for TypeRef {
             TypeRef::DateTime => f.write_str("DateTime<Utc>"),
             TypeRef::Date => f.write_str("NaiveDate"),
             TypeRef::Binary => f.write_str("Bytes"),
+            TypeRef::Secret => f.write_str("Secret"),
             TypeRef::Json => f.write_str("Value"),
             TypeRef::Named(name) => f.write_str(name),
             TypeRef::Array(item) => write!(f, "Vec<{item}>"),

@@ -33,7 +33,11 @@ pub fn load_api(path: &Path, display: &str, spec: &SpecConfig) -> Result<ir::Api
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))?;
     let document = load::parse(&text, display, &spec.patches)?;
-    lower::lower(&document, &spec.type_names)
+    let options = lower::Options {
+        type_names: spec.type_names.clone(),
+        secrets: spec.secrets.clone(),
+    };
+    lower::lower(&document, &options)
 }
 
 /// The formatted files of one API, with paths under `module/`.

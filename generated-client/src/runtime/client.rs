@@ -11,6 +11,7 @@ use reqwest::Method;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 /// A Daytona API client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
@@ -81,14 +82,43 @@ impl Client {
 
     /// Sends a request, retrying as the policy allows, and returns the success response.
     /// A non-success status is returned as [`Error::Api`].
+    ///
+    /// Each call is a `tracing` span `daytona_request` with the operation id, method, path,
+    /// attempt and status; it costs nothing unless a subscriber is installed.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        let span = tracing::debug_span!(
+            "daytona_request",
+            operation = request.operation,
+            method = %request.method,
+            path = %request.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.execute_with_retries(request, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        request: Request,
+        span: &tracing::Span,
+    ) -> Result<Response, Error> {
         let policy = &self.inner.config.retry;
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
         let may_retry = idempotent || policy.retry_non_idempotent;
         let started = Instant::now();
         let mut attempt = 1;
         loop {
+            span.record("attempt", attempt);
             let outcome = self.send_once(&request).await;
+            match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status);
+                    tracing::debug!(attempt, status = response.status, "response");
+                }
+                Err(error) => tracing::debug!(attempt, %error, "no response"),
+            }
             let retry_after = match &outcome {
                 Ok(response) if RETRY_STATUSES.contains(&response.status) => Some(
                     response
@@ -101,14 +131,14 @@ impl Client {
                 _ => None,
             };
             let Some(retry_after) = retry_after else {
-                return finish(outcome);
+                return self.finish(outcome);
             };
             let wait = policy.backoff(attempt, retry_after, self.jitter());
             if !may_retry
                 || attempt >= policy.max_attempts
                 || started.elapsed() + wait > policy.max_elapsed
             {
-                return finish(outcome);
+                return self.finish(outcome);
             }
             tokio::time::sleep(wait).await;
             attempt += 1;
@@ -182,7 +212,19 @@ impl Client {
             status,
             headers,
             body,
+            error_models: request.error_models.clone(),
+            token: config.credentials.token().clone(),
         })
+    }
+
+    /// The success response, or the error for a non-success status.
+    fn finish(&self, outcome: Result<Response, Error>) -> Result<Response, Error> {
+        let response = outcome?;
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(response.into_api_error())
+        }
     }
 
     /// A number in `0.0..1.0` (xorshift; jitter needs spread, not quality).
@@ -193,14 +235,5 @@ impl Client {
         x ^= x << 17;
         self.inner.jitter_state.store(x, Ordering::Relaxed);
         (x >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-fn finish(outcome: Result<Response, Error>) -> Result<Response, Error> {
-    let response = outcome?;
-    if response.is_success() {
-        Ok(response)
-    } else {
-        Err(response.into_api_error())
     }
 }

@@ -1,7 +1,9 @@
 //! The one error type of the client.
 
 use reqwest::Method;
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// Everything a call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +75,7 @@ impl fmt::Display for TransportKind {
 }
 
 /// A non-success answer from the server.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct ApiError {
     /// The operation id.
     pub operation: &'static str,
@@ -85,6 +87,9 @@ pub struct ApiError {
     pub status: u16,
     /// The response body, as text.
     pub body: String,
+    /// The body decoded into the model the spec declares for this status, if it declares one
+    /// and the body fits it.
+    pub model: Option<ErrorModel>,
 }
 
 impl ApiError {
@@ -92,6 +97,46 @@ impl ApiError {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_str(&self.body).ok()
     }
+
+    /// The declared error model, if it is a `T`.
+    pub fn model<T: 'static>(&self) -> Option<&T> {
+        self.model.as_ref()?.downcast_ref()
+    }
+}
+
+/// An error body decoded into the type the spec declares for its status.
+#[derive(Clone)]
+pub struct ErrorModel {
+    value: Arc<dyn Any + Send + Sync>,
+    debug: Arc<str>,
+}
+
+impl ErrorModel {
+    /// The model, if it is a `T`.
+    pub fn downcast_ref<T: 'static>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+}
+
+impl fmt::Debug for ErrorModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.debug)
+    }
+}
+
+/// Decodes an error body into an [`ErrorModel`]; generated code names one per declared status.
+pub type ErrorDecoder = fn(&[u8]) -> Option<ErrorModel>;
+
+/// The [`ErrorDecoder`] for `T`.
+pub fn error_model<T>(body: &[u8]) -> Option<ErrorModel>
+where
+    T: serde::de::DeserializeOwned + fmt::Debug + Send + Sync + 'static,
+{
+    let value: T = serde_json::from_slice(body).ok()?;
+    Some(ErrorModel {
+        debug: Arc::from(format!("{value:?}")),
+        value: Arc::new(value),
+    })
 }
 
 impl fmt::Display for ApiError {

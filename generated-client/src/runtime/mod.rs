@@ -13,7 +13,7 @@ mod serde_support;
 pub use bytes::Bytes;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATION_HEADER};
-pub use error::{ApiError, Error, TransportKind};
+pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};
 pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
 pub use reqwest::Method;
 pub use response::Response;

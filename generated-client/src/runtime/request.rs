@@ -1,6 +1,6 @@
 //! The plain description of a request that generated functions fill in.
 
-use super::error::Error;
+use super::error::{Error, ErrorDecoder};
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
@@ -34,6 +34,7 @@ pub struct Request {
     pub(crate) body: Body,
     pub(crate) secured: bool,
     pub(crate) accept: Option<&'static str>,
+    pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
 }
 
 /// A request body.
@@ -65,7 +66,13 @@ impl Request {
             body: Body::None,
             secured: false,
             accept: None,
+            error_models: Vec::new(),
         }
+    }
+
+    /// Declares the model of error bodies with `status` (`None`: any status not declared).
+    pub fn error_model(&mut self, status: Option<u16>, decode: ErrorDecoder) {
+        self.error_models.push((status, decode));
     }
 
     /// Sends the bearer token with this request.

@@ -1,6 +1,7 @@
 //! A received response, and decoding it into the declared type.
 
-use super::error::{ApiError, Error};
+use super::error::{ApiError, Error, ErrorDecoder};
+use super::secret::Secret;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
@@ -14,6 +15,10 @@ pub struct Response {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
+    /// The bearer token, so that text taken from the body into an error never carries it
+    /// (a server or proxy may echo it back).
+    pub(crate) token: Secret,
 }
 
 impl Response {
@@ -43,8 +48,8 @@ impl Response {
         serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
             operation: self.operation,
             status: self.status,
-            json_path: e.path().to_string(),
-            message: e.into_inner().to_string(),
+            json_path: self.scrub(e.path().to_string()),
+            message: self.scrub(e.into_inner().to_string()),
         })
     }
 
@@ -58,13 +63,34 @@ impl Response {
     }
 
     pub(crate) fn into_api_error(self) -> Error {
+        let decoder = self
+            .error_models
+            .iter()
+            .find(|(status, _)| *status == Some(self.status))
+            .or_else(|| {
+                self.error_models
+                    .iter()
+                    .find(|(status, _)| status.is_none())
+            });
+        let body = self.scrub(String::from_utf8_lossy(&self.body).into_owned());
+        let model = decoder.and_then(|(_, decode)| decode(body.as_bytes()));
         Error::Api(Box::new(ApiError {
+            model,
             operation: self.operation,
             method: self.method,
             path: self.path,
             status: self.status,
-            body: String::from_utf8_lossy(&self.body).into_owned(),
+            body,
         }))
+    }
+
+    fn scrub(&self, text: String) -> String {
+        let token = self.token.expose();
+        if token.is_empty() || !text.contains(token) {
+            text
+        } else {
+            text.replace(token, "[redacted]")
+        }
     }
 }
 
@@ -80,6 +106,8 @@ mod tests {
             status: 200,
             headers: HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
+            error_models: Vec::new(),
+            token: Secret::new("k3y"),
         }
     }
 

@@ -150,6 +150,7 @@ fn rust_type(ty: &TypeRef, named: TokenStream) -> TokenStream {
         TypeRef::DateTime => quote!(crate::runtime::DateTime),
         TypeRef::Date => quote!(crate::runtime::Date),
         TypeRef::Binary => quote!(crate::runtime::Binary),
+        TypeRef::Secret => quote!(crate::runtime::Secret),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(name) => {
             let name = types::ident(name);

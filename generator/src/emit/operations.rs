@@ -188,8 +188,26 @@ fn function(
         }
     });
     let accept = accept_type(op).map(|media_type| quote!(request.accept(#media_type);));
+    let error_models: Vec<TokenStream> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .filter_map(|r| {
+            let ResponseBody::Json(ty) = &r.body else {
+                return None;
+            };
+            let status = match r.status {
+                Status::Code(code) => quote!(Some(#code)),
+                Status::Default => quote!(None),
+                Status::Range(_) => return None,
+            };
+            let ty = rust_type(ty, types_path());
+            Some(quote!(request.error_model(#status, crate::runtime::error_model::<#ty>);))
+        })
+        .collect();
     let filled = op.secured
         || accept.is_some()
+        || !error_models.is_empty()
         || op.body.is_some()
         || op.params.iter().any(|p| p.location != ParamLocation::Path);
     let binding = if filled {
@@ -220,6 +238,7 @@ fn function(
             #binding = crate::runtime::Request::new(#method, #operation_id, #path);
             #secured
             #accept
+            #(#error_models)*
             #(#params)*
             #body
             #finish
@@ -342,6 +361,7 @@ fn text_of(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
     } = value;
     match ty {
         TypeRef::DateTime => quote!(&#receiver.to_rfc3339()),
+        TypeRef::Secret => quote!(&#receiver.expose()),
         TypeRef::Named(name) if !is_displayable(api, name) => {
             quote!(&crate::runtime::json_text(#reference))
         }

@@ -82,6 +82,7 @@ fn has_default(ty: &TypeRef) -> bool {
             | TypeRef::F32
             | TypeRef::F64
             | TypeRef::Json
+            | TypeRef::Secret
             | TypeRef::Array(_)
             | TypeRef::Map(_)
     )
@@ -253,6 +254,7 @@ fn part_write(part_name: &str, value: TokenStream, ty: &TypeRef) -> TokenStream 
             quote!(for file in #value { form.file(#name, file); })
         }
         TypeRef::String => quote!(form.text(#name, String::clone(#value));),
+        TypeRef::Secret => quote!(form.text(#name, #value.expose().to_string());),
         TypeRef::DateTime => {
             quote!(form.text(#name, crate::runtime::DateTime::to_rfc3339(#value));)
         }

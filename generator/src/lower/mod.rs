@@ -13,14 +13,24 @@ use crate::ir::{Api, TypeRef};
 use crate::load::Document;
 use std::collections::BTreeMap;
 
-/// Lowers a parsed document. `type_names` overrides generated names, keyed by JSON pointer.
-pub fn lower(doc: &Document, type_names: &BTreeMap<String, String>) -> Result<Api> {
-    lower_document(doc, type_names).map_err(|e| e.in_file(&doc.file))
+/// Choices the configuration makes about one spec.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Type names chosen by hand, keyed by the JSON pointer of the schema.
+    pub type_names: BTreeMap<String, String>,
+    /// Secret string properties, as `Schema.property`.
+    pub secrets: Vec<String>,
 }
 
-fn lower_document(doc: &Document, type_names: &BTreeMap<String, String>) -> Result<Api> {
+/// Lowers a parsed document.
+pub fn lower(doc: &Document, options: &Options) -> Result<Api> {
+    lower_document(doc, options).map_err(|e| e.in_file(&doc.file))
+}
+
+fn lower_document(doc: &Document, options: &Options) -> Result<Api> {
     let openapi = &doc.openapi;
-    let mut types = schema::TypeLowering::new(openapi, type_names);
+    let type_names = &options.type_names;
+    let mut types = schema::TypeLowering::new(openapi, type_names, &options.secrets);
     types.lower_components()?;
     let operations = operations::lower_operations(openapi, &mut types)?;
     let names = types.enums.assign_names(&mut types.scope, type_names);
@@ -32,7 +42,29 @@ fn lower_document(doc: &Document, type_names: &BTreeMap<String, String>) -> Resu
         operations,
     };
     rename_types(&mut api, &names);
+    check_secrets(&api, &options.secrets)?;
     Ok(api)
+}
+
+/// Every configured secret must name a string property, so a typo cannot leave a key exposed.
+fn check_secrets(api: &Api, secrets: &[String]) -> Result<()> {
+    for secret in secrets {
+        let (schema, property) = secret.split_once('.').unwrap_or((secret, ""));
+        let origin = crate::error::pointer_push("#/components/schemas", schema);
+        let found = api.types.iter().any(|def| {
+            def.origin == origin
+                && matches!(&def.kind, crate::ir::TypeKind::Struct(s)
+                    if s.fields.iter().any(|f| f.json_name == property && f.ty == TypeRef::Secret))
+        });
+        if !found {
+            return Err(crate::Error::at(
+                format!("the secret '{secret}' names no string property"),
+                origin,
+            )
+            .with_hint("secrets are written `Schema.property`, for a property of type string"));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces placeholder type names with their final names, everywhere they appear.

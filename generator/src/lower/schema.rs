@@ -92,6 +92,8 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
 pub struct TypeLowering<'a> {
     doc: &'a OpenAPI,
     overrides: &'a BTreeMap<String, String>,
+    /// Secret properties as `Schema.property` (component name, JSON property name).
+    secrets: &'a [String],
     /// Every Rust type name taken so far.
     pub scope: Scope,
     /// Component schema name → Rust type name.
@@ -104,7 +106,11 @@ pub struct TypeLowering<'a> {
 
 impl<'a> TypeLowering<'a> {
     /// Names every component schema, so references resolve before the components are lowered.
-    pub fn new(doc: &'a OpenAPI, overrides: &'a BTreeMap<String, String>) -> Self {
+    pub fn new(
+        doc: &'a OpenAPI,
+        overrides: &'a BTreeMap<String, String>,
+        secrets: &'a [String],
+    ) -> Self {
         let mut scope = Scope::default();
         let mut component_names = BTreeMap::new();
         let mut enums = EnumTable::default();
@@ -120,6 +126,7 @@ impl<'a> TypeLowering<'a> {
         TypeLowering {
             doc,
             overrides,
+            secrets,
             scope,
             component_names,
             types: Vec::new(),
@@ -326,7 +333,10 @@ impl<'a> TypeLowering<'a> {
         let mut fields = Vec::with_capacity(parts.properties.len());
         for (json_name, property, property_pointer) in parts.properties {
             let hint = Hint::new(name, &json_name);
-            let ty = self.type_ref(property, &property_pointer, &hint)?;
+            let ty = match self.type_ref(property, &property_pointer, &hint)? {
+                TypeRef::String if self.is_secret(pointer, &json_name, property) => TypeRef::Secret,
+                ty => ty,
+            };
             let (docs, deprecated) = match property {
                 SchemaRef::Inline(schema) => (docs_of(schema), schema.schema_data.deprecated),
                 SchemaRef::Ref(_) => (Docs::default(), false),
@@ -354,6 +364,24 @@ impl<'a> TypeLowering<'a> {
             fields,
             additional_properties,
         })
+    }
+
+    /// Whether a string property holds a secret: configured, or `format: password`.
+    fn is_secret(&self, parent_pointer: &str, property: &str, schema: SchemaRef<'a>) -> bool {
+        let configured = parent_pointer
+            .strip_prefix("#/components/schemas/")
+            .is_some_and(|parent| {
+                let name = format!("{parent}.{property}");
+                self.secrets.contains(&name)
+            });
+        let password = matches!(
+            schema,
+            SchemaRef::Inline(Schema {
+                schema_kind: SchemaKind::Type(Type::String(string)),
+                ..
+            }) if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+        );
+        configured || password
     }
 
     fn collect_object(

@@ -22,6 +22,11 @@ pub async fn check(
     );
     request.secured();
     request.accept("application/json");
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<super::types::HealthControllerCheck503Response>,
+        );
     let response = client.execute(request).await?;
     response.json()
 }

@@ -333,7 +333,7 @@ pub struct ApiKeyResponse {
     /// The API key value
     ///
     /// Example: `"bb_sk_1234567890abcdef"`
-    pub value: String,
+    pub value: crate::runtime::Secret,
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
@@ -1524,7 +1524,7 @@ pub struct CreateRegionResponse {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::nullable::optional"
     )]
-    pub proxy_api_key: Option<Option<String>>,
+    pub proxy_api_key: Option<Option<crate::runtime::Secret>>,
     /// SSH Gateway API key for the region
     ///
     /// Example: `"ssh-gateway-api-key-abc"`
@@ -1536,7 +1536,7 @@ pub struct CreateRegionResponse {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::nullable::optional"
     )]
-    pub ssh_gateway_api_key: Option<Option<String>>,
+    pub ssh_gateway_api_key: Option<Option<crate::runtime::Secret>>,
     /// Snapshot Manager username for the region
     ///
     /// Example: `"daytona"`
@@ -1558,7 +1558,7 @@ pub struct CreateRegionResponse {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::runtime::nullable::optional"
     )]
-    pub snapshot_manager_password: Option<Option<String>>,
+    pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1567,7 +1567,7 @@ pub struct RegenerateApiKeyResponse {
     ///
     /// Example: `"api-key-xyz123"`
     #[serde(rename = "apiKey")]
-    pub api_key: String,
+    pub api_key: crate::runtime::Secret,
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1617,7 +1617,7 @@ pub struct SnapshotManagerCredentials {
     /// Example: `"daytona"`
     pub username: String,
     /// Snapshot Manager password for the region
-    pub password: String,
+    pub password: crate::runtime::Secret,
 }
 /// Example: `{"name":"name","key":"key"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2738,7 +2738,7 @@ pub struct PortPreviewUrl {
     /// Access token
     ///
     /// Example: `"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"`
-    pub token: String,
+    pub token: crate::runtime::Secret,
 }
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2755,7 +2755,7 @@ pub struct SignedPortPreviewUrl {
     /// Token of the signed preview URL
     ///
     /// Example: `"jl6wb9z5o3eii"`
-    pub token: String,
+    pub token: crate::runtime::Secret,
     /// Signed preview url
     ///
     /// Example: `"https://{port}-{token}.{proxyDomain}"`
@@ -2782,7 +2782,7 @@ pub struct SshAccessDto {
     /// SSH access token
     ///
     /// Example: `"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz"`
-    pub token: String,
+    pub token: crate::runtime::Secret,
     /// When the SSH access expires
     ///
     /// Example: `"2025-01-01T12:00:00Z"`
@@ -2938,7 +2938,7 @@ pub struct CreateRunnerResponse {
     ///
     /// Example: `"dtn_1234567890"`
     #[serde(rename = "apiKey")]
-    pub api_key: String,
+    pub api_key: crate::runtime::Secret,
 }
 /// The state of the runner
 ///
@@ -3261,7 +3261,7 @@ pub struct RunnerFull {
     ///
     /// Example: `"dtn_1234567890"`
     #[serde(rename = "apiKey")]
-    pub api_key: String,
+    pub api_key: crate::runtime::Secret,
     /// The region type of the runner
     ///
     /// Example: `"shared"`
@@ -3739,7 +3739,7 @@ pub struct GitCloneRequest {
     pub username: Option<String>,
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::Secret>,
     /// The `branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
@@ -3792,7 +3792,7 @@ pub struct GitRepoRequest {
     pub username: Option<String>,
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::Secret>,
 }
 /// Example: `{"path":"path","branch":"branch"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -5305,7 +5305,7 @@ pub struct CreateDockerRegistry {
     /// Registry username
     pub username: String,
     /// Registry password
-    pub password: String,
+    pub password: crate::runtime::Secret,
     /// Registry project
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
@@ -5429,7 +5429,7 @@ pub struct RegistryPushAccessDto {
     /// Temporary secret for registry authentication
     ///
     /// Example: `"eyJhbGciOiJIUzI1NiIs..."`
-    pub secret: String,
+    pub secret: crate::runtime::Secret,
     /// Registry URL
     ///
     /// Example: `"registry.example.com"`
@@ -5461,7 +5461,7 @@ pub struct UpdateDockerRegistry {
     pub username: String,
     /// Registry password
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::Secret>,
     /// Registry project
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
@@ -5481,7 +5481,7 @@ pub struct AdminCreateRunner {
     pub tags: Option<Vec<String>>,
     /// The `apiKey` property.
     #[serde(rename = "apiKey")]
-    pub api_key: String,
+    pub api_key: crate::runtime::Secret,
     /// The api version of the runner to create
     ///
     /// Example: `"2"`
@@ -5957,7 +5957,7 @@ pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
     ///
     /// Example: `"appsk_..."`
-    pub token: String,
+    pub token: crate::runtime::Secret,
     /// The URL to the webhook app portal
     ///
     /// Example: `"https://app.svix.com/app_1234567890"`
@@ -6018,12 +6018,12 @@ pub struct StorageAccessDto {
     /// Secret key for storage authentication
     ///
     /// Example: `"abchbGciOiJIUzI1NiIs..."`
-    pub secret: String,
+    pub secret: crate::runtime::Secret,
     /// Session token for storage authentication
     ///
     /// Example: `"eyJhbGciOiJIUzI1NiIs..."`
     #[serde(rename = "sessionToken")]
-    pub session_token: String,
+    pub session_token: crate::runtime::Secret,
     /// Storage URL
     ///
     /// Example: `"storage.example.com"`

@@ -17,6 +17,26 @@ pub async fn find_accessibility_nodes(
         "/computeruse/a11y/find".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -36,6 +56,26 @@ pub async fn focus_accessibility_node(
         "/computeruse/a11y/node/focus".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -55,6 +95,26 @@ pub async fn invoke_accessibility_node(
         "/computeruse/a11y/node/invoke".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -74,6 +134,26 @@ pub async fn set_accessibility_node_value(
         "/computeruse/a11y/node/value".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -103,6 +183,26 @@ pub async fn get_accessibility_tree(
         "/computeruse/a11y/tree".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(503u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     if let Some(value) = &params.scope {
         request.query("scope", value);
     }
@@ -429,6 +529,11 @@ pub async fn list_recordings(
         "/computeruse/recordings".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     let response = client.execute(request).await?;
     response.json()
 }
@@ -447,6 +552,16 @@ pub async fn start_recording(
         "/computeruse/recordings/start".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     if let Some(body) = body {
         request.json("application/json", body)?;
     }
@@ -468,6 +583,16 @@ pub async fn stop_recording(
         "/computeruse/recordings/stop".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -491,6 +616,16 @@ pub async fn get_recording(
         format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     let response = client.execute(request).await?;
     response.json()
 }
@@ -507,11 +642,26 @@ pub async fn delete_recording(
     client: &crate::runtime::Client,
     id: &str,
 ) -> Result<(), crate::runtime::Error> {
-    let request = crate::runtime::Request::new(
+    let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteRecording",
         format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
     );
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     client.execute(request).await.map(drop)
 }
 /// Download a recording

@@ -34,6 +34,16 @@ pub async fn create_interpreter_context(
         "/process/interpreter/context".to_string(),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(500u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     request.json("application/json", body)?;
     let response = client.execute(request).await?;
     response.json()
@@ -57,6 +67,16 @@ pub async fn delete_interpreter_context(
         format!("/process/interpreter/context/{}", crate ::runtime::encode_path(& id)),
     );
     request.accept("application/json");
+    request
+        .error_model(
+            Some(400u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
+    request
+        .error_model(
+            Some(404u16),
+            crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
+        );
     let response = client.execute(request).await?;
     response.json()
 }

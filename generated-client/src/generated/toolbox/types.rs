@@ -462,7 +462,7 @@ pub struct GitCloneRequest {
     pub insecure_skip_tls: Option<bool>,
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `url` property.
@@ -519,7 +519,7 @@ pub struct GitDeleteBranchRequest {
 pub struct GitRepoRequest {
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `username` property.
@@ -553,7 +553,7 @@ pub struct GitStatus {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InitializeRequest {
     /// The `token` property.
-    pub token: String,
+    pub token: crate::runtime::Secret,
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,272 @@
+//! The runtime under faults, against in-process servers on 127.0.0.1: each test asserts the
+//! outcome and the number of attempts.
+
+use daytona_client::runtime::{Config, RetryPolicy, TransportKind};
+use daytona_client::{api, toolbox, Client, Error};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "dtn_fault_key_9876543210";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_secs(2),
+        max_elapsed: Duration::from_secs(10),
+        retry_non_idempotent: false,
+    }
+}
+
+fn client_for(url: &str, retry: RetryPolicy, timeout: Duration) -> Client {
+    let config = Config::builder()
+        .api_key(KEY)
+        .api_url(url)
+        .retry(retry)
+        .timeout(timeout)
+        .build()
+        .unwrap();
+    Client::new(config).unwrap()
+}
+
+fn client(server: &MockServer) -> Client {
+    client_for(&server.uri(), fast_retries(), Duration::from_secs(5))
+}
+
+fn config_json() -> serde_json::Value {
+    serde_json::json!({
+        "version": "1", "linkedAccountsEnabled": false, "announcements": {},
+        "pylonAppId": "p", "proxyTemplateUrl": "t", "proxyToolboxUrl": "u",
+        "defaultSnapshot": "s", "dashboardUrl": "d", "maxAutoArchiveInterval": 1,
+        "maintananceMode": false, "environment": "test", "billingApiUrl": "b",
+        "oidc": {"issuer": "i", "clientId": "c", "audience": "a"}
+    })
+}
+
+async fn attempts(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+#[tokio::test]
+async fn rate_limit_honours_retry_after_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(config_json()))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let config = api::config::get_config(&client(&server)).await.unwrap();
+    assert_eq!(config.version, "1");
+    assert_eq!(attempts(&server).await, 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}, Retry-After said 1 s",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn unavailable_then_ok_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(config_json()))
+        .mount(&server)
+        .await;
+    api::config::get_config(&client(&server)).await.unwrap();
+    assert_eq!(attempts(&server).await, 2);
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let error = api::config::get_config(&client(&server)).await.unwrap_err();
+    assert_eq!(error.status(), Some(502));
+    assert_eq!(attempts(&server).await, 3);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_the_caller_opts_in() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let body = api::types::CreateOrganization {
+        name: "acme".into(),
+        default_region_id: "eu".into(),
+    };
+    let error = api::organizations::create_organization(&client(&server), &body)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(attempts(&server).await, 1, "POST is not retried by default");
+
+    let opted_in = RetryPolicy {
+        retry_non_idempotent: true,
+        ..fast_retries()
+    };
+    let client = client_for(&server.uri(), opted_in, Duration::from_secs(5));
+    api::organizations::create_organization(&client, &body)
+        .await
+        .unwrap_err();
+    assert_eq!(attempts(&server).await, 1 + 3, "opted in: three attempts");
+}
+
+#[tokio::test]
+async fn reset_connections_are_retried_then_reported() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    let server = tokio::spawn(async move {
+        // Bounded: the client makes at most three attempts.
+        for _ in 0..3 {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            counter.fetch_add(1, Ordering::SeqCst);
+            // Linger 0 makes the close a TCP reset.
+            #[allow(deprecated)] // fine here: a zero linger never blocks
+            socket.set_linger(Some(Duration::ZERO)).unwrap();
+            drop(socket);
+        }
+    });
+    let client = client_for(&url, fast_retries(), Duration::from_secs(5));
+    let error = api::config::get_config(&client).await.unwrap_err();
+    let Error::Transport { kind, .. } = &error else {
+        panic!("{error}")
+    };
+    assert_ne!(*kind, TransportKind::Timeout);
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_slow_response_hits_the_timeout_and_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(config_json())
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let client = client_for(&server.uri(), fast_retries(), Duration::from_millis(300));
+    let started = Instant::now();
+    let error = api::config::get_config(&client).await.unwrap_err();
+    let Error::Transport { kind, .. } = &error else {
+        panic!("{error}")
+    };
+    assert_eq!(*kind, TransportKind::Timeout);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(attempts(&server).await, 1);
+    assert!(error.to_string().contains("timed out"), "{error}");
+}
+
+#[tokio::test]
+async fn invalid_json_is_a_decode_error_without_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{not json"))
+        .mount(&server)
+        .await;
+    let error = api::config::get_config(&client(&server)).await.unwrap_err();
+    assert!(
+        matches!(error, Error::Decode { status: 200, .. }),
+        "{error}"
+    );
+    assert_eq!(attempts(&server).await, 1);
+}
+
+#[tokio::test]
+async fn unauthorized_is_an_api_error_without_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("{\"message\":\"Unauthorized\"}"))
+        .mount(&server)
+        .await;
+    let error = api::config::get_config(&client(&server)).await.unwrap_err();
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(attempts(&server).await, 1);
+    assert!(!error.to_string().contains(KEY));
+}
+
+#[tokio::test]
+async fn declared_error_bodies_are_decoded_into_their_model() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": "no recording"})),
+        )
+        .mount(&server)
+        .await;
+    let error = toolbox::computer_use::delete_recording(&client(&server), "r1")
+        .await
+        .unwrap_err();
+    let Error::Api(api_error) = &error else {
+        panic!("{error}")
+    };
+    let model = api_error
+        .model::<std::collections::BTreeMap<String, String>>()
+        .expect("the spec declares a map for 404");
+    assert_eq!(model["error"], "no recording");
+}
+
+#[tokio::test]
+async fn unknown_fields_and_enum_values_decode() {
+    let server = MockServer::start().await;
+    let mut body = config_json();
+    body["someFutureField"] = serde_json::json!({"nested": true});
+    let role = serde_json::json!([{
+        "id": "r", "name": "n", "description": "d", "isGlobal": false,
+        "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-01T00:00:00Z",
+        "permissions": ["write:sandboxes", "launch:rockets"]
+    }]);
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path("/config"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path("/organizations/o/roles"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(role))
+        .mount(&server)
+        .await;
+    api::config::get_config(&client(&server)).await.unwrap();
+    let roles = api::organizations::list_organization_roles(&client(&server), "o")
+        .await
+        .unwrap();
+    use api::types::Permission;
+    assert_eq!(
+        roles[0].permissions,
+        [
+            Permission::WriteSandboxes,
+            Permission::Unknown("launch:rockets".into())
+        ]
+    );
+    let encoded = serde_json::to_value(&roles[0].permissions).unwrap();
+    assert_eq!(
+        encoded,
+        serde_json::json!(["write:sandboxes", "launch:rockets"])
+    );
+}

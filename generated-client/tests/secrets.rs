@@ -1,0 +1,123 @@
+//! The API key never shows up in `Debug` or `Display` of the client, its configuration, models
+//! that carry secrets, or any error.
+
+use daytona_client::runtime::{Config, Method, Request, RetryPolicy};
+use daytona_client::{api, Client, Error};
+use std::time::Duration;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
+
+const KEY: &str = "dtn_secret_key_a1b2c3d4e5f6";
+
+fn assert_hidden(what: &str, value: &(impl std::fmt::Debug + ?Sized), display: Option<String>) {
+    let debug = format!("{value:?}");
+    assert!(!debug.contains(KEY), "{what} Debug shows the key: {debug}");
+    assert!(
+        !debug.contains("a1b2c3d4"),
+        "{what} Debug shows part of the key: {debug}"
+    );
+    if let Some(display) = display {
+        assert!(
+            !display.contains(KEY),
+            "{what} Display shows the key: {display}"
+        );
+    }
+}
+
+fn config(url: &str) -> Config {
+    Config::builder()
+        .api_key(KEY)
+        .api_url(url)
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn no_formatting_shows_the_key() {
+    // The client and its configuration.
+    let client = Client::new(config("http://127.0.0.1:9")).unwrap();
+    assert_hidden("client", &client, None);
+    assert_hidden("config", client.config(), None);
+    assert_hidden("credentials", &client.config().credentials, None);
+
+    // A model that carries a secret.
+    let response: api::types::ApiKeyResponse = serde_json::from_value(serde_json::json!({
+        "name": "ci", "value": KEY, "createdAt": "2024-01-01T00:00:00Z",
+        "permissions": ["write:sandboxes"], "expiresAt": null
+    }))
+    .unwrap();
+    assert_eq!(response.value.expose(), KEY, "the value is still usable");
+    assert_hidden("ApiKeyResponse", &response, None);
+    assert_hidden(
+        "ApiKeyResponse.value",
+        &response.value,
+        Some(response.value.to_string()),
+    );
+    let json = serde_json::to_string(&response).unwrap();
+    assert!(json.contains(KEY), "on the wire the value is sent as it is");
+
+    // Every error variant, produced with this key in use.
+    let mut errors: Vec<(&str, Error)> = Vec::new();
+    let jwt_without_org = Config::builder().jwt_token(KEY).build().unwrap_err();
+    errors.push(("Config", jwt_without_org));
+
+    let unreachable = api::config::get_config(&client).await.unwrap_err();
+    assert!(
+        matches!(unreachable, Error::Transport { .. }),
+        "{unreachable}"
+    );
+    errors.push(("Transport", unreachable));
+
+    let server = MockServer::start().await;
+    // A server that echoes the Authorization header into its error body.
+    Mock::given(method("GET"))
+        .respond_with(|request: &Received| {
+            let auth = request
+                .headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap();
+            ResponseTemplate::new(401).set_body_string(format!("{{\"rejected\":\"{auth}\"}}"))
+        })
+        .mount(&server)
+        .await;
+    let served = Client::new(config(&server.uri())).unwrap();
+    let api_error = api::api_keys::list_api_keys(&served, &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(api_error, Error::Api(_)), "{api_error}");
+    assert!(api_error.to_string().contains("[redacted]"), "{api_error}");
+    errors.push(("Api", api_error));
+
+    let decode_server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(format!("\"{KEY}\"")))
+        .mount(&decode_server)
+        .await;
+    let decoding = Client::new(config(&decode_server.uri())).unwrap();
+    let decode_error = api::config::get_config(&decoding).await.unwrap_err();
+    assert!(
+        matches!(decode_error, Error::Decode { .. }),
+        "{decode_error}"
+    );
+    errors.push(("Decode", decode_error));
+
+    struct Unencodable;
+    impl serde::Serialize for Unencodable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot encode this"))
+        }
+    }
+    let mut request = Request::new(Method::POST, "op", "/x".into());
+    let encode_error = request.json("application/json", &Unencodable).unwrap_err();
+    errors.push(("Encode", encode_error));
+
+    for (variant, error) in &errors {
+        assert_hidden(variant, error, Some(error.to_string()));
+    }
+    let variants: Vec<&str> = errors.iter().map(|(v, _)| *v).collect();
+    assert_eq!(variants, ["Config", "Transport", "Api", "Decode", "Encode"]);
+}
