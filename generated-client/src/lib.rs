@@ -33,4 +33,7 @@ pub use generated::{api, toolbox};
 
 #[cfg(test)]
 mod spec_examples;
+
+#[cfg(test)]
+mod prism_suite;
 pub use runtime::{Client, Config, Error, RetryPolicy};

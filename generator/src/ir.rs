@@ -440,6 +440,8 @@ pub struct Response {
     pub status: Status,
     /// What its body is.
     pub body: ResponseBody,
+    /// The media type the body is read as, when there is a body.
+    pub media_type: Option<String>,
     /// `description` of the response.
     pub description: Option<String>,
 }

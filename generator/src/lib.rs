@@ -30,9 +30,7 @@ pub const CONFIG_PATH: &str = "specs/codegen.yaml";
 
 /// Reads, patches and lowers one spec. `display` names the file in errors and headers.
 pub fn load_api(path: &Path, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))?;
-    let document = load::parse(&text, display, &spec.patches)?;
+    let document = load::parse(&read_spec(path, display)?, display, &spec.patches)?;
     let options = lower::Options {
         type_names: spec.type_names.clone(),
         secrets: spec.secrets.clone(),
@@ -64,18 +62,49 @@ pub struct Generated {
     pub apis: Vec<(String, ir::Api)>,
 }
 
-/// Generates everything [`CONFIG_PATH`] under `root` asks for, in memory.
-pub fn codegen(root: &Path) -> Result<Generated> {
+fn read_spec(path: &Path, display: &str) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))
+}
+
+fn read_config(root: &Path) -> Result<Config> {
     let config_text = std::fs::read_to_string(root.join(CONFIG_PATH)).map_err(|e| {
         Error::new(format!("cannot read the codegen configuration: {e}")).in_file(CONFIG_PATH)
     })?;
-    let config = Config::parse(&config_text, CONFIG_PATH)?;
+    Config::parse(&config_text, CONFIG_PATH)
+}
+
+/// A configured spec's path relative to the workspace root (as headers and errors show it).
+fn spec_path(spec: &SpecConfig) -> String {
     let spec_dir = Path::new(CONFIG_PATH).parent().unwrap_or(Path::new(""));
+    spec_dir.join(&spec.file).display().to_string()
+}
+
+/// Each configured spec with its patches applied, by module: what the client is generated from.
+pub fn patched_specs(root: &Path) -> Result<Vec<(String, serde_json::Value)>> {
+    read_config(root)?
+        .specs
+        .iter()
+        .map(|spec| {
+            let display = spec_path(spec);
+            let text = std::fs::read_to_string(root.join(&display))
+                .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(&display))?;
+            Ok((
+                spec.module.clone(),
+                load::patched(&text, &display, &spec.patches)?,
+            ))
+        })
+        .collect()
+}
+
+/// Generates everything [`CONFIG_PATH`] under `root` asks for, in memory.
+pub fn codegen(root: &Path) -> Result<Generated> {
+    let config = read_config(root)?;
     let mut files = Vec::new();
     let mut apis = Vec::new();
     let mut modules = Vec::new();
     for spec in &config.specs {
-        let display = spec_dir.join(&spec.file).display().to_string();
+        let display = spec_path(spec);
         let api = load_api(&root.join(&display), &display, spec)?;
         files.extend(render_api(&api, &spec.module, CODEGEN_COMMAND)?);
         modules.push((spec.module.clone(), display));

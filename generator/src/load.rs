@@ -17,17 +17,24 @@ pub struct Document {
 /// Parses the text of an OpenAPI 3.0 or 3.1 document (YAML or JSON), applies `patches`, and
 /// deserialises it. `file` names the input in errors.
 pub fn parse(text: &str, file: &str, patches: &[Patch]) -> Result<Document> {
-    let mut tree = parse_tree(text).map_err(|e| e.in_file(file))?;
-    check_version(&tree).map_err(|e| e.in_file(file))?;
-    for patch in patches {
-        apply_patch(&mut tree, patch).map_err(|e| e.in_file(file))?;
-    }
+    let mut tree = patched(text, file, patches)?;
     normalise_3_1(&mut tree);
     let openapi = deserialise(tree).map_err(|e| e.in_file(file))?;
     Ok(Document {
         file: file.to_string(),
         openapi,
     })
+}
+
+/// The document as a JSON tree with `patches` applied: what the client is generated from, for
+/// tools (such as a mock server) that must see the same spec.
+pub fn patched(text: &str, file: &str, patches: &[Patch]) -> Result<Value> {
+    let mut tree = parse_tree(text).map_err(|e| e.in_file(file))?;
+    check_version(&tree).map_err(|e| e.in_file(file))?;
+    for patch in patches {
+        apply_patch(&mut tree, patch).map_err(|e| e.in_file(file))?;
+    }
+    Ok(tree)
 }
 
 /// YAML (a superset of JSON) into a JSON tree whose object keys are all strings.

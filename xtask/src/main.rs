@@ -1,5 +1,7 @@
 //! `cargo xtask`: the thin command line over the `generator` library.
 
+mod prism;
+
 use generator::output::{self, Mode};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +12,8 @@ usage: cargo xtask [--root DIR] <command>
 commands:
   codegen            regenerate the client from the specs in specs/ (see specs/codegen.yaml)
   codegen --check    write nothing; fail and name each stale file if the checked-in code is stale
-  test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`)
+  test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`), with Prism mock
+                     servers for the specs started before and stopped after
 
 options:
   --root DIR         the workspace to work on (default: this checkout)
@@ -57,15 +60,39 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Runs the workspace's tests with the cargo that runs this command, passing their output
-/// through, and ends with one line that totals every test binary's results.
+/// Starts Prism, runs the workspace's tests with the cargo that runs this command (passing
+/// their output through), stops Prism, and ends with one line that totals every test binary's
+/// results. Without Prism (no Node.js) the Prism suite skips itself, except in CI.
 fn test(extra: &[&str]) -> Result<ExitCode, String> {
     use std::io::{BufRead, BufReader};
+    let root = workspace_root();
+    let prism = match prism::Prism::start(&root) {
+        Ok(prism) => Some(prism),
+        Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
+        Err(e) => {
+            eprintln!(
+                "warning: {e}
+warning: the Prism suite will be skipped"
+            );
+            None
+        }
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut child = std::process::Command::new(cargo)
+    let mut command = std::process::Command::new(cargo);
+    for (variable, url) in prism.iter().flat_map(|p| p.env.iter()) {
+        command.env(variable, url);
+    }
+    // Show what passing tests print (the Prism suite's coverage, the spec-example misfits).
+    let show_output: &[&str] = if extra.contains(&"--") {
+        &["--show-output"]
+    } else {
+        &["--", "--show-output"]
+    };
+    let mut child = command
         .args(["test", "--workspace"])
         .args(extra)
-        .current_dir(workspace_root())
+        .args(show_output)
+        .current_dir(&root)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("error: cannot run cargo test: {e}"))?;
@@ -80,6 +107,7 @@ fn test(extra: &[&str]) -> Result<ExitCode, String> {
     let status = child
         .wait()
         .map_err(|e| format!("error: cargo test did not finish: {e}"))?;
+    drop(prism);
     println!(
         "tests: {} passed, {} failed, {} skipped",
         totals.passed, totals.failed, totals.ignored

@@ -38,8 +38,17 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// A client for the API at `config.api_url`.
     pub fn new(config: Config) -> Result<Client, Error> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        for (name, value) in &config.default_headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name '{name}'")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("invalid value for header '{name}'")))?;
+            headers.append(name, value);
+        }
         let http = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
+            .default_headers(headers)
             .timeout(config.timeout)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;

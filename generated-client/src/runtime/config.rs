@@ -55,6 +55,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// Headers sent with every request (for example for a proxy in front of the API).
+    pub default_headers: Vec<(String, String)>,
 }
 
 impl Config {
@@ -106,6 +108,7 @@ pub struct ConfigBuilder {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
+    default_headers: Vec<(String, String)>,
 }
 
 impl ConfigBuilder {
@@ -157,6 +160,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// Adds a header sent with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<Config, Error> {
         let credentials = self
@@ -191,6 +200,7 @@ impl ConfigBuilder {
             user_agent: self
                 .user_agent
                 .unwrap_or_else(|| format!("daytona-client-rust/{}", env!("CARGO_PKG_VERSION"))),
+            default_headers: self.default_headers,
         })
     }
 }

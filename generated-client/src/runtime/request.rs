@@ -211,23 +211,29 @@ impl Form {
             .fold(reqwest::multipart::Form::new(), |form, (name, part)| {
                 let part = match part {
                     Part::Text(text) => reqwest::multipart::Part::text(text.clone()),
-                    Part::File(file) => {
-                        let part = reqwest::multipart::Part::stream(file.data.clone()).file_name(
-                            file.file_name.clone().unwrap_or_else(|| "file".to_string()),
-                        );
-                        match &file.content_type {
-                            Some(content_type) => {
-                                part.mime_str(content_type).unwrap_or_else(|_| {
-                                    reqwest::multipart::Part::stream(file.data.clone())
-                                })
-                            }
-                            None => part,
-                        }
-                    }
+                    Part::File(file) => file_part(file),
                 };
                 form.part(name.clone(), part)
             })
     }
+}
+
+/// A file part, always with a file name and a content type (`application/octet-stream` unless
+/// the file says otherwise): some servers refuse file parts without them.
+fn file_part(file: &Binary) -> reqwest::multipart::Part {
+    let file_name = file.file_name.clone().unwrap_or_else(|| "file".to_string());
+    let part = |content_type: &str| {
+        reqwest::multipart::Part::stream(file.data.clone())
+            .file_name(file_name.clone())
+            .mime_str(content_type)
+    };
+    let given = file
+        .content_type
+        .as_deref()
+        .unwrap_or("application/octet-stream");
+    part(given)
+        .or_else(|_| part("application/octet-stream"))
+        .unwrap_or_else(|_| reqwest::multipart::Part::stream(file.data.clone()))
 }
 
 /// The contents of a file (`format: binary`), with the name and type sent in multipart forms.

@@ -2,6 +2,7 @@
 
 mod docs;
 mod operations;
+mod samples;
 mod types;
 
 use crate::ir::{Api, BodyKind, Operation, TypeRef};
@@ -43,6 +44,8 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
             #(#tag_modules)*
             #[cfg(test)]
             pub(crate) mod round_trip;
+            #[cfg(test)]
+            pub(crate) mod samples;
         },
     }];
     let forms = multipart_forms(api);
@@ -58,6 +61,10 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
     files.push(EmittedFile {
         path: "round_trip.rs".to_string(),
         tokens: round_trip_module(api),
+    });
+    files.push(EmittedFile {
+        path: "samples.rs".to_string(),
+        tokens: samples::samples_module(api),
     });
     for (module, operations) in groups {
         let items = operations::tag_module(api, &operations);

@@ -473,18 +473,18 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
     }
 }
 
-/// The `Accept` header for an operation whose success bodies are all of one kind.
+/// `Accept: application/json` for an operation whose success bodies are all declared as JSON
+/// (a `*/*` body leaves the header out: the server chooses).
 fn accept_type(op: &Operation) -> Option<&'static str> {
-    let bodies = success_bodies(op);
-    if bodies
-        .iter()
-        .all(|(_, b)| matches!(b, ResponseBody::Json(_) | ResponseBody::Empty))
-        && bodies
-            .iter()
-            .any(|(_, b)| matches!(b, ResponseBody::Json(_)))
-    {
-        Some("application/json")
-    } else {
-        None
-    }
+    let mut with_body = op
+        .success_responses()
+        .filter(|r| r.body != ResponseBody::Empty)
+        .peekable();
+    with_body.peek()?;
+    with_body
+        .all(|r| {
+            matches!(r.body, ResponseBody::Json(_))
+                && r.media_type.as_deref().is_some_and(|m| m.contains("json"))
+        })
+        .then_some("application/json")
 }

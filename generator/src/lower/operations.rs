@@ -369,7 +369,10 @@ fn lower_responses<'a>(
                 &response_pointer,
             )?,
         };
-        let body = match preferred(&response.content) {
+        let informational = matches!(status, Status::Code(code) if code < 200);
+        let chosen = preferred(&response.content).filter(|_| !informational);
+        let body = match chosen {
+            // A 1xx answer (a WebSocket upgrade) has no body to decode.
             None => ResponseBody::Empty,
             Some((media_type, content)) => {
                 let schema_pointer = pointer_push(
@@ -394,6 +397,7 @@ fn lower_responses<'a>(
         };
         lowered.push(Response {
             status,
+            media_type: chosen.map(|(media_type, _)| media_type.clone()),
             body,
             description: Some(response.description.clone()).filter(|d| !d.is_empty()),
         });

@@ -42,3 +42,5 @@ pub mod object_storage;
 pub mod health;
 #[cfg(test)]
 pub(crate) mod round_trip;
+#[cfg(test)]
+pub(crate) mod samples;

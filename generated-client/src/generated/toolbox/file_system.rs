@@ -319,7 +319,6 @@ pub async fn upload_file(
         "UploadFile",
         "/files/upload".to_string(),
     );
-    request.accept("application/json");
     request.query("path", &path);
     request.multipart(body);
     let response = client.execute(request).await?;

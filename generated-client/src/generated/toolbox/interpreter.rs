@@ -87,13 +87,11 @@ pub async fn delete_interpreter_context(
 /// Sends `GET /process/interpreter/execute` (`ExecuteInterpreterCode`).
 pub async fn execute_interpreter_code(
     client: &crate::runtime::Client,
-) -> Result<String, crate::runtime::Error> {
-    let mut request = crate::runtime::Request::new(
+) -> Result<(), crate::runtime::Error> {
+    let request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ExecuteInterpreterCode",
         "/process/interpreter/execute".to_string(),
     );
-    request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    client.execute(request).await.map(drop)
 }

@@ -24,3 +24,5 @@ pub mod interpreter;
 pub mod info;
 #[cfg(test)]
 pub(crate) mod round_trip;
+#[cfg(test)]
+pub(crate) mod samples;
