@@ -6,6 +6,7 @@
 //! [`listing`] renders the public API surface of the model for review.
 
 pub mod config;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -30,7 +31,12 @@ pub const CONFIG_PATH: &str = "specs/codegen.yaml";
 
 /// Reads, patches and lowers one spec. `display` names the file in errors and headers.
 pub fn load_api(path: &Path, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
-    let document = load::parse(&read_spec(path, display)?, display, &spec.patches)?;
+    lower_text(&read_spec(path, display)?, display, spec)
+}
+
+/// Patches and lowers the text of a spec.
+pub fn lower_text(text: &str, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
+    let document = load::parse(text, display, &spec.patches)?;
     let options = lower::Options {
         type_names: spec.type_names.clone(),
         secrets: spec.secrets.clone(),
@@ -67,7 +73,8 @@ fn read_spec(path: &Path, display: &str) -> Result<String> {
         .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))
 }
 
-fn read_config(root: &Path) -> Result<Config> {
+/// The codegen configuration of the workspace at `root`.
+pub fn read_config(root: &Path) -> Result<Config> {
     let config_text = std::fs::read_to_string(root.join(CONFIG_PATH)).map_err(|e| {
         Error::new(format!("cannot read the codegen configuration: {e}")).in_file(CONFIG_PATH)
     })?;

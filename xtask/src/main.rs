@@ -1,6 +1,7 @@
 //! `cargo xtask`: the thin command line over the `generator` library.
 
 mod prism;
+mod spec_diff;
 
 use generator::output::{self, Mode};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,10 @@ usage: cargo xtask [--root DIR] <command>
 commands:
   codegen            regenerate the client from the specs in specs/ (see specs/codegen.yaml)
   codegen --check    write nothing; fail and name each stale file if the checked-in code is stale
+  spec-diff [OLD NEW] [--format markdown|json] [--fail-on-breaking]
+                     the API changes between two specs (each a file or <git-rev>:<path>;
+                     none: each spec in specs/ against the merge base with the default
+                     branch), breaking first; --fail-on-breaking exits 2 when any breaks
   test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`), with Prism mock
                      servers for the specs started before and stopped after
 
@@ -34,6 +39,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(&root, Mode::Write),
         ["codegen", "--check"] => codegen(&root, Mode::Check),
         ["test", rest @ ..] => test(rest),
+        ["spec-diff", rest @ ..] => spec_diff::run(&root, rest),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
