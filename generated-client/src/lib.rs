@@ -5,6 +5,7 @@
 //!   one module per tag, one async function per operation.
 //! * [`toolbox`]: the in-sandbox toolbox API (files, git, processes, LSP, computer use).
 //! * [`runtime`]: the hand-written part: [`Client`], [`Config`], [`Error`], retries.
+//! * [`workflows`]: the everyday tasks as one call each: sandboxes, commands, ephemeral keys.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), daytona_client::Error> {
@@ -28,6 +29,7 @@
 #[rustfmt::skip]
 mod generated;
 pub mod runtime;
+pub mod workflows;
 
 pub use generated::{api, toolbox};
 
@@ -36,4 +38,8 @@ mod spec_examples;
 
 #[cfg(test)]
 mod prism_suite;
+
+// Lets the examples, which name the crate, be compiled into the unit tests.
+#[cfg(test)]
+extern crate self as daytona_client;
 pub use runtime::{Client, Config, Error, RetryPolicy};

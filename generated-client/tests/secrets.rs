@@ -115,9 +115,65 @@ async fn no_formatting_shows_the_key() {
     let encode_error = request.json("application/json", &Unencodable).unwrap_err();
     errors.push(("Encode", encode_error));
 
+    let bad_ttl = daytona_client::workflows::EphemeralKeyRequest {
+        ttl: Duration::from_secs(1),
+        ..daytona_client::workflows::EphemeralKeyRequest::new("ci", &[])
+    };
+    let invalid = daytona_client::workflows::create_ephemeral_key(&client, &bad_ttl)
+        .await
+        .unwrap_err();
+    errors.push(("InvalidArgument", invalid));
+
+    let stopped: api::types::Sandbox = serde_json::from_value(serde_json::json!({
+        "id": "sb", "organizationId": "o", "name": "n", "user": "u", "env": {}, "labels": {},
+        "public": false, "networkBlockAll": false, "target": "eu", "cpu": 1, "gpu": 0,
+        "memory": 1, "disk": 1, "state": "stopped", "toolboxProxyUrl": "http://127.0.0.1:9"
+    }))
+    .unwrap();
+    let request = daytona_client::workflows::ExecRequest::new("true");
+    let not_started = daytona_client::workflows::exec(&client, &stopped, &request)
+        .await
+        .unwrap_err();
+    errors.push(("SandboxState", not_started));
+
+    let creating_server = MockServer::start().await;
+    let mut creating = serde_json::to_value(&stopped).unwrap();
+    creating["state"] = serde_json::json!("creating");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(creating))
+        .mount(&creating_server)
+        .await;
+    let waiting = Client::new(config(&creating_server.uri())).unwrap();
+    let options = daytona_client::workflows::WaitOptions {
+        deadline: Duration::from_millis(50),
+        initial_interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(10),
+    };
+    let started = api::types::SandboxState::Started;
+    let deadline = daytona_client::workflows::wait_for_state(&waiting, "sb", started, &options)
+        .await
+        .unwrap_err();
+    errors.push(("Deadline", deadline));
+
     for (variant, error) in &errors {
         assert_hidden(variant, error, Some(error.to_string()));
     }
     let variants: Vec<&str> = errors.iter().map(|(v, _)| *v).collect();
-    assert_eq!(variants, ["Config", "Transport", "Api", "Decode", "Encode"]);
+    assert_eq!(
+        variants,
+        [
+            "Config",
+            "Transport",
+            "Api",
+            "Decode",
+            "Encode",
+            "InvalidArgument",
+            "SandboxState",
+            "Deadline"
+        ]
+    );
+    for (variant, error) in &errors {
+        let debug = format!("{error:?}");
+        assert!(debug.starts_with(variant), "{variant} is {debug}");
+    }
 }

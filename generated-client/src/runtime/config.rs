@@ -57,6 +57,9 @@ pub struct Config {
     pub user_agent: String,
     /// Headers sent with every request (for example for a proxy in front of the API).
     pub default_headers: Vec<(String, String)>,
+    /// The toolbox base URL to use instead of the one the API gives for each sandbox
+    /// (`DAYTONA_TOOLBOX_URL`): for a toolbox reached directly, in local development or tests.
+    pub toolbox_url: Option<String>,
 }
 
 impl Config {
@@ -89,6 +92,9 @@ impl Config {
         if let Some(target) = get("DAYTONA_TARGET") {
             builder = builder.target(target);
         }
+        if let Some(url) = get("DAYTONA_TOOLBOX_URL") {
+            builder = builder.toolbox_url(url);
+        }
         builder.build()
     }
 
@@ -109,6 +115,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
+    toolbox_url: Option<String>,
 }
 
 impl ConfigBuilder {
@@ -160,6 +167,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the toolbox base URL used instead of each sandbox's own.
+    pub fn toolbox_url(mut self, url: impl Into<String>) -> Self {
+        self.toolbox_url = Some(url.into());
+        self
+    }
+
     /// Adds a header sent with every request.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
@@ -201,6 +214,9 @@ impl ConfigBuilder {
                 .user_agent
                 .unwrap_or_else(|| format!("daytona-client-rust/{}", env!("CARGO_PKG_VERSION"))),
             default_headers: self.default_headers,
+            toolbox_url: self
+                .toolbox_url
+                .map(|url| url.trim_end_matches('/').to_string()),
         })
     }
 }

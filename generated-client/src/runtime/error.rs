@@ -51,6 +51,30 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// An argument was refused before any request was sent.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A sandbox is in a state that does not allow what was asked (a failed build, an error,
+    /// or not started for a command).
+    #[error("sandbox {sandbox} is {state}{}", .reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
+    SandboxState {
+        /// The sandbox id.
+        sandbox: String,
+        /// Its state.
+        state: String,
+        /// The reason the API gives, if any.
+        reason: Option<String>,
+    },
+    /// Waiting ran past its deadline.
+    #[error("gave up after {waited:?} waiting for {what} (last seen: {last})")]
+    Deadline {
+        /// What was awaited.
+        what: String,
+        /// How long it waited.
+        waited: std::time::Duration,
+        /// The last state seen.
+        last: String,
+    },
 }
 
 /// The kinds of transport failure.

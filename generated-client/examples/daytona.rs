@@ -1,0 +1,269 @@
+//! A small command-line tool over the workflows, reading the same environment variables as the
+//! client (`DAYTONA_API_KEY`, `DAYTONA_API_URL`, …).
+//!
+//! ```text
+//! cargo run -p daytona-client --example daytona -- sandbox list [--label key=value]
+//! cargo run -p daytona-client --example daytona -- sandbox create [--snapshot NAME | --image IMAGE] [--cpu N] [--memory GIB] [--disk GIB] [--env K=V] [--label K=V] [--auto-stop MINUTES]
+//! cargo run -p daytona-client --example daytona -- sandbox get|start|stop|delete ID
+//! cargo run -p daytona-client --example daytona -- sandbox exec ID -- COMMAND…
+//! cargo run -p daytona-client --example daytona -- snapshot list
+//! cargo run -p daytona-client --example daytona -- api-key create NAME_PREFIX [--permission SCOPE]… [--ttl-minutes N]
+//! cargo run -p daytona-client --example daytona -- api-key list
+//! cargo run -p daytona-client --example daytona -- api-key revoke NAME
+//! ```
+
+use clap::{Parser, Subcommand};
+use daytona_client::api::types::Permission;
+use daytona_client::workflows::{
+    self, EphemeralKeyRequest, ExecRequest, SandboxSource, SandboxSpec,
+};
+use daytona_client::{Client, Config};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Daytona from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "daytona")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Sandboxes.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// Snapshots.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+    /// API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SandboxCommand {
+    /// Lists sandboxes, optionally only those with the given labels.
+    List {
+        /// `key=value`; repeat for more.
+        #[arg(long = "label", value_parser = key_value)]
+        labels: Vec<(String, String)>,
+    },
+    /// Creates a sandbox.
+    Create {
+        #[arg(long, conflicts_with = "image")]
+        snapshot: Option<String>,
+        #[arg(long)]
+        image: Option<String>,
+        #[arg(long)]
+        cpu: Option<i64>,
+        #[arg(long)]
+        memory: Option<i64>,
+        #[arg(long)]
+        disk: Option<i64>,
+        #[arg(long = "env", value_parser = key_value)]
+        env: Vec<(String, String)>,
+        #[arg(long = "label", value_parser = key_value)]
+        labels: Vec<(String, String)>,
+        /// Minutes of inactivity before it stops.
+        #[arg(long, default_value_t = workflows::DEFAULT_AUTO_STOP_MINUTES)]
+        auto_stop: i64,
+    },
+    /// Shows a sandbox.
+    Get { id: String },
+    /// Starts a sandbox.
+    Start { id: String },
+    /// Stops a sandbox.
+    Stop { id: String },
+    /// Deletes a sandbox.
+    Delete { id: String },
+    /// Runs a command in a started sandbox.
+    Exec {
+        id: String,
+        #[arg(long)]
+        cwd: Option<String>,
+        #[arg(long, default_value_t = 600)]
+        timeout_seconds: u64,
+        #[arg(last = true, required = true)]
+        command: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SnapshotCommand {
+    /// Lists snapshots.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Creates an expiring key with the given permissions.
+    Create {
+        name_prefix: String,
+        /// A scope such as `write:sandboxes`; repeat for more.
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        ttl_minutes: u64,
+    },
+    /// Lists keys (values masked).
+    List,
+    /// Revokes a key by name.
+    Revoke { name: String },
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected key=value, got '{text}'"))
+}
+
+/// The configuration from `lookup` (the environment, in `main`); the error is one line.
+pub fn config(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+    Config::from_lookup(lookup).map_err(|e| e.to_string())
+}
+
+/// Runs the tool; the error is one line for the user.
+pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
+    let client = Client::new(config).map_err(|e| e.to_string())?;
+    execute(&client, cli.command)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn execute(client: &Client, command: Command) -> Result<(), daytona_client::Error> {
+    match command {
+        Command::Sandbox(SandboxCommand::List { labels }) => {
+            let labels: BTreeMap<_, _> = labels.into_iter().collect();
+            for sandbox in workflows::list_sandboxes(client, &labels).await? {
+                let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
+                println!("{}\t{}\t{state}", sandbox.id, sandbox.name);
+            }
+        }
+        Command::Sandbox(SandboxCommand::Create {
+            snapshot,
+            image,
+            cpu,
+            memory,
+            disk,
+            env,
+            labels,
+            auto_stop,
+        }) => {
+            let source = match (snapshot, image) {
+                (Some(snapshot), _) => Some(SandboxSource::Snapshot(snapshot)),
+                (None, Some(image)) => Some(SandboxSource::Image(image)),
+                (None, None) => None,
+            };
+            let spec = SandboxSpec {
+                source,
+                cpu,
+                memory,
+                disk,
+                env: env.into_iter().collect(),
+                labels: labels.into_iter().collect(),
+                auto_stop_minutes: auto_stop,
+                ..SandboxSpec::default()
+            };
+            let sandbox = workflows::create_sandbox(client, &spec).await?;
+            println!("{}", sandbox.id);
+        }
+        Command::Sandbox(SandboxCommand::Get { id }) => {
+            print_sandbox(&workflows::get_sandbox(client, &id).await?)
+        }
+        Command::Sandbox(SandboxCommand::Start { id }) => {
+            print_sandbox(&workflows::start_sandbox(client, &id).await?)
+        }
+        Command::Sandbox(SandboxCommand::Stop { id }) => {
+            print_sandbox(&workflows::stop_sandbox(client, &id).await?)
+        }
+        Command::Sandbox(SandboxCommand::Delete { id }) => {
+            print_sandbox(&workflows::delete_sandbox(client, &id).await?)
+        }
+        Command::Sandbox(SandboxCommand::Exec {
+            id,
+            cwd,
+            timeout_seconds,
+            command,
+        }) => {
+            let sandbox = workflows::get_sandbox(client, &id).await?;
+            let mut request = ExecRequest::new(command.join(" "));
+            request.cwd = cwd;
+            request.timeout = Duration::from_secs(timeout_seconds);
+            let output = workflows::exec(client, &sandbox, &request).await?;
+            print!("{}", output.stdout);
+            eprint!("{}", output.stderr);
+            println!(
+                "exit code: {}",
+                output.exit_code.map_or("-".to_string(), |c| c.to_string())
+            );
+        }
+        Command::Snapshot(SnapshotCommand::List) => {
+            for snapshot in workflows::list_snapshots(client).await? {
+                println!("{}\t{}\t{}", snapshot.id, snapshot.name, snapshot.state);
+            }
+        }
+        Command::ApiKey(ApiKeyCommand::Create {
+            name_prefix,
+            permissions,
+            ttl_minutes,
+        }) => {
+            let permissions: Vec<Permission> = permissions
+                .iter()
+                .map(|p| Permission::from(p.as_str()))
+                .collect();
+            let request = EphemeralKeyRequest {
+                ttl: Duration::from_secs(ttl_minutes * 60),
+                ..EphemeralKeyRequest::new(name_prefix, &permissions)
+            };
+            let key = workflows::create_ephemeral_key(client, &request).await?;
+            // Printed once, on purpose: this is how the user receives the key.
+            println!(
+                "{}\t{}\texpires {}",
+                key.name,
+                key.key.expose(),
+                key.expires_at
+            );
+        }
+        Command::ApiKey(ApiKeyCommand::List) => {
+            for key in workflows::list_api_keys(client).await? {
+                let expires = key
+                    .expires_at
+                    .map_or("never".to_string(), |t| t.to_string());
+                println!("{}\t{}\texpires {expires}", key.name, key.value);
+            }
+        }
+        Command::ApiKey(ApiKeyCommand::Revoke { name }) => {
+            workflows::delete_api_key(client, &name).await?;
+            println!("revoked {name}");
+        }
+    }
+    Ok(())
+}
+
+fn print_sandbox(sandbox: &daytona_client::api::types::Sandbox) {
+    let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
+    println!(
+        "{}\t{}\t{state}\t{} CPU, {} GiB, {} GiB disk",
+        sandbox.id, sandbox.name, sandbox.cpu, sandbox.memory, sandbox.disk
+    );
+}
+
+#[allow(dead_code)] // `main` is unused where a test includes this file as a module.
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match config(|name| std::env::var(name).ok()) {
+        Ok(config) => run(cli, config).await,
+        Err(message) => Err(message),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! The everyday tasks as one call each, on top of the generated functions: sandboxes, commands
+//! in a sandbox, and short-lived API keys with limited permissions.
+//!
+//! Hand-written; it only calls the generated [`api`](crate::api) and
+//! [`toolbox`](crate::toolbox) functions.
+
+mod api_keys;
+mod exec;
+mod sandboxes;
+
+pub use api_keys::{
+    create_api_key, create_ephemeral_key, current_api_key, delete_api_key, delete_api_key_for_user,
+    get_api_key, list_api_keys, revoke, with_ephemeral_key, EphemeralKey, EphemeralKeyRequest,
+    DEFAULT_TTL, MAX_TTL, MIN_TTL,
+};
+pub use exec::{exec, toolbox_client, CommandOutput, ExecRequest};
+pub use sandboxes::{
+    create_sandbox, delete_sandbox, get_sandbox, list_sandboxes, list_snapshots, start_sandbox,
+    stop_sandbox, wait_for_state, SandboxSource, SandboxSpec, WaitOptions,
+    DEFAULT_AUTO_STOP_MINUTES,
+};

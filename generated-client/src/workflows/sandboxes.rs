@@ -1,0 +1,236 @@
+//! Sandboxes: create, wait for a state, start, stop, delete, get, list; and snapshots.
+
+use crate::api::types::{CreateBuildInfo, CreateSandbox, Sandbox, SandboxState, SnapshotDto};
+use crate::api::{sandbox, snapshots};
+use crate::runtime::Error;
+use crate::Client;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// The API's default auto-stop interval, in minutes.
+pub const DEFAULT_AUTO_STOP_MINUTES: i64 = 15;
+
+/// What a sandbox starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SandboxSource {
+    /// A snapshot, by name.
+    Snapshot(String),
+    /// A container image (built into a snapshot by Daytona first).
+    Image(String),
+}
+
+/// The settings of a new sandbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SandboxSpec {
+    /// A name; Daytona picks one when `None`.
+    pub name: Option<String>,
+    /// The snapshot or image; the organization's default snapshot when `None`.
+    pub source: Option<SandboxSource>,
+    /// CPU cores.
+    pub cpu: Option<i64>,
+    /// Memory in GiB.
+    pub memory: Option<i64>,
+    /// Disk in GiB.
+    pub disk: Option<i64>,
+    /// Environment variables.
+    pub env: BTreeMap<String, String>,
+    /// Labels (list sandboxes by them with [`list_sandboxes`]).
+    pub labels: BTreeMap<String, String>,
+    /// Minutes of inactivity before the sandbox stops (0 disables).
+    pub auto_stop_minutes: i64,
+    /// The region; the configuration's `DAYTONA_TARGET` when `None`.
+    pub target: Option<String>,
+}
+
+impl Default for SandboxSpec {
+    fn default() -> Self {
+        SandboxSpec {
+            name: None,
+            source: None,
+            cpu: None,
+            memory: None,
+            disk: None,
+            env: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            auto_stop_minutes: DEFAULT_AUTO_STOP_MINUTES,
+            target: None,
+        }
+    }
+}
+
+impl SandboxSpec {
+    /// The request body for this spec; `default_target` fills in a missing target.
+    fn body(&self, default_target: Option<&str>) -> CreateSandbox {
+        let (snapshot, build_info) = match &self.source {
+            Some(SandboxSource::Snapshot(name)) => (Some(name.clone()), None),
+            Some(SandboxSource::Image(image)) => (
+                None,
+                Some(CreateBuildInfo {
+                    dockerfile_content: format!("FROM {image}\n"),
+                    context_hashes: None,
+                }),
+            ),
+            None => (None, None),
+        };
+        let non_empty = |map: &BTreeMap<String, String>| (!map.is_empty()).then(|| map.clone());
+        CreateSandbox {
+            name: self.name.clone(),
+            snapshot,
+            build_info,
+            cpu: self.cpu,
+            memory: self.memory,
+            disk: self.disk,
+            env: non_empty(&self.env),
+            labels: non_empty(&self.labels),
+            auto_stop_interval: Some(self.auto_stop_minutes),
+            target: self
+                .target
+                .clone()
+                .or_else(|| default_target.map(str::to_string)),
+            ..CreateSandbox::default()
+        }
+    }
+}
+
+/// Creates a sandbox (it starts on its own; see [`wait_for_state`]).
+pub async fn create_sandbox(client: &Client, spec: &SandboxSpec) -> Result<Sandbox, Error> {
+    let body = spec.body(client.config().target.as_deref());
+    sandbox::create_sandbox(client, &body, &Default::default()).await
+}
+
+/// A sandbox by id or name.
+pub async fn get_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
+    sandbox::get_sandbox(client, id_or_name, &Default::default()).await
+}
+
+/// Starts a sandbox (returns at once; see [`wait_for_state`]).
+pub async fn start_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
+    sandbox::start_sandbox(client, id_or_name, &Default::default()).await
+}
+
+/// Stops a sandbox (returns at once; see [`wait_for_state`]).
+pub async fn stop_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
+    sandbox::stop_sandbox(client, id_or_name, &Default::default()).await
+}
+
+/// Deletes a sandbox.
+pub async fn delete_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
+    sandbox::delete_sandbox(client, id_or_name, &Default::default()).await
+}
+
+/// The most pages [`list_sandboxes`] reads, so a server that always returns a cursor cannot
+/// keep it looping.
+const MAX_PAGES: usize = 1000;
+
+/// Every sandbox that carries all of `labels` (all sandboxes when empty), across pages.
+pub async fn list_sandboxes(
+    client: &Client,
+    labels: &BTreeMap<String, String>,
+) -> Result<Vec<crate::api::types::SandboxListItem>, Error> {
+    let labels = (!labels.is_empty()).then(|| crate::runtime::json_text(labels));
+    let mut items = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let params = sandbox::ListSandboxesParams {
+            labels: labels.clone(),
+            cursor: cursor.take(),
+            ..Default::default()
+        };
+        let page = sandbox::list_sandboxes(client, &params).await?;
+        items.extend(page.items);
+        match page.next_cursor {
+            Some(next) if !next.is_empty() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(items)
+}
+
+/// The organization's snapshots (first page of up to 100).
+pub async fn list_snapshots(client: &Client) -> Result<Vec<SnapshotDto>, Error> {
+    let params = snapshots::GetAllSnapshotsParams {
+        limit: Some(100.0),
+        ..Default::default()
+    };
+    Ok(snapshots::get_all_snapshots(client, &params).await?.items)
+}
+
+/// How [`wait_for_state`] polls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitOptions {
+    /// Give up after this long.
+    pub deadline: Duration,
+    /// The first pause between polls; it doubles up to `max_interval`.
+    pub initial_interval: Duration,
+    /// The longest pause between polls.
+    pub max_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            deadline: Duration::from_secs(300),
+            initial_interval: Duration::from_millis(250),
+            max_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Polls the sandbox until it is in `target`. A sandbox in `error` or `build_failed` is an
+/// [`Error::SandboxState`] with the API's reason; running past the deadline is
+/// [`Error::Deadline`].
+pub async fn wait_for_state(
+    client: &Client,
+    id_or_name: &str,
+    target: SandboxState,
+    options: &WaitOptions,
+) -> Result<Sandbox, Error> {
+    let started = Instant::now();
+    let mut interval = options.initial_interval;
+    loop {
+        let current = get_sandbox(client, id_or_name).await?;
+        let state = current.state.clone();
+        if state.as_ref() == Some(&target) {
+            return Ok(current);
+        }
+        if matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed)) {
+            return Err(Error::SandboxState {
+                sandbox: current.id,
+                state: state.map_or_else(String::new, |s| s.to_string()),
+                reason: current.error_reason,
+            });
+        }
+        let waited = started.elapsed();
+        if waited + interval > options.deadline {
+            return Err(Error::Deadline {
+                what: format!("sandbox {id_or_name} to be {target}"),
+                waited,
+                last: state.map_or_else(|| "no state".to_string(), |s| s.to_string()),
+            });
+        }
+        tokio::time::sleep(interval).await;
+        interval = (interval * 2).min(options.max_interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_become_a_build_and_the_target_defaults_from_configuration() {
+        let spec = SandboxSpec {
+            source: Some(SandboxSource::Image("python:3.12".into())),
+            ..SandboxSpec::default()
+        };
+        let body = spec.body(Some("eu"));
+        assert_eq!(body.snapshot, None);
+        assert_eq!(
+            body.build_info.unwrap().dockerfile_content,
+            "FROM python:3.12\n"
+        );
+        assert_eq!(body.target.as_deref(), Some("eu"));
+        assert_eq!(body.auto_stop_interval, Some(DEFAULT_AUTO_STOP_MINUTES));
+        assert_eq!(body.env, None, "empty maps are left out");
+    }
+}
