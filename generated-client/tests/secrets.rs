@@ -55,8 +55,12 @@ async fn no_formatting_shows_the_key() {
         &response.value,
         Some(response.value.to_string()),
     );
-    let json = serde_json::to_string(&response).unwrap();
-    assert!(json.contains(KEY), "on the wire the value is sent as it is");
+    let json = serde_json::to_string(&response.value).unwrap();
+    assert_eq!(
+        json,
+        format!("\"{KEY}\""),
+        "on the wire the value is sent as it is"
+    );
 
     // Every error variant, produced with this key in use.
     let mut errors: Vec<(&str, Error)> = Vec::new();
@@ -124,12 +128,14 @@ async fn no_formatting_shows_the_key() {
         .unwrap_err();
     errors.push(("InvalidArgument", invalid));
 
-    let stopped: api::types::Sandbox = serde_json::from_value(serde_json::json!({
-        "id": "sb", "organizationId": "o", "name": "n", "user": "u", "env": {}, "labels": {},
-        "public": false, "networkBlockAll": false, "target": "eu", "cpu": 1, "gpu": 0,
-        "memory": 1, "disk": 1, "state": "stopped", "toolboxProxyUrl": "http://127.0.0.1:9"
-    }))
-    .unwrap();
+    let sandbox_json = |state: &str| {
+        serde_json::json!({
+            "id": "sb", "organizationId": "o", "name": "n", "user": "u", "env": {}, "labels": {},
+            "public": false, "networkBlockAll": false, "target": "eu", "cpu": 1, "gpu": 0,
+            "memory": 1, "disk": 1, "state": state, "toolboxProxyUrl": "http://127.0.0.1:9"
+        })
+    };
+    let stopped: api::types::Sandbox = serde_json::from_value(sandbox_json("stopped")).unwrap();
     let request = daytona_client::workflows::ExecRequest::new("true");
     let not_started = daytona_client::workflows::exec(&client, &stopped, &request)
         .await
@@ -137,10 +143,8 @@ async fn no_formatting_shows_the_key() {
     errors.push(("SandboxState", not_started));
 
     let creating_server = MockServer::start().await;
-    let mut creating = serde_json::to_value(&stopped).unwrap();
-    creating["state"] = serde_json::json!("creating");
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(creating))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("creating")))
         .mount(&creating_server)
         .await;
     let waiting = Client::new(config(&creating_server.uri())).unwrap();

@@ -16,6 +16,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod output;
+pub mod usage;
 
 pub use error::{Error, Result};
 

@@ -5,7 +5,6 @@
 //! Rule ids follow oasdiff's where oasdiff has the rule.
 
 mod report;
-mod usage;
 mod wire;
 
 pub use report::{json, markdown};
@@ -14,9 +13,9 @@ use crate::ir::{
     Api, BodyKind, Field, Method, Operation, Param, ParamLocation, Presence, ResponseBody, Status,
     TypeDef, TypeKind,
 };
+use crate::usage::Usage;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use usage::Usage;
 
 /// How a change affects callers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -3,14 +3,16 @@
 use super::docs::doc_attrs;
 use super::rust_type;
 use crate::ir::{Api, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::usage::Usage;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 /// The items of the `types` module.
 pub fn types_module(api: &Api, multipart_forms: &BTreeSet<String>) -> TokenStream {
+    let usage = Usage::of(api);
     let items = api.types.iter().map(|def| {
-        let item = type_item(def);
+        let item = type_item(def, serde_derives(&usage, &def.name));
         match &def.kind {
             TypeKind::Struct(fields) if multipart_forms.contains(&def.name) => {
                 let form = multipart_impl(&def.name, fields);
@@ -22,12 +24,30 @@ pub fn types_module(api: &Api, multipart_forms: &BTreeSet<String>) -> TokenStrea
     quote!(#(#items)*)
 }
 
-fn type_item(def: &TypeDef) -> TokenStream {
+/// The serde derives a struct needs: `Serialize` when it is sent, `Deserialize` when it is
+/// received, both when the operations use it in neither direction (a payload callers handle
+/// themselves, such as a webhook event). Tests of the crate get both everywhere.
+fn serde_derives(usage: &Usage, name: &str) -> TokenStream {
+    let (sent, received) = (usage.in_request(name), usage.in_response(name));
+    match (sent, received) {
+        (true, false) => quote! {
+            #[derive(serde::Serialize)]
+            #[cfg_attr(test, derive(serde::Deserialize))]
+        },
+        (false, true) => quote! {
+            #[derive(serde::Deserialize)]
+            #[cfg_attr(test, derive(serde::Serialize))]
+        },
+        _ => quote!(#[derive(serde::Serialize, serde::Deserialize)]),
+    }
+}
+
+fn type_item(def: &TypeDef, serde: TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(&def.docs, || describe_origin(&def.origin));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
-        TypeKind::Struct(fields) => struct_item(&name, &docs, deprecated, fields),
+        TypeKind::Struct(fields) => struct_item(&name, &docs, deprecated, fields, serde),
         TypeKind::Enum(variants) => enum_item(&name, &docs, deprecated, variants),
         TypeKind::Alias(target) => {
             let target = rust_type(target, TokenStream::new());
@@ -45,6 +65,7 @@ fn struct_item(
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
     def: &Struct,
+    serde: TokenStream,
 ) -> TokenStream {
     let fields = def.fields.iter().map(field_item);
     let additional = def.additional_properties.as_ref().map(|value| {
@@ -63,7 +84,8 @@ fn struct_item(
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default)]
+        #serde
         pub struct #name {
             #(#fields)*
             #additional

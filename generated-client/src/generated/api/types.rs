@@ -4,7 +4,9 @@
 //! Models: every schema of the spec.
 #![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
 /// The `Announcement` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Announcement {
     /// The announcement text
     ///
@@ -17,7 +19,9 @@ pub struct Announcement {
     pub learn_more_url: Option<String>,
 }
 /// The `PosthogConfig` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PosthogConfig {
     /// PostHog API key
     ///
@@ -30,7 +34,9 @@ pub struct PosthogConfig {
     pub host: String,
 }
 /// The `OidcConfig` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct OidcConfig {
     /// OIDC issuer
     ///
@@ -47,7 +53,9 @@ pub struct OidcConfig {
     pub audience: String,
 }
 /// The `RateLimitEntry` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RateLimitEntry {
     /// Rate limit TTL in seconds
     ///
@@ -61,7 +69,9 @@ pub struct RateLimitEntry {
     pub limit: Option<f64>,
 }
 /// The `RateLimitConfig` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RateLimitConfig {
     /// Failed authentication rate limit
     #[serde(rename = "failedAuth", default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +91,9 @@ pub struct RateLimitConfig {
     pub sandbox_lifecycle: Option<RateLimitEntry>,
 }
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DaytonaConfiguration {
     /// Daytona version
     ///
@@ -302,7 +314,9 @@ impl<'de> serde::Deserialize<'de> for Permission {
     }
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"My API Key","expiresAt":"2025-06-09T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateApiKey {
     /// The name of the API key
     ///
@@ -324,7 +338,9 @@ pub struct CreateApiKey {
     pub expires_at: Option<Option<crate::runtime::DateTime>>,
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ApiKeyResponse {
     /// The name of the API key
     ///
@@ -353,7 +369,9 @@ pub struct ApiKeyResponse {
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ApiKeyList {
     /// The name of the API key
     ///
@@ -397,7 +415,9 @@ pub struct ApiKeyList {
     pub user_id: String,
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct OrganizationRole {
     /// Role ID
     pub id: String,
@@ -548,7 +568,9 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
     }
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// Invitation ID
     pub id: String,
@@ -581,7 +603,9 @@ pub struct OrganizationInvitation {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateOrganization {
     /// The name of organization
     ///
@@ -594,7 +618,8 @@ pub struct CreateOrganization {
     pub default_region_id: String,
 }
 /// Example: `{"headers":{"x-api-key":"my-api-key"},"endpoint":"endpoint"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct OtelConfig {
     /// Endpoint
     pub endpoint: String,
@@ -611,7 +636,9 @@ pub struct OtelConfig {
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
 }
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Organization {
     /// Organization ID
     pub id: String,
@@ -728,7 +755,9 @@ pub struct Organization {
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
 }
 /// Example: `{"defaultRegionId":"us"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationDefaultRegion {
     /// The ID of the default region for the organization
     ///
@@ -864,7 +893,9 @@ impl<'de> serde::Deserialize<'de> for GpuType {
     }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RegionUsageOverview {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -961,7 +992,9 @@ pub struct RegionUsageOverview {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct OrganizationUsageOverview {
     /// The `regionUsage` property.
     #[serde(rename = "regionUsage")]
@@ -980,7 +1013,9 @@ pub struct OrganizationUsageOverview {
     pub current_volume_usage: f64,
 }
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationQuota {
     /// The `maxCpuPerSandbox` property.
     ///
@@ -1088,7 +1123,9 @@ pub struct UpdateOrganizationQuota {
     pub snapshot_deactivation_timeout_minutes: Option<f64>,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
@@ -1207,7 +1244,9 @@ pub struct UpdateOrganizationRegionQuota {
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct OrganizationSuspension {
     /// Suspension reason
     pub reason: String,
@@ -1222,14 +1261,18 @@ pub struct OrganizationSuspension {
     pub suspension_cleanup_grace_period_hours: Option<f64>,
 }
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     /// Sandbox default limited network egress
     #[serde(rename = "sandboxDefaultLimitedNetworkEgress")]
     pub sandbox_default_limited_network_egress: bool,
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateOrganizationRole {
     /// The name of the role
     ///
@@ -1243,7 +1286,9 @@ pub struct CreateOrganizationRole {
     pub permissions: Vec<Permission>,
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationRole {
     /// The name of the role
     ///
@@ -1257,7 +1302,9 @@ pub struct UpdateOrganizationRole {
     pub permissions: Vec<Permission>,
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct OrganizationUser {
     /// User ID
     #[serde(rename = "userId")]
@@ -1282,7 +1329,9 @@ pub struct OrganizationUser {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
     pub role: OrganizationMemberRole,
@@ -1291,7 +1340,9 @@ pub struct UpdateOrganizationMemberAccess {
     pub assigned_role_ids: Vec<String>,
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateOrganizationInvitation {
     /// Email address of the invitee
     ///
@@ -1309,7 +1360,9 @@ pub struct CreateOrganizationInvitation {
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationInvitation {
     /// Organization member role
     pub role: OrganizationMemberRole,
@@ -1388,7 +1441,9 @@ impl<'de> serde::Deserialize<'de> for RegionType {
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Region {
     /// Region ID
     ///
@@ -1463,7 +1518,9 @@ pub struct Region {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateRegion {
     /// Region name
     ///
@@ -1507,7 +1564,9 @@ pub struct CreateRegion {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CreateRegionResponse {
     /// ID of the created region
     ///
@@ -1561,7 +1620,9 @@ pub struct CreateRegionResponse {
     pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RegenerateApiKeyResponse {
     /// The newly generated API key
     ///
@@ -1570,7 +1631,9 @@ pub struct RegenerateApiKeyResponse {
     pub api_key: crate::runtime::Secret,
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateRegion {
     /// Proxy URL for the region
     ///
@@ -1610,7 +1673,9 @@ pub struct UpdateRegion {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"password":"password","username":"daytona"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SnapshotManagerCredentials {
     /// Snapshot Manager username for the region
     ///
@@ -1620,7 +1685,9 @@ pub struct SnapshotManagerCredentials {
     pub password: crate::runtime::Secret,
 }
 /// Example: `{"name":"name","key":"key"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct UserPublicKey {
     /// Public key
     pub key: String,
@@ -1628,7 +1695,9 @@ pub struct UserPublicKey {
     pub name: String,
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct User {
     /// User ID
     pub id: String,
@@ -1644,7 +1713,9 @@ pub struct User {
     pub created_at: crate::runtime::DateTime,
 }
 /// Example: `{"displayName":"displayName","name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccountProvider {
     /// The `name` property.
     pub name: String,
@@ -1653,7 +1724,9 @@ pub struct AccountProvider {
     pub display_name: String,
 }
 /// Example: `{"provider":"provider","userId":"userId"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateLinkedAccount {
     /// The authentication provider of the secondary account
     pub provider: String,
@@ -2097,7 +2170,9 @@ impl<'de> serde::Deserialize<'de> for BackupState {
     }
 }
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SandboxListItem {
     /// The ID of the sandbox
     ///
@@ -2243,7 +2318,9 @@ pub struct SandboxListItem {
     pub toolbox_proxy_url: String,
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
     /// List of results for the current page
     pub items: Vec<SandboxListItem>,
@@ -2257,7 +2334,8 @@ pub struct ListSandboxesResponse {
     pub next_cursor: Option<String>,
 }
 /// Example: `{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct SandboxVolume {
     /// The ID of the volume
     ///
@@ -2276,7 +2354,9 @@ pub struct SandboxVolume {
     pub subpath: Option<String>,
 }
 /// The `BuildInfo` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct BuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -2305,7 +2385,9 @@ pub struct BuildInfo {
     pub snapshot_ref: String,
 }
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Sandbox {
     /// The ID of the sandbox
     ///
@@ -2493,7 +2575,9 @@ pub struct Sandbox {
     pub toolbox_proxy_url: String,
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedSandboxesDeprecated {
     /// The `items` property.
     pub items: Vec<Sandbox>,
@@ -2506,7 +2590,9 @@ pub struct PaginatedSandboxesDeprecated {
     pub total_pages: f64,
 }
 /// The `CreateBuildInfo` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateBuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -2520,7 +2606,9 @@ pub struct CreateBuildInfo {
     pub context_hashes: Option<Vec<String>>,
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateSandbox {
     /// The name of the sandbox. If not provided, the sandbox ID will be used as the name
     ///
@@ -2640,7 +2728,9 @@ pub struct CreateSandbox {
     pub linked_sandbox: Option<String>,
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ResizeSandbox {
     /// CPU cores to allocate to the sandbox (minimum: 1)
     ///
@@ -2659,7 +2749,8 @@ pub struct ResizeSandbox {
     pub disk: Option<i64>,
 }
 /// Example: `{"labels":{"environment":"dev","team":"backend"}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct SandboxLabels {
     /// Key-value pairs of labels
     ///
@@ -2667,7 +2758,9 @@ pub struct SandboxLabels {
     pub labels: std::collections::BTreeMap<String, String>,
 }
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateSandboxStateDto {
     /// The new state for the sandbox
     ///
@@ -2685,7 +2778,9 @@ pub struct UpdateSandboxStateDto {
     pub recoverable: Option<bool>,
 }
 /// Example: `{"name":"my-dev-env-v1"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateSandboxSnapshot {
     /// Name for the new snapshot
     ///
@@ -2693,7 +2788,9 @@ pub struct CreateSandboxSnapshot {
     pub name: String,
 }
 /// Example: `{"name":"my-forked-sandbox"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ForkSandbox {
     /// The name for the forked sandbox. If not provided, a unique name will be generated.
     ///
@@ -2702,7 +2799,9 @@ pub struct ForkSandbox {
     pub name: Option<String>,
 }
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateSandboxNetworkSettings {
     /// Whether to block all network access for the sandbox
     ///
@@ -2724,7 +2823,9 @@ pub struct UpdateSandboxNetworkSettings {
     pub network_allow_list: Option<String>,
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PortPreviewUrl {
     /// ID of the sandbox
     ///
@@ -2741,7 +2842,9 @@ pub struct PortPreviewUrl {
     pub token: crate::runtime::Secret,
 }
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SignedPortPreviewUrl {
     /// ID of the sandbox
     ///
@@ -2762,13 +2865,17 @@ pub struct SignedPortPreviewUrl {
     pub url: String,
 }
 /// Example: `{"url":"url"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Url {
     /// URL response
     pub url: String,
 }
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SshAccessDto {
     /// Unique identifier for the SSH access
     ///
@@ -2805,7 +2912,9 @@ pub struct SshAccessDto {
     pub ssh_command: String,
 }
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SshAccessValidationDto {
     /// Whether the SSH access token is valid
     ///
@@ -2818,7 +2927,9 @@ pub struct SshAccessValidationDto {
     pub sandbox_id: String,
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
     /// The toolbox proxy URL for the sandbox
     ///
@@ -2826,7 +2937,9 @@ pub struct ToolboxProxyUrl {
     pub url: String,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RegionQuota {
     /// The `organizationId` property.
     #[serde(rename = "organizationId")]
@@ -2914,7 +3027,9 @@ pub struct RegionQuota {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -2928,7 +3043,9 @@ pub struct CreateRunner {
     pub tags: Option<Vec<String>>,
 }
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CreateRunnerResponse {
     /// The ID of the runner
     ///
@@ -3073,7 +3190,9 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
     }
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RunnerFull {
     /// The ID of the runner
     ///
@@ -3269,7 +3388,9 @@ pub struct RunnerFull {
     pub region_type: Option<RegionType>,
 }
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RunnerSnapshotDto {
     /// Runner snapshot ID
     ///
@@ -3288,7 +3409,9 @@ pub struct RunnerSnapshotDto {
     pub runner_domain: Option<String>,
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Runner {
     /// The ID of the runner
     ///
@@ -3474,7 +3597,9 @@ pub struct Runner {
     pub app_version: Option<String>,
 }
 /// The `RunnerHealthMetrics` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct RunnerHealthMetrics {
     /// Current CPU load average
     ///
@@ -3547,7 +3672,9 @@ pub struct RunnerHealthMetrics {
     pub gpu_type: Option<String>,
 }
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct RunnerServiceHealth {
     /// Name of the service being checked
     ///
@@ -3565,7 +3692,9 @@ pub struct RunnerServiceHealth {
     pub error_reason: Option<String>,
 }
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct RunnerHealthcheck {
     /// Runner metrics
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3595,28 +3724,36 @@ pub struct RunnerHealthcheck {
     pub app_version: String,
 }
 /// Example: `{"dir":"dir"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProjectDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
 }
 /// Example: `{"dir":"dir"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
 }
 /// Example: `{"dir":"dir"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir: Option<String>,
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `name` property.
     pub name: String,
@@ -3638,13 +3775,17 @@ pub struct FileInfo {
     pub group: String,
 }
 /// Example: `{"paths":["paths","paths"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct DownloadFiles {
     /// List of remote file paths to download
     pub paths: Vec<String>,
 }
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Match {
     /// The `file` property.
     pub file: String,
@@ -3654,7 +3795,9 @@ pub struct Match {
     pub content: String,
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -3665,7 +3808,9 @@ pub struct ReplaceRequest {
     pub new_value: String,
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `file` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3678,13 +3823,17 @@ pub struct ReplaceResult {
     pub error: Option<String>,
 }
 /// Example: `{"files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
 }
 /// The `UploadFile` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The `file` property.
     pub file: crate::runtime::Binary,
@@ -3698,7 +3847,9 @@ impl crate::runtime::MultipartForm for UploadFile {
     }
 }
 /// Example: `{"path":"path","files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// The `path` property.
     pub path: String,
@@ -3706,13 +3857,17 @@ pub struct GitAddRequest {
     pub files: Vec<String>,
 }
 /// Example: `{"branches":["branches","branches"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
 }
 /// Example: `{"path":"path","name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `path` property.
     pub path: String,
@@ -3720,7 +3875,9 @@ pub struct GitBranchRequest {
     pub name: String,
 }
 /// Example: `{"path":"path","name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `path` property.
     pub path: String,
@@ -3728,7 +3885,9 @@ pub struct GitDeleteBranchRequest {
     pub name: String,
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `url` property.
     pub url: String,
@@ -3748,7 +3907,9 @@ pub struct GitCloneRequest {
     pub commit_id: Option<String>,
 }
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `path` property.
     pub path: String,
@@ -3763,13 +3924,17 @@ pub struct GitCommitRequest {
     pub allow_empty: Option<bool>,
 }
 /// Example: `{"hash":"hash"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
 }
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `hash` property.
     pub hash: String,
@@ -3783,7 +3948,9 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `path` property.
     pub path: String,
@@ -3795,7 +3962,9 @@ pub struct GitRepoRequest {
     pub password: Option<crate::runtime::Secret>,
 }
 /// Example: `{"path":"path","branch":"branch"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `path` property.
     pub path: String,
@@ -3803,7 +3972,9 @@ pub struct GitCheckoutRequest {
     pub branch: String,
 }
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `name` property.
     pub name: String,
@@ -3815,7 +3986,9 @@ pub struct FileStatus {
     pub extra: String,
 }
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `currentBranch` property.
     #[serde(rename = "currentBranch")]
@@ -3838,7 +4011,9 @@ pub struct GitStatus {
     pub branch_published: Option<bool>,
 }
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -3850,7 +4025,9 @@ pub struct ExecuteRequest {
     pub timeout: Option<f64>,
 }
 /// Example: `{"result":"Command output here","exitCode":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// Exit code
     ///
@@ -3863,7 +4040,9 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Command {
     /// The ID of the command
     ///
@@ -3880,7 +4059,9 @@ pub struct Command {
     pub exit_code: Option<f64>,
 }
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Session {
     /// The ID of the session
     ///
@@ -3894,7 +4075,9 @@ pub struct Session {
     pub commands: Option<Vec<Command>>,
 }
 /// Example: `{"sessionId":"session-123"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The ID of the session
     ///
@@ -3903,7 +4086,9 @@ pub struct CreateSessionRequest {
     pub session_id: String,
 }
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The command to execute
     ///
@@ -3922,7 +4107,9 @@ pub struct SessionExecuteRequest {
     pub async_: Option<bool>,
 }
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The ID of the executed command
     ///
@@ -3941,7 +4128,9 @@ pub struct SessionExecuteResponse {
     pub exit_code: Option<f64>,
 }
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The unique identifier for the PTY session
     ///
@@ -3979,13 +4168,17 @@ pub struct PtySessionInfo {
     pub lazy_start: bool,
 }
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// List of active PTY sessions
     pub sessions: Vec<PtySessionInfo>,
 }
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The unique identifier for the PTY session
     ///
@@ -4018,7 +4211,9 @@ pub struct PtyCreateRequest {
     pub lazy_start: Option<bool>,
 }
 /// Example: `{"sessionId":"pty-session-12345"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The unique identifier for the created PTY session
     ///
@@ -4027,7 +4222,9 @@ pub struct PtyCreateResponse {
     pub session_id: String,
 }
 /// Example: `{"rows":24,"cols":80}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// Number of terminal columns
     ///
@@ -4039,7 +4236,8 @@ pub struct PtyResizeRequest {
     pub rows: f64,
 }
 /// Example: `{"character":6.027456183070403,"line":0.8008281904610115}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Position {
     /// The `line` property.
     pub line: f64,
@@ -4047,7 +4245,9 @@ pub struct Position {
     pub character: f64,
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
@@ -4061,7 +4261,9 @@ pub struct CompletionContext {
     pub trigger_character: Option<String>,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4078,7 +4280,9 @@ pub struct LspCompletionParams {
     pub context: Option<CompletionContext>,
 }
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `label` property.
     pub label: String,
@@ -4102,7 +4306,9 @@ pub struct CompletionItem {
     pub insert_text: Option<String>,
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
     #[serde(rename = "isIncomplete")]
@@ -4111,7 +4317,9 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4123,7 +4331,9 @@ pub struct LspDocumentRequest {
     pub uri: String,
 }
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Range {
     /// The `start` property.
     pub start: Position,
@@ -4131,7 +4341,9 @@ pub struct Range {
     pub end: Position,
 }
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: Range,
@@ -4139,7 +4351,9 @@ pub struct LspLocation {
     pub uri: String,
 }
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: f64,
@@ -4149,7 +4363,9 @@ pub struct LspSymbol {
     pub name: String,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4159,7 +4375,9 @@ pub struct LspServerRequest {
     pub path_to_project: String,
 }
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// A message indicating the result of starting computer use processes
     ///
@@ -4171,7 +4389,9 @@ pub struct ComputerUseStartResponse {
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// A message indicating the result of stopping computer use processes
     ///
@@ -4253,7 +4473,9 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
     }
 }
 /// Example: `{"status":"active"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// Status of computer use services (active, partial, inactive, error)
     ///
@@ -4261,7 +4483,9 @@ pub struct ComputerUseStatusResponse {
     pub status: ComputerUseStatusResponseStatus,
 }
 /// Example: `{"running":true,"processName":"xfce4"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The name of the VNC process being checked
     ///
@@ -4274,7 +4498,9 @@ pub struct ProcessStatusResponse {
     pub running: bool,
 }
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// A message indicating the result of restarting the process
     ///
@@ -4287,7 +4513,9 @@ pub struct ProcessRestartResponse {
     pub process_name: String,
 }
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The name of the VNC process whose logs were retrieved
     ///
@@ -4300,7 +4528,9 @@ pub struct ProcessLogsResponse {
     pub logs: String,
 }
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The name of the VNC process whose error logs were retrieved
     ///
@@ -4313,7 +4543,9 @@ pub struct ProcessErrorsResponse {
     pub errors: String,
 }
 /// Example: `{"x":100,"y":200}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MousePosition {
     /// The X coordinate of the mouse cursor position
     ///
@@ -4325,7 +4557,9 @@ pub struct MousePosition {
     pub y: f64,
 }
 /// Example: `{"x":150,"y":250}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The target X coordinate to move the mouse cursor to
     ///
@@ -4337,7 +4571,9 @@ pub struct MouseMoveRequest {
     pub y: f64,
 }
 /// Example: `{"x":150,"y":250}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseMoveResponse {
     /// The actual X coordinate where the mouse cursor ended up
     ///
@@ -4349,7 +4585,9 @@ pub struct MouseMoveResponse {
     pub y: f64,
 }
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// The X coordinate where to perform the mouse click
     ///
@@ -4371,7 +4609,9 @@ pub struct MouseClickRequest {
     pub double: Option<bool>,
 }
 /// Example: `{"x":100,"y":200}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The actual X coordinate where the click occurred
     ///
@@ -4383,7 +4623,9 @@ pub struct MouseClickResponse {
     pub y: f64,
 }
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The starting X coordinate for the drag operation
     ///
@@ -4412,7 +4654,9 @@ pub struct MouseDragRequest {
     pub button: Option<String>,
 }
 /// Example: `{"x":300,"y":400}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The actual X coordinate where the drag ended
     ///
@@ -4424,7 +4668,9 @@ pub struct MouseDragResponse {
     pub y: f64,
 }
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The X coordinate where to perform the scroll operation
     ///
@@ -4445,7 +4691,9 @@ pub struct MouseScrollRequest {
     pub amount: Option<f64>,
 }
 /// Example: `{"success":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseScrollResponse {
     /// Whether the mouse scroll operation was successful
     ///
@@ -4453,7 +4701,9 @@ pub struct MouseScrollResponse {
     pub success: bool,
 }
 /// Example: `{"delay":100,"text":"Hello, World!"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// The text to type using the keyboard
     ///
@@ -4466,7 +4716,9 @@ pub struct KeyboardTypeRequest {
     pub delay: Option<f64>,
 }
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The key to press (e.g., a, b, c, enter, space, etc.)
     ///
@@ -4479,7 +4731,9 @@ pub struct KeyboardPressRequest {
     pub modifiers: Option<Vec<String>>,
 }
 /// Example: `{"keys":"ctrl+c"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// The hotkey combination to press (e.g., "ctrl+c", "cmd+v", "alt+tab")
     ///
@@ -4487,7 +4741,9 @@ pub struct KeyboardHotkeyRequest {
     pub keys: String,
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// Base64 encoded screenshot image data
     ///
@@ -4505,7 +4761,9 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RegionScreenshotResponse {
     /// Base64 encoded screenshot image data of the specified region
     ///
@@ -4523,7 +4781,9 @@ pub struct RegionScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CompressedScreenshotResponse {
     /// Base64 encoded compressed screenshot image data
     ///
@@ -4541,7 +4801,9 @@ pub struct CompressedScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// Array of display information for all connected displays
     ///
@@ -4549,7 +4811,9 @@ pub struct DisplayInfoResponse {
     pub displays: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// Array of window information for all visible windows
     ///
@@ -4561,7 +4825,9 @@ pub struct WindowsResponse {
     pub count: f64,
 }
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateSnapshot {
     /// The name of the snapshot
     ///
@@ -4705,7 +4971,9 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
     }
 }
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SnapshotDto {
     /// The `id` property.
     pub id: String,
@@ -4793,7 +5061,9 @@ pub struct SnapshotDto {
     pub sandbox_class: Option<SandboxClass>,
 }
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedSnapshots {
     /// The `items` property.
     pub items: Vec<SnapshotDto>,
@@ -4806,7 +5076,9 @@ pub struct PaginatedSnapshots {
     pub total_pages: f64,
 }
 /// Example: `{"enabled":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PreviewWarning {
     /// Whether the preview warning page is enabled for the sandbox
     pub enabled: bool,
@@ -4897,7 +5169,9 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct VolumeDto {
     /// Volume ID
     ///
@@ -4950,7 +5224,9 @@ pub struct VolumeDto {
     pub error_reason: Option<String>,
 }
 /// Example: `{"name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateVolume {
     /// The `name` property.
     pub name: String,
@@ -5211,7 +5487,9 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
     }
 }
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Job {
     /// The ID of the job
     ///
@@ -5261,7 +5539,9 @@ pub struct Job {
     pub updated_at: Option<String>,
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedJobs {
     /// The `items` property.
     pub items: Vec<Job>,
@@ -5274,13 +5554,17 @@ pub struct PaginatedJobs {
     pub total_pages: f64,
 }
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PollJobsResponse {
     /// List of jobs
     pub jobs: Vec<Job>,
 }
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateJobStatus {
     /// The new status of the job
     ///
@@ -5296,7 +5580,9 @@ pub struct UpdateJobStatus {
     pub result_metadata: Option<String>,
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -5381,7 +5667,9 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
     }
 }
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DockerRegistry {
     /// Registry ID
     ///
@@ -5420,7 +5708,9 @@ pub struct DockerRegistry {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct RegistryPushAccessDto {
     /// Temporary username for registry authentication
     ///
@@ -5451,7 +5741,9 @@ pub struct RegistryPushAccessDto {
     pub expires_at: String,
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -5467,7 +5759,9 @@ pub struct UpdateDockerRegistry {
     pub project: Option<String>,
 }
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct AdminCreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -5519,7 +5813,9 @@ pub struct AdminCreateRunner {
     pub disk_gi_b: Option<f64>,
 }
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateOrganizationQuota {
     /// The `totalCpuQuota` property.
     #[serde(rename = "totalCpuQuota", default, skip_serializing_if = "Option::is_none")]
@@ -5630,7 +5926,9 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
     }
 }
 /// Example: `{"emailVerified":true,"role":"admin","name":"name","personalOrganizationDefaultRegionId":"personalOrganizationDefaultRegionId","id":"id","personalOrganizationQuota":{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452},"email":"email"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateUser {
     /// The `id` property.
     pub id: String,
@@ -5746,7 +6044,9 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
     }
 }
 /// Example: `{"eventId":"evt_1234567890abcdef","payload":{"id":"sandbox-123","name":"My Sandbox"},"eventType":"sandbox.created"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SendWebhookDto {
     /// The type of event being sent
     ///
@@ -5764,7 +6064,9 @@ pub struct SendWebhookDto {
     pub event_id: Option<String>,
 }
 /// Example: `{"general":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SetSnapshotGeneralStatusDto {
     /// Whether the snapshot is general
     ///
@@ -5772,7 +6074,9 @@ pub struct SetSnapshotGeneralStatusDto {
     pub general: bool,
 }
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AuditLog {
     /// The `id` property.
     pub id: String,
@@ -5830,7 +6134,9 @@ pub struct AuditLog {
     pub created_at: crate::runtime::DateTime,
 }
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedAuditLogs {
     /// The `items` property.
     pub items: Vec<AuditLog>,
@@ -5846,7 +6152,9 @@ pub struct PaginatedAuditLogs {
     pub next_token: Option<String>,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass")]
@@ -5945,14 +6253,18 @@ pub struct CreateOrganizationRegionQuota {
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 /// Example: `{"previewWarningEnabled":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct OrganizationPreviewWarning {
     /// Whether the proxy shows the preview URL warning page for this organization
     #[serde(rename = "previewWarningEnabled")]
     pub preview_warning_enabled: bool,
 }
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
     ///
@@ -5964,7 +6276,9 @@ pub struct WebhookAppPortalAccess {
     pub url: String,
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WebhookInitializationStatus {
     /// Organization ID
     ///
@@ -6008,7 +6322,9 @@ pub struct WebhookInitializationStatus {
     pub updated_at: String,
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct StorageAccessDto {
     /// Access key for storage authentication
     ///
@@ -6040,7 +6356,9 @@ pub struct StorageAccessDto {
     pub bucket: String,
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LogEntry {
     /// Timestamp of the log entry
     pub timestamp: String,
@@ -6069,7 +6387,9 @@ pub struct LogEntry {
     pub span_id: Option<String>,
 }
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedLogs {
     /// List of log entries
     pub items: Vec<LogEntry>,
@@ -6082,7 +6402,9 @@ pub struct PaginatedLogs {
     pub total_pages: f64,
 }
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct TraceSummary {
     /// Unique trace identifier
     #[serde(rename = "traceId")]
@@ -6107,7 +6429,9 @@ pub struct TraceSummary {
     pub status_code: Option<String>,
 }
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PaginatedTraces {
     /// List of trace summaries
     pub items: Vec<TraceSummary>,
@@ -6120,7 +6444,9 @@ pub struct PaginatedTraces {
     pub total_pages: f64,
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct TraceSpan {
     /// Trace identifier
     #[serde(rename = "traceId")]
@@ -6150,7 +6476,9 @@ pub struct TraceSpan {
     pub status_message: Option<String>,
 }
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MetricDataPoint {
     /// Timestamp of the data point
     pub timestamp: String,
@@ -6158,7 +6486,9 @@ pub struct MetricDataPoint {
     pub value: f64,
 }
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MetricSeries {
     /// Name of the metric
     #[serde(rename = "metricName")]
@@ -6168,13 +6498,17 @@ pub struct MetricSeries {
     pub data_points: Vec<MetricDataPoint>,
 }
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MetricsResponse {
     /// List of metric series
     pub series: Vec<MetricSeries>,
 }
 /// The `uploadFile_deprecated_request` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UploadFileDeprecatedRequest {
     /// The `file` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6188,14 +6522,18 @@ impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
     }
 }
 /// Example: `{"enabled":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AdminGetWebhookStatus200Response {
     /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 /// The `HealthController_check_200_response_info_value` schema.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct HealthControllerCheck200ResponseInfoValue {
     /// The `status` property.
     pub status: String,
@@ -6204,7 +6542,9 @@ pub struct HealthControllerCheck200ResponseInfoValue {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct HealthControllerCheck200Response {
     /// Example: `"ok"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6242,7 +6582,9 @@ pub struct HealthControllerCheck200Response {
     >,
 }
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct HealthControllerCheck503Response {
     /// Example: `"error"`
     #[serde(default, skip_serializing_if = "Option::is_none")]

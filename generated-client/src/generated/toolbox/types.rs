@@ -4,7 +4,9 @@
 //! Models: every schema of the spec.
 #![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccessibilityBounds {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,7 +22,9 @@ pub struct AccessibilityBounds {
     pub y: Option<i64>,
 }
 /// Example: `{"action":"action","id":"id"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct AccessibilityInvokeRequest {
     /// The `action` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,13 +33,17 @@ pub struct AccessibilityInvokeRequest {
     pub id: String,
 }
 /// Example: `{"id":"id"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct AccessibilityNodeRequest {
     /// The `id` property.
     pub id: String,
 }
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccessibilityNodesResponse {
     /// The `matches` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,7 +53,9 @@ pub struct AccessibilityNodesResponse {
     pub truncated: Option<bool>,
 }
 /// Example: `{"id":"id","value":"value"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct AccessibilitySetValueRequest {
     /// The `id` property.
     pub id: String,
@@ -54,7 +64,9 @@ pub struct AccessibilitySetValueRequest {
     pub value: Option<String>,
 }
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct AccessibilityTreeResponse {
     /// The `root` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +76,9 @@ pub struct AccessibilityTreeResponse {
     pub truncated: Option<bool>,
 }
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Chart {
     /// The `elements` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,7 +118,9 @@ pub struct Chart {
     pub y_ticks: Option<Vec<f64>>,
 }
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ChartElement {
     /// The `angle` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,14 +175,18 @@ pub struct ChartElement {
     pub y_label: Option<String>,
 }
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CodeRunArtifacts {
     /// The `charts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charts: Option<Vec<Chart>>,
 }
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CodeRunRequest {
     /// The `argv` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,7 +203,9 @@ pub struct CodeRunRequest {
     pub timeout: Option<i64>,
 }
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CodeRunResponse {
     /// The `artifacts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,7 +218,9 @@ pub struct CodeRunResponse {
     pub result: Option<String>,
 }
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Command {
     /// The `command` property.
     pub command: String,
@@ -207,7 +231,9 @@ pub struct Command {
     pub id: String,
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerCharacter` property.
     #[serde(
@@ -221,7 +247,9 @@ pub struct CompletionContext {
     pub trigger_kind: i64,
 }
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,7 +273,9 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
     #[serde(rename = "isIncomplete")]
@@ -254,7 +284,9 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -264,14 +296,18 @@ pub struct ComputerUseStartResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 /// Example: `{"status":"status"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,7 +317,9 @@ pub struct ComputerUseStopResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 /// Example: `{"cwd":"cwd","language":"language"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateContextRequest {
     /// The `cwd` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -291,14 +329,18 @@ pub struct CreateContextRequest {
     pub language: Option<String>,
 }
 /// Example: `{"sessionId":"sessionId"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DisplayInfo {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,7 +362,9 @@ pub struct DisplayInfo {
     pub y: Option<i64>,
 }
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// The `displays` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,7 +373,9 @@ pub struct DisplayInfoResponse {
 /// The `Empty` schema.
 pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 /// Example: `{"cwd":"cwd","envs":{"key":"envs"},"command":"command","timeout":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -344,7 +390,9 @@ pub struct ExecuteRequest {
     pub timeout: Option<i64>,
 }
 /// Example: `{"result":"result","exitCode":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// The `exitCode` property.
     #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
@@ -353,7 +401,9 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `group` property.
     pub group: String,
@@ -379,7 +429,9 @@ pub struct FileInfo {
     pub size: i64,
 }
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `extra` property.
     pub extra: String,
@@ -391,13 +443,17 @@ pub struct FileStatus {
     pub worktree: Status,
 }
 /// Example: `{"paths":["paths","paths"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
     pub paths: Vec<String>,
 }
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct FindAccessibilityNodesRequest {
     /// The `limit` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -422,7 +478,9 @@ pub struct FindAccessibilityNodesRequest {
     pub states: Option<Vec<String>>,
 }
 /// Example: `{"path":"path","files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// files to add (use . for all files)
     pub files: Vec<String>,
@@ -430,7 +488,9 @@ pub struct GitAddRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `name` property.
     pub name: String,
@@ -438,7 +498,9 @@ pub struct GitBranchRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","branch":"branch"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `branch` property.
     pub branch: String,
@@ -446,7 +508,9 @@ pub struct GitCheckoutRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -472,7 +536,9 @@ pub struct GitCloneRequest {
     pub username: Option<String>,
 }
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `author` property.
     pub author: String,
@@ -486,7 +552,9 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `allow_empty` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -501,13 +569,17 @@ pub struct GitCommitRequest {
     pub path: String,
 }
 /// Example: `{"hash":"hash"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
 }
 /// Example: `{"path":"path","name":"name"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `name` property.
     pub name: String,
@@ -515,7 +587,9 @@ pub struct GitDeleteBranchRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -527,7 +601,9 @@ pub struct GitRepoRequest {
     pub username: Option<String>,
 }
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `ahead` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -550,13 +626,17 @@ pub struct GitStatus {
     pub file_status: Vec<FileStatus>,
 }
 /// Example: `{"token":"token"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct InitializeRequest {
     /// The `token` property.
     pub token: crate::runtime::Secret,
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct InterpreterContext {
     /// The `active` property.
     pub active: bool,
@@ -571,21 +651,27 @@ pub struct InterpreterContext {
     pub language: String,
 }
 /// Example: `{"isInUse":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct IsPortInUseResponse {
     /// The `isInUse` property.
     #[serde(rename = "isInUse", default, skip_serializing_if = "Option::is_none")]
     pub is_in_use: Option<bool>,
 }
 /// Example: `{"keys":"keys"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// e.g., "ctrl+c", "cmd+v"
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<String>,
 }
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -595,7 +681,9 @@ pub struct KeyboardPressRequest {
     pub modifiers: Option<Vec<String>>,
 }
 /// Example: `{"delay":0,"text":"text"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// milliseconds between keystrokes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -605,25 +693,33 @@ pub struct KeyboardTypeRequest {
     pub text: Option<String>,
 }
 /// Example: `{"branches":["branches","branches"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
 }
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListContextsResponse {
     /// The `contexts` property.
     pub contexts: Vec<InterpreterContext>,
 }
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ListRecordingsResponse {
     /// The `recordings` property.
     pub recordings: Vec<Recording>,
 }
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// The `context` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -640,7 +736,9 @@ pub struct LspCompletionParams {
     pub uri: String,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -652,7 +750,9 @@ pub struct LspDocumentRequest {
     pub uri: String,
 }
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: LspRange,
@@ -660,7 +760,8 @@ pub struct LspLocation {
     pub uri: String,
 }
 /// Example: `{"character":6,"line":1}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct LspPosition {
     /// The `character` property.
     pub character: i64,
@@ -668,7 +769,9 @@ pub struct LspPosition {
     pub line: i64,
 }
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LspRange {
     /// The `end` property.
     pub end: LspPosition,
@@ -676,7 +779,9 @@ pub struct LspRange {
     pub start: LspPosition,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -686,7 +791,9 @@ pub struct LspServerRequest {
     pub path_to_project: String,
 }
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: i64,
@@ -696,7 +803,9 @@ pub struct LspSymbol {
     pub name: String,
 }
 /// Example: `{"file":"file","line":0,"content":"content"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Match {
     /// The `content` property.
     pub content: String,
@@ -706,7 +815,9 @@ pub struct Match {
     pub line: i64,
 }
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// left, right, middle
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -722,7 +833,9 @@ pub struct MouseClickRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -732,7 +845,9 @@ pub struct MouseClickResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The `button` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -751,7 +866,9 @@ pub struct MouseDragRequest {
     pub start_y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -761,7 +878,9 @@ pub struct MouseDragResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -771,7 +890,9 @@ pub struct MouseMoveRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct MousePositionResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -781,7 +902,9 @@ pub struct MousePositionResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The `amount` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -797,14 +920,18 @@ pub struct MouseScrollRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"ports":[0,0]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PortList {
     /// The `ports` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<i64>>,
 }
 /// Example: `{"x":0,"y":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Position {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -814,7 +941,9 @@ pub struct Position {
     pub y: Option<i64>,
 }
 /// Example: `{"processName":"processName","errors":"errors"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -824,7 +953,9 @@ pub struct ProcessErrorsResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"processName":"processName","logs":"logs"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The `logs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -834,7 +965,9 @@ pub struct ProcessLogsResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"processName":"processName","message":"message"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -844,7 +977,9 @@ pub struct ProcessRestartResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessStatus {
     /// The `autoRestart` property.
     #[serde(rename = "autoRestart", default, skip_serializing_if = "Option::is_none")]
@@ -860,7 +995,9 @@ pub struct ProcessStatus {
     pub running: Option<bool>,
 }
 /// Example: `{"running":true,"processName":"processName"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The `processName` property.
     #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
@@ -870,7 +1007,9 @@ pub struct ProcessStatusResponse {
     pub running: Option<bool>,
 }
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The `cols` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -892,20 +1031,26 @@ pub struct PtyCreateRequest {
     pub rows: Option<i64>,
 }
 /// Example: `{"sessionId":"sessionId"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// The `sessions` property.
     pub sessions: Vec<PtySessionInfo>,
 }
 /// Example: `{"rows":603,"cols":81}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// The `cols` property.
     pub cols: i64,
@@ -913,7 +1058,9 @@ pub struct PtyResizeRequest {
     pub rows: i64,
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The `active` property.
     pub active: bool,
@@ -935,7 +1082,9 @@ pub struct PtySessionInfo {
     pub rows: i64,
 }
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Recording {
     /// The `durationSeconds` property.
     #[serde(
@@ -965,7 +1114,9 @@ pub struct Recording {
     pub status: String,
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -976,7 +1127,9 @@ pub struct ReplaceRequest {
     pub pattern: String,
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `error` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -989,7 +1142,9 @@ pub struct ReplaceResult {
     pub success: Option<bool>,
 }
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// The `cursorPosition` property.
     #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
@@ -1002,20 +1157,26 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<i64>,
 }
 /// Example: `{"success":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ScrollResponse {
     /// The `success` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
 /// Example: `{"files":["files","files"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
 }
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Session {
     /// The `commands` property.
     pub commands: Vec<Command>,
@@ -1024,7 +1185,9 @@ pub struct Session {
     pub session_id: String,
 }
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
     /// The `output` property.
     pub output: String,
@@ -1034,7 +1197,9 @@ pub struct SessionCommandLogsResponse {
     pub stdout: String,
 }
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The `async` property.
     #[serde(rename = "async", default, skip_serializing_if = "Option::is_none")]
@@ -1053,7 +1218,9 @@ pub struct SessionExecuteRequest {
     pub suppress_input_echo: Option<bool>,
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The `cmdId` property.
     #[serde(rename = "cmdId")]
@@ -1072,13 +1239,17 @@ pub struct SessionExecuteResponse {
     pub stdout: Option<String>,
 }
 /// Example: `{"data":"data"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct SessionSendInputRequest {
     /// The `data` property.
     pub data: String,
 }
 /// Example: `{"label":"label"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct StartRecordingRequest {
     /// The `label` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1175,19 +1346,25 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 /// Example: `{"id":"id"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct StopRecordingRequest {
     /// The `id` property.
     pub id: String,
 }
 /// Example: `{"dir":"dir"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     pub dir: String,
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WindowInfo {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1212,20 +1389,26 @@ pub struct WindowInfo {
     pub y: Option<i64>,
 }
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// The `windows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<Vec<WindowInfo>>,
 }
 /// Example: `{"dir":"dir"}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     pub dir: String,
 }
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct ComputeruseAccessibilityNode {
     /// The `actions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1258,7 +1441,9 @@ pub type GinH = std::collections::BTreeMap<
     std::collections::BTreeMap<String, serde_json::Value>,
 >;
 /// The `UploadFile_request` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UploadFileRequest {
     /// File to upload
     pub file: crate::runtime::Binary,
@@ -1269,7 +1454,9 @@ impl crate::runtime::MultipartForm for UploadFileRequest {
     }
 }
 /// The `UploadFile` schema.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The file's contents.
     pub file: crate::runtime::Binary,

@@ -1,5 +1,7 @@
 //! Which named types appear in requests and which in responses (through fields, arrays, maps
-//! and aliases): a new required property breaks callers only where they send the type.
+//! and aliases). The emitter derives only the serde direction a type needs; the spec diff
+//! reads a change in the directions a type is used (a new required property breaks callers
+//! only where they send the type).
 
 use crate::ir::{Api, BodyKind, ResponseBody, TypeKind, TypeRef};
 use std::collections::BTreeSet;
