@@ -16,7 +16,7 @@ pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATI
 pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};
 pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
 pub use reqwest::Method;
-pub use response::Response;
+pub use response::{decode, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
 pub use serde_support::{enum_string, nullable};

@@ -44,12 +44,19 @@ impl Response {
 
     /// The body decoded from JSON; a failure names the JSON path of the value that did not fit.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
-            operation: self.operation,
-            status: self.status,
-            json_path: self.scrub(e.path().to_string()),
-            message: self.scrub(e.into_inner().to_string()),
+        decode(self.operation, self.status, &self.body).map_err(|error| match error {
+            Error::Decode {
+                operation,
+                status,
+                json_path,
+                message,
+            } => Error::Decode {
+                operation,
+                status,
+                json_path: self.scrub(json_path),
+                message: self.scrub(message),
+            },
+            other => other,
         })
     }
 
@@ -92,6 +99,27 @@ impl Response {
             text.replace(token, "[redacted]")
         }
     }
+}
+
+/// Decodes a JSON body as the response of `operation` with `status`; a failure is
+/// [`Error::Decode`] naming the JSON path of the value that did not fit.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    // Plain serde_json on the happy path; the path-tracking decoder, which is slower, runs only
+    // to explain a failure.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+        operation,
+        status,
+        json_path: e.path().to_string(),
+        message: e.into_inner().to_string(),
+    })
 }
 
 #[cfg(test)]
