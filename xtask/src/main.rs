@@ -17,6 +17,9 @@ commands:
                      the API changes between two specs (each a file or <git-rev>:<path>;
                      none: each spec in specs/ against the merge base with the default
                      branch), breaking first; --fail-on-breaking exits 2 when any breaks
+  render SPEC DIR    generate one spec's modules into DIR (used by the benchmark)
+  bench              codegen and build-time benchmark against progenitor and openapi-generator,
+                     then the client's criterion benchmarks (installs the peers when missing)
   test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`), with Prism mock
                      servers for the specs started before and stopped after
 
@@ -40,6 +43,8 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(&root, Mode::Check),
         ["test", rest @ ..] => test(rest),
         ["spec-diff", rest @ ..] => spec_diff::run(&root, rest),
+        ["render", spec, out] => render(&root, spec, Path::new(out)),
+        ["bench"] => bench(&root),
         ["help" | "--help" | "-h"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -155,6 +160,33 @@ impl TestTotals {
             }
         }
     }
+}
+
+/// Generates one spec (with its configuration when `specs/codegen.yaml` names it) into `out`.
+fn render(root: &Path, spec: &str, out: &Path) -> Result<ExitCode, String> {
+    let config = generator::read_config(root).map_err(|e| e.to_string())?;
+    let spec_config = spec_diff::spec_config(&config.specs, spec);
+    let api =
+        generator::load_api(Path::new(spec), spec, &spec_config).map_err(|e| e.to_string())?;
+    let files = generator::render_api(&api, &spec_config.module, "cargo xtask render")
+        .map_err(|e| e.to_string())?;
+    output::sync(out, &files, Mode::Write)
+        .map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `tools/bench/bench.py`, which measures this project against its peers.
+fn bench(root: &Path) -> Result<ExitCode, String> {
+    let status = std::process::Command::new("python3")
+        .arg(root.join("tools/bench/bench.py"))
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("error: cannot run python3: {e}"))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {

@@ -86,7 +86,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
 
 /// The configuration of the spec a path names (by file name), so patches and names match what
 /// codegen does; an unconfigured file is read as it is.
-fn spec_config(specs: &[SpecConfig], side: &str) -> SpecConfig {
+pub fn spec_config(specs: &[SpecConfig], side: &str) -> SpecConfig {
     let file_name = side.rsplit(['/', ':']).next().unwrap_or(side);
     specs
         .iter()

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Codegen and build-time benchmark of this project against progenitor and openapi-generator.
+
+Run through `cargo xtask bench`. Installs the peers when missing (cargo-progenitor with
+`cargo install --locked`; openapi-generator from the PyPI package `openapi-generator-cli`, in
+a virtual environment under target/bench, running on the machine's Java), measures each spec in
+specs/ with every tool (interleaved, repeated, medians), the rebuild time of each main-API crate,
+then runs the client's criterion benchmarks. Prints a Markdown table.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "target" / "bench"
+SPECS = ["daytona-api", "daytona-toolbox", "daytona-api-keys"]
+RUNS = 5
+REBUILDS = 3
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def ensure_peers():
+    if shutil.which("cargo-progenitor") is None:
+        print("installing cargo-progenitor …", flush=True)
+        run(["cargo", "install", "cargo-progenitor", "--locked"])
+    venv = WORK / "venv"
+    oag = venv / "bin" / "openapi-generator-cli"
+    if not oag.exists():
+        print("installing openapi-generator-cli …", flush=True)
+        run([sys.executable, "-m", "venv", str(venv)])
+        run([str(venv / "bin" / "pip"), "install", "-q", "openapi-generator-cli"])
+    return str(oag)
+
+
+def progenitor_copy(name):
+    """The spec patched only as far as progenitor needs to run: it cannot generate multipart or
+    */* request bodies, nor read an OpenAPI 3.1 header."""
+    import yaml  # PyYAML, present with the machine's Python; installed into the venv otherwise
+
+    doc = yaml.safe_load((ROOT / "specs" / f"{name}.yaml").read_text())
+    removed = []
+    for path, item in list(doc["paths"].items()):
+        for method, op in list(item.items()):
+            body = op.get("requestBody", {}) if isinstance(op, dict) else {}
+            content = body.get("content", {}) if isinstance(body, dict) else {}
+            if "multipart/form-data" in content or "*/*" in content:
+                removed.append(op.get("operationId"))
+                del item[method]
+        if not item:
+            del doc["paths"][path]
+    patches = [f"removed {', '.join(removed)}"] if removed else []
+    if str(doc["openapi"]).startswith("3.1"):
+        doc["openapi"] = "3.0.3"
+        patches.append("3.1 header → 3.0.3")
+    target = WORK / "specs" / f"{name}.progenitor.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(doc, default=str))
+    return target, "; ".join(patches) or "as is"
+
+
+def measure(cmd):
+    """Wall seconds and peak RSS (KiB) of one run."""
+    out = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
+    seconds, kib = out.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kib)
+
+
+def lines(folder):
+    return sum(len(p.read_text(errors="replace").splitlines()) for p in Path(folder).rglob("*.rs"))
+
+
+def rebuild(crate_dir, package=None, target_dir=None):
+    """Median seconds of a clean rebuild of the crate alone (dependencies already built)."""
+    env = dict(os.environ, CARGO_INCREMENTAL="0")
+    manifest = Path(crate_dir) / "Cargo.toml"
+    if not package and "[workspace]" not in manifest.read_text():
+        # A generated crate under target/ is not part of this workspace.
+        manifest.write_text(manifest.read_text() + "\n[workspace]\n")
+    if target_dir:
+        env["CARGO_TARGET_DIR"] = str(target_dir)
+    cmd = ["cargo", "build", "-q"] + (["-p", package] if package else [])
+    run(cmd, cwd=crate_dir, env=env)  # warm: dependencies
+    times = []
+    for _ in range(REBUILDS):
+        lib = Path(crate_dir) / ("generated-client/src/lib.rs" if package else "src/lib.rs")
+        lib.touch()
+        start = time.monotonic()
+        run(cmd, cwd=crate_dir, env=env)
+        times.append(time.monotonic() - start)
+    return statistics.median(times)
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    oag = ensure_peers()
+    run(["cargo", "build", "-q", "--release", "-p", "xtask"], cwd=ROOT)
+    ours = str(ROOT / "target" / "release" / "xtask")
+
+    tools = {}
+    patched = {}
+    for name in SPECS:
+        spec = str(ROOT / "specs" / f"{name}.yaml")
+        copy, note = progenitor_copy(name)
+        patched[name] = note
+        tools[name] = {
+            "this project": lambda out, spec=spec: [ours, "render", spec, out],
+            "progenitor": lambda out, name=name, copy=copy: [
+                "cargo", "progenitor", "-i", str(copy), "-o", out, "-n", name, "-v", "0.1.0"],
+            "openapi-generator": lambda out, name=name, spec=spec: [
+                oag, "generate", "-i", spec, "-g", "rust", "-o", out, "--library", "reqwest",
+                "--package-name", name.replace("-", "_")],
+        }
+
+    results = {}
+    for name in SPECS:
+        for run_index in range(RUNS):  # interleaved: each round runs every tool once
+            for tool, command in tools[name].items():
+                out = WORK / "out" / tool.replace(" ", "-") / name
+                shutil.rmtree(out, ignore_errors=True)
+                seconds, kib = measure(command(str(out)))
+                entry = results.setdefault((name, tool), {"s": [], "kib": [], "dir": out})
+                entry["s"].append(seconds)
+                entry["kib"].append(kib)
+
+    print("\n## Codegen (median of %d runs, interleaved)\n" % RUNS)
+    print("| spec | tool | wall time | peak memory | lines of Rust | patched |")
+    print("|---|---|---|---|---|---|")
+    totals = {}
+    for name in SPECS:
+        for tool in tools[name]:
+            entry = results[(name, tool)]
+            median = statistics.median(entry["s"])
+            totals[tool] = totals.get(tool, 0) + median
+            src = entry["dir"] / "src" if (entry["dir"] / "src").exists() else entry["dir"]
+            note = patched[name] if tool == "progenitor" else "as is"
+            print(f"| {name} | {tool} | {median:.2f} s | {max(entry['kib']) / 1024:.0f} MiB "
+                  f"| {lines(src)} | {note} |")
+    ours_total = totals["this project"]
+    print("\n| all specs | total | ratio to this project |\n|---|---|---|")
+    for tool, total in totals.items():
+        print(f"| {tool} | {total:.2f} s | {total / ours_total:.1f}× |")
+
+    print("\n## Rebuild of the generated main-API crate alone (CARGO_INCREMENTAL=0, debug, median of %d)\n" % REBUILDS)
+    ours_rebuild = rebuild(ROOT, package="daytona-client")
+    print(f"(this project: {ours_rebuild:.1f} s)", flush=True)
+    progenitor_rebuild = rebuild(results[("daytona-api", "progenitor")]["dir"], target_dir=WORK / "target-progenitor")
+    oag_rebuild = rebuild(results[("daytona-api", "openapi-generator")]["dir"], target_dir=WORK / "target-oag")
+    print("| crate | rebuild | ratio to this project |\n|---|---|---|")
+    print(f"| this project (daytona-client: main API, toolbox and runtime) | {ours_rebuild:.1f} s | 1.0× |")
+    print(f"| progenitor (main API) | {progenitor_rebuild:.1f} s | {progenitor_rebuild / ours_rebuild:.2f}× |")
+    print(f"| openapi-generator (main API) | {oag_rebuild:.1f} s | {oag_rebuild / ours_rebuild:.2f}× |")
+
+    print("\n## Client (criterion)\n", flush=True)
+    run(["cargo", "bench", "-p", "daytona-client", "--bench", "client"], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
