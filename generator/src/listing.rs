@@ -94,7 +94,8 @@ pub fn api_listing(api: &Api) -> String {
     out
 }
 
-fn field_type(ty: &TypeRef, presence: Presence) -> String {
+/// The Rust type of a field as the struct declares it (`Option` wrapping by presence).
+pub(crate) fn field_type(ty: &TypeRef, presence: Presence) -> String {
     match presence {
         Presence::Required => ty.to_string(),
         Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
@@ -110,7 +111,8 @@ fn wire_name(rust: &str, json: &str) -> String {
     }
 }
 
-fn response_type(body: &ResponseBody) -> String {
+/// The Rust type a response body decodes into.
+pub(crate) fn response_type(body: &ResponseBody) -> String {
     match body {
         ResponseBody::Empty => "()".to_string(),
         ResponseBody::Json(ty) => ty.to_string(),

@@ -13,6 +13,7 @@ use crate::ir::{
     Api, BodyKind, Field, Method, Operation, Param, ParamLocation, Presence, ResponseBody, Status,
     TypeDef, TypeKind,
 };
+use crate::listing::response_type;
 use crate::usage::Usage;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -422,15 +423,6 @@ fn diff_body(
     }
 }
 
-fn response_type(body: &ResponseBody) -> String {
-    match body {
-        ResponseBody::Empty => "()".to_string(),
-        ResponseBody::Json(ty) => ty.to_string(),
-        ResponseBody::Text => "String".to_string(),
-        ResponseBody::Bytes => "Bytes".to_string(),
-    }
-}
-
 fn diff_responses(
     wire: &wire::Comparer,
     old: &Operation,
@@ -520,11 +512,7 @@ fn diff_responses(
 
 /// The Rust type of a field as it appears in the struct.
 fn field_rust_type(field: &Field) -> String {
-    match field.presence() {
-        Presence::Required => field.ty.to_string(),
-        Presence::RequiredNullable | Presence::Optional => format!("Option<{}>", field.ty),
-        Presence::OptionalNullable => format!("Option<Option<{}>>", field.ty),
-    }
+    crate::listing::field_type(&field.ty, field.presence())
 }
 
 fn diff_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
