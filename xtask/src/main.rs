@@ -123,11 +123,7 @@ warning: the Prism suite will be skipped"
         "tests: {} passed, {} failed, {} skipped",
         totals.passed, totals.failed, totals.ignored
     );
-    Ok(if status.success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(exit_code(status))
 }
 
 /// Sums of the `test result:` lines of libtest.
@@ -182,11 +178,16 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
         .current_dir(root)
         .status()
         .map_err(|e| format!("error: cannot run python3: {e}"))?;
-    Ok(if status.success() {
+    Ok(exit_code(status))
+}
+
+/// Success or failure, as a child process ended.
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    if status.success() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    })
+    }
 }
 
 fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {

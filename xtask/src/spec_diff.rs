@@ -103,12 +103,10 @@ pub fn spec_config(specs: &[SpecConfig], side: &str) -> SpecConfig {
 
 /// A side is a file, or `<git-rev>:<path>` read with `git show`.
 fn load(root: &Path, side: &str, spec: &SpecConfig) -> Result<generator::ir::Api, String> {
-    let text = if Path::new(side).exists() || root.join(side).exists() {
-        let path = if Path::new(side).exists() {
-            Path::new(side).to_path_buf()
-        } else {
-            root.join(side)
-        };
+    let file = [Path::new(side).to_path_buf(), root.join(side)]
+        .into_iter()
+        .find(|path| path.exists());
+    let text = if let Some(path) = file {
         std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {side}: {e}"))?
     } else if side.contains(':') {
         git(root, &["show", side])?
