@@ -35,6 +35,19 @@ pub struct SpecConfig {
     pub secrets: Vec<String>,
 }
 
+impl SpecConfig {
+    /// A spec generated as it is: no patches, names by rule, no configured secrets.
+    pub fn plain(file: &str, module: &str) -> Self {
+        SpecConfig {
+            file: file.to_string(),
+            module: module.to_string(),
+            patches: Vec::new(),
+            type_names: BTreeMap::new(),
+            secrets: Vec::new(),
+        }
+    }
+}
+
 /// Sets the node at a JSON pointer.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

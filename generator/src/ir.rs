@@ -15,6 +15,8 @@ pub struct Api {
     pub title: String,
     /// `info.version` of the document.
     pub version: String,
+    /// The URL of the first entry of `servers`, its variables set to their defaults.
+    pub server: Option<String>,
     /// Every named type, in a deterministic order (components first, then inline types).
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order (paths, then methods in HTTP order).

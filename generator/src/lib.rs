@@ -3,7 +3,8 @@
 //! The pipeline runs in one direction, one module per stage:
 //! [`load`] (text → `openapiv3`, 3.1 normalised to 3.0) → [`lower`] (→ the [`ir`] model) →
 //! [`emit`] (→ tokens) → [`format`] (→ source text) → [`output`] (compare, write atomically).
-//! [`listing`] renders the public API surface of the model for review.
+//! [`listing`] renders the public API surface of the model for review; [`scaffold`] wraps one
+//! API into a standalone crate.
 
 pub mod config;
 pub mod diff;
@@ -16,6 +17,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod output;
+pub mod scaffold;
 pub mod usage;
 
 pub use error::{Error, Result};
@@ -46,9 +48,14 @@ pub fn lower_text(text: &str, display: &str, spec: &SpecConfig) -> Result<ir::Ap
 }
 
 /// The formatted files of one API, with paths under `module/`.
-pub fn render_api(api: &ir::Api, module: &str, command: &str) -> Result<Vec<OutputFile>> {
+pub fn render_api(
+    api: &ir::Api,
+    module: &str,
+    command: &str,
+    test_support: emit::TestSupport,
+) -> Result<Vec<OutputFile>> {
     let header = format::header(command, &api.source);
-    emit::emit_api(api)
+    emit::emit_api(api, test_support)
         .into_iter()
         .map(|file| {
             let path = PathBuf::from(module).join(&file.path);
@@ -114,7 +121,12 @@ pub fn codegen(root: &Path) -> Result<Generated> {
     for spec in &config.specs {
         let display = spec_path(spec);
         let api = load_api(&root.join(&display), &display, spec)?;
-        files.extend(render_api(&api, &spec.module, CODEGEN_COMMAND)?);
+        files.extend(render_api(
+            &api,
+            &spec.module,
+            CODEGEN_COMMAND,
+            emit::TestSupport::Include,
+        )?);
         modules.push((spec.module.clone(), display));
         apis.push((spec.module.clone(), api));
     }
@@ -129,4 +141,16 @@ pub fn codegen(root: &Path) -> Result<Generated> {
         files,
         apis,
     })
+}
+
+/// Generates a standalone crate (manifest, runtime, API module) for any OpenAPI 3.0 or 3.1
+/// document, in memory. `display` names the file in errors and headers.
+pub fn generate_crate(
+    path: &Path,
+    display: &str,
+    options: impl FnOnce(&ir::Api) -> Result<scaffold::CrateOptions>,
+) -> Result<Vec<OutputFile>> {
+    let api = load_api(path, display, &SpecConfig::plain(display, "api"))?;
+    let options = options(&api)?;
+    scaffold::crate_files(&api, &options)
 }

@@ -16,8 +16,13 @@ fn generate(fixture: &str, secrets: &[&str]) -> (String, String) {
         secrets: secrets.iter().map(|s| s.to_string()).collect(),
     };
     let api = generator::load_api(&path, fixture, &spec).unwrap_or_else(|e| panic!("{e}"));
-    let files =
-        generator::render_api(&api, "fixture", "fixture test").unwrap_or_else(|e| panic!("{e}"));
+    let files = generator::render_api(
+        &api,
+        "fixture",
+        "fixture test",
+        generator::emit::TestSupport::Include,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let code = files
         .iter()
         .map(|f| format!("//// {}\n{}", f.path.display(), f.contents))

@@ -17,6 +17,9 @@ commands:
                      the API changes between two specs (each a file or <git-rev>:<path>;
                      none: each spec in specs/ against the merge base with the default
                      branch), breaking first; --fail-on-breaking exits 2 when any breaks
+  generate --spec FILE --out DIR [--crate-name NAME] [--in-workspace]
+                     write a complete client crate for any OpenAPI 3.0/3.1 document (YAML or
+                     JSON) into DIR; --in-workspace leaves out the manifest's own [workspace]
   render SPEC DIR    generate one spec's modules into DIR (used by the benchmark)
   bench              codegen and build-time benchmark against progenitor and openapi-generator,
                      then the client's criterion benchmarks (installs the peers when missing)
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(&root, Mode::Check),
         ["test", rest @ ..] => test(rest),
         ["spec-diff", rest @ ..] => spec_diff::run(&root, rest),
+        ["generate", rest @ ..] => generate(rest),
         ["render", spec, out] => render(&root, spec, Path::new(out)),
         ["bench"] => bench(&root),
         ["help" | "--help" | "-h"] => {
@@ -164,10 +168,53 @@ fn render(root: &Path, spec: &str, out: &Path) -> Result<ExitCode, String> {
     let spec_config = spec_diff::spec_config(&config.specs, spec);
     let api =
         generator::load_api(Path::new(spec), spec, &spec_config).map_err(|e| e.to_string())?;
-    let files = generator::render_api(&api, &spec_config.module, "cargo xtask render")
-        .map_err(|e| e.to_string())?;
+    let files = generator::render_api(
+        &api,
+        &spec_config.module,
+        "cargo xtask render",
+        generator::emit::TestSupport::Include,
+    )
+    .map_err(|e| e.to_string())?;
     output::sync(out, &files, Mode::Write)
         .map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a standalone crate for one spec; nothing is written unless the whole crate generated.
+fn generate(args: &[&str]) -> Result<ExitCode, String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut crate_name = None;
+    let mut own_workspace = true;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--spec" => spec = rest.next().copied(),
+            "--out" => out = rest.next().copied(),
+            "--crate-name" => crate_name = rest.next().copied(),
+            "--in-workspace" => own_workspace = false,
+            other => return Err(format!("error: unknown argument '{other}'\n\n{USAGE}")),
+        }
+    }
+    let (Some(spec), Some(out)) = (spec, out) else {
+        return Err(format!("error: generate needs --spec and --out\n\n{USAGE}"));
+    };
+    let out = Path::new(out);
+    generator::scaffold::check_writable(out).map_err(|e| e.to_string())?;
+    let files = generator::generate_crate(Path::new(spec), spec, |api| {
+        let mut options = generator::scaffold::CrateOptions::new(api, crate_name)?;
+        options.own_workspace = own_workspace;
+        Ok(options)
+    })
+    .map_err(|e| e.to_string())?;
+    let outcome = output::sync(out, &files, Mode::Write)
+        .map_err(|e| format!("error: writing {}: {e}", out.display()))?;
+    println!(
+        "generated {} files into {} ({} changed)",
+        files.len(),
+        out.display(),
+        outcome.stale.len() + outcome.extra.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

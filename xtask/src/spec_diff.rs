@@ -92,13 +92,7 @@ pub fn spec_config(specs: &[SpecConfig], side: &str) -> SpecConfig {
         .iter()
         .find(|spec| spec.file == file_name)
         .cloned()
-        .unwrap_or_else(|| SpecConfig {
-            file: file_name.to_string(),
-            module: "api".to_string(),
-            patches: Vec::new(),
-            type_names: Default::default(),
-            secrets: Vec::new(),
-        })
+        .unwrap_or_else(|| SpecConfig::plain(file_name, "api"))
 }
 
 /// A side is a file, or `<git-rev>:<path>` read with `git show`.

@@ -1,8 +1,9 @@
 //! The client: one shared HTTP connection pool, the configuration, and the single non-generic
 //! function every generated operation sends its request through.
 
-use super::config::{Config, ORGANIZATION_HEADER};
+use super::config::Config;
 use super::error::{Error, TransportKind};
+use super::profile::{ORGANIZATION_HEADER, SPAN_NAME};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RETRY_STATUSES};
@@ -92,11 +93,12 @@ impl Client {
     /// Sends a request, retrying as the policy allows, and returns the success response.
     /// A non-success status is returned as [`Error::Api`].
     ///
-    /// Each call is a `tracing` span `daytona_request` with the operation id, method, path,
-    /// attempt and status; it costs nothing unless a subscriber is installed.
+    /// Each call is a `tracing` span named [`SPAN_NAME`](super::profile::SPAN_NAME) with the
+    /// operation id, method, path, attempt and status; it costs nothing unless a subscriber is
+    /// installed.
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
         let span = tracing::debug_span!(
-            "daytona_request",
+            SPAN_NAME,
             operation = request.operation,
             method = %request.method,
             path = %request.path,
@@ -171,7 +173,7 @@ impl Client {
                 .any(|(n, _)| n.eq_ignore_ascii_case(ORGANIZATION_HEADER));
             if !given {
                 builder = builder.header(
-                    HeaderName::from_static("x-daytona-organization-id"),
+                    HeaderName::from_static(ORGANIZATION_HEADER),
                     organization.as_str(),
                 );
             }

@@ -1,15 +1,16 @@
-//! Client configuration: from the environment, as Daytona's official SDKs read it, or a builder.
+//! Client configuration: from the environment (variables named with
+//! [`ENV_PREFIX`](super::profile::ENV_PREFIX)), or a builder.
 
 use super::error::Error;
+use super::profile::{DEFAULT_API_URL, ENV_PREFIX, USER_AGENT_PRODUCT};
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 use std::time::Duration;
 
-/// The API URL used when `DAYTONA_API_URL` is not set.
-pub const DEFAULT_API_URL: &str = "https://app.daytona.io/api";
-
-/// The header that selects the organization when authenticating with a JWT.
-pub const ORGANIZATION_HEADER: &str = "X-Daytona-Organization-ID";
+/// The full name of an environment variable: `API_KEY` → `<ENV_PREFIX>_API_KEY`.
+pub fn env_var(suffix: &str) -> String {
+    format!("{ENV_PREFIX}_{suffix}")
+}
 
 /// How requests authenticate.
 #[derive(Clone, PartialEq, Eq)]
@@ -45,9 +46,9 @@ pub struct Config {
     pub api_url: String,
     /// The bearer credentials.
     pub credentials: Credentials,
-    /// Sent as `X-Daytona-Organization-ID` when a request does not set it.
+    /// Sent as [`ORGANIZATION_HEADER`](super::profile::ORGANIZATION_HEADER) when a request does not set it.
     pub organization_id: Option<String>,
-    /// The default target (region) for new sandboxes, from `DAYTONA_TARGET`.
+    /// The default target (region) for new sandboxes, from `<PREFIX>_TARGET`.
     pub target: Option<String>,
     /// Time limit of one attempt of one request.
     pub timeout: Duration,
@@ -58,41 +59,42 @@ pub struct Config {
     /// Headers sent with every request (for example for a proxy in front of the API).
     pub default_headers: Vec<(String, String)>,
     /// The toolbox base URL to use instead of the one the API gives for each sandbox
-    /// (`DAYTONA_TOOLBOX_URL`): for a toolbox reached directly, in local development or tests.
+    /// (`<PREFIX>_TOOLBOX_URL`): for a toolbox reached directly, in local development or tests.
     pub toolbox_url: Option<String>,
 }
 
 impl Config {
-    /// Reads the configuration from the environment variables Daytona's SDKs use:
-    /// `DAYTONA_API_KEY`, or `DAYTONA_JWT_TOKEN` with `DAYTONA_ORGANIZATION_ID`;
-    /// `DAYTONA_API_URL` (default [`DEFAULT_API_URL`]) and `DAYTONA_TARGET`.
+    /// Reads the configuration from the environment variables Daytona's SDKs use, each named
+    /// with [`ENV_PREFIX`]: `<PREFIX>_API_KEY`, or
+    /// `<PREFIX>_JWT_TOKEN` with `<PREFIX>_ORGANIZATION_ID`; `<PREFIX>_API_URL` (default
+    /// [`DEFAULT_API_URL`]), `<PREFIX>_TARGET` and `<PREFIX>_TOOLBOX_URL`.
     pub fn from_env() -> Result<Config, Error> {
         Config::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Like [`Config::from_env`], reading variables through `lookup` (for tests and embedding).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, Error> {
-        let get = |name: &str| {
-            lookup(name)
+        let get = |suffix: &str| {
+            lookup(&env_var(suffix))
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
         let mut builder = ConfigBuilder::default();
-        if let Some(key) = get("DAYTONA_API_KEY") {
+        if let Some(key) = get("API_KEY") {
             builder = builder.api_key(key);
-        } else if let Some(jwt) = get("DAYTONA_JWT_TOKEN") {
+        } else if let Some(jwt) = get("JWT_TOKEN") {
             builder = builder.jwt_token(jwt);
         }
-        if let Some(organization) = get("DAYTONA_ORGANIZATION_ID") {
+        if let Some(organization) = get("ORGANIZATION_ID") {
             builder = builder.organization_id(organization);
         }
-        if let Some(url) = get("DAYTONA_API_URL") {
+        if let Some(url) = get("API_URL") {
             builder = builder.api_url(url);
         }
-        if let Some(target) = get("DAYTONA_TARGET") {
+        if let Some(target) = get("TARGET") {
             builder = builder.target(target);
         }
-        if let Some(url) = get("DAYTONA_TOOLBOX_URL") {
+        if let Some(url) = get("TOOLBOX_URL") {
             builder = builder.toolbox_url(url);
         }
         builder.build()
@@ -131,7 +133,7 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the organization sent as `X-Daytona-Organization-ID`.
+    /// Sets the organization sent as [`ORGANIZATION_HEADER`](super::profile::ORGANIZATION_HEADER).
     pub fn organization_id(mut self, id: impl Into<String>) -> Self {
         self.organization_id = Some(id.into());
         self
@@ -185,22 +187,25 @@ impl ConfigBuilder {
             .credentials
             .filter(|c| !c.token().expose().trim().is_empty());
         let credentials = credentials.ok_or_else(|| {
-            Error::Config(
-                "no credentials: set DAYTONA_API_KEY, or DAYTONA_JWT_TOKEN with \
-                 DAYTONA_ORGANIZATION_ID"
-                    .to_string(),
-            )
+            Error::Config(format!(
+                "no credentials: set {}, or {} with {}",
+                env_var("API_KEY"),
+                env_var("JWT_TOKEN"),
+                env_var("ORGANIZATION_ID")
+            ))
         })?;
         if matches!(credentials, Credentials::Jwt(_)) && self.organization_id.is_none() {
-            return Err(Error::Config(
-                "a JWT needs an organization: set DAYTONA_ORGANIZATION_ID".to_string(),
-            ));
+            return Err(Error::Config(format!(
+                "a JWT needs an organization: set {}",
+                env_var("ORGANIZATION_ID")
+            )));
         }
         let api_url = self.api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string());
         let api_url = api_url.trim_end_matches('/').to_string();
         if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
             return Err(Error::Config(format!(
-                "DAYTONA_API_URL must be an http(s) URL, got '{api_url}'"
+                "{} must be an http(s) URL, got '{api_url}'",
+                env_var("API_URL")
             )));
         }
         Ok(Config {
@@ -212,7 +217,7 @@ impl ConfigBuilder {
             retry: self.retry.unwrap_or_default(),
             user_agent: self
                 .user_agent
-                .unwrap_or_else(|| format!("daytona-client-rust/{}", env!("CARGO_PKG_VERSION"))),
+                .unwrap_or_else(|| format!("{USER_AGENT_PRODUCT}/{}", env!("CARGO_PKG_VERSION"))),
             default_headers: self.default_headers,
             toolbox_url: self
                 .toolbox_url
@@ -226,17 +231,18 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// Looks up variables given by suffix (`API_KEY`), so the tests hold for any prefix.
     fn from(vars: &[(&str, &str)]) -> Result<Config, Error> {
         let vars: HashMap<String, String> = vars
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|(k, v)| (env_var(k), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
     #[test]
     fn api_key_and_defaults() {
-        let config = from(&[("DAYTONA_API_KEY", "dtn_secret")]).unwrap();
+        let config = from(&[("API_KEY", "dtn_secret")]).unwrap();
         assert_eq!(config.api_url, DEFAULT_API_URL);
         assert_eq!(
             config.credentials,
@@ -247,16 +253,16 @@ mod tests {
 
     #[test]
     fn jwt_needs_an_organization() {
-        let error = from(&[("DAYTONA_JWT_TOKEN", "jwt")]).unwrap_err();
+        let error = from(&[("JWT_TOKEN", "jwt")]).unwrap_err();
         assert!(
-            error.to_string().contains("DAYTONA_ORGANIZATION_ID"),
+            error.to_string().contains(&env_var("ORGANIZATION_ID")),
             "{error}"
         );
         let config = from(&[
-            ("DAYTONA_JWT_TOKEN", "jwt"),
-            ("DAYTONA_ORGANIZATION_ID", "org"),
-            ("DAYTONA_API_URL", "http://127.0.0.1:4010/"),
-            ("DAYTONA_TARGET", "eu"),
+            ("JWT_TOKEN", "jwt"),
+            ("ORGANIZATION_ID", "org"),
+            ("API_URL", "http://127.0.0.1:4010/"),
+            ("TARGET", "eu"),
         ])
         .unwrap();
         assert_eq!(config.organization_id.as_deref(), Some("org"));
@@ -266,16 +272,16 @@ mod tests {
 
     #[test]
     fn missing_or_empty_credentials_name_the_variables() {
-        for vars in [&[][..], &[("DAYTONA_API_KEY", "  ")][..]] {
+        for vars in [&[][..], &[("API_KEY", "  ")][..]] {
             let error = from(vars).unwrap_err().to_string();
-            assert!(error.contains("DAYTONA_API_KEY"), "{error}");
-            assert!(error.contains("DAYTONA_JWT_TOKEN"), "{error}");
+            assert!(error.contains(&env_var("API_KEY")), "{error}");
+            assert!(error.contains(&env_var("JWT_TOKEN")), "{error}");
         }
     }
 
     #[test]
     fn urls_must_be_http() {
-        let error = from(&[("DAYTONA_API_KEY", "k"), ("DAYTONA_API_URL", "ftp://x")]).unwrap_err();
-        assert!(error.to_string().contains("DAYTONA_API_URL"));
+        let error = from(&[("API_KEY", "k"), ("API_URL", "ftp://x")]).unwrap_err();
+        assert!(error.to_string().contains(&env_var("API_URL")));
     }
 }

@@ -4,6 +4,7 @@
 mod client;
 mod config;
 mod error;
+pub mod profile;
 mod request;
 mod response;
 mod retry;
@@ -12,8 +13,9 @@ mod serde_support;
 
 pub use bytes::Bytes;
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATION_HEADER};
+pub use config::{env_var, Config, ConfigBuilder, Credentials};
 pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};
+pub use profile::{DEFAULT_API_URL, ORGANIZATION_HEADER};
 pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
 pub use reqwest::Method;
 pub use response::{decode, Response};

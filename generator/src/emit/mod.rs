@@ -22,8 +22,18 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// Whether a module carries the `cfg(test)` helpers the client's own test suite drives
+/// (`round_trip`, `samples`); a standalone crate has no such suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestSupport {
+    /// Emit them.
+    Include,
+    /// Leave them out.
+    Omit,
+}
+
 /// The files of one spec's module: `mod.rs`, `types.rs` and one file per tag.
-pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
+pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
     let lints = file_lints();
     let groups = api.operations_by_module();
     let module_doc = format!(
@@ -35,6 +45,15 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
         let doc = format!(" Operations tagged `{module}`.");
         quote!(#[doc = #doc] pub mod #module_ident;)
     });
+    let include_support = test_support == TestSupport::Include;
+    let support_modules = include_support.then(|| {
+        quote! {
+            #[cfg(test)]
+            pub(crate) mod round_trip;
+            #[cfg(test)]
+            pub(crate) mod samples;
+        }
+    });
     let mut files = vec![EmittedFile {
         path: "mod.rs".to_string(),
         tokens: quote! {
@@ -42,10 +61,7 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
             /// Models: every schema of the spec.
             pub mod types;
             #(#tag_modules)*
-            #[cfg(test)]
-            pub(crate) mod round_trip;
-            #[cfg(test)]
-            pub(crate) mod samples;
+            #support_modules
         },
     }];
     let forms = multipart_forms(api);
@@ -58,14 +74,16 @@ pub fn emit_api(api: &Api) -> Vec<EmittedFile> {
             #types_items
         },
     });
-    files.push(EmittedFile {
-        path: "round_trip.rs".to_string(),
-        tokens: round_trip_module(api),
-    });
-    files.push(EmittedFile {
-        path: "samples.rs".to_string(),
-        tokens: samples::samples_module(api),
-    });
+    if include_support {
+        files.push(EmittedFile {
+            path: "round_trip.rs".to_string(),
+            tokens: round_trip_module(api),
+        });
+        files.push(EmittedFile {
+            path: "samples.rs".to_string(),
+            tokens: samples::samples_module(api),
+        });
+    }
     for (module, operations) in groups {
         let items = operations::tag_module(api, &operations);
         files.push(EmittedFile {

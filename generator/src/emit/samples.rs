@@ -240,6 +240,7 @@ mod tests {
             source: "t.yaml".into(),
             title: "t".into(),
             version: "1".into(),
+            server: None,
             types: vec![
                 TypeDef {
                     name: "Color".into(),

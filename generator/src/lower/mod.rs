@@ -38,12 +38,22 @@ fn lower_document(doc: &Document, options: &Options) -> Result<Api> {
         source: doc.file.clone(),
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
+        server: openapi.servers.first().map(server_url),
         types: types.types,
         operations,
     };
     rename_types(&mut api, &names);
     check_secrets(&api, &options.secrets)?;
     Ok(api)
+}
+
+/// A server's URL with each `{variable}` replaced by its default.
+fn server_url(server: &openapiv3::Server) -> String {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    url
 }
 
 /// Every configured secret must name a string property, so a typo cannot leave a key exposed.
