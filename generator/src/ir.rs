@@ -49,6 +49,11 @@ impl Api {
                     }
                 }
                 TypeKind::Alias(ty) => ty.for_each_mut(&mut f),
+                TypeKind::Union(union) => {
+                    for variant in &mut union.variants {
+                        variant.ty.for_each_mut(&mut f);
+                    }
+                }
                 TypeKind::Enum(_) => {}
             }
         }
@@ -57,7 +62,7 @@ impl Api {
                 param.ty.for_each_mut(&mut f);
             }
             match op.body.as_mut().map(|b| &mut b.kind) {
-                Some(BodyKind::Json(ty)) => ty.for_each_mut(&mut f),
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => ty.for_each_mut(&mut f),
                 Some(BodyKind::Multipart(form)) => form.ty.for_each_mut(&mut f),
                 _ => {}
             }
@@ -91,6 +96,8 @@ pub struct Docs {
     pub description: Option<String>,
     /// `example`, as compact JSON.
     pub example: Option<String>,
+    /// `default`, as compact JSON.
+    pub default: Option<String>,
 }
 
 /// A named Rust type.
@@ -113,8 +120,10 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// A struct with named fields.
     Struct(Struct),
-    /// A string enum with a catch-all for unknown values.
-    Enum(StringEnum),
+    /// A string or integer enum with a catch-all for unknown values.
+    Enum(Enumeration),
+    /// One of several types (`oneOf`/`anyOf`).
+    Union(Union),
     /// Another name for a type (`pub type X = Y;`).
     Alias(TypeRef),
 }
@@ -145,6 +154,19 @@ pub struct Field {
     pub docs: Docs,
     /// Whether the spec marks the property deprecated.
     pub deprecated: bool,
+    /// `readOnly`/`writeOnly`.
+    pub access: Access,
+}
+
+/// Which direction a property travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Both.
+    ReadWrite,
+    /// `readOnly`: set by the server; never sent.
+    ReadOnly,
+    /// `writeOnly`: sent; never returned.
+    WriteOnly,
 }
 
 impl Field {
@@ -172,20 +194,52 @@ pub enum Presence {
     OptionalNullable,
 }
 
-/// A string enum.
+/// An enum of strings or integers.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StringEnum {
+pub struct Enumeration {
     /// Known values in spec order.
     pub variants: Vec<Variant>,
+    /// What the values are on the wire.
+    pub repr: EnumRepr,
 }
 
-/// One known value of a string enum.
+/// The wire type of an enum's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers (kept as `i64`).
+    Integer,
+}
+
+/// One known value of an enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variant {
     /// The Rust identifier.
     pub rust_name: String,
-    /// The string on the wire.
+    /// The value on the wire, as written in the spec (`"ready"` → `ready`, `404` → `404`).
     pub value: String,
+}
+
+/// A value that is one of several types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The alternatives in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value names the alternative (`discriminator.propertyName`); without
+    /// one, the first alternative that decodes wins.
+    pub discriminator: Option<String>,
+}
+
+/// One alternative of a [`Union`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub rust_name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// The discriminator values that select it (empty without a discriminator).
+    pub tags: Vec<String>,
 }
 
 /// A reference to a Rust type.
@@ -199,6 +253,8 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `i8`, `i16`, `u8`, `u16`, `u32` or `u64`: the other integer formats.
+    Int(IntWidth),
     /// `f32`.
     F32,
     /// `f64`.
@@ -209,6 +265,10 @@ pub enum TypeRef {
     Date,
     /// `format: binary`: raw bytes (a file part in multipart bodies).
     Binary,
+    /// `format: byte`: bytes sent as a base64 string.
+    Base64,
+    /// `format: uuid`.
+    Uuid,
     /// A string that must not show up in logs: a configured secret field or `format: password`.
     Secret,
     /// Any JSON value.
@@ -230,6 +290,19 @@ impl TypeRef {
         }
     }
 
+    /// Whether the type is a JSON number (integer or float).
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64
+        )
+    }
+
+    /// Whether the type is a small `Copy` value passed by value (numbers, `bool`, UUIDs).
+    pub fn is_copy_scalar(&self) -> bool {
+        self.is_number() || matches!(self, TypeRef::Bool | TypeRef::Uuid)
+    }
+
     /// The named type this reference mentions, looking through arrays and maps.
     pub fn named(&self) -> Option<&str> {
         match self {
@@ -248,16 +321,63 @@ impl fmt::Display for TypeRef {
             TypeRef::Bool => f.write_str("bool"),
             TypeRef::I32 => f.write_str("i32"),
             TypeRef::I64 => f.write_str("i64"),
+            TypeRef::Int(width) => f.write_str(width.rust_name()),
             TypeRef::F32 => f.write_str("f32"),
             TypeRef::F64 => f.write_str("f64"),
             TypeRef::DateTime => f.write_str("DateTime<Utc>"),
             TypeRef::Date => f.write_str("NaiveDate"),
             TypeRef::Binary => f.write_str("Bytes"),
+            TypeRef::Base64 => f.write_str("Base64"),
+            TypeRef::Uuid => f.write_str("Uuid"),
             TypeRef::Secret => f.write_str("Secret"),
             TypeRef::Json => f.write_str("Value"),
             TypeRef::Named(name) => f.write_str(name),
             TypeRef::Array(item) => write!(f, "Vec<{item}>"),
             TypeRef::Map(value) => write!(f, "BTreeMap<String, {value}>"),
+        }
+    }
+}
+
+/// The integer formats beyond `int32` and `int64`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntWidth {
+    /// `int8`.
+    I8,
+    /// `int16`.
+    I16,
+    /// `uint8`.
+    U8,
+    /// `uint16`.
+    U16,
+    /// `uint32`.
+    U32,
+    /// `uint64`.
+    U64,
+}
+
+impl IntWidth {
+    /// The width for an integer `format`, if it names one of these.
+    pub fn from_format(format: &str) -> Option<IntWidth> {
+        Some(match format {
+            "int8" => IntWidth::I8,
+            "int16" => IntWidth::I16,
+            "uint8" => IntWidth::U8,
+            "uint16" => IntWidth::U16,
+            "uint32" => IntWidth::U32,
+            "uint64" | "uint" => IntWidth::U64,
+            _ => return None,
+        })
+    }
+
+    /// The Rust primitive.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            IntWidth::I8 => "i8",
+            IntWidth::I16 => "i16",
+            IntWidth::U8 => "u8",
+            IntWidth::U16 => "u16",
+            IntWidth::U32 => "u32",
+            IntWidth::U64 => "u64",
         }
     }
 }
@@ -344,6 +464,8 @@ pub enum ParamLocation {
     Query,
     /// In a request header.
     Header,
+    /// In the `Cookie` header.
+    Cookie,
 }
 
 /// One parameter.
@@ -387,8 +509,11 @@ pub enum BodyKind {
     Json(TypeRef),
     /// A UTF-8 string.
     Text,
-    /// Raw bytes.
+    /// Raw bytes (octet-stream, `*/*` without a schema, and media types such as images or XML
+    /// that the caller encodes).
     Bytes,
+    /// `application/x-www-form-urlencoded` from a struct's fields.
+    Form(TypeRef),
     /// `multipart/form-data` built from a struct's fields.
     Multipart(Multipart),
 }

@@ -40,6 +40,26 @@ pub fn api_listing(api: &Api) -> String {
                     values.join(" | ")
                 );
             }
+            TypeKind::Union(union) => {
+                let variants: Vec<String> = union
+                    .variants
+                    .iter()
+                    .map(|v| match v.tags.as_slice() {
+                        [] => format!("{}({})", v.rust_name, v.ty),
+                        tags => format!("{}({}) if {}", v.rust_name, v.ty, tags.join("/")),
+                    })
+                    .collect();
+                let tagged = union
+                    .discriminator
+                    .as_ref()
+                    .map_or(String::new(), |tag| format!(" by {tag}"));
+                let _ = writeln!(
+                    out,
+                    "union {}{deprecated}{tagged} = {}",
+                    def.name,
+                    variants.join(" | ")
+                );
+            }
             TypeKind::Alias(target) => {
                 let _ = writeln!(out, "type {}{deprecated} = {target}", def.name);
             }
@@ -55,6 +75,7 @@ pub fn api_listing(api: &Api) -> String {
         if let Some(body) = &op.body {
             let ty = match &body.kind {
                 BodyKind::Json(ty) => ty.to_string(),
+                BodyKind::Form(ty) => format!("form {ty}"),
                 BodyKind::Text => "text".to_string(),
                 BodyKind::Bytes => "bytes".to_string(),
                 BodyKind::Multipart(form) => match &form.array_prefix {

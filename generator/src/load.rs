@@ -26,6 +26,18 @@ pub fn parse(text: &str, file: &str, patches: &[Patch]) -> Result<Document> {
     })
 }
 
+/// Like [`parse`], from a document already read into a JSON tree (for tools that build or
+/// change documents in memory, such as the mutation tests).
+pub fn from_tree(mut tree: Value, file: &str) -> Result<Document> {
+    check_version(&tree).map_err(|e| e.in_file(file))?;
+    normalise_3_1(&mut tree);
+    let openapi = deserialise(tree).map_err(|e| e.in_file(file))?;
+    Ok(Document {
+        file: file.to_string(),
+        openapi,
+    })
+}
+
 /// The document as a JSON tree with `patches` applied: what the client is generated from, for
 /// tools (such as a mock server) that must see the same spec.
 pub fn patched(text: &str, file: &str, patches: &[Patch]) -> Result<Value> {
@@ -167,7 +179,40 @@ fn normalise_3_1(tree: &mut Value) {
         return;
     }
     tree["openapi"] = Value::String("3.0.3".to_string());
+    normalise_document(tree);
     normalise_node(tree);
+}
+
+/// The document-level differences: 3.1 makes `paths` and each operation's `responses`
+/// optional, and adds the `mutualTLS` security scheme, which a client cannot act on.
+fn normalise_document(tree: &mut Value) {
+    let Value::Object(document) = tree else {
+        return;
+    };
+    let paths = document
+        .entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
+    for item in paths
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
+            if let Some(Value::Object(operation)) = item.get_mut(method) {
+                operation
+                    .entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
+    }
+    if let Some(Value::Object(schemes)) = document
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+    {
+        schemes.retain(|_, scheme| scheme.get("type").and_then(Value::as_str) != Some("mutualTLS"));
+    }
 }
 
 fn normalise_node(node: &mut Value) {
@@ -203,12 +248,46 @@ fn normalise_schema_keywords(schema: &mut Map<String, Value>) {
             [single] => {
                 schema.insert("type".to_string(), (*single).clone());
             }
-            _ => {
+            [] => {
                 schema.remove("type");
+            }
+            several => {
+                let members = type_alternatives(schema, several);
+                schema.remove("type");
+                schema.insert("anyOf".to_string(), Value::Array(members));
             }
         }
     }
+    if schema.get("type").and_then(Value::as_str) == Some("null") {
+        schema.remove("type");
+        schema.insert("nullable".to_string(), Value::Bool(true));
+    }
+    for combinator in ["oneOf", "anyOf"] {
+        // `oneOf: [X, {type: null}]` is 3.1's nullable X.
+        if let Some(Value::Array(members)) = schema.get_mut(combinator) {
+            let before = members.len();
+            members.retain(|member| !is_null_schema(member));
+            if members.len() < before {
+                schema.insert("nullable".to_string(), Value::Bool(true));
+            }
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("string")
+        && !schema.contains_key("format")
+    {
+        // 3.1 says how a string is encoded with `contentEncoding`/`contentMediaType`.
+        if schema.get("contentEncoding").and_then(Value::as_str) == Some("base64") {
+            schema.insert("format".to_string(), Value::String("byte".to_string()));
+        } else if schema.contains_key("contentMediaType") {
+            schema.insert("format".to_string(), Value::String("binary".to_string()));
+        }
+    }
     if let Some(constant) = schema.remove("const") {
+        if !schema.contains_key("type") {
+            if let Some(kind) = json_type_of(&constant) {
+                schema.insert("type".to_string(), Value::String(kind.to_string()));
+            }
+        }
         schema.insert("enum".to_string(), Value::Array(vec![constant]));
     }
     if let Some(Value::Array(examples)) = schema.get("examples").cloned() {
@@ -236,6 +315,94 @@ fn normalise_schema_keywords(schema: &mut Map<String, Value>) {
             "allOf".to_string(),
             Value::Array(vec![Value::Object(only_ref)]),
         );
+    }
+}
+
+/// Keywords that only apply to values of one JSON type.
+const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
+    ("string", &["pattern", "minLength", "maxLength", "enum"]),
+    (
+        "integer",
+        &[
+            "minimum",
+            "maximum",
+            "multipleOf",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+        ],
+    ),
+    (
+        "number",
+        &[
+            "minimum",
+            "maximum",
+            "multipleOf",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+        ],
+    ),
+    ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+    (
+        "object",
+        &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
+    ),
+];
+
+/// `type: [string, integer]` as one schema per type, each with the keywords that apply to it;
+/// those keywords leave the parent.
+fn type_alternatives(schema: &mut Map<String, Value>, types: &[&Value]) -> Vec<Value> {
+    let mut members = Vec::with_capacity(types.len());
+    for kind in types {
+        let mut member = Map::new();
+        member.insert("type".to_string(), (*kind).clone());
+        if let Some(format) = schema.get("format") {
+            member.insert("format".to_string(), format.clone());
+        }
+        let keywords = TYPE_KEYWORDS
+            .iter()
+            .find(|(name, _)| kind.as_str() == Some(name))
+            .map_or(&[][..], |(_, keywords)| *keywords);
+        for keyword in keywords {
+            if let Some(value) = schema.get(*keyword) {
+                member.insert(keyword.to_string(), value.clone());
+            }
+        }
+        members.push(Value::Object(member));
+    }
+    for (_, keywords) in TYPE_KEYWORDS {
+        for keyword in *keywords {
+            schema.remove(*keyword);
+        }
+    }
+    schema.remove("format");
+    members
+}
+
+/// The JSON type of a value, as a schema `type`.
+fn json_type_of(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("boolean"),
+        _ => None,
+    }
+}
+
+/// Whether a schema allows only `null` (`type: null`, or `type: [null]`).
+fn is_null_schema(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().all(|t| t.as_str() == Some("null")),
+        _ => false,
     }
 }
 

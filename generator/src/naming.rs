@@ -24,20 +24,32 @@ const KEYWORDS: &[&str] = &[
 
 /// The identifier for `raw` in the given case, escaped but not yet de-duplicated.
 ///
-/// Characters outside ASCII letters and digits separate words; a leading digit gets a prefix
-/// (`V` for types, `_` for values) and an empty result becomes `Empty`/`empty`.
+/// Accented Latin letters lose their accents, letters of other scripts become their code point
+/// (`名` → `u540d`), other characters separate words; a leading digit gets a prefix (`V` for
+/// types, `_` for values) and an empty result becomes `Empty`/`empty`.
 ///
 /// ```
 /// use generator::naming::{ident, Case};
 /// assert_eq!(ident("sandboxIdOrName", Case::Value), "sandbox_id_or_name");
 /// assert_eq!(ident("write:registries", Case::Type), "WriteRegistries");
 /// assert_eq!(ident("type", Case::Value), "type_");
+/// assert_eq!(ident("café", Case::Value), "cafe");
+/// assert_eq!(ident("名前", Case::Type), "U540dU524d");
 /// ```
 pub fn ident(raw: &str, case: Case) -> String {
-    let words: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    let mut words = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() {
+            words.push(c);
+        } else if let Some(ascii) = latin_letter(c) {
+            words.push_str(ascii);
+        } else if c.is_alphanumeric() {
+            // Other scripts have no ASCII spelling; the code point keeps names apart.
+            words.push_str(&format!(" u{:x} ", c as u32));
+        } else {
+            words.push(' ');
+        }
+    }
     let cased = match case {
         Case::Type => words.to_upper_camel_case(),
         Case::Value => words.to_snake_case(),
@@ -60,6 +72,43 @@ pub fn ident(raw: &str, case: Case) -> String {
     } else {
         cased
     }
+}
+
+/// The ASCII spelling of an accented Latin letter (`é` → `e`, `ß` → `ss`).
+fn latin_letter(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("àáâãäåā", "a"),
+        ("ÀÁÂÃÄÅĀ", "A"),
+        ("çćč", "c"),
+        ("ÇĆČ", "C"),
+        ("èéêëēę", "e"),
+        ("ÈÉÊËĒĘ", "E"),
+        ("ìíîïī", "i"),
+        ("ÌÍÎÏĪ", "I"),
+        ("ñń", "n"),
+        ("ÑŃ", "N"),
+        ("òóôõöøō", "o"),
+        ("ÒÓÔÕÖØŌ", "O"),
+        ("ùúûüū", "u"),
+        ("ÙÚÛÜŪ", "U"),
+        ("ýÿ", "y"),
+        ("Ý", "Y"),
+        ("šś", "s"),
+        ("ŠŚ", "S"),
+        ("žźż", "z"),
+        ("ŽŹŻ", "Z"),
+        ("ł", "l"),
+        ("Ł", "L"),
+        ("ß", "ss"),
+        ("æ", "ae"),
+        ("Æ", "AE"),
+        ("œ", "oe"),
+        ("Œ", "OE"),
+    ];
+    TABLE
+        .iter()
+        .find(|(letters, _)| letters.contains(c))
+        .map(|(_, ascii)| *ascii)
 }
 
 /// The function name for an `operationId`: NestJS controller prefixes such as

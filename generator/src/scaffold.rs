@@ -106,7 +106,16 @@ fn default_crate_name(title: &str) -> String {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
-    let stem = ascii.to_kebab_case();
+    // Long titles keep their first words: crate names are typed by people.
+    let stem: Vec<String> = ascii
+        .to_kebab_case()
+        .split('-')
+        .scan(0, |length, word| {
+            *length += word.len() + 1;
+            (*length <= 40).then(|| word.to_string())
+        })
+        .collect();
+    let stem = stem.join("-");
     match stem.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => format!("{stem}-client"),
         Some(_) => format!("api-{stem}-client"),
@@ -314,6 +323,12 @@ mod tests {
         );
         assert_eq!(default_crate_name("3D printing"), "api-3d-printing-client");
         assert_eq!(default_crate_name("名前"), "api-client");
+        assert_eq!(
+            default_crate_name(
+                "Support for cases where multiple alternate security types are listed"
+            ),
+            "support-for-cases-where-multiple-client"
+        );
         assert!(check_crate_name("petstore_client-2").is_ok());
         for bad in ["", "2fast", "a b", "ümlaut"] {
             let error = check_crate_name(bad).unwrap_err();

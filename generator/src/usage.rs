@@ -1,5 +1,5 @@
-//! Which named types appear in requests and which in responses (through fields, arrays, maps
-//! and aliases). The emitter derives only the serde direction a type needs; the spec diff
+//! Which named types appear in requests and which in responses (through fields, arrays, maps,
+//! unions and aliases). The emitter derives only the serde direction a type needs; the spec diff
 //! reads a change in the directions a type is used (a new required property breaks callers
 //! only where they send the type).
 
@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 pub struct Usage {
     request: BTreeSet<String>,
     response: BTreeSet<String>,
+    /// Types reached from a type no operation uses (callers may encode and decode those).
+    free: BTreeSet<String>,
 }
 
 impl Usage {
@@ -18,13 +20,14 @@ impl Usage {
         let mut usage = Usage {
             request: BTreeSet::new(),
             response: BTreeSet::new(),
+            free: BTreeSet::new(),
         };
         for op in &api.operations {
             for param in &op.params {
                 mark(api, &param.ty, &mut usage.request);
             }
             match op.body.as_ref().map(|b| &b.kind) {
-                Some(BodyKind::Json(ty)) => mark(api, ty, &mut usage.request),
+                Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => mark(api, ty, &mut usage.request),
                 Some(BodyKind::Multipart(form)) => mark(api, &form.ty, &mut usage.request),
                 _ => {}
             }
@@ -34,7 +37,18 @@ impl Usage {
                 }
             }
         }
+        for def in &api.types {
+            if !usage.request.contains(&def.name) && !usage.response.contains(&def.name) {
+                mark(api, &TypeRef::Named(def.name.clone()), &mut usage.free);
+            }
+        }
         usage
+    }
+
+    /// Whether the type is used by no operation, or reached from such a type: a payload callers
+    /// handle themselves (a webhook event), which they may both encode and decode.
+    pub fn is_free(&self, name: &str) -> bool {
+        self.free.contains(name)
     }
 
     /// Whether the type is sent in some request.
@@ -63,6 +77,11 @@ fn mark(api: &Api, ty: &TypeRef, seen: &mut BTreeSet<String>) {
             }
         }
         Some(TypeKind::Alias(target)) => mark(api, target, seen),
+        Some(TypeKind::Union(union)) => {
+            for variant in &union.variants {
+                mark(api, &variant.ty, seen);
+            }
+        }
         _ => {}
     }
 }

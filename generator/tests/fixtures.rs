@@ -69,3 +69,24 @@ fn operations() {
     insta::assert_snapshot!("operations_listing", listing);
     insta::assert_snapshot!("operations_code", code);
 }
+
+/// One test per fixture of the general-OpenAPI constructs: a listing and the code.
+macro_rules! fixture_snapshots {
+    ($($test:ident: $file:literal,)*) => {$(
+        #[test]
+        fn $test() {
+            let (code, listing) = generate($file, &[]);
+            insta::assert_snapshot!(concat!(stringify!($test), "_listing"), listing);
+            insta::assert_snapshot!(concat!(stringify!($test), "_code"), code);
+        }
+    )*};
+}
+
+fixture_snapshots! {
+    unions: "unions.yaml",
+    recursive: "recursive.yaml",
+    formats: "formats.yaml",
+    objects: "objects.yaml",
+    names: "names.yaml",
+    openapi31: "openapi31.yaml",
+}

@@ -21,7 +21,8 @@ pub use reqwest::Method;
 pub use response::{decode, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
-pub use serde_support::{enum_string, nullable};
+pub use serde_support::{enum_string, nullable, tagged, Base64};
+pub use uuid::Uuid;
 
 /// A `date-time` value: a UTC timestamp.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -18,9 +18,14 @@ pub fn encode_path(value: &dyn fmt::Display) -> String {
     utf8_percent_encode(&value.to_string(), PATH_SEGMENT).to_string()
 }
 
-/// A value as compact JSON text, for parameters whose schema is not a scalar.
+/// A value as text for a parameter whose Rust type has no `Display`: a string as it is (a union
+/// of strings, base64 bytes), anything else as compact JSON.
 pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
 /// One request, before it is sent.
@@ -93,6 +98,31 @@ impl Request {
     /// Adds a header.
     pub fn header(&mut self, name: &'static str, value: &dyn fmt::Display) {
         self.headers.push((name, value.to_string()));
+    }
+
+    /// Adds a cookie to the `Cookie` header.
+    pub fn cookie(&mut self, name: &'static str, value: &dyn fmt::Display) {
+        let pair = format!("{name}={value}");
+        match self.headers.iter_mut().find(|(n, _)| *n == "cookie") {
+            Some((_, cookies)) => {
+                cookies.push_str("; ");
+                cookies.push_str(&pair);
+            }
+            None => self.headers.push(("cookie", pair)),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body from a struct's fields.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let data = serde_urlencoded::to_string(body).map_err(|e| Error::Encode {
+            operation: self.operation,
+            message: e.to_string(),
+        })?;
+        self.body = Body::Bytes {
+            content_type: "application/x-www-form-urlencoded",
+            data: data.into(),
+        };
+        Ok(())
     }
 
     /// Sets a JSON body.
@@ -337,5 +367,38 @@ mod tests {
         form.json("b".into(), &serde_json::json!({"x": 1}));
         assert_eq!(form.parts[0].1, Part::Text("text".into()));
         assert_eq!(form.parts[1].1, Part::Text("{\"x\":1}".into()));
+    }
+
+    #[test]
+    fn cookies_share_one_header_and_forms_are_url_encoded() {
+        let mut request = Request::new(Method::POST, "op", "/p".to_string());
+        request.cookie("session", &"abc");
+        request.cookie("theme", &"dark mode");
+        assert_eq!(
+            request.headers,
+            vec![("cookie", "session=abc; theme=dark mode".to_string())]
+        );
+        #[derive(serde::Serialize)]
+        struct Login {
+            user: &'static str,
+            remember: bool,
+        }
+        request
+            .form(&Login {
+                user: "a b&c",
+                remember: true,
+            })
+            .unwrap();
+        let Body::Bytes { content_type, data } = &request.body else {
+            panic!("a form is sent as bytes");
+        };
+        assert_eq!(*content_type, "application/x-www-form-urlencoded");
+        assert_eq!(&data[..], b"user=a+b%26c&remember=true");
+    }
+
+    #[test]
+    fn text_of_a_string_value_has_no_quotes() {
+        assert_eq!(json_text("a b"), "a b");
+        assert_eq!(json_text(&[1, 2]), "[1,2]");
     }
 }

@@ -1,7 +1,92 @@
-//! Serde helpers the generated models use.
+//! Serde helpers and small value types the generated models use.
 
-use serde::{Deserialize, Deserializer};
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
+
+/// Bytes sent as a base64 string (`format: byte`). Decoding accepts standard base64 with or
+/// without padding; encoding writes it padded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Base64(pub Vec<u8>);
+
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+impl From<Vec<u8>> for Base64 {
+    fn from(bytes: Vec<u8>) -> Self {
+        Base64(bytes)
+    }
+}
+
+impl std::ops::Deref for Base64 {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Serialize for Base64 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&BASE64.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = enum_string(deserializer)?;
+        BASE64
+            .decode(text.as_bytes())
+            .map(Base64)
+            .map_err(|e| serde::de::Error::custom(format!("invalid base64: {e}")))
+    }
+}
+
+/// Unions with a discriminator (`oneOf` + `discriminator`): the tag is read from the object,
+/// then the whole object, tag included, decodes as the alternative it names. Members usually
+/// declare the tag property themselves, which serde's internally tagged enums cannot decode.
+pub mod tagged {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::Value;
+
+    /// The object and the string value of its `tag` property.
+    pub fn split<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        tag: &str,
+    ) -> Result<(String, Value), D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        match value.get(tag) {
+            Some(Value::String(name)) => Ok((name.clone(), value)),
+            Some(_) => Err(D::Error::custom(format!("`{tag}` must be a string"))),
+            None => Err(D::Error::custom(format!("missing field `{tag}`"))),
+        }
+    }
+
+    /// Decodes the object as the chosen alternative.
+    pub fn decode<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+        serde_json::from_value(value).map_err(E::custom)
+    }
+
+    /// Encodes an alternative, setting the tag when the alternative does not carry it.
+    pub fn serialize<S: Serializer, T: Serialize>(
+        serializer: S,
+        value: &T,
+        tag: &str,
+        tag_value: &str,
+    ) -> Result<S::Ok, S::Error> {
+        let mut value = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+        if let Value::Object(object) = &mut value {
+            object
+                .entry(tag)
+                .or_insert_with(|| Value::String(tag_value.to_string()));
+        }
+        value.serialize(serializer)
+    }
+}
 
 /// Reads an enum's string without copying when the input allows it.
 pub fn enum_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
@@ -98,5 +183,49 @@ mod tests {
         let null: Model = serde_json::from_str(r#"{"must": null}"#).unwrap();
         assert_eq!(null.must, None);
         assert_eq!(serde_json::to_string(&null).unwrap(), r#"{"must":null}"#);
+    }
+
+    #[test]
+    fn base64_round_trips_and_accepts_missing_padding() {
+        let bytes = super::Base64(b"hi!?".to_vec());
+        let text = serde_json::to_string(&bytes).unwrap();
+        assert_eq!(text, r#""aGkhPw==""#);
+        let back: super::Base64 = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, bytes);
+        let unpadded: super::Base64 = serde_json::from_str(r#""aGkhPw""#).unwrap();
+        assert_eq!(unpadded, bytes);
+        let error = serde_json::from_str::<super::Base64>(r#""not base64!""#).unwrap_err();
+        assert!(error.to_string().contains("invalid base64"), "{error}");
+    }
+
+    #[test]
+    fn tagged_reads_the_tag_and_keeps_it_in_the_object() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Dog {
+            kind: String,
+            barks: bool,
+        }
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Cat {
+            lives: u8,
+        }
+        let json = serde_json::json!({"kind": "dog", "barks": true});
+        let (tag, value) = super::tagged::split(&json, "kind").unwrap();
+        assert_eq!(tag, "dog");
+        let dog: Dog = super::tagged::decode::<_, serde_json::Error>(value).unwrap();
+        assert!(dog.barks);
+        let error = super::tagged::split(&serde_json::json!({"barks": true}), "kind").unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `kind`"),
+            "{error}"
+        );
+        // An alternative without the tag property gets it on the way out.
+        let cat = super::tagged::serialize(
+            serde_json::value::Serializer,
+            &Cat { lives: 9 },
+            "kind",
+            "cat",
+        );
+        assert_eq!(cat.unwrap(), serde_json::json!({"kind": "cat", "lives": 9}));
     }
 }

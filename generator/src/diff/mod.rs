@@ -222,6 +222,7 @@ fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path",
         ParamLocation::Query => "query",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
@@ -341,6 +342,7 @@ fn diff_params(
 fn body_type(kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(ty) => ty.to_string(),
+        BodyKind::Form(ty) => format!("form {ty}"),
         BodyKind::Text => "text".to_string(),
         BodyKind::Bytes => "bytes".to_string(),
         BodyKind::Multipart(form) => format!("multipart {}", form.ty),
@@ -665,6 +667,7 @@ fn diff_type(
             let describe = |kind: &TypeKind| match kind {
                 TypeKind::Struct(_) => "a struct".to_string(),
                 TypeKind::Enum(_) => "an enum".to_string(),
+                TypeKind::Union(_) => "a union".to_string(),
                 TypeKind::Alias(target) => format!("`{target}`"),
             };
             let (rule, severity) = if in_request {
@@ -852,6 +855,7 @@ mod tests {
             nullable: true,
             docs: Default::default(),
             deprecated: false,
+            access: crate::ir::Access::ReadWrite,
         };
         assert_eq!(field_rust_type(&field), "Option<Option<i64>>");
     }

@@ -24,6 +24,9 @@ pub fn doc_text(docs: &Docs) -> String {
             paragraphs.push(text);
         }
     }
+    if let Some(default) = &docs.default {
+        paragraphs.push(format!("Default: `{}`", default.replace('`', "'")));
+    }
     if let Some(example) = &docs.example {
         paragraphs.push(format!("Example: `{}`", example.replace('`', "'")));
     }
@@ -127,8 +130,12 @@ mod tests {
             summary: Some("Get it".into()),
             description: Some("Get it".into()),
             example: Some("\"a`b\"".into()),
+            default: Some("\"b\"".into()),
         };
-        assert_eq!(doc_text(&docs), "Get it\n\nExample: `\"a'b\"`");
+        assert_eq!(
+            doc_text(&docs),
+            "Get it\n\nDefault: `\"b\"`\n\nExample: `\"a'b\"`"
+        );
         let fallback = doc_attrs(&Docs::default(), || "The `x` field.".into());
         assert_eq!(
             fallback.to_string(),

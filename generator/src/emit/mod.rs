@@ -2,6 +2,7 @@
 
 mod docs;
 mod operations;
+mod recursion;
 mod samples;
 mod types;
 
@@ -170,11 +171,17 @@ fn rust_type(ty: &TypeRef, named: TokenStream) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::Int(width) => {
+            let primitive = types::ident(width.rust_name());
+            quote!(#primitive)
+        }
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::DateTime => quote!(crate::runtime::DateTime),
         TypeRef::Date => quote!(crate::runtime::Date),
         TypeRef::Binary => quote!(crate::runtime::Binary),
+        TypeRef::Base64 => quote!(crate::runtime::Base64),
+        TypeRef::Uuid => quote!(crate::runtime::Uuid),
         TypeRef::Secret => quote!(crate::runtime::Secret),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(name) => {

@@ -148,7 +148,7 @@ fn function(
     });
     let body_argument = op.body.as_ref().map(|body| {
         let ty = match &body.kind {
-            BodyKind::Json(ty) => {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => {
                 let ty = rust_type(ty, types_path());
                 quote!(&#ty)
             }
@@ -176,7 +176,7 @@ fn function(
 
     let method = method_tokens(op.method);
     let operation_id = &op.operation_id;
-    let path = path_expression(op);
+    let path = path_expression(api, op);
     let secured = op.secured.then(|| quote!(request.secured();));
     let params = op.params.iter().map(|p| param_statement(api, p));
     let body = op.body.as_ref().map(|body| {
@@ -299,9 +299,7 @@ fn method_tokens(method: Method) -> TokenStream {
 fn argument_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(&str),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
-            rust_type(ty, types_path())
-        }
+        ty if ty.is_copy_scalar() => rust_type(ty, types_path()),
         TypeRef::Array(item) => {
             let item = rust_type(item, types_path());
             quote!(&[#item])
@@ -314,7 +312,7 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 }
 
 /// `format!` of the path template with every parameter percent-encoded.
-fn path_expression(op: &Operation) -> TokenStream {
+fn path_expression(api: &Api, op: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut arguments = Vec::new();
     let mut rest = op.path.as_str();
@@ -331,8 +329,16 @@ fn path_expression(op: &Operation) -> TokenStream {
         match param {
             Some(param) => {
                 template.push_str("{}");
-                let value = ident(&param.rust_name);
-                arguments.push(quote!(crate::runtime::encode_path(&#value)));
+                let binding = ident(&param.rust_name);
+                let text = text_of(
+                    api,
+                    &param.ty,
+                    &Value {
+                        receiver: quote!(#binding),
+                        reference: quote!(&#binding),
+                    },
+                );
+                arguments.push(quote!(crate::runtime::encode_path(#text)));
             }
             None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
         }
@@ -365,7 +371,7 @@ fn text_of(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
         TypeRef::Named(name) if !is_displayable(api, name) => {
             quote!(&crate::runtime::json_text(#reference))
         }
-        TypeRef::Json | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Binary => {
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Array(_) | TypeRef::Binary | TypeRef::Base64 => {
             quote!(&crate::runtime::json_text(#reference))
         }
         _ => quote!(#reference),
@@ -377,16 +383,9 @@ fn is_displayable(api: &Api, name: &str) -> bool {
     match api.type_named(name).map(|def| &def.kind) {
         Some(TypeKind::Enum(_)) => true,
         Some(TypeKind::Alias(TypeRef::Named(target))) => is_displayable(api, target),
-        Some(TypeKind::Alias(target)) => matches!(
-            target,
-            TypeRef::String
-                | TypeRef::Bool
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::F32
-                | TypeRef::F64
-                | TypeRef::Date
-        ),
+        Some(TypeKind::Alias(target)) => {
+            target.is_copy_scalar() || matches!(target, TypeRef::String | TypeRef::Date)
+        }
         _ => false,
     }
 }
@@ -419,12 +418,17 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
                 };
                 match param.location {
                     ParamLocation::Query => quote!(request.query(#name, #joined);),
+                    ParamLocation::Cookie => quote!(request.cookie(#name, #joined);),
                     _ => quote!(request.header(#name, #joined);),
                 }
             }
             (ParamLocation::Query, ty) => {
                 let text = text_of(api, ty, &value);
                 quote!(request.query(#name, #text);)
+            }
+            (ParamLocation::Cookie, ty) => {
+                let text = text_of(api, ty, &value);
+                quote!(request.cookie(#name, #text);)
             }
             (_, ty) => {
                 let text = text_of(api, ty, &value);
@@ -457,6 +461,7 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
             };
             quote!(request.json(#content_type, body)?;)
         }
+        BodyKind::Form(_) => quote!(request.form(body)?;),
         BodyKind::Text => quote!(request.text(body.to_string());),
         BodyKind::Bytes => {
             let content_type = if media_type == "*/*" {

@@ -6,7 +6,7 @@
 
 use super::rust_type;
 use super::types::ident;
-use crate::ir::{Api, BodyKind, Operation, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, EnumRepr, Operation, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{json, Map, Value};
@@ -76,7 +76,7 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let value = match &body.kind {
-            BodyKind::Json(ty) => {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => {
                 let ty_tokens = rust_type(ty, quote!(super::types::));
                 let json = sample(api, ty, None, 0).to_string();
                 quote!(&serde_json::from_str::<#ty_tokens>(#json).unwrap())
@@ -154,18 +154,25 @@ pub fn sample(api: &Api, ty: &TypeRef, example: Option<&str>, depth: usize) -> V
         }
     }
     match ty {
-        TypeRef::String | TypeRef::Secret | TypeRef::Binary => json!("sample"),
+        TypeRef::String | TypeRef::Secret | TypeRef::Binary | TypeRef::Base64 => json!("sample"),
+        TypeRef::Uuid => json!("00000000-0000-4000-8000-000000000000"),
         TypeRef::Bool => json!(false),
-        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => json!(1),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::Int(_) | TypeRef::F32 | TypeRef::F64 => json!(1),
         TypeRef::DateTime => json!("2024-01-01T00:00:00Z"),
         TypeRef::Date => json!("2024-01-01"),
         TypeRef::Json | TypeRef::Map(_) => json!({}),
         TypeRef::Array(item) => json!([sample(api, item, None, depth + 1)]),
         TypeRef::Named(name) => match api.type_named(name).map(|def| &def.kind) {
-            Some(TypeKind::Enum(e)) => e
+            Some(TypeKind::Enum(e)) => e.variants.first().map_or(json!("sample"), |v| {
+                serde_json::from_str::<i64>(&v.value)
+                    .ok()
+                    .filter(|_| e.repr == EnumRepr::Integer)
+                    .map_or(json!(v.value), |n| json!(n))
+            }),
+            Some(TypeKind::Union(union)) => union
                 .variants
                 .first()
-                .map_or(json!("sample"), |v| json!(v.value)),
+                .map_or(json!({}), |v| sample(api, &v.ty, None, depth + 1)),
             Some(TypeKind::Alias(target)) => sample(api, target, None, depth),
             Some(TypeKind::Struct(s)) if depth < MAX_DEPTH => {
                 let mut object = Map::new();
@@ -187,11 +194,16 @@ pub fn sample(api: &Api, ty: &TypeRef, example: Option<&str>, depth: usize) -> V
 /// Whether `value` is a valid value of `ty` (shallowly for structs).
 fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
     match (ty, value) {
-        (TypeRef::String | TypeRef::Secret | TypeRef::Binary, Value::String(_)) => true,
+        (
+            TypeRef::String | TypeRef::Secret | TypeRef::Binary | TypeRef::Base64 | TypeRef::Uuid,
+            Value::String(_),
+        ) => true,
         (TypeRef::DateTime, Value::String(s)) => s.contains('T') && s.len() >= 20,
         (TypeRef::Date, Value::String(s)) => s.len() == 10,
         (TypeRef::Bool, Value::Bool(_)) => true,
-        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) => n.is_i64() || n.is_u64(),
+        (TypeRef::I32 | TypeRef::I64 | TypeRef::Int(_), Value::Number(n)) => {
+            n.is_i64() || n.is_u64()
+        }
         (TypeRef::F32 | TypeRef::F64, Value::Number(_)) => true,
         (TypeRef::Json, _) => true,
         (TypeRef::Map(inner), Value::Object(o)) => o.values().all(|v| fits(api, inner, v, depth)),
@@ -200,9 +212,18 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
         }
         (TypeRef::Named(name), value) if depth < MAX_DEPTH => {
             match api.type_named(name).map(|def| &def.kind) {
-                Some(TypeKind::Enum(e)) => value
-                    .as_str()
-                    .is_some_and(|s| e.variants.iter().any(|v| v.value == s)),
+                Some(TypeKind::Enum(e)) => {
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) if e.repr == EnumRepr::Integer => n.to_string(),
+                        _ => return false,
+                    };
+                    e.variants.iter().any(|v| v.value == text)
+                }
+                Some(TypeKind::Union(union)) => union
+                    .variants
+                    .iter()
+                    .any(|v| fits(api, &v.ty, value, depth + 1)),
                 Some(TypeKind::Alias(target)) => fits(api, target, value, depth + 1),
                 Some(TypeKind::Struct(s)) => value.as_object().is_some_and(|object| {
                     s.fields.iter().all(|f| match object.get(&f.json_name) {
@@ -221,7 +242,7 @@ fn fits(api: &Api, ty: &TypeRef, value: &Value, depth: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, Field, StringEnum, Struct, TypeDef, Variant};
+    use crate::ir::{Docs, Enumeration, Field, Struct, TypeDef, Variant};
 
     fn api() -> Api {
         let field = |name: &str, ty: TypeRef, required: bool, example: Option<&str>| Field {
@@ -235,6 +256,7 @@ mod tests {
                 ..Docs::default()
             },
             deprecated: false,
+            access: crate::ir::Access::ReadWrite,
         };
         Api {
             source: "t.yaml".into(),
@@ -247,11 +269,12 @@ mod tests {
                     origin: "#/components/schemas/Color".into(),
                     docs: Docs::default(),
                     deprecated: false,
-                    kind: TypeKind::Enum(StringEnum {
+                    kind: TypeKind::Enum(Enumeration {
                         variants: vec![Variant {
                             rust_name: "Red".into(),
                             value: "red".into(),
                         }],
+                        repr: crate::ir::EnumRepr::String,
                     }),
                 },
                 TypeDef {

@@ -1,8 +1,11 @@
-//! Named types → struct, enum and alias items.
+//! Named types → struct, enum, union and alias items.
 
 use super::docs::doc_attrs;
+use super::recursion::Boxed;
 use super::rust_type;
-use crate::ir::{Api, Field, Presence, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Access, Api, EnumRepr, Enumeration, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
 use crate::usage::Usage;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -11,8 +14,13 @@ use std::collections::BTreeSet;
 /// The items of the `types` module.
 pub fn types_module(api: &Api, multipart_forms: &BTreeSet<String>) -> TokenStream {
     let usage = Usage::of(api);
+    let boxed = Boxed::of(api);
     let items = api.types.iter().map(|def| {
-        let item = type_item(def, serde_derives(&usage, &def.name));
+        let context = Context {
+            directions: Directions::of(&usage, &def.name),
+            boxed: &boxed,
+        };
+        let item = type_item(def, &context);
         match &def.kind {
             TypeKind::Struct(fields) if multipart_forms.contains(&def.name) => {
                 let form = multipart_impl(&def.name, fields);
@@ -24,31 +32,63 @@ pub fn types_module(api: &Api, multipart_forms: &BTreeSet<String>) -> TokenStrea
     quote!(#(#items)*)
 }
 
-/// The serde derives a struct needs: `Serialize` when it is sent, `Deserialize` when it is
-/// received, both when the operations use it in neither direction (a payload callers handle
-/// themselves, such as a webhook event). Tests of the crate get both everywhere.
-fn serde_derives(usage: &Usage, name: &str) -> TokenStream {
-    let (sent, received) = (usage.in_request(name), usage.in_response(name));
-    match (sent, received) {
-        (true, false) => quote! {
-            #[derive(serde::Serialize)]
-            #[cfg_attr(test, derive(serde::Deserialize))]
-        },
-        (false, true) => quote! {
-            #[derive(serde::Deserialize)]
-            #[cfg_attr(test, derive(serde::Serialize))]
-        },
-        _ => quote!(#[derive(serde::Serialize, serde::Deserialize)]),
+/// What a type's items depend on beyond the type itself.
+struct Context<'a> {
+    directions: Directions,
+    boxed: &'a Boxed,
+}
+
+/// Which directions a type travels in: it is `sent` in some request, `received` in some
+/// response. A type no operation uses (a payload callers handle themselves, such as a webhook
+/// event) and every type it holds are treated as both.
+#[derive(Debug, Clone, Copy)]
+struct Directions {
+    sent: bool,
+    received: bool,
+}
+
+impl Directions {
+    fn of(usage: &Usage, name: &str) -> Directions {
+        let (sent, received) = (usage.in_request(name), usage.in_response(name));
+        if (sent || received) && !usage.is_free(name) {
+            Directions { sent, received }
+        } else {
+            Directions {
+                sent: true,
+                received: true,
+            }
+        }
+    }
+
+    /// The serde derives: only the directions the type needs; tests of the crate get both.
+    fn serde_derives(self) -> TokenStream {
+        match (self.sent, self.received) {
+            (true, false) => quote! {
+                #[derive(serde::Serialize)]
+                #[cfg_attr(test, derive(serde::Deserialize))]
+            },
+            (false, true) => quote! {
+                #[derive(serde::Deserialize)]
+                #[cfg_attr(test, derive(serde::Serialize))]
+            },
+            _ => quote!(#[derive(serde::Serialize, serde::Deserialize)]),
+        }
+    }
+
+    /// `#[cfg(test)]` for a hand-written impl of a direction the type does not need.
+    fn gate(needed: bool) -> Option<TokenStream> {
+        (!needed).then(|| quote!(#[cfg(test)]))
     }
 }
 
-fn type_item(def: &TypeDef, serde: TokenStream) -> TokenStream {
+fn type_item(def: &TypeDef, context: &Context) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(&def.docs, || describe_origin(&def.origin));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
-        TypeKind::Struct(fields) => struct_item(&name, &docs, deprecated, fields, serde),
+        TypeKind::Struct(fields) => struct_item(&name, &docs, deprecated, fields, context),
         TypeKind::Enum(variants) => enum_item(&name, &docs, deprecated, variants),
+        TypeKind::Union(union) => union_item(&name, &docs, deprecated, union, context),
         TypeKind::Alias(target) => {
             let target = rust_type(target, TokenStream::new());
             quote! {
@@ -65,9 +105,20 @@ fn struct_item(
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
     def: &Struct,
-    serde: TokenStream,
+    context: &Context,
 ) -> TokenStream {
-    let fields = def.fields.iter().map(field_item);
+    let serde = context.directions.serde_derives();
+    let fields: Vec<Field> = def
+        .fields
+        .iter()
+        .map(|field| effective_field(field, context.directions))
+        .collect();
+    let owner = name.to_string();
+    let items = fields.iter().map(|field| {
+        let boxed = context.boxed.contains(&owner, &field.rust_name);
+        let never_sent = field.access == Access::ReadOnly && context.directions.sent;
+        field_item(field, boxed, never_sent)
+    });
     let additional = def.additional_properties.as_ref().map(|value| {
         let value = rust_type(value, TokenStream::new());
         quote! {
@@ -76,8 +127,7 @@ fn struct_item(
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
-    let default = def
-        .fields
+    let default = fields
         .iter()
         .all(|f| f.presence() != Presence::Required || has_default(&f.ty))
         .then(|| quote!(Default,));
@@ -87,7 +137,7 @@ fn struct_item(
         #[derive(Debug, Clone, PartialEq, #default)]
         #serde
         pub struct #name {
-            #(#fields)*
+            #(#items)*
             #additional
         }
     }
@@ -95,55 +145,81 @@ fn struct_item(
 
 /// Whether a type has a `Default` that is a valid empty value.
 fn has_default(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::String
-            | TypeRef::Bool
-            | TypeRef::I32
-            | TypeRef::I64
-            | TypeRef::F32
-            | TypeRef::F64
-            | TypeRef::Json
-            | TypeRef::Secret
-            | TypeRef::Array(_)
-            | TypeRef::Map(_)
-    )
+    ty.is_number()
+        || matches!(
+            ty,
+            TypeRef::String
+                | TypeRef::Bool
+                | TypeRef::Json
+                | TypeRef::Secret
+                | TypeRef::Base64
+                | TypeRef::Array(_)
+                | TypeRef::Map(_)
+        )
 }
 
-fn field_item(field: &Field) -> TokenStream {
+/// A field as this struct sees it: a read-only field of a struct that is sent, or a write-only
+/// field of one that is received, cannot be required, since one direction never carries it.
+fn effective_field(field: &Field, directions: Directions) -> Field {
+    let one_way = match field.access {
+        Access::ReadWrite => false,
+        Access::ReadOnly => directions.sent,
+        Access::WriteOnly => directions.received,
+    };
+    Field {
+        required: field.required && !one_way,
+        ..field.clone()
+    }
+}
+
+fn field_item(field: &Field, boxed: bool, never_sent: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let docs = doc_attrs(&field.docs, || {
         format!("The `{}` property.", field.json_name)
     });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let ty = rust_type(&field.ty, TokenStream::new());
-    let rename = (field.rust_name != field.json_name).then(|| {
+    let ty = if boxed { quote!(Box<#ty>) } else { ty };
+    let mut serde_args = Vec::new();
+    if field.rust_name != field.json_name {
         let json_name = &field.json_name;
-        quote!(rename = #json_name,)
-    });
-    let (serde, ty) = match field.presence() {
-        Presence::Required => (rename.map(|r| quote!(#[serde(#r)])), ty),
-        Presence::RequiredNullable => (
-            Some(quote! {
-                #[serde(#rename deserialize_with = "crate::runtime::nullable::required")]
-            }),
-            quote!(Option<#ty>),
-        ),
-        Presence::Optional => (
-            Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])),
-            quote!(Option<#ty>),
-        ),
-        Presence::OptionalNullable => (
-            Some(quote! {
-                #[serde(
-                    #rename
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    deserialize_with = "crate::runtime::nullable::optional"
-                )]
-            }),
-            quote!(Option<Option<#ty>>),
-        ),
+        serde_args.push(quote!(rename = #json_name));
+    }
+    let optional = matches!(
+        field.presence(),
+        Presence::Optional | Presence::OptionalNullable
+    );
+    if optional {
+        serde_args.push(quote!(default));
+    }
+    if never_sent {
+        serde_args.push(quote!(skip_serializing));
+    } else if optional {
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    match field.presence() {
+        Presence::RequiredNullable => serde_args.push(quote!(
+            deserialize_with = "crate::runtime::nullable::required"
+        )),
+        Presence::OptionalNullable => serde_args.push(quote!(
+            deserialize_with = "crate::runtime::nullable::optional"
+        )),
+        _ => {}
+    }
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    let ty = match field.presence() {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    };
+    let access_doc = match field.access {
+        Access::ReadWrite => None,
+        Access::ReadOnly => {
+            Some(quote!(#[doc = ""] #[doc = " Read-only: set by the server and never sent."]))
+        }
+        Access::WriteOnly => {
+            Some(quote!(#[doc = ""] #[doc = " Write-only: sent, never returned."]))
+        }
     };
     let presence_doc = match field.presence() {
         Presence::RequiredNullable => {
@@ -158,6 +234,7 @@ fn field_item(field: &Field) -> TokenStream {
     quote! {
         #docs
         #presence_doc
+        #access_doc
         #deprecated
         #serde
         pub #name: #ty,
@@ -168,8 +245,11 @@ fn enum_item(
     name: &Ident,
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
-    def: &StringEnum,
+    def: &Enumeration,
 ) -> TokenStream {
+    if def.repr == EnumRepr::Integer {
+        return integer_enum_item(name, docs, deprecated, def);
+    }
     let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = def.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|value| format!(" `{value}`"));
@@ -235,10 +315,163 @@ fn enum_item(
     }
 }
 
+fn integer_enum_item(
+    name: &Ident,
+    docs: &TokenStream,
+    deprecated: Option<TokenStream>,
+    def: &Enumeration,
+) -> TokenStream {
+    let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<proc_macro2::Literal> = def
+        .variants
+        .iter()
+        .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.parse().unwrap_or_default()))
+        .collect();
+    let variant_docs = def.variants.iter().map(|v| format!(" `{}`", v.value));
+    quote! {
+        #docs
+        ///
+        /// Values this client does not know are kept in `Unknown`, so new server values decode.
+        #deprecated
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value that was not known when this client was generated.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// Every value known when this client was generated.
+            pub const KNOWN: &'static [#name] = &[#(#name::#variants),*];
+
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#name::#variants => #values,)*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#values => #name::#variants,)*
+                    other => #name::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(#name::from)
+            }
+        }
+    }
+}
+
+fn union_item(
+    name: &Ident,
+    docs: &TokenStream,
+    deprecated: Option<TokenStream>,
+    def: &Union,
+    context: &Context,
+) -> TokenStream {
+    let owner = name.to_string();
+    let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types = def.variants.iter().map(|v| {
+        let ty = rust_type(&v.ty, TokenStream::new());
+        if context.boxed.contains(&owner, &v.rust_name) {
+            quote!(Box<#ty>)
+        } else {
+            ty
+        }
+    });
+    let variant_docs = def.variants.iter().map(|v| match v.tags.as_slice() {
+        [] => format!(" A `{}`.", v.ty),
+        tags => format!(" Tagged `{}`.", tags.join("`, `")),
+    });
+    let Some(tag) = &def.discriminator else {
+        let serde = context.directions.serde_derives();
+        return quote! {
+            #docs
+            ///
+            /// Decoding tries each alternative in order and keeps the first that fits.
+            #deprecated
+            #[derive(Debug, Clone, PartialEq)]
+            #serde
+            #[serde(untagged)]
+            pub enum #name {
+                #(#[doc = #variant_docs] #variants(#types),)*
+            }
+        };
+    };
+    let first_tags: Vec<&str> = def
+        .variants
+        .iter()
+        .map(|v| v.tags.first().map_or("", String::as_str))
+        .collect();
+    let decode_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
+        let tags = &v.tags;
+        quote!(#(#tags)|* => crate::runtime::tagged::decode(value).map(#name::#variant),)
+    });
+    let serialize_gate = Directions::gate(context.directions.sent);
+    let deserialize_gate = Directions::gate(context.directions.received);
+    let doc_tag = format!(" The property `{tag}` names the alternative; values this client does not know are kept in `Unknown`.");
+    quote! {
+        #docs
+        ///
+        #[doc = #doc_tag]
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(#types),)*
+            /// An alternative that was not known when this client was generated.
+            Unknown(serde_json::Value),
+        }
+
+        #serialize_gate
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#name::#variants(value) => {
+                        crate::runtime::tagged::serialize(serializer, value, #tag, #first_tags)
+                    })*
+                    #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        #deserialize_gate
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = crate::runtime::tagged::split(deserializer, #tag)?;
+                match tag.as_str() {
+                    #(#decode_arms)*
+                    _ => Ok(#name::Unknown(value)),
+                }
+            }
+        }
+    }
+}
+
 /// `MultipartForm` for a struct sent as `multipart/form-data`: one part per field.
 fn multipart_impl(name: &str, def: &Struct) -> TokenStream {
     let name = ident(name);
-    let parts = def.fields.iter().map(|field| {
+    let sent = def.fields.iter().filter(|f| f.access != Access::ReadOnly);
+    let parts = sent.map(|field| {
         let field_name = ident(&field.rust_name);
         let part_name = &field.json_name;
         let write = |value: TokenStream, ty: &TypeRef| part_write(part_name, value, ty);
@@ -280,14 +513,9 @@ fn part_write(part_name: &str, value: TokenStream, ty: &TypeRef) -> TokenStream 
         TypeRef::DateTime => {
             quote!(form.text(#name, crate::runtime::DateTime::to_rfc3339(#value));)
         }
-        TypeRef::Bool
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F32
-        | TypeRef::F64
-        | TypeRef::Date => {
-            quote!(form.text(#name, ToString::to_string(#value));)
-        }
+        ty if ty.is_copy_scalar() => quote!(form.text(#name, ToString::to_string(#value));),
+        TypeRef::Date => quote!(form.text(#name, ToString::to_string(#value));),
+        TypeRef::Base64 => quote!(form.text(#name, crate::runtime::json_text(#value));),
         _ => quote!(form.json(#name, #value);),
     }
 }

@@ -10,7 +10,7 @@
 //!    from the first place it appears.
 
 use super::schema::Hint;
-use crate::ir::{Docs, StringEnum, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Docs, EnumRepr, Enumeration, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{ident, Case, Scope};
 use std::collections::BTreeMap;
 
@@ -73,6 +73,7 @@ impl EnumTable {
                 summary: None,
                 description: site.docs.description.clone(),
                 example: None,
+                default: None,
             },
             deprecated: false,
             kind: TypeKind::Enum(string_enum(&values)),
@@ -130,10 +131,10 @@ impl EnumTable {
 }
 
 /// The IR of a string enum with the given values.
-pub fn string_enum(values: &[String]) -> StringEnum {
+pub fn string_enum(values: &[String]) -> Enumeration {
     // `Unknown` holds values this client does not know yet.
     let mut scope = Scope::with_reserved(&["Unknown"]);
-    StringEnum {
+    Enumeration {
         variants: values
             .iter()
             .map(|value| Variant {
@@ -141,6 +142,7 @@ pub fn string_enum(values: &[String]) -> StringEnum {
                 value: value.clone(),
             })
             .collect(),
+        repr: EnumRepr::String,
     }
 }
 

@@ -43,6 +43,7 @@ fn lower_document(doc: &Document, options: &Options) -> Result<Api> {
         operations,
     };
     rename_types(&mut api, &names);
+    check_alias_cycles(&api)?;
     check_secrets(&api, &options.secrets)?;
     Ok(api)
 }
@@ -54,6 +55,35 @@ fn server_url(server: &openapiv3::Server) -> String {
         url = url.replace(&format!("{{{name}}}"), &variable.default);
     }
     url
+}
+
+/// A schema that is only a `$ref` (maybe in an array or map) becomes a type alias, and Rust
+/// aliases cannot refer to themselves: `A: {$ref: B}`, `B: {$ref: A}` has no type at all.
+fn check_alias_cycles(api: &Api) -> Result<()> {
+    let alias_target = |name: &str| match api.type_named(name).map(|def| &def.kind) {
+        Some(crate::ir::TypeKind::Alias(target)) => target.named(),
+        _ => None,
+    };
+    for def in &api.types {
+        let mut chain = vec![def.name.as_str()];
+        let mut current = def.name.as_str();
+        while let Some(next) = alias_target(current) {
+            if next == def.name {
+                chain.push(next);
+                return Err(crate::Error::at(
+                    format!("cyclic $ref: {}", chain.join(" → ")),
+                    def.origin.clone(),
+                )
+                .with_hint("a schema must contain something besides references to itself"));
+            }
+            if chain.contains(&next) {
+                break;
+            }
+            chain.push(next);
+            current = next;
+        }
+    }
+    Ok(())
 }
 
 /// Every configured secret must name a string property, so a typo cannot leave a key exposed.

@@ -96,6 +96,7 @@ pub fn lower_operations<'a>(
                     summary: op.summary.clone(),
                     description: op.description.clone(),
                     example: None,
+                    default: None,
                 },
                 deprecated: op.deprecated,
                 secured,
@@ -174,15 +175,7 @@ fn lower_params<'a>(
     let mut params = Vec::with_capacity(merged.len());
     for (param, param_pointer) in merged {
         let data = param.parameter_data_ref();
-        let location = match location_of(param) {
-            Some(location) => location,
-            None => {
-                return Err(Error::at(
-                    format!("cookie parameter '{}' is not supported", data.name),
-                    param_pointer,
-                ))
-            }
-        };
+        let location = location_of(param);
         let hint = Hint::new(type_prefix, &data.name);
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => types.type_ref(
@@ -207,6 +200,7 @@ fn lower_params<'a>(
                 summary: None,
                 description: data.description.clone(),
                 example: data.example.as_ref().map(|e| e.to_string()),
+                default: None,
             },
             deprecated: data.deprecated.unwrap_or(false),
         });
@@ -214,32 +208,45 @@ fn lower_params<'a>(
     Ok(params)
 }
 
-fn location_of(param: &Parameter) -> Option<ParamLocation> {
+fn location_of(param: &Parameter) -> ParamLocation {
     match param {
-        Parameter::Path { .. } => Some(ParamLocation::Path),
-        Parameter::Query { .. } => Some(ParamLocation::Query),
-        Parameter::Header { .. } => Some(ParamLocation::Header),
-        Parameter::Cookie { .. } => None,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
     }
 }
 
-/// Media types in the order a body is chosen from when several are offered.
-fn preference(media_type: &str) -> u8 {
+/// What a media type is, in the order a body is chosen from when several are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaKind {
+    Json,
+    JsonLike,
+    Multipart,
+    UrlEncodedForm,
+    Wildcard,
+    OctetStream,
+    Text,
+    Other,
+}
+
+fn media_kind(media_type: &str) -> MediaKind {
     match media_type {
-        "application/json" => 0,
-        t if t.ends_with("+json") || t.ends_with("/json") => 1,
-        "multipart/form-data" => 2,
-        "*/*" => 3,
-        "application/octet-stream" => 4,
-        t if t.starts_with("text/") => 5,
-        _ => 6,
+        "application/json" => MediaKind::Json,
+        t if t.ends_with("+json") || t.ends_with("/json") => MediaKind::JsonLike,
+        "multipart/form-data" => MediaKind::Multipart,
+        "application/x-www-form-urlencoded" => MediaKind::UrlEncodedForm,
+        "*/*" => MediaKind::Wildcard,
+        "application/octet-stream" => MediaKind::OctetStream,
+        t if t.starts_with("text/") => MediaKind::Text,
+        _ => MediaKind::Other,
     }
 }
 
 fn preferred(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&String, &MediaType)> {
     content
         .iter()
-        .min_by_key(|(media_type, _)| preference(media_type))
+        .min_by_key(|(media_type, _)| media_kind(media_type))
 }
 
 fn lower_body<'a>(
@@ -270,25 +277,26 @@ fn lower_body<'a>(
     );
     let hint = Hint::new(type_prefix, "Body");
     let schema = content.schema.as_ref().map(SchemaRef::from);
-    let kind = match (preference(media_type), schema) {
-        (0 | 1, Some(schema)) => BodyKind::Json(types.type_ref(schema, &schema_pointer, &hint)?),
-        (2, Some(schema)) => lower_multipart(types, schema, op, &schema_pointer, &hint)?,
-        (3, Some(schema)) => match types.type_ref(schema, &schema_pointer, &hint)? {
-            TypeRef::Binary => BodyKind::Bytes,
-            TypeRef::String => BodyKind::Text,
-            ty => BodyKind::Json(ty),
-        },
-        (5, _) => BodyKind::Text,
-        (0..=4, _) => BodyKind::Bytes,
-        _ => {
-            return Err(Error::at(
-                format!("request bodies of type '{media_type}' are not supported"),
-                pointer_push(&pointer_push(&body_pointer, "content"), media_type),
-            )
-            .with_hint(
-                "supported: JSON, multipart/form-data, text/*, application/octet-stream and */*",
-            ))
+    let kind = match (media_kind(media_type), schema) {
+        (MediaKind::Json | MediaKind::JsonLike, Some(schema)) => {
+            BodyKind::Json(types.type_ref(schema, &schema_pointer, &hint)?)
         }
+        (MediaKind::Multipart, Some(schema)) => {
+            lower_multipart(types, schema, op, &schema_pointer, &hint)?
+        }
+        (MediaKind::UrlEncodedForm, Some(schema)) => {
+            BodyKind::Form(types.type_ref(schema, &schema_pointer, &hint)?)
+        }
+        (MediaKind::Wildcard, Some(schema)) => {
+            match types.type_ref(schema, &schema_pointer, &hint)? {
+                TypeRef::Binary => BodyKind::Bytes,
+                TypeRef::String => BodyKind::Text,
+                ty => BodyKind::Json(ty),
+            }
+        }
+        (MediaKind::Text, _) => BodyKind::Text,
+        // Anything else (no schema, images, XML, …) is bytes the caller has encoded.
+        _ => BodyKind::Bytes,
     };
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
@@ -298,6 +306,7 @@ fn lower_body<'a>(
             summary: None,
             description: body.description.clone(),
             example: None,
+            default: None,
         },
     }))
 }
@@ -381,16 +390,16 @@ fn lower_responses<'a>(
                 );
                 let hint = Hint::new(type_prefix, &format!("Response{status}"));
                 match (
-                    preference(media_type),
+                    media_kind(media_type),
                     content.schema.as_ref().map(SchemaRef::from),
                 ) {
-                    (0 | 1 | 3, Some(schema)) => {
+                    (MediaKind::Json | MediaKind::JsonLike | MediaKind::Wildcard, Some(schema)) => {
                         match types.type_ref(schema, &schema_pointer, &hint)? {
                             TypeRef::Binary => ResponseBody::Bytes,
                             ty => ResponseBody::Json(ty),
                         }
                     }
-                    (5, _) => ResponseBody::Text,
+                    (MediaKind::Text, _) => ResponseBody::Text,
                     _ => ResponseBody::Bytes,
                 }
             }

@@ -3,11 +3,14 @@
 use super::enums::{EnumSite, EnumTable};
 use super::refs;
 use crate::error::{pointer_push, Error, Result};
-use crate::ir::{Docs, Field, Struct, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Access, Docs, EnumRepr, Enumeration, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef,
+    Union, UnionVariant, Variant,
+};
 use crate::naming::{ident, singular_type_ident, Case, Scope};
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeMap;
 
@@ -199,8 +202,12 @@ impl<'a> TypeLowering<'a> {
         let deprecated = schema.schema_data.deprecated;
         let kind = if let Some(values) = string_enum_values(schema) {
             TypeKind::Enum(super::enums::string_enum(&values))
+        } else if let Some(values) = integer_enum_values(schema) {
+            TypeKind::Enum(integer_enum(&values))
         } else if is_struct(schema) {
             TypeKind::Struct(self.struct_fields(&name, schema, pointer)?)
+        } else if let Some((members, key)) = union_members(schema).filter(|(m, _)| m.len() > 1) {
+            TypeKind::Union(self.union(&name, schema, members, key, pointer)?)
         } else {
             let hint = Hint::new(&name, "");
             TypeKind::Alias(self.type_ref_inner(schema, pointer, &hint)?)
@@ -248,30 +255,39 @@ impl<'a> TypeLowering<'a> {
                 hint,
             );
         }
+        if let Some((members, key)) = union_members(schema) {
+            if let [only] = members {
+                let member_pointer = pointer_push(&pointer_push(pointer, key), "0");
+                return self.type_ref(only.into(), &member_pointer, hint);
+            }
+            let name = self.claim_inline_name(pointer, hint);
+            let union = self.union(&name, schema, members, key, pointer)?;
+            return Ok(self.push_inline(name, schema, pointer, TypeKind::Union(union)));
+        }
+        if let Some(values) = integer_enum_values(schema) {
+            let name = self.claim_inline_name(pointer, hint);
+            let kind = TypeKind::Enum(integer_enum(&values));
+            return Ok(self.push_inline(name, schema, pointer, kind));
+        }
         if is_struct(schema) {
-            let name = match self.overrides.get(pointer) {
-                Some(name) => self.scope.claim(name.clone()),
-                None => self.scope.claim(hint.full_name()),
-            };
+            let name = self.claim_inline_name(pointer, hint);
             let fields = self.struct_fields(&name, schema, pointer)?;
-            self.types.push(TypeDef {
-                name: name.clone(),
-                origin: pointer.to_string(),
-                docs: docs_of(schema),
-                deprecated: schema.schema_data.deprecated,
-                kind: TypeKind::Struct(fields),
-            });
-            return Ok(TypeRef::Named(name));
+            return Ok(self.push_inline(name, schema, pointer, TypeKind::Struct(fields)));
         }
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => match &string.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Base64,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => TypeRef::Uuid,
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) => {
+                    IntWidth::from_format(format).map_or(TypeRef::I64, TypeRef::Int)
+                }
                 _ => TypeRef::I64,
             },
             SchemaKind::Type(Type::Number(number)) => match &number.format {
@@ -301,8 +317,86 @@ impl<'a> TypeLowering<'a> {
                 )?)),
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
-            // oneOf, anyOf, not and untyped schemas carry any JSON value.
+            // `not`, empty and untyped schemas carry any JSON value.
             _ => TypeRef::Json,
+        })
+    }
+
+    /// The name of an inline type: chosen in the configuration, or from its parent and field.
+    fn claim_inline_name(&mut self, pointer: &str, hint: &Hint) -> String {
+        match self.overrides.get(pointer) {
+            Some(name) => self.scope.claim(name.clone()),
+            None => self.scope.claim(hint.full_name()),
+        }
+    }
+
+    fn push_inline(
+        &mut self,
+        name: String,
+        schema: &Schema,
+        pointer: &str,
+        kind: TypeKind,
+    ) -> TypeRef {
+        self.types.push(TypeDef {
+            name: name.clone(),
+            origin: pointer.to_string(),
+            docs: docs_of(schema),
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        });
+        TypeRef::Named(name)
+    }
+
+    /// The alternatives of a `oneOf`/`anyOf` (`key`), tagged when the schema has a
+    /// discriminator and every alternative is a reference the tag can name.
+    fn union(
+        &mut self,
+        name: &str,
+        schema: &'a Schema,
+        members: &'a [ReferenceOr<Schema>],
+        key: &str,
+        pointer: &str,
+    ) -> Result<Union> {
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let member_pointer = pointer_push(&pointer_push(pointer, key), &i.to_string());
+            let (variant_name, ty) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let ty = self.reference(reference, &member_pointer)?;
+                    (ty.named().unwrap_or("Variant").to_string(), ty)
+                }
+                ReferenceOr::Item(inline) => {
+                    let variant_name = variant_name_of(inline);
+                    let ty = self.type_ref_inner(
+                        inline,
+                        &member_pointer,
+                        &Hint::new(name, &variant_name),
+                    )?;
+                    (variant_name, ty)
+                }
+            };
+            variants.push(UnionVariant {
+                rust_name: scope.claim(ident(&variant_name, Case::Type)),
+                ty,
+                tags: Vec::new(),
+            });
+        }
+        let discriminator = schema.schema_data.discriminator.as_ref().filter(|_| {
+            members
+                .iter()
+                .all(|m| matches!(m, ReferenceOr::Reference { .. }))
+        });
+        if let Some(discriminator) = discriminator {
+            for (variant, member) in variants.iter_mut().zip(members) {
+                if let ReferenceOr::Reference { reference } = member {
+                    variant.tags = discriminator_tags(discriminator, reference);
+                }
+            }
+        }
+        Ok(Union {
+            variants,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
         })
     }
 
@@ -341,7 +435,13 @@ impl<'a> TypeLowering<'a> {
                 SchemaRef::Inline(schema) => (docs_of(schema), schema.schema_data.deprecated),
                 SchemaRef::Ref(_) => (Docs::default(), false),
             };
+            let access = match self.resolve(property, &property_pointer) {
+                Ok(schema) if schema.schema_data.read_only => Access::ReadOnly,
+                Ok(schema) if schema.schema_data.write_only => Access::WriteOnly,
+                _ => Access::ReadWrite,
+            };
             fields.push(Field {
+                access,
                 rust_name: scope.claim(ident(&json_name, Case::Value)),
                 required: parts.required.contains(&json_name),
                 nullable: self.nullable(property, &property_pointer),
@@ -471,7 +571,7 @@ fn component_schemas(doc: &OpenAPI) -> impl Iterator<Item = (&String, &Reference
 pub fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
-            let values: Vec<String> = string.enumeration.iter().flatten().cloned().collect();
+            let values = distinct(string.enumeration.iter().flatten().cloned());
             (!values.is_empty()).then_some(values)
         }
         _ => None,
@@ -509,5 +609,101 @@ pub fn docs_of(schema: &Schema) -> Docs {
         summary: schema.schema_data.title.clone(),
         description: schema.schema_data.description.clone(),
         example: schema.schema_data.example.as_ref().map(|e| e.to_string()),
+        default: schema.schema_data.default.as_ref().map(|d| d.to_string()),
+    }
+}
+
+/// The values in first-seen order, each once (specs do repeat enum values).
+fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::new();
+    for value in values {
+        if !out.contains(&value) {
+            out.push(value);
+        }
+    }
+    out
+}
+
+/// The values of an integer enum, without `null`.
+fn integer_enum_values(schema: &Schema) -> Option<Vec<i64>> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) if !integer.enumeration.is_empty() => {
+            let values = distinct(integer.enumeration.iter().flatten().copied());
+            (!values.is_empty()).then_some(values)
+        }
+        _ => None,
+    }
+}
+
+/// The IR of an integer enum: variants `V200`, `Minus1` for `200`, `-1`.
+fn integer_enum(values: &[i64]) -> Enumeration {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    Enumeration {
+        variants: values
+            .iter()
+            .map(|value| {
+                let name = match value {
+                    v if *v < 0 => format!("Minus{}", v.unsigned_abs()),
+                    v => format!("V{v}"),
+                };
+                Variant {
+                    rust_name: scope.claim(name),
+                    value: value.to_string(),
+                }
+            })
+            .collect(),
+        repr: EnumRepr::Integer,
+    }
+}
+
+/// The alternatives of a `oneOf` or `anyOf`, with the keyword they sit under.
+fn union_members(schema: &Schema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, "oneOf")),
+        SchemaKind::AnyOf { any_of } => Some((any_of, "anyOf")),
+        SchemaKind::Any(any) if any.properties.is_empty() && any.all_of.is_empty() => {
+            if !any.one_of.is_empty() {
+                Some((&any.one_of, "oneOf"))
+            } else if !any.any_of.is_empty() {
+                Some((&any.any_of, "anyOf"))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A variant name for an inline alternative: its title, or what kind of value it is.
+fn variant_name_of(schema: &Schema) -> String {
+    if let Some(title) = &schema.schema_data.title {
+        return title.clone();
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        _ => "Value",
+    }
+    .to_string()
+}
+
+/// The discriminator values that name the schema at `reference`: its `mapping` entries, or
+/// the schema's own name when the mapping does not mention it.
+fn discriminator_tags(discriminator: &Discriminator, reference: &str) -> Vec<String> {
+    let component = reference.rsplit('/').next().unwrap_or(reference);
+    let mapped: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| target.as_str() == reference || target.as_str() == component)
+        .map(|(value, _)| value.clone())
+        .collect();
+    if mapped.is_empty() {
+        vec![component.to_string()]
+    } else {
+        mapped
     }
 }

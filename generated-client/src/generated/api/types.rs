@@ -679,6 +679,8 @@ pub struct Organization {
     #[serde(rename = "maxDiskPerSandbox")]
     pub max_disk_per_sandbox: f64,
     /// Time in minutes before an unused snapshot is deactivated
+    ///
+    /// Default: `20160`
     #[serde(rename = "snapshotDeactivationTimeoutMinutes")]
     pub snapshot_deactivation_timeout_minutes: f64,
     /// Sandbox default network block all
@@ -1334,8 +1336,12 @@ pub struct OrganizationUser {
 #[cfg_attr(test, derive(serde::Deserialize))]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
+    ///
+    /// Default: `"member"`
     pub role: OrganizationMemberRole,
     /// Array of assigned role IDs
+    ///
+    /// Default: `["00000000-0000-0000-0000-000000000001"]`
     #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
 }
@@ -1349,8 +1355,12 @@ pub struct CreateOrganizationInvitation {
     /// Example: `"mail@example.com"`
     pub email: String,
     /// Organization member role for the invitee
+    ///
+    /// Default: `"member"`
     pub role: OrganizationMemberRole,
     /// Array of assigned role IDs for the invitee
+    ///
+    /// Default: `["00000000-0000-0000-0000-000000000001"]`
     #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
     /// Expiration date of the invitation
@@ -3920,6 +3930,8 @@ pub struct GitCommitRequest {
     /// The `email` property.
     pub email: String,
     /// Allow creating an empty commit when no changes are staged
+    ///
+    /// Default: `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
 }
@@ -4163,6 +4175,8 @@ pub struct PtySessionInfo {
     pub active: bool,
     /// Whether the PTY session uses lazy start (only start when first client connects)
     ///
+    /// Default: `false`
+    ///
     /// Example: `false`
     #[serde(rename = "lazyStart")]
     pub lazy_start: bool,
@@ -4205,6 +4219,8 @@ pub struct PtyCreateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<f64>,
     /// Whether to start the PTY session lazily (only start when first client connects)
+    ///
+    /// Default: `false`
     ///
     /// Example: `false`
     #[serde(rename = "lazyStart", default, skip_serializing_if = "Option::is_none")]
