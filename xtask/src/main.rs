@@ -75,12 +75,21 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Starts Prism, runs the workspace's tests with the cargo that runs this command (passing
+/// Installs the public specs, starts Prism, runs the workspace's tests with the cargo that runs this command (passing
 /// their output through), stops Prism, and ends with one line that totals every test binary's
 /// results. Without Prism (no Node.js) the Prism suite skips itself, except in CI.
 fn test(extra: &[&str]) -> Result<ExitCode, String> {
     use std::io::{BufRead, BufReader};
     let root = workspace_root();
+    let public_specs = root.join("tools/public-specs");
+    if !public_specs.join("node_modules").exists() {
+        let installed = prism::npm_ci(&public_specs, "the public specs `generate` is tested on");
+        match installed {
+            Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
+            Err(e) => eprintln!("warning: {e}\nwarning: the public specs will be skipped"),
+            Ok(()) => {}
+        }
+    }
     let prism = match prism::Prism::start(&root) {
         Ok(prism) => Some(prism),
         Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),

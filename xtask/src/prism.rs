@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ impl Prism {
         let tools = root.join("tools/prism");
         let binary = tools.join("node_modules/.bin/prism");
         if !binary.exists() {
-            install(&tools)?;
+            npm_ci(&tools, "Prism (needed for the Prism suite)")?;
         }
         let work = root.join("target/prism");
         fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
@@ -99,14 +99,14 @@ impl Drop for Prism {
     }
 }
 
-/// `npm ci` from the committed lockfile, so the version is the pinned one.
-fn install(tools: &PathBuf) -> Result<(), String> {
-    eprintln!("installing Prism (npm ci in {})", tools.display());
+/// `npm ci` in `tools` from its committed lockfile, so the versions are the pinned ones.
+pub fn npm_ci(tools: &Path, what: &str) -> Result<(), String> {
+    eprintln!("installing {what}: npm ci in {}", tools.display());
     let status = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
         .current_dir(tools)
         .status()
-        .map_err(|e| format!("cannot run npm (Node.js is needed for the Prism suite): {e}"))?;
+        .map_err(|e| format!("cannot run npm (Node.js is needed for {what}): {e}"))?;
     if status.success() {
         Ok(())
     } else {
