@@ -318,31 +318,21 @@ fn normalise_schema_keywords(schema: &mut Map<String, Value>) {
     }
 }
 
+/// Keywords that only apply to numbers.
+const NUMBER_KEYWORDS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+];
+
 /// Keywords that only apply to values of one JSON type.
 const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
     ("string", &["pattern", "minLength", "maxLength", "enum"]),
-    (
-        "integer",
-        &[
-            "minimum",
-            "maximum",
-            "multipleOf",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-        ],
-    ),
-    (
-        "number",
-        &[
-            "minimum",
-            "maximum",
-            "multipleOf",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "enum",
-        ],
-    ),
+    ("integer", NUMBER_KEYWORDS),
+    ("number", NUMBER_KEYWORDS),
     ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
     (
         "object",
