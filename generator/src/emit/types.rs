@@ -418,15 +418,28 @@ fn union_item(
             }
         };
     };
-    let first_tags: Vec<&str> = def
+    let serialize_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
+        match v.tags.first() {
+            Some(first) => quote! {
+                #name::#variant(value) => {
+                    crate::runtime::tagged::serialize(serializer, value, #tag, #first)
+                }
+            },
+            // Every tag of this alternative names an earlier one: it is sent as it is.
+            None => {
+                quote!(#name::#variant(value) => serde::Serialize::serialize(value, serializer),)
+            }
+        }
+    });
+    let decode_arms = def
         .variants
         .iter()
-        .map(|v| v.tags.first().map_or("", String::as_str))
-        .collect();
-    let decode_arms = def.variants.iter().zip(&variants).map(|(v, variant)| {
-        let tags = &v.tags;
-        quote!(#(#tags)|* => crate::runtime::tagged::decode(value).map(#name::#variant),)
-    });
+        .zip(&variants)
+        .filter(|(v, _)| !v.tags.is_empty())
+        .map(|(v, variant)| {
+            let tags = &v.tags;
+            quote!(#(#tags)|* => crate::runtime::tagged::decode(value).map(#name::#variant),)
+        });
     let serialize_gate = Directions::gate(context.directions.sent);
     let deserialize_gate = Directions::gate(context.directions.received);
     let doc_tag = format!(" The property `{tag}` names the alternative; values this client does not know are kept in `Unknown`.");
@@ -446,9 +459,7 @@ fn union_item(
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(#name::#variants(value) => {
-                        crate::runtime::tagged::serialize(serializer, value, #tag, #first_tags)
-                    })*
+                    #(#serialize_arms)*
                     #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
             }

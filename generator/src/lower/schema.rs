@@ -388,9 +388,15 @@ impl<'a> TypeLowering<'a> {
                 .all(|m| matches!(m, ReferenceOr::Reference { .. }))
         });
         if let Some(discriminator) = discriminator {
+            // A tag names one alternative: the first that claims it.
+            let mut claimed = Vec::new();
             for (variant, member) in variants.iter_mut().zip(members) {
                 if let ReferenceOr::Reference { reference } = member {
-                    variant.tags = discriminator_tags(discriminator, reference);
+                    variant.tags = discriminator_tags(discriminator, reference)
+                        .into_iter()
+                        .filter(|tag| !claimed.contains(tag))
+                        .collect();
+                    claimed.extend(variant.tags.iter().cloned());
                 }
             }
         }
