@@ -17,19 +17,18 @@ pub struct Document {
 /// Parses the text of an OpenAPI 3.0 or 3.1 document (YAML or JSON), applies `patches`, and
 /// deserialises it. `file` names the input in errors.
 pub fn parse(text: &str, file: &str, patches: &[Patch]) -> Result<Document> {
-    let mut tree = patched(text, file, patches)?;
-    normalise_3_1(&mut tree);
-    let openapi = deserialise(tree).map_err(|e| e.in_file(file))?;
-    Ok(Document {
-        file: file.to_string(),
-        openapi,
-    })
+    typed(patched(text, file, patches)?, file)
 }
 
 /// Like [`parse`], from a document already read into a JSON tree (for tools that build or
 /// change documents in memory, such as the mutation tests).
-pub fn from_tree(mut tree: Value, file: &str) -> Result<Document> {
+pub fn from_tree(tree: Value, file: &str) -> Result<Document> {
     check_version(&tree).map_err(|e| e.in_file(file))?;
+    typed(tree, file)
+}
+
+/// A checked, patched tree: 3.1 normalised, then deserialised.
+fn typed(mut tree: Value, file: &str) -> Result<Document> {
     normalise_3_1(&mut tree);
     let openapi = deserialise(tree).map_err(|e| e.in_file(file))?;
     Ok(Document {

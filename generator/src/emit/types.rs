@@ -524,8 +524,9 @@ fn part_write(part_name: &str, value: TokenStream, ty: &TypeRef) -> TokenStream 
         TypeRef::DateTime => {
             quote!(form.text(#name, crate::runtime::DateTime::to_rfc3339(#value));)
         }
-        ty if ty.is_copy_scalar() => quote!(form.text(#name, ToString::to_string(#value));),
-        TypeRef::Date => quote!(form.text(#name, ToString::to_string(#value));),
+        ty if ty.is_copy_scalar() || *ty == TypeRef::Date => {
+            quote!(form.text(#name, ToString::to_string(#value));)
+        }
         TypeRef::Base64 => quote!(form.text(#name, crate::runtime::json_text(#value));),
         _ => quote!(form.json(#name, #value);),
     }
