@@ -41,6 +41,10 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/error.rs"),
     ),
     (
+        "json_path.rs",
+        include_str!("../../generated-client/src/runtime/json_path.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../generated-client/src/runtime/request.rs"),
     ),
@@ -360,5 +364,19 @@ mod tests {
         assert!(table.starts_with("[dependencies]\n"));
         assert!(table.contains("reqwest"));
         assert!(!table.contains("[dev-dependencies]"));
+    }
+
+    #[test]
+    fn every_runtime_file_is_embedded() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "profile.rs")
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<&str> = RUNTIME_FILES.iter().map(|(name, _)| *name).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
     }
 }

@@ -38,7 +38,7 @@ pub enum Error {
         operation: &'static str,
         /// The response status.
         status: u16,
-        /// The JSON path of the value that failed, as `serde_path_to_error` gives it.
+        /// The JSON path of the value that failed (`items[3].name`; `.` for the whole body).
         json_path: String,
         /// What was wrong with it.
         message: String,

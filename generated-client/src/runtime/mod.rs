@@ -4,6 +4,7 @@
 mod client;
 mod config;
 mod error;
+mod json_path;
 pub mod profile;
 mod request;
 mod response;

@@ -1,6 +1,7 @@
 //! A received response, and decoding it into the declared type.
 
 use super::error::{ApiError, Error, ErrorDecoder};
+use super::json_path::json_path_of;
 use super::secret::Secret;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -44,20 +45,24 @@ impl Response {
 
     /// The body decoded from JSON; a failure names the JSON path of the value that did not fit.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        decode(self.operation, self.status, &self.body).map_err(|error| match error {
-            Error::Decode {
-                operation,
-                status,
-                json_path,
-                message,
-            } => Error::Decode {
-                operation,
-                status,
-                json_path: self.scrub(json_path),
-                message: self.scrub(message),
-            },
-            other => other,
-        })
+        // Only the call to serde_json depends on `T`; building the error does not, so it is
+        // compiled once rather than once per response type.
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.decode_error(&error)),
+        }
+    }
+
+    fn decode_error(&self, error: &serde_json::Error) -> Error {
+        let mut error = decode_error(self.operation, self.status, &self.body, error);
+        if let Error::Decode {
+            json_path, message, ..
+        } = &mut error
+        {
+            *json_path = self.scrub(std::mem::take(json_path));
+            *message = self.scrub(std::mem::take(message));
+        }
+        error
     }
 
     /// The error for a status the operation does not declare.
@@ -108,18 +113,24 @@ pub fn decode<T: serde::de::DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Error> {
-    // Plain serde_json on the happy path; the path-tracking decoder, which is slower, runs only
-    // to explain a failure.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(error) => Err(decode_error(operation, status, body, &error)),
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
+}
+
+fn decode_error(
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+    error: &serde_json::Error,
+) -> Error {
+    Error::Decode {
         operation,
         status,
-        json_path: e.path().to_string(),
-        message: e.into_inner().to_string(),
-    })
+        json_path: json_path_of(body, error),
+        message: error.to_string(),
+    }
 }
 
 #[cfg(test)]

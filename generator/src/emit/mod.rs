@@ -128,8 +128,9 @@ fn round_trip_module(api: &Api) -> TokenStream {
             fn via<T: serde::de::DeserializeOwned + serde::Serialize>(
                 json: serde_json::Value,
             ) -> Result<serde_json::Value, String> {
-                let value: T = serde_path_to_error::deserialize(json)
-                    .map_err(|e| format!("at `{}`: {}", e.path(), e.inner()))?;
+                let value: T =
+                    crate::runtime::decode("round trip", 200, json.to_string().as_bytes())
+                        .map_err(|e| e.to_string())?;
                 serde_json::to_value(&value).map_err(|e| e.to_string())
             }
             Some(match name {
