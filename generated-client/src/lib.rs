@@ -2,7 +2,8 @@
 //! that runs inside each sandbox.
 //!
 //! * [`api`]: the main Daytona API (sandboxes, snapshots, volumes, API keys, organizations, …),
-//!   one module per tag, one async function per operation.
+//!   one module per tag, one function per operation returning a [`runtime::Call`], the future
+//!   of its typed response.
 //! * [`toolbox`]: the in-sandbox toolbox API (files, git, processes, LSP, computer use).
 //! * [`runtime`]: the hand-written part: [`Client`], [`Config`], [`Error`], retries.
 //! * [`workflows`]: the everyday tasks as one call each: sandboxes, commands, ephemeral keys.

@@ -264,6 +264,45 @@ async fn decode_errors_name_the_field() {
 }
 
 #[tokio::test]
+async fn an_operation_is_a_spawnable_future_that_sends_when_polled() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/sandbox/x"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("x")))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let call = api::sandbox::get_sandbox(&client, "x", &Default::default());
+    drop(client); // the future holds its own handle to the client
+    assert!(server.received_requests().await.unwrap().is_empty());
+    let sandbox = tokio::spawn(call).await.unwrap().unwrap();
+    assert_eq!(sandbox.id, "x");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_finished_call_polled_again_is_an_error_not_a_panic() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("x")))
+        .mount(&server)
+        .await;
+    let mut call = api::sandbox::get_sandbox(&client(&server), "x", &Default::default());
+    assert!((&mut call).await.is_ok());
+    let again = (&mut call).await.unwrap_err();
+    assert!(matches!(again, Error::InvalidArgument(_)), "{again}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_call_that_could_not_be_built_fails_without_sending() {
+    let failed = daytona_client::runtime::Call::<()>::failed(Error::InvalidArgument("no".into()));
+    assert_eq!(format!("{failed:?}"), "Call { state: \"failed\" }");
+    let error = failed.await.unwrap_err();
+    assert_eq!(error.to_string(), "invalid argument: no");
+}
+
+#[tokio::test]
 async fn https_urls_speak_tls() {
     // A plain TCP listener sees what the client sends first: for https, a TLS ClientHello
     // (record type 0x16, version 3.x), which shows the rustls stack is in the build.

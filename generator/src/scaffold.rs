@@ -29,6 +29,10 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../generated-client/src/runtime/mod.rs"),
     ),
     (
+        "call.rs",
+        include_str!("../../generated-client/src/runtime/call.rs"),
+    ),
+    (
         "client.rs",
         include_str!("../../generated-client/src/runtime/client.rs"),
     ),

@@ -74,7 +74,7 @@ fn one_function_per_operation_in_each_spec() {
             .filter(|f| f.path.starts_with(module))
             .map(|f| f.contents.as_str())
             .collect();
-        let functions = code.matches("pub async fn ").count();
+        let functions = code.matches(") -> crate::runtime::Call<").count();
         println!(
             "{module}: {functions} of {} operations have a function",
             ids.len()

@@ -1,6 +1,7 @@
 //! The hand-written runtime the generated code calls: configuration, the client that sends
 //! requests (auth, retries, timeouts), errors, and the small types models use.
 
+mod call;
 mod client;
 mod config;
 mod error;
@@ -13,6 +14,7 @@ mod secret;
 mod serde_support;
 
 pub use bytes::Bytes;
+pub use call::Call;
 pub use client::Client;
 pub use config::{env_var, Config, ConfigBuilder, Credentials};
 pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};

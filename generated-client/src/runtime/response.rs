@@ -38,6 +38,11 @@ impl Response {
         self.body
     }
 
+    /// Nothing: for operations whose success responses have no body.
+    pub fn discard(self) -> Result<(), Error> {
+        Ok(())
+    }
+
     /// The body as text (invalid UTF-8 is replaced).
     pub fn text(self) -> Result<String, Error> {
         Ok(String::from_utf8_lossy(&self.body).into_owned())

@@ -1,4 +1,5 @@
-//! Operations → async functions that fill a request description and hand it to the runtime.
+//! Operations → functions that fill a request description and hand it to the runtime, which
+//! returns the future of the decoded response (`runtime::Call`).
 
 use super::docs::{doc_attrs, doc_lines, doc_text, sanitise};
 use super::rust_type;
@@ -55,14 +56,15 @@ fn success_bodies(op: &Operation) -> Vec<(Status, &ResponseBody)> {
         .collect()
 }
 
-/// The success type, any enum it needs, and the expression that decodes `response` into it.
+/// The success type, any enum it needs, and the function (`fn(Response) -> Result<_, Error>`)
+/// that decodes a success response into it.
 fn success(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
     let bodies = success_bodies(op);
     let first = bodies.first().map(|(_, body)| *body);
     let all_same = bodies.iter().all(|(_, body)| Some(*body) == first);
     if all_same {
         let body = first.unwrap_or(&ResponseBody::Empty);
-        return (TokenStream::new(), body_type(body), decode_body(body));
+        return (TokenStream::new(), body_type(body), decoder(body));
     }
     let enum_name = ident(&format!("{}Response", super::type_prefix(op)));
     let doc = format!(" The success responses of [`{}`].", op.rust_name);
@@ -93,7 +95,7 @@ fn success(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
         }
     };
     let decode = quote! {
-        match response.status() {
+        |response| match response.status() {
             #(#arms)*
             _ => Err(response.unexpected_status()),
         }
@@ -122,6 +124,17 @@ fn body_type(body: &ResponseBody) -> TokenStream {
     }
 }
 
+/// A function that decodes a response with `body`.
+fn decoder(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(crate::runtime::Response::discard),
+        ResponseBody::Json(_) => quote!(crate::runtime::Response::json),
+        ResponseBody::Text => quote!(crate::runtime::Response::text),
+        ResponseBody::Bytes => quote!(|response| Ok(response.bytes())),
+    }
+}
+
+/// An expression that decodes `response`, which has `body`.
 fn decode_body(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(Ok(())),
@@ -215,33 +228,22 @@ fn function(
     } else {
         quote!(let request)
     };
-    let finish = if success_bodies(op)
-        .iter()
-        .all(|(_, body)| **body == ResponseBody::Empty)
-    {
-        quote!(client.execute(request).await.map(drop))
-    } else {
-        quote! {
-            let response = client.execute(request).await?;
-            #decode
-        }
-    };
     quote! {
         #docs
         #deprecated
-        pub async fn #name(
+        pub fn #name(
             client: &crate::runtime::Client,
             #(#arguments,)*
             #body_argument
             #params_argument
-        ) -> Result<#return_type, crate::runtime::Error> {
+        ) -> crate::runtime::Call<#return_type> {
             #binding = crate::runtime::Request::new(#method, #operation_id, #path);
             #secured
             #accept
             #(#error_models)*
             #(#params)*
             #body
-            #finish
+            crate::runtime::Call::new(client, request, #decode)
         }
     }
 }
@@ -459,9 +461,17 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
             } else {
                 media_type
             };
-            quote!(request.json(#content_type, body)?;)
+            quote! {
+                if let Err(error) = request.json(#content_type, body) {
+                    return crate::runtime::Call::failed(error);
+                }
+            }
         }
-        BodyKind::Form(_) => quote!(request.form(body)?;),
+        BodyKind::Form(_) => quote! {
+            if let Err(error) = request.form(body) {
+                return crate::runtime::Call::failed(error);
+            }
+        },
         BodyKind::Text => quote!(request.text(body.to_string());),
         BodyKind::Bytes => {
             let content_type = if media_type == "*/*" {

@@ -11,10 +11,10 @@ pub struct AdminListRunnersParams {
 /// List all runners
 ///
 /// Sends `GET /admin/runners` (`adminListRunners`).
-pub async fn admin_list_runners(
+pub fn admin_list_runners(
     client: &crate::runtime::Client,
     params: &AdminListRunnersParams,
-) -> Result<Vec<super::types::RunnerFull>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::RunnerFull>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminListRunners",
@@ -25,16 +25,15 @@ pub async fn admin_list_runners(
     if let Some(value) = &params.region_id {
         request.query("regionId", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create runner
 ///
 /// Sends `POST /admin/runners` (`adminCreateRunner`).
-pub async fn admin_create_runner(
+pub fn admin_create_runner(
     client: &crate::runtime::Client,
     body: &super::types::AdminCreateRunner,
-) -> Result<super::types::CreateRunnerResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CreateRunnerResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminCreateRunner",
@@ -42,9 +41,10 @@ pub async fn admin_create_runner(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get runner by ID
 ///
@@ -53,10 +53,10 @@ pub async fn admin_create_runner(
 /// - `id`: Runner ID
 ///
 /// Sends `GET /admin/runners/{id}` (`adminGetRunnerById`).
-pub async fn admin_get_runner_by_id(
+pub fn admin_get_runner_by_id(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<super::types::RunnerFull, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RunnerFull> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetRunnerById",
@@ -64,8 +64,7 @@ pub async fn admin_get_runner_by_id(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete runner
 ///
@@ -74,32 +73,32 @@ pub async fn admin_get_runner_by_id(
 /// - `id`: Runner ID
 ///
 /// Sends `DELETE /admin/runners/{id}` (`adminDeleteRunner`).
-pub async fn admin_delete_runner(
+pub fn admin_delete_runner(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "adminDeleteRunner",
         format!("/admin/runners/{}", crate ::runtime::encode_path(& id)),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Update runner scheduling status
 ///
 /// Sends `PATCH /admin/runners/{id}/scheduling` (`adminUpdateRunnerScheduling`).
-pub async fn admin_update_runner_scheduling(
+pub fn admin_update_runner_scheduling(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminUpdateRunnerScheduling",
         format!("/admin/runners/{}/scheduling", crate ::runtime::encode_path(& id)),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Recover sandbox from error state as an admin
 ///
@@ -108,10 +107,10 @@ pub async fn admin_update_runner_scheduling(
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `POST /admin/sandbox/{sandboxId}/recover` (`adminRecoverSandbox`).
-pub async fn admin_recover_sandbox(
+pub fn admin_recover_sandbox(
     client: &crate::runtime::Client,
     sandbox_id: &str,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminRecoverSandbox",
@@ -119,46 +118,45 @@ pub async fn admin_recover_sandbox(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// List all users
 ///
 /// Sends `GET /admin/users` (`adminListUsers`).
-pub async fn admin_list_users(
-    client: &crate::runtime::Client,
-) -> Result<(), crate::runtime::Error> {
+pub fn admin_list_users(client: &crate::runtime::Client) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminListUsers",
         "/admin/users".to_string(),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Create user
 ///
 /// Sends `POST /admin/users` (`adminCreateUser`).
-pub async fn admin_create_user(
+pub fn admin_create_user(
     client: &crate::runtime::Client,
     body: &super::types::CreateUser,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminCreateUser",
         "/admin/users".to_string(),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Regenerate user key pair
 ///
 /// Sends `POST /admin/users/{id}/regenerate-key-pair` (`adminRegenerateKeyPair`).
-pub async fn admin_regenerate_key_pair(
+pub fn admin_regenerate_key_pair(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminRegenerateKeyPair",
@@ -167,15 +165,15 @@ pub async fn admin_regenerate_key_pair(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get user by ID
 ///
 /// Sends `GET /admin/users/{id}` (`adminGetUser`).
-pub async fn admin_get_user(
+pub fn admin_get_user(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<super::types::User, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::User> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetUser",
@@ -183,17 +181,16 @@ pub async fn admin_get_user(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Send a webhook message to an organization
 ///
 /// Sends `POST /admin/webhooks/organizations/{organizationId}/send` (`adminSendWebhook`).
-pub async fn admin_send_webhook(
+pub fn admin_send_webhook(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::SendWebhookDto,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminSendWebhook",
@@ -203,20 +200,19 @@ pub async fn admin_send_webhook(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get delivery attempts for a webhook message
 ///
 /// Sends `GET /admin/webhooks/organizations/{organizationId}/messages/{messageId}/attempts` (`adminGetMessageAttempts`).
-pub async fn admin_get_message_attempts(
+pub fn admin_get_message_attempts(
     client: &crate::runtime::Client,
     organization_id: &str,
     message_id: &str,
-) -> Result<
-    Vec<std::collections::BTreeMap<String, serde_json::Value>>,
-    crate::runtime::Error,
-> {
+) -> crate::runtime::Call<Vec<std::collections::BTreeMap<String, serde_json::Value>>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetMessageAttempts",
@@ -228,15 +224,14 @@ pub async fn admin_get_message_attempts(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get webhook service status
 ///
 /// Sends `GET /admin/webhooks/status` (`adminGetWebhookStatus`).
-pub async fn admin_get_webhook_status(
+pub fn admin_get_webhook_status(
     client: &crate::runtime::Client,
-) -> Result<super::types::AdminGetWebhookStatus200Response, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::AdminGetWebhookStatus200Response> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetWebhookStatus",
@@ -244,16 +239,15 @@ pub async fn admin_get_webhook_status(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Initialize webhooks for an organization
 ///
 /// Sends `POST /admin/webhooks/organizations/{organizationId}/initialize` (`adminInitializeWebhooks`).
-pub async fn admin_initialize_webhooks(
+pub fn admin_initialize_webhooks(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminInitializeWebhooks",
@@ -263,7 +257,7 @@ pub async fn admin_initialize_webhooks(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Set default registry
 ///
@@ -272,10 +266,10 @@ pub async fn admin_initialize_webhooks(
 /// - `id`: ID of the docker registry
 ///
 /// Sends `POST /admin/docker-registry/{id}/set-default` (`adminSetDefaultRegistry`).
-pub async fn admin_set_default_registry(
+pub fn admin_set_default_registry(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<super::types::DockerRegistry, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DockerRegistry> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminSetDefaultRegistry",
@@ -285,8 +279,7 @@ pub async fn admin_set_default_registry(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Check if an image can be cleaned up
 ///
@@ -295,10 +288,10 @@ pub async fn admin_set_default_registry(
 /// - `image_name`: Image name with tag to check
 ///
 /// Sends `GET /admin/snapshots/can-cleanup-image` (`adminCanCleanupImage`).
-pub async fn admin_can_cleanup_image(
+pub fn admin_can_cleanup_image(
     client: &crate::runtime::Client,
     image_name: &str,
-) -> Result<bool, crate::runtime::Error> {
+) -> crate::runtime::Call<bool> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminCanCleanupImage",
@@ -307,8 +300,7 @@ pub async fn admin_can_cleanup_image(
     request.secured();
     request.accept("application/json");
     request.query("imageName", &image_name);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Set snapshot general status
 ///
@@ -317,11 +309,11 @@ pub async fn admin_can_cleanup_image(
 /// - `id`: Snapshot ID
 ///
 /// Sends `PATCH /admin/snapshots/{id}/general` (`adminSetSnapshotGeneralStatus`).
-pub async fn admin_set_snapshot_general_status(
+pub fn admin_set_snapshot_general_status(
     client: &crate::runtime::Client,
     id: &str,
     body: &super::types::SetSnapshotGeneralStatusDto,
-) -> Result<super::types::SnapshotDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SnapshotDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminSetSnapshotGeneralStatus",
@@ -329,9 +321,10 @@ pub async fn admin_set_snapshot_general_status(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`admin_get_all_audit_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -350,10 +343,10 @@ pub struct AdminGetAllAuditLogsParams {
 /// Get all audit logs
 ///
 /// Sends `GET /admin/audit` (`adminGetAllAuditLogs`).
-pub async fn admin_get_all_audit_logs(
+pub fn admin_get_all_audit_logs(
     client: &crate::runtime::Client,
     params: &AdminGetAllAuditLogsParams,
-) -> Result<super::types::PaginatedAuditLogs, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedAuditLogs> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetAllAuditLogs",
@@ -376,8 +369,7 @@ pub async fn admin_get_all_audit_logs(
     if let Some(value) = &params.next_token {
         request.query("nextToken", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create organization region quota
 ///
@@ -387,12 +379,12 @@ pub async fn admin_get_all_audit_logs(
 /// - `region_id`: ID of the region the new quota applies to
 ///
 /// Sends `POST /admin/organizations/{organizationId}/quota/{regionId}` (`adminCreateOrganizationRegionQuota`).
-pub async fn admin_create_organization_region_quota(
+pub fn admin_create_organization_region_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     region_id: &str,
     body: &super::types::CreateOrganizationRegionQuota,
-) -> Result<super::types::RegionQuota, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegionQuota> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminCreateOrganizationRegionQuota",
@@ -403,9 +395,10 @@ pub async fn admin_create_organization_region_quota(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update organization region quota
 ///
@@ -415,12 +408,12 @@ pub async fn admin_create_organization_region_quota(
 /// - `region_id`: Region ID
 ///
 /// Sends `PATCH /admin/organizations/{organizationId}/quota/{regionId}` (`adminUpdateOrganizationRegionQuota`).
-pub async fn admin_update_organization_region_quota(
+pub fn admin_update_organization_region_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     region_id: &str,
     body: &super::types::UpdateOrganizationRegionQuota,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminUpdateOrganizationRegionQuota",
@@ -430,8 +423,10 @@ pub async fn admin_update_organization_region_quota(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get organization region quota
 ///
@@ -442,12 +437,12 @@ pub async fn admin_update_organization_region_quota(
 /// - `sandbox_class`: Sandbox class
 ///
 /// Sends `GET /admin/organizations/{organizationId}/quota/{regionId}/{sandboxClass}` (`adminGetOrganizationRegionQuota`).
-pub async fn admin_get_organization_region_quota(
+pub fn admin_get_organization_region_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     region_id: &str,
     sandbox_class: &super::types::SandboxClass,
-) -> Result<super::types::RegionQuota, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegionQuota> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetOrganizationRegionQuota",
@@ -459,8 +454,7 @@ pub async fn admin_get_organization_region_quota(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete organization region quota
 ///
@@ -471,12 +465,12 @@ pub async fn admin_get_organization_region_quota(
 /// - `sandbox_class`: Sandbox class
 ///
 /// Sends `DELETE /admin/organizations/{organizationId}/quota/{regionId}/{sandboxClass}` (`adminDeleteOrganizationRegionQuota`).
-pub async fn admin_delete_organization_region_quota(
+pub fn admin_delete_organization_region_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     region_id: &str,
     sandbox_class: &super::types::SandboxClass,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "adminDeleteOrganizationRegionQuota",
@@ -487,7 +481,7 @@ pub async fn admin_delete_organization_region_quota(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Update organization preview warning
 ///
@@ -496,11 +490,11 @@ pub async fn admin_delete_organization_region_quota(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /admin/organizations/{organizationId}/preview-warning` (`adminUpdateOrganizationPreviewWarning`).
-pub async fn admin_update_organization_preview_warning(
+pub fn admin_update_organization_preview_warning(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::OrganizationPreviewWarning,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminUpdateOrganizationPreviewWarning",
@@ -510,6 +504,8 @@ pub async fn admin_update_organization_preview_warning(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

@@ -11,10 +11,10 @@ pub struct ListApiKeysParams {
 /// List API keys
 ///
 /// Sends `GET /api-keys` (`listApiKeys`).
-pub async fn list_api_keys(
+pub fn list_api_keys(
     client: &crate::runtime::Client,
     params: &ListApiKeysParams,
-) -> Result<Vec<super::types::ApiKeyList>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::ApiKeyList>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listApiKeys",
@@ -25,8 +25,7 @@ pub async fn list_api_keys(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,11 +36,11 @@ pub struct CreateApiKeyParams {
 /// Create API key
 ///
 /// Sends `POST /api-keys` (`createApiKey`).
-pub async fn create_api_key(
+pub fn create_api_key(
     client: &crate::runtime::Client,
     body: &super::types::CreateApiKey,
     params: &CreateApiKeyParams,
-) -> Result<super::types::ApiKeyResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ApiKeyResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createApiKey",
@@ -52,9 +51,10 @@ pub async fn create_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_current_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -65,10 +65,10 @@ pub struct GetCurrentApiKeyParams {
 /// Get current API key's details
 ///
 /// Sends `GET /api-keys/current` (`getCurrentApiKey`).
-pub async fn get_current_api_key(
+pub fn get_current_api_key(
     client: &crate::runtime::Client,
     params: &GetCurrentApiKeyParams,
-) -> Result<super::types::ApiKeyList, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ApiKeyList> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getCurrentApiKey",
@@ -79,8 +79,7 @@ pub async fn get_current_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -91,11 +90,11 @@ pub struct GetApiKeyParams {
 /// Get API key
 ///
 /// Sends `GET /api-keys/{name}` (`getApiKey`).
-pub async fn get_api_key(
+pub fn get_api_key(
     client: &crate::runtime::Client,
     name: &str,
     params: &GetApiKeyParams,
-) -> Result<super::types::ApiKeyList, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ApiKeyList> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getApiKey",
@@ -106,8 +105,7 @@ pub async fn get_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -118,11 +116,11 @@ pub struct DeleteApiKeyParams {
 /// Delete API key
 ///
 /// Sends `DELETE /api-keys/{name}` (`deleteApiKey`).
-pub async fn delete_api_key(
+pub fn delete_api_key(
     client: &crate::runtime::Client,
     name: &str,
     params: &DeleteApiKeyParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteApiKey",
@@ -132,7 +130,7 @@ pub async fn delete_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`delete_api_key_for_user`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -143,12 +141,12 @@ pub struct DeleteApiKeyForUserParams {
 /// Delete API key for user
 ///
 /// Sends `DELETE /api-keys/{userId}/{name}` (`deleteApiKeyForUser`).
-pub async fn delete_api_key_for_user(
+pub fn delete_api_key_for_user(
     client: &crate::runtime::Client,
     user_id: &str,
     name: &str,
     params: &DeleteApiKeyForUserParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteApiKeyForUser",
@@ -161,5 +159,5 @@ pub async fn delete_api_key_for_user(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

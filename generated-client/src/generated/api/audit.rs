@@ -23,11 +23,11 @@ pub struct GetOrganizationAuditLogsParams {
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /audit/organizations/{organizationId}` (`getOrganizationAuditLogs`).
-pub async fn get_organization_audit_logs(
+pub fn get_organization_audit_logs(
     client: &crate::runtime::Client,
     organization_id: &str,
     params: &GetOrganizationAuditLogsParams,
-) -> Result<super::types::PaginatedAuditLogs, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedAuditLogs> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationAuditLogs",
@@ -52,6 +52,5 @@ pub async fn get_organization_audit_logs(
     if let Some(value) = &params.next_token {
         request.query("nextToken", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -5,15 +5,14 @@
 /// Get config
 ///
 /// Sends `GET /config` (`ConfigController_getConfig`).
-pub async fn get_config(
+pub fn get_config(
     client: &crate::runtime::Client,
-) -> Result<super::types::DaytonaConfiguration, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DaytonaConfiguration> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ConfigController_getConfig",
         "/config".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

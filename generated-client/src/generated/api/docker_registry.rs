@@ -11,10 +11,10 @@ pub struct ListRegistriesParams {
 /// List registries
 ///
 /// Sends `GET /docker-registry` (`listRegistries`).
-pub async fn list_registries(
+pub fn list_registries(
     client: &crate::runtime::Client,
     params: &ListRegistriesParams,
-) -> Result<Vec<super::types::DockerRegistry>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::DockerRegistry>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listRegistries",
@@ -25,8 +25,7 @@ pub async fn list_registries(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,11 +36,11 @@ pub struct CreateRegistryParams {
 /// Create registry
 ///
 /// Sends `POST /docker-registry` (`createRegistry`).
-pub async fn create_registry(
+pub fn create_registry(
     client: &crate::runtime::Client,
     body: &super::types::CreateDockerRegistry,
     params: &CreateRegistryParams,
-) -> Result<super::types::DockerRegistry, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DockerRegistry> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createRegistry",
@@ -52,9 +51,10 @@ pub async fn create_registry(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_transient_push_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,10 +67,10 @@ pub struct GetTransientPushAccessParams {
 /// Get temporary registry access for pushing snapshots
 ///
 /// Sends `GET /docker-registry/registry-push-access` (`getTransientPushAccess`).
-pub async fn get_transient_push_access(
+pub fn get_transient_push_access(
     client: &crate::runtime::Client,
     params: &GetTransientPushAccessParams,
-) -> Result<super::types::RegistryPushAccessDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegistryPushAccessDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getTransientPushAccess",
@@ -84,8 +84,7 @@ pub async fn get_transient_push_access(
     if let Some(value) = &params.region_id {
         request.query("regionId", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,11 +99,11 @@ pub struct GetRegistryParams {
 /// - `id`: ID of the docker registry
 ///
 /// Sends `GET /docker-registry/{id}` (`getRegistry`).
-pub async fn get_registry(
+pub fn get_registry(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetRegistryParams,
-) -> Result<super::types::DockerRegistry, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DockerRegistry> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegistry",
@@ -115,8 +114,7 @@ pub async fn get_registry(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -131,11 +129,11 @@ pub struct DeleteRegistryParams {
 /// - `id`: ID of the docker registry
 ///
 /// Sends `DELETE /docker-registry/{id}` (`deleteRegistry`).
-pub async fn delete_registry(
+pub fn delete_registry(
     client: &crate::runtime::Client,
     id: &str,
     params: &DeleteRegistryParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRegistry",
@@ -145,7 +143,7 @@ pub async fn delete_registry(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`update_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -160,12 +158,12 @@ pub struct UpdateRegistryParams {
 /// - `id`: ID of the docker registry
 ///
 /// Sends `PATCH /docker-registry/{id}` (`updateRegistry`).
-pub async fn update_registry(
+pub fn update_registry(
     client: &crate::runtime::Client,
     id: &str,
     body: &super::types::UpdateDockerRegistry,
     params: &UpdateRegistryParams,
-) -> Result<super::types::DockerRegistry, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DockerRegistry> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRegistry",
@@ -176,7 +174,8 @@ pub async fn update_registry(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

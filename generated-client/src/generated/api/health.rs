@@ -3,18 +3,18 @@
 
 #![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
 /// Sends `GET /health` (`HealthController_live`).
-pub async fn live(client: &crate::runtime::Client) -> Result<(), crate::runtime::Error> {
+pub fn live(client: &crate::runtime::Client) -> crate::runtime::Call<()> {
     let request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "HealthController_live",
         "/health".to_string(),
     );
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Sends `GET /health/ready` (`HealthController_check`).
-pub async fn check(
+pub fn check(
     client: &crate::runtime::Client,
-) -> Result<super::types::HealthControllerCheck200Response, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::HealthControllerCheck200Response> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "HealthController_check",
@@ -27,6 +27,5 @@ pub async fn check(
             Some(503u16),
             crate::runtime::error_model::<super::types::HealthControllerCheck503Response>,
         );
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -19,10 +19,10 @@ pub struct ListJobsParams {
 /// Returns a paginated list of jobs for the runner, optionally filtered by status.
 ///
 /// Sends `GET /jobs` (`listJobs`).
-pub async fn list_jobs(
+pub fn list_jobs(
     client: &crate::runtime::Client,
     params: &ListJobsParams,
-) -> Result<super::types::PaginatedJobs, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedJobs> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listJobs",
@@ -42,8 +42,7 @@ pub async fn list_jobs(
     if let Some(value) = &params.offset {
         request.query("offset", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`poll_jobs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,10 +57,10 @@ pub struct PollJobsParams {
 /// Long poll endpoint for runners to fetch pending jobs. Returns immediately if jobs are available, otherwise waits up to timeout seconds.
 ///
 /// Sends `GET /jobs/poll` (`pollJobs`).
-pub async fn poll_jobs(
+pub fn poll_jobs(
     client: &crate::runtime::Client,
     params: &PollJobsParams,
-) -> Result<super::types::PollJobsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PollJobsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "pollJobs",
@@ -75,8 +74,7 @@ pub async fn poll_jobs(
     if let Some(value) = &params.limit {
         request.query("limit", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get job details
 ///
@@ -85,10 +83,10 @@ pub async fn poll_jobs(
 /// - `job_id`: ID of the job
 ///
 /// Sends `GET /jobs/{jobId}` (`getJob`).
-pub async fn get_job(
+pub fn get_job(
     client: &crate::runtime::Client,
     job_id: &str,
-) -> Result<super::types::Job, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Job> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getJob",
@@ -96,8 +94,7 @@ pub async fn get_job(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update job status
 ///
@@ -106,11 +103,11 @@ pub async fn get_job(
 /// - `job_id`: ID of the job
 ///
 /// Sends `POST /jobs/{jobId}/status` (`updateJobStatus`).
-pub async fn update_job_status(
+pub fn update_job_status(
     client: &crate::runtime::Client,
     job_id: &str,
     body: &super::types::UpdateJobStatus,
-) -> Result<super::types::Job, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Job> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateJobStatus",
@@ -118,7 +115,8 @@ pub async fn update_job_status(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -11,10 +11,10 @@ pub struct GetPushAccessParams {
 /// Get temporary storage access for pushing objects
 ///
 /// Sends `GET /object-storage/push-access` (`getPushAccess`).
-pub async fn get_push_access(
+pub fn get_push_access(
     client: &crate::runtime::Client,
     params: &GetPushAccessParams,
-) -> Result<super::types::StorageAccessDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::StorageAccessDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getPushAccess",
@@ -25,6 +25,5 @@ pub async fn get_push_access(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -5,9 +5,9 @@
 /// List organization invitations for authenticated user
 ///
 /// Sends `GET /organizations/invitations` (`listOrganizationInvitationsForAuthenticatedUser`).
-pub async fn list_organization_invitations_for_authenticated_user(
+pub fn list_organization_invitations_for_authenticated_user(
     client: &crate::runtime::Client,
-) -> Result<Vec<super::types::OrganizationInvitation>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::OrganizationInvitation>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationInvitationsForAuthenticatedUser",
@@ -15,15 +15,14 @@ pub async fn list_organization_invitations_for_authenticated_user(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get count of organization invitations for authenticated user
 ///
 /// Sends `GET /organizations/invitations/count` (`getOrganizationInvitationsCountForAuthenticatedUser`).
-pub async fn get_organization_invitations_count_for_authenticated_user(
+pub fn get_organization_invitations_count_for_authenticated_user(
     client: &crate::runtime::Client,
-) -> Result<f64, crate::runtime::Error> {
+) -> crate::runtime::Call<f64> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationInvitationsCountForAuthenticatedUser",
@@ -31,8 +30,7 @@ pub async fn get_organization_invitations_count_for_authenticated_user(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Accept organization invitation
 ///
@@ -41,10 +39,10 @@ pub async fn get_organization_invitations_count_for_authenticated_user(
 /// - `invitation_id`: Invitation ID
 ///
 /// Sends `POST /organizations/invitations/{invitationId}/accept` (`acceptOrganizationInvitation`).
-pub async fn accept_organization_invitation(
+pub fn accept_organization_invitation(
     client: &crate::runtime::Client,
     invitation_id: &str,
-) -> Result<super::types::OrganizationInvitation, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationInvitation> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "acceptOrganizationInvitation",
@@ -55,8 +53,7 @@ pub async fn accept_organization_invitation(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Decline organization invitation
 ///
@@ -65,10 +62,10 @@ pub async fn accept_organization_invitation(
 /// - `invitation_id`: Invitation ID
 ///
 /// Sends `POST /organizations/invitations/{invitationId}/decline` (`declineOrganizationInvitation`).
-pub async fn decline_organization_invitation(
+pub fn decline_organization_invitation(
     client: &crate::runtime::Client,
     invitation_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "declineOrganizationInvitation",
@@ -78,14 +75,14 @@ pub async fn decline_organization_invitation(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// List organizations
 ///
 /// Sends `GET /organizations` (`listOrganizations`).
-pub async fn list_organizations(
+pub fn list_organizations(
     client: &crate::runtime::Client,
-) -> Result<Vec<super::types::Organization>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Organization>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizations",
@@ -93,16 +90,15 @@ pub async fn list_organizations(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create organization
 ///
 /// Sends `POST /organizations` (`createOrganization`).
-pub async fn create_organization(
+pub fn create_organization(
     client: &crate::runtime::Client,
     body: &super::types::CreateOrganization,
-) -> Result<super::types::Organization, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Organization> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createOrganization",
@@ -110,9 +106,10 @@ pub async fn create_organization(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Set default region for organization
 ///
@@ -121,11 +118,11 @@ pub async fn create_organization(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `PATCH /organizations/{organizationId}/default-region` (`setOrganizationDefaultRegion`).
-pub async fn set_organization_default_region(
+pub fn set_organization_default_region(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::UpdateOrganizationDefaultRegion,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "setOrganizationDefaultRegion",
@@ -135,8 +132,10 @@ pub async fn set_organization_default_region(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get organization by ID
 ///
@@ -145,10 +144,10 @@ pub async fn set_organization_default_region(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}` (`getOrganization`).
-pub async fn get_organization(
+pub fn get_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<super::types::Organization, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Organization> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganization",
@@ -156,8 +155,7 @@ pub async fn get_organization(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete organization
 ///
@@ -166,17 +164,17 @@ pub async fn get_organization(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `DELETE /organizations/{organizationId}` (`deleteOrganization`).
-pub async fn delete_organization(
+pub fn delete_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganization",
         format!("/organizations/{}", crate ::runtime::encode_path(& organization_id)),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get organization current usage overview
 ///
@@ -185,10 +183,10 @@ pub async fn delete_organization(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}/usage` (`getOrganizationUsageOverview`).
-pub async fn get_organization_usage_overview(
+pub fn get_organization_usage_overview(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<super::types::OrganizationUsageOverview, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationUsageOverview> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationUsageOverview",
@@ -198,8 +196,7 @@ pub async fn get_organization_usage_overview(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update organization quota
 ///
@@ -208,11 +205,11 @@ pub async fn get_organization_usage_overview(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `PATCH /organizations/{organizationId}/quota` (`updateOrganizationQuota`).
-pub async fn update_organization_quota(
+pub fn update_organization_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::UpdateOrganizationQuota,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateOrganizationQuota",
@@ -221,8 +218,10 @@ pub async fn update_organization_quota(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Update organization region quota
 ///
@@ -232,12 +231,12 @@ pub async fn update_organization_quota(
 /// - `region_id`: ID of the region where the updated quota will be applied
 ///
 /// Sends `PATCH /organizations/{organizationId}/quota/{regionId}` (`updateOrganizationRegionQuota`).
-pub async fn update_organization_region_quota(
+pub fn update_organization_region_quota(
     client: &crate::runtime::Client,
     organization_id: &str,
     region_id: &str,
     body: &super::types::UpdateOrganizationRegionQuota,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateOrganizationRegionQuota",
@@ -247,8 +246,10 @@ pub async fn update_organization_region_quota(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Leave organization
 ///
@@ -257,10 +258,10 @@ pub async fn update_organization_region_quota(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/leave` (`leaveOrganization`).
-pub async fn leave_organization(
+pub fn leave_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "leaveOrganization",
@@ -269,7 +270,7 @@ pub async fn leave_organization(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Suspend organization
 ///
@@ -278,11 +279,11 @@ pub async fn leave_organization(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/suspend` (`suspendOrganization`).
-pub async fn suspend_organization(
+pub fn suspend_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: Option<&super::types::OrganizationSuspension>,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "suspendOrganization",
@@ -292,9 +293,11 @@ pub async fn suspend_organization(
     );
     request.secured();
     if let Some(body) = body {
-        request.json("application/json", body)?;
+        if let Err(error) = request.json("application/json", body) {
+            return crate::runtime::Call::failed(error);
+        }
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Unsuspend organization
 ///
@@ -303,10 +306,10 @@ pub async fn suspend_organization(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/unsuspend` (`unsuspendOrganization`).
-pub async fn unsuspend_organization(
+pub fn unsuspend_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "unsuspendOrganization",
@@ -316,7 +319,7 @@ pub async fn unsuspend_organization(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get organization OTEL config by sandbox auth token
 ///
@@ -325,10 +328,10 @@ pub async fn unsuspend_organization(
 /// - `auth_token`: Sandbox Auth Token
 ///
 /// Sends `GET /organizations/otel-config/by-sandbox-auth-token/{authToken}` (`getOrganizationOtelConfigBySandboxAuthToken`).
-pub async fn get_organization_otel_config_by_sandbox_auth_token(
+pub fn get_organization_otel_config_by_sandbox_auth_token(
     client: &crate::runtime::Client,
     auth_token: &str,
-) -> Result<super::types::OtelConfig, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OtelConfig> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationOtelConfigBySandboxAuthToken",
@@ -339,8 +342,7 @@ pub async fn get_organization_otel_config_by_sandbox_auth_token(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get organization OTEL config by organization ID
 ///
@@ -349,10 +351,10 @@ pub async fn get_organization_otel_config_by_sandbox_auth_token(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}/otel-config` (`getOrganizationOtelConfig`).
-pub async fn get_organization_otel_config(
+pub fn get_organization_otel_config(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<super::types::OtelConfig, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OtelConfig> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationOtelConfig",
@@ -363,8 +365,7 @@ pub async fn get_organization_otel_config(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update organization OpenTelemetry configuration
 ///
@@ -373,11 +374,11 @@ pub async fn get_organization_otel_config(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `PUT /organizations/{organizationId}/otel-config` (`updateOrganizationOtelConfig`).
-pub async fn update_organization_otel_config(
+pub fn update_organization_otel_config(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::OtelConfig,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationOtelConfig",
@@ -387,8 +388,10 @@ pub async fn update_organization_otel_config(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Delete organization OpenTelemetry configuration
 ///
@@ -397,10 +400,10 @@ pub async fn update_organization_otel_config(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `DELETE /organizations/{organizationId}/otel-config` (`deleteOrganizationOtelConfig`).
-pub async fn delete_organization_otel_config(
+pub fn delete_organization_otel_config(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationOtelConfig",
@@ -410,7 +413,7 @@ pub async fn delete_organization_otel_config(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Update sandbox default limited network egress
 ///
@@ -419,11 +422,11 @@ pub async fn delete_organization_otel_config(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/sandbox-default-limited-network-egress` (`updateSandboxDefaultLimitedNetworkEgress`).
-pub async fn update_sandbox_default_limited_network_egress(
+pub fn update_sandbox_default_limited_network_egress(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::OrganizationSandboxDefaultLimitedNetworkEgress,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateSandboxDefaultLimitedNetworkEgress",
@@ -433,8 +436,10 @@ pub async fn update_sandbox_default_limited_network_egress(
         ),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Update experimental configuration
 ///
@@ -443,11 +448,11 @@ pub async fn update_sandbox_default_limited_network_egress(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `PUT /organizations/{organizationId}/experimental-config` (`updateExperimentalConfig`).
-pub async fn update_experimental_config(
+pub fn update_experimental_config(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateExperimentalConfig",
@@ -458,9 +463,11 @@ pub async fn update_experimental_config(
     );
     request.secured();
     if let Some(body) = body {
-        request.json("application/json", body)?;
+        if let Err(error) = request.json("application/json", body) {
+            return crate::runtime::Call::failed(error);
+        }
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// List organization roles
 ///
@@ -469,10 +476,10 @@ pub async fn update_experimental_config(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}/roles` (`listOrganizationRoles`).
-pub async fn list_organization_roles(
+pub fn list_organization_roles(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<Vec<super::types::OrganizationRole>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::OrganizationRole>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationRoles",
@@ -482,8 +489,7 @@ pub async fn list_organization_roles(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create organization role
 ///
@@ -492,11 +498,11 @@ pub async fn list_organization_roles(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/roles` (`createOrganizationRole`).
-pub async fn create_organization_role(
+pub fn create_organization_role(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::CreateOrganizationRole,
-) -> Result<super::types::OrganizationRole, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationRole> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createOrganizationRole",
@@ -506,9 +512,10 @@ pub async fn create_organization_role(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update organization role
 ///
@@ -518,12 +525,12 @@ pub async fn create_organization_role(
 /// - `role_id`: Role ID
 ///
 /// Sends `PUT /organizations/{organizationId}/roles/{roleId}` (`updateOrganizationRole`).
-pub async fn update_organization_role(
+pub fn update_organization_role(
     client: &crate::runtime::Client,
     organization_id: &str,
     role_id: &str,
     body: &super::types::UpdateOrganizationRole,
-) -> Result<super::types::OrganizationRole, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationRole> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationRole",
@@ -534,9 +541,10 @@ pub async fn update_organization_role(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete organization role
 ///
@@ -546,11 +554,11 @@ pub async fn update_organization_role(
 /// - `role_id`: Role ID
 ///
 /// Sends `DELETE /organizations/{organizationId}/roles/{roleId}` (`deleteOrganizationRole`).
-pub async fn delete_organization_role(
+pub fn delete_organization_role(
     client: &crate::runtime::Client,
     organization_id: &str,
     role_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationRole",
@@ -560,7 +568,7 @@ pub async fn delete_organization_role(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// List organization members
 ///
@@ -569,10 +577,10 @@ pub async fn delete_organization_role(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}/users` (`listOrganizationMembers`).
-pub async fn list_organization_members(
+pub fn list_organization_members(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<Vec<super::types::OrganizationUser>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::OrganizationUser>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationMembers",
@@ -582,8 +590,7 @@ pub async fn list_organization_members(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update access for organization member
 ///
@@ -593,12 +600,12 @@ pub async fn list_organization_members(
 /// - `user_id`: User ID
 ///
 /// Sends `POST /organizations/{organizationId}/users/{userId}/access` (`updateAccessForOrganizationMember`).
-pub async fn update_access_for_organization_member(
+pub fn update_access_for_organization_member(
     client: &crate::runtime::Client,
     organization_id: &str,
     user_id: &str,
     body: &super::types::UpdateOrganizationMemberAccess,
-) -> Result<super::types::OrganizationUser, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationUser> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateAccessForOrganizationMember",
@@ -609,9 +616,10 @@ pub async fn update_access_for_organization_member(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete organization member
 ///
@@ -621,11 +629,11 @@ pub async fn update_access_for_organization_member(
 /// - `user_id`: User ID
 ///
 /// Sends `DELETE /organizations/{organizationId}/users/{userId}` (`deleteOrganizationMember`).
-pub async fn delete_organization_member(
+pub fn delete_organization_member(
     client: &crate::runtime::Client,
     organization_id: &str,
     user_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationMember",
@@ -635,7 +643,7 @@ pub async fn delete_organization_member(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// List pending organization invitations
 ///
@@ -644,10 +652,10 @@ pub async fn delete_organization_member(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `GET /organizations/{organizationId}/invitations` (`listOrganizationInvitations`).
-pub async fn list_organization_invitations(
+pub fn list_organization_invitations(
     client: &crate::runtime::Client,
     organization_id: &str,
-) -> Result<Vec<super::types::OrganizationInvitation>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::OrganizationInvitation>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationInvitations",
@@ -658,8 +666,7 @@ pub async fn list_organization_invitations(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create organization invitation
 ///
@@ -668,11 +675,11 @@ pub async fn list_organization_invitations(
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /organizations/{organizationId}/invitations` (`createOrganizationInvitation`).
-pub async fn create_organization_invitation(
+pub fn create_organization_invitation(
     client: &crate::runtime::Client,
     organization_id: &str,
     body: &super::types::CreateOrganizationInvitation,
-) -> Result<super::types::OrganizationInvitation, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationInvitation> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createOrganizationInvitation",
@@ -683,9 +690,10 @@ pub async fn create_organization_invitation(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Update organization invitation
 ///
@@ -695,12 +703,12 @@ pub async fn create_organization_invitation(
 /// - `invitation_id`: Invitation ID
 ///
 /// Sends `PUT /organizations/{organizationId}/invitations/{invitationId}` (`updateOrganizationInvitation`).
-pub async fn update_organization_invitation(
+pub fn update_organization_invitation(
     client: &crate::runtime::Client,
     organization_id: &str,
     invitation_id: &str,
     body: &super::types::UpdateOrganizationInvitation,
-) -> Result<super::types::OrganizationInvitation, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::OrganizationInvitation> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationInvitation",
@@ -711,9 +719,10 @@ pub async fn update_organization_invitation(
     );
     request.secured();
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Cancel organization invitation
 ///
@@ -723,11 +732,11 @@ pub async fn update_organization_invitation(
 /// - `invitation_id`: Invitation ID
 ///
 /// Sends `POST /organizations/{organizationId}/invitations/{invitationId}/cancel` (`cancelOrganizationInvitation`).
-pub async fn cancel_organization_invitation(
+pub fn cancel_organization_invitation(
     client: &crate::runtime::Client,
     organization_id: &str,
     invitation_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "cancelOrganizationInvitation",
@@ -737,7 +746,7 @@ pub async fn cancel_organization_invitation(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`list_available_regions`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -748,10 +757,10 @@ pub struct ListAvailableRegionsParams {
 /// List all available regions for the organization
 ///
 /// Sends `GET /regions` (`listAvailableRegions`).
-pub async fn list_available_regions(
+pub fn list_available_regions(
     client: &crate::runtime::Client,
     params: &ListAvailableRegionsParams,
-) -> Result<Vec<super::types::Region>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Region>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listAvailableRegions",
@@ -762,8 +771,7 @@ pub async fn list_available_regions(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -774,11 +782,11 @@ pub struct CreateRegionParams {
 /// Create a new region
 ///
 /// Sends `POST /regions` (`createRegion`).
-pub async fn create_region(
+pub fn create_region(
     client: &crate::runtime::Client,
     body: &super::types::CreateRegion,
     params: &CreateRegionParams,
-) -> Result<super::types::CreateRegionResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CreateRegionResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createRegion",
@@ -789,9 +797,10 @@ pub async fn create_region(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_region_by_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -806,11 +815,11 @@ pub struct GetRegionByIdParams {
 /// - `id`: Region ID
 ///
 /// Sends `GET /regions/{id}` (`getRegionById`).
-pub async fn get_region_by_id(
+pub fn get_region_by_id(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetRegionByIdParams,
-) -> Result<super::types::Region, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Region> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegionById",
@@ -821,8 +830,7 @@ pub async fn get_region_by_id(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -837,11 +845,11 @@ pub struct DeleteRegionParams {
 /// - `id`: Region ID
 ///
 /// Sends `DELETE /regions/{id}` (`deleteRegion`).
-pub async fn delete_region(
+pub fn delete_region(
     client: &crate::runtime::Client,
     id: &str,
     params: &DeleteRegionParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRegion",
@@ -851,7 +859,7 @@ pub async fn delete_region(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`update_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -866,12 +874,12 @@ pub struct UpdateRegionParams {
 /// - `id`: Region ID
 ///
 /// Sends `PATCH /regions/{id}` (`updateRegion`).
-pub async fn update_region(
+pub fn update_region(
     client: &crate::runtime::Client,
     id: &str,
     body: &super::types::UpdateRegion,
     params: &UpdateRegionParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRegion",
@@ -881,8 +889,10 @@ pub async fn update_region(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`regenerate_proxy_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -897,11 +907,11 @@ pub struct RegenerateProxyApiKeyParams {
 /// - `id`: Region ID
 ///
 /// Sends `POST /regions/{id}/regenerate-proxy-api-key` (`regenerateProxyApiKey`).
-pub async fn regenerate_proxy_api_key(
+pub fn regenerate_proxy_api_key(
     client: &crate::runtime::Client,
     id: &str,
     params: &RegenerateProxyApiKeyParams,
-) -> Result<super::types::RegenerateApiKeyResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegenerateApiKeyResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateProxyApiKey",
@@ -914,8 +924,7 @@ pub async fn regenerate_proxy_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`regenerate_ssh_gateway_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -930,11 +939,11 @@ pub struct RegenerateSshGatewayApiKeyParams {
 /// - `id`: Region ID
 ///
 /// Sends `POST /regions/{id}/regenerate-ssh-gateway-api-key` (`regenerateSshGatewayApiKey`).
-pub async fn regenerate_ssh_gateway_api_key(
+pub fn regenerate_ssh_gateway_api_key(
     client: &crate::runtime::Client,
     id: &str,
     params: &RegenerateSshGatewayApiKeyParams,
-) -> Result<super::types::RegenerateApiKeyResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegenerateApiKeyResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateSshGatewayApiKey",
@@ -948,8 +957,7 @@ pub async fn regenerate_ssh_gateway_api_key(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`regenerate_snapshot_manager_credentials`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -964,11 +972,11 @@ pub struct RegenerateSnapshotManagerCredentialsParams {
 /// - `id`: Region ID
 ///
 /// Sends `POST /regions/{id}/regenerate-snapshot-manager-credentials` (`regenerateSnapshotManagerCredentials`).
-pub async fn regenerate_snapshot_manager_credentials(
+pub fn regenerate_snapshot_manager_credentials(
     client: &crate::runtime::Client,
     id: &str,
     params: &RegenerateSnapshotManagerCredentialsParams,
-) -> Result<super::types::SnapshotManagerCredentials, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SnapshotManagerCredentials> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateSnapshotManagerCredentials",
@@ -982,6 +990,5 @@ pub async fn regenerate_snapshot_manager_credentials(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -9,10 +9,10 @@
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /preview/{sandboxId}/public` (`isSandboxPublic`).
-pub async fn is_sandbox_public(
+pub fn is_sandbox_public(
     client: &crate::runtime::Client,
     sandbox_id: &str,
-) -> Result<bool, crate::runtime::Error> {
+) -> crate::runtime::Call<bool> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isSandboxPublic",
@@ -20,8 +20,7 @@ pub async fn is_sandbox_public(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`is_preview_warning_enabled`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,11 +35,11 @@ pub struct IsPreviewWarningEnabledParams {
 /// - `sandbox_id`: ID of the sandbox, or a signed preview URL token (requires the port query param)
 ///
 /// Sends `GET /preview/{sandboxId}/preview-warning` (`isPreviewWarningEnabled`).
-pub async fn is_preview_warning_enabled(
+pub fn is_preview_warning_enabled(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &IsPreviewWarningEnabledParams,
-) -> Result<super::types::PreviewWarning, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PreviewWarning> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isPreviewWarningEnabled",
@@ -53,8 +52,7 @@ pub async fn is_preview_warning_enabled(
     if let Some(value) = &params.port {
         request.query("port", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Check if sandbox auth token is valid
 ///
@@ -64,11 +62,11 @@ pub async fn is_preview_warning_enabled(
 /// - `auth_token`: Auth token of the sandbox
 ///
 /// Sends `GET /preview/{sandboxId}/validate/{authToken}` (`isValidAuthToken`).
-pub async fn is_valid_auth_token(
+pub fn is_valid_auth_token(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     auth_token: &str,
-) -> Result<bool, crate::runtime::Error> {
+) -> crate::runtime::Call<bool> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isValidAuthToken",
@@ -79,16 +77,15 @@ pub async fn is_valid_auth_token(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Check if user has access to the sandbox
 ///
 /// Sends `GET /preview/{sandboxId}/access` (`hasSandboxAccess`).
-pub async fn has_sandbox_access(
+pub fn has_sandbox_access(
     client: &crate::runtime::Client,
     sandbox_id: &str,
-) -> Result<bool, crate::runtime::Error> {
+) -> crate::runtime::Call<bool> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "hasSandboxAccess",
@@ -96,8 +93,7 @@ pub async fn has_sandbox_access(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get sandbox ID from signed preview URL token
 ///
@@ -107,11 +103,11 @@ pub async fn has_sandbox_access(
 /// - `port`: Port number to get sandbox ID from signed preview URL token
 ///
 /// Sends `GET /preview/{signedPreviewToken}/{port}/sandbox-id` (`getSandboxIdFromSignedPreviewUrlToken`).
-pub async fn get_sandbox_id_from_signed_preview_url_token(
+pub fn get_sandbox_id_from_signed_preview_url_token(
     client: &crate::runtime::Client,
     signed_preview_token: &str,
     port: f64,
-) -> Result<String, crate::runtime::Error> {
+) -> crate::runtime::Call<String> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxIdFromSignedPreviewUrlToken",
@@ -122,6 +118,5 @@ pub async fn get_sandbox_id_from_signed_preview_url_token(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

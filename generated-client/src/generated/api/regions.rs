@@ -5,15 +5,14 @@
 /// List all shared regions
 ///
 /// Sends `GET /shared-regions` (`listSharedRegions`).
-pub async fn list_shared_regions(
+pub fn list_shared_regions(
     client: &crate::runtime::Client,
-) -> Result<Vec<super::types::Region>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Region>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listSharedRegions",
         "/shared-regions".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -13,10 +13,10 @@ pub struct ListRunnersParams {
 /// List all runners
 ///
 /// Sends `GET /runners` (`listRunners`).
-pub async fn list_runners(
+pub fn list_runners(
     client: &crate::runtime::Client,
     params: &ListRunnersParams,
-) -> Result<Vec<super::types::Runner>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Runner>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listRunners",
@@ -30,8 +30,7 @@ pub async fn list_runners(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_runner`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,11 +41,11 @@ pub struct CreateRunnerParams {
 /// Create runner
 ///
 /// Sends `POST /runners` (`createRunner`).
-pub async fn create_runner(
+pub fn create_runner(
     client: &crate::runtime::Client,
     body: &super::types::CreateRunner,
     params: &CreateRunnerParams,
-) -> Result<super::types::CreateRunnerResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CreateRunnerResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createRunner",
@@ -57,16 +56,17 @@ pub async fn create_runner(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get info for authenticated runner
 ///
 /// Sends `GET /runners/me` (`getInfoForAuthenticatedRunner`).
-pub async fn get_info_for_authenticated_runner(
+pub fn get_info_for_authenticated_runner(
     client: &crate::runtime::Client,
-) -> Result<super::types::RunnerFull, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RunnerFull> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getInfoForAuthenticatedRunner",
@@ -74,16 +74,15 @@ pub async fn get_info_for_authenticated_runner(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get runner by sandbox ID
 ///
 /// Sends `GET /runners/by-sandbox/{sandboxId}` (`getRunnerBySandboxId`).
-pub async fn get_runner_by_sandbox_id(
+pub fn get_runner_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
-) -> Result<super::types::RunnerFull, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RunnerFull> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerBySandboxId",
@@ -91,8 +90,7 @@ pub async fn get_runner_by_sandbox_id(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get runners by snapshot ref
 ///
@@ -101,10 +99,10 @@ pub async fn get_runner_by_sandbox_id(
 /// - `ref_`: Snapshot ref
 ///
 /// Sends `GET /runners/by-snapshot-ref` (`getRunnersBySnapshotRef`).
-pub async fn get_runners_by_snapshot_ref(
+pub fn get_runners_by_snapshot_ref(
     client: &crate::runtime::Client,
     ref_: &str,
-) -> Result<Vec<super::types::RunnerSnapshotDto>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::RunnerSnapshotDto>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnersBySnapshotRef",
@@ -113,8 +111,7 @@ pub async fn get_runners_by_snapshot_ref(
     request.secured();
     request.accept("application/json");
     request.query("ref", &ref_);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_runner_by_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -129,11 +126,11 @@ pub struct GetRunnerByIdParams {
 /// - `id`: Runner ID
 ///
 /// Sends `GET /runners/{id}` (`getRunnerById`).
-pub async fn get_runner_by_id(
+pub fn get_runner_by_id(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetRunnerByIdParams,
-) -> Result<super::types::Runner, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Runner> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerById",
@@ -144,8 +141,7 @@ pub async fn get_runner_by_id(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_runner`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -160,11 +156,11 @@ pub struct DeleteRunnerParams {
 /// - `id`: Runner ID
 ///
 /// Sends `DELETE /runners/{id}` (`deleteRunner`).
-pub async fn delete_runner(
+pub fn delete_runner(
     client: &crate::runtime::Client,
     id: &str,
     params: &DeleteRunnerParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRunner",
@@ -174,7 +170,7 @@ pub async fn delete_runner(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get runner by ID
 ///
@@ -183,10 +179,10 @@ pub async fn delete_runner(
 /// - `id`: Runner ID
 ///
 /// Sends `GET /runners/{id}/full` (`getRunnerFullById`).
-pub async fn get_runner_full_by_id(
+pub fn get_runner_full_by_id(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<super::types::RunnerFull, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RunnerFull> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerFullById",
@@ -194,8 +190,7 @@ pub async fn get_runner_full_by_id(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_runner_scheduling`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,11 +205,11 @@ pub struct UpdateRunnerSchedulingParams {
 /// - `id`: Runner ID
 ///
 /// Sends `PATCH /runners/{id}/scheduling` (`updateRunnerScheduling`).
-pub async fn update_runner_scheduling(
+pub fn update_runner_scheduling(
     client: &crate::runtime::Client,
     id: &str,
     params: &UpdateRunnerSchedulingParams,
-) -> Result<super::types::Runner, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Runner> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRunnerScheduling",
@@ -225,8 +220,7 @@ pub async fn update_runner_scheduling(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_runner_draining`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -241,11 +235,11 @@ pub struct UpdateRunnerDrainingParams {
 /// - `id`: Runner ID
 ///
 /// Sends `PATCH /runners/{id}/draining` (`updateRunnerDraining`).
-pub async fn update_runner_draining(
+pub fn update_runner_draining(
     client: &crate::runtime::Client,
     id: &str,
     params: &UpdateRunnerDrainingParams,
-) -> Result<super::types::Runner, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Runner> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRunnerDraining",
@@ -256,24 +250,25 @@ pub async fn update_runner_draining(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Runner healthcheck
 ///
 /// Endpoint for version 2 runners to send healthcheck and metrics. Updates lastChecked timestamp and runner metrics.
 ///
 /// Sends `POST /runners/healthcheck` (`runnerHealthcheck`).
-pub async fn runner_healthcheck(
+pub fn runner_healthcheck(
     client: &crate::runtime::Client,
     body: &super::types::RunnerHealthcheck,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "runnerHealthcheck",
         "/runners/healthcheck".to_string(),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

@@ -61,10 +61,10 @@ pub struct ListSandboxesParams {
 /// Advanced filtering and ordering. Eventually consistent.
 ///
 /// Sends `GET /sandbox` (`listSandboxes`).
-pub async fn list_sandboxes(
+pub fn list_sandboxes(
     client: &crate::runtime::Client,
     params: &ListSandboxesParams,
-) -> Result<super::types::ListSandboxesResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ListSandboxesResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listSandboxes",
@@ -155,8 +155,7 @@ pub async fn list_sandboxes(
     if let Some(value) = &params.order {
         request.query("order", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -167,11 +166,11 @@ pub struct CreateSandboxParams {
 /// Create a new sandbox
 ///
 /// Sends `POST /sandbox` (`createSandbox`).
-pub async fn create_sandbox(
+pub fn create_sandbox(
     client: &crate::runtime::Client,
     body: &super::types::CreateSandbox,
     params: &CreateSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSandbox",
@@ -182,9 +181,10 @@ pub async fn create_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`list_sandboxes_paginated_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -234,10 +234,10 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
 ///
 /// Sends `GET /sandbox/paginated` (`listSandboxesPaginated_deprecated`).
 #[deprecated]
-pub async fn list_sandboxes_paginated_deprecated(
+pub fn list_sandboxes_paginated_deprecated(
     client: &crate::runtime::Client,
     params: &ListSandboxesPaginatedDeprecatedParams,
-) -> Result<super::types::PaginatedSandboxesDeprecated, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedSandboxesDeprecated> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listSandboxesPaginated_deprecated",
@@ -311,8 +311,7 @@ pub async fn list_sandboxes_paginated_deprecated(
     if let Some(value) = &params.order {
         request.query("order", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandboxes_for_runner`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -327,10 +326,10 @@ pub struct GetSandboxesForRunnerParams {
 /// Get sandboxes for the authenticated runner
 ///
 /// Sends `GET /sandbox/for-runner` (`getSandboxesForRunner`).
-pub async fn get_sandboxes_for_runner(
+pub fn get_sandboxes_for_runner(
     client: &crate::runtime::Client,
     params: &GetSandboxesForRunnerParams,
-) -> Result<Vec<super::types::Sandbox>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Sandbox>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxesForRunner",
@@ -347,8 +346,7 @@ pub async fn get_sandboxes_for_runner(
     if let Some(value) = &params.skip_reconciling_sandboxes {
         request.query("skipReconcilingSandboxes", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -365,11 +363,11 @@ pub struct GetSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}` (`getSandbox`).
-pub async fn get_sandbox(
+pub fn get_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandbox",
@@ -383,8 +381,7 @@ pub async fn get_sandbox(
     if let Some(value) = &params.verbose {
         request.query("verbose", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -399,11 +396,11 @@ pub struct DeleteSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `DELETE /sandbox/{sandboxIdOrName}` (`deleteSandbox`).
-pub async fn delete_sandbox(
+pub fn delete_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &DeleteSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteSandbox",
@@ -414,8 +411,7 @@ pub async fn delete_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`recover_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -432,11 +428,11 @@ pub struct RecoverSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/recover` (`recoverSandbox`).
-pub async fn recover_sandbox(
+pub fn recover_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &RecoverSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "recoverSandbox",
@@ -452,8 +448,7 @@ pub async fn recover_sandbox(
     if let Some(value) = &params.skip_start {
         request.query("skipStart", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`start_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -468,11 +463,11 @@ pub struct StartSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/start` (`startSandbox`).
-pub async fn start_sandbox(
+pub fn start_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &StartSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "startSandbox",
@@ -483,8 +478,7 @@ pub async fn start_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`stop_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -501,11 +495,11 @@ pub struct StopSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/stop` (`stopSandbox`).
-pub async fn stop_sandbox(
+pub fn stop_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &StopSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "stopSandbox",
@@ -519,8 +513,7 @@ pub async fn stop_sandbox(
     if let Some(value) = &params.force {
         request.query("force", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`resize_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -535,12 +528,12 @@ pub struct ResizeSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/resize` (`resizeSandbox`).
-pub async fn resize_sandbox(
+pub fn resize_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     body: &super::types::ResizeSandbox,
     params: &ResizeSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "resizeSandbox",
@@ -551,9 +544,10 @@ pub async fn resize_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`replace_labels`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -568,12 +562,12 @@ pub struct ReplaceLabelsParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `PUT /sandbox/{sandboxIdOrName}/labels` (`replaceLabels`).
-pub async fn replace_labels(
+pub fn replace_labels(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     body: &super::types::SandboxLabels,
     params: &ReplaceLabelsParams,
-) -> Result<super::types::SandboxLabels, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SandboxLabels> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "replaceLabels",
@@ -584,9 +578,10 @@ pub async fn replace_labels(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_sandbox_state`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -601,12 +596,12 @@ pub struct UpdateSandboxStateParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `PUT /sandbox/{sandboxId}/state` (`updateSandboxState`).
-pub async fn update_sandbox_state(
+pub fn update_sandbox_state(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::UpdateSandboxStateDto,
     params: &UpdateSandboxStateParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateSandboxState",
@@ -616,8 +611,10 @@ pub async fn update_sandbox_state(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`create_backup`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -632,11 +629,11 @@ pub struct CreateBackupParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/backup` (`createBackup`).
-pub async fn create_backup(
+pub fn create_backup(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &CreateBackupParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createBackup",
@@ -647,8 +644,7 @@ pub async fn create_backup(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_sandbox_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -659,12 +655,12 @@ pub struct CreateSandboxSnapshotParams {
 /// Create a snapshot from a sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/snapshot` (`createSandboxSnapshot`).
-pub async fn create_sandbox_snapshot(
+pub fn create_sandbox_snapshot(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     body: &super::types::CreateSandboxSnapshot,
     params: &CreateSandboxSnapshotParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSandboxSnapshot",
@@ -677,9 +673,10 @@ pub async fn create_sandbox_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`fork_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -690,12 +687,12 @@ pub struct ForkSandboxParams {
 /// Fork a sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/fork` (`forkSandbox`).
-pub async fn fork_sandbox(
+pub fn fork_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     body: &super::types::ForkSandbox,
     params: &ForkSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "forkSandbox",
@@ -706,9 +703,10 @@ pub async fn fork_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_forks`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -721,11 +719,11 @@ pub struct GetSandboxForksParams {
 /// Get sandbox fork children
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/forks` (`getSandboxForks`).
-pub async fn get_sandbox_forks(
+pub fn get_sandbox_forks(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetSandboxForksParams,
-) -> Result<Vec<super::types::Sandbox>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Sandbox>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxForks",
@@ -739,8 +737,7 @@ pub async fn get_sandbox_forks(
     if let Some(value) = &params.include_destroyed {
         request.query("includeDestroyed", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_parent`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -751,11 +748,11 @@ pub struct GetSandboxParentParams {
 /// Get sandbox fork parent
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/parent` (`getSandboxParent`).
-pub async fn get_sandbox_parent(
+pub fn get_sandbox_parent(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetSandboxParentParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxParent",
@@ -766,8 +763,7 @@ pub async fn get_sandbox_parent(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_ancestors`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -778,11 +774,11 @@ pub struct GetSandboxAncestorsParams {
 /// Get sandbox fork ancestor chain
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ancestors` (`getSandboxAncestors`).
-pub async fn get_sandbox_ancestors(
+pub fn get_sandbox_ancestors(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetSandboxAncestorsParams,
-) -> Result<Vec<super::types::Sandbox>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Sandbox>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxAncestors",
@@ -795,8 +791,7 @@ pub async fn get_sandbox_ancestors(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_public_status`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -812,12 +807,12 @@ pub struct UpdatePublicStatusParams {
 /// - `is_public`: Public status to set
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/public/{isPublic}` (`updatePublicStatus`).
-pub async fn update_public_status(
+pub fn update_public_status(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     is_public: bool,
     params: &UpdatePublicStatusParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updatePublicStatus",
@@ -831,8 +826,7 @@ pub async fn update_public_status(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_last_activity`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -847,11 +841,11 @@ pub struct UpdateLastActivityParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxId}/last-activity` (`updateLastActivity`).
-pub async fn update_last_activity(
+pub fn update_last_activity(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &UpdateLastActivityParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateLastActivity",
@@ -861,7 +855,7 @@ pub async fn update_last_activity(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`set_autostop_interval`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -877,12 +871,12 @@ pub struct SetAutostopIntervalParams {
 /// - `interval`: Auto-stop interval in minutes (0 to disable)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autostop/{interval}` (`setAutostopInterval`).
-pub async fn set_autostop_interval(
+pub fn set_autostop_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     interval: f64,
     params: &SetAutostopIntervalParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutostopInterval",
@@ -896,8 +890,7 @@ pub async fn set_autostop_interval(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`set_auto_archive_interval`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -913,12 +906,12 @@ pub struct SetAutoArchiveIntervalParams {
 /// - `interval`: Auto-archive interval in minutes (0 means the maximum interval will be used)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autoarchive/{interval}` (`setAutoArchiveInterval`).
-pub async fn set_auto_archive_interval(
+pub fn set_auto_archive_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     interval: f64,
     params: &SetAutoArchiveIntervalParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutoArchiveInterval",
@@ -932,8 +925,7 @@ pub async fn set_auto_archive_interval(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`set_auto_delete_interval`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -949,12 +941,12 @@ pub struct SetAutoDeleteIntervalParams {
 /// - `interval`: Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autodelete/{interval}` (`setAutoDeleteInterval`).
-pub async fn set_auto_delete_interval(
+pub fn set_auto_delete_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     interval: f64,
     params: &SetAutoDeleteIntervalParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutoDeleteInterval",
@@ -968,8 +960,7 @@ pub async fn set_auto_delete_interval(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_network_settings`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -986,12 +977,12 @@ pub struct UpdateNetworkSettingsParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/network-settings` (`updateNetworkSettings`).
-pub async fn update_network_settings(
+pub fn update_network_settings(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     body: &super::types::UpdateSandboxNetworkSettings,
     params: &UpdateNetworkSettingsParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateNetworkSettings",
@@ -1005,9 +996,10 @@ pub async fn update_network_settings(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`archive_sandbox`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1018,11 +1010,11 @@ pub struct ArchiveSandboxParams {
 /// Archive sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/archive` (`archiveSandbox`).
-pub async fn archive_sandbox(
+pub fn archive_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &ArchiveSandboxParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "archiveSandbox",
@@ -1035,8 +1027,7 @@ pub async fn archive_sandbox(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_port_preview_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1052,12 +1043,12 @@ pub struct GetPortPreviewUrlParams {
 /// - `port`: Port number to get preview URL for
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ports/{port}/preview-url` (`getPortPreviewUrl`).
-pub async fn get_port_preview_url(
+pub fn get_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     port: f64,
     params: &GetPortPreviewUrlParams,
-) -> Result<super::types::PortPreviewUrl, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PortPreviewUrl> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getPortPreviewUrl",
@@ -1071,8 +1062,7 @@ pub async fn get_port_preview_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_signed_port_preview_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1090,12 +1080,12 @@ pub struct GetSignedPortPreviewUrlParams {
 /// - `port`: Port number to get signed preview URL for
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url` (`getSignedPortPreviewUrl`).
-pub async fn get_signed_port_preview_url(
+pub fn get_signed_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     port: i64,
     params: &GetSignedPortPreviewUrlParams,
-) -> Result<super::types::SignedPortPreviewUrl, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SignedPortPreviewUrl> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSignedPortPreviewUrl",
@@ -1112,8 +1102,7 @@ pub async fn get_signed_port_preview_url(
     if let Some(value) = &params.expires_in_seconds {
         request.query("expiresInSeconds", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`expire_signed_port_preview_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1130,13 +1119,13 @@ pub struct ExpireSignedPortPreviewUrlParams {
 /// - `token`: Token to expire signed preview URL for
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url/{token}/expire` (`expireSignedPortPreviewUrl`).
-pub async fn expire_signed_port_preview_url(
+pub fn expire_signed_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     port: i64,
     token: &str,
     params: &ExpireSignedPortPreviewUrlParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "expireSignedPortPreviewUrl",
@@ -1150,7 +1139,7 @@ pub async fn expire_signed_port_preview_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_build_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1170,11 +1159,11 @@ pub struct GetBuildLogsParams {
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/build-logs` (`getBuildLogs`).
 #[deprecated]
-pub async fn get_build_logs(
+pub fn get_build_logs(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetBuildLogsParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getBuildLogs",
@@ -1189,7 +1178,7 @@ pub async fn get_build_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_build_logs_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1204,11 +1193,11 @@ pub struct GetBuildLogsUrlParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/build-logs-url` (`getBuildLogsUrl`).
-pub async fn get_build_logs_url(
+pub fn get_build_logs_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &GetBuildLogsUrlParams,
-) -> Result<super::types::Url, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Url> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getBuildLogsUrl",
@@ -1222,8 +1211,7 @@ pub async fn get_build_logs_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_ssh_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1240,11 +1228,11 @@ pub struct CreateSshAccessParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/ssh-access` (`createSshAccess`).
-pub async fn create_ssh_access(
+pub fn create_ssh_access(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &CreateSshAccessParams,
-) -> Result<super::types::SshAccessDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SshAccessDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSshAccess",
@@ -1260,8 +1248,7 @@ pub async fn create_ssh_access(
     if let Some(value) = &params.expires_in_minutes {
         request.query("expiresInMinutes", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`revoke_ssh_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1278,11 +1265,11 @@ pub struct RevokeSshAccessParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `DELETE /sandbox/{sandboxIdOrName}/ssh-access` (`revokeSshAccess`).
-pub async fn revoke_ssh_access(
+pub fn revoke_ssh_access(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
     params: &RevokeSshAccessParams,
-) -> Result<super::types::Sandbox, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Sandbox> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "revokeSshAccess",
@@ -1298,8 +1285,7 @@ pub async fn revoke_ssh_access(
     if let Some(value) = &params.token {
         request.query("token", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`validate_ssh_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1314,11 +1300,11 @@ pub struct ValidateSshAccessParams {
 /// - `token`: SSH access token to validate
 ///
 /// Sends `GET /sandbox/ssh-access/validate` (`validateSshAccess`).
-pub async fn validate_ssh_access(
+pub fn validate_ssh_access(
     client: &crate::runtime::Client,
     token: &str,
     params: &ValidateSshAccessParams,
-) -> Result<super::types::SshAccessValidationDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SshAccessValidationDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "validateSshAccess",
@@ -1330,8 +1316,7 @@ pub async fn validate_ssh_access(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("token", &token);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_toolbox_proxy_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1346,11 +1331,11 @@ pub struct GetToolboxProxyUrlParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/toolbox-proxy-url` (`getToolboxProxyUrl`).
-pub async fn get_toolbox_proxy_url(
+pub fn get_toolbox_proxy_url(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetToolboxProxyUrlParams,
-) -> Result<super::types::ToolboxProxyUrl, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ToolboxProxyUrl> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getToolboxProxyUrl",
@@ -1363,8 +1348,7 @@ pub async fn get_toolbox_proxy_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_organization_by_sandbox_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1379,11 +1363,11 @@ pub struct GetOrganizationBySandboxIdParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/organization` (`getOrganizationBySandboxId`).
-pub async fn get_organization_by_sandbox_id(
+pub fn get_organization_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetOrganizationBySandboxIdParams,
-) -> Result<super::types::Organization, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Organization> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationBySandboxId",
@@ -1394,8 +1378,7 @@ pub async fn get_organization_by_sandbox_id(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_region_quota_by_sandbox_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1410,11 +1393,11 @@ pub struct GetRegionQuotaBySandboxIdParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/region-quota` (`getRegionQuotaBySandboxId`).
-pub async fn get_region_quota_by_sandbox_id(
+pub fn get_region_quota_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetRegionQuotaBySandboxIdParams,
-) -> Result<super::types::RegionQuota, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegionQuota> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegionQuotaBySandboxId",
@@ -1425,8 +1408,7 @@ pub async fn get_region_quota_by_sandbox_id(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1453,13 +1435,13 @@ pub struct GetSandboxLogsParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/logs` (`getSandboxLogs`).
-pub async fn get_sandbox_logs(
+pub fn get_sandbox_logs(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     from: &crate::runtime::DateTime,
     to: &crate::runtime::DateTime,
     params: &GetSandboxLogsParams,
-) -> Result<super::types::PaginatedLogs, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedLogs> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxLogs",
@@ -1486,8 +1468,7 @@ pub async fn get_sandbox_logs(
     if let Some(value) = &params.search {
         request.query("search", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_traces`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1510,13 +1491,13 @@ pub struct GetSandboxTracesParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/traces` (`getSandboxTraces`).
-pub async fn get_sandbox_traces(
+pub fn get_sandbox_traces(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     from: &crate::runtime::DateTime,
     to: &crate::runtime::DateTime,
     params: &GetSandboxTracesParams,
-) -> Result<super::types::PaginatedTraces, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedTraces> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxTraces",
@@ -1537,8 +1518,7 @@ pub async fn get_sandbox_traces(
     if let Some(value) = &params.limit {
         request.query("limit", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_trace_spans`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1556,12 +1536,12 @@ pub struct GetSandboxTraceSpansParams {
 /// - `trace_id`: ID of the trace
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/traces/{traceId}` (`getSandboxTraceSpans`).
-pub async fn get_sandbox_trace_spans(
+pub fn get_sandbox_trace_spans(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     trace_id: &str,
     params: &GetSandboxTraceSpansParams,
-) -> Result<Vec<super::types::TraceSpan>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::TraceSpan>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxTraceSpans",
@@ -1575,8 +1555,7 @@ pub async fn get_sandbox_trace_spans(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_metrics`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1597,13 +1576,13 @@ pub struct GetSandboxMetricsParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/metrics` (`getSandboxMetrics`).
-pub async fn get_sandbox_metrics(
+pub fn get_sandbox_metrics(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     from: &crate::runtime::DateTime,
     to: &crate::runtime::DateTime,
     params: &GetSandboxMetricsParams,
-) -> Result<super::types::MetricsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MetricsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxMetrics",
@@ -1623,6 +1602,5 @@ pub async fn get_sandbox_metrics(
             request.query("metricNames", item);
         }
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

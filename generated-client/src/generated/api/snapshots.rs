@@ -21,10 +21,10 @@ pub struct GetAllSnapshotsParams {
 /// List all snapshots
 ///
 /// Sends `GET /snapshots` (`getAllSnapshots`).
-pub async fn get_all_snapshots(
+pub fn get_all_snapshots(
     client: &crate::runtime::Client,
     params: &GetAllSnapshotsParams,
-) -> Result<super::types::PaginatedSnapshots, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PaginatedSnapshots> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getAllSnapshots",
@@ -50,8 +50,7 @@ pub async fn get_all_snapshots(
     if let Some(value) = &params.order {
         request.query("order", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,11 +61,11 @@ pub struct CreateSnapshotParams {
 /// Create a new snapshot
 ///
 /// Sends `POST /snapshots` (`createSnapshot`).
-pub async fn create_snapshot(
+pub fn create_snapshot(
     client: &crate::runtime::Client,
     body: &super::types::CreateSnapshot,
     params: &CreateSnapshotParams,
-) -> Result<super::types::SnapshotDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SnapshotDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSnapshot",
@@ -77,9 +76,10 @@ pub async fn create_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -94,11 +94,11 @@ pub struct GetSnapshotParams {
 /// - `id`: Snapshot ID or name
 ///
 /// Sends `GET /snapshots/{id}` (`getSnapshot`).
-pub async fn get_snapshot(
+pub fn get_snapshot(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetSnapshotParams,
-) -> Result<super::types::SnapshotDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SnapshotDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshot",
@@ -109,8 +109,7 @@ pub async fn get_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`remove_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -125,11 +124,11 @@ pub struct RemoveSnapshotParams {
 /// - `id`: Snapshot ID
 ///
 /// Sends `DELETE /snapshots/{id}` (`removeSnapshot`).
-pub async fn remove_snapshot(
+pub fn remove_snapshot(
     client: &crate::runtime::Client,
     id: &str,
     params: &RemoveSnapshotParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "removeSnapshot",
@@ -139,7 +138,7 @@ pub async fn remove_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_snapshot_build_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -159,11 +158,11 @@ pub struct GetSnapshotBuildLogsParams {
 ///
 /// Sends `GET /snapshots/{id}/build-logs` (`getSnapshotBuildLogs`).
 #[deprecated]
-pub async fn get_snapshot_build_logs(
+pub fn get_snapshot_build_logs(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetSnapshotBuildLogsParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshotBuildLogs",
@@ -176,7 +175,7 @@ pub async fn get_snapshot_build_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_snapshot_build_logs_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -191,11 +190,11 @@ pub struct GetSnapshotBuildLogsUrlParams {
 /// - `id`: Snapshot ID
 ///
 /// Sends `GET /snapshots/{id}/build-logs-url` (`getSnapshotBuildLogsUrl`).
-pub async fn get_snapshot_build_logs_url(
+pub fn get_snapshot_build_logs_url(
     client: &crate::runtime::Client,
     id: &str,
     params: &GetSnapshotBuildLogsUrlParams,
-) -> Result<super::types::Url, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Url> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshotBuildLogsUrl",
@@ -206,8 +205,7 @@ pub async fn get_snapshot_build_logs_url(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`activate_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -222,11 +220,11 @@ pub struct ActivateSnapshotParams {
 /// - `id`: Snapshot ID
 ///
 /// Sends `POST /snapshots/{id}/activate` (`activateSnapshot`).
-pub async fn activate_snapshot(
+pub fn activate_snapshot(
     client: &crate::runtime::Client,
     id: &str,
     params: &ActivateSnapshotParams,
-) -> Result<super::types::SnapshotDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SnapshotDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "activateSnapshot",
@@ -237,8 +235,7 @@ pub async fn activate_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`deactivate_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -253,11 +250,11 @@ pub struct DeactivateSnapshotParams {
 /// - `id`: Snapshot ID
 ///
 /// Sends `POST /snapshots/{id}/deactivate` (`deactivateSnapshot`).
-pub async fn deactivate_snapshot(
+pub fn deactivate_snapshot(
     client: &crate::runtime::Client,
     id: &str,
     params: &DeactivateSnapshotParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "deactivateSnapshot",
@@ -267,5 +264,5 @@ pub async fn deactivate_snapshot(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

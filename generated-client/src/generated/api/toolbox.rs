@@ -12,11 +12,11 @@ pub struct GetProjectDirDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/project-dir` (`getProjectDir_deprecated`).
 #[deprecated]
-pub async fn get_project_dir_deprecated(
+pub fn get_project_dir_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetProjectDirDeprecatedParams,
-) -> Result<super::types::ProjectDirResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProjectDirResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProjectDir_deprecated",
@@ -29,8 +29,7 @@ pub async fn get_project_dir_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_user_home_dir_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,11 +41,11 @@ pub struct GetUserHomeDirDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/user-home-dir` (`getUserHomeDir_deprecated`).
 #[deprecated]
-pub async fn get_user_home_dir_deprecated(
+pub fn get_user_home_dir_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetUserHomeDirDeprecatedParams,
-) -> Result<super::types::UserHomeDirResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::UserHomeDirResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getUserHomeDir_deprecated",
@@ -60,8 +59,7 @@ pub async fn get_user_home_dir_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_work_dir_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -73,11 +71,11 @@ pub struct GetWorkDirDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/work-dir` (`getWorkDir_deprecated`).
 #[deprecated]
-pub async fn get_work_dir_deprecated(
+pub fn get_work_dir_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetWorkDirDeprecatedParams,
-) -> Result<super::types::WorkDirResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WorkDirResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getWorkDir_deprecated",
@@ -90,8 +88,7 @@ pub async fn get_work_dir_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`list_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -105,11 +102,11 @@ pub struct ListFilesDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/files` (`listFiles_deprecated`).
 #[deprecated]
-pub async fn list_files_deprecated(
+pub fn list_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &ListFilesDeprecatedParams,
-) -> Result<Vec<super::types::FileInfo>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::FileInfo>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listFiles_deprecated",
@@ -123,8 +120,7 @@ pub async fn list_files_deprecated(
     if let Some(value) = &params.path {
         request.query("path", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -140,12 +136,12 @@ pub struct DeleteFileDeprecatedParams {
 ///
 /// Sends `DELETE /toolbox/{sandboxId}/toolbox/files` (`deleteFile_deprecated`).
 #[deprecated]
-pub async fn delete_file_deprecated(
+pub fn delete_file_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &DeleteFileDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteFile_deprecated",
@@ -159,7 +155,7 @@ pub async fn delete_file_deprecated(
         request.query("recursive", value);
     }
     request.query("path", &path);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`download_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,12 +169,12 @@ pub struct DownloadFileDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/files/download` (`downloadFile_deprecated`).
 #[deprecated]
-pub async fn download_file_deprecated(
+pub fn download_file_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &DownloadFileDeprecatedParams,
-) -> Result<crate::runtime::Bytes, crate::runtime::Error> {
+) -> crate::runtime::Call<crate::runtime::Bytes> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "downloadFile_deprecated",
@@ -192,8 +188,7 @@ pub async fn download_file_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    Ok(response.bytes())
+    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
 }
 /// Optional parameters of [`download_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -207,12 +202,12 @@ pub struct DownloadFilesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/bulk-download` (`downloadFiles_deprecated`).
 #[deprecated]
-pub async fn download_files_deprecated(
+pub fn download_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::DownloadFiles,
     params: &DownloadFilesDeprecatedParams,
-) -> Result<crate::runtime::Bytes, crate::runtime::Error> {
+) -> crate::runtime::Call<crate::runtime::Bytes> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "downloadFiles_deprecated",
@@ -225,9 +220,10 @@ pub async fn download_files_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    Ok(response.bytes())
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
 }
 /// Optional parameters of [`find_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -241,13 +237,13 @@ pub struct FindInFilesDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/files/find` (`findInFiles_deprecated`).
 #[deprecated]
-pub async fn find_in_files_deprecated(
+pub fn find_in_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     pattern: &str,
     params: &FindInFilesDeprecatedParams,
-) -> Result<Vec<super::types::Match>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Match>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "findInFiles_deprecated",
@@ -262,8 +258,7 @@ pub async fn find_in_files_deprecated(
     }
     request.query("path", &path);
     request.query("pattern", &pattern);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_folder_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -277,13 +272,13 @@ pub struct CreateFolderDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/folder` (`createFolder_deprecated`).
 #[deprecated]
-pub async fn create_folder_deprecated(
+pub fn create_folder_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     mode: &str,
     params: &CreateFolderDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createFolder_deprecated",
@@ -298,7 +293,7 @@ pub async fn create_folder_deprecated(
     }
     request.query("path", &path);
     request.query("mode", &mode);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_file_info_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -312,12 +307,12 @@ pub struct GetFileInfoDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/files/info` (`getFileInfo_deprecated`).
 #[deprecated]
-pub async fn get_file_info_deprecated(
+pub fn get_file_info_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &GetFileInfoDeprecatedParams,
-) -> Result<super::types::FileInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::FileInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getFileInfo_deprecated",
@@ -331,8 +326,7 @@ pub async fn get_file_info_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`move_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -346,13 +340,13 @@ pub struct MoveFileDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/move` (`moveFile_deprecated`).
 #[deprecated]
-pub async fn move_file_deprecated(
+pub fn move_file_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     source: &str,
     destination: &str,
     params: &MoveFileDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "moveFile_deprecated",
@@ -366,7 +360,7 @@ pub async fn move_file_deprecated(
     }
     request.query("source", &source);
     request.query("destination", &destination);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`set_file_permissions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -386,12 +380,12 @@ pub struct SetFilePermissionsDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/permissions` (`setFilePermissions_deprecated`).
 #[deprecated]
-pub async fn set_file_permissions_deprecated(
+pub fn set_file_permissions_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &SetFilePermissionsDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setFilePermissions_deprecated",
@@ -414,7 +408,7 @@ pub async fn set_file_permissions_deprecated(
     if let Some(value) = &params.mode {
         request.query("mode", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`replace_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -428,12 +422,12 @@ pub struct ReplaceInFilesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/replace` (`replaceInFiles_deprecated`).
 #[deprecated]
-pub async fn replace_in_files_deprecated(
+pub fn replace_in_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::ReplaceRequest,
     params: &ReplaceInFilesDeprecatedParams,
-) -> Result<Vec<super::types::ReplaceResult>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::ReplaceResult>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "replaceInFiles_deprecated",
@@ -447,9 +441,10 @@ pub async fn replace_in_files_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`search_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -463,13 +458,13 @@ pub struct SearchFilesDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/files/search` (`searchFiles_deprecated`).
 #[deprecated]
-pub async fn search_files_deprecated(
+pub fn search_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     pattern: &str,
     params: &SearchFilesDeprecatedParams,
-) -> Result<super::types::SearchFilesResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SearchFilesResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "searchFiles_deprecated",
@@ -485,8 +480,7 @@ pub async fn search_files_deprecated(
     }
     request.query("path", &path);
     request.query("pattern", &pattern);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`upload_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -500,13 +494,13 @@ pub struct UploadFileDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/upload` (`uploadFile_deprecated`).
 #[deprecated]
-pub async fn upload_file_deprecated(
+pub fn upload_file_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     body: &super::types::UploadFileDeprecatedRequest,
     params: &UploadFileDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "uploadFile_deprecated",
@@ -521,7 +515,7 @@ pub async fn upload_file_deprecated(
     }
     request.query("path", &path);
     request.multipart(body);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`upload_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -535,12 +529,12 @@ pub struct UploadFilesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/files/bulk-upload` (`uploadFiles_deprecated`).
 #[deprecated]
-pub async fn upload_files_deprecated(
+pub fn upload_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &[super::types::UploadFile],
     params: &UploadFilesDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "uploadFiles_deprecated",
@@ -554,7 +548,7 @@ pub async fn upload_files_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.multipart_array("files", body);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_add_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -568,12 +562,12 @@ pub struct GitAddFilesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/add` (`gitAddFiles_deprecated`).
 #[deprecated]
-pub async fn git_add_files_deprecated(
+pub fn git_add_files_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitAddRequest,
     params: &GitAddFilesDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitAddFiles_deprecated",
@@ -585,8 +579,10 @@ pub async fn git_add_files_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_list_branches_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -600,12 +596,12 @@ pub struct GitListBranchesDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/git/branches` (`gitListBranches_deprecated`).
 #[deprecated]
-pub async fn git_list_branches_deprecated(
+pub fn git_list_branches_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &GitListBranchesDeprecatedParams,
-) -> Result<super::types::ListBranchResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ListBranchResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitListBranches_deprecated",
@@ -620,8 +616,7 @@ pub async fn git_list_branches_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`git_create_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -635,12 +630,12 @@ pub struct GitCreateBranchDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/branches` (`gitCreateBranch_deprecated`).
 #[deprecated]
-pub async fn git_create_branch_deprecated(
+pub fn git_create_branch_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitBranchRequest,
     params: &GitCreateBranchDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCreateBranch_deprecated",
@@ -653,8 +648,10 @@ pub async fn git_create_branch_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_delete_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -668,12 +665,12 @@ pub struct GitDeleteBranchDeprecatedParams {
 ///
 /// Sends `DELETE /toolbox/{sandboxId}/toolbox/git/branches` (`gitDeleteBranch_deprecated`).
 #[deprecated]
-pub async fn git_delete_branch_deprecated(
+pub fn git_delete_branch_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitDeleteBranchRequest,
     params: &GitDeleteBranchDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "gitDeleteBranch_deprecated",
@@ -686,8 +683,10 @@ pub async fn git_delete_branch_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_clone_repository_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -701,12 +700,12 @@ pub struct GitCloneRepositoryDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/clone` (`gitCloneRepository_deprecated`).
 #[deprecated]
-pub async fn git_clone_repository_deprecated(
+pub fn git_clone_repository_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitCloneRequest,
     params: &GitCloneRepositoryDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCloneRepository_deprecated",
@@ -718,8 +717,10 @@ pub async fn git_clone_repository_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_commit_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -733,12 +734,12 @@ pub struct GitCommitChangesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/commit` (`gitCommitChanges_deprecated`).
 #[deprecated]
-pub async fn git_commit_changes_deprecated(
+pub fn git_commit_changes_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitCommitRequest,
     params: &GitCommitChangesDeprecatedParams,
-) -> Result<super::types::GitCommitResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GitCommitResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCommitChanges_deprecated",
@@ -751,9 +752,10 @@ pub async fn git_commit_changes_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`git_get_history_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -767,12 +769,12 @@ pub struct GitGetHistoryDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/git/history` (`gitGetHistory_deprecated`).
 #[deprecated]
-pub async fn git_get_history_deprecated(
+pub fn git_get_history_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &GitGetHistoryDeprecatedParams,
-) -> Result<Vec<super::types::GitCommitInfo>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::GitCommitInfo>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitGetHistory_deprecated",
@@ -786,8 +788,7 @@ pub async fn git_get_history_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`git_pull_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -801,12 +802,12 @@ pub struct GitPullChangesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/pull` (`gitPullChanges_deprecated`).
 #[deprecated]
-pub async fn git_pull_changes_deprecated(
+pub fn git_pull_changes_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitRepoRequest,
     params: &GitPullChangesDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitPullChanges_deprecated",
@@ -818,8 +819,10 @@ pub async fn git_pull_changes_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_push_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -833,12 +836,12 @@ pub struct GitPushChangesDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/push` (`gitPushChanges_deprecated`).
 #[deprecated]
-pub async fn git_push_changes_deprecated(
+pub fn git_push_changes_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitRepoRequest,
     params: &GitPushChangesDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitPushChanges_deprecated",
@@ -850,8 +853,10 @@ pub async fn git_push_changes_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_checkout_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -865,12 +870,12 @@ pub struct GitCheckoutBranchDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/git/checkout` (`gitCheckoutBranch_deprecated`).
 #[deprecated]
-pub async fn git_checkout_branch_deprecated(
+pub fn git_checkout_branch_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::GitCheckoutRequest,
     params: &GitCheckoutBranchDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCheckoutBranch_deprecated",
@@ -883,8 +888,10 @@ pub async fn git_checkout_branch_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`git_get_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -898,12 +905,12 @@ pub struct GitGetStatusDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/git/status` (`gitGetStatus_deprecated`).
 #[deprecated]
-pub async fn git_get_status_deprecated(
+pub fn git_get_status_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     path: &str,
     params: &GitGetStatusDeprecatedParams,
-) -> Result<super::types::GitStatus, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GitStatus> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitGetStatus_deprecated",
@@ -917,8 +924,7 @@ pub async fn git_get_status_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`execute_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -932,12 +938,12 @@ pub struct ExecuteCommandDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/process/execute` (`executeCommand_deprecated`).
 #[deprecated]
-pub async fn execute_command_deprecated(
+pub fn execute_command_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::ExecuteRequest,
     params: &ExecuteCommandDeprecatedParams,
-) -> Result<super::types::ExecuteResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ExecuteResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "executeCommand_deprecated",
@@ -951,9 +957,10 @@ pub async fn execute_command_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`list_sessions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -967,11 +974,11 @@ pub struct ListSessionsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/session` (`listSessions_deprecated`).
 #[deprecated]
-pub async fn list_sessions_deprecated(
+pub fn list_sessions_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &ListSessionsDeprecatedParams,
-) -> Result<Vec<super::types::Session>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Session>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listSessions_deprecated",
@@ -985,8 +992,7 @@ pub async fn list_sessions_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1000,12 +1006,12 @@ pub struct CreateSessionDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/process/session` (`createSession_deprecated`).
 #[deprecated]
-pub async fn create_session_deprecated(
+pub fn create_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::CreateSessionRequest,
     params: &CreateSessionDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSession_deprecated",
@@ -1018,8 +1024,10 @@ pub async fn create_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1033,12 +1041,12 @@ pub struct GetSessionDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/session/{sessionId}` (`getSession_deprecated`).
 #[deprecated]
-pub async fn get_session_deprecated(
+pub fn get_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     params: &GetSessionDeprecatedParams,
-) -> Result<super::types::Session, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Session> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSession_deprecated",
@@ -1052,8 +1060,7 @@ pub async fn get_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1067,12 +1074,12 @@ pub struct DeleteSessionDeprecatedParams {
 ///
 /// Sends `DELETE /toolbox/{sandboxId}/toolbox/process/session/{sessionId}` (`deleteSession_deprecated`).
 #[deprecated]
-pub async fn delete_session_deprecated(
+pub fn delete_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     params: &DeleteSessionDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteSession_deprecated",
@@ -1085,7 +1092,7 @@ pub async fn delete_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`execute_session_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1099,13 +1106,13 @@ pub struct ExecuteSessionCommandDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/process/session/{sessionId}/exec` (`executeSessionCommand_deprecated`).
 #[deprecated]
-pub async fn execute_session_command_deprecated(
+pub fn execute_session_command_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     body: &super::types::SessionExecuteRequest,
     params: &ExecuteSessionCommandDeprecatedParams,
-) -> Result<super::types::SessionExecuteResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SessionExecuteResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "executeSessionCommand_deprecated",
@@ -1119,9 +1126,10 @@ pub async fn execute_session_command_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_session_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1135,13 +1143,13 @@ pub struct GetSessionCommandDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/session/{sessionId}/command/{commandId}` (`getSessionCommand_deprecated`).
 #[deprecated]
-pub async fn get_session_command_deprecated(
+pub fn get_session_command_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     command_id: &str,
     params: &GetSessionCommandDeprecatedParams,
-) -> Result<super::types::Command, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Command> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSessionCommand_deprecated",
@@ -1156,8 +1164,7 @@ pub async fn get_session_command_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_session_command_logs_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1173,13 +1180,13 @@ pub struct GetSessionCommandLogsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/session/{sessionId}/command/{commandId}/logs` (`getSessionCommandLogs_deprecated`).
 #[deprecated]
-pub async fn get_session_command_logs_deprecated(
+pub fn get_session_command_logs_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     command_id: &str,
     params: &GetSessionCommandLogsDeprecatedParams,
-) -> Result<String, crate::runtime::Error> {
+) -> crate::runtime::Call<String> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSessionCommandLogs_deprecated",
@@ -1196,8 +1203,7 @@ pub async fn get_session_command_logs_deprecated(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    let response = client.execute(request).await?;
-    response.text()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::text)
 }
 /// Optional parameters of [`list_pty_sessions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1211,11 +1217,11 @@ pub struct ListPtySessionsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/pty` (`listPTYSessions_deprecated`).
 #[deprecated]
-pub async fn list_pty_sessions_deprecated(
+pub fn list_pty_sessions_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &ListPtySessionsDeprecatedParams,
-) -> Result<super::types::PtyListResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtyListResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listPTYSessions_deprecated",
@@ -1228,8 +1234,7 @@ pub async fn list_pty_sessions_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1243,12 +1248,12 @@ pub struct CreatePtySessionDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/process/pty` (`createPTYSession_deprecated`).
 #[deprecated]
-pub async fn create_pty_session_deprecated(
+pub fn create_pty_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::PtyCreateRequest,
     params: &CreatePtySessionDeprecatedParams,
-) -> Result<super::types::PtyCreateResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtyCreateResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createPTYSession_deprecated",
@@ -1261,9 +1266,10 @@ pub async fn create_pty_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1277,12 +1283,12 @@ pub struct GetPtySessionDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/process/pty/{sessionId}` (`getPTYSession_deprecated`).
 #[deprecated]
-pub async fn get_pty_session_deprecated(
+pub fn get_pty_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     params: &GetPtySessionDeprecatedParams,
-) -> Result<super::types::PtySessionInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtySessionInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getPTYSession_deprecated",
@@ -1296,8 +1302,7 @@ pub async fn get_pty_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1311,12 +1316,12 @@ pub struct DeletePtySessionDeprecatedParams {
 ///
 /// Sends `DELETE /toolbox/{sandboxId}/toolbox/process/pty/{sessionId}` (`deletePTYSession_deprecated`).
 #[deprecated]
-pub async fn delete_pty_session_deprecated(
+pub fn delete_pty_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     params: &DeletePtySessionDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deletePTYSession_deprecated",
@@ -1329,7 +1334,7 @@ pub async fn delete_pty_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`resize_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1343,13 +1348,13 @@ pub struct ResizePtySessionDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/process/pty/{sessionId}/resize` (`resizePTYSession_deprecated`).
 #[deprecated]
-pub async fn resize_pty_session_deprecated(
+pub fn resize_pty_session_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     session_id: &str,
     body: &super::types::PtyResizeRequest,
     params: &ResizePtySessionDeprecatedParams,
-) -> Result<super::types::PtySessionInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtySessionInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "resizePTYSession_deprecated",
@@ -1363,9 +1368,10 @@ pub async fn resize_pty_session_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`lsp_completions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1379,12 +1385,12 @@ pub struct LspCompletionsDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/lsp/completions` (`LspCompletions_deprecated`).
 #[deprecated]
-pub async fn lsp_completions_deprecated(
+pub fn lsp_completions_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::LspCompletionParams,
     params: &LspCompletionsDeprecatedParams,
-) -> Result<super::types::CompletionList, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CompletionList> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspCompletions_deprecated",
@@ -1398,9 +1404,10 @@ pub async fn lsp_completions_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`lsp_did_close_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1414,12 +1421,12 @@ pub struct LspDidCloseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/lsp/did-close` (`LspDidClose_deprecated`).
 #[deprecated]
-pub async fn lsp_did_close_deprecated(
+pub fn lsp_did_close_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::LspDocumentRequest,
     params: &LspDidCloseDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspDidClose_deprecated",
@@ -1432,8 +1439,10 @@ pub async fn lsp_did_close_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`lsp_did_open_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1447,12 +1456,12 @@ pub struct LspDidOpenDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/lsp/did-open` (`LspDidOpen_deprecated`).
 #[deprecated]
-pub async fn lsp_did_open_deprecated(
+pub fn lsp_did_open_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::LspDocumentRequest,
     params: &LspDidOpenDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspDidOpen_deprecated",
@@ -1465,8 +1474,10 @@ pub async fn lsp_did_open_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`lsp_document_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1480,14 +1491,14 @@ pub struct LspDocumentSymbolsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/lsp/document-symbols` (`LspDocumentSymbols_deprecated`).
 #[deprecated]
-pub async fn lsp_document_symbols_deprecated(
+pub fn lsp_document_symbols_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     language_id: &str,
     path_to_project: &str,
     uri: &str,
     params: &LspDocumentSymbolsDeprecatedParams,
-) -> Result<Vec<super::types::LspSymbol>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "LspDocumentSymbols_deprecated",
@@ -1504,8 +1515,7 @@ pub async fn lsp_document_symbols_deprecated(
     request.query("languageId", &language_id);
     request.query("pathToProject", &path_to_project);
     request.query("uri", &uri);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`lsp_start_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1519,12 +1529,12 @@ pub struct LspStartDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/lsp/start` (`LspStart_deprecated`).
 #[deprecated]
-pub async fn lsp_start_deprecated(
+pub fn lsp_start_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::LspServerRequest,
     params: &LspStartDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspStart_deprecated",
@@ -1536,8 +1546,10 @@ pub async fn lsp_start_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`lsp_stop_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1551,12 +1563,12 @@ pub struct LspStopDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/lsp/stop` (`LspStop_deprecated`).
 #[deprecated]
-pub async fn lsp_stop_deprecated(
+pub fn lsp_stop_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::LspServerRequest,
     params: &LspStopDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspStop_deprecated",
@@ -1568,8 +1580,10 @@ pub async fn lsp_stop_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`lsp_workspace_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1583,14 +1597,14 @@ pub struct LspWorkspaceSymbolsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/lsp/workspace-symbols` (`LspWorkspaceSymbols_deprecated`).
 #[deprecated]
-pub async fn lsp_workspace_symbols_deprecated(
+pub fn lsp_workspace_symbols_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     language_id: &str,
     path_to_project: &str,
     query: &str,
     params: &LspWorkspaceSymbolsDeprecatedParams,
-) -> Result<Vec<super::types::LspSymbol>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "LspWorkspaceSymbols_deprecated",
@@ -1607,8 +1621,7 @@ pub async fn lsp_workspace_symbols_deprecated(
     request.query("languageId", &language_id);
     request.query("pathToProject", &path_to_project);
     request.query("query", &query);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`start_computer_use_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1622,11 +1635,11 @@ pub struct StartComputerUseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/start` (`startComputerUse_deprecated`).
 #[deprecated]
-pub async fn start_computer_use_deprecated(
+pub fn start_computer_use_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &StartComputerUseDeprecatedParams,
-) -> Result<super::types::ComputerUseStartResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStartResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "startComputerUse_deprecated",
@@ -1640,8 +1653,7 @@ pub async fn start_computer_use_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`stop_computer_use_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1655,11 +1667,11 @@ pub struct StopComputerUseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/stop` (`stopComputerUse_deprecated`).
 #[deprecated]
-pub async fn stop_computer_use_deprecated(
+pub fn stop_computer_use_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &StopComputerUseDeprecatedParams,
-) -> Result<super::types::ComputerUseStopResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStopResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "stopComputerUse_deprecated",
@@ -1673,8 +1685,7 @@ pub async fn stop_computer_use_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_computer_use_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1688,11 +1699,11 @@ pub struct GetComputerUseStatusDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/status` (`getComputerUseStatus_deprecated`).
 #[deprecated]
-pub async fn get_computer_use_status_deprecated(
+pub fn get_computer_use_status_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetComputerUseStatusDeprecatedParams,
-) -> Result<super::types::ComputerUseStatusResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStatusResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getComputerUseStatus_deprecated",
@@ -1706,8 +1717,7 @@ pub async fn get_computer_use_status_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_process_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1721,12 +1731,12 @@ pub struct GetProcessStatusDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/process/{processName}/status` (`getProcessStatus_deprecated`).
 #[deprecated]
-pub async fn get_process_status_deprecated(
+pub fn get_process_status_deprecated(
     client: &crate::runtime::Client,
     process_name: &str,
     sandbox_id: &str,
     params: &GetProcessStatusDeprecatedParams,
-) -> Result<super::types::ProcessStatusResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessStatusResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessStatus_deprecated",
@@ -1741,8 +1751,7 @@ pub async fn get_process_status_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`restart_process_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1756,12 +1765,12 @@ pub struct RestartProcessDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/process/{processName}/restart` (`restartProcess_deprecated`).
 #[deprecated]
-pub async fn restart_process_deprecated(
+pub fn restart_process_deprecated(
     client: &crate::runtime::Client,
     process_name: &str,
     sandbox_id: &str,
     params: &RestartProcessDeprecatedParams,
-) -> Result<super::types::ProcessRestartResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessRestartResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "restartProcess_deprecated",
@@ -1776,8 +1785,7 @@ pub async fn restart_process_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_process_logs_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1791,12 +1799,12 @@ pub struct GetProcessLogsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/process/{processName}/logs` (`getProcessLogs_deprecated`).
 #[deprecated]
-pub async fn get_process_logs_deprecated(
+pub fn get_process_logs_deprecated(
     client: &crate::runtime::Client,
     process_name: &str,
     sandbox_id: &str,
     params: &GetProcessLogsDeprecatedParams,
-) -> Result<super::types::ProcessLogsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessLogsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessLogs_deprecated",
@@ -1811,8 +1819,7 @@ pub async fn get_process_logs_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_process_errors_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1826,12 +1833,12 @@ pub struct GetProcessErrorsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/process/{processName}/errors` (`getProcessErrors_deprecated`).
 #[deprecated]
-pub async fn get_process_errors_deprecated(
+pub fn get_process_errors_deprecated(
     client: &crate::runtime::Client,
     process_name: &str,
     sandbox_id: &str,
     params: &GetProcessErrorsDeprecatedParams,
-) -> Result<super::types::ProcessErrorsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessErrorsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessErrors_deprecated",
@@ -1846,8 +1853,7 @@ pub async fn get_process_errors_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_mouse_position_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1861,11 +1867,11 @@ pub struct GetMousePositionDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/mouse/position` (`getMousePosition_deprecated`).
 #[deprecated]
-pub async fn get_mouse_position_deprecated(
+pub fn get_mouse_position_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetMousePositionDeprecatedParams,
-) -> Result<super::types::MousePosition, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MousePosition> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getMousePosition_deprecated",
@@ -1879,8 +1885,7 @@ pub async fn get_mouse_position_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`move_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1894,12 +1899,12 @@ pub struct MoveMouseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/mouse/move` (`moveMouse_deprecated`).
 #[deprecated]
-pub async fn move_mouse_deprecated(
+pub fn move_mouse_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::MouseMoveRequest,
     params: &MoveMouseDeprecatedParams,
-) -> Result<super::types::MouseMoveResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseMoveResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "moveMouse_deprecated",
@@ -1913,9 +1918,10 @@ pub async fn move_mouse_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`click_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1929,12 +1935,12 @@ pub struct ClickMouseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/mouse/click` (`clickMouse_deprecated`).
 #[deprecated]
-pub async fn click_mouse_deprecated(
+pub fn click_mouse_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::MouseClickRequest,
     params: &ClickMouseDeprecatedParams,
-) -> Result<super::types::MouseClickResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseClickResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "clickMouse_deprecated",
@@ -1948,9 +1954,10 @@ pub async fn click_mouse_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`drag_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1964,12 +1971,12 @@ pub struct DragMouseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/mouse/drag` (`dragMouse_deprecated`).
 #[deprecated]
-pub async fn drag_mouse_deprecated(
+pub fn drag_mouse_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::MouseDragRequest,
     params: &DragMouseDeprecatedParams,
-) -> Result<super::types::MouseDragResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseDragResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "dragMouse_deprecated",
@@ -1983,9 +1990,10 @@ pub async fn drag_mouse_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`scroll_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1999,12 +2007,12 @@ pub struct ScrollMouseDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/mouse/scroll` (`scrollMouse_deprecated`).
 #[deprecated]
-pub async fn scroll_mouse_deprecated(
+pub fn scroll_mouse_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::MouseScrollRequest,
     params: &ScrollMouseDeprecatedParams,
-) -> Result<super::types::MouseScrollResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseScrollResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "scrollMouse_deprecated",
@@ -2018,9 +2026,10 @@ pub async fn scroll_mouse_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`type_text_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2034,12 +2043,12 @@ pub struct TypeTextDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/keyboard/type` (`typeText_deprecated`).
 #[deprecated]
-pub async fn type_text_deprecated(
+pub fn type_text_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::KeyboardTypeRequest,
     params: &TypeTextDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "typeText_deprecated",
@@ -2052,8 +2061,10 @@ pub async fn type_text_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`press_key_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2067,12 +2078,12 @@ pub struct PressKeyDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/keyboard/key` (`pressKey_deprecated`).
 #[deprecated]
-pub async fn press_key_deprecated(
+pub fn press_key_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::KeyboardPressRequest,
     params: &PressKeyDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "pressKey_deprecated",
@@ -2085,8 +2096,10 @@ pub async fn press_key_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`press_hotkey_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2100,12 +2113,12 @@ pub struct PressHotkeyDeprecatedParams {
 ///
 /// Sends `POST /toolbox/{sandboxId}/toolbox/computeruse/keyboard/hotkey` (`pressHotkey_deprecated`).
 #[deprecated]
-pub async fn press_hotkey_deprecated(
+pub fn press_hotkey_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     body: &super::types::KeyboardHotkeyRequest,
     params: &PressHotkeyDeprecatedParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "pressHotkey_deprecated",
@@ -2118,8 +2131,10 @@ pub async fn press_hotkey_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`take_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2135,11 +2150,11 @@ pub struct TakeScreenshotDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/screenshot` (`takeScreenshot_deprecated`).
 #[deprecated]
-pub async fn take_screenshot_deprecated(
+pub fn take_screenshot_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &TakeScreenshotDeprecatedParams,
-) -> Result<super::types::ScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeScreenshot_deprecated",
@@ -2156,8 +2171,7 @@ pub async fn take_screenshot_deprecated(
     if let Some(value) = &params.show_cursor {
         request.query("show_cursor", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_region_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2173,7 +2187,7 @@ pub struct TakeRegionScreenshotDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/screenshot/region` (`takeRegionScreenshot_deprecated`).
 #[deprecated]
-pub async fn take_region_screenshot_deprecated(
+pub fn take_region_screenshot_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     height: f64,
@@ -2181,7 +2195,7 @@ pub async fn take_region_screenshot_deprecated(
     y: f64,
     x: f64,
     params: &TakeRegionScreenshotDeprecatedParams,
-) -> Result<super::types::RegionScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::RegionScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeRegionScreenshot_deprecated",
@@ -2202,8 +2216,7 @@ pub async fn take_region_screenshot_deprecated(
     request.query("width", &width);
     request.query("y", &y);
     request.query("x", &x);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_compressed_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2225,11 +2238,11 @@ pub struct TakeCompressedScreenshotDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/screenshot/compressed` (`takeCompressedScreenshot_deprecated`).
 #[deprecated]
-pub async fn take_compressed_screenshot_deprecated(
+pub fn take_compressed_screenshot_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &TakeCompressedScreenshotDeprecatedParams,
-) -> Result<super::types::CompressedScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CompressedScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeCompressedScreenshot_deprecated",
@@ -2255,8 +2268,7 @@ pub async fn take_compressed_screenshot_deprecated(
     if let Some(value) = &params.show_cursor {
         request.query("show_cursor", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_compressed_region_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2278,7 +2290,7 @@ pub struct TakeCompressedRegionScreenshotDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/screenshot/region/compressed` (`takeCompressedRegionScreenshot_deprecated`).
 #[deprecated]
-pub async fn take_compressed_region_screenshot_deprecated(
+pub fn take_compressed_region_screenshot_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     height: f64,
@@ -2286,7 +2298,7 @@ pub async fn take_compressed_region_screenshot_deprecated(
     y: f64,
     x: f64,
     params: &TakeCompressedRegionScreenshotDeprecatedParams,
-) -> Result<super::types::CompressedScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CompressedScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeCompressedRegionScreenshot_deprecated",
@@ -2316,8 +2328,7 @@ pub async fn take_compressed_region_screenshot_deprecated(
     request.query("width", &width);
     request.query("y", &y);
     request.query("x", &x);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_display_info_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2331,11 +2342,11 @@ pub struct GetDisplayInfoDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/display/info` (`getDisplayInfo_deprecated`).
 #[deprecated]
-pub async fn get_display_info_deprecated(
+pub fn get_display_info_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetDisplayInfoDeprecatedParams,
-) -> Result<super::types::DisplayInfoResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DisplayInfoResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getDisplayInfo_deprecated",
@@ -2349,8 +2360,7 @@ pub async fn get_display_info_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_windows_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2364,11 +2374,11 @@ pub struct GetWindowsDeprecatedParams {
 ///
 /// Sends `GET /toolbox/{sandboxId}/toolbox/computeruse/display/windows` (`getWindows_deprecated`).
 #[deprecated]
-pub async fn get_windows_deprecated(
+pub fn get_windows_deprecated(
     client: &crate::runtime::Client,
     sandbox_id: &str,
     params: &GetWindowsDeprecatedParams,
-) -> Result<super::types::WindowsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WindowsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getWindows_deprecated",
@@ -2382,6 +2392,5 @@ pub async fn get_windows_deprecated(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

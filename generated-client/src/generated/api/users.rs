@@ -5,9 +5,9 @@
 /// Get authenticated user
 ///
 /// Sends `GET /users/me` (`getAuthenticatedUser`).
-pub async fn get_authenticated_user(
+pub fn get_authenticated_user(
     client: &crate::runtime::Client,
-) -> Result<super::types::User, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::User> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getAuthenticatedUser",
@@ -15,15 +15,14 @@ pub async fn get_authenticated_user(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get available account providers
 ///
 /// Sends `GET /users/account-providers` (`getAvailableAccountProviders`).
-pub async fn get_available_account_providers(
+pub fn get_available_account_providers(
     client: &crate::runtime::Client,
-) -> Result<Vec<super::types::AccountProvider>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::AccountProvider>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getAvailableAccountProviders",
@@ -31,33 +30,34 @@ pub async fn get_available_account_providers(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Link account
 ///
 /// Sends `POST /users/linked-accounts` (`linkAccount`).
-pub async fn link_account(
+pub fn link_account(
     client: &crate::runtime::Client,
     body: &super::types::CreateLinkedAccount,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "linkAccount",
         "/users/linked-accounts".to_string(),
     );
     request.secured();
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Unlink account
 ///
 /// Sends `DELETE /users/linked-accounts/{provider}/{providerUserId}` (`unlinkAccount`).
-pub async fn unlink_account(
+pub fn unlink_account(
     client: &crate::runtime::Client,
     provider: &str,
     provider_user_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "unlinkAccount",
@@ -67,14 +67,14 @@ pub async fn unlink_account(
         ),
     );
     request.secured();
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Enroll in SMS MFA
 ///
 /// Sends `POST /users/mfa/sms/enroll` (`enrollInSmsMfa`).
-pub async fn enroll_in_sms_mfa(
+pub fn enroll_in_sms_mfa(
     client: &crate::runtime::Client,
-) -> Result<String, crate::runtime::Error> {
+) -> crate::runtime::Call<String> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "enrollInSmsMfa",
@@ -82,6 +82,5 @@ pub async fn enroll_in_sms_mfa(
     );
     request.secured();
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

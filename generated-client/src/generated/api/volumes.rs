@@ -13,10 +13,10 @@ pub struct ListVolumesParams {
 /// List all volumes
 ///
 /// Sends `GET /volumes` (`listVolumes`).
-pub async fn list_volumes(
+pub fn list_volumes(
     client: &crate::runtime::Client,
     params: &ListVolumesParams,
-) -> Result<Vec<super::types::VolumeDto>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::VolumeDto>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listVolumes",
@@ -30,8 +30,7 @@ pub async fn list_volumes(
     if let Some(value) = &params.include_deleted {
         request.query("includeDeleted", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -42,11 +41,11 @@ pub struct CreateVolumeParams {
 /// Create a new volume
 ///
 /// Sends `POST /volumes` (`createVolume`).
-pub async fn create_volume(
+pub fn create_volume(
     client: &crate::runtime::Client,
     body: &super::types::CreateVolume,
     params: &CreateVolumeParams,
-) -> Result<super::types::VolumeDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::VolumeDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createVolume",
@@ -57,9 +56,10 @@ pub async fn create_volume(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -74,11 +74,11 @@ pub struct GetVolumeParams {
 /// - `volume_id`: ID of the volume
 ///
 /// Sends `GET /volumes/{volumeId}` (`getVolume`).
-pub async fn get_volume(
+pub fn get_volume(
     client: &crate::runtime::Client,
     volume_id: &str,
     params: &GetVolumeParams,
-) -> Result<super::types::VolumeDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::VolumeDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getVolume",
@@ -89,8 +89,7 @@ pub async fn get_volume(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -105,11 +104,11 @@ pub struct DeleteVolumeParams {
 /// - `volume_id`: ID of the volume
 ///
 /// Sends `DELETE /volumes/{volumeId}` (`deleteVolume`).
-pub async fn delete_volume(
+pub fn delete_volume(
     client: &crate::runtime::Client,
     volume_id: &str,
     params: &DeleteVolumeParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteVolume",
@@ -119,7 +118,7 @@ pub async fn delete_volume(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_volume_by_name`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -134,11 +133,11 @@ pub struct GetVolumeByNameParams {
 /// - `name`: Name of the volume
 ///
 /// Sends `GET /volumes/by-name/{name}` (`getVolumeByName`).
-pub async fn get_volume_by_name(
+pub fn get_volume_by_name(
     client: &crate::runtime::Client,
     name: &str,
     params: &GetVolumeByNameParams,
-) -> Result<super::types::VolumeDto, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::VolumeDto> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getVolumeByName",
@@ -149,6 +148,5 @@ pub async fn get_volume_by_name(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -11,11 +11,11 @@ pub struct GetAppPortalAccessParams {
 /// Get Svix Consumer App Portal access for an organization
 ///
 /// Sends `POST /webhooks/organizations/{organizationId}/app-portal-access` (`WebhookController_getAppPortalAccess`).
-pub async fn get_app_portal_access(
+pub fn get_app_portal_access(
     client: &crate::runtime::Client,
     organization_id: &str,
     params: &GetAppPortalAccessParams,
-) -> Result<super::types::WebhookAppPortalAccess, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WebhookAppPortalAccess> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_getAppPortalAccess",
@@ -29,8 +29,7 @@ pub async fn get_app_portal_access(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_initialization_status`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,11 +40,11 @@ pub struct GetInitializationStatusParams {
 /// Get webhook initialization status for an organization
 ///
 /// Sends `GET /webhooks/organizations/{organizationId}/initialization-status` (`WebhookController_getInitializationStatus`).
-pub async fn get_initialization_status(
+pub fn get_initialization_status(
     client: &crate::runtime::Client,
     organization_id: &str,
     params: &GetInitializationStatusParams,
-) -> Result<super::types::WebhookInitializationStatus, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WebhookInitializationStatus> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "WebhookController_getInitializationStatus",
@@ -59,8 +58,7 @@ pub async fn get_initialization_status(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`initialize_webhooks`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,11 +73,11 @@ pub struct InitializeWebhooksParams {
 /// - `organization_id`: Organization ID
 ///
 /// Sends `POST /webhooks/organizations/{organizationId}/initialize` (`WebhookController_initializeWebhooks`).
-pub async fn initialize_webhooks(
+pub fn initialize_webhooks(
     client: &crate::runtime::Client,
     organization_id: &str,
     params: &InitializeWebhooksParams,
-) -> Result<super::types::WebhookInitializationStatus, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WebhookInitializationStatus> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_initializeWebhooks",
@@ -93,8 +91,7 @@ pub async fn initialize_webhooks(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`refresh_endpoints`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -105,11 +102,11 @@ pub struct RefreshEndpointsParams {
 /// Refresh cached endpoint presence flag for an organization
 ///
 /// Sends `POST /webhooks/organizations/{organizationId}/refresh-endpoints` (`WebhookController_refreshEndpoints`).
-pub async fn refresh_endpoints(
+pub fn refresh_endpoints(
     client: &crate::runtime::Client,
     organization_id: &str,
     params: &RefreshEndpointsParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_refreshEndpoints",
@@ -122,5 +119,5 @@ pub async fn refresh_endpoints(
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

@@ -7,10 +7,10 @@
 /// Search the AT-SPI tree for nodes matching a role/name/state filter and return a flat list.
 ///
 /// Sends `POST /computeruse/a11y/find` (`FindAccessibilityNodes`).
-pub async fn find_accessibility_nodes(
+pub fn find_accessibility_nodes(
     client: &crate::runtime::Client,
     body: &super::types::FindAccessibilityNodesRequest,
-) -> Result<super::types::AccessibilityNodesResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::AccessibilityNodesResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "FindAccessibilityNodes",
@@ -37,19 +37,20 @@ pub async fn find_accessibility_nodes(
             Some(503u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Focus an accessibility node
 ///
 /// Move keyboard focus to the AT-SPI node identified by id (bus-name:object-path).
 ///
 /// Sends `POST /computeruse/a11y/node/focus` (`FocusAccessibilityNode`).
-pub async fn focus_accessibility_node(
+pub fn focus_accessibility_node(
     client: &crate::runtime::Client,
     body: &super::types::AccessibilityNodeRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "FocusAccessibilityNode",
@@ -76,19 +77,20 @@ pub async fn focus_accessibility_node(
             Some(503u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Invoke an action on an accessibility node
 ///
 /// Call an AT-SPI Action on the node. Leave action empty to invoke the node's primary (first) action.
 ///
 /// Sends `POST /computeruse/a11y/node/invoke` (`InvokeAccessibilityNode`).
-pub async fn invoke_accessibility_node(
+pub fn invoke_accessibility_node(
     client: &crate::runtime::Client,
     body: &super::types::AccessibilityInvokeRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "InvokeAccessibilityNode",
@@ -115,19 +117,20 @@ pub async fn invoke_accessibility_node(
             Some(503u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Set the value of an accessibility node
 ///
 /// Write the given value to the node via EditableText.SetTextContents or, for numeric controls, Value.CurrentValue.
 ///
 /// Sends `POST /computeruse/a11y/node/value` (`SetAccessibilityNodeValue`).
-pub async fn set_accessibility_node_value(
+pub fn set_accessibility_node_value(
     client: &crate::runtime::Client,
     body: &super::types::AccessibilitySetValueRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SetAccessibilityNodeValue",
@@ -154,9 +157,10 @@ pub async fn set_accessibility_node_value(
             Some(503u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_accessibility_tree`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -173,10 +177,10 @@ pub struct GetAccessibilityTreeParams {
 /// Fetch the AT-SPI accessibility tree for the focused application, a specific PID, or all registered applications.
 ///
 /// Sends `GET /computeruse/a11y/tree` (`GetAccessibilityTree`).
-pub async fn get_accessibility_tree(
+pub fn get_accessibility_tree(
     client: &crate::runtime::Client,
     params: &GetAccessibilityTreeParams,
-) -> Result<super::types::AccessibilityTreeResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::AccessibilityTreeResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetAccessibilityTree",
@@ -212,209 +216,211 @@ pub async fn get_accessibility_tree(
     if let Some(value) = &params.max_depth {
         request.query("maxDepth", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get display information
 ///
 /// Get information about all available displays
 ///
 /// Sends `GET /computeruse/display/info` (`GetDisplayInfo`).
-pub async fn get_display_info(
+pub fn get_display_info(
     client: &crate::runtime::Client,
-) -> Result<super::types::DisplayInfoResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::DisplayInfoResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetDisplayInfo",
         "/computeruse/display/info".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get windows information
 ///
 /// Get information about all open windows
 ///
 /// Sends `GET /computeruse/display/windows` (`GetWindows`).
-pub async fn get_windows(
+pub fn get_windows(
     client: &crate::runtime::Client,
-) -> Result<super::types::WindowsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WindowsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetWindows",
         "/computeruse/display/windows".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Press hotkey
 ///
 /// Press a hotkey combination (e.g., ctrl+c, cmd+v)
 ///
 /// Sends `POST /computeruse/keyboard/hotkey` (`PressHotkey`).
-pub async fn press_hotkey(
+pub fn press_hotkey(
     client: &crate::runtime::Client,
     body: &super::types::KeyboardHotkeyRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "PressHotkey",
         "/computeruse/keyboard/hotkey".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Press key
 ///
 /// Press a key with optional modifiers
 ///
 /// Sends `POST /computeruse/keyboard/key` (`PressKey`).
-pub async fn press_key(
+pub fn press_key(
     client: &crate::runtime::Client,
     body: &super::types::KeyboardPressRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "PressKey",
         "/computeruse/keyboard/key".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Type text
 ///
 /// Type text with optional delay between keystrokes
 ///
 /// Sends `POST /computeruse/keyboard/type` (`TypeText`).
-pub async fn type_text(
+pub fn type_text(
     client: &crate::runtime::Client,
     body: &super::types::KeyboardTypeRequest,
-) -> Result<super::types::Empty, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Empty> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "TypeText",
         "/computeruse/keyboard/type".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Click mouse button
 ///
 /// Click the mouse button at the specified coordinates
 ///
 /// Sends `POST /computeruse/mouse/click` (`Click`).
-pub async fn click(
+pub fn click(
     client: &crate::runtime::Client,
     body: &super::types::MouseClickRequest,
-) -> Result<super::types::MouseClickResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseClickResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Click",
         "/computeruse/mouse/click".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Drag mouse
 ///
 /// Drag the mouse from start to end coordinates
 ///
 /// Sends `POST /computeruse/mouse/drag` (`Drag`).
-pub async fn drag(
+pub fn drag(
     client: &crate::runtime::Client,
     body: &super::types::MouseDragRequest,
-) -> Result<super::types::MouseDragResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MouseDragResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Drag",
         "/computeruse/mouse/drag".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Move mouse cursor
 ///
 /// Move the mouse cursor to the specified coordinates
 ///
 /// Sends `POST /computeruse/mouse/move` (`MoveMouse`).
-pub async fn move_mouse(
+pub fn move_mouse(
     client: &crate::runtime::Client,
     body: &super::types::MouseMoveRequest,
-) -> Result<super::types::MousePositionResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MousePositionResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "MoveMouse",
         "/computeruse/mouse/move".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get mouse position
 ///
 /// Get the current mouse cursor position
 ///
 /// Sends `GET /computeruse/mouse/position` (`GetMousePosition`).
-pub async fn get_mouse_position(
+pub fn get_mouse_position(
     client: &crate::runtime::Client,
-) -> Result<super::types::MousePositionResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::MousePositionResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetMousePosition",
         "/computeruse/mouse/position".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Scroll mouse wheel
 ///
 /// Scroll the mouse wheel at the specified coordinates
 ///
 /// Sends `POST /computeruse/mouse/scroll` (`Scroll`).
-pub async fn scroll(
+pub fn scroll(
     client: &crate::runtime::Client,
     body: &super::types::MouseScrollRequest,
-) -> Result<super::types::ScrollResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScrollResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Scroll",
         "/computeruse/mouse/scroll".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get computer use process status
 ///
 /// Get the status of all computer use processes
 ///
 /// Sends `GET /computeruse/process-status` (`GetComputerUseStatus`).
-pub async fn get_computer_use_status(
+pub fn get_computer_use_status(
     client: &crate::runtime::Client,
-) -> Result<super::types::ComputerUseStatusResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStatusResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetComputerUseStatus",
         "/computeruse/process-status".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get process errors
 ///
@@ -425,10 +431,10 @@ pub async fn get_computer_use_status(
 /// - `process_name`: Process name to get errors for
 ///
 /// Sends `GET /computeruse/process/{processName}/errors` (`GetProcessErrors`).
-pub async fn get_process_errors(
+pub fn get_process_errors(
     client: &crate::runtime::Client,
     process_name: &str,
-) -> Result<super::types::ProcessErrorsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessErrorsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessErrors",
@@ -438,8 +444,7 @@ pub async fn get_process_errors(
         ),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get process logs
 ///
@@ -450,10 +455,10 @@ pub async fn get_process_errors(
 /// - `process_name`: Process name to get logs for
 ///
 /// Sends `GET /computeruse/process/{processName}/logs` (`GetProcessLogs`).
-pub async fn get_process_logs(
+pub fn get_process_logs(
     client: &crate::runtime::Client,
     process_name: &str,
-) -> Result<super::types::ProcessLogsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessLogsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessLogs",
@@ -462,8 +467,7 @@ pub async fn get_process_logs(
         ),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Restart specific process
 ///
@@ -474,10 +478,10 @@ pub async fn get_process_logs(
 /// - `process_name`: Process name to restart
 ///
 /// Sends `POST /computeruse/process/{processName}/restart` (`RestartProcess`).
-pub async fn restart_process(
+pub fn restart_process(
     client: &crate::runtime::Client,
     process_name: &str,
-) -> Result<super::types::ProcessRestartResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessRestartResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "RestartProcess",
@@ -487,8 +491,7 @@ pub async fn restart_process(
         ),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get specific process status
 ///
@@ -499,10 +502,10 @@ pub async fn restart_process(
 /// - `process_name`: Process name to check
 ///
 /// Sends `GET /computeruse/process/{processName}/status` (`GetProcessStatus`).
-pub async fn get_process_status(
+pub fn get_process_status(
     client: &crate::runtime::Client,
     process_name: &str,
-) -> Result<super::types::ProcessStatusResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ProcessStatusResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessStatus",
@@ -512,17 +515,16 @@ pub async fn get_process_status(
         ),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// List all recordings
 ///
 /// Get a list of all recordings (active and completed)
 ///
 /// Sends `GET /computeruse/recordings` (`ListRecordings`).
-pub async fn list_recordings(
+pub fn list_recordings(
     client: &crate::runtime::Client,
-) -> Result<super::types::ListRecordingsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ListRecordingsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListRecordings",
@@ -534,18 +536,17 @@ pub async fn list_recordings(
             Some(500u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Start a new recording
 ///
 /// Start a new screen recording session
 ///
 /// Sends `POST /computeruse/recordings/start` (`StartRecording`).
-pub async fn start_recording(
+pub fn start_recording(
     client: &crate::runtime::Client,
     body: Option<&super::types::StartRecordingRequest>,
-) -> Result<super::types::Recording, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Recording> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "StartRecording",
@@ -563,20 +564,21 @@ pub async fn start_recording(
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
     if let Some(body) = body {
-        request.json("application/json", body)?;
+        if let Err(error) = request.json("application/json", body) {
+            return crate::runtime::Call::failed(error);
+        }
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Stop a recording
 ///
 /// Stop an active screen recording session
 ///
 /// Sends `POST /computeruse/recordings/stop` (`StopRecording`).
-pub async fn stop_recording(
+pub fn stop_recording(
     client: &crate::runtime::Client,
     body: &super::types::StopRecordingRequest,
-) -> Result<super::types::Recording, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Recording> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "StopRecording",
@@ -593,9 +595,10 @@ pub async fn stop_recording(
             Some(404u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get recording details
 ///
@@ -606,10 +609,10 @@ pub async fn stop_recording(
 /// - `id`: Recording ID
 ///
 /// Sends `GET /computeruse/recordings/{id}` (`GetRecording`).
-pub async fn get_recording(
+pub fn get_recording(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<super::types::Recording, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Recording> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetRecording",
@@ -626,8 +629,7 @@ pub async fn get_recording(
             Some(500u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete a recording
 ///
@@ -638,10 +640,10 @@ pub async fn get_recording(
 /// - `id`: Recording ID
 ///
 /// Sends `DELETE /computeruse/recordings/{id}` (`DeleteRecording`).
-pub async fn delete_recording(
+pub fn delete_recording(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteRecording",
@@ -662,7 +664,7 @@ pub async fn delete_recording(
             Some(500u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Download a recording
 ///
@@ -673,10 +675,10 @@ pub async fn delete_recording(
 /// - `id`: Recording ID
 ///
 /// Sends `GET /computeruse/recordings/{id}/download` (`DownloadRecording`).
-pub async fn download_recording(
+pub fn download_recording(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<crate::runtime::Bytes, crate::runtime::Error> {
+) -> crate::runtime::Call<crate::runtime::Bytes> {
     let request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadRecording",
@@ -684,8 +686,7 @@ pub async fn download_recording(
             "/computeruse/recordings/{}/download", crate ::runtime::encode_path(& id)
         ),
     );
-    let response = client.execute(request).await?;
-    Ok(response.bytes())
+    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
 }
 /// Optional parameters of [`take_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -698,10 +699,10 @@ pub struct TakeScreenshotParams {
 /// Take a screenshot of the entire screen
 ///
 /// Sends `GET /computeruse/screenshot` (`TakeScreenshot`).
-pub async fn take_screenshot(
+pub fn take_screenshot(
     client: &crate::runtime::Client,
     params: &TakeScreenshotParams,
-) -> Result<super::types::ScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "TakeScreenshot",
@@ -711,8 +712,7 @@ pub async fn take_screenshot(
     if let Some(value) = &params.show_cursor {
         request.query("showCursor", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_compressed_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -731,10 +731,10 @@ pub struct TakeCompressedScreenshotParams {
 /// Take a compressed screenshot of the entire screen
 ///
 /// Sends `GET /computeruse/screenshot/compressed` (`TakeCompressedScreenshot`).
-pub async fn take_compressed_screenshot(
+pub fn take_compressed_screenshot(
     client: &crate::runtime::Client,
     params: &TakeCompressedScreenshotParams,
-) -> Result<super::types::ScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "TakeCompressedScreenshot",
@@ -753,8 +753,7 @@ pub async fn take_compressed_screenshot(
     if let Some(value) = &params.scale {
         request.query("scale", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_region_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -774,14 +773,14 @@ pub struct TakeRegionScreenshotParams {
 /// - `height`: Height of the region
 ///
 /// Sends `GET /computeruse/screenshot/region` (`TakeRegionScreenshot`).
-pub async fn take_region_screenshot(
+pub fn take_region_screenshot(
     client: &crate::runtime::Client,
     x: i64,
     y: i64,
     width: i64,
     height: i64,
     params: &TakeRegionScreenshotParams,
-) -> Result<super::types::ScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "TakeRegionScreenshot",
@@ -795,8 +794,7 @@ pub async fn take_region_screenshot(
     if let Some(value) = &params.show_cursor {
         request.query("showCursor", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`take_compressed_region_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -822,14 +820,14 @@ pub struct TakeCompressedRegionScreenshotParams {
 /// - `height`: Height of the region
 ///
 /// Sends `GET /computeruse/screenshot/region/compressed` (`TakeCompressedRegionScreenshot`).
-pub async fn take_compressed_region_screenshot(
+pub fn take_compressed_region_screenshot(
     client: &crate::runtime::Client,
     x: i64,
     y: i64,
     width: i64,
     height: i64,
     params: &TakeCompressedRegionScreenshotParams,
-) -> Result<super::types::ScreenshotResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ScreenshotResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "TakeCompressedRegionScreenshot",
@@ -852,57 +850,53 @@ pub async fn take_compressed_region_screenshot(
     if let Some(value) = &params.scale {
         request.query("scale", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Start computer use processes
 ///
 /// Start all computer use processes and return their status
 ///
 /// Sends `POST /computeruse/start` (`StartComputerUse`).
-pub async fn start_computer_use(
+pub fn start_computer_use(
     client: &crate::runtime::Client,
-) -> Result<super::types::ComputerUseStartResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStartResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "StartComputerUse",
         "/computeruse/start".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get computer use status
 ///
 /// Get the current status of the computer use system
 ///
 /// Sends `GET /computeruse/status` (`GetComputerUseSystemStatus`).
-pub async fn get_computer_use_system_status(
+pub fn get_computer_use_system_status(
     client: &crate::runtime::Client,
-) -> Result<super::types::ComputerUseStatusResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStatusResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetComputerUseSystemStatus",
         "/computeruse/status".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Stop computer use processes
 ///
 /// Stop all computer use processes and return their status
 ///
 /// Sends `POST /computeruse/stop` (`StopComputerUse`).
-pub async fn stop_computer_use(
+pub fn stop_computer_use(
     client: &crate::runtime::Client,
-) -> Result<super::types::ComputerUseStopResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ComputerUseStopResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "StopComputerUse",
         "/computeruse/stop".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

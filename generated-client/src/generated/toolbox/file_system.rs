@@ -13,10 +13,10 @@ pub struct ListFilesParams {
 /// List files and directories in the specified path
 ///
 /// Sends `GET /files` (`ListFiles`).
-pub async fn list_files(
+pub fn list_files(
     client: &crate::runtime::Client,
     params: &ListFilesParams,
-) -> Result<Vec<super::types::FileInfo>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::FileInfo>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListFiles",
@@ -26,8 +26,7 @@ pub async fn list_files(
     if let Some(value) = &params.path {
         request.query("path", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_file`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,11 +43,11 @@ pub struct DeleteFileParams {
 /// - `path`: File or directory path to delete
 ///
 /// Sends `DELETE /files` (`DeleteFile`).
-pub async fn delete_file(
+pub fn delete_file(
     client: &crate::runtime::Client,
     path: &str,
     params: &DeleteFileParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteFile",
@@ -58,42 +57,43 @@ pub async fn delete_file(
     if let Some(value) = &params.recursive {
         request.query("recursive", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Download multiple files
 ///
 /// Download multiple files by providing their paths. Successful files are returned as multipart parts named `file`. Per-file failures are returned as multipart parts named `error` with JSON payloads shaped like ErrorResponse.
 ///
 /// Sends `POST /files/bulk-download` (`DownloadFiles`).
-pub async fn download_files(
+pub fn download_files(
     client: &crate::runtime::Client,
     body: &super::types::FilesDownloadRequest,
-) -> Result<crate::runtime::Bytes, crate::runtime::Error> {
+) -> crate::runtime::Call<crate::runtime::Bytes> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "DownloadFiles",
         "/files/bulk-download".to_string(),
     );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    Ok(response.bytes())
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
 }
 /// Upload multiple files
 ///
 /// Upload multiple files with their destination paths
 ///
 /// Sends `POST /files/bulk-upload` (`UploadFiles`).
-pub async fn upload_files(
+pub fn upload_files(
     client: &crate::runtime::Client,
     body: &[super::types::UploadFile],
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "UploadFiles",
         "/files/bulk-upload".to_string(),
     );
     request.multipart_array("files", body);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Download a file
 ///
@@ -104,18 +104,17 @@ pub async fn upload_files(
 /// - `path`: File path to download
 ///
 /// Sends `GET /files/download` (`DownloadFile`).
-pub async fn download_file(
+pub fn download_file(
     client: &crate::runtime::Client,
     path: &str,
-) -> Result<crate::runtime::Bytes, crate::runtime::Error> {
+) -> crate::runtime::Call<crate::runtime::Bytes> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadFile",
         "/files/download".to_string(),
     );
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    Ok(response.bytes())
+    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
 }
 /// Find text in files
 ///
@@ -127,11 +126,11 @@ pub async fn download_file(
 /// - `pattern`: Text pattern to search for
 ///
 /// Sends `GET /files/find` (`FindInFiles`).
-pub async fn find_in_files(
+pub fn find_in_files(
     client: &crate::runtime::Client,
     path: &str,
     pattern: &str,
-) -> Result<Vec<super::types::Match>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Match>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "FindInFiles",
@@ -140,8 +139,7 @@ pub async fn find_in_files(
     request.accept("application/json");
     request.query("path", &path);
     request.query("pattern", &pattern);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create a folder
 ///
@@ -153,11 +151,11 @@ pub async fn find_in_files(
 /// - `mode`: Octal permission mode (default: 0755)
 ///
 /// Sends `POST /files/folder` (`CreateFolder`).
-pub async fn create_folder(
+pub fn create_folder(
     client: &crate::runtime::Client,
     path: &str,
     mode: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CreateFolder",
@@ -165,7 +163,7 @@ pub async fn create_folder(
     );
     request.query("path", &path);
     request.query("mode", &mode);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get file information
 ///
@@ -176,10 +174,10 @@ pub async fn create_folder(
 /// - `path`: File or directory path
 ///
 /// Sends `GET /files/info` (`GetFileInfo`).
-pub async fn get_file_info(
+pub fn get_file_info(
     client: &crate::runtime::Client,
     path: &str,
-) -> Result<super::types::FileInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::FileInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetFileInfo",
@@ -187,8 +185,7 @@ pub async fn get_file_info(
     );
     request.accept("application/json");
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Move or rename file/directory
 ///
@@ -200,11 +197,11 @@ pub async fn get_file_info(
 /// - `destination`: Destination file or directory path
 ///
 /// Sends `POST /files/move` (`MoveFile`).
-pub async fn move_file(
+pub fn move_file(
     client: &crate::runtime::Client,
     source: &str,
     destination: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "MoveFile",
@@ -212,7 +209,7 @@ pub async fn move_file(
     );
     request.query("source", &source);
     request.query("destination", &destination);
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`set_file_permissions`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -233,11 +230,11 @@ pub struct SetFilePermissionsParams {
 /// - `path`: File or directory path
 ///
 /// Sends `POST /files/permissions` (`SetFilePermissions`).
-pub async fn set_file_permissions(
+pub fn set_file_permissions(
     client: &crate::runtime::Client,
     path: &str,
     params: &SetFilePermissionsParams,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SetFilePermissions",
@@ -253,26 +250,27 @@ pub async fn set_file_permissions(
     if let Some(value) = &params.mode {
         request.query("mode", value);
     }
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Replace text in files
 ///
 /// Replace text pattern with new value in multiple files
 ///
 /// Sends `POST /files/replace` (`ReplaceInFiles`).
-pub async fn replace_in_files(
+pub fn replace_in_files(
     client: &crate::runtime::Client,
     body: &super::types::ReplaceRequest,
-) -> Result<Vec<super::types::ReplaceResult>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::ReplaceResult>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "ReplaceInFiles",
         "/files/replace".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Search files by pattern
 ///
@@ -284,11 +282,11 @@ pub async fn replace_in_files(
 /// - `pattern`: File pattern to match (e.g., \*.txt, \*.go)
 ///
 /// Sends `GET /files/search` (`SearchFiles`).
-pub async fn search_files(
+pub fn search_files(
     client: &crate::runtime::Client,
     path: &str,
     pattern: &str,
-) -> Result<super::types::SearchFilesResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SearchFilesResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "SearchFiles",
@@ -297,8 +295,7 @@ pub async fn search_files(
     request.accept("application/json");
     request.query("path", &path);
     request.query("pattern", &pattern);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Upload a file
 ///
@@ -309,11 +306,11 @@ pub async fn search_files(
 /// - `path`: Destination path for the uploaded file
 ///
 /// Sends `POST /files/upload` (`UploadFile`).
-pub async fn upload_file(
+pub fn upload_file(
     client: &crate::runtime::Client,
     path: &str,
     body: &super::types::UploadFileRequest,
-) -> Result<super::types::GinH, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GinH> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "UploadFile",
@@ -321,6 +318,5 @@ pub async fn upload_file(
     );
     request.query("path", &path);
     request.multipart(body);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

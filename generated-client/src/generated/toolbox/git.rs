@@ -7,17 +7,19 @@
 /// Add files to the Git staging area
 ///
 /// Sends `POST /git/add` (`AddFiles`).
-pub async fn add_files(
+pub fn add_files(
     client: &crate::runtime::Client,
     body: &super::types::GitAddRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "AddFiles",
         "/git/add".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// List branches
 ///
@@ -28,10 +30,10 @@ pub async fn add_files(
 /// - `path`: Repository path
 ///
 /// Sends `GET /git/branches` (`ListBranches`).
-pub async fn list_branches(
+pub fn list_branches(
     client: &crate::runtime::Client,
     path: &str,
-) -> Result<super::types::ListBranchResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ListBranchResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListBranches",
@@ -39,95 +41,103 @@ pub async fn list_branches(
     );
     request.accept("application/json");
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create a new branch
 ///
 /// Create a new branch in the Git repository
 ///
 /// Sends `POST /git/branches` (`CreateBranch`).
-pub async fn create_branch(
+pub fn create_branch(
     client: &crate::runtime::Client,
     body: &super::types::GitBranchRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CreateBranch",
         "/git/branches".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Delete a branch
 ///
 /// Delete a branch from the Git repository
 ///
 /// Sends `DELETE /git/branches` (`DeleteBranch`).
-pub async fn delete_branch(
+pub fn delete_branch(
     client: &crate::runtime::Client,
     body: &super::types::GitDeleteBranchRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteBranch",
         "/git/branches".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Checkout branch or commit
 ///
 /// Switch to a different branch or commit in the Git repository
 ///
 /// Sends `POST /git/checkout` (`CheckoutBranch`).
-pub async fn checkout_branch(
+pub fn checkout_branch(
     client: &crate::runtime::Client,
     body: &super::types::GitCheckoutRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CheckoutBranch",
         "/git/checkout".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Clone a Git repository
 ///
 /// Clone a Git repository to the specified path. Defaults to strict TLS verification; set insecure\_skip\_tls=true to skip verification for self-signed or private-CA Git servers.
 ///
 /// Sends `POST /git/clone` (`CloneRepository`).
-pub async fn clone_repository(
+pub fn clone_repository(
     client: &crate::runtime::Client,
     body: &super::types::GitCloneRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CloneRepository",
         "/git/clone".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Commit changes
 ///
 /// Commit staged changes to the Git repository
 ///
 /// Sends `POST /git/commit` (`CommitChanges`).
-pub async fn commit_changes(
+pub fn commit_changes(
     client: &crate::runtime::Client,
     body: &super::types::GitCommitRequest,
-) -> Result<super::types::GitCommitResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GitCommitResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CommitChanges",
         "/git/commit".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get commit history
 ///
@@ -138,10 +148,10 @@ pub async fn commit_changes(
 /// - `path`: Repository path
 ///
 /// Sends `GET /git/history` (`GetCommitHistory`).
-pub async fn get_commit_history(
+pub fn get_commit_history(
     client: &crate::runtime::Client,
     path: &str,
-) -> Result<Vec<super::types::GitCommitInfo>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::GitCommitInfo>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetCommitHistory",
@@ -149,42 +159,45 @@ pub async fn get_commit_history(
     );
     request.accept("application/json");
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Pull changes from remote
 ///
 /// Pull changes from the remote Git repository
 ///
 /// Sends `POST /git/pull` (`PullChanges`).
-pub async fn pull_changes(
+pub fn pull_changes(
     client: &crate::runtime::Client,
     body: &super::types::GitRepoRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "PullChanges",
         "/git/pull".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Push changes to remote
 ///
 /// Push local changes to the remote Git repository
 ///
 /// Sends `POST /git/push` (`PushChanges`).
-pub async fn push_changes(
+pub fn push_changes(
     client: &crate::runtime::Client,
     body: &super::types::GitRepoRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "PushChanges",
         "/git/push".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get Git status
 ///
@@ -195,10 +208,10 @@ pub async fn push_changes(
 /// - `path`: Repository path
 ///
 /// Sends `GET /git/status` (`GetStatus`).
-pub async fn get_status(
+pub fn get_status(
     client: &crate::runtime::Client,
     path: &str,
-) -> Result<super::types::GitStatus, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GitStatus> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetStatus",
@@ -206,6 +219,5 @@ pub async fn get_status(
     );
     request.accept("application/json");
     request.query("path", &path);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -7,49 +7,46 @@
 /// Get the current user home directory path.
 ///
 /// Sends `GET /user-home-dir` (`GetUserHomeDir`).
-pub async fn get_user_home_dir(
+pub fn get_user_home_dir(
     client: &crate::runtime::Client,
-) -> Result<super::types::UserHomeDirResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::UserHomeDirResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetUserHomeDir",
         "/user-home-dir".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get version
 ///
 /// Get the current daemon version
 ///
 /// Sends `GET /version` (`GetVersion`).
-pub async fn get_version(
+pub fn get_version(
     client: &crate::runtime::Client,
-) -> Result<std::collections::BTreeMap<String, String>, crate::runtime::Error> {
+) -> crate::runtime::Call<std::collections::BTreeMap<String, String>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetVersion",
         "/version".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get working directory
 ///
 /// Get the current working directory path. This is default directory used for running commands.
 ///
 /// Sends `GET /work-dir` (`GetWorkDir`).
-pub async fn get_work_dir(
+pub fn get_work_dir(
     client: &crate::runtime::Client,
-) -> Result<super::types::WorkDirResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::WorkDirResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetWorkDir",
         "/work-dir".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -7,27 +7,26 @@
 /// Returns information about all user-created interpreter contexts (excludes default context)
 ///
 /// Sends `GET /process/interpreter/context` (`ListInterpreterContexts`).
-pub async fn list_interpreter_contexts(
+pub fn list_interpreter_contexts(
     client: &crate::runtime::Client,
-) -> Result<super::types::ListContextsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ListContextsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListInterpreterContexts",
         "/process/interpreter/context".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create a new interpreter context
 ///
 /// Creates a new isolated interpreter context with optional working directory and language
 ///
 /// Sends `POST /process/interpreter/context` (`CreateInterpreterContext`).
-pub async fn create_interpreter_context(
+pub fn create_interpreter_context(
     client: &crate::runtime::Client,
     body: &super::types::CreateContextRequest,
-) -> Result<super::types::InterpreterContext, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::InterpreterContext> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CreateInterpreterContext",
@@ -44,9 +43,10 @@ pub async fn create_interpreter_context(
             Some(500u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete an interpreter context
 ///
@@ -57,10 +57,10 @@ pub async fn create_interpreter_context(
 /// - `id`: Context ID
 ///
 /// Sends `DELETE /process/interpreter/context/{id}` (`DeleteInterpreterContext`).
-pub async fn delete_interpreter_context(
+pub fn delete_interpreter_context(
     client: &crate::runtime::Client,
     id: &str,
-) -> Result<std::collections::BTreeMap<String, String>, crate::runtime::Error> {
+) -> crate::runtime::Call<std::collections::BTreeMap<String, String>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteInterpreterContext",
@@ -77,21 +77,20 @@ pub async fn delete_interpreter_context(
             Some(404u16),
             crate::runtime::error_model::<std::collections::BTreeMap<String, String>>,
         );
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Execute code in an interpreter context
 ///
 /// Executes code in a specified context (or default context if not specified) via WebSocket streaming
 ///
 /// Sends `GET /process/interpreter/execute` (`ExecuteInterpreterCode`).
-pub async fn execute_interpreter_code(
+pub fn execute_interpreter_code(
     client: &crate::runtime::Client,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ExecuteInterpreterCode",
         "/process/interpreter/execute".to_string(),
     );
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

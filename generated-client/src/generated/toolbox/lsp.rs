@@ -7,53 +7,58 @@
 /// Get code completion suggestions from the LSP server
 ///
 /// Sends `POST /lsp/completions` (`Completions`).
-pub async fn completions(
+pub fn completions(
     client: &crate::runtime::Client,
     body: &super::types::LspCompletionParams,
-) -> Result<super::types::CompletionList, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CompletionList> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Completions",
         "/lsp/completions".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Notify document closed
 ///
 /// Notify the LSP server that a document has been closed
 ///
 /// Sends `POST /lsp/did-close` (`DidClose`).
-pub async fn did_close(
+pub fn did_close(
     client: &crate::runtime::Client,
     body: &super::types::LspDocumentRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "DidClose",
         "/lsp/did-close".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Notify document opened
 ///
 /// Notify the LSP server that a document has been opened
 ///
 /// Sends `POST /lsp/did-open` (`DidOpen`).
-pub async fn did_open(
+pub fn did_open(
     client: &crate::runtime::Client,
     body: &super::types::LspDocumentRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "DidOpen",
         "/lsp/did-open".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get document symbols
 ///
@@ -66,12 +71,12 @@ pub async fn did_open(
 /// - `uri`: Document URI
 ///
 /// Sends `GET /lsp/document-symbols` (`DocumentSymbols`).
-pub async fn document_symbols(
+pub fn document_symbols(
     client: &crate::runtime::Client,
     language_id: &str,
     path_to_project: &str,
     uri: &str,
-) -> Result<Vec<super::types::LspSymbol>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DocumentSymbols",
@@ -81,42 +86,45 @@ pub async fn document_symbols(
     request.query("languageId", &language_id);
     request.query("pathToProject", &path_to_project);
     request.query("uri", &uri);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Start LSP server
 ///
 /// Start a Language Server Protocol server for the specified language
 ///
 /// Sends `POST /lsp/start` (`Start`).
-pub async fn start(
+pub fn start(
     client: &crate::runtime::Client,
     body: &super::types::LspServerRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Start",
         "/lsp/start".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Stop LSP server
 ///
 /// Stop a Language Server Protocol server
 ///
 /// Sends `POST /lsp/stop` (`Stop`).
-pub async fn stop(
+pub fn stop(
     client: &crate::runtime::Client,
     body: &super::types::LspServerRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Stop",
         "/lsp/stop".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get workspace symbols
 ///
@@ -129,12 +137,12 @@ pub async fn stop(
 /// - `path_to_project`: Path to project
 ///
 /// Sends `GET /lsp/workspacesymbols` (`WorkspaceSymbols`).
-pub async fn workspace_symbols(
+pub fn workspace_symbols(
     client: &crate::runtime::Client,
     query: &str,
     language_id: &str,
     path_to_project: &str,
-) -> Result<Vec<super::types::LspSymbol>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "WorkspaceSymbols",
@@ -144,6 +152,5 @@ pub async fn workspace_symbols(
     request.query("query", &query);
     request.query("languageId", &language_id);
     request.query("pathToProject", &path_to_project);
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

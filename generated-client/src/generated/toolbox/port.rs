@@ -7,17 +7,16 @@
 /// Get a list of all currently active ports
 ///
 /// Sends `GET /port` (`GetPorts`).
-pub async fn get_ports(
+pub fn get_ports(
     client: &crate::runtime::Client,
-) -> Result<super::types::PortList, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PortList> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetPorts",
         "/port".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Check if port is in use
 ///
@@ -28,16 +27,15 @@ pub async fn get_ports(
 /// - `port`: Port number (3000-9999)
 ///
 /// Sends `GET /port/{port}/in-use` (`IsPortInUse`).
-pub async fn is_port_in_use(
+pub fn is_port_in_use(
     client: &crate::runtime::Client,
     port: i64,
-) -> Result<super::types::IsPortInUseResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::IsPortInUseResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "IsPortInUse",
         format!("/port/{}/in-use", crate ::runtime::encode_path(& port)),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

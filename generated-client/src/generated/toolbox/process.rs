@@ -7,74 +7,76 @@
 /// Execute Python, JavaScript, or TypeScript code and return output, exit code, and artifacts
 ///
 /// Sends `POST /process/code-run` (`CodeRun`).
-pub async fn code_run(
+pub fn code_run(
     client: &crate::runtime::Client,
     body: &super::types::CodeRunRequest,
-) -> Result<super::types::CodeRunResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::CodeRunResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CodeRun",
         "/process/code-run".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Execute a command
 ///
 /// Execute a shell command and return the output and exit code
 ///
 /// Sends `POST /process/execute` (`ExecuteCommand`).
-pub async fn execute_command(
+pub fn execute_command(
     client: &crate::runtime::Client,
     body: &super::types::ExecuteRequest,
-) -> Result<super::types::ExecuteResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::ExecuteResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "ExecuteCommand",
         "/process/execute".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// List all PTY sessions
 ///
 /// Get a list of all active pseudo-terminal sessions
 ///
 /// Sends `GET /process/pty` (`ListPtySessions`).
-pub async fn list_pty_sessions(
+pub fn list_pty_sessions(
     client: &crate::runtime::Client,
-) -> Result<super::types::PtyListResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtyListResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListPtySessions",
         "/process/pty".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create a new PTY session
 ///
 /// Create a new pseudo-terminal session with specified configuration
 ///
 /// Sends `POST /process/pty` (`CreatePtySession`).
-pub async fn create_pty_session(
+pub fn create_pty_session(
     client: &crate::runtime::Client,
     body: &super::types::PtyCreateRequest,
-) -> Result<super::types::PtyCreateResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtyCreateResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CreatePtySession",
         "/process/pty".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get PTY session information
 ///
@@ -85,18 +87,17 @@ pub async fn create_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `GET /process/pty/{sessionId}` (`GetPtySession`).
-pub async fn get_pty_session(
+pub fn get_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> Result<super::types::PtySessionInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtySessionInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetPtySession",
         format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete a PTY session
 ///
@@ -107,18 +108,17 @@ pub async fn get_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `DELETE /process/pty/{sessionId}` (`DeletePtySession`).
-pub async fn delete_pty_session(
+pub fn delete_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> Result<super::types::GinH, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::GinH> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeletePtySession",
         format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Connect to PTY session via WebSocket
 ///
@@ -129,16 +129,16 @@ pub async fn delete_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `GET /process/pty/{sessionId}/connect` (`ConnectPtySession`).
-pub async fn connect_pty_session(
+pub fn connect_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ConnectPtySession",
         format!("/process/pty/{}/connect", crate ::runtime::encode_path(& session_id)),
     );
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Resize a PTY session
 ///
@@ -149,71 +149,72 @@ pub async fn connect_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `POST /process/pty/{sessionId}/resize` (`ResizePtySession`).
-pub async fn resize_pty_session(
+pub fn resize_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
     body: &super::types::PtyResizeRequest,
-) -> Result<super::types::PtySessionInfo, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::PtySessionInfo> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "ResizePtySession",
         format!("/process/pty/{}/resize", crate ::runtime::encode_path(& session_id)),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// List all sessions
 ///
 /// Get a list of all active shell sessions
 ///
 /// Sends `GET /process/session` (`ListSessions`).
-pub async fn list_sessions(
+pub fn list_sessions(
     client: &crate::runtime::Client,
-) -> Result<Vec<super::types::Session>, crate::runtime::Error> {
+) -> crate::runtime::Call<Vec<super::types::Session>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ListSessions",
         "/process/session".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Create a new session
 ///
 /// Create a new shell session for command execution
 ///
 /// Sends `POST /process/session` (`CreateSession`).
-pub async fn create_session(
+pub fn create_session(
     client: &crate::runtime::Client,
     body: &super::types::CreateSessionRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "CreateSession",
         "/process/session".to_string(),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get entrypoint session details
 ///
 /// Get details of an entrypoint session including its commands
 ///
 /// Sends `GET /process/session/entrypoint` (`GetEntrypointSession`).
-pub async fn get_entrypoint_session(
+pub fn get_entrypoint_session(
     client: &crate::runtime::Client,
-) -> Result<super::types::Session, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Session> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetEntrypointSession",
         "/process/session/entrypoint".to_string(),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_entrypoint_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -226,10 +227,10 @@ pub struct GetEntrypointLogsParams {
 /// Get logs for a sandbox entrypoint session. Returns JSON with separated stdout/stderr for SDK \>= 0.161.0, plain text otherwise. Supports WebSocket streaming.
 ///
 /// Sends `GET /process/session/entrypoint/logs` (`GetEntrypointLogs`).
-pub async fn get_entrypoint_logs(
+pub fn get_entrypoint_logs(
     client: &crate::runtime::Client,
     params: &GetEntrypointLogsParams,
-) -> Result<super::types::SessionCommandLogsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SessionCommandLogsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetEntrypointLogs",
@@ -239,8 +240,7 @@ pub async fn get_entrypoint_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Get session details
 ///
@@ -251,18 +251,17 @@ pub async fn get_entrypoint_logs(
 /// - `session_id`: Session ID
 ///
 /// Sends `GET /process/session/{sessionId}` (`GetSession`).
-pub async fn get_session(
+pub fn get_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> Result<super::types::Session, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Session> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSession",
         format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Delete a session
 ///
@@ -273,16 +272,16 @@ pub async fn get_session(
 /// - `session_id`: Session ID
 ///
 /// Sends `DELETE /process/session/{sessionId}` (`DeleteSession`).
-pub async fn delete_session(
+pub fn delete_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteSession",
         format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
     );
-    client.execute(request).await.map(drop)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get session command details
 ///
@@ -294,11 +293,11 @@ pub async fn delete_session(
 /// - `command_id`: Command ID
 ///
 /// Sends `GET /process/session/{sessionId}/command/{commandId}` (`GetSessionCommand`).
-pub async fn get_session_command(
+pub fn get_session_command(
     client: &crate::runtime::Client,
     session_id: &str,
     command_id: &str,
-) -> Result<super::types::Command, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::Command> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommand",
@@ -308,8 +307,7 @@ pub async fn get_session_command(
         ),
     );
     request.accept("application/json");
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Send input to command
 ///
@@ -321,12 +319,12 @@ pub async fn get_session_command(
 /// - `command_id`: Command ID
 ///
 /// Sends `POST /process/session/{sessionId}/command/{commandId}/input` (`SendInput`).
-pub async fn send_input(
+pub fn send_input(
     client: &crate::runtime::Client,
     session_id: &str,
     command_id: &str,
     body: &super::types::SessionSendInputRequest,
-) -> Result<(), crate::runtime::Error> {
+) -> crate::runtime::Call<()> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SendInput",
@@ -335,8 +333,10 @@ pub async fn send_input(
             session_id), crate ::runtime::encode_path(& command_id)
         ),
     );
-    request.json("application/json", body)?;
-    client.execute(request).await.map(drop)
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_session_command_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -354,12 +354,12 @@ pub struct GetSessionCommandLogsParams {
 /// - `command_id`: Command ID
 ///
 /// Sends `GET /process/session/{sessionId}/command/{commandId}/logs` (`GetSessionCommandLogs`).
-pub async fn get_session_command_logs(
+pub fn get_session_command_logs(
     client: &crate::runtime::Client,
     session_id: &str,
     command_id: &str,
     params: &GetSessionCommandLogsParams,
-) -> Result<super::types::SessionCommandLogsResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SessionCommandLogsResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommandLogs",
@@ -372,8 +372,7 @@ pub async fn get_session_command_logs(
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    let response = client.execute(request).await?;
-    response.json()
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Execute command in session
 ///
@@ -384,18 +383,19 @@ pub async fn get_session_command_logs(
 /// - `session_id`: Session ID
 ///
 /// Sends `POST /process/session/{sessionId}/exec` (`SessionExecuteCommand`).
-pub async fn session_execute_command(
+pub fn session_execute_command(
     client: &crate::runtime::Client,
     session_id: &str,
     body: &super::types::SessionExecuteRequest,
-) -> Result<super::types::SessionExecuteResponse, crate::runtime::Error> {
+) -> crate::runtime::Call<super::types::SessionExecuteResponse> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SessionExecuteCommand",
         format!("/process/session/{}/exec", crate ::runtime::encode_path(& session_id)),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -7,17 +7,18 @@
 /// Set the auth token and initialize telemetry for the toolbox server
 ///
 /// Sends `POST /init` (`Initialize`).
-pub async fn initialize(
+pub fn initialize(
     client: &crate::runtime::Client,
     body: &super::types::InitializeRequest,
-) -> Result<std::collections::BTreeMap<String, String>, crate::runtime::Error> {
+) -> crate::runtime::Call<std::collections::BTreeMap<String, String>> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "Initialize",
         "/init".to_string(),
     );
     request.accept("application/json");
-    request.json("application/json", body)?;
-    let response = client.execute(request).await?;
-    response.json()
+    if let Err(error) = request.json("application/json", body) {
+        return crate::runtime::Call::failed(error);
+    }
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
