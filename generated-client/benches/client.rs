@@ -1,6 +1,7 @@
 //! What the client costs: one request through a generated function against a local server,
-//! next to the same request made with bare reqwest and serde_json; and decoding 10,000
-//! sandboxes through the runtime, next to plain serde_json into the same structs.
+//! next to the same request made with bare reqwest and serde_json (set up as the client sets
+//! reqwest up, and with reqwest's defaults); and decoding 10,000 sandboxes through the runtime,
+//! next to plain serde_json into the same structs.
 //!
 //! `cargo bench -p daytona-client --bench client`
 
@@ -9,6 +10,7 @@ use daytona_client::api::types::{DaytonaConfiguration, Sandbox};
 use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::{api, Client};
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn configuration_json() -> String {
@@ -69,21 +71,69 @@ fn request_overhead(c: &mut Criterion) {
         .build()
         .unwrap();
     let client = Client::new(config).unwrap();
-    let bare = reqwest::Client::new();
-    let mut group = c.benchmark_group("request GET /config");
-    group.bench_function("generated client", |b| {
-        b.to_async(&runtime).iter(|| async {
-            black_box(api::config::get_config(&client).await.unwrap());
-        })
-    });
-    group.bench_function("bare reqwest + serde_json", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = bare.get(format!("{url}/config")).send().await.unwrap();
+    // The same request by hand: reqwest set up as the generated client sets it up (a timeout
+    // per request, the bearer token); and reqwest with its defaults (no timeout), to show
+    // what the timeout alone costs.
+    let alike = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let defaults = reqwest::Client::new();
+    let generated = || async {
+        black_box(api::config::get_config(&client).await.unwrap());
+    };
+    let by_hand = |http: &reqwest::Client| {
+        let request = http.get(format!("{url}/config")).bearer_auth("dtn_bench");
+        async {
+            let response = request.send().await.unwrap();
             let bytes = response.bytes().await.unwrap();
             black_box(serde_json::from_slice::<DaytonaConfiguration>(&bytes).unwrap());
-        })
+        }
+    };
+    let mut group = c.benchmark_group("request GET /config");
+    group.bench_function("generated client", |b| b.to_async(&runtime).iter(generated));
+    group.bench_function("reqwest + serde_json, set up alike", |b| {
+        b.to_async(&runtime).iter(|| by_hand(&alike))
+    });
+    group.bench_function("reqwest + serde_json, defaults", |b| {
+        b.to_async(&runtime).iter(|| by_hand(&defaults))
     });
     group.finish();
+
+    // Criterion times one function after the other, and on a shared 2-core machine the speed
+    // drifts by tens of percent between them. So the overhead is also measured in rounds:
+    // each round sends one request of each kind back to back (the order rotating), and the
+    // medians over many rounds are compared.
+    let rounds = 20_000;
+    let mut times = [(); 3].map(|_| Vec::with_capacity(rounds));
+    runtime.block_on(async {
+        for round in 0..rounds {
+            for turn in 0..3 {
+                let kind = (round + turn) % 3;
+                let start = Instant::now();
+                match kind {
+                    0 => generated().await,
+                    1 => by_hand(&alike).await,
+                    _ => by_hand(&defaults).await,
+                }
+                times[kind].push(start.elapsed());
+            }
+        }
+    });
+    let [ours, alike, defaults] = times.map(|mut kind| median(&mut kind));
+    let overhead = |than: Duration| (ours.as_secs_f64() / than.as_secs_f64() - 1.0) * 100.0;
+    println!(
+        "request GET /config, medians over {rounds} rounds: generated client {ours:.1?}; \
+         reqwest set up alike {alike:.1?} (overhead {:+.1} %); reqwest defaults {defaults:.1?} \
+         (overhead {:+.1} %)",
+        overhead(alike),
+        overhead(defaults)
+    );
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
 }
 
 /// 10,000 sandboxes as the API would list them.

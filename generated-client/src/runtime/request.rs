@@ -131,7 +131,16 @@ impl Request {
         content_type: &'static str,
         body: &T,
     ) -> Result<(), Error> {
-        let data = serde_json::to_vec(body).map_err(|e| Error::Encode {
+        // Only the encoding depends on `T`; the rest is compiled once.
+        self.encoded_body(content_type, serde_json::to_vec(body))
+    }
+
+    fn encoded_body(
+        &mut self,
+        content_type: &'static str,
+        encoded: Result<Vec<u8>, serde_json::Error>,
+    ) -> Result<(), Error> {
+        let data = encoded.map_err(|e| Error::Encode {
             operation: self.operation,
             message: e.to_string(),
         })?;
