@@ -7,12 +7,12 @@
 //! stopped and reports the keys and indices that lead there, in the same notation as
 //! `serde_path_to_error` (`items[3].name`, `.` for the whole body).
 
-/// The path of the value `error` (from decoding `body` with `serde_json`) is about.
-pub fn json_path_of(body: &[u8], error: &serde_json::Error) -> String {
+/// The path of the value `error` (from decoding `body` with `serde_json`, and displayed as
+/// `message`) is about.
+pub fn json_path_of(body: &[u8], error: &serde_json::Error, message: &str) -> String {
     let Some(end) = error_offset(body, error.line(), error.column()) else {
         return ".".to_string();
     };
-    let message = error.to_string();
     // serde_json places most errors one byte past the last byte it read (the byte it peeked
     // at), so a value read whole lies before `end - 1` and one refused on its first byte starts
     // at the next byte that is not white space. Two kinds are placed otherwise: an object or
@@ -142,10 +142,11 @@ fn string_end(body: &[u8], start: usize) -> usize {
 }
 
 impl Scan {
-    /// Notes that the current array element has begun when `byte` is part of a value.
+    /// Notes that the current array element has begun when `byte` (never white space) is part
+    /// of a value.
     fn mark_element_start(&mut self, byte: u8) {
         if let Some(Frame::Array { in_element, .. }) = self.frames.last_mut() {
-            if !matches!(byte, b',' | b']') && !byte.is_ascii_whitespace() {
+            if !matches!(byte, b',' | b']') {
                 *in_element = true;
             }
         }
@@ -186,6 +187,6 @@ mod tests {
     #[test]
     fn an_error_without_a_position_is_about_the_root() {
         let error = <serde_json::Error as serde::de::Error>::custom("no position");
-        assert_eq!(json_path_of(b"{}", &error), ".");
+        assert_eq!(json_path_of(b"{}", &error, "no position"), ".");
     }
 }

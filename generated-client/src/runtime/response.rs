@@ -38,6 +38,11 @@ impl Response {
         self.body
     }
 
+    /// The body, as received, as a decode step: for operations whose success body is bytes.
+    pub fn raw(self) -> Result<Bytes, Error> {
+        Ok(self.body)
+    }
+
     /// Nothing: for operations whose success responses have no body.
     pub fn discard(self) -> Result<(), Error> {
         Ok(())
@@ -130,11 +135,12 @@ fn decode_error(
     body: &[u8],
     error: &serde_json::Error,
 ) -> Error {
+    let message = error.to_string();
     Error::Decode {
         operation,
         status,
-        json_path: json_path_of(body, error),
-        message: error.to_string(),
+        json_path: json_path_of(body, error, &message),
+        message,
     }
 }
 

@@ -84,8 +84,8 @@ fn success(op: &Operation) -> (TokenStream, TokenStream, TokenStream) {
         let Status::Code(code) = status else {
             return None;
         };
-        let decode = decode_body(body);
-        Some(quote!(#code => #decode.map(#enum_name::#variant),))
+        let decode = decoder(body);
+        Some(quote!(#code => #decode(response).map(#enum_name::#variant),))
     });
     let enum_item = quote! {
         #[doc = #doc]
@@ -124,23 +124,14 @@ fn body_type(body: &ResponseBody) -> TokenStream {
     }
 }
 
-/// A function that decodes a response with `body`.
+/// The runtime function (`fn(Response) -> Result<_, Error>`) that decodes a response with
+/// `body`.
 fn decoder(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(crate::runtime::Response::discard),
         ResponseBody::Json(_) => quote!(crate::runtime::Response::json),
         ResponseBody::Text => quote!(crate::runtime::Response::text),
-        ResponseBody::Bytes => quote!(|response| Ok(response.bytes())),
-    }
-}
-
-/// An expression that decodes `response`, which has `body`.
-fn decode_body(body: &ResponseBody) -> TokenStream {
-    match body {
-        ResponseBody::Empty => quote!(Ok(())),
-        ResponseBody::Json(_) => quote!(response.json()),
-        ResponseBody::Text => quote!(response.text()),
-        ResponseBody::Bytes => quote!(Ok(response.bytes())),
+        ResponseBody::Bytes => quote!(crate::runtime::Response::raw),
     }
 }
 

@@ -188,7 +188,7 @@ pub fn download_file_deprecated(
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
+    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Optional parameters of [`download_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -223,7 +223,7 @@ pub fn download_files_deprecated(
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
-    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
+    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Optional parameters of [`find_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]

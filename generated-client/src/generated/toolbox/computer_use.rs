@@ -686,7 +686,7 @@ pub fn download_recording(
             "/computeruse/recordings/{}/download", crate ::runtime::encode_path(& id)
         ),
     );
-    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
+    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Optional parameters of [`take_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -76,7 +76,7 @@ pub fn download_files(
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
-    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
+    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Upload multiple files
 ///
@@ -114,7 +114,7 @@ pub fn download_file(
         "/files/download".to_string(),
     );
     request.query("path", &path);
-    crate::runtime::Call::new(client, request, |response| Ok(response.bytes()))
+    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Find text in files
 ///
