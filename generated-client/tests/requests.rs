@@ -330,3 +330,171 @@ async fn https_urls_speak_tls() {
     assert_eq!(bytes[1], 0x03, "TLS major version 3");
     assert!(!error.to_string().contains(KEY));
 }
+
+#[tokio::test]
+async fn a_redirect_is_an_error_naming_the_location_and_nothing_is_sent_there() {
+    for status in [301, 302, 303, 307, 308] {
+        let server = MockServer::start().await;
+        let elsewhere = MockServer::start().await;
+        let location = format!("{}/login?next=%2Fapi-keys", elsewhere.uri());
+        Mock::given(method("POST"))
+            .and(path("/api-keys"))
+            .respond_with(
+                ResponseTemplate::new(status).insert_header("location", location.as_str()),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body = api::types::CreateApiKey {
+            name: "ci".into(),
+            permissions: vec![api::types::Permission::WriteSandboxes],
+            expires_at: None,
+        };
+        let error = api::api_keys::create_api_key(&client(&server), &body, &Default::default())
+            .await
+            .unwrap_err();
+        let Error::Redirect {
+            status: got,
+            location: Some(got_location),
+            operation,
+            ..
+        } = &error
+        else {
+            panic!("{status}: {error}")
+        };
+        assert_eq!(
+            (*got, got_location.as_str(), *operation),
+            (status, location.as_str(), "createApiKey")
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("createApiKey (POST /api-keys) was redirected with status {status} to {location}; redirects are not followed")
+        );
+        assert_eq!(error.status(), Some(status));
+        let followed = elsewhere.received_requests().await.unwrap();
+        assert!(
+            followed.is_empty(),
+            "{status}: the body went to {followed:?}"
+        );
+        assert!(!format!("{error:?}").contains(KEY));
+    }
+}
+
+#[tokio::test]
+async fn a_call_can_set_its_own_timeout_headers_and_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/sandbox/slow"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(sandbox_json("slow"))
+                .set_delay(Duration::from_millis(1500)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/sandbox/busy"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let config = Config::builder()
+        .api_key(KEY)
+        .api_url(server.uri())
+        .timeout(Duration::from_millis(500))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let client = Client::new(config).unwrap();
+    let none = Default::default();
+
+    // The client's timeout applies unless the call sets its own.
+    let error = api::sandbox::get_sandbox(&client, "slow", &none)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error}");
+    let sandbox = api::sandbox::get_sandbox(&client, "slow", &none)
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.id, "slow");
+
+    // A header of the call's replaces the client's and the operation's own.
+    api::sandbox::get_sandbox(&client, "slow", &none)
+        .timeout(Duration::from_secs(5))
+        .header("X-Daytona-Organization-ID", "org-of-this-call")
+        .header("x-trace", "42")
+        .await
+        .unwrap();
+    let last = server.received_requests().await.unwrap().pop().unwrap();
+    let values = |name: &str| -> Vec<&str> {
+        last.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    };
+    assert_eq!(values("x-daytona-organization-id"), ["org-of-this-call"]);
+    assert_eq!(values("x-trace"), ["42"]);
+
+    // Retries follow the call's policy; the client's says none.
+    let before = server.received_requests().await.unwrap().len();
+    let policy = RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    };
+    let error = api::sandbox::get_sandbox(&client, "busy", &none)
+        .retry(policy)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    let attempts = server.received_requests().await.unwrap().len() - before;
+    assert_eq!(attempts, 3);
+
+    // A header that cannot be sent fails the call before anything is sent.
+    let before = server.received_requests().await.unwrap().len();
+    let error = api::sandbox::get_sandbox(&client, "slow", &none)
+        .header("bad name", "x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidArgument(m) if m.contains("bad name")),
+        "{error}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn every_request_names_the_client_unless_configured_otherwise() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(sandbox_json("x")))
+        .mount(&server)
+        .await;
+    api::sandbox::get_sandbox(&client(&server), "x", &Default::default())
+        .await
+        .unwrap();
+    let config = Config::builder()
+        .api_key(KEY)
+        .api_url(server.uri())
+        .default_header("X-Daytona-Source", "my-agent")
+        .build()
+        .unwrap();
+    api::sandbox::get_sandbox(&Client::new(config).unwrap(), "x", &Default::default())
+        .await
+        .unwrap();
+    let sources: Vec<Vec<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.headers
+                .get_all("x-daytona-source")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(sources, [vec!["daytona-client-rust"], vec!["my-agent"]]);
+}

@@ -304,6 +304,9 @@ fn profile_rs(api: &Api, options: &CrateOptions) -> proc_macro2::TokenStream {
         /// The product name in the default `User-Agent` (followed by the crate version).
         pub const USER_AGENT_PRODUCT: &str = env!("CARGO_PKG_NAME");
 
+        /// Headers every request carries to name the client (none: the `User-Agent` does).
+        pub const IDENTITY_HEADERS: &[(&str, &str)] = &[];
+
         /// The name of the `tracing` span around each request.
         pub const SPAN_NAME: &str = #span;
     }

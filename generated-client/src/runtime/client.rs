@@ -3,11 +3,13 @@
 
 use super::config::Config;
 use super::error::{Error, TransportKind};
-use super::profile::{ORGANIZATION_HEADER, SPAN_NAME};
+use super::profile::{IDENTITY_HEADERS, ORGANIZATION_HEADER, SPAN_NAME};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RETRY_STATUSES};
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+};
 use reqwest::Method;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -19,6 +21,8 @@ use tracing::Instrument;
 pub struct Client {
     inner: Arc<Inner>,
     base_url: Arc<str>,
+    /// Headers this handle adds to every request (see [`Client::with_header`]).
+    headers: Arc<[(HeaderName, HeaderValue)]>,
 }
 
 struct Inner {
@@ -29,8 +33,11 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header names only: a value may be a credential.
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
+            .field("headers", &headers)
             .field("config", &self.inner.config)
             .finish()
     }
@@ -38,19 +45,29 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A client for the API at `config.api_url`.
+    ///
+    /// Redirects are not followed: a `3xx` answer is [`Error::Redirect`], so a request body
+    /// and credentials are never sent again to an address the caller did not choose.
     pub fn new(config: Config) -> Result<Client, Error> {
-        let mut headers = reqwest::header::HeaderMap::new();
+        let mut headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name '{name}'")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("invalid value for header '{name}'")))?;
+            let (name, value) = parse_header(name, value).map_err(Error::Config)?;
             headers.append(name, value);
+        }
+        // The client names itself unless the configuration names it otherwise.
+        for (name, value) in IDENTITY_HEADERS {
+            if !headers.contains_key(*name) {
+                headers.insert(
+                    HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                );
+            }
         }
         let http = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .default_headers(headers)
             .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let seed = std::time::SystemTime::now()
@@ -58,6 +75,7 @@ impl Client {
             .map_or(0x9E37_79B9, |d| d.as_nanos() as u64);
         Ok(Client {
             base_url: Arc::from(config.api_url.as_str()),
+            headers: Arc::from([]),
             inner: Arc::new(Inner {
                 http,
                 config,
@@ -77,7 +95,27 @@ impl Client {
         Client {
             inner: Arc::clone(&self.inner),
             base_url: Arc::from(base_url.as_ref().trim_end_matches('/')),
+            headers: Arc::clone(&self.headers),
         }
+    }
+
+    /// The same client (credentials, pool, policies, base URL) sending one more header with
+    /// every request; it replaces a header of the same name that the client would send.
+    /// A name or value that cannot be a header is [`Error::InvalidArgument`].
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Client, Error> {
+        let (name, value) = parse_header(name, value).map_err(Error::InvalidArgument)?;
+        let mut headers: Vec<_> = self
+            .headers
+            .iter()
+            .filter(|(existing, _)| *existing != name)
+            .cloned()
+            .collect();
+        headers.push((name, value));
+        Ok(Client {
+            inner: Arc::clone(&self.inner),
+            base_url: Arc::clone(&self.base_url),
+            headers: Arc::from(headers),
+        })
     }
 
     /// The base URL requests go to.
@@ -115,7 +153,11 @@ impl Client {
         request: Request,
         span: &tracing::Span,
     ) -> Result<Response, Error> {
-        let policy = &self.inner.config.retry;
+        let policy = request
+            .overrides
+            .retry
+            .as_ref()
+            .unwrap_or(&self.inner.config.retry);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
         let may_retry = idempotent || policy.retry_non_idempotent;
         let started = Instant::now();
@@ -192,6 +234,9 @@ impl Client {
         if let Some(accept) = request.accept {
             builder = builder.header(ACCEPT, accept);
         }
+        if let Some(timeout) = request.overrides.timeout {
+            builder = builder.timeout(timeout);
+        }
         builder = match &request.body {
             Body::None => builder,
             Body::Bytes { content_type, data } => builder
@@ -212,7 +257,12 @@ impl Client {
             },
             source,
         };
-        let response = builder.send().await.map_err(transport)?;
+        let mut built = builder.build().map_err(transport)?;
+        // The handle's headers, then the call's, each replacing what came before.
+        for (name, value) in self.headers.iter().chain(&request.overrides.headers) {
+            built.headers_mut().insert(name.clone(), value.clone());
+        }
+        let response = self.inner.http.execute(built).await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(transport)?;
@@ -228,11 +278,22 @@ impl Client {
         })
     }
 
-    /// The success response, or the error for a non-success status.
+    /// The success response, or the error for a redirect or another non-success status.
     fn finish(&self, outcome: Result<Response, Error>) -> Result<Response, Error> {
         let response = outcome?;
         if response.is_success() {
             Ok(response)
+        } else if (300..400).contains(&response.status) {
+            Err(Error::Redirect {
+                operation: response.operation,
+                method: response.method,
+                path: response.path,
+                status: response.status,
+                location: response
+                    .headers
+                    .get(LOCATION)
+                    .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()),
+            })
         } else {
             Err(response.into_api_error())
         }
@@ -247,4 +308,13 @@ impl Client {
         self.inner.jitter_state.store(x, Ordering::Relaxed);
         (x >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// A header name and value, or why they cannot be one.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("'{name}' is not a valid header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header '{name}' has characters a header cannot hold"))?;
+    Ok((name, value))
 }

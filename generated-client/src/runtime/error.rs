@@ -29,6 +29,26 @@ pub enum Error {
     /// The server answered with a status that is not a success.
     #[error("{0}")]
     Api(Box<ApiError>),
+    /// The server answered with a redirect (`3xx`). The client does not follow redirects:
+    /// following one would send the request body and the credentials again to an address the
+    /// caller did not choose (an unauthenticated toolbox request, for example, can be sent to a
+    /// login page).
+    #[error(
+        "{operation} ({method} {path}) was redirected with status {status} to {}; redirects are not followed",
+        .location.as_deref().unwrap_or("no location")
+    )]
+    Redirect {
+        /// The operation id.
+        operation: &'static str,
+        /// The HTTP method.
+        method: Method,
+        /// The request path.
+        path: String,
+        /// The status code (301, 302, 303, 307 or 308).
+        status: u16,
+        /// Where the server sent the request: its `Location` header.
+        location: Option<String>,
+    },
     /// A success response whose body does not match the declared type.
     #[error(
         "{operation}: cannot decode the response (status {status}) at `{json_path}`: {message}"
@@ -189,7 +209,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Redirect { status, .. } | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }

@@ -21,7 +21,7 @@ pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, Transpor
 pub use profile::{DEFAULT_API_URL, ORGANIZATION_HEADER};
 pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
 pub use reqwest::Method;
-pub use response::{decode, Response};
+pub use response::{decode, JsonOrText, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
 pub use serde_support::{enum_string, nullable, tagged, Base64};

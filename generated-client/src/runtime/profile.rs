@@ -14,5 +14,13 @@ pub const ORGANIZATION_HEADER: &str = "x-daytona-organization-id";
 /// The product name in the default `User-Agent` (followed by the crate version).
 pub const USER_AGENT_PRODUCT: &str = "daytona-client-rust";
 
+/// Headers every request carries to name the client, unless the configuration's default
+/// headers set them. Daytona's API and toolbox read `X-Daytona-Source` to tell clients apart
+/// (its official SDKs send `sdk-python`, `sdk-typescript`, `sdk-go`); this client names itself.
+/// It sends no `X-Daytona-SDK-Version`: the toolbox compares that header with the versions of
+/// Daytona's own SDKs to choose its answer's format, so a version of this crate would be
+/// misread.
+pub const IDENTITY_HEADERS: &[(&str, &str)] = &[("x-daytona-source", USER_AGENT_PRODUCT)];
+
 /// The name of the `tracing` span around each request.
 pub const SPAN_NAME: &str = "daytona_request";

@@ -1,10 +1,13 @@
 //! The plain description of a request that generated functions fill in.
 
 use super::error::{Error, ErrorDecoder};
+use super::retry::RetryPolicy;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
 use std::fmt;
+use std::time::Duration;
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -40,6 +43,20 @@ pub struct Request {
     pub(crate) secured: bool,
     pub(crate) accept: Option<&'static str>,
     pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
+    /// What the caller changed for this call only (see [`Call`](super::Call)).
+    pub(crate) overrides: Overrides,
+}
+
+/// Settings of one call that replace the client's: set through [`Call`](super::Call)'s
+/// `timeout`, `header` and `retry`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Overrides {
+    /// The time limit of each attempt, instead of the configured one.
+    pub(crate) timeout: Option<Duration>,
+    /// The retry policy, instead of the configured one.
+    pub(crate) retry: Option<RetryPolicy>,
+    /// Headers sent with this call, after (and replacing) every other header of the same name.
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// A request body.
@@ -72,6 +89,7 @@ impl Request {
             secured: false,
             accept: None,
             error_models: Vec::new(),
+            overrides: Overrides::default(),
         }
     }
 

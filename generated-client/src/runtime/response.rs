@@ -53,6 +53,30 @@ impl Response {
         Ok(String::from_utf8_lossy(&self.body).into_owned())
     }
 
+    /// The body decoded from JSON, or as text when the server answered with a `text/*`
+    /// `Content-Type`: for operations that declare both (which one the server sends depends on
+    /// the request).
+    pub fn json_or_text<T: serde::de::DeserializeOwned>(self) -> Result<JsonOrText<T>, Error> {
+        if self.is_text() {
+            self.text().map(JsonOrText::Text)
+        } else {
+            self.json().map(JsonOrText::Json)
+        }
+    }
+
+    /// Whether the `Content-Type` is `text/*`.
+    fn is_text(&self) -> bool {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| {
+                value
+                    .trim_start()
+                    .get(..5)
+                    .is_some_and(|start| start.eq_ignore_ascii_case("text/"))
+            })
+    }
+
     /// The body decoded from JSON; a failure names the JSON path of the value that did not fit.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         // Only the call to serde_json depends on `T`; building the error does not, so it is
@@ -114,6 +138,15 @@ impl Response {
             text.replace(token, "[redacted]")
         }
     }
+}
+
+/// A body an operation declares both as JSON and as text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonOrText<T> {
+    /// The server answered with JSON.
+    Json(T),
+    /// The server answered with text.
+    Text(String),
 }
 
 /// Decodes a JSON body as the response of `operation` with `status`; a failure is
