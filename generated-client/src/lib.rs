@@ -40,6 +40,9 @@ mod spec_examples;
 #[cfg(test)]
 mod prism_suite;
 
+#[cfg(test)]
+mod toolbox_auth;
+
 // Lets the examples, which name the crate, be compiled into the unit tests.
 #[cfg(test)]
 extern crate self as daytona_client;

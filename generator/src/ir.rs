@@ -67,7 +67,7 @@ impl Api {
                 _ => {}
             }
             for response in &mut op.responses {
-                if let ResponseBody::Json(ty) = &mut response.body {
+                if let Some(ty) = response.body.json_type_mut() {
                     ty.for_each_mut(&mut f);
                 }
             }
@@ -580,8 +580,28 @@ pub enum ResponseBody {
     Empty,
     /// JSON decoded into a type.
     Json(TypeRef),
+    /// JSON decoded into a type, or text: the response declares both a JSON and a `text/*`
+    /// media type (which one comes depends on the request, as with Daytona's log endpoints).
+    JsonOrText(TypeRef),
     /// Text.
     Text,
     /// Raw bytes (octet-stream, multipart, or `*/*` without a schema).
     Bytes,
+}
+
+impl ResponseBody {
+    /// The type JSON bodies decode into, if the body can be JSON.
+    pub fn json_type(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseBody::Json(ty) | ResponseBody::JsonOrText(ty) => Some(ty),
+            _ => None,
+        }
+    }
+
+    fn json_type_mut(&mut self) -> Option<&mut TypeRef> {
+        match self {
+            ResponseBody::Json(ty) | ResponseBody::JsonOrText(ty) => Some(ty),
+            _ => None,
+        }
+    }
 }

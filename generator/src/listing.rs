@@ -137,6 +137,7 @@ pub(crate) fn response_type(body: &ResponseBody) -> String {
     match body {
         ResponseBody::Empty => "()".to_string(),
         ResponseBody::Json(ty) => ty.to_string(),
+        ResponseBody::JsonOrText(ty) => format!("JsonOrText<{ty}>"),
         ResponseBody::Text => "String".to_string(),
         ResponseBody::Bytes => "Bytes".to_string(),
     }

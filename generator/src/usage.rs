@@ -3,7 +3,7 @@
 //! reads a change in the directions a type is used (a new required property breaks callers
 //! only where they send the type).
 
-use crate::ir::{Api, BodyKind, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
 /// The request and response reach of every named type.
@@ -32,7 +32,7 @@ impl Usage {
                 _ => {}
             }
             for response in &op.responses {
-                if let ResponseBody::Json(ty) = &response.body {
+                if let Some(ty) = response.body.json_type() {
                     mark(api, ty, &mut usage.response);
                 }
             }

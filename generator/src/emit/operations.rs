@@ -119,6 +119,10 @@ fn body_type(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(ty) => rust_type(ty, types_path()),
+        ResponseBody::JsonOrText(ty) => {
+            let ty = rust_type(ty, types_path());
+            quote!(crate::runtime::JsonOrText<#ty>)
+        }
         ResponseBody::Text => quote!(String),
         ResponseBody::Bytes => quote!(crate::runtime::Bytes),
     }
@@ -130,6 +134,7 @@ fn decoder(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(crate::runtime::Response::discard),
         ResponseBody::Json(_) => quote!(crate::runtime::Response::json),
+        ResponseBody::JsonOrText(_) => quote!(crate::runtime::Response::json_or_text),
         ResponseBody::Text => quote!(crate::runtime::Response::text),
         ResponseBody::Bytes => quote!(crate::runtime::Response::raw),
     }
@@ -479,18 +484,30 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
     }
 }
 
-/// `Accept: application/json` for an operation whose success bodies are all declared as JSON
-/// (a `*/*` body leaves the header out: the server chooses).
+/// `Accept: application/json` for an operation whose success bodies are all declared as JSON,
+/// with text as well where a body may also come as text (a `*/*` body leaves the header out:
+/// the server chooses).
 fn accept_type(op: &Operation) -> Option<&'static str> {
     let mut with_body = op
         .success_responses()
         .filter(|r| r.body != ResponseBody::Empty)
         .peekable();
     with_body.peek()?;
-    with_body
-        .all(|r| {
-            matches!(r.body, ResponseBody::Json(_))
-                && r.media_type.as_deref().is_some_and(|m| m.contains("json"))
-        })
-        .then_some("application/json")
+    let mut text = false;
+    for response in with_body {
+        text |= matches!(response.body, ResponseBody::JsonOrText(_));
+        let json = response.body.json_type().is_some()
+            && response
+                .media_type
+                .as_deref()
+                .is_some_and(|m| m.contains("json"));
+        if !json {
+            return None;
+        }
+    }
+    Some(if text {
+        "application/json, text/*"
+    } else {
+        "application/json"
+    })
 }

@@ -22,7 +22,7 @@ pub fn samples_module(api: &Api) -> TokenStream {
         .iter()
         .filter(|op| {
             op.success_responses().any(|r| {
-                matches!(r.body, crate::ir::ResponseBody::Json(_))
+                r.body.json_type().is_some()
                     && r.media_type.as_deref().is_some_and(|m| m.contains("json"))
             })
         })

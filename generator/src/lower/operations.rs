@@ -394,8 +394,13 @@ fn lower_responses<'a>(
                     content.schema.as_ref().map(SchemaRef::from),
                 ) {
                     (MediaKind::Json | MediaKind::JsonLike | MediaKind::Wildcard, Some(schema)) => {
+                        let also_text = response
+                            .content
+                            .keys()
+                            .any(|other| media_kind(other) == MediaKind::Text);
                         match types.type_ref(schema, &schema_pointer, &hint)? {
                             TypeRef::Binary => ResponseBody::Bytes,
+                            ty if also_text => ResponseBody::JsonOrText(ty),
                             ty => ResponseBody::Json(ty),
                         }
                     }

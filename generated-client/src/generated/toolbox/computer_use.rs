@@ -16,6 +16,7 @@ pub fn find_accessibility_nodes(
         "FindAccessibilityNodes",
         "/computeruse/a11y/find".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -56,6 +57,7 @@ pub fn focus_accessibility_node(
         "FocusAccessibilityNode",
         "/computeruse/a11y/node/focus".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -96,6 +98,7 @@ pub fn invoke_accessibility_node(
         "InvokeAccessibilityNode",
         "/computeruse/a11y/node/invoke".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -136,6 +139,7 @@ pub fn set_accessibility_node_value(
         "SetAccessibilityNodeValue",
         "/computeruse/a11y/node/value".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -186,6 +190,7 @@ pub fn get_accessibility_tree(
         "GetAccessibilityTree",
         "/computeruse/a11y/tree".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -231,6 +236,7 @@ pub fn get_display_info(
         "GetDisplayInfo",
         "/computeruse/display/info".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -247,6 +253,7 @@ pub fn get_windows(
         "GetWindows",
         "/computeruse/display/windows".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -264,6 +271,7 @@ pub fn press_hotkey(
         "PressHotkey",
         "/computeruse/keyboard/hotkey".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -284,6 +292,7 @@ pub fn press_key(
         "PressKey",
         "/computeruse/keyboard/key".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -304,6 +313,7 @@ pub fn type_text(
         "TypeText",
         "/computeruse/keyboard/type".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -324,6 +334,7 @@ pub fn click(
         "Click",
         "/computeruse/mouse/click".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -344,6 +355,7 @@ pub fn drag(
         "Drag",
         "/computeruse/mouse/drag".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -364,6 +376,7 @@ pub fn move_mouse(
         "MoveMouse",
         "/computeruse/mouse/move".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -383,6 +396,7 @@ pub fn get_mouse_position(
         "GetMousePosition",
         "/computeruse/mouse/position".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -400,6 +414,7 @@ pub fn scroll(
         "Scroll",
         "/computeruse/mouse/scroll".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -419,6 +434,7 @@ pub fn get_computer_use_status(
         "GetComputerUseStatus",
         "/computeruse/process-status".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -443,6 +459,7 @@ pub fn get_process_errors(
             process_name)
         ),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -466,6 +483,7 @@ pub fn get_process_logs(
             "/computeruse/process/{}/logs", crate ::runtime::encode_path(& process_name)
         ),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -490,6 +508,7 @@ pub fn restart_process(
             process_name)
         ),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -514,6 +533,7 @@ pub fn get_process_status(
             process_name)
         ),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -530,6 +550,7 @@ pub fn list_recordings(
         "ListRecordings",
         "/computeruse/recordings".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -552,6 +573,7 @@ pub fn start_recording(
         "StartRecording",
         "/computeruse/recordings/start".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -584,6 +606,7 @@ pub fn stop_recording(
         "StopRecording",
         "/computeruse/recordings/stop".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -618,6 +641,7 @@ pub fn get_recording(
         "GetRecording",
         format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -649,6 +673,7 @@ pub fn delete_recording(
         "DeleteRecording",
         format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
     );
+    request.secured();
     request
         .error_model(
             Some(400u16),
@@ -679,13 +704,14 @@ pub fn download_recording(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<crate::runtime::Bytes> {
-    let request = crate::runtime::Request::new(
+    let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadRecording",
         format!(
             "/computeruse/recordings/{}/download", crate ::runtime::encode_path(& id)
         ),
     );
+    request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
 /// Optional parameters of [`take_screenshot`].
@@ -708,6 +734,7 @@ pub fn take_screenshot(
         "TakeScreenshot",
         "/computeruse/screenshot".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Some(value) = &params.show_cursor {
         request.query("showCursor", value);
@@ -740,6 +767,7 @@ pub fn take_compressed_screenshot(
         "TakeCompressedScreenshot",
         "/computeruse/screenshot/compressed".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Some(value) = &params.show_cursor {
         request.query("showCursor", value);
@@ -786,6 +814,7 @@ pub fn take_region_screenshot(
         "TakeRegionScreenshot",
         "/computeruse/screenshot/region".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("x", &x);
     request.query("y", &y);
@@ -833,6 +862,7 @@ pub fn take_compressed_region_screenshot(
         "TakeCompressedRegionScreenshot",
         "/computeruse/screenshot/region/compressed".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("x", &x);
     request.query("y", &y);
@@ -865,6 +895,7 @@ pub fn start_computer_use(
         "StartComputerUse",
         "/computeruse/start".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -881,6 +912,7 @@ pub fn get_computer_use_system_status(
         "GetComputerUseSystemStatus",
         "/computeruse/status".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -897,6 +929,7 @@ pub fn stop_computer_use(
         "StopComputerUse",
         "/computeruse/stop".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

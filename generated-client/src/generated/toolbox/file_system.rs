@@ -22,6 +22,7 @@ pub fn list_files(
         "ListFiles",
         "/files".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Some(value) = &params.path {
         request.query("path", value);
@@ -53,6 +54,7 @@ pub fn delete_file(
         "DeleteFile",
         "/files".to_string(),
     );
+    request.secured();
     request.query("path", &path);
     if let Some(value) = &params.recursive {
         request.query("recursive", value);
@@ -73,6 +75,7 @@ pub fn download_files(
         "DownloadFiles",
         "/files/bulk-download".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -92,6 +95,7 @@ pub fn upload_files(
         "UploadFiles",
         "/files/bulk-upload".to_string(),
     );
+    request.secured();
     request.multipart_array("files", body);
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
@@ -113,6 +117,7 @@ pub fn download_file(
         "DownloadFile",
         "/files/download".to_string(),
     );
+    request.secured();
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
 }
@@ -136,6 +141,7 @@ pub fn find_in_files(
         "FindInFiles",
         "/files/find".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     request.query("pattern", &pattern);
@@ -161,6 +167,7 @@ pub fn create_folder(
         "CreateFolder",
         "/files/folder".to_string(),
     );
+    request.secured();
     request.query("path", &path);
     request.query("mode", &mode);
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -183,6 +190,7 @@ pub fn get_file_info(
         "GetFileInfo",
         "/files/info".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
@@ -207,6 +215,7 @@ pub fn move_file(
         "MoveFile",
         "/files/move".to_string(),
     );
+    request.secured();
     request.query("source", &source);
     request.query("destination", &destination);
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -240,6 +249,7 @@ pub fn set_file_permissions(
         "SetFilePermissions",
         "/files/permissions".to_string(),
     );
+    request.secured();
     request.query("path", &path);
     if let Some(value) = &params.owner {
         request.query("owner", value);
@@ -266,6 +276,7 @@ pub fn replace_in_files(
         "ReplaceInFiles",
         "/files/replace".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -292,6 +303,7 @@ pub fn search_files(
         "SearchFiles",
         "/files/search".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     request.query("pattern", &pattern);
@@ -316,6 +328,7 @@ pub fn upload_file(
         "UploadFile",
         "/files/upload".to_string(),
     );
+    request.secured();
     request.query("path", &path);
     request.multipart(body);
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)

@@ -16,6 +16,7 @@ pub fn add_files(
         "AddFiles",
         "/git/add".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -39,6 +40,7 @@ pub fn list_branches(
         "ListBranches",
         "/git/branches".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
@@ -57,6 +59,7 @@ pub fn create_branch(
         "CreateBranch",
         "/git/branches".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -76,6 +79,7 @@ pub fn delete_branch(
         "DeleteBranch",
         "/git/branches".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -95,6 +99,7 @@ pub fn checkout_branch(
         "CheckoutBranch",
         "/git/checkout".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -114,6 +119,7 @@ pub fn clone_repository(
         "CloneRepository",
         "/git/clone".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -133,6 +139,7 @@ pub fn commit_changes(
         "CommitChanges",
         "/git/commit".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -157,6 +164,7 @@ pub fn get_commit_history(
         "GetCommitHistory",
         "/git/history".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
@@ -175,6 +183,7 @@ pub fn pull_changes(
         "PullChanges",
         "/git/pull".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -194,6 +203,7 @@ pub fn push_changes(
         "PushChanges",
         "/git/push".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -217,6 +227,7 @@ pub fn get_status(
         "GetStatus",
         "/git/status".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)

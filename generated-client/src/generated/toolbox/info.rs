@@ -15,6 +15,7 @@ pub fn get_user_home_dir(
         "GetUserHomeDir",
         "/user-home-dir".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -31,6 +32,7 @@ pub fn get_version(
         "GetVersion",
         "/version".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -47,6 +49,7 @@ pub fn get_work_dir(
         "GetWorkDir",
         "/work-dir".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

@@ -15,6 +15,7 @@ pub fn list_interpreter_contexts(
         "ListInterpreterContexts",
         "/process/interpreter/context".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -32,6 +33,7 @@ pub fn create_interpreter_context(
         "CreateInterpreterContext",
         "/process/interpreter/context".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -66,6 +68,7 @@ pub fn delete_interpreter_context(
         "DeleteInterpreterContext",
         format!("/process/interpreter/context/{}", crate ::runtime::encode_path(& id)),
     );
+    request.secured();
     request.accept("application/json");
     request
         .error_model(
@@ -87,10 +90,11 @@ pub fn delete_interpreter_context(
 pub fn execute_interpreter_code(
     client: &crate::runtime::Client,
 ) -> crate::runtime::Call<()> {
-    let request = crate::runtime::Request::new(
+    let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ExecuteInterpreterCode",
         "/process/interpreter/execute".to_string(),
     );
+    request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }

@@ -16,6 +16,7 @@ pub fn completions(
         "Completions",
         "/lsp/completions".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -36,6 +37,7 @@ pub fn did_close(
         "DidClose",
         "/lsp/did-close".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -55,6 +57,7 @@ pub fn did_open(
         "DidOpen",
         "/lsp/did-open".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -82,6 +85,7 @@ pub fn document_symbols(
         "DocumentSymbols",
         "/lsp/document-symbols".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("languageId", &language_id);
     request.query("pathToProject", &path_to_project);
@@ -102,6 +106,7 @@ pub fn start(
         "Start",
         "/lsp/start".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -121,6 +126,7 @@ pub fn stop(
         "Stop",
         "/lsp/stop".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -148,6 +154,7 @@ pub fn workspace_symbols(
         "WorkspaceSymbols",
         "/lsp/workspacesymbols".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     request.query("query", &query);
     request.query("languageId", &language_id);

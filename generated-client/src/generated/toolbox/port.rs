@@ -15,6 +15,7 @@ pub fn get_ports(
         "GetPorts",
         "/port".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -36,6 +37,7 @@ pub fn is_port_in_use(
         "IsPortInUse",
         format!("/port/{}/in-use", crate ::runtime::encode_path(& port)),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }

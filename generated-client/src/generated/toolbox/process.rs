@@ -16,6 +16,7 @@ pub fn code_run(
         "CodeRun",
         "/process/code-run".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -36,6 +37,7 @@ pub fn execute_command(
         "ExecuteCommand",
         "/process/execute".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -55,6 +57,7 @@ pub fn list_pty_sessions(
         "ListPtySessions",
         "/process/pty".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -72,6 +75,7 @@ pub fn create_pty_session(
         "CreatePtySession",
         "/process/pty".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -96,6 +100,7 @@ pub fn get_pty_session(
         "GetPtySession",
         format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -117,6 +122,7 @@ pub fn delete_pty_session(
         "DeletePtySession",
         format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -133,11 +139,12 @@ pub fn connect_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<()> {
-    let request = crate::runtime::Request::new(
+    let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ConnectPtySession",
         format!("/process/pty/{}/connect", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Resize a PTY session
@@ -159,6 +166,7 @@ pub fn resize_pty_session(
         "ResizePtySession",
         format!("/process/pty/{}/resize", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -178,6 +186,7 @@ pub fn list_sessions(
         "ListSessions",
         "/process/session".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -195,6 +204,7 @@ pub fn create_session(
         "CreateSession",
         "/process/session".to_string(),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -213,6 +223,7 @@ pub fn get_entrypoint_session(
         "GetEntrypointSession",
         "/process/session/entrypoint".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -230,17 +241,20 @@ pub struct GetEntrypointLogsParams {
 pub fn get_entrypoint_logs(
     client: &crate::runtime::Client,
     params: &GetEntrypointLogsParams,
-) -> crate::runtime::Call<super::types::SessionCommandLogsResponse> {
+) -> crate::runtime::Call<
+    crate::runtime::JsonOrText<super::types::SessionCommandLogsResponse>,
+> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetEntrypointLogs",
         "/process/session/entrypoint/logs".to_string(),
     );
-    request.accept("application/json");
+    request.secured();
+    request.accept("application/json, text/*");
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json_or_text)
 }
 /// Get session details
 ///
@@ -260,6 +274,7 @@ pub fn get_session(
         "GetSession",
         format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -276,11 +291,12 @@ pub fn delete_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<()> {
-    let request = crate::runtime::Request::new(
+    let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteSession",
         format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Get session command details
@@ -306,6 +322,7 @@ pub fn get_session_command(
             crate ::runtime::encode_path(& command_id)
         ),
     );
+    request.secured();
     request.accept("application/json");
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
@@ -333,6 +350,7 @@ pub fn send_input(
             session_id), crate ::runtime::encode_path(& command_id)
         ),
     );
+    request.secured();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
@@ -359,7 +377,9 @@ pub fn get_session_command_logs(
     session_id: &str,
     command_id: &str,
     params: &GetSessionCommandLogsParams,
-) -> crate::runtime::Call<super::types::SessionCommandLogsResponse> {
+) -> crate::runtime::Call<
+    crate::runtime::JsonOrText<super::types::SessionCommandLogsResponse>,
+> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommandLogs",
@@ -368,11 +388,12 @@ pub fn get_session_command_logs(
             session_id), crate ::runtime::encode_path(& command_id)
         ),
     );
-    request.accept("application/json");
+    request.secured();
+    request.accept("application/json, text/*");
     if let Some(value) = &params.follow {
         request.query("follow", value);
     }
-    crate::runtime::Call::new(client, request, crate::runtime::Response::json)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::json_or_text)
 }
 /// Execute command in session
 ///
@@ -393,6 +414,7 @@ pub fn session_execute_command(
         "SessionExecuteCommand",
         format!("/process/session/{}/exec", crate ::runtime::encode_path(& session_id)),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);

@@ -16,6 +16,7 @@ pub fn initialize(
         "Initialize",
         "/init".to_string(),
     );
+    request.secured();
     request.accept("application/json");
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
