@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run -p daytona-client --example daytona -- sandbox list [--label key=value]
-//! cargo run -p daytona-client --example daytona -- sandbox create [--snapshot NAME | --image IMAGE] [--cpu N] [--memory GIB] [--disk GIB] [--env K=V] [--label K=V] [--auto-stop MINUTES]
+//! cargo run -p daytona-client --example daytona -- sandbox create [--snapshot NAME | --image IMAGE] [--cpu N] [--memory GIB] [--disk GIB] [--env K=V] [--label K=V] [--auto-stop MINUTES] [--no-wait]
 //! cargo run -p daytona-client --example daytona -- sandbox get|start|stop|delete ID
 //! cargo run -p daytona-client --example daytona -- sandbox exec ID -- COMMAND…
 //! cargo run -p daytona-client --example daytona -- snapshot list
@@ -19,6 +19,7 @@ use daytona_client::workflows::{
 };
 use daytona_client::{Client, Config};
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -70,6 +71,10 @@ enum SandboxCommand {
         /// Minutes of inactivity before it stops.
         #[arg(long, default_value_t = workflows::DEFAULT_AUTO_STOP_MINUTES)]
         auto_stop: i64,
+        /// Return as soon as the API has accepted the sandbox, without waiting until it is
+        /// started.
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Shows a sandbox.
     Get { id: String },
@@ -125,21 +130,34 @@ pub fn config(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, String>
     Config::from_lookup(lookup).map_err(|e| e.to_string())
 }
 
+/// Where the tool writes: standard output and standard error in `main`, buffers in tests.
+pub struct Output<'a> {
+    /// What a command prints as its result.
+    pub out: &'a mut (dyn Write + Send),
+    /// Diagnostics, and the stderr of a command run in a sandbox.
+    pub err: &'a mut (dyn Write + Send),
+}
+
 /// Runs the tool; the error is one line for the user.
-pub async fn run(cli: Cli, config: Config) -> Result<(), String> {
+pub async fn run(cli: Cli, config: Config, output: Output<'_>) -> Result<(), String> {
     let client = Client::new(config).map_err(|e| e.to_string())?;
-    execute(&client, cli.command)
+    execute(&client, cli.command, output)
         .await
         .map_err(|e| e.to_string())
 }
 
-async fn execute(client: &Client, command: Command) -> Result<(), daytona_client::Error> {
+async fn execute(
+    client: &Client,
+    command: Command,
+    output: Output<'_>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let Output { out, err } = output;
     match command {
         Command::Sandbox(SandboxCommand::List { labels }) => {
             let labels: BTreeMap<_, _> = labels.into_iter().collect();
             for sandbox in workflows::list_sandboxes(client, &labels).await? {
                 let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
-                println!("{}\t{}\t{state}", sandbox.id, sandbox.name);
+                writeln!(out, "{}\t{}\t{state}", sandbox.id, sandbox.name)?;
             }
         }
         Command::Sandbox(SandboxCommand::Create {
@@ -151,6 +169,7 @@ async fn execute(client: &Client, command: Command) -> Result<(), daytona_client
             env,
             labels,
             auto_stop,
+            no_wait,
         }) => {
             let source = match (snapshot, image) {
                 (Some(snapshot), _) => Some(SandboxSource::Snapshot(snapshot)),
@@ -167,20 +186,36 @@ async fn execute(client: &Client, command: Command) -> Result<(), daytona_client
                 auto_stop_minutes: auto_stop,
                 ..SandboxSpec::default()
             };
-            let sandbox = workflows::create_sandbox(client, &spec).await?;
-            println!("{}", sandbox.id);
+            let spec = if no_wait {
+                SandboxSpec { wait: None, ..spec }
+            } else {
+                spec
+            };
+            // A spinner on stderr while the sandbox starts (hidden when stderr is not a terminal).
+            let progress = indicatif::ProgressBar::new_spinner();
+            progress.enable_steady_tick(Duration::from_millis(120));
+            progress.set_message("creating the sandbox");
+            let created = workflows::create_sandbox_reporting(client, &spec, &mut |sandbox| {
+                let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
+                progress.set_message(format!("sandbox {}: {state}", sandbox.id));
+            })
+            .await;
+            progress.finish_and_clear();
+            let sandbox = created?;
+            let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
+            writeln!(out, "{}\t{state}", sandbox.id)?;
         }
         Command::Sandbox(SandboxCommand::Get { id }) => {
-            print_sandbox(&workflows::get_sandbox(client, &id).await?)
+            print_sandbox(out, &workflows::get_sandbox(client, &id).await?)?
         }
         Command::Sandbox(SandboxCommand::Start { id }) => {
-            print_sandbox(&workflows::start_sandbox(client, &id).await?)
+            print_sandbox(out, &workflows::start_sandbox(client, &id).await?)?
         }
         Command::Sandbox(SandboxCommand::Stop { id }) => {
-            print_sandbox(&workflows::stop_sandbox(client, &id).await?)
+            print_sandbox(out, &workflows::stop_sandbox(client, &id).await?)?
         }
         Command::Sandbox(SandboxCommand::Delete { id }) => {
-            print_sandbox(&workflows::delete_sandbox(client, &id).await?)
+            print_sandbox(out, &workflows::delete_sandbox(client, &id).await?)?
         }
         Command::Sandbox(SandboxCommand::Exec {
             id,
@@ -193,16 +228,27 @@ async fn execute(client: &Client, command: Command) -> Result<(), daytona_client
             request.cwd = cwd;
             request.timeout = Duration::from_secs(timeout_seconds);
             let output = workflows::exec(client, &sandbox, &request).await?;
-            print!("{}", output.stdout);
-            eprint!("{}", output.stderr);
-            println!(
+            write!(out, "{}", output.stdout)?;
+            write!(err, "{}", output.stderr)?;
+            if output.combined {
+                writeln!(
+                    err,
+                    "note: this sandbox's toolbox sent stdout and stderr mixed, all above"
+                )?;
+            }
+            writeln!(
+                out,
                 "exit code: {}",
                 output.exit_code.map_or("-".to_string(), |c| c.to_string())
-            );
+            )?;
         }
         Command::Snapshot(SnapshotCommand::List) => {
             for snapshot in workflows::list_snapshots(client).await? {
-                println!("{}\t{}\t{}", snapshot.id, snapshot.name, snapshot.state);
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    snapshot.id, snapshot.name, snapshot.state
+                )?;
             }
         }
         Command::ApiKey(ApiKeyCommand::Create {
@@ -220,35 +266,40 @@ async fn execute(client: &Client, command: Command) -> Result<(), daytona_client
             };
             let key = workflows::create_ephemeral_key(client, &request).await?;
             // Printed once, on purpose: this is how the user receives the key.
-            println!(
+            writeln!(
+                out,
                 "{}\t{}\texpires {}",
                 key.name,
                 key.key.expose(),
                 key.expires_at
-            );
+            )?;
         }
         Command::ApiKey(ApiKeyCommand::List) => {
             for key in workflows::list_api_keys(client).await? {
                 let expires = key
                     .expires_at
                     .map_or("never".to_string(), |t| t.to_string());
-                println!("{}\t{}\texpires {expires}", key.name, key.value);
+                writeln!(out, "{}\t{}\texpires {expires}", key.name, key.value)?;
             }
         }
         Command::ApiKey(ApiKeyCommand::Revoke { name }) => {
             workflows::delete_api_key(client, &name).await?;
-            println!("revoked {name}");
+            writeln!(out, "revoked {name}")?;
         }
     }
     Ok(())
 }
 
-fn print_sandbox(sandbox: &daytona_client::api::types::Sandbox) {
+fn print_sandbox(
+    out: &mut (dyn Write + Send),
+    sandbox: &daytona_client::api::types::Sandbox,
+) -> std::io::Result<()> {
     let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
-    println!(
+    writeln!(
+        out,
         "{}\t{}\t{state}\t{} CPU, {} GiB, {} GiB disk",
         sandbox.id, sandbox.name, sandbox.cpu, sandbox.memory, sandbox.disk
-    );
+    )
 }
 
 #[allow(dead_code)] // `main` is unused where a test includes this file as a module.
@@ -256,7 +307,13 @@ fn print_sandbox(sandbox: &daytona_client::api::types::Sandbox) {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match config(|name| std::env::var(name).ok()) {
-        Ok(config) => run(cli, config).await,
+        Ok(config) => {
+            let output = Output {
+                out: &mut std::io::stdout(),
+                err: &mut std::io::stderr(),
+            };
+            run(cli, config, output).await
+        }
         Err(message) => Err(message),
     };
     match outcome {

@@ -9,7 +9,13 @@ use daytona_client::Client;
 #[tokio::main]
 async fn main() -> Result<(), daytona_client::Error> {
     let client = Client::from_env()?;
-    let sandbox = workflows::create_sandbox(&client, &SandboxSpec::default()).await?;
+    // Not waiting in `create_sandbox` itself: if starting fails, the sandbox still exists, and
+    // the cleanup below needs its id.
+    let spec = SandboxSpec {
+        wait: None,
+        ..SandboxSpec::default()
+    };
+    let sandbox = workflows::create_sandbox(&client, &spec).await?;
     println!("created sandbox {}", sandbox.id);
 
     let outcome = async {

@@ -182,7 +182,12 @@ async fn run_cli(args: &[&str], config: Config) -> Result<(), String> {
     use clap::Parser;
     let cli = cli::Cli::try_parse_from(std::iter::once("daytona").chain(args.iter().copied()))
         .map_err(|e| e.to_string())?;
-    cli::run(cli, config).await
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let output = cli::Output {
+        out: &mut out,
+        err: &mut err,
+    };
+    cli::run(cli, config, output).await
 }
 
 #[tokio::test]
@@ -217,8 +222,11 @@ async fn every_command_of_the_cli_example_runs_against_prism() {
             "A=b",
             "--label",
             "team=ci",
+            // Prism's random sandboxes never settle in `started`; waiting is tested against
+            // the service double (tests/service.rs).
+            "--no-wait",
         ],
-        &["sandbox", "create", "--image", "python:3.12"],
+        &["sandbox", "create", "--image", "python:3.12", "--no-wait"],
         &["sandbox", "get", "sandbox123"],
         &["sandbox", "start", "sandbox123"],
         &["sandbox", "stop", "sandbox123"],

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the thin command line over the `generator` library.
 
 mod prism;
+mod python_sdk;
 mod spec_diff;
 
 use generator::output::{self, Mode};
@@ -24,7 +25,8 @@ commands:
   bench              codegen and build-time benchmark against progenitor and openapi-generator,
                      then the client's criterion benchmarks (installs the peers when missing)
   test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`), with Prism mock
-                     servers for the specs started before and stopped after
+                     servers for the specs started before and stopped after, and Daytona's
+                     Python SDK installed for the differential test
 
 options:
   --root DIR         the workspace to work on (default: this checkout)
@@ -75,9 +77,10 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Installs the public specs, starts Prism, runs the workspace's tests with the cargo that runs this command (passing
-/// their output through), stops Prism, and ends with one line that totals every test binary's
-/// results. Without Prism (no Node.js) the Prism suite skips itself, except in CI.
+/// Installs the public specs and Daytona's Python SDK, starts Prism, runs the workspace's tests
+/// with the cargo that runs this command (passing their output through), stops Prism, and ends
+/// with one line that totals every test binary's results. Without Prism (no Node.js) or Python
+/// the tests that need them skip themselves, except in CI.
 fn test(extra: &[&str]) -> Result<ExitCode, String> {
     use std::io::{BufRead, BufReader};
     let root = workspace_root();
@@ -90,6 +93,14 @@ fn test(extra: &[&str]) -> Result<ExitCode, String> {
             Ok(()) => {}
         }
     }
+    let python_sdk = match python_sdk::install(&root) {
+        Ok(python) => Some(python),
+        Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
+        Err(e) => {
+            eprintln!("warning: {e}\nwarning: the differential test will be skipped");
+            None
+        }
+    };
     let prism = match prism::Prism::start(&root) {
         Ok(prism) => Some(prism),
         Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
@@ -105,6 +116,9 @@ warning: the Prism suite will be skipped"
     let mut command = std::process::Command::new(cargo);
     for (variable, url) in prism.iter().flat_map(|p| p.env.iter()) {
         command.env(variable, url);
+    }
+    if let Some(python) = &python_sdk {
+        command.env("DAYTONA_PYTHON_SDK", python);
     }
     // Show what passing tests print (the Prism suite's coverage, the spec-example misfits).
     let show_output: &[&str] = if extra.contains(&"--") {

@@ -1,5 +1,6 @@
 //! Running a command in a started sandbox through its toolbox.
 
+use super::toolbox::{toolbox_client, CommandOutput};
 use crate::api::types::{Sandbox, SandboxState};
 use crate::runtime::Error;
 use crate::toolbox::process;
@@ -7,6 +8,10 @@ use crate::toolbox::types::{CreateSessionRequest, SessionExecuteRequest};
 use crate::Client;
 use std::collections::BTreeMap;
 use std::time::Duration;
+
+/// How much longer than the command's own timeout its HTTP request may take: the answer still
+/// has to travel back. Daytona's official SDKs add the same 5 seconds.
+pub const EXEC_HTTP_MARGIN: Duration = Duration::from_secs(5);
 
 /// A command to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +23,8 @@ pub struct ExecRequest {
     /// Environment variables for this command.
     pub env: BTreeMap<String, String>,
     /// How long the command may run; the session (and the command with it) is ended then.
+    /// The command's HTTP request may take this long plus [`EXEC_HTTP_MARGIN`], whatever the
+    /// client's configured timeout.
     pub timeout: Duration,
 }
 
@@ -51,33 +58,14 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// What a command did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommandOutput {
-    /// The exit code (`None` if the toolbox did not report one).
-    pub exit_code: Option<i64>,
-    /// Standard output.
-    pub stdout: String,
-    /// Standard error.
-    pub stderr: String,
-}
-
-/// A client for a sandbox's toolbox: the toolbox proxy URL the API gives for the sandbox,
-/// followed by the sandbox id (or the configured `toolbox_url`), with this client's
-/// credentials and policies.
-pub fn toolbox_client(client: &Client, sandbox: &Sandbox) -> Client {
-    match &client.config().toolbox_url {
-        Some(url) => client.with_base_url(url),
-        None => {
-            let proxy = sandbox.toolbox_proxy_url.trim_end_matches('/');
-            client.with_base_url(format!("{proxy}/{}", sandbox.id))
-        }
-    }
-}
-
-/// Runs a command in a started sandbox and waits for it. A sandbox that is not started is an
-/// [`Error::SandboxState`] before any toolbox request; a command past its timeout is an
-/// [`Error::Deadline`].
+/// Runs a command in a started sandbox and waits for it, returning its exit code, stdout and
+/// stderr.
+///
+/// The command runs in a session of its own, as one synchronous request (as Daytona's official
+/// SDKs run it): the request lasts as long as the command, so its time limit is the command's
+/// [`timeout`](ExecRequest::timeout) plus [`EXEC_HTTP_MARGIN`], not the client's. Past its
+/// timeout the command is an [`Error::Deadline`] and the session is deleted, which ends it.
+/// A sandbox that is not started is an [`Error::SandboxState`] before any toolbox request.
 pub async fn exec(
     client: &Client,
     sandbox: &Sandbox,
@@ -104,7 +92,8 @@ pub async fn exec(
         run_async: Some(false),
         ..Default::default()
     };
-    let run = process::session_execute_command(&toolbox, &session_id, &body);
+    let run = process::session_execute_command(&toolbox, &session_id, &body)
+        .timeout(request.timeout + EXEC_HTTP_MARGIN);
     let outcome = tokio::time::timeout(request.timeout, run).await;
     // Deleting the session ends its shell and anything still running in it.
     let cleanup = process::delete_session(&toolbox, &session_id).await;
@@ -121,11 +110,7 @@ pub async fn exec(
     if let Err(error) = cleanup {
         tracing::warn!(%error, session = %session_id, "could not delete the exec session");
     }
-    Ok(CommandOutput {
-        exit_code: response.exit_code,
-        stdout: response.stdout.or(response.output).unwrap_or_default(),
-        stderr: response.stderr.unwrap_or_default(),
-    })
+    Ok(CommandOutput::from_execute(response))
 }
 
 /// A suffix that makes names unique enough for sessions and keys: time and a counter.

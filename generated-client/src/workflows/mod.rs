@@ -7,15 +7,17 @@
 mod api_keys;
 mod exec;
 mod sandboxes;
+pub mod toolbox;
 
 pub use api_keys::{
     create_api_key, create_ephemeral_key, current_api_key, delete_api_key, delete_api_key_for_user,
     get_api_key, list_api_keys, revoke, with_ephemeral_key, EphemeralKey, EphemeralKeyRequest,
     DEFAULT_TTL, MAX_TTL, MIN_TTL,
 };
-pub use exec::{exec, toolbox_client, CommandOutput, ExecRequest};
+pub use exec::{exec, ExecRequest, EXEC_HTTP_MARGIN};
 pub use sandboxes::{
-    create_sandbox, delete_sandbox, get_sandbox, list_sandboxes, list_snapshots, start_sandbox,
-    stop_sandbox, wait_for_state, SandboxSource, SandboxSpec, WaitOptions,
-    DEFAULT_AUTO_STOP_MINUTES,
+    create_sandbox, create_sandbox_reporting, delete_sandbox, get_sandbox, list_sandboxes,
+    list_snapshots, start_sandbox, stop_sandbox, wait_for_state, wait_for_state_reporting,
+    SandboxSource, SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
 };
+pub use toolbox::{command_logs, toolbox_client, CommandOutput};

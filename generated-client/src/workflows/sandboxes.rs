@@ -40,6 +40,10 @@ pub struct SandboxSpec {
     pub auto_stop_minutes: i64,
     /// The region; the configuration's `DAYTONA_TARGET` when `None`.
     pub target: Option<String>,
+    /// How [`create_sandbox`] waits for the sandbox to be `started` (by default up to
+    /// [`WaitOptions::default`]'s deadline); `None` returns as soon as the API has accepted the
+    /// sandbox, in whatever state it is then.
+    pub wait: Option<WaitOptions>,
 }
 
 impl Default for SandboxSpec {
@@ -54,6 +58,7 @@ impl Default for SandboxSpec {
             labels: BTreeMap::new(),
             auto_stop_minutes: DEFAULT_AUTO_STOP_MINUTES,
             target: None,
+            wait: Some(WaitOptions::default()),
         }
     }
 }
@@ -92,10 +97,35 @@ impl SandboxSpec {
     }
 }
 
-/// Creates a sandbox (it starts on its own; see [`wait_for_state`]).
+/// Creates a sandbox and, unless [`SandboxSpec::wait`] is `None`, waits until it is started,
+/// so a command can run in it at once. The API answers a create before the sandbox runs
+/// (`creating`, `starting`, or `pending_build` for an image); Daytona's official SDKs wait the
+/// same way.
+///
+/// Waiting ends with an error when the sandbox enters `error` or `build_failed`
+/// ([`Error::SandboxState`] with the API's reason) or at the deadline ([`Error::Deadline`]);
+/// the sandbox exists then, and the error names it.
 pub async fn create_sandbox(client: &Client, spec: &SandboxSpec) -> Result<Sandbox, Error> {
+    create_sandbox_reporting(client, spec, &mut |_| {}).await
+}
+
+/// [`create_sandbox`], calling `on_poll` with the sandbox as created and at each poll while it
+/// waits: to show progress.
+pub async fn create_sandbox_reporting(
+    client: &Client,
+    spec: &SandboxSpec,
+    on_poll: &mut (dyn FnMut(&Sandbox) + Send),
+) -> Result<Sandbox, Error> {
     let body = spec.body(client.config().target.as_deref());
-    sandbox::create_sandbox(client, &body, &Default::default()).await
+    let created = sandbox::create_sandbox(client, &body, &Default::default()).await?;
+    on_poll(&created);
+    match &spec.wait {
+        Some(options) if created.state != Some(SandboxState::Started) => {
+            wait_for_state_reporting(client, &created.id, SandboxState::Started, options, on_poll)
+                .await
+        }
+        _ => Ok(created),
+    }
 }
 
 /// A sandbox by id or name.
@@ -176,24 +206,38 @@ impl Default for WaitOptions {
     }
 }
 
-/// Polls the sandbox until it is in `target`. A sandbox in `error` or `build_failed` is an
-/// [`Error::SandboxState`] with the API's reason; running past the deadline is
-/// [`Error::Deadline`].
+/// Polls the sandbox until it is in `target`. A sandbox in `error` or `build_failed` (or
+/// `destroyed`, unless that is the target) is an [`Error::SandboxState`] with the API's reason;
+/// running past the deadline is [`Error::Deadline`].
 pub async fn wait_for_state(
     client: &Client,
     id_or_name: &str,
     target: SandboxState,
     options: &WaitOptions,
 ) -> Result<Sandbox, Error> {
+    wait_for_state_reporting(client, id_or_name, target, options, &mut |_| {}).await
+}
+
+/// [`wait_for_state`], calling `on_poll` with the sandbox at each poll: to show progress.
+pub async fn wait_for_state_reporting(
+    client: &Client,
+    id_or_name: &str,
+    target: SandboxState,
+    options: &WaitOptions,
+    on_poll: &mut (dyn FnMut(&Sandbox) + Send),
+) -> Result<Sandbox, Error> {
     let started = Instant::now();
     let mut interval = options.initial_interval;
     loop {
         let current = get_sandbox(client, id_or_name).await?;
+        on_poll(&current);
         let state = current.state.clone();
         if state.as_ref() == Some(&target) {
             return Ok(current);
         }
-        if matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed)) {
+        let failed = matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed))
+            || (state == Some(SandboxState::Destroyed) && target != SandboxState::Destroyed);
+        if failed {
             return Err(Error::SandboxState {
                 sandbox: current.id,
                 state: state.map_or_else(String::new, |s| s.to_string()),

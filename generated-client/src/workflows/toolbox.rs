@@ -1,0 +1,237 @@
+//! What Daytona's toolbox needs beyond its spec: where a sandbox's toolbox is, the header that
+//! asks it for separate stdout and stderr, and how to read the three forms its answers take.
+//!
+//! The facts come from Daytona's source (`apps/daemon/pkg/session/common.go`, `execute.go`,
+//! `apps/daemon/pkg/toolbox/process/session/execute.go`, `log.go`):
+//!
+//! * The daemon writes a command's output to one log, each line of stdout prefixed with
+//!   [`STDOUT_MARKER`] and each line of stderr with [`STDERR_MARKER`].
+//! * A client that sends no `X-Daytona-SDK-Version` and no [`SPLIT_OUTPUT_HEADER`] gets the log
+//!   with the markers removed: stdout and stderr mixed, beyond repair.
+//! * With [`SPLIT_OUTPUT_HEADER`] and no version (what this client sends), it gets the raw log
+//!   with the markers and splits it itself ([`split_log`]).
+//! * Daytona's own SDKs from version 0.167.0 get `stdout` and `stderr` split by the server.
+//!
+//! Deployed daemons differ in version, so [`CommandOutput`] is built from any of these answers.
+
+use crate::api::types::Sandbox;
+use crate::runtime::{Error, JsonOrText};
+use crate::toolbox::types::{SessionCommandLogsResponse, SessionExecuteResponse};
+use crate::Client;
+
+/// The header that asks the toolbox for a command's raw log, markers kept, instead of its
+/// output with stdout and stderr mixed.
+pub const SPLIT_OUTPUT_HEADER: &str = "x-daytona-split-output";
+
+/// The prefix of every stdout line in a command's raw log.
+pub const STDOUT_MARKER: &[u8] = b"\x01\x01\x01";
+
+/// The prefix of every stderr line in a command's raw log.
+pub const STDERR_MARKER: &[u8] = b"\x02\x02\x02";
+
+/// A client for a sandbox's toolbox: the toolbox proxy URL the API gives for the sandbox,
+/// followed by the sandbox id (or the configured `toolbox_url`), with this client's
+/// credentials and policies, asking for separate stdout and stderr ([`SPLIT_OUTPUT_HEADER`]).
+///
+/// The credentials matter: the toolbox proxy refuses requests without the API key or JWT,
+/// although the toolbox spec declares no security (see `specs/codegen.yaml`).
+pub fn toolbox_client(client: &Client, sandbox: &Sandbox) -> Client {
+    let base = match &client.config().toolbox_url {
+        Some(url) => client.with_base_url(url),
+        None => {
+            let proxy = sandbox.toolbox_proxy_url.trim_end_matches('/');
+            client.with_base_url(format!("{proxy}/{}", sandbox.id))
+        }
+    };
+    // A constant name and value, so this cannot fail; `base` is the fallback all the same.
+    base.with_header(SPLIT_OUTPUT_HEADER, "true")
+        .unwrap_or(base)
+}
+
+/// Splits a raw command log into stdout and stderr, as the daemon does for its newer clients
+/// (`DemuxLogBytes` in `apps/daemon/pkg/session/execute.go`): the bytes after a marker, up to
+/// the next marker, belong to the marker's stream; bytes before the first marker belong to
+/// neither.
+pub fn split_log(log: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut current: Option<&mut Vec<u8>> = None;
+    let mut rest = log;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(STDOUT_MARKER) {
+            current = Some(&mut stdout);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix(STDERR_MARKER) {
+            current = Some(&mut stderr);
+            rest = after;
+        } else {
+            let end = next_marker(rest);
+            if let Some(stream) = current.as_deref_mut() {
+                stream.extend_from_slice(&rest[..end]);
+            }
+            rest = &rest[end..];
+        }
+    }
+    (stdout, stderr)
+}
+
+/// Where the next marker starts (the length of `bytes` when there is none); never 0 unless
+/// `bytes` starts with a marker.
+fn next_marker(bytes: &[u8]) -> usize {
+    (1..bytes.len())
+        .find(|&i| bytes[i..].starts_with(STDOUT_MARKER) || bytes[i..].starts_with(STDERR_MARKER))
+        .unwrap_or(bytes.len())
+}
+
+/// Whether a log holds markers, so it can be split.
+fn has_markers(log: &[u8]) -> bool {
+    log.windows(STDOUT_MARKER.len())
+        .any(|window| window == STDOUT_MARKER || window == STDERR_MARKER)
+}
+
+/// What a command did, from any of the daemon's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommandOutput {
+    /// The exit code (`None` if the answer carries none, as logs do).
+    pub exit_code: Option<i64>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// `true` when the toolbox sent stdout and stderr already mixed (daemons from before
+    /// September 2025 ignore [`SPLIT_OUTPUT_HEADER`]); both are then in `stdout`, and `stderr` is
+    /// empty.
+    pub combined: bool,
+}
+
+impl CommandOutput {
+    /// The output from the three fields an answer may carry: `stdout` and `stderr` split by the
+    /// server, or `output` holding the raw log (split here) or the mixed output.
+    fn from_fields(
+        exit_code: Option<i64>,
+        output: Option<String>,
+        stdout: Option<String>,
+        stderr: Option<String>,
+    ) -> CommandOutput {
+        if stdout.is_some() || stderr.is_some() {
+            return CommandOutput {
+                exit_code,
+                stdout: stdout.unwrap_or_default(),
+                stderr: stderr.unwrap_or_default(),
+                combined: false,
+            };
+        }
+        let output = output.unwrap_or_default();
+        if has_markers(output.as_bytes()) {
+            let (stdout, stderr) = split_log(output.as_bytes());
+            return CommandOutput {
+                exit_code,
+                stdout: String::from_utf8_lossy(&stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&stderr).into_owned(),
+                combined: false,
+            };
+        }
+        // A raw log without markers is empty; text without them was mixed by the daemon.
+        CommandOutput {
+            exit_code,
+            combined: !output.is_empty(),
+            stdout: output,
+            stderr: String::new(),
+        }
+    }
+
+    /// The output of a synchronous session command.
+    pub fn from_execute(response: SessionExecuteResponse) -> CommandOutput {
+        CommandOutput::from_fields(
+            response.exit_code,
+            response.output,
+            response.stdout,
+            response.stderr,
+        )
+    }
+
+    /// The output in a session command's logs, JSON or text (the log endpoints answer either,
+    /// depending on the request's headers); logs carry no exit code.
+    pub fn from_logs(logs: JsonOrText<SessionCommandLogsResponse>) -> CommandOutput {
+        match logs {
+            // The daemon answers JSON only when it has split the log itself.
+            JsonOrText::Json(logs) => CommandOutput::from_fields(
+                None,
+                Some(logs.output),
+                Some(logs.stdout),
+                Some(logs.stderr),
+            ),
+            JsonOrText::Text(text) => CommandOutput::from_fields(None, Some(text), None, None),
+        }
+    }
+}
+
+/// The logs of a command that ran (or runs) in a session, split into stdout and stderr.
+pub async fn command_logs(
+    toolbox: &Client,
+    session_id: &str,
+    command_id: &str,
+) -> Result<CommandOutput, Error> {
+    let logs = crate::toolbox::process::get_session_command_logs(
+        toolbox,
+        session_id,
+        command_id,
+        &Default::default(),
+    )
+    .await?;
+    Ok(CommandOutput::from_logs(logs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raw_log_splits_by_its_markers() {
+        let log = b"\x01\x01\x01hello\n\x02\x02\x02oops\n\x01\x01\x01world\n";
+        let (stdout, stderr) = split_log(log);
+        assert_eq!(stdout, b"hello\nworld\n");
+        assert_eq!(stderr, b"oops\n");
+        // Bytes before any marker belong to no stream, as in the daemon.
+        assert_eq!(split_log(b"lost\x02\x02\x02e"), (Vec::new(), b"e".to_vec()));
+        // A partial marker is data.
+        assert_eq!(
+            split_log(b"\x01\x01\x01a\x01\x01b"),
+            (b"a\x01\x01b".to_vec(), Vec::new())
+        );
+    }
+
+    #[test]
+    fn each_answer_form_gives_stdout_and_stderr() {
+        let fields = CommandOutput::from_fields(
+            Some(0),
+            Some("\x01\x01\x01hello\n\x02\x02\x02oops\n".into()),
+            Some("hello\n".into()),
+            Some("oops\n".into()),
+        );
+        let markers = CommandOutput::from_fields(
+            Some(0),
+            Some("\x01\x01\x01hello\n\x02\x02\x02oops\n".into()),
+            None,
+            None,
+        );
+        let expected = CommandOutput {
+            exit_code: Some(0),
+            stdout: "hello\n".into(),
+            stderr: "oops\n".into(),
+            combined: false,
+        };
+        assert_eq!(fields, expected);
+        assert_eq!(markers, expected);
+        let mixed = CommandOutput::from_fields(Some(1), Some("hello\noops\n".into()), None, None);
+        assert_eq!(
+            mixed,
+            CommandOutput {
+                exit_code: Some(1),
+                stdout: "hello\noops\n".into(),
+                stderr: String::new(),
+                combined: true,
+            }
+        );
+        assert!(!CommandOutput::from_fields(None, Some(String::new()), None, None).combined);
+    }
+}

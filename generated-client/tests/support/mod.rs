@@ -1,0 +1,8 @@
+//! Test support shared by the integration tests: a test double of the Daytona service built
+//! from its published source, and the small shell its sandboxes run.
+
+// Each test binary uses part of the support code.
+#![allow(dead_code)]
+
+pub mod double;
+pub mod shell;
