@@ -35,6 +35,9 @@ pub mod workflows;
 pub use generated::{api, toolbox};
 
 #[cfg(test)]
+mod known;
+
+#[cfg(test)]
 mod spec_examples;
 
 #[cfg(test)]

@@ -222,10 +222,11 @@ async fn wildcard_bodies_are_sent_as_json() {
 #[tokio::test]
 async fn non_success_statuses_are_api_errors_with_operation_and_body() {
     let server = MockServer::start().await;
+    // The body also echoes the bearer token, as a careless server or proxy might.
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(404).set_body_string("{\"message\":\"no such sandbox\"}"),
-        )
+        .respond_with(ResponseTemplate::new(404).set_body_string(format!(
+            "{{\"message\":\"no such sandbox\",\"auth\":\"Bearer {KEY}\"}}"
+        )))
         .mount(&server)
         .await;
     let error = api::sandbox::get_sandbox(&client(&server), "gone", &Default::default())
@@ -240,7 +241,7 @@ async fn non_success_statuses_are_api_errors_with_operation_and_body() {
     assert_eq!(api_error.json().unwrap()["message"], "no such sandbox");
     assert_eq!(
         error.to_string(),
-        "getSandbox (GET /sandbox/gone) failed with status 404: {\"message\":\"no such sandbox\"}"
+        "getSandbox (GET /sandbox/gone) failed with status 404: {\"message\":\"no such sandbox\",\"auth\":\"Bearer [redacted]\"}"
     );
     assert!(!format!("{error:?}").contains(KEY));
 }
@@ -328,7 +329,6 @@ async fn https_urls_speak_tls() {
     let bytes = first_bytes.await.unwrap();
     assert_eq!(bytes[0], 0x16, "a TLS handshake record");
     assert_eq!(bytes[1], 0x03, "TLS major version 3");
-    assert!(!error.to_string().contains(KEY));
 }
 
 #[tokio::test]
@@ -376,7 +376,6 @@ async fn a_redirect_is_an_error_naming_the_location_and_nothing_is_sent_there() 
             followed.is_empty(),
             "{status}: the body went to {followed:?}"
         );
-        assert!(!format!("{error:?}").contains(KEY));
     }
 }
 

@@ -9,17 +9,15 @@ use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
 
 const KEY: &str = "dtn_secret_key_a1b2c3d4e5f6";
 
+/// Neither the key nor a part of it shows in `Debug`, nor in `display` when given.
 fn assert_hidden(what: &str, value: &(impl std::fmt::Debug + ?Sized), display: Option<String>) {
-    let debug = format!("{value:?}");
-    assert!(!debug.contains(KEY), "{what} Debug shows the key: {debug}");
-    assert!(
-        !debug.contains("a1b2c3d4"),
-        "{what} Debug shows part of the key: {debug}"
-    );
-    if let Some(display) = display {
+    let shown = [("Debug", Some(format!("{value:?}"))), ("Display", display)];
+    for (how, text) in shown {
+        let Some(text) = text else { continue };
+        assert!(!text.contains(KEY), "{what} {how} shows the key: {text}");
         assert!(
-            !display.contains(KEY),
-            "{what} Display shows the key: {display}"
+            !text.contains("a1b2c3d4"),
+            "{what} {how} shows part of the key: {text}"
         );
     }
 }
@@ -36,11 +34,21 @@ fn config(url: &str) -> Config {
 
 #[tokio::test]
 async fn no_formatting_shows_the_key() {
-    // The client and its configuration.
+    // The client and its configuration, with the key as an API key and as a JWT.
     let client = Client::new(config("http://127.0.0.1:9")).unwrap();
     assert_hidden("client", &client, None);
     assert_hidden("config", client.config(), None);
     assert_hidden("credentials", &client.config().credentials, None);
+    let jwt_config = Config::builder()
+        .jwt_token(KEY)
+        .organization_id("org")
+        .build()
+        .unwrap();
+    assert_eq!(jwt_config.credentials.token().expose(), KEY);
+    let jwt_client = Client::new(jwt_config.clone()).unwrap();
+    assert_hidden("JWT client", &jwt_client, None);
+    assert_hidden("JWT config", &jwt_config, None);
+    assert_hidden("JWT credentials", &jwt_config.credentials, None);
 
     // A model that carries a secret.
     let response: api::types::ApiKeyResponse = serde_json::from_value(serde_json::json!({
@@ -62,10 +70,22 @@ async fn no_formatting_shows_the_key() {
         "on the wire the value is sent as it is"
     );
 
-    // Every error variant, produced with this key in use.
+    // Every error variant, produced with this key in use; where an error carries text from
+    // outside (a setting, a response body), that text holds the key.
     let mut errors: Vec<(&str, Error)> = Vec::new();
     let jwt_without_org = Config::builder().jwt_token(KEY).build().unwrap_err();
     errors.push(("Config", jwt_without_org));
+    // The error for a bad URL repeats the URL: here, one the key was pasted into.
+    let key_as_url = Config::builder()
+        .api_key(KEY)
+        .api_url(format!("app.daytona.io/{KEY}"))
+        .build()
+        .unwrap_err();
+    assert!(
+        key_as_url.to_string().contains("[redacted]"),
+        "{key_as_url}"
+    );
+    errors.push(("Config", key_as_url));
 
     let unreachable = api::config::get_config(&client).await.unwrap_err();
     assert!(
@@ -95,6 +115,18 @@ async fn no_formatting_shows_the_key() {
     assert!(matches!(api_error, Error::Api(_)), "{api_error}");
     assert!(api_error.to_string().contains("[redacted]"), "{api_error}");
     errors.push(("Api", api_error));
+    // The same with the key as a JWT.
+    let jwt_served = Client::new(Config {
+        api_url: server.uri(),
+        retry: RetryPolicy::none(),
+        ..jwt_config
+    })
+    .unwrap();
+    let jwt_error = api::api_keys::list_api_keys(&jwt_served, &Default::default())
+        .await
+        .unwrap_err();
+    assert!(jwt_error.to_string().contains("[redacted]"), "{jwt_error}");
+    errors.push(("Api", jwt_error));
 
     let decode_server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -105,6 +137,11 @@ async fn no_formatting_shows_the_key() {
     let decode_error = api::config::get_config(&decoding).await.unwrap_err();
     assert!(
         matches!(decode_error, Error::Decode { .. }),
+        "{decode_error}"
+    );
+    // serde_json quotes the value that did not fit: the key, redacted.
+    assert!(
+        decode_error.to_string().contains("[redacted]"),
         "{decode_error}"
     );
     errors.push(("Decode", decode_error));
@@ -167,7 +204,9 @@ async fn no_formatting_shows_the_key() {
         variants,
         [
             "Config",
+            "Config",
             "Transport",
+            "Api",
             "Api",
             "Decode",
             "Encode",

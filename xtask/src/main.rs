@@ -3,6 +3,7 @@
 mod prism;
 mod python_sdk;
 mod spec_diff;
+mod test_run;
 
 use generator::output::{self, Mode};
 use std::path::{Path, PathBuf};
@@ -46,7 +47,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => codegen(&root, Mode::Write),
         ["codegen", "--check"] => codegen(&root, Mode::Check),
-        ["test", rest @ ..] => test(rest),
+        ["test", rest @ ..] => test_run::run(&workspace_root(), rest),
         ["spec-diff", rest @ ..] => spec_diff::run(&root, rest),
         ["generate", rest @ ..] => generate(rest),
         ["render", spec, out] => render(&root, spec, Path::new(out)),
@@ -75,114 +76,6 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Installs the public specs and Daytona's Python SDK, starts Prism, runs the workspace's tests
-/// with the cargo that runs this command (passing their output through), stops Prism, and ends
-/// with one line that totals every test binary's results. Without Prism (no Node.js) or Python
-/// the tests that need them skip themselves, except in CI.
-fn test(extra: &[&str]) -> Result<ExitCode, String> {
-    use std::io::{BufRead, BufReader};
-    let root = workspace_root();
-    let public_specs = root.join("tools/public-specs");
-    if !public_specs.join("node_modules").exists() {
-        let installed = prism::npm_ci(&public_specs, "the public specs `generate` is tested on");
-        match installed {
-            Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
-            Err(e) => eprintln!("warning: {e}\nwarning: the public specs will be skipped"),
-            Ok(()) => {}
-        }
-    }
-    let python_sdk = match python_sdk::install(&root) {
-        Ok(python) => Some(python),
-        Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
-        Err(e) => {
-            eprintln!("warning: {e}\nwarning: the differential test will be skipped");
-            None
-        }
-    };
-    let prism = match prism::Prism::start(&root) {
-        Ok(prism) => Some(prism),
-        Err(e) if std::env::var_os("CI").is_some() => return Err(format!("error: {e}")),
-        Err(e) => {
-            eprintln!(
-                "warning: {e}
-warning: the Prism suite will be skipped"
-            );
-            None
-        }
-    };
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = std::process::Command::new(cargo);
-    for (variable, url) in prism.iter().flat_map(|p| p.env.iter()) {
-        command.env(variable, url);
-    }
-    if let Some(python) = &python_sdk {
-        command.env("DAYTONA_PYTHON_SDK", python);
-    }
-    // Show what passing tests print (the Prism suite's coverage, the spec-example misfits).
-    let show_output: &[&str] = if extra.contains(&"--") {
-        &["--show-output"]
-    } else {
-        &["--", "--show-output"]
-    };
-    let mut child = command
-        .args(["test", "--workspace"])
-        .args(extra)
-        .args(show_output)
-        .current_dir(&root)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("error: cannot run cargo test: {e}"))?;
-    let mut totals = TestTotals::default();
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| format!("error: reading cargo test output: {e}"))?;
-            totals.add(&line);
-            println!("{line}");
-        }
-    }
-    let status = child
-        .wait()
-        .map_err(|e| format!("error: cargo test did not finish: {e}"))?;
-    drop(prism);
-    println!(
-        "tests: {} passed, {} failed, {} skipped",
-        totals.passed, totals.failed, totals.ignored
-    );
-    Ok(exit_code(status))
-}
-
-/// Sums of the `test result:` lines of libtest.
-#[derive(Debug, Default, PartialEq)]
-struct TestTotals {
-    passed: u64,
-    failed: u64,
-    ignored: u64,
-}
-
-impl TestTotals {
-    /// Adds the counts of a line such as `test result: ok. 3 passed; 0 failed; 1 ignored; …`.
-    fn add(&mut self, line: &str) {
-        let Some(rest) = line.strip_prefix("test result: ") else {
-            return;
-        };
-        for part in rest.split(['.', ';']) {
-            let mut words = part.split_whitespace();
-            let (Some(count), Some(label)) = (words.next(), words.next()) else {
-                continue;
-            };
-            let Ok(count) = count.parse::<u64>() else {
-                continue;
-            };
-            match label {
-                "passed" => self.passed += count,
-                "failed" => self.failed += count,
-                "ignored" => self.ignored += count,
-                _ => {}
-            }
-        }
-    }
 }
 
 /// Generates one spec (with its configuration when `specs/codegen.yaml` names it) into `out`.
@@ -252,7 +145,7 @@ fn bench(root: &Path) -> Result<ExitCode, String> {
 }
 
 /// Success or failure, as a child process ended.
-fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+pub(crate) fn exit_code(status: std::process::ExitStatus) -> ExitCode {
     if status.success() {
         ExitCode::SUCCESS
     } else {
@@ -302,27 +195,5 @@ fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::TestTotals;
-
-    #[test]
-    fn totals_sum_libtest_result_lines() {
-        let mut totals = TestTotals::default();
-        totals.add("test result: ok. 31 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.01s");
-        totals
-            .add("test result: FAILED. 5 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out");
-        totals.add("test something ... ok");
-        assert_eq!(
-            totals,
-            TestTotals {
-                passed: 36,
-                failed: 1,
-                ignored: 2
-            }
-        );
     }
 }

@@ -1,5 +1,6 @@
 //! `cargo xtask generate`: the crates it writes for the fixtures, the API-keys spec and public
-//! specs compile (in one `cargo check` of one scratch workspace, so dependencies build once);
+//! specs compile (one `cargo check` per scratch workspace, sharing one target folder, so
+//! dependencies build once);
 //! bad input is one clear error and leaves the output folder as it was.
 
 use std::collections::BTreeMap;
@@ -33,66 +34,52 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The public documents of `@readme/oas-examples` (installed by `.ci/run` from
-/// tools/public-specs), except those that use a construct the generator rejects on purpose.
-fn public_specs() -> Option<Vec<PathBuf>> {
+/// The public documents of `@readme/oas-examples` 8.2.2, installed by `cargo xtask test` from
+/// tools/public-specs.
+fn public_specs() -> Vec<PathBuf> {
     let package = workspace().join("tools/public-specs/node_modules/@readme/oas-examples");
-    // Rejected with a clear error, which is what they are kept out for: a `$ref` into `paths`
-    // and a path item `$ref`.
-    const REJECTED: &[&str] = &["circular-paths.json", "server-path-level.json"];
     let mut specs = Vec::new();
     for version in ["3.0", "3.1"] {
         let dir = package.join(version).join("json");
-        for entry in fs::read_dir(&dir).ok()? {
-            let path = entry.ok()?.path();
-            let name = path.file_name()?.to_str()?.to_string();
-            if name.ends_with(".json") && !REJECTED.contains(&name.as_str()) {
+        let entries = fs::read_dir(&dir).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; `cargo xtask test` installs the public specs",
+                dir.display()
+            )
+        });
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
                 specs.push(path);
             }
         }
     }
     specs.sort();
-    Some(specs)
+    specs
 }
 
-#[test]
-fn generated_crates_compile() {
-    let mut specs: Vec<PathBuf> = fs::read_dir(workspace().join("generator/tests/fixtures"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    specs.sort();
-    specs.push(workspace().join("specs/daytona-api-keys.yaml"));
-    match public_specs() {
-        Some(public) => specs.extend(public),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("the public specs are missing: run `npm ci --prefix tools/public-specs`")
-        }
-        None => println!(
-            "SKIPPED the public specs (tools/public-specs/node_modules is missing; \
-             `npm ci --prefix tools/public-specs` installs them)"
-        ),
-    }
-    let root = scratch().join("workspace");
+/// The public documents the generator rejects on purpose, with the first line of its error.
+const REJECTED_PUBLIC_SPECS: &[(&str, &str)] = &[
+    (
+        "3.0/json/circular-paths.json",
+        "error: unsupported $ref '#/paths/~1anything/post/requestBody/content/application~1json/schema/properties/circular'",
+    ),
+    (
+        "3.0/json/server-path-level.json",
+        "error: path item $ref '#/paths/~1path-item-server-source' is not supported",
+    ),
+];
+
+/// Generates a crate for each spec into one scratch workspace named `workspace` and checks them
+/// all with `-D warnings` (one `cargo check`, so dependencies build once for all).
+fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)]) {
+    let root = scratch().join(workspace_name);
     let mut members = Vec::new();
-    for spec in &specs {
-        let stem = spec
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .replace('.', "_");
-        let version = spec
-            .parent()
-            .and_then(Path::parent)
-            .and_then(Path::file_name);
-        let name = match version.map(|v| v.to_string_lossy().replace('.', "_")) {
-            Some(v) if v.starts_with('3') => format!("oas{v}-{stem}"),
-            _ => format!("fixture-{stem}"),
-        };
+    for (spec, name) in specs {
         let output = generate(
             spec,
-            &root.join(&name),
-            &["--in-workspace", "--crate-name", &name],
+            &root.join(name),
+            &["--in-workspace", "--crate-name", name],
         );
         assert!(
             output.status.success(),
@@ -131,6 +118,71 @@ fn generated_crates_compile() {
         "{} generated crates compile without warnings",
         members.len()
     );
+}
+
+#[test]
+fn generated_crates_compile() {
+    let mut specs: Vec<PathBuf> = fs::read_dir(workspace().join("generator/tests/fixtures"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    specs.sort();
+    specs.push(workspace().join("specs/daytona-api-keys.yaml"));
+    let named: Vec<(PathBuf, String)> = specs
+        .into_iter()
+        .map(|spec| {
+            let stem = spec
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .replace('.', "_");
+            (spec, format!("fixture-{stem}"))
+        })
+        .collect();
+    assert_eq!(named.len(), 10, "the nine fixtures and the API-keys spec");
+    generate_and_compile("workspace", &named);
+}
+
+#[test]
+#[ignore = "needs the public specs: `cargo xtask test` installs them and runs this"]
+fn public_specs_generate_and_compile() {
+    let package = workspace().join("tools/public-specs/node_modules/@readme/oas-examples");
+    let specs = public_specs();
+    assert_eq!(
+        specs.len(),
+        53,
+        "the OpenAPI documents of @readme/oas-examples 8.2.2"
+    );
+    let mut accepted = Vec::new();
+    for spec in specs {
+        let relative = spec.strip_prefix(&package).unwrap().display().to_string();
+        match REJECTED_PUBLIC_SPECS
+            .iter()
+            .find(|(name, _)| *name == relative)
+        {
+            Some((_, headline)) => {
+                let out = scratch().join("rejected").join(&relative);
+                let output = generate(&spec, &out, &[]);
+                let stderr = text(&output.stderr);
+                assert!(
+                    !output.status.success(),
+                    "{relative} is accepted now: update REJECTED_PUBLIC_SPECS"
+                );
+                assert_eq!(stderr.lines().next(), Some(*headline), "{relative}");
+            }
+            None => {
+                let stem = spec
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('.', "_");
+                let version = relative.split('/').next().unwrap().replace('.', "_");
+                accepted.push((spec, format!("oas{version}-{stem}")));
+            }
+        }
+    }
+    assert_eq!(accepted.len(), 51);
+    generate_and_compile("public", &accepted);
 }
 
 /// Every file under `dir` with its contents.

@@ -203,8 +203,10 @@ impl ConfigBuilder {
         let api_url = self.api_url.unwrap_or_else(|| DEFAULT_API_URL.to_string());
         let api_url = api_url.trim_end_matches('/').to_string();
         if !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            // The URL is repeated to help, except a credential pasted into it.
+            let shown = api_url.replace(credentials.token().expose(), "[redacted]");
             return Err(Error::Config(format!(
-                "{} must be an http(s) URL, got '{api_url}'",
+                "{} must be an http(s) URL, got '{shown}'",
                 env_var("API_URL")
             )));
         }
