@@ -347,10 +347,3 @@ async fn every_command_of_the_cli_example_runs_against_prism() {
     .await
     .unwrap_or_else(|e| panic!("exec: {e}"));
 }
-
-#[test]
-fn the_cli_example_names_the_missing_variables_on_one_line() {
-    let error = cli::config(|_| None).unwrap_err();
-    assert!(!error.contains('\n'), "{error}");
-    assert!(error.contains("DAYTONA_API_KEY"), "{error}");
-}

@@ -486,6 +486,13 @@ async fn a_jwt_goes_with_its_organization_to_the_api_and_the_toolbox() {
     }
 }
 
+#[test]
+fn the_cli_example_names_the_missing_variables_on_one_line() {
+    let error = cli::config(|_| None).unwrap_err();
+    assert!(!error.contains('\n'), "{error}");
+    assert!(error.contains("DAYTONA_API_KEY"), "{error}");
+}
+
 /// Runs one command line of the `daytona` example against the double; its stdout and stderr.
 async fn run_cli(double: &Double, args: &[&str]) -> Result<(String, String), String> {
     use clap::Parser;

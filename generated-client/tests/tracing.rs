@@ -1,4 +1,5 @@
-//! Each request is a `tracing` span with the operation id, attempt and status.
+//! Each request is a `tracing` span with the operation id, attempt and status, and the key is
+//! never in it.
 
 use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::{api, Client};
@@ -7,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "dtn_traced_key_5f4e3d2c1b";
 
 /// A writer that keeps everything the subscriber prints.
 #[derive(Clone, Default)]
@@ -44,7 +47,7 @@ async fn requests_are_spans_with_operation_attempt_and_status() {
         ..RetryPolicy::default()
     };
     let config = Config::builder()
-        .api_key("k")
+        .api_key(KEY)
         .api_url(server.uri())
         .retry(retry)
         .build()
@@ -58,6 +61,7 @@ async fn requests_are_spans_with_operation_attempt_and_status() {
         .filter(|l| l.contains("daytona_client::runtime::client: response"))
         .collect();
     assert_eq!(events.len(), 2, "one event per attempt:\n{text}");
+    assert!(!text.contains(KEY), "the key is in the trace:\n{text}");
     for (attempt, event) in events.iter().enumerate() {
         assert!(
             event.contains("daytona_request{operation=\"ConfigController_getConfig\""),
