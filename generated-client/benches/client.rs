@@ -7,8 +7,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use daytona_client::api::types::{DaytonaConfiguration, Sandbox};
-use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::{api, Client};
+use daytona_client::{Config, RetryPolicy};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

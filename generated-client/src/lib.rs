@@ -5,7 +5,9 @@
 //!   one module per tag, one function per operation returning a [`runtime::Call`], the future
 //!   of its typed response.
 //! * [`toolbox`]: the in-sandbox toolbox API (files, git, processes, LSP, computer use).
-//! * [`runtime`]: the hand-written part: [`Client`], [`Config`], [`Error`], retries.
+//! * [`Client`] and [`Config`]: Daytona's configuration (`DAYTONA_*`, API key or JWT with its
+//!   organization, target, toolbox URL) over the generic [`runtime`] (the `client-runtime`
+//!   crate: requests, retries, errors, secrets).
 //! * [`workflows`]: the everyday tasks as one call each: sandboxes, commands, ephemeral keys.
 //!
 //! ```no_run
@@ -26,27 +28,18 @@
 
 #![warn(missing_docs)]
 
+mod client;
+mod config;
 // Generated code is formatted by the generator (prettyplease), not rustfmt.
 #[rustfmt::skip]
 mod generated;
-pub mod runtime;
 pub mod workflows;
 
+pub use client::Client;
+/// The runtime the generated code calls: the `client-runtime` crate.
+pub use client_runtime as runtime;
+pub use config::{
+    env_var, Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATION_HEADER, PROFILE,
+};
 pub use generated::{api, toolbox};
-
-#[cfg(test)]
-mod known;
-
-#[cfg(test)]
-mod spec_examples;
-
-#[cfg(test)]
-mod prism_suite;
-
-#[cfg(test)]
-mod toolbox_auth;
-
-// Lets the examples, which name the crate, be compiled into the unit tests.
-#[cfg(test)]
-extern crate self as daytona_client;
-pub use runtime::{Client, Config, Error, RetryPolicy};
+pub use runtime::{Error, RetryPolicy};

@@ -11,9 +11,9 @@
 mod support;
 
 use daytona_client::api::types::Permission;
-use daytona_client::runtime::Config;
 use daytona_client::workflows::{self, ExecRequest, SandboxSource, SandboxSpec};
 use daytona_client::Client;
+use daytona_client::Config;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

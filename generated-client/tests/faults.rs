@@ -1,8 +1,9 @@
 //! The runtime under faults, against in-process servers on 127.0.0.1: each test asserts the
 //! outcome and the number of attempts.
 
-use daytona_client::runtime::{Config, RetryPolicy, TransportKind};
+use daytona_client::runtime::TransportKind;
 use daytona_client::{api, toolbox, Client, Error};
+use daytona_client::{Config, RetryPolicy};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

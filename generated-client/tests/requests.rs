@@ -3,8 +3,9 @@
 
 #![allow(deprecated)] // the multipart uploads of the main API are deprecated operations
 
-use daytona_client::runtime::{Binary, Config, RetryPolicy};
+use daytona_client::runtime::Binary;
 use daytona_client::{api, toolbox, Client, Error};
+use daytona_client::{Config, RetryPolicy};
 use std::time::Duration;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,8 +1,9 @@
 //! The API key never shows up in `Debug` or `Display` of the client, its configuration, models
 //! that carry secrets, or any error.
 
-use daytona_client::runtime::{Config, Method, Request, RetryPolicy};
+use daytona_client::runtime::{Method, Request};
 use daytona_client::{api, Client, Error};
+use daytona_client::{Config, RetryPolicy};
 use std::time::Duration;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request as Received, ResponseTemplate};
@@ -181,7 +182,7 @@ async fn no_formatting_shows_the_key() {
     let not_started = daytona_client::workflows::exec(&client, &stopped, &request)
         .await
         .unwrap_err();
-    errors.push(("SandboxState", not_started));
+    errors.push(("UnexpectedState", not_started));
 
     let creating_server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -215,7 +216,7 @@ async fn no_formatting_shows_the_key() {
             "Decode",
             "Encode",
             "InvalidArgument",
-            "SandboxState",
+            "UnexpectedState",
             "Deadline"
         ]
     );

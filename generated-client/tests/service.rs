@@ -10,17 +10,17 @@
 mod support;
 
 use daytona_client::api::types::{Sandbox, SandboxState};
-use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::toolbox::process;
 use daytona_client::toolbox::types::{CreateSessionRequest, SessionExecuteRequest};
 use daytona_client::workflows::{
     self, toolbox_client, CommandOutput, ExecRequest, SandboxSource, SandboxSpec, WaitOptions,
 };
 use daytona_client::{Client, Error};
+use daytona_client::{Config, RetryPolicy};
 use std::time::{Duration, Instant};
 use support::double::{self, Daemon, Double, OutputForm, Settings};
 
-fn config(double: &Double) -> daytona_client::runtime::ConfigBuilder {
+fn config(double: &Double) -> daytona_client::ConfigBuilder {
     Config::builder()
         .api_key(double::API_KEY)
         .api_url(double.api_url())

@@ -1,8 +1,8 @@
 //! Each request is a `tracing` span with the operation id, attempt and status, and the key is
 //! never in it.
 
-use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::{api, Client};
+use daytona_client::{Config, RetryPolicy};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -58,13 +58,13 @@ async fn requests_are_spans_with_operation_attempt_and_status() {
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let events: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("daytona_client::runtime::client: response"))
+        .filter(|l| l.contains("client_runtime::client: response"))
         .collect();
     assert_eq!(events.len(), 2, "one event per attempt:\n{text}");
     assert!(!text.contains(KEY), "the key is in the trace:\n{text}");
     for (attempt, event) in events.iter().enumerate() {
         assert!(
-            event.contains("daytona_request{operation=\"ConfigController_getConfig\""),
+            event.contains("api_request{operation=\"ConfigController_getConfig\""),
             "{event}"
         );
         let fields = format!("response attempt={} status=503", attempt + 1);

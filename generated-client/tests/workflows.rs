@@ -1,9 +1,9 @@
 //! The workflows against an in-process server that plays realistic state sequences.
 
 use daytona_client::api::types::{Permission, SandboxState};
-use daytona_client::runtime::{Config, RetryPolicy};
 use daytona_client::workflows::{self, EphemeralKeyRequest, ExecRequest, WaitOptions};
 use daytona_client::{Client, Error};
+use daytona_client::{Config, RetryPolicy};
 use std::time::Duration;
 use wiremock::matchers::{method, path, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -68,7 +68,7 @@ async fn an_error_state_is_an_error_with_the_reason() {
     let error = workflows::wait_for_state(&client(&server), "sb-1", SandboxState::Stopped, &fast())
         .await
         .unwrap_err();
-    let Error::SandboxState { state, reason, .. } = &error else {
+    let Error::UnexpectedState { state, reason, .. } = &error else {
         panic!("{error}")
     };
     assert_eq!(state, "error");
@@ -153,7 +153,7 @@ async fn exec_on_a_stopped_sandbox_is_an_error_without_a_request() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::SandboxState { state, .. } if state == "stopped"),
+        matches!(&error, Error::UnexpectedState { state, .. } if state == "stopped"),
         "{error}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());

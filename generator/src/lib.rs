@@ -1,71 +1,123 @@
 //! The Daytona client generator: OpenAPI documents in, a typed async Rust client out.
 //!
-//! The pipeline runs in one direction, one module per stage:
-//! [`load`] (text → `openapiv3`, 3.1 normalised to 3.0) → [`lower`] (→ the [`ir`] model) →
-//! [`emit`] (→ tokens) → [`format`] (→ source text) → [`output`] (compare, write atomically).
-//! [`listing`] renders the public API surface of the model for review; [`scaffold`] wraps one
-//! API into a standalone crate.
+//! One entry point, [`Generator`], made from one [`Settings`]:
+//!
+//! ```
+//! use generator::{Generator, Settings};
+//!
+//! let spec = r#"{"openapi": "3.0.3", "info": {"title": "Pets", "version": "1"},
+//!     "paths": {"/pets": {"get": {"operationId": "listPets",
+//!         "responses": {"200": {"description": "ok"}}}}}}"#;
+//! let generator = Generator::new(Settings::new("api", "an example"));
+//! let api = generator.api(spec, "pets.json")?;
+//! let files = generator.module_files(&api)?;
+//! assert!(files.iter().any(|f| f.path.ends_with("default.rs")));
+//! # Ok::<(), generator::Error>(())
+//! ```
+//!
+//! Inside, the data flows one way, one private module per stage: `load` (text → `openapiv3`,
+//! 3.1 normalised to 3.0) → `lower` (→ the [`ir`] model) → `emit` (→ tokens) → `format`
+//! (→ source text). [`files`] holds all file I/O; [`listing`] renders the public API surface of
+//! the model for review and [`diff`] compares two models.
 
-pub mod config;
+mod emit;
+mod format;
+mod load;
+mod lower;
+mod naming;
+mod scaffold;
+mod usage;
+
 pub mod diff;
-pub mod emit;
 pub mod error;
-pub mod format;
+pub mod files;
 pub mod ir;
 pub mod listing;
-pub mod load;
-pub mod lower;
-pub mod naming;
-pub mod output;
-pub mod scaffold;
-pub mod usage;
+pub mod settings;
 
 pub use error::{Error, Result};
+pub use files::OutputFile;
+pub use scaffold::{CrateSettings, Dependency, RuntimeCrate, RuntimeSource, RUNTIME_PACKAGE};
+pub use settings::{Patch, Settings, Workspace, WorkspaceSpec};
 
-use config::{Config, SpecConfig};
-use output::OutputFile;
 use std::path::{Path, PathBuf};
 
-/// The command that regenerates the checked-in client; generated headers name it.
+/// The command that regenerates the workspace's client; its generated headers name it.
 pub const CODEGEN_COMMAND: &str = "cargo xtask codegen";
 
-/// Where the configuration lives, relative to the workspace root.
-pub const CONFIG_PATH: &str = "specs/codegen.yaml";
+/// The command that writes a standalone crate; its generated headers name it.
+pub const GENERATE_COMMAND: &str = "cargo xtask generate";
 
-/// Reads, patches and lowers one spec. `display` names the file in errors and headers.
-pub fn load_api(path: &Path, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
-    lower_text(&read_spec(path, display)?, display, spec)
+/// Generates Rust from OpenAPI documents, as its [`Settings`] say.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    settings: Settings,
 }
 
-/// Patches and lowers the text of a spec.
-pub fn lower_text(text: &str, display: &str, spec: &SpecConfig) -> Result<ir::Api> {
-    let document = load::parse(text, display, &spec.patches)?;
-    let options = lower::Options {
-        type_names: spec.type_names.clone(),
-        secrets: spec.secrets.clone(),
-    };
-    lower::lower(&document, &options)
+impl Generator {
+    /// A generator with these settings.
+    pub fn new(settings: Settings) -> Generator {
+        Generator { settings }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Reads an OpenAPI 3.0 or 3.1 document (YAML or JSON text) into the model, with the
+    /// settings' patches, type names and secrets. `display` names the file in errors.
+    pub fn api(&self, text: &str, display: &str) -> Result<ir::Api> {
+        let document = load::parse(text, display, &self.settings.patches)?;
+        lower::lower(&document, &self.settings)
+    }
+
+    /// Like [`Generator::api`], for a document already read into a JSON tree (tools that build
+    /// or change documents in memory, such as the mutation tests). Patches are not applied.
+    pub fn api_from_tree(&self, tree: serde_json::Value, display: &str) -> Result<ir::Api> {
+        let document = load::from_tree(tree, display)?;
+        lower::lower(&document, &self.settings)
+    }
+
+    /// The document as a JSON tree with the settings' patches applied: what the client is
+    /// generated from, for tools (such as a mock server) that must see the same spec.
+    pub fn patched(&self, text: &str, display: &str) -> Result<serde_json::Value> {
+        load::patched(text, display, &self.settings.patches)
+    }
+
+    /// The formatted files of the API's module, with paths under the settings' module folder.
+    pub fn module_files(&self, api: &ir::Api) -> Result<Vec<OutputFile>> {
+        let settings = &self.settings;
+        let header = format::header(&settings.command, &api.source);
+        let test_support = emit::TestSupport::from(settings.test_support);
+        emit::emit_api(api, test_support)
+            .into_iter()
+            .map(|file| {
+                let path = PathBuf::from(&settings.module).join(&file.path);
+                let contents =
+                    format::format_file(file.tokens, &header, &path.display().to_string())?;
+                Ok(OutputFile { path, contents })
+            })
+            .collect()
+    }
+
+    /// Every file of a standalone crate for the API: manifest, `lib.rs`, the API module under
+    /// `src/`, and the runtime when it is vendored.
+    pub fn crate_files(&self, api: &ir::Api, krate: &CrateSettings) -> Result<Vec<OutputFile>> {
+        let settings = &self.settings;
+        let mut files =
+            scaffold::crate_files(api, krate, &settings.command, settings.test_support)?;
+        for file in self.module_files(api)? {
+            files.push(OutputFile {
+                path: PathBuf::from("src").join(file.path),
+                contents: file.contents,
+            });
+        }
+        Ok(files)
+    }
 }
 
-/// The formatted files of one API, with paths under `module/`.
-pub fn render_api(
-    api: &ir::Api,
-    module: &str,
-    command: &str,
-    test_support: emit::TestSupport,
-) -> Result<Vec<OutputFile>> {
-    let header = format::header(command, &api.source);
-    emit::emit_api(api, test_support)
-        .into_iter()
-        .map(|file| {
-            let path = PathBuf::from(module).join(&file.path);
-            let contents = format::format_file(file.tokens, &header, &path.display().to_string())?;
-            Ok(OutputFile { path, contents })
-        })
-        .collect()
-}
-
-/// The result of a configured run: where the files go and what they are.
+/// What the workspace's configuration generates: where the files go and what they are.
 #[derive(Debug, Clone)]
 pub struct Generated {
     /// The output folder, relative to the workspace root.
@@ -76,81 +128,46 @@ pub struct Generated {
     pub apis: Vec<(String, ir::Api)>,
 }
 
-fn read_spec(path: &Path, display: &str) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(display))
-}
-
-/// The codegen configuration of the workspace at `root`.
-pub fn read_config(root: &Path) -> Result<Config> {
-    let config_text = std::fs::read_to_string(root.join(CONFIG_PATH)).map_err(|e| {
-        Error::new(format!("cannot read the codegen configuration: {e}")).in_file(CONFIG_PATH)
-    })?;
-    Config::parse(&config_text, CONFIG_PATH)
-}
-
-/// A configured spec's path relative to the workspace root (as headers and errors show it).
-fn spec_path(spec: &SpecConfig) -> String {
-    let spec_dir = Path::new(CONFIG_PATH).parent().unwrap_or(Path::new(""));
-    spec_dir.join(&spec.file).display().to_string()
-}
-
-/// Each configured spec with its patches applied, by module: what the client is generated from.
-pub fn patched_specs(root: &Path) -> Result<Vec<(String, serde_json::Value)>> {
-    read_config(root)?
-        .specs
-        .iter()
-        .map(|spec| {
-            let display = spec_path(spec);
-            let text = std::fs::read_to_string(root.join(&display))
-                .map_err(|e| Error::new(format!("cannot read the spec: {e}")).in_file(&display))?;
-            Ok((
-                spec.module.clone(),
-                load::patched(&text, &display, &spec.patches)?,
-            ))
-        })
-        .collect()
-}
-
-/// Generates everything [`CONFIG_PATH`] under `root` asks for, in memory.
+/// Generates everything the workspace configuration ([`files::WORKSPACE_CONFIG`]) under `root`
+/// asks for, in memory: a module per spec, with test support, and the `mod.rs` over them.
 pub fn codegen(root: &Path) -> Result<Generated> {
-    let config = read_config(root)?;
-    let mut files = Vec::new();
+    let workspace = files::read_workspace(root)?;
+    let mut generated = Vec::new();
     let mut apis = Vec::new();
     let mut modules = Vec::new();
-    for spec in &config.specs {
-        let display = spec_path(spec);
-        let api = load_api(&root.join(&display), &display, spec)?;
-        files.extend(render_api(
-            &api,
-            &spec.module,
-            CODEGEN_COMMAND,
-            emit::TestSupport::Include,
-        )?);
+    for spec in &workspace.specs {
+        let display = files::workspace_spec_path(&spec.file);
+        let text = files::read_text(&root.join(&display), &display)?;
+        let generator = Generator::new(spec.settings(CODEGEN_COMMAND));
+        let api = generator.api(&text, &display)?;
+        generated.extend(generator.module_files(&api)?);
         modules.push((spec.module.clone(), display));
         apis.push((spec.module.clone(), api));
     }
     let sources: Vec<&str> = modules.iter().map(|(_, s)| s.as_str()).collect();
     let header = format::header(CODEGEN_COMMAND, &sources.join("`, `"));
-    files.push(OutputFile {
+    generated.push(OutputFile {
         path: PathBuf::from("mod.rs"),
         contents: format::format_file(emit::emit_root(&modules), &header, "mod.rs")?,
     });
     Ok(Generated {
-        output_dir: PathBuf::from(&config.output),
-        files,
+        output_dir: PathBuf::from(&workspace.output),
+        files: generated,
         apis,
     })
 }
 
-/// Generates a standalone crate (manifest, runtime, API module) for any OpenAPI 3.0 or 3.1
-/// document, in memory. `display` names the file in errors and headers.
-pub fn generate_crate(
-    path: &Path,
-    display: &str,
-    options: impl FnOnce(&ir::Api) -> Result<scaffold::CrateOptions>,
-) -> Result<Vec<OutputFile>> {
-    let api = load_api(path, display, &SpecConfig::plain(display, "api"))?;
-    let options = options(&api)?;
-    scaffold::crate_files(&api, &options)
+/// Each configured spec with its patches applied, by module: what the workspace's client is
+/// generated from (the mock servers of the test suite serve these).
+pub fn patched_workspace_specs(root: &Path) -> Result<Vec<(String, serde_json::Value)>> {
+    files::read_workspace(root)?
+        .specs
+        .iter()
+        .map(|spec| {
+            let display = files::workspace_spec_path(&spec.file);
+            let text = files::read_text(&root.join(&display), &display)?;
+            let generator = Generator::new(spec.settings(CODEGEN_COMMAND));
+            Ok((spec.module.clone(), generator.patched(&text, &display)?))
+        })
+        .collect()
 }

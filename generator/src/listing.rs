@@ -1,118 +1,309 @@
-//! A compact listing of the public API a model generates: types with their fields and Rust
-//! types, and functions with their signatures. Snapshots of it make spec changes short diffs.
+//! A listing of everything a model generates, one fact per line: types with their fields, wire
+//! names, presence and docs; functions with their signatures, parameters, bodies, every
+//! response and whether they send credentials. Snapshots of it make a spec change a short,
+//! readable diff.
+//!
+//! The listing is complete by construction: every part of the model is destructured without
+//! `..`, so a fact added to the model does not compile until the listing shows it. Generated
+//! code is a function of the model, so a spec change that changes the generated code changes
+//! the listing (a test edits copies of a spec and checks it).
 
-use crate::ir::{Api, BodyKind, Presence, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{
+    Access, Api, BodyKind, Docs, EnumRepr, Enumeration, Field, Multipart, Operation, Param,
+    ParamLocation, Presence, RequestBody, Response, ResponseBody, Struct, TypeDef, TypeKind,
+    TypeRef, Union, UnionVariant, Variant,
+};
 use std::fmt::Write;
 
-/// The listing of `api`, one item per line (fields indented under their type).
+/// The listing of `api`.
 pub fn api_listing(api: &Api) -> String {
+    let Api {
+        source,
+        title,
+        version,
+        server,
+        types,
+        operations,
+    } = api;
     let mut out = String::new();
-    let _ = writeln!(out, "# {} {} ({})", api.title, api.version, api.source);
-    for def in &api.types {
-        let deprecated = if def.deprecated { " #[deprecated]" } else { "" };
-        match &def.kind {
-            TypeKind::Struct(s) => {
-                let _ = writeln!(out, "struct {}{deprecated}", def.name);
-                for field in &s.fields {
-                    let _ = writeln!(
-                        out,
-                        "  {}: {}{}{}",
-                        field.rust_name,
-                        field_type(&field.ty, field.presence()),
-                        wire_name(&field.rust_name, &field.json_name),
-                        if field.deprecated {
-                            " #[deprecated]"
-                        } else {
-                            ""
-                        },
-                    );
-                }
-                if let Some(extra) = &s.additional_properties {
-                    let _ = writeln!(out, "  ..: BTreeMap<String, {extra}>");
-                }
-            }
-            TypeKind::Enum(e) => {
-                let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-                let _ = writeln!(
-                    out,
-                    "enum {}{deprecated} = {}",
-                    def.name,
-                    values.join(" | ")
-                );
-            }
-            TypeKind::Union(union) => {
-                let variants: Vec<String> = union
-                    .variants
-                    .iter()
-                    .map(|v| match v.tags.as_slice() {
-                        [] => format!("{}({})", v.rust_name, v.ty),
-                        tags => format!("{}({}) if {}", v.rust_name, v.ty, tags.join("/")),
-                    })
-                    .collect();
-                let tagged = union
-                    .discriminator
-                    .as_ref()
-                    .map_or(String::new(), |tag| format!(" by {tag}"));
-                let _ = writeln!(
-                    out,
-                    "union {}{deprecated}{tagged} = {}",
-                    def.name,
-                    variants.join(" | ")
-                );
-            }
-            TypeKind::Alias(target) => {
-                let _ = writeln!(out, "type {}{deprecated} = {target}", def.name);
-            }
-        }
+    let server = server.as_deref().unwrap_or("no server");
+    let _ = writeln!(out, "# {title} {version} ({source}; {server})");
+    for def in types {
+        type_listing(&mut out, def);
     }
-    for op in &api.operations {
-        let mut arguments: Vec<String> = op
-            .params
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| format!("{}: {}", p.rust_name, p.ty))
-            .collect();
-        if let Some(body) = &op.body {
-            let ty = match &body.kind {
-                BodyKind::Json(ty) => ty.to_string(),
-                BodyKind::Form(ty) => format!("form {ty}"),
-                BodyKind::Text => "text".to_string(),
-                BodyKind::Bytes => "bytes".to_string(),
-                BodyKind::Multipart(form) => match &form.array_prefix {
-                    Some(prefix) => format!("multipart [{}] as {prefix}[i]", form.ty),
-                    None => format!("multipart {}", form.ty),
-                },
-            };
-            let optional = if body.required { "" } else { "?" };
-            arguments.push(format!("body{optional}: {ty}"));
-        }
-        if let Some(params) = &op.params_struct {
-            let optional: Vec<String> = op
-                .params
-                .iter()
-                .filter(|p| !p.required)
-                .map(|p| format!("{}: {}", p.rust_name, p.ty))
-                .collect();
-            arguments.push(format!("{params} {{ {} }}", optional.join(", ")));
-        }
-        let responses: Vec<String> = op
-            .success_responses()
-            .map(|r| format!("{} {}", r.status, response_type(&r.body)))
-            .collect();
-        let deprecated = if op.deprecated { " #[deprecated]" } else { "" };
-        let _ = writeln!(
-            out,
-            "fn {}::{}({}) -> {}{deprecated}  [{} {} {}]",
-            op.module,
-            op.rust_name,
-            arguments.join(", "),
-            responses.join(" | "),
-            op.method.as_str(),
-            op.path,
-            op.operation_id,
-        );
+    for op in operations {
+        operation_listing(&mut out, op);
     }
     out
+}
+
+/// Doc lines (`/// …`) at `indent`: summary, description, default and example.
+fn docs_listing(out: &mut String, docs: &Docs, indent: &str) {
+    let Docs {
+        summary,
+        description,
+        example,
+        default,
+    } = docs;
+    let labelled = [
+        ("", summary),
+        ("", description),
+        ("default: ", default),
+        ("example: ", example),
+    ];
+    for (label, text) in labelled {
+        let Some(text) = text else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let label = if i == 0 { label } else { "" };
+            let _ = writeln!(out, "{indent}/// {label}{line}");
+        }
+    }
+}
+
+fn deprecated_mark(deprecated: bool) -> &'static str {
+    if deprecated {
+        " #[deprecated]"
+    } else {
+        ""
+    }
+}
+
+fn type_listing(out: &mut String, def: &TypeDef) {
+    let TypeDef {
+        name,
+        origin,
+        docs,
+        deprecated,
+        kind,
+    } = def;
+    let deprecated = deprecated_mark(*deprecated);
+    match kind {
+        TypeKind::Struct(Struct {
+            fields,
+            additional_properties,
+        }) => {
+            let _ = writeln!(out, "struct {name}{deprecated}  <- {origin}");
+            docs_listing(out, docs, "  ");
+            for field in fields {
+                field_listing(out, field);
+            }
+            if let Some(extra) = additional_properties {
+                let _ = writeln!(out, "  ..: BTreeMap<String, {extra}>");
+            }
+        }
+        TypeKind::Enum(Enumeration { variants, repr }) => {
+            let repr = match repr {
+                EnumRepr::String => "strings",
+                EnumRepr::Integer => "integers",
+            };
+            let values: Vec<String> = variants
+                .iter()
+                .map(|Variant { rust_name, value }| format!("{value} ({rust_name})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "enum {name}{deprecated} of {repr} = {}  <- {origin}",
+                values.join(" | ")
+            );
+            docs_listing(out, docs, "  ");
+        }
+        TypeKind::Union(Union {
+            variants,
+            discriminator,
+        }) => {
+            let variants: Vec<String> = variants
+                .iter()
+                .map(
+                    |UnionVariant {
+                         rust_name,
+                         ty,
+                         tags,
+                     }| match tags.as_slice() {
+                        [] => format!("{rust_name}({ty})"),
+                        tags => format!("{rust_name}({ty}) if {}", tags.join("/")),
+                    },
+                )
+                .collect();
+            let tagged = discriminator
+                .as_ref()
+                .map_or(String::new(), |tag| format!(" by {tag}"));
+            let _ = writeln!(
+                out,
+                "union {name}{deprecated}{tagged} = {}  <- {origin}",
+                variants.join(" | ")
+            );
+            docs_listing(out, docs, "  ");
+        }
+        TypeKind::Alias(target) => {
+            let _ = writeln!(out, "type {name}{deprecated} = {target}  <- {origin}");
+            docs_listing(out, docs, "  ");
+        }
+    }
+}
+
+fn field_listing(out: &mut String, field: &Field) {
+    let Field {
+        json_name,
+        rust_name,
+        ty,
+        required,
+        nullable,
+        docs,
+        deprecated,
+        access,
+    } = field;
+    let mut flags = vec![if *required { "required" } else { "optional" }];
+    if *nullable {
+        flags.push("nullable");
+    }
+    match access {
+        Access::ReadWrite => {}
+        Access::ReadOnly => flags.push("read-only"),
+        Access::WriteOnly => flags.push("write-only"),
+    }
+    let _ = writeln!(
+        out,
+        "  {rust_name}: {}{} ({}){}",
+        field_type(ty, field.presence()),
+        wire_name(rust_name, json_name),
+        flags.join(", "),
+        deprecated_mark(*deprecated),
+    );
+    docs_listing(out, docs, "    ");
+}
+
+fn operation_listing(out: &mut String, op: &Operation) {
+    let Operation {
+        operation_id,
+        rust_name,
+        module,
+        method,
+        path,
+        docs,
+        deprecated,
+        secured,
+        params,
+        body,
+        responses,
+        params_struct,
+    } = op;
+    let mut arguments: Vec<String> = params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("{}: {}", p.rust_name, p.ty))
+        .collect();
+    if let Some(body) = body {
+        let optional = if body.required { "" } else { "?" };
+        arguments.push(format!("body{optional}: {}", body_type(&body.kind)));
+    }
+    if let Some(params_struct) = params_struct {
+        let optional: Vec<String> = params
+            .iter()
+            .filter(|p| !p.required)
+            .map(|p| format!("{}: {}", p.rust_name, p.ty))
+            .collect();
+        arguments.push(format!("{params_struct} {{ {} }}", optional.join(", ")));
+    }
+    let success: Vec<String> = op
+        .success_responses()
+        .map(|r| format!("{} {}", r.status, response_type(&r.body)))
+        .collect();
+    let credentials = if *secured { " with credentials" } else { "" };
+    let _ = writeln!(
+        out,
+        "fn {module}::{rust_name}({}) -> {}{}  [{} {path} {operation_id}{credentials}]",
+        arguments.join(", "),
+        success.join(" | "),
+        deprecated_mark(*deprecated),
+        method.as_str(),
+    );
+    docs_listing(out, docs, "  ");
+    for param in params {
+        param_listing(out, param);
+    }
+    if let Some(body) = body {
+        body_listing(out, body);
+    }
+    for response in responses {
+        response_listing(out, response);
+    }
+}
+
+fn param_listing(out: &mut String, param: &Param) {
+    let Param {
+        json_name,
+        rust_name,
+        location,
+        ty,
+        required,
+        explode,
+        docs,
+        deprecated,
+    } = param;
+    let location = match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let mut flags = vec![if *required { "required" } else { "optional" }];
+    if *explode {
+        flags.push("exploded");
+    }
+    let _ = writeln!(
+        out,
+        "  param {rust_name}: {ty} in {location}{} ({}){}",
+        wire_name(rust_name, json_name),
+        flags.join(", "),
+        deprecated_mark(*deprecated),
+    );
+    docs_listing(out, docs, "    ");
+}
+
+fn body_listing(out: &mut String, body: &RequestBody) {
+    let RequestBody {
+        media_type,
+        kind,
+        required,
+        docs,
+    } = body;
+    let required = if *required { "required" } else { "optional" };
+    let _ = writeln!(out, "  body {media_type}: {} ({required})", body_type(kind));
+    docs_listing(out, docs, "    ");
+}
+
+fn response_listing(out: &mut String, response: &Response) {
+    let Response {
+        status,
+        body,
+        media_type,
+        description,
+    } = response;
+    let media_type = media_type.as_deref().unwrap_or("no body");
+    let _ = writeln!(
+        out,
+        "  response {status} {media_type}: {}",
+        response_type(body)
+    );
+    if let Some(description) = description {
+        for line in description.lines() {
+            let _ = writeln!(out, "    /// {line}");
+        }
+    }
+}
+
+/// A request body as the signature shows it.
+fn body_type(kind: &BodyKind) -> String {
+    match kind {
+        BodyKind::Json(ty) => ty.to_string(),
+        BodyKind::Form(ty) => format!("form {ty}"),
+        BodyKind::Text => "text".to_string(),
+        BodyKind::Bytes => "bytes".to_string(),
+        BodyKind::Multipart(Multipart { ty, array_prefix }) => match array_prefix {
+            Some(prefix) => format!("multipart [{ty}] as {prefix}[i]"),
+            None => format!("multipart {ty}"),
+        },
+    }
 }
 
 /// The Rust type of a field as the struct declares it (`Option` wrapping by presence).

@@ -45,20 +45,42 @@ impl Usage {
         usage
     }
 
-    /// Whether the type is used by no operation, or reached from such a type: a payload callers
-    /// handle themselves (a webhook event), which they may both encode and decode.
-    pub fn is_free(&self, name: &str) -> bool {
-        self.free.contains(name)
+    /// The directions a type travels in: sent where some request holds it, received where some
+    /// response does. A type no operation uses (a payload callers handle themselves, such as a
+    /// webhook event), and every type it holds, travels both ways: callers may encode and decode
+    /// it. The emitter derives serde by these directions and the spec diff reads a change in
+    /// them; this is the one rule for both.
+    pub fn directions(&self, name: &str) -> Directions {
+        let (sent, received) = (self.request.contains(name), self.response.contains(name));
+        if (sent || received) && !self.free.contains(name) {
+            Directions { sent, received }
+        } else {
+            Directions {
+                sent: true,
+                received: true,
+            }
+        }
     }
+}
 
-    /// Whether the type is sent in some request.
-    pub fn in_request(&self, name: &str) -> bool {
-        self.request.contains(name)
-    }
+/// Which ways a type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Directions {
+    /// In some request.
+    pub sent: bool,
+    /// In some response.
+    pub received: bool,
+}
 
-    /// Whether the type is received in some response.
-    pub fn in_response(&self, name: &str) -> bool {
-        self.response.contains(name)
+impl std::ops::BitOr for Directions {
+    type Output = Directions;
+
+    /// Both readings: the directions of a type in an old and a new version of an API.
+    fn bitor(self, other: Directions) -> Directions {
+        Directions {
+            sent: self.sent || other.sent,
+            received: self.received || other.received,
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! the API listing, operation counts against the specs themselves, and the shared enums.
 
 use generator::ir::{Api, TypeKind, TypeRef};
+use generator::Generator;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -51,11 +52,175 @@ fn snapshots_of_the_api_listing() {
     }
 }
 
+/// The one golden copy of the generated code is the checked-in client
+/// (`generated-client/src/generated/`); a stale file fails here with a readable diff (and
+/// `cargo xtask codegen --check` fails in CI). The reviewer reads the listing snapshots above.
 #[test]
-fn snapshots_of_generated_code() {
-    for file in &generated().files {
-        let name = file.path.display().to_string().replace(['/', '\\'], "__");
-        insta::assert_snapshot!(format!("code__{name}"), file.contents);
+fn generated_code_matches_the_checked_in_client() {
+    let generated = generated();
+    let dir = root().join(&generated.output_dir);
+    let mut stale = Vec::new();
+    for file in &generated.files {
+        let on_disk = std::fs::read_to_string(dir.join(&file.path)).unwrap_or_default();
+        if on_disk != file.contents {
+            let diff = similar::TextDiff::from_lines(&on_disk, &file.contents);
+            stale.push(format!(
+                "{}\n{}",
+                file.path.display(),
+                diff.unified_diff().context_radius(2)
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "the checked-in client is stale; run `cargo xtask codegen`:\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The toolbox spec as a JSON tree, and a generator with its configuration.
+fn toolbox_spec() -> (serde_json::Value, Generator) {
+    let text = std::fs::read_to_string(root().join("specs/daytona-toolbox.yaml")).unwrap();
+    let tree: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    let workspace = generator::files::read_workspace(&root()).unwrap();
+    let spec = workspace.spec_for("daytona-toolbox.yaml").unwrap();
+    (
+        tree,
+        Generator::new(spec.settings(generator::CODEGEN_COMMAND)),
+    )
+}
+
+/// The generated code and the listing of a document.
+fn code_and_listing(generator: &Generator, tree: &serde_json::Value) -> (Vec<String>, String) {
+    let api = generator
+        .api(&tree.to_string(), "specs/daytona-toolbox.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = generator
+        .module_files(&api)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|f| f.contents)
+        .collect();
+    (code, generator::listing::api_listing(&api))
+}
+
+/// One description changed in a copy of the toolbox spec: the generated code changes (a doc
+/// comment), so must the listing snapshot, and its failure shows the reviewer the changed line.
+#[test]
+fn a_changed_description_fails_the_listing_snapshot_with_a_readable_diff() {
+    let (original, generator) = toolbox_spec();
+    let mut edited = original.clone();
+    edited["paths"]["/process/session/{sessionId}/exec"]["post"]["description"] =
+        serde_json::json!("Runs a command in a session, now described differently");
+    let (old_code, old_listing) = code_and_listing(&generator, &original);
+    let (new_code, new_listing) = code_and_listing(&generator, &edited);
+    assert_ne!(old_code, new_code, "the edit changes the generated code");
+    // The listing snapshot test compares the listing with the stored snapshot: it holds the
+    // original listing, so the edited one fails it.
+    let stored = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/snapshots/daytona_specs__listing__toolbox.snap"),
+    )
+    .unwrap();
+    // An insta snapshot: a `---`-fenced header, then the contents.
+    let stored = stored.splitn(3, "---\n").nth(2).unwrap();
+    assert_eq!(
+        stored.trim_end(),
+        old_listing.trim_end(),
+        "the snapshot is fresh"
+    );
+    assert_ne!(
+        stored.trim_end(),
+        new_listing.trim_end(),
+        "the edit fails it"
+    );
+    // What the reviewer reads: the old line out, the new one in.
+    let diff = similar::TextDiff::from_lines(&old_listing, &new_listing)
+        .unified_diff()
+        .to_string();
+    assert!(
+        diff.contains("-  /// Execute a command within an existing shell session")
+            && diff.contains("+  /// Runs a command in a session, now described differently"),
+        "{diff}"
+    );
+}
+
+/// Every single edit of a spec that changes the generated code changes the listing too, so the
+/// listing snapshots see everything the generated code does. The edits: each description,
+/// summary, example, default, `required`, `nullable`, `deprecated`, `format`, enum value and
+/// security requirement of the toolbox spec, changed one at a time (a sample of every eighth).
+#[test]
+fn every_edit_that_changes_the_code_changes_the_listing() {
+    let (original, generator) = toolbox_spec();
+    let (code, listing) = code_and_listing(&generator, &original);
+    let mut edits = Vec::new();
+    collect_edits(&original, String::new(), &mut edits);
+    let (mut changed_code, mut checked) = (0, 0);
+    for (pointer, replacement) in edits.into_iter().step_by(8) {
+        let mut edited = original.clone();
+        *edited.pointer_mut(&pointer).unwrap() = replacement;
+        let Ok(api) = generator.api(&edited.to_string(), "specs/daytona-toolbox.yaml") else {
+            continue; // an edit the generator rejects changes nothing it generates
+        };
+        checked += 1;
+        let edited_code: Vec<String> = match generator.module_files(&api) {
+            Ok(files) => files.into_iter().map(|f| f.contents).collect(),
+            Err(e) => panic!("{pointer}: {e}"),
+        };
+        if edited_code != code {
+            changed_code += 1;
+            assert_ne!(
+                generator::listing::api_listing(&api),
+                listing,
+                "editing {pointer} changes the generated code but not the listing"
+            );
+        }
+    }
+    println!("{checked} edits generated; {changed_code} changed the code, and the listing with it");
+    assert!(
+        changed_code > 50,
+        "the edits exercise the listing ({changed_code})"
+    );
+}
+
+/// The JSON pointer and a new value of every node an edit tries.
+fn collect_edits(node: &serde_json::Value, at: String, out: &mut Vec<(String, serde_json::Value)>) {
+    use serde_json::{json, Value};
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let replacement = match (key.as_str(), value) {
+                    ("description" | "summary", Value::String(text)) => {
+                        Some(json!(format!("{text} (edited)")))
+                    }
+                    ("example" | "default", value) => Some(json!({"edited": value})),
+                    ("required", Value::Array(items)) if !items.is_empty() => {
+                        Some(json!(items[1..].to_vec()))
+                    }
+                    ("required", Value::Bool(flag)) => Some(json!(!flag)),
+                    ("nullable" | "deprecated", Value::Bool(flag)) => Some(json!(!flag)),
+                    ("format", Value::String(_)) => Some(json!("date-time")),
+                    ("enum", Value::Array(items)) => {
+                        let mut items = items.clone();
+                        items.push(json!("edited"));
+                        Some(json!(items))
+                    }
+                    ("security", _) => Some(json!([])),
+                    _ => None,
+                };
+                if let Some(replacement) = replacement {
+                    out.push((pointer.clone(), replacement));
+                }
+                collect_edits(value, pointer, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_edits(item, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
     }
 }
 

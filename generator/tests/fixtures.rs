@@ -1,28 +1,32 @@
 //! Small specs, one per group of features, each with a snapshot of everything generated from it.
 
-use generator::config::SpecConfig;
+use generator::{Generator, Settings};
 use std::path::Path;
 
-/// The generated files of a fixture, concatenated, and its API listing.
-fn generate(fixture: &str, secrets: &[&str]) -> (String, String) {
+/// A generator for the fixtures, with test support (the generated crates' own suites use it).
+fn fixture_generator(secrets: &[&str]) -> Generator {
+    let mut settings = Settings::new("fixture", "fixture test");
+    settings.secrets = secrets.iter().map(|s| s.to_string()).collect();
+    settings.test_support = true;
+    Generator::new(settings)
+}
+
+fn fixture_text(fixture: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(fixture);
-    let spec = SpecConfig {
-        file: fixture.to_string(),
-        module: "fixture".to_string(),
-        patches: Vec::new(),
-        type_names: Default::default(),
-        secrets: secrets.iter().map(|s| s.to_string()).collect(),
-    };
-    let api = generator::load_api(&path, fixture, &spec).unwrap_or_else(|e| panic!("{e}"));
-    let files = generator::render_api(
-        &api,
-        "fixture",
-        "fixture test",
-        generator::emit::TestSupport::Include,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The generated files of a fixture, concatenated, and its API listing.
+fn generate(fixture: &str, secrets: &[&str]) -> (String, String) {
+    let generator = fixture_generator(secrets);
+    let api = generator
+        .api(&fixture_text(fixture), fixture)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let files = generator
+        .module_files(&api)
+        .unwrap_or_else(|e| panic!("{e}"));
     let code = files
         .iter()
         .map(|f| format!("//// {}\n{}", f.path.display(), f.contents))
@@ -39,15 +43,9 @@ fn models() {
 
 #[test]
 fn a_configured_secret_must_exist() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models.yaml");
-    let spec = SpecConfig {
-        file: "models.yaml".to_string(),
-        module: "fixture".to_string(),
-        patches: Vec::new(),
-        type_names: Default::default(),
-        secrets: vec!["Pet.tokn".to_string()],
-    };
-    let error = generator::load_api(&path, "models.yaml", &spec).unwrap_err();
+    let error = fixture_generator(&["Pet.tokn"])
+        .api(&fixture_text("models.yaml"), "models.yaml")
+        .unwrap_err();
     assert_eq!(
         error.to_string(),
         "error: the secret 'Pet.tokn' names no string property\n  \

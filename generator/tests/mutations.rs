@@ -3,7 +3,7 @@
 //!
 //! `MUTATION_CASES` sets the number of documents (default 2,000, what CI runs) and
 //! `MUTATION_SEED` the first seed, so a failure can be replayed:
-//! `MUTATION_CASES=100000 cargo test --release -p daytona-codegen --test mutations`.
+//! `MUTATION_CASES=100000 cargo test --release -p generator --test mutations`.
 
 use serde_json::{Map, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -154,6 +154,7 @@ fn mutated_specs_never_panic() {
     let text = std::fs::read_to_string(&path).expect("the toolbox spec is in specs/");
     let original: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
     let references = reference_targets(&original);
+    let generator = generator::Generator::new(generator::Settings::new("api", "test"));
     // The hook would print every caught panic; the test reports them itself.
     std::panic::set_hook(Box::new(|_| {}));
     let (mut generated, mut rejected) = (0, 0);
@@ -168,11 +169,10 @@ fn mutated_specs_never_panic() {
             mutate(&mut tree, &references, &mut rng);
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let document = generator::load::from_tree(tree, "mutated.yaml")?;
-            let api = generator::lower::lower(&document, &Default::default())?;
+            let api = generator.api_from_tree(tree, "mutated.yaml")?;
             // Emitting and formatting is the slow part; every fourth case goes all the way.
             if seed % 4 == 0 {
-                generator::render_api(&api, "api", "test", generator::emit::TestSupport::Omit)?;
+                generator.module_files(&api)?;
             }
             Ok::<_, generator::Error>(())
         }));

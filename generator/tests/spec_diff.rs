@@ -1,7 +1,6 @@
 //! Spec diffs: one fixture pair per rule (the base spec and a copy with one edit), the Daytona
 //! history as snapshots, and specs that differ only in form reporting no change.
 
-use generator::config::SpecConfig;
 use generator::diff::{diff, markdown, Change, Severity};
 use generator::ir::Api;
 use serde_json::{json, Value};
@@ -11,18 +10,9 @@ fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
 }
 
-fn spec_config(file: &str) -> SpecConfig {
-    SpecConfig {
-        file: file.to_string(),
-        module: "api".to_string(),
-        patches: Vec::new(),
-        type_names: Default::default(),
-        secrets: Vec::new(),
-    }
-}
-
 fn lower(value: &Value, name: &str) -> Api {
-    generator::lower_text(&value.to_string(), name, &spec_config(name))
+    generator::Generator::new(generator::Settings::new("api", "test"))
+        .api(&value.to_string(), name)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -1,64 +1,83 @@
-//! `cargo xtask`: the thin command line over the `generator` library.
+//! `cargo xtask`: the thin command line over the `generator` library, one verb per job.
+//!
+//! Arguments are parsed with argh: a small derive-based parser made for command lines like this
+//! one (subcommands, switches, options, a greedy tail for `test`), with usage text from the doc
+//! comments, at a fraction of clap's build time, which CI pays on every run.
 
+mod generate;
 mod prism;
 mod python_sdk;
 mod spec_diff;
 mod test_run;
 
-use generator::output::{self, Mode};
+use argh::FromArgs;
+use generator::files::Mode;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask [--root DIR] <command>
+/// The project's commands: codegen, standalone crates, spec diffs, benchmarks, tests.
+#[derive(FromArgs)]
+struct Xtask {
+    /// the workspace to work on (default: this checkout)
+    #[argh(option)]
+    root: Option<PathBuf>,
+    #[argh(subcommand)]
+    command: Command,
+}
 
-commands:
-  codegen            regenerate the client from the specs in specs/ (see specs/codegen.yaml)
-  codegen --check    write nothing; fail and name each stale file if the checked-in code is stale
-  spec-diff [OLD NEW] [--format markdown|json] [--fail-on-breaking]
-                     the API changes between two specs (each a file or <git-rev>:<path>;
-                     none: each spec in specs/ against the merge base with the default
-                     branch), breaking first; --fail-on-breaking exits 2 when any breaks
-  generate --spec FILE --out DIR [--crate-name NAME] [--in-workspace]
-                     write a complete client crate for any OpenAPI 3.0/3.1 document (YAML or
-                     JSON) into DIR; --in-workspace leaves out the manifest's own [workspace]
-  render SPEC DIR    generate one spec's modules into DIR (used by the benchmark)
-  bench              codegen and build-time benchmark against progenitor and openapi-generator,
-                     then the client's criterion benchmarks (installs the peers when missing)
-  test [ARGS]        run the whole test suite (`cargo test --workspace [ARGS]`), with Prism mock
-                     servers for the specs started before and stopped after, and Daytona's
-                     Python SDK installed for the differential test
+#[derive(FromArgs)]
+#[argh(subcommand)]
+enum Command {
+    Codegen(Codegen),
+    Generate(generate::Generate),
+    SpecDiff(spec_diff::SpecDiff),
+    Bench(Bench),
+    Test(Test),
+}
 
-options:
-  --root DIR         the workspace to work on (default: this checkout)
-";
+/// Regenerate the client from the specs in specs/ (see specs/codegen.yaml).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "codegen")]
+struct Codegen {
+    /// write nothing; fail and name each stale file if the checked-in code is stale
+    #[argh(switch)]
+    check: bool,
+}
+
+/// Codegen and build-time benchmarks against progenitor and openapi-generator, then the
+/// client's criterion benchmarks (installs the peers when missing).
+#[derive(FromArgs)]
+#[argh(subcommand, name = "bench")]
+struct Bench {}
+
+/// The whole test suite (`cargo test --workspace`), with Prism mock servers started, the public
+/// specs and Daytona's Python SDK installed; arguments go to `cargo test`.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "test")]
+struct Test {
+    /// arguments for `cargo test` (after `--`: for the test binaries)
+    #[argh(positional, greedy)]
+    args: Vec<String>,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let root = match args.as_slice() {
-        ["--root", dir, ..] => {
-            let root = PathBuf::from(dir);
-            args.drain(..2);
-            root
-        }
-        _ => workspace_root(),
-    };
-    let result = match args.as_slice() {
-        ["codegen"] => codegen(&root, Mode::Write),
-        ["codegen", "--check"] => codegen(&root, Mode::Check),
-        ["test", rest @ ..] => test_run::run(&workspace_root(), rest),
-        ["spec-diff", rest @ ..] => spec_diff::run(&root, rest),
-        ["generate", rest @ ..] => generate(rest),
-        ["render", spec, out] => render(&root, spec, Path::new(out)),
-        ["bench"] => bench(&root),
-        ["help" | "--help" | "-h"] => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        _ => {
-            eprint!("{USAGE}");
-            return ExitCode::from(2);
+    let xtask = parse_args(std::env::args().collect());
+    let root = xtask.root.unwrap_or_else(workspace_root);
+    let result = match xtask.command {
+        Command::Codegen(codegen) => run_codegen(
+            &root,
+            if codegen.check {
+                Mode::Check
+            } else {
+                Mode::Write
+            },
+        ),
+        Command::Generate(args) => generate::run(&root, args),
+        Command::SpecDiff(args) => spec_diff::run(&root, args),
+        Command::Bench(Bench {}) => bench(&root),
+        Command::Test(Test { args }) => {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            test_run::run(&root, &args)
         }
     };
     match result {
@@ -70,68 +89,45 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line, parsed. Everything after `test` goes to `cargo test` as it is (`cargo
+/// xtask test -p daytona-client -- name`), so a `--` is put in front of it for argh.
+fn parse_args(mut args: Vec<String>) -> Xtask {
+    let command = args.first().cloned().unwrap_or_else(|| "xtask".to_string());
+    let mut at = 1;
+    while at < args.len() {
+        match args[at].as_str() {
+            "--root" => at += 2,
+            "test" => {
+                args.insert(at + 1, "--".to_string());
+                break;
+            }
+            _ => break,
+        }
+    }
+    let rest: Vec<&str> = args.iter().skip(1).map(String::as_str).collect();
+    Xtask::from_args(&[&command], &rest).unwrap_or_else(|early_exit| {
+        std::process::exit(match early_exit.status {
+            Ok(()) => {
+                println!("{}", early_exit.output);
+                0
+            }
+            Err(()) => {
+                eprintln!(
+                    "{}\nRun cargo xtask --help for more information.",
+                    early_exit.output
+                );
+                2
+            }
+        })
+    })
+}
+
 /// The workspace root: the parent of this crate's folder.
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Generates one spec (with its configuration when `specs/codegen.yaml` names it) into `out`.
-fn render(root: &Path, spec: &str, out: &Path) -> Result<ExitCode, String> {
-    let config = generator::read_config(root).map_err(|e| e.to_string())?;
-    let spec_config = spec_diff::spec_config(&config.specs, spec);
-    let api =
-        generator::load_api(Path::new(spec), spec, &spec_config).map_err(|e| e.to_string())?;
-    let files = generator::render_api(
-        &api,
-        &spec_config.module,
-        "cargo xtask render",
-        generator::emit::TestSupport::Include,
-    )
-    .map_err(|e| e.to_string())?;
-    output::sync(out, &files, Mode::Write)
-        .map_err(|e| format!("error: writing {}: {e}", out.display()))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Writes a standalone crate for one spec; nothing is written unless the whole crate generated.
-fn generate(args: &[&str]) -> Result<ExitCode, String> {
-    let mut spec = None;
-    let mut out = None;
-    let mut crate_name = None;
-    let mut own_workspace = true;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match *arg {
-            "--spec" => spec = rest.next().copied(),
-            "--out" => out = rest.next().copied(),
-            "--crate-name" => crate_name = rest.next().copied(),
-            "--in-workspace" => own_workspace = false,
-            other => return Err(format!("error: unknown argument '{other}'\n\n{USAGE}")),
-        }
-    }
-    let (Some(spec), Some(out)) = (spec, out) else {
-        return Err(format!("error: generate needs --spec and --out\n\n{USAGE}"));
-    };
-    let out = Path::new(out);
-    generator::scaffold::check_writable(out).map_err(|e| e.to_string())?;
-    let files = generator::generate_crate(Path::new(spec), spec, |api| {
-        let mut options = generator::scaffold::CrateOptions::new(api, crate_name)?;
-        options.own_workspace = own_workspace;
-        Ok(options)
-    })
-    .map_err(|e| e.to_string())?;
-    let outcome = output::sync(out, &files, Mode::Write)
-        .map_err(|e| format!("error: writing {}: {e}", out.display()))?;
-    println!(
-        "generated {} files into {} ({} changed)",
-        files.len(),
-        out.display(),
-        outcome.stale.len() + outcome.extra.len()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `tools/bench/bench.py`, which measures this project against its peers.
@@ -153,10 +149,10 @@ pub(crate) fn exit_code(status: std::process::ExitStatus) -> ExitCode {
     }
 }
 
-fn codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
+fn run_codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
     let generated = generator::codegen(root).map_err(|e| e.to_string())?;
     let output_dir = root.join(&generated.output_dir);
-    let outcome = output::sync(&output_dir, &generated.files, mode).map_err(|e| {
+    let outcome = generator::files::sync(&output_dir, &generated.files, mode).map_err(|e| {
         format!(
             "error: cannot update the generated files: {e}\n  at {}",
             generated.output_dir.display()

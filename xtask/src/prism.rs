@@ -28,7 +28,7 @@ impl Prism {
         }
         let work = root.join("target/prism");
         fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-        let specs = generator::patched_specs(root).map_err(|e| e.to_string())?;
+        let specs = generator::patched_workspace_specs(root).map_err(|e| e.to_string())?;
         let mut prism = Prism {
             children: Vec::new(),
             env: Vec::new(),

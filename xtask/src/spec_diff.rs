@@ -1,56 +1,43 @@
 //! `cargo xtask spec-diff`: what changed between two versions of a spec, breaking changes first.
 
-use generator::config::SpecConfig;
+use argh::FromArgs;
+use generator::{Generator, Settings, CODEGEN_COMMAND};
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-/// Parsed arguments.
-struct Options<'a> {
-    sides: Vec<&'a str>,
-    json: bool,
+/// The API changes between two specs (each a file or <git-rev>:<path>; none: each spec in
+/// specs/ against the merge base with the default branch), breaking first.
+#[derive(FromArgs)]
+#[argh(subcommand, name = "spec-diff")]
+pub struct SpecDiff {
+    /// the old and the new spec
+    #[argh(positional)]
+    sides: Vec<String>,
+    /// markdown (default) or json
+    #[argh(option, default = "String::from(\"markdown\")")]
+    format: String,
+    /// exit with 2 when any change breaks
+    #[argh(switch)]
     fail_on_breaking: bool,
 }
 
-fn parse<'a>(args: &[&'a str]) -> Result<Options<'a>, String> {
-    let mut options = Options {
-        sides: Vec::new(),
-        json: false,
-        fail_on_breaking: false,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match *arg {
-            "--fail-on-breaking" => options.fail_on_breaking = true,
-            "--format" => match args.next().copied() {
-                Some("json") => options.json = true,
-                Some("markdown") => options.json = false,
-                other => {
-                    return Err(format!(
-                        "error: --format takes markdown or json, not {other:?}"
-                    ))
-                }
-            },
-            flag if flag.starts_with("--") => return Err(format!("error: unknown option {flag}")),
-            side => options.sides.push(side),
-        }
-    }
-    if !matches!(options.sides.len(), 0 | 2) {
-        return Err(
-            "error: spec-diff takes two specs (a file or <git-rev>:<path>), or none".into(),
-        );
-    }
-    Ok(options)
-}
-
 /// Runs the command; exit code 2 when `--fail-on-breaking` and something breaks.
-pub fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
-    let options = parse(args)?;
-    let config = generator::read_config(root).map_err(|e| e.to_string())?;
+pub fn run(root: &Path, options: SpecDiff) -> Result<ExitCode, String> {
+    let json = match options.format.as_str() {
+        "json" => true,
+        "markdown" => false,
+        other => {
+            return Err(format!(
+                "error: --format takes markdown or json, not {other}"
+            ))
+        }
+    };
+    let workspace = generator::files::read_workspace(root).map_err(|e| e.to_string())?;
     let pairs: Vec<(String, String)> = match options.sides.as_slice() {
         [old, new] => vec![(old.to_string(), new.to_string())],
-        _ => {
+        [] => {
             let base = merge_base(root)?;
-            config
+            workspace
                 .specs
                 .iter()
                 .map(|spec| {
@@ -59,18 +46,29 @@ pub fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
                 })
                 .collect()
         }
+        _ => {
+            return Err(
+                "error: spec-diff takes two specs (a file or <git-rev>:<path>), or none".into(),
+            )
+        }
     };
     let mut breaking = false;
     let mut reports = Vec::new();
     for (old, new) in pairs {
-        let spec = spec_config(&config.specs, &new);
-        let old_api = load(root, &old, &spec)?;
-        let new_api = load(root, &new, &spec)?;
+        // The settings codegen reads the spec with, so patches and names match; an
+        // unconfigured file is read as it is.
+        let settings = match workspace.spec_for(&new) {
+            Some(spec) => spec.settings(CODEGEN_COMMAND),
+            None => Settings::new("api", CODEGEN_COMMAND),
+        };
+        let generator = Generator::new(settings);
+        let old_api = load(root, &old, &generator)?;
+        let new_api = load(root, &new, &generator)?;
         let changes = generator::diff::diff(&old_api, &new_api);
         breaking |= changes
             .iter()
             .any(|c| c.severity == generator::diff::Severity::Breaking);
-        reports.push(if options.json {
+        reports.push(if json {
             generator::diff::json(&old, &new, &changes)
         } else {
             generator::diff::markdown(&old, &new, &changes)
@@ -84,19 +82,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<ExitCode, String> {
     })
 }
 
-/// The configuration of the spec a path names (by file name), so patches and names match what
-/// codegen does; an unconfigured file is read as it is.
-pub fn spec_config(specs: &[SpecConfig], side: &str) -> SpecConfig {
-    let file_name = side.rsplit(['/', ':']).next().unwrap_or(side);
-    specs
-        .iter()
-        .find(|spec| spec.file == file_name)
-        .cloned()
-        .unwrap_or_else(|| SpecConfig::plain(file_name, "api"))
-}
-
 /// A side is a file, or `<git-rev>:<path>` read with `git show`.
-fn load(root: &Path, side: &str, spec: &SpecConfig) -> Result<generator::ir::Api, String> {
+fn load(root: &Path, side: &str, generator: &Generator) -> Result<generator::ir::Api, String> {
     let file = [Path::new(side).to_path_buf(), root.join(side)]
         .into_iter()
         .find(|path| path.exists());
@@ -109,7 +96,7 @@ fn load(root: &Path, side: &str, spec: &SpecConfig) -> Result<generator::ir::Api
             "error: {side} is neither a file nor <git-rev>:<path>"
         ));
     };
-    generator::lower_text(&text, side, spec).map_err(|e| e.to_string())
+    generator.api(&text, side).map_err(|e| e.to_string())
 }
 
 /// The merge base of HEAD and the default branch.

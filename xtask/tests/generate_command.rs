@@ -70,17 +70,16 @@ const REJECTED_PUBLIC_SPECS: &[(&str, &str)] = &[
     ),
 ];
 
-/// Generates a crate for each spec into one scratch workspace named `workspace` and checks them
-/// all with `-D warnings` (one `cargo check`, so dependencies build once for all).
-fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)]) {
+/// Generates a crate for each spec (with `extra` arguments) into one scratch workspace named
+/// `workspace_name` and checks them all, every feature and target, with `-D warnings` (one
+/// `cargo check`, so dependencies build once for all).
+fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)], extra: &[&str]) {
     let root = scratch().join(workspace_name);
     let mut members = Vec::new();
     for (spec, name) in specs {
-        let output = generate(
-            spec,
-            &root.join(name),
-            &["--in-workspace", "--crate-name", name],
-        );
+        let mut args = vec!["--in-workspace", "--crate-name", name];
+        args.extend_from_slice(extra);
+        let output = generate(spec, &root.join(name), &args);
         assert!(
             output.status.success(),
             "{} did not generate:\n{}",
@@ -101,7 +100,13 @@ fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)]) {
     fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let check = Command::new(cargo)
-        .args(["check", "--workspace", "--all-targets", "--quiet"])
+        .args([
+            "check",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--quiet",
+        ])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", scratch().join("target"))
         .env("RUSTFLAGS", "-D warnings")
@@ -140,7 +145,66 @@ fn generated_crates_compile() {
         })
         .collect();
     assert_eq!(named.len(), 10, "the nine fixtures and the API-keys spec");
-    generate_and_compile("workspace", &named);
+    // Everything the generator can emit, test support included, depending on the runtime crate.
+    generate_and_compile("workspace", &named, &["--test-support"]);
+}
+
+/// A crate with the runtime vendored (copied from the runtime crate's own source) builds on its
+/// own, as does one that depends on the runtime crate; neither names Daytona anywhere.
+#[test]
+fn standalone_crates_build_with_the_runtime_vendored_or_as_a_dependency() {
+    // A fixture whose own text names no Daytona header, so any mention would be the generator's.
+    let spec = workspace().join("generator/tests/fixtures/unions.yaml");
+    for (runtime, name) in [("vendor", "vendored-ops"), ("path", "dependent-ops")] {
+        let out = scratch().join("runtime-modes").join(name);
+        let _ = fs::remove_dir_all(&out);
+        let output = generate(&spec, &out, &["--crate-name", name, "--runtime", runtime]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        // The workspace's lock file: the crate builds against the versions the runtime is
+        // tested with, and needs no new resolution.
+        fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+        let files = contents(&out);
+        // Where this checkout is (in the path dependency) is not the crate's own text.
+        let runtime_dir = workspace()
+            .join("client-runtime")
+            .canonicalize()
+            .unwrap()
+            .display()
+            .to_string();
+        assert_eq!(
+            files.keys().any(|p| p.starts_with(out.join("src/runtime"))),
+            runtime == "vendor",
+            "{runtime}: src/runtime/ only when vendored"
+        );
+        // The lock file is the workspace's, copied in by this test.
+        for (path, bytes) in files.iter().filter(|(p, _)| !p.ends_with("Cargo.lock")) {
+            let text = text(bytes).replace(&runtime_dir, "RUNTIME");
+            assert!(
+                !text.to_lowercase().contains("daytona"),
+                "{runtime}: {} names Daytona",
+                path.display()
+            );
+        }
+        let manifest = text(&files[&out.join("Cargo.toml")]);
+        assert_eq!(
+            manifest.contains("client-runtime = { path"),
+            runtime == "path"
+        );
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let check = Command::new(cargo)
+            .args(["check", "--all-targets", "--quiet"])
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", scratch().join("target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .env("CARGO_INCREMENTAL", "0")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{runtime}: the crate does not build:\n{}",
+            text(&check.stderr)
+        );
+    }
 }
 
 #[test]
@@ -182,7 +246,7 @@ fn public_specs_generate_and_compile() {
         }
     }
     assert_eq!(accepted.len(), 51);
-    generate_and_compile("public", &accepted);
+    generate_and_compile("public", &accepted, &[]);
 }
 
 /// Every file under `dir` with its contents.

@@ -115,7 +115,7 @@ impl EphemeralKey {
     /// A client that authenticates with this key, otherwise configured like `client`.
     pub fn client(&self, client: &Client) -> Result<Client, Error> {
         let mut config = client.config().clone();
-        config.credentials = crate::runtime::Credentials::ApiKey(self.key.clone());
+        config.credentials = crate::Credentials::ApiKey(self.key.clone());
         Ok(Client::new(config)?.with_base_url(client.base_url()))
     }
 }

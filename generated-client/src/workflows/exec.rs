@@ -65,15 +65,15 @@ fn quote(word: &str) -> String {
 /// SDKs run it): the request lasts as long as the command, so its time limit is the command's
 /// [`timeout`](ExecRequest::timeout) plus [`EXEC_HTTP_MARGIN`], not the client's. Past its
 /// timeout the command is an [`Error::Deadline`] and the session is deleted, which ends it.
-/// A sandbox that is not started is an [`Error::SandboxState`] before any toolbox request.
+/// A sandbox that is not started is an [`Error::UnexpectedState`] before any toolbox request.
 pub async fn exec(
     client: &Client,
     sandbox: &Sandbox,
     request: &ExecRequest,
 ) -> Result<CommandOutput, Error> {
     if sandbox.state != Some(SandboxState::Started) {
-        return Err(Error::SandboxState {
-            sandbox: sandbox.id.clone(),
+        return Err(Error::UnexpectedState {
+            subject: format!("sandbox {}", sandbox.id),
             state: sandbox
                 .state
                 .as_ref()

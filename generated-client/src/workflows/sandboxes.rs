@@ -103,7 +103,7 @@ impl SandboxSpec {
 /// same way.
 ///
 /// Waiting ends with an error when the sandbox enters `error` or `build_failed`
-/// ([`Error::SandboxState`] with the API's reason) or at the deadline ([`Error::Deadline`]);
+/// ([`Error::UnexpectedState`] with the API's reason) or at the deadline ([`Error::Deadline`]);
 /// the sandbox exists then, and the error names it.
 pub async fn create_sandbox(client: &Client, spec: &SandboxSpec) -> Result<Sandbox, Error> {
     create_sandbox_reporting(client, spec, &mut |_| {}).await
@@ -207,7 +207,7 @@ impl Default for WaitOptions {
 }
 
 /// Polls the sandbox until it is in `target`. A sandbox in `error` or `build_failed` (or
-/// `destroyed`, unless that is the target) is an [`Error::SandboxState`] with the API's reason;
+/// `destroyed`, unless that is the target) is an [`Error::UnexpectedState`] with the API's reason;
 /// running past the deadline is [`Error::Deadline`].
 pub async fn wait_for_state(
     client: &Client,
@@ -238,8 +238,8 @@ pub async fn wait_for_state_reporting(
         let failed = matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed))
             || (state == Some(SandboxState::Destroyed) && target != SandboxState::Destroyed);
         if failed {
-            return Err(Error::SandboxState {
-                sandbox: current.id,
+            return Err(Error::UnexpectedState {
+                subject: format!("sandbox {}", current.id),
                 state: state.map_or_else(String::new, |s| s.to_string()),
                 reason: current.error_reason,
             });

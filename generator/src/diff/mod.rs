@@ -14,7 +14,7 @@ use crate::ir::{
     TypeDef, TypeKind,
 };
 use crate::listing::response_type;
-use crate::usage::Usage;
+use crate::usage::{Directions, Usage};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -547,27 +547,13 @@ fn diff_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 rust: format!("new type `{name}`"),
             }),
             (Some(old_def), Some(new_def)) => {
-                // A type in requests and responses gets both readings; one used nowhere is read
-                // as a response type (the lenient reading).
-                let in_request = old_usage.in_request(name) || new_usage.in_request(name);
-                let in_response =
-                    old_usage.in_response(name) || new_usage.in_response(name) || !in_request;
-                let directions = Directions {
-                    request: in_request,
-                    response: in_response,
-                };
+                // A type in requests and responses, in either version, gets both readings.
+                let directions = old_usage.directions(name) | new_usage.directions(name);
                 diff_type(&same_wire, name, old_def, new_def, directions, out);
             }
             (None, None) => {}
         }
     }
-}
-
-/// Whether a type is sent in requests, received in responses, or both.
-#[derive(Clone, Copy)]
-struct Directions {
-    request: bool,
-    response: bool,
 }
 
 fn diff_type(
@@ -579,8 +565,8 @@ fn diff_type(
     out: &mut Vec<Change>,
 ) {
     let Directions {
-        request: in_request,
-        response: in_response,
+        sent: in_request,
+        received: in_response,
     } = directions;
     let location = |field: Option<&str>| Location::Schema {
         schema: name.to_string(),

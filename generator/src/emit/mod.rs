@@ -12,8 +12,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-pub use docs::sanitise;
-
 /// One generated file, before formatting.
 #[derive(Debug, Clone)]
 pub struct EmittedFile {
@@ -23,14 +21,30 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
-/// Whether a module carries the `cfg(test)` helpers the client's own test suite drives
-/// (`round_trip`, `samples`); a standalone crate has no such suite.
+/// Whether a module carries the helpers a crate's own test suite drives (`round_trip`,
+/// `samples`, and the serde direction a type does not otherwise need), behind the
+/// `test-support` Cargo feature, so nothing of it is in a user's build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TestSupport {
-    /// Emit them.
+    /// Emit them, behind the feature.
     Include,
     /// Leave them out.
     Omit,
+}
+
+impl From<bool> for TestSupport {
+    fn from(include: bool) -> Self {
+        if include {
+            TestSupport::Include
+        } else {
+            TestSupport::Omit
+        }
+    }
+}
+
+/// `#[cfg(feature = "test-support")]`.
+fn test_support_cfg() -> TokenStream {
+    quote!(#[cfg(feature = "test-support")])
 }
 
 /// The files of one spec's module: `mod.rs`, `types.rs` and one file per tag.
@@ -48,11 +62,16 @@ pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
     });
     let include_support = test_support == TestSupport::Include;
     let support_modules = include_support.then(|| {
+        let gate = test_support_cfg();
         quote! {
-            #[cfg(test)]
-            pub(crate) mod round_trip;
-            #[cfg(test)]
-            pub(crate) mod samples;
+            /// Test support: every component schema's type by name.
+            #gate
+            #[doc(hidden)]
+            pub mod round_trip;
+            /// Test support: every operation called with sample arguments.
+            #gate
+            #[doc(hidden)]
+            pub mod samples;
         }
     });
     let mut files = vec![EmittedFile {
@@ -66,7 +85,7 @@ pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
         },
     }];
     let forms = multipart_forms(api);
-    let types_items = types::types_module(api, &forms);
+    let types_items = types::types_module(api, &forms, test_support);
     files.push(EmittedFile {
         path: "types.rs".to_string(),
         tokens: quote! {
@@ -121,7 +140,7 @@ fn round_trip_module(api: &Api) -> TokenStream {
         #![allow(deprecated)]
         /// Decodes `json` as the type generated for the component schema `name` and encodes it
         /// again; `None` when there is no such schema.
-        pub(crate) fn round_trip(
+        pub fn round_trip(
             name: &str,
             json: serde_json::Value,
         ) -> Option<Result<serde_json::Value, String>> {

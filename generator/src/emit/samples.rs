@@ -35,33 +35,48 @@ pub fn samples_module(api: &Api) -> TokenStream {
                 if matches!(&body.kind, BodyKind::Multipart(form) if form.array_prefix.is_some()))
         })
         .map(|op| op.operation_id.as_str());
-    let arms = api.operations.iter().map(|op| {
-        let id = &op.operation_id;
-        let call = call(api, op);
-        quote!(#id => #call.await.map(drop),)
-    });
-    quote! {
-        //! Test support: every operation called with sample arguments.
-        #![allow(deprecated, clippy::unwrap_used)]
-        /// Every operation id of the spec, in spec order.
-        pub(crate) const OPERATIONS: &[&str] = &[#(#ids),*];
-
-        /// The operations whose success response is declared as JSON.
-        pub(crate) const RETURNS_JSON: &[&str] = &[#(#json_ids),*];
-
-        /// The operations whose multipart body the spec declares as an array (sent as
-        /// `prefix[i].field` parts, which a validator reading the body as one object refuses).
-        pub(crate) const ARRAY_FORMS: &[&str] = &[#(#array_form_ids),*];
-
-        /// Calls `operation` with sample arguments; `None` for an unknown id.
-        pub(crate) async fn call(
-            client: &crate::runtime::Client,
-            operation: &str,
-        ) -> Option<Result<(), crate::runtime::Error>> {
+    let arms: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let id = &op.operation_id;
+            let call = call(api, op);
+            quote!(#id => #call.await.map(drop),)
+        })
+        .collect();
+    // A spec without operations has nothing to call.
+    let body = if arms.is_empty() {
+        quote! {
+            let _ = (client, operation);
+            None
+        }
+    } else {
+        quote! {
             Some(match operation {
                 #(#arms)*
                 _ => return None,
             })
+        }
+    };
+    quote! {
+        //! Test support: every operation called with sample arguments.
+        #![allow(deprecated, clippy::unwrap_used)]
+        /// Every operation id of the spec, in spec order.
+        pub const OPERATIONS: &[&str] = &[#(#ids),*];
+
+        /// The operations whose success response is declared as JSON.
+        pub const RETURNS_JSON: &[&str] = &[#(#json_ids),*];
+
+        /// The operations whose multipart body the spec declares as an array (sent as
+        /// `prefix[i].field` parts, which a validator reading the body as one object refuses).
+        pub const ARRAY_FORMS: &[&str] = &[#(#array_form_ids),*];
+
+        /// Calls `operation` with sample arguments; `None` for an unknown id.
+        pub async fn call(
+            client: &crate::runtime::Client,
+            operation: &str,
+        ) -> Option<Result<(), crate::runtime::Error>> {
+            #body
         }
     }
 }
@@ -116,7 +131,8 @@ fn argument(ty: &TypeRef, value: Value) -> TokenStream {
             let text = value.as_str().unwrap_or("sample").to_string();
             quote!(#text)
         }
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => {
+        // Passed by value as the operation takes them (the same rule as its signature).
+        ty if ty.is_copy_scalar() => {
             let ty = rust_type(ty, quote!(super::types::));
             quote!(serde_json::from_str::<#ty>(#json).unwrap())
         }

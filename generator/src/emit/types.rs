@@ -2,7 +2,7 @@
 
 use super::docs::doc_attrs;
 use super::recursion::Boxed;
-use super::rust_type;
+use super::{rust_type, test_support_cfg as test_support_gate, TestSupport};
 use crate::ir::{
     Access, Api, EnumRepr, Enumeration, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -12,12 +12,16 @@ use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
 /// The items of the `types` module.
-pub fn types_module(api: &Api, multipart_forms: &BTreeSet<String>) -> TokenStream {
+pub fn types_module(
+    api: &Api,
+    multipart_forms: &BTreeSet<String>,
+    test_support: TestSupport,
+) -> TokenStream {
     let usage = Usage::of(api);
     let boxed = Boxed::of(api);
     let items = api.types.iter().map(|def| {
         let context = Context {
-            directions: Directions::of(&usage, &def.name),
+            directions: Directions::of(&usage, &def.name, test_support),
             boxed: &boxed,
         };
         let item = type_item(def, &context);
@@ -45,39 +49,41 @@ struct Context<'a> {
 struct Directions {
     sent: bool,
     received: bool,
+    /// Whether test support (both directions, for round trips) is emitted behind its feature.
+    test_support: TestSupport,
 }
 
 impl Directions {
-    fn of(usage: &Usage, name: &str) -> Directions {
-        let (sent, received) = (usage.in_request(name), usage.in_response(name));
-        if (sent || received) && !usage.is_free(name) {
-            Directions { sent, received }
-        } else {
-            Directions {
-                sent: true,
-                received: true,
-            }
+    fn of(usage: &Usage, name: &str, test_support: TestSupport) -> Directions {
+        let crate::usage::Directions { sent, received } = usage.directions(name);
+        Directions {
+            sent,
+            received,
+            test_support,
         }
     }
 
-    /// The serde derives: only the directions the type needs; tests of the crate get both.
+    /// The serde derives: the directions the type needs, and the other behind the test-support
+    /// feature when test support is emitted.
     fn serde_derives(self) -> TokenStream {
-        match (self.sent, self.received) {
-            (true, false) => quote! {
-                #[derive(serde::Serialize)]
-                #[cfg_attr(test, derive(serde::Deserialize))]
-            },
-            (false, true) => quote! {
-                #[derive(serde::Deserialize)]
-                #[cfg_attr(test, derive(serde::Serialize))]
-            },
-            _ => quote!(#[derive(serde::Serialize, serde::Deserialize)]),
-        }
+        let (needed, other) = match (self.sent, self.received) {
+            (true, false) => (quote!(serde::Serialize), quote!(serde::Deserialize)),
+            (false, true) => (quote!(serde::Deserialize), quote!(serde::Serialize)),
+            _ => return quote!(#[derive(serde::Serialize, serde::Deserialize)]),
+        };
+        let other = (self.test_support == TestSupport::Include)
+            .then(|| quote!(#[cfg_attr(feature = "test-support", derive(#other))]));
+        quote!(#[derive(#needed)] #other)
     }
 
-    /// `#[cfg(test)]` for a hand-written impl of a direction the type does not need.
-    fn gate(needed: bool) -> Option<TokenStream> {
-        (!needed).then(|| quote!(#[cfg(test)]))
+    /// Whether a hand-written impl of a direction is emitted, and its gate: none when the type
+    /// needs it; the test-support feature when only test support does.
+    fn gate(self, needed: bool) -> Option<Option<TokenStream>> {
+        match (needed, self.test_support) {
+            (true, _) => Some(None),
+            (false, TestSupport::Include) => Some(Some(test_support_gate())),
+            (false, TestSupport::Omit) => None,
+        }
     }
 }
 
@@ -440,8 +446,34 @@ fn union_item(
             let tags = &v.tags;
             quote!(#(#tags)|* => crate::runtime::tagged::decode(value).map(#name::#variant),)
         });
-    let serialize_gate = Directions::gate(context.directions.sent);
-    let deserialize_gate = Directions::gate(context.directions.received);
+    // Each impl only where a direction is needed, or behind the test-support feature.
+    let serialize_impl = context.directions.gate(context.directions.sent).map(|gate| {
+        quote! {
+            #gate
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                        #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        }
+    });
+    let deserialize_impl = context.directions.gate(context.directions.received).map(|gate| {
+        quote! {
+            #gate
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (tag, value) = crate::runtime::tagged::split(deserializer, #tag)?;
+                    match tag.as_str() {
+                        #(#decode_arms)*
+                        _ => Ok(#name::Unknown(value)),
+                    }
+                }
+            }
+        }
+    });
     let doc_tag = format!(" The property `{tag}` names the alternative; values this client does not know are kept in `Unknown`.");
     quote! {
         #docs
@@ -454,27 +486,8 @@ fn union_item(
             /// An alternative that was not known when this client was generated.
             Unknown(serde_json::Value),
         }
-
-        #serialize_gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    #name::Unknown(value) => serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        #deserialize_gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = crate::runtime::tagged::split(deserializer, #tag)?;
-                match tag.as_str() {
-                    #(#decode_arms)*
-                    _ => Ok(#name::Unknown(value)),
-                }
-            }
-        }
+        #serialize_impl
+        #deserialize_impl
     }
 }
 

@@ -9,7 +9,7 @@
 //! 4. otherwise the parent's name and the property (`CreateUser` + `role` → `CreateUserRole`),
 //!    from the first place it appears.
 
-use super::schema::Hint;
+use super::hint::Hint;
 use crate::ir::{Docs, EnumRepr, Enumeration, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{ident, Case, Scope};
 use std::collections::BTreeMap;
@@ -143,6 +143,27 @@ pub fn string_enum(values: &[String]) -> Enumeration {
             })
             .collect(),
         repr: EnumRepr::String,
+    }
+}
+
+/// The IR of an integer enum: variants `V200`, `Minus1` for `200`, `-1`.
+pub fn integer_enum(values: &[i64]) -> Enumeration {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    Enumeration {
+        variants: values
+            .iter()
+            .map(|value| {
+                let name = match value {
+                    v if *v < 0 => format!("Minus{}", v.unsigned_abs()),
+                    v => format!("V{v}"),
+                };
+                Variant {
+                    rust_name: scope.claim(name),
+                    value: value.to_string(),
+                }
+            })
+            .collect(),
+        repr: EnumRepr::Integer,
     }
 }
 

@@ -4,6 +4,7 @@
 //! and decides the Rust type of everything. No `openapiv3` type leaves this module.
 
 mod enums;
+mod hint;
 mod operations;
 mod refs;
 mod schema;
@@ -11,23 +12,15 @@ mod schema;
 use crate::error::Result;
 use crate::ir::{Api, TypeRef};
 use crate::load::Document;
+use crate::settings::Settings;
 use std::collections::BTreeMap;
 
-/// Choices the configuration makes about one spec.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Type names chosen by hand, keyed by the JSON pointer of the schema.
-    pub type_names: BTreeMap<String, String>,
-    /// Secret string properties, as `Schema.property`.
-    pub secrets: Vec<String>,
+/// Lowers a parsed document, with the type names and secrets `settings` choose.
+pub fn lower(doc: &Document, settings: &Settings) -> Result<Api> {
+    lower_document(doc, settings).map_err(|e| e.in_file(&doc.file))
 }
 
-/// Lowers a parsed document.
-pub fn lower(doc: &Document, options: &Options) -> Result<Api> {
-    lower_document(doc, options).map_err(|e| e.in_file(&doc.file))
-}
-
-fn lower_document(doc: &Document, options: &Options) -> Result<Api> {
+fn lower_document(doc: &Document, options: &Settings) -> Result<Api> {
     let openapi = &doc.openapi;
     let type_names = &options.type_names;
     let mut types = schema::TypeLowering::new(openapi, type_names, &options.secrets);

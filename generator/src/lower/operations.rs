@@ -1,7 +1,8 @@
 //! Paths and operations → [`Operation`]s.
 
+use super::hint::Hint;
 use super::refs;
-use super::schema::{Hint, SchemaRef, TypeLowering};
+use super::schema::{SchemaRef, TypeLowering};
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{
     BodyKind, Docs, Method, Multipart, Operation, Param, ParamLocation, RequestBody, Response,

@@ -1,68 +1,18 @@
 //! Schemas → named Rust types and type references.
 
-use super::enums::{EnumSite, EnumTable};
+use super::enums::{self, EnumSite, EnumTable};
+use super::hint::Hint;
 use super::refs;
 use crate::error::{pointer_push, Error, Result};
 use crate::ir::{
-    Access, Docs, EnumRepr, Enumeration, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef,
-    Union, UnionVariant, Variant,
+    Access, Docs, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
 };
-use crate::naming::{ident, singular_type_ident, Case, Scope};
+use crate::naming::{ident, Case, Scope};
 use openapiv3::{
     AdditionalProperties, Discriminator, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema,
     SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeMap;
-
-/// How to name a type that has no name in the spec: from its parent and the property holding it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
-    /// The parent's Rust type name (or the operation's name in UpperCamelCase).
-    pub parent: String,
-    /// The property, parameter or role (`Body`, `Response`) the schema sits in.
-    pub property: String,
-    /// Whether the schema is one item of an array property (the name is then singular).
-    pub item: bool,
-}
-
-impl Hint {
-    /// A hint for a schema held by `property` of `parent`.
-    pub fn new(parent: &str, property: &str) -> Self {
-        Hint {
-            parent: parent.to_string(),
-            property: property.to_string(),
-            item: false,
-        }
-    }
-
-    /// The name from the property alone (`permissions` → `Permission`).
-    pub fn property_name(&self) -> String {
-        if self.item {
-            singular_type_ident(&self.property)
-        } else {
-            ident(&self.property, Case::Type)
-        }
-    }
-
-    /// The name from parent and property (`CreateUser` + `role` → `CreateUserRole`).
-    pub fn full_name(&self) -> String {
-        format!("{}{}", self.parent, self.property_name())
-    }
-
-    fn items(&self) -> Self {
-        Hint {
-            item: true,
-            ..self.clone()
-        }
-    }
-
-    fn values(&self) -> Self {
-        Hint {
-            property: format!("{}Value", self.property),
-            ..self.clone()
-        }
-    }
-}
 
 /// A schema reached through either kind of reference wrapper `openapiv3` uses.
 #[derive(Clone, Copy)]
@@ -201,9 +151,9 @@ impl<'a> TypeLowering<'a> {
         let docs = docs_of(schema);
         let deprecated = schema.schema_data.deprecated;
         let kind = if let Some(values) = string_enum_values(schema) {
-            TypeKind::Enum(super::enums::string_enum(&values))
+            TypeKind::Enum(enums::string_enum(&values))
         } else if let Some(values) = integer_enum_values(schema) {
-            TypeKind::Enum(integer_enum(&values))
+            TypeKind::Enum(enums::integer_enum(&values))
         } else if is_struct(schema) {
             TypeKind::Struct(self.struct_fields(&name, schema, pointer)?)
         } else if let Some((members, key)) = union_members(schema).filter(|(m, _)| m.len() > 1) {
@@ -266,7 +216,7 @@ impl<'a> TypeLowering<'a> {
         }
         if let Some(values) = integer_enum_values(schema) {
             let name = self.claim_inline_name(pointer, hint);
-            let kind = TypeKind::Enum(integer_enum(&values));
+            let kind = TypeKind::Enum(enums::integer_enum(&values));
             return Ok(self.push_inline(name, schema, pointer, kind));
         }
         if is_struct(schema) {
@@ -638,27 +588,6 @@ fn integer_enum_values(schema: &Schema) -> Option<Vec<i64>> {
             (!values.is_empty()).then_some(values)
         }
         _ => None,
-    }
-}
-
-/// The IR of an integer enum: variants `V200`, `Minus1` for `200`, `-1`.
-fn integer_enum(values: &[i64]) -> Enumeration {
-    let mut scope = Scope::with_reserved(&["Unknown"]);
-    Enumeration {
-        variants: values
-            .iter()
-            .map(|value| {
-                let name = match value {
-                    v if *v < 0 => format!("Minus{}", v.unsigned_abs()),
-                    v => format!("V{v}"),
-                };
-                Variant {
-                    rust_name: scope.claim(name),
-                    value: value.to_string(),
-                }
-            })
-            .collect(),
-        repr: EnumRepr::Integer,
     }
 }
 

@@ -40,7 +40,11 @@ pub mod audit;
 pub mod object_storage;
 /// Operations tagged `health`.
 pub mod health;
-#[cfg(test)]
-pub(crate) mod round_trip;
-#[cfg(test)]
-pub(crate) mod samples;
+/// Test support: every component schema's type by name.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod round_trip;
+/// Test support: every operation called with sample arguments.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod samples;

@@ -6,7 +6,7 @@
 /// The `Announcement` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Announcement {
     /// The announcement text
     ///
@@ -21,7 +21,7 @@ pub struct Announcement {
 /// The `PosthogConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PosthogConfig {
     /// PostHog API key
     ///
@@ -36,7 +36,7 @@ pub struct PosthogConfig {
 /// The `OidcConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OidcConfig {
     /// OIDC issuer
     ///
@@ -55,7 +55,7 @@ pub struct OidcConfig {
 /// The `RateLimitEntry` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RateLimitEntry {
     /// Rate limit TTL in seconds
     ///
@@ -71,7 +71,7 @@ pub struct RateLimitEntry {
 /// The `RateLimitConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RateLimitConfig {
     /// Failed authentication rate limit
     #[serde(rename = "failedAuth", default, skip_serializing_if = "Option::is_none")]
@@ -93,7 +93,7 @@ pub struct RateLimitConfig {
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DaytonaConfiguration {
     /// Daytona version
     ///
@@ -316,7 +316,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"My API Key","expiresAt":"2025-06-09T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateApiKey {
     /// The name of the API key
     ///
@@ -340,7 +340,7 @@ pub struct CreateApiKey {
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ApiKeyResponse {
     /// The name of the API key
     ///
@@ -371,7 +371,7 @@ pub struct ApiKeyResponse {
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ApiKeyList {
     /// The name of the API key
     ///
@@ -417,7 +417,7 @@ pub struct ApiKeyList {
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationRole {
     /// Role ID
     pub id: String,
@@ -570,7 +570,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// Invitation ID
     pub id: String,
@@ -605,7 +605,7 @@ pub struct OrganizationInvitation {
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganization {
     /// The name of organization
     ///
@@ -638,7 +638,7 @@ pub struct OtelConfig {
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Organization {
     /// Organization ID
     pub id: String,
@@ -759,7 +759,7 @@ pub struct Organization {
 /// Example: `{"defaultRegionId":"us"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationDefaultRegion {
     /// The ID of the default region for the organization
     ///
@@ -897,7 +897,7 @@ impl<'de> serde::Deserialize<'de> for GpuType {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionUsageOverview {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -996,7 +996,7 @@ pub struct RegionUsageOverview {
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationUsageOverview {
     /// The `regionUsage` property.
     #[serde(rename = "regionUsage")]
@@ -1017,7 +1017,7 @@ pub struct OrganizationUsageOverview {
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationQuota {
     /// The `maxCpuPerSandbox` property.
     ///
@@ -1127,7 +1127,7 @@ pub struct UpdateOrganizationQuota {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
@@ -1248,7 +1248,7 @@ pub struct UpdateOrganizationRegionQuota {
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationSuspension {
     /// Suspension reason
     pub reason: String,
@@ -1265,7 +1265,7 @@ pub struct OrganizationSuspension {
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     /// Sandbox default limited network egress
     #[serde(rename = "sandboxDefaultLimitedNetworkEgress")]
@@ -1274,7 +1274,7 @@ pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationRole {
     /// The name of the role
     ///
@@ -1290,7 +1290,7 @@ pub struct CreateOrganizationRole {
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationRole {
     /// The name of the role
     ///
@@ -1306,7 +1306,7 @@ pub struct UpdateOrganizationRole {
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationUser {
     /// User ID
     #[serde(rename = "userId")]
@@ -1333,7 +1333,7 @@ pub struct OrganizationUser {
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
     ///
@@ -1348,7 +1348,7 @@ pub struct UpdateOrganizationMemberAccess {
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationInvitation {
     /// Email address of the invitee
     ///
@@ -1372,7 +1372,7 @@ pub struct CreateOrganizationInvitation {
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationInvitation {
     /// Organization member role
     pub role: OrganizationMemberRole,
@@ -1453,7 +1453,7 @@ impl<'de> serde::Deserialize<'de> for RegionType {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Region {
     /// Region ID
     ///
@@ -1530,7 +1530,7 @@ pub struct Region {
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateRegion {
     /// Region name
     ///
@@ -1576,7 +1576,7 @@ pub struct CreateRegion {
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CreateRegionResponse {
     /// ID of the created region
     ///
@@ -1632,7 +1632,7 @@ pub struct CreateRegionResponse {
 /// Example: `{"apiKey":"api-key-xyz123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegenerateApiKeyResponse {
     /// The newly generated API key
     ///
@@ -1643,7 +1643,7 @@ pub struct RegenerateApiKeyResponse {
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateRegion {
     /// Proxy URL for the region
     ///
@@ -1685,7 +1685,7 @@ pub struct UpdateRegion {
 /// Example: `{"password":"password","username":"daytona"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SnapshotManagerCredentials {
     /// Snapshot Manager username for the region
     ///
@@ -1697,7 +1697,7 @@ pub struct SnapshotManagerCredentials {
 /// Example: `{"name":"name","key":"key"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserPublicKey {
     /// Public key
     pub key: String,
@@ -1707,7 +1707,7 @@ pub struct UserPublicKey {
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct User {
     /// User ID
     pub id: String,
@@ -1725,7 +1725,7 @@ pub struct User {
 /// Example: `{"displayName":"displayName","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccountProvider {
     /// The `name` property.
     pub name: String,
@@ -1736,7 +1736,7 @@ pub struct AccountProvider {
 /// Example: `{"provider":"provider","userId":"userId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateLinkedAccount {
     /// The authentication provider of the secondary account
     pub provider: String,
@@ -2182,7 +2182,7 @@ impl<'de> serde::Deserialize<'de> for BackupState {
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SandboxListItem {
     /// The ID of the sandbox
     ///
@@ -2330,7 +2330,7 @@ pub struct SandboxListItem {
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
     /// List of results for the current page
     pub items: Vec<SandboxListItem>,
@@ -2366,7 +2366,7 @@ pub struct SandboxVolume {
 /// The `BuildInfo` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct BuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -2397,7 +2397,7 @@ pub struct BuildInfo {
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Sandbox {
     /// The ID of the sandbox
     ///
@@ -2587,7 +2587,7 @@ pub struct Sandbox {
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedSandboxesDeprecated {
     /// The `items` property.
     pub items: Vec<Sandbox>,
@@ -2602,7 +2602,7 @@ pub struct PaginatedSandboxesDeprecated {
 /// The `CreateBuildInfo` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateBuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -2618,7 +2618,7 @@ pub struct CreateBuildInfo {
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSandbox {
     /// The name of the sandbox. If not provided, the sandbox ID will be used as the name
     ///
@@ -2740,7 +2740,7 @@ pub struct CreateSandbox {
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ResizeSandbox {
     /// CPU cores to allocate to the sandbox (minimum: 1)
     ///
@@ -2770,7 +2770,7 @@ pub struct SandboxLabels {
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateSandboxStateDto {
     /// The new state for the sandbox
     ///
@@ -2790,7 +2790,7 @@ pub struct UpdateSandboxStateDto {
 /// Example: `{"name":"my-dev-env-v1"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSandboxSnapshot {
     /// Name for the new snapshot
     ///
@@ -2800,7 +2800,7 @@ pub struct CreateSandboxSnapshot {
 /// Example: `{"name":"my-forked-sandbox"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ForkSandbox {
     /// The name for the forked sandbox. If not provided, a unique name will be generated.
     ///
@@ -2811,7 +2811,7 @@ pub struct ForkSandbox {
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateSandboxNetworkSettings {
     /// Whether to block all network access for the sandbox
     ///
@@ -2835,7 +2835,7 @@ pub struct UpdateSandboxNetworkSettings {
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PortPreviewUrl {
     /// ID of the sandbox
     ///
@@ -2854,7 +2854,7 @@ pub struct PortPreviewUrl {
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SignedPortPreviewUrl {
     /// ID of the sandbox
     ///
@@ -2877,7 +2877,7 @@ pub struct SignedPortPreviewUrl {
 /// Example: `{"url":"url"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Url {
     /// URL response
     pub url: String,
@@ -2885,7 +2885,7 @@ pub struct Url {
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SshAccessDto {
     /// Unique identifier for the SSH access
     ///
@@ -2924,7 +2924,7 @@ pub struct SshAccessDto {
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SshAccessValidationDto {
     /// Whether the SSH access token is valid
     ///
@@ -2939,7 +2939,7 @@ pub struct SshAccessValidationDto {
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
     /// The toolbox proxy URL for the sandbox
     ///
@@ -2949,7 +2949,7 @@ pub struct ToolboxProxyUrl {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionQuota {
     /// The `organizationId` property.
     #[serde(rename = "organizationId")]
@@ -3039,7 +3039,7 @@ pub struct RegionQuota {
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -3055,7 +3055,7 @@ pub struct CreateRunner {
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CreateRunnerResponse {
     /// The ID of the runner
     ///
@@ -3202,7 +3202,7 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RunnerFull {
     /// The ID of the runner
     ///
@@ -3400,7 +3400,7 @@ pub struct RunnerFull {
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RunnerSnapshotDto {
     /// Runner snapshot ID
     ///
@@ -3421,7 +3421,7 @@ pub struct RunnerSnapshotDto {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Runner {
     /// The ID of the runner
     ///
@@ -3609,7 +3609,7 @@ pub struct Runner {
 /// The `RunnerHealthMetrics` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerHealthMetrics {
     /// Current CPU load average
     ///
@@ -3684,7 +3684,7 @@ pub struct RunnerHealthMetrics {
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerServiceHealth {
     /// Name of the service being checked
     ///
@@ -3704,7 +3704,7 @@ pub struct RunnerServiceHealth {
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerHealthcheck {
     /// Runner metrics
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3736,7 +3736,7 @@ pub struct RunnerHealthcheck {
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProjectDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3745,7 +3745,7 @@ pub struct ProjectDirResponse {
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3754,7 +3754,7 @@ pub struct UserHomeDirResponse {
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3763,7 +3763,7 @@ pub struct WorkDirResponse {
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `name` property.
     pub name: String,
@@ -3787,7 +3787,7 @@ pub struct FileInfo {
 /// Example: `{"paths":["paths","paths"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct DownloadFiles {
     /// List of remote file paths to download
     pub paths: Vec<String>,
@@ -3795,7 +3795,7 @@ pub struct DownloadFiles {
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Match {
     /// The `file` property.
     pub file: String,
@@ -3807,7 +3807,7 @@ pub struct Match {
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -3820,7 +3820,7 @@ pub struct ReplaceRequest {
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `file` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3835,7 +3835,7 @@ pub struct ReplaceResult {
 /// Example: `{"files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
@@ -3843,7 +3843,7 @@ pub struct SearchFilesResponse {
 /// The `UploadFile` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The `file` property.
     pub file: crate::runtime::Binary,
@@ -3859,7 +3859,7 @@ impl crate::runtime::MultipartForm for UploadFile {
 /// Example: `{"path":"path","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// The `path` property.
     pub path: String,
@@ -3869,7 +3869,7 @@ pub struct GitAddRequest {
 /// Example: `{"branches":["branches","branches"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
@@ -3877,7 +3877,7 @@ pub struct ListBranchResponse {
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `path` property.
     pub path: String,
@@ -3887,7 +3887,7 @@ pub struct GitBranchRequest {
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `path` property.
     pub path: String,
@@ -3897,7 +3897,7 @@ pub struct GitDeleteBranchRequest {
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `url` property.
     pub url: String,
@@ -3919,7 +3919,7 @@ pub struct GitCloneRequest {
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `path` property.
     pub path: String,
@@ -3938,7 +3938,7 @@ pub struct GitCommitRequest {
 /// Example: `{"hash":"hash"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
@@ -3946,7 +3946,7 @@ pub struct GitCommitResponse {
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `hash` property.
     pub hash: String,
@@ -3962,7 +3962,7 @@ pub struct GitCommitInfo {
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `path` property.
     pub path: String,
@@ -3976,7 +3976,7 @@ pub struct GitRepoRequest {
 /// Example: `{"path":"path","branch":"branch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `path` property.
     pub path: String,
@@ -3986,7 +3986,7 @@ pub struct GitCheckoutRequest {
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `name` property.
     pub name: String,
@@ -4000,7 +4000,7 @@ pub struct FileStatus {
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `currentBranch` property.
     #[serde(rename = "currentBranch")]
@@ -4025,7 +4025,7 @@ pub struct GitStatus {
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -4039,7 +4039,7 @@ pub struct ExecuteRequest {
 /// Example: `{"result":"Command output here","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// Exit code
     ///
@@ -4054,7 +4054,7 @@ pub struct ExecuteResponse {
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Command {
     /// The ID of the command
     ///
@@ -4073,7 +4073,7 @@ pub struct Command {
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Session {
     /// The ID of the session
     ///
@@ -4089,7 +4089,7 @@ pub struct Session {
 /// Example: `{"sessionId":"session-123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The ID of the session
     ///
@@ -4100,7 +4100,7 @@ pub struct CreateSessionRequest {
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The command to execute
     ///
@@ -4121,7 +4121,7 @@ pub struct SessionExecuteRequest {
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The ID of the executed command
     ///
@@ -4142,7 +4142,7 @@ pub struct SessionExecuteResponse {
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The unique identifier for the PTY session
     ///
@@ -4184,7 +4184,7 @@ pub struct PtySessionInfo {
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// List of active PTY sessions
     pub sessions: Vec<PtySessionInfo>,
@@ -4192,7 +4192,7 @@ pub struct PtyListResponse {
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The unique identifier for the PTY session
     ///
@@ -4229,7 +4229,7 @@ pub struct PtyCreateRequest {
 /// Example: `{"sessionId":"pty-session-12345"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The unique identifier for the created PTY session
     ///
@@ -4240,7 +4240,7 @@ pub struct PtyCreateResponse {
 /// Example: `{"rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// Number of terminal columns
     ///
@@ -4263,7 +4263,7 @@ pub struct Position {
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
@@ -4279,7 +4279,7 @@ pub struct CompletionContext {
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4298,7 +4298,7 @@ pub struct LspCompletionParams {
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `label` property.
     pub label: String,
@@ -4324,7 +4324,7 @@ pub struct CompletionItem {
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
     #[serde(rename = "isIncomplete")]
@@ -4335,7 +4335,7 @@ pub struct CompletionList {
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4349,7 +4349,7 @@ pub struct LspDocumentRequest {
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Range {
     /// The `start` property.
     pub start: Position,
@@ -4359,7 +4359,7 @@ pub struct Range {
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: Range,
@@ -4369,7 +4369,7 @@ pub struct LspLocation {
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: f64,
@@ -4381,7 +4381,7 @@ pub struct LspSymbol {
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4393,7 +4393,7 @@ pub struct LspServerRequest {
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// A message indicating the result of starting computer use processes
     ///
@@ -4407,7 +4407,7 @@ pub struct ComputerUseStartResponse {
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// A message indicating the result of stopping computer use processes
     ///
@@ -4491,7 +4491,7 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
 /// Example: `{"status":"active"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// Status of computer use services (active, partial, inactive, error)
     ///
@@ -4501,7 +4501,7 @@ pub struct ComputerUseStatusResponse {
 /// Example: `{"running":true,"processName":"xfce4"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The name of the VNC process being checked
     ///
@@ -4516,7 +4516,7 @@ pub struct ProcessStatusResponse {
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// A message indicating the result of restarting the process
     ///
@@ -4531,7 +4531,7 @@ pub struct ProcessRestartResponse {
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The name of the VNC process whose logs were retrieved
     ///
@@ -4546,7 +4546,7 @@ pub struct ProcessLogsResponse {
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The name of the VNC process whose error logs were retrieved
     ///
@@ -4561,7 +4561,7 @@ pub struct ProcessErrorsResponse {
 /// Example: `{"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MousePosition {
     /// The X coordinate of the mouse cursor position
     ///
@@ -4575,7 +4575,7 @@ pub struct MousePosition {
 /// Example: `{"x":150,"y":250}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The target X coordinate to move the mouse cursor to
     ///
@@ -4589,7 +4589,7 @@ pub struct MouseMoveRequest {
 /// Example: `{"x":150,"y":250}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseMoveResponse {
     /// The actual X coordinate where the mouse cursor ended up
     ///
@@ -4603,7 +4603,7 @@ pub struct MouseMoveResponse {
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// The X coordinate where to perform the mouse click
     ///
@@ -4627,7 +4627,7 @@ pub struct MouseClickRequest {
 /// Example: `{"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The actual X coordinate where the click occurred
     ///
@@ -4641,7 +4641,7 @@ pub struct MouseClickResponse {
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The starting X coordinate for the drag operation
     ///
@@ -4672,7 +4672,7 @@ pub struct MouseDragRequest {
 /// Example: `{"x":300,"y":400}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The actual X coordinate where the drag ended
     ///
@@ -4686,7 +4686,7 @@ pub struct MouseDragResponse {
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The X coordinate where to perform the scroll operation
     ///
@@ -4709,7 +4709,7 @@ pub struct MouseScrollRequest {
 /// Example: `{"success":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseScrollResponse {
     /// Whether the mouse scroll operation was successful
     ///
@@ -4719,7 +4719,7 @@ pub struct MouseScrollResponse {
 /// Example: `{"delay":100,"text":"Hello, World!"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// The text to type using the keyboard
     ///
@@ -4734,7 +4734,7 @@ pub struct KeyboardTypeRequest {
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The key to press (e.g., a, b, c, enter, space, etc.)
     ///
@@ -4749,7 +4749,7 @@ pub struct KeyboardPressRequest {
 /// Example: `{"keys":"ctrl+c"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// The hotkey combination to press (e.g., "ctrl+c", "cmd+v", "alt+tab")
     ///
@@ -4759,7 +4759,7 @@ pub struct KeyboardHotkeyRequest {
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// Base64 encoded screenshot image data
     ///
@@ -4779,7 +4779,7 @@ pub struct ScreenshotResponse {
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionScreenshotResponse {
     /// Base64 encoded screenshot image data of the specified region
     ///
@@ -4799,7 +4799,7 @@ pub struct RegionScreenshotResponse {
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompressedScreenshotResponse {
     /// Base64 encoded compressed screenshot image data
     ///
@@ -4819,7 +4819,7 @@ pub struct CompressedScreenshotResponse {
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// Array of display information for all connected displays
     ///
@@ -4829,7 +4829,7 @@ pub struct DisplayInfoResponse {
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// Array of window information for all visible windows
     ///
@@ -4843,7 +4843,7 @@ pub struct WindowsResponse {
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSnapshot {
     /// The name of the snapshot
     ///
@@ -4989,7 +4989,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SnapshotDto {
     /// The `id` property.
     pub id: String,
@@ -5079,7 +5079,7 @@ pub struct SnapshotDto {
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedSnapshots {
     /// The `items` property.
     pub items: Vec<SnapshotDto>,
@@ -5094,7 +5094,7 @@ pub struct PaginatedSnapshots {
 /// Example: `{"enabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PreviewWarning {
     /// Whether the preview warning page is enabled for the sandbox
     pub enabled: bool,
@@ -5187,7 +5187,7 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct VolumeDto {
     /// Volume ID
     ///
@@ -5242,7 +5242,7 @@ pub struct VolumeDto {
 /// Example: `{"name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateVolume {
     /// The `name` property.
     pub name: String,
@@ -5505,7 +5505,7 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Job {
     /// The ID of the job
     ///
@@ -5557,7 +5557,7 @@ pub struct Job {
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedJobs {
     /// The `items` property.
     pub items: Vec<Job>,
@@ -5572,7 +5572,7 @@ pub struct PaginatedJobs {
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PollJobsResponse {
     /// List of jobs
     pub jobs: Vec<Job>,
@@ -5580,7 +5580,7 @@ pub struct PollJobsResponse {
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateJobStatus {
     /// The new status of the job
     ///
@@ -5598,7 +5598,7 @@ pub struct UpdateJobStatus {
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -5685,7 +5685,7 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DockerRegistry {
     /// Registry ID
     ///
@@ -5726,7 +5726,7 @@ pub struct DockerRegistry {
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegistryPushAccessDto {
     /// Temporary username for registry authentication
     ///
@@ -5759,7 +5759,7 @@ pub struct RegistryPushAccessDto {
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -5777,7 +5777,7 @@ pub struct UpdateDockerRegistry {
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AdminCreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -5831,7 +5831,7 @@ pub struct AdminCreateRunner {
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationQuota {
     /// The `totalCpuQuota` property.
     #[serde(rename = "totalCpuQuota", default, skip_serializing_if = "Option::is_none")]
@@ -5944,7 +5944,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
 /// Example: `{"emailVerified":true,"role":"admin","name":"name","personalOrganizationDefaultRegionId":"personalOrganizationDefaultRegionId","id":"id","personalOrganizationQuota":{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452},"email":"email"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateUser {
     /// The `id` property.
     pub id: String,
@@ -6062,7 +6062,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
 /// Example: `{"eventId":"evt_1234567890abcdef","payload":{"id":"sandbox-123","name":"My Sandbox"},"eventType":"sandbox.created"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SendWebhookDto {
     /// The type of event being sent
     ///
@@ -6082,7 +6082,7 @@ pub struct SendWebhookDto {
 /// Example: `{"general":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SetSnapshotGeneralStatusDto {
     /// Whether the snapshot is general
     ///
@@ -6092,7 +6092,7 @@ pub struct SetSnapshotGeneralStatusDto {
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AuditLog {
     /// The `id` property.
     pub id: String,
@@ -6152,7 +6152,7 @@ pub struct AuditLog {
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedAuditLogs {
     /// The `items` property.
     pub items: Vec<AuditLog>,
@@ -6170,7 +6170,7 @@ pub struct PaginatedAuditLogs {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass")]
@@ -6271,7 +6271,7 @@ pub struct CreateOrganizationRegionQuota {
 /// Example: `{"previewWarningEnabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationPreviewWarning {
     /// Whether the proxy shows the preview URL warning page for this organization
     #[serde(rename = "previewWarningEnabled")]
@@ -6280,7 +6280,7 @@ pub struct OrganizationPreviewWarning {
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
     ///
@@ -6294,7 +6294,7 @@ pub struct WebhookAppPortalAccess {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WebhookInitializationStatus {
     /// Organization ID
     ///
@@ -6340,7 +6340,7 @@ pub struct WebhookInitializationStatus {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct StorageAccessDto {
     /// Access key for storage authentication
     ///
@@ -6374,7 +6374,7 @@ pub struct StorageAccessDto {
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LogEntry {
     /// Timestamp of the log entry
     pub timestamp: String,
@@ -6405,7 +6405,7 @@ pub struct LogEntry {
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedLogs {
     /// List of log entries
     pub items: Vec<LogEntry>,
@@ -6420,7 +6420,7 @@ pub struct PaginatedLogs {
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct TraceSummary {
     /// Unique trace identifier
     #[serde(rename = "traceId")]
@@ -6447,7 +6447,7 @@ pub struct TraceSummary {
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedTraces {
     /// List of trace summaries
     pub items: Vec<TraceSummary>,
@@ -6462,7 +6462,7 @@ pub struct PaginatedTraces {
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct TraceSpan {
     /// Trace identifier
     #[serde(rename = "traceId")]
@@ -6494,7 +6494,7 @@ pub struct TraceSpan {
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricDataPoint {
     /// Timestamp of the data point
     pub timestamp: String,
@@ -6504,7 +6504,7 @@ pub struct MetricDataPoint {
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricSeries {
     /// Name of the metric
     #[serde(rename = "metricName")]
@@ -6516,7 +6516,7 @@ pub struct MetricSeries {
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricsResponse {
     /// List of metric series
     pub series: Vec<MetricSeries>,
@@ -6524,7 +6524,7 @@ pub struct MetricsResponse {
 /// The `uploadFile_deprecated_request` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFileDeprecatedRequest {
     /// The `file` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6540,7 +6540,7 @@ impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
 /// Example: `{"enabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AdminGetWebhookStatus200Response {
     /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6549,7 +6549,7 @@ pub struct AdminGetWebhookStatus200Response {
 /// The `HealthController_check_200_response_info_value` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck200ResponseInfoValue {
     /// The `status` property.
     pub status: String,
@@ -6560,7 +6560,7 @@ pub struct HealthControllerCheck200ResponseInfoValue {
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck200Response {
     /// Example: `"ok"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6600,7 +6600,7 @@ pub struct HealthControllerCheck200Response {
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck503Response {
     /// Example: `"error"`
     #[serde(default, skip_serializing_if = "Option::is_none")]

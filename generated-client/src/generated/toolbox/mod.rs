@@ -22,7 +22,11 @@ pub mod process;
 pub mod interpreter;
 /// Operations tagged `info`.
 pub mod info;
-#[cfg(test)]
-pub(crate) mod round_trip;
-#[cfg(test)]
-pub(crate) mod samples;
+/// Test support: every component schema's type by name.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod round_trip;
+/// Test support: every operation called with sample arguments.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+pub mod samples;

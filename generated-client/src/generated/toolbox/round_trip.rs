@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 /// Decodes `json` as the type generated for the component schema `name` and encodes it
 /// again; `None` when there is no such schema.
-pub(crate) fn round_trip(
+pub fn round_trip(
     name: &str,
     json: serde_json::Value,
 ) -> Option<Result<serde_json::Value, String>> {

@@ -4,7 +4,7 @@
 //! Test support: every operation called with sample arguments.
 #![allow(deprecated, clippy::unwrap_used)]
 /// Every operation id of the spec, in spec order.
-pub(crate) const OPERATIONS: &[&str] = &[
+pub const OPERATIONS: &[&str] = &[
     "FindAccessibilityNodes",
     "FocusAccessibilityNode",
     "InvokeAccessibilityNode",
@@ -99,7 +99,7 @@ pub(crate) const OPERATIONS: &[&str] = &[
     "GetWorkDir",
 ];
 /// The operations whose success response is declared as JSON.
-pub(crate) const RETURNS_JSON: &[&str] = &[
+pub const RETURNS_JSON: &[&str] = &[
     "FindAccessibilityNodes",
     "FocusAccessibilityNode",
     "InvokeAccessibilityNode",
@@ -169,9 +169,9 @@ pub(crate) const RETURNS_JSON: &[&str] = &[
 ];
 /// The operations whose multipart body the spec declares as an array (sent as
 /// `prefix[i].field` parts, which a validator reading the body as one object refuses).
-pub(crate) const ARRAY_FORMS: &[&str] = &["UploadFiles"];
+pub const ARRAY_FORMS: &[&str] = &["UploadFiles"];
 /// Calls `operation` with sample arguments; `None` for an unknown id.
-pub(crate) async fn call(
+pub async fn call(
     client: &crate::runtime::Client,
     operation: &str,
 ) -> Option<Result<(), crate::runtime::Error>> {

@@ -6,7 +6,7 @@
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityBounds {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,7 +24,7 @@ pub struct AccessibilityBounds {
 /// Example: `{"action":"action","id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilityInvokeRequest {
     /// The `action` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,7 +35,7 @@ pub struct AccessibilityInvokeRequest {
 /// Example: `{"id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilityNodeRequest {
     /// The `id` property.
     pub id: String,
@@ -43,7 +43,7 @@ pub struct AccessibilityNodeRequest {
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityNodesResponse {
     /// The `matches` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,7 @@ pub struct AccessibilityNodesResponse {
 /// Example: `{"id":"id","value":"value"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilitySetValueRequest {
     /// The `id` property.
     pub id: String,
@@ -66,7 +66,7 @@ pub struct AccessibilitySetValueRequest {
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityTreeResponse {
     /// The `root` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,7 +78,7 @@ pub struct AccessibilityTreeResponse {
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Chart {
     /// The `elements` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ pub struct Chart {
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ChartElement {
     /// The `angle` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,7 +177,7 @@ pub struct ChartElement {
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CodeRunArtifacts {
     /// The `charts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,7 +186,7 @@ pub struct CodeRunArtifacts {
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CodeRunRequest {
     /// The `argv` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,7 +205,7 @@ pub struct CodeRunRequest {
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CodeRunResponse {
     /// The `artifacts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -220,7 +220,7 @@ pub struct CodeRunResponse {
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Command {
     /// The `command` property.
     pub command: String,
@@ -233,7 +233,7 @@ pub struct Command {
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerCharacter` property.
     #[serde(
@@ -249,7 +249,7 @@ pub struct CompletionContext {
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `detail` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,7 +275,7 @@ pub struct CompletionItem {
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
     #[serde(rename = "isIncomplete")]
@@ -286,7 +286,7 @@ pub struct CompletionList {
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -298,7 +298,7 @@ pub struct ComputerUseStartResponse {
 /// Example: `{"status":"status"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,7 +307,7 @@ pub struct ComputerUseStatusResponse {
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -319,7 +319,7 @@ pub struct ComputerUseStopResponse {
 /// Example: `{"cwd":"cwd","language":"language"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateContextRequest {
     /// The `cwd` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,7 +331,7 @@ pub struct CreateContextRequest {
 /// Example: `{"sessionId":"sessionId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
@@ -340,7 +340,7 @@ pub struct CreateSessionRequest {
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfo {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -364,7 +364,7 @@ pub struct DisplayInfo {
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// The `displays` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -375,7 +375,7 @@ pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 /// Example: `{"cwd":"cwd","envs":{"key":"envs"},"command":"command","timeout":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -392,7 +392,7 @@ pub struct ExecuteRequest {
 /// Example: `{"result":"result","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// The `exitCode` property.
     #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
@@ -403,7 +403,7 @@ pub struct ExecuteResponse {
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `group` property.
     pub group: String,
@@ -431,7 +431,7 @@ pub struct FileInfo {
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `extra` property.
     pub extra: String,
@@ -445,7 +445,7 @@ pub struct FileStatus {
 /// Example: `{"paths":["paths","paths"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
     pub paths: Vec<String>,
@@ -453,7 +453,7 @@ pub struct FilesDownloadRequest {
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct FindAccessibilityNodesRequest {
     /// The `limit` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,7 +480,7 @@ pub struct FindAccessibilityNodesRequest {
 /// Example: `{"path":"path","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// files to add (use . for all files)
     pub files: Vec<String>,
@@ -490,7 +490,7 @@ pub struct GitAddRequest {
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `name` property.
     pub name: String,
@@ -500,7 +500,7 @@ pub struct GitBranchRequest {
 /// Example: `{"path":"path","branch":"branch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `branch` property.
     pub branch: String,
@@ -510,7 +510,7 @@ pub struct GitCheckoutRequest {
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `branch` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -538,7 +538,7 @@ pub struct GitCloneRequest {
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `author` property.
     pub author: String,
@@ -554,7 +554,7 @@ pub struct GitCommitInfo {
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `allow_empty` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -571,7 +571,7 @@ pub struct GitCommitRequest {
 /// Example: `{"hash":"hash"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
@@ -579,7 +579,7 @@ pub struct GitCommitResponse {
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `name` property.
     pub name: String,
@@ -589,7 +589,7 @@ pub struct GitDeleteBranchRequest {
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `password` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -603,7 +603,7 @@ pub struct GitRepoRequest {
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `ahead` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,7 +628,7 @@ pub struct GitStatus {
 /// Example: `{"token":"token"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct InitializeRequest {
     /// The `token` property.
     pub token: crate::runtime::Secret,
@@ -636,7 +636,7 @@ pub struct InitializeRequest {
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct InterpreterContext {
     /// The `active` property.
     pub active: bool,
@@ -653,7 +653,7 @@ pub struct InterpreterContext {
 /// Example: `{"isInUse":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct IsPortInUseResponse {
     /// The `isInUse` property.
     #[serde(rename = "isInUse", default, skip_serializing_if = "Option::is_none")]
@@ -662,7 +662,7 @@ pub struct IsPortInUseResponse {
 /// Example: `{"keys":"keys"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// e.g., "ctrl+c", "cmd+v"
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -671,7 +671,7 @@ pub struct KeyboardHotkeyRequest {
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -683,7 +683,7 @@ pub struct KeyboardPressRequest {
 /// Example: `{"delay":0,"text":"text"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// milliseconds between keystrokes
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -695,7 +695,7 @@ pub struct KeyboardTypeRequest {
 /// Example: `{"branches":["branches","branches"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
@@ -703,7 +703,7 @@ pub struct ListBranchResponse {
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListContextsResponse {
     /// The `contexts` property.
     pub contexts: Vec<InterpreterContext>,
@@ -711,7 +711,7 @@ pub struct ListContextsResponse {
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListRecordingsResponse {
     /// The `recordings` property.
     pub recordings: Vec<Recording>,
@@ -719,7 +719,7 @@ pub struct ListRecordingsResponse {
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// The `context` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -738,7 +738,7 @@ pub struct LspCompletionParams {
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -752,7 +752,7 @@ pub struct LspDocumentRequest {
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: LspRange,
@@ -771,7 +771,7 @@ pub struct LspPosition {
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspRange {
     /// The `end` property.
     pub end: LspPosition,
@@ -781,7 +781,7 @@ pub struct LspRange {
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -793,7 +793,7 @@ pub struct LspServerRequest {
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: i64,
@@ -805,7 +805,7 @@ pub struct LspSymbol {
 /// Example: `{"file":"file","line":0,"content":"content"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Match {
     /// The `content` property.
     pub content: String,
@@ -817,7 +817,7 @@ pub struct Match {
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// left, right, middle
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -835,7 +835,7 @@ pub struct MouseClickRequest {
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -847,7 +847,7 @@ pub struct MouseClickResponse {
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The `button` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -868,7 +868,7 @@ pub struct MouseDragRequest {
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -880,7 +880,7 @@ pub struct MouseDragResponse {
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -892,7 +892,7 @@ pub struct MouseMoveRequest {
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MousePositionResponse {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -904,7 +904,7 @@ pub struct MousePositionResponse {
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The `amount` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -922,7 +922,7 @@ pub struct MouseScrollRequest {
 /// Example: `{"ports":[0,0]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PortList {
     /// The `ports` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -931,7 +931,7 @@ pub struct PortList {
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Position {
     /// The `x` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -943,7 +943,7 @@ pub struct Position {
 /// Example: `{"processName":"processName","errors":"errors"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The `errors` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -955,7 +955,7 @@ pub struct ProcessErrorsResponse {
 /// Example: `{"processName":"processName","logs":"logs"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The `logs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -967,7 +967,7 @@ pub struct ProcessLogsResponse {
 /// Example: `{"processName":"processName","message":"message"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -979,7 +979,7 @@ pub struct ProcessRestartResponse {
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatus {
     /// The `autoRestart` property.
     #[serde(rename = "autoRestart", default, skip_serializing_if = "Option::is_none")]
@@ -997,7 +997,7 @@ pub struct ProcessStatus {
 /// Example: `{"running":true,"processName":"processName"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The `processName` property.
     #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
@@ -1009,7 +1009,7 @@ pub struct ProcessStatusResponse {
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The `cols` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1033,7 +1033,7 @@ pub struct PtyCreateRequest {
 /// Example: `{"sessionId":"sessionId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
@@ -1042,7 +1042,7 @@ pub struct PtyCreateResponse {
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// The `sessions` property.
     pub sessions: Vec<PtySessionInfo>,
@@ -1050,7 +1050,7 @@ pub struct PtyListResponse {
 /// Example: `{"rows":603,"cols":81}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// The `cols` property.
     pub cols: i64,
@@ -1060,7 +1060,7 @@ pub struct PtyResizeRequest {
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The `active` property.
     pub active: bool,
@@ -1084,7 +1084,7 @@ pub struct PtySessionInfo {
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Recording {
     /// The `durationSeconds` property.
     #[serde(
@@ -1116,7 +1116,7 @@ pub struct Recording {
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -1129,7 +1129,7 @@ pub struct ReplaceRequest {
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `error` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1144,7 +1144,7 @@ pub struct ReplaceResult {
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// The `cursorPosition` property.
     #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
@@ -1159,7 +1159,7 @@ pub struct ScreenshotResponse {
 /// Example: `{"success":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScrollResponse {
     /// The `success` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1168,7 +1168,7 @@ pub struct ScrollResponse {
 /// Example: `{"files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
@@ -1176,7 +1176,7 @@ pub struct SearchFilesResponse {
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Session {
     /// The `commands` property.
     pub commands: Vec<Command>,
@@ -1187,7 +1187,7 @@ pub struct Session {
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
     /// The `output` property.
     pub output: String,
@@ -1199,7 +1199,7 @@ pub struct SessionCommandLogsResponse {
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The `async` property.
     #[serde(rename = "async", default, skip_serializing_if = "Option::is_none")]
@@ -1220,7 +1220,7 @@ pub struct SessionExecuteRequest {
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The `cmdId` property.
     #[serde(rename = "cmdId")]
@@ -1241,7 +1241,7 @@ pub struct SessionExecuteResponse {
 /// Example: `{"data":"data"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionSendInputRequest {
     /// The `data` property.
     pub data: String,
@@ -1249,7 +1249,7 @@ pub struct SessionSendInputRequest {
 /// Example: `{"label":"label"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct StartRecordingRequest {
     /// The `label` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1348,7 +1348,7 @@ impl<'de> serde::Deserialize<'de> for Status {
 /// Example: `{"id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct StopRecordingRequest {
     /// The `id` property.
     pub id: String,
@@ -1356,7 +1356,7 @@ pub struct StopRecordingRequest {
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     pub dir: String,
@@ -1364,7 +1364,7 @@ pub struct UserHomeDirResponse {
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowInfo {
     /// The `height` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1391,7 +1391,7 @@ pub struct WindowInfo {
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// The `windows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1400,7 +1400,7 @@ pub struct WindowsResponse {
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     pub dir: String,
@@ -1408,7 +1408,7 @@ pub struct WorkDirResponse {
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
-#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputeruseAccessibilityNode {
     /// The `actions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1443,7 +1443,7 @@ pub type GinH = std::collections::BTreeMap<
 /// The `UploadFile_request` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFileRequest {
     /// File to upload
     pub file: crate::runtime::Binary,
@@ -1456,7 +1456,7 @@ impl crate::runtime::MultipartForm for UploadFileRequest {
 /// The `UploadFile` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(test, derive(serde::Deserialize))]
+#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The file's contents.
     pub file: crate::runtime::Binary,

@@ -1,0 +1,312 @@
+//! The client: one shared HTTP connection pool, the configuration, and the single non-generic
+//! function every generated operation sends its request through.
+
+use super::config::{is_credential_header, Config};
+use super::error::{Error, TransportKind};
+use super::request::{Body, Request};
+use super::response::Response;
+use super::retry::{parse_retry_after, RETRY_STATUSES};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+};
+use reqwest::Method;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// The name of the `tracing` span around each call.
+pub const SPAN_NAME: &str = "api_request";
+
+/// An API client. Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    base_url: Arc<str>,
+    /// Headers this handle adds to every request (see [`Client::with_header`]).
+    headers: Arc<[(HeaderName, HeaderValue)]>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+    jitter_state: AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header names only: a value may be a credential.
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("headers", &headers)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for the API at `config.api_url`.
+    ///
+    /// Redirects are not followed: a `3xx` answer is [`Error::Redirect`], so a request body
+    /// and credentials are never sent again to an address the caller did not choose.
+    pub fn new(config: Config) -> Result<Client, Error> {
+        let mut headers = HeaderMap::new();
+        for (name, value) in &config.default_headers {
+            let (name, mut value) = parse_header(name, value).map_err(Error::Config)?;
+            value.set_sensitive(is_credential_header(name.as_str()));
+            headers.append(name, value);
+        }
+        // The client names itself unless the configuration names it otherwise.
+        for (name, value) in config.profile.identity_headers {
+            if !headers.contains_key(*name) {
+                headers.insert(
+                    HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                );
+            }
+        }
+        let http = reqwest::Client::builder()
+            .user_agent(config.user_agent.clone())
+            .default_headers(headers)
+            .timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x9E37_79B9, |d| d.as_nanos() as u64);
+        Ok(Client {
+            base_url: Arc::from(config.api_url.as_str()),
+            headers: Arc::from([]),
+            inner: Arc::new(Inner {
+                http,
+                config,
+                jitter_state: AtomicU64::new(seed | 1),
+            }),
+        })
+    }
+
+    /// The same client (credentials, pool, policies) sending to another base URL, such as a
+    /// second service reached with the same credentials.
+    pub fn with_base_url(&self, base_url: impl AsRef<str>) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            base_url: Arc::from(base_url.as_ref().trim_end_matches('/')),
+            headers: Arc::clone(&self.headers),
+        }
+    }
+
+    /// The same client (credentials, pool, policies, base URL) sending one more header with
+    /// every request; it replaces a header of the same name that the client would send.
+    /// A name or value that cannot be a header is [`Error::InvalidArgument`].
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Client, Error> {
+        let (name, value) = parse_header(name, value).map_err(Error::InvalidArgument)?;
+        let mut headers: Vec<_> = self
+            .headers
+            .iter()
+            .filter(|(existing, _)| *existing != name)
+            .cloned()
+            .collect();
+        headers.push((name, value));
+        Ok(Client {
+            inner: Arc::clone(&self.inner),
+            base_url: Arc::clone(&self.base_url),
+            headers: Arc::from(headers),
+        })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends a request, retrying as the policy allows, and returns the success response.
+    /// A non-success status is returned as [`Error::Api`].
+    ///
+    /// Each call is a `tracing` span named [`SPAN_NAME`] with the
+    /// operation id, method, path, attempt and status; it costs nothing unless a subscriber is
+    /// installed.
+    pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        let span = tracing::debug_span!(
+            SPAN_NAME,
+            operation = request.operation,
+            method = %request.method,
+            path = %request.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        self.execute_with_retries(request, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        request: Request,
+        span: &tracing::Span,
+    ) -> Result<Response, Error> {
+        let policy = request
+            .overrides
+            .retry
+            .as_ref()
+            .unwrap_or(&self.inner.config.retry);
+        let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
+        let may_retry = idempotent || policy.retry_non_idempotent;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            span.record("attempt", attempt);
+            let outcome = self.send_once(&request).await;
+            match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status);
+                    tracing::debug!(attempt, status = response.status, "response");
+                }
+                Err(error) => tracing::debug!(attempt, %error, "no response"),
+            }
+            let retry_after = match &outcome {
+                Ok(response) if RETRY_STATUSES.contains(&response.status) => Some(
+                    response
+                        .headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_retry_after),
+                ),
+                Err(Error::Transport { kind, .. }) if *kind != TransportKind::Timeout => Some(None),
+                _ => None,
+            };
+            let Some(retry_after) = retry_after else {
+                return self.finish(outcome);
+            };
+            let wait = policy.backoff(attempt, retry_after, self.jitter());
+            if !may_retry
+                || attempt >= policy.max_attempts
+                || started.elapsed() + wait > policy.max_elapsed
+            {
+                return self.finish(outcome);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, request: &Request) -> Result<Response, Error> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let mut builder = self.inner.http.request(request.method.clone(), &url);
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let config = &self.inner.config;
+        if request.secured {
+            let token = config.token.as_ref().ok_or_else(|| {
+                Error::Config(format!(
+                    "{} needs credentials: set {}",
+                    request.operation,
+                    config.profile.env_var("API_KEY")
+                ))
+            })?;
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::Config(
+                        "the API key or token holds characters a header cannot".to_string(),
+                    )
+                })?;
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(accept) = request.accept {
+            builder = builder.header(ACCEPT, accept);
+        }
+        if let Some(timeout) = request.overrides.timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Bytes { content_type, data } => builder
+                .header(CONTENT_TYPE, *content_type)
+                .body(data.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_reqwest()),
+        };
+        let transport = |source: reqwest::Error| Error::Transport {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.path.clone(),
+            kind: if source.is_timeout() {
+                TransportKind::Timeout
+            } else if source.is_connect() {
+                TransportKind::Connect
+            } else {
+                TransportKind::Other
+            },
+            source,
+        };
+        let mut built = builder.build().map_err(transport)?;
+        // The handle's headers, then the call's, each replacing what came before.
+        for (name, value) in self.headers.iter().chain(&request.overrides.headers) {
+            built.headers_mut().insert(name.clone(), value.clone());
+        }
+        let response = self.inner.http.execute(built).await.map_err(transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(transport)?;
+        Ok(Response {
+            operation: request.operation,
+            method: request.method.clone(),
+            path: request.path.clone(),
+            status,
+            headers,
+            body,
+            error_models: request.error_models.clone(),
+            token: config.token.clone().unwrap_or_default(),
+        })
+    }
+
+    /// The success response, or the error for a redirect or another non-success status.
+    fn finish(&self, outcome: Result<Response, Error>) -> Result<Response, Error> {
+        let response = outcome?;
+        if response.is_success() {
+            Ok(response)
+        } else if (300..400).contains(&response.status) {
+            Err(Error::Redirect {
+                operation: response.operation,
+                method: response.method,
+                path: response.path,
+                status: response.status,
+                location: response
+                    .headers
+                    .get(LOCATION)
+                    .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned()),
+            })
+        } else {
+            Err(response.into_api_error())
+        }
+    }
+
+    /// A number in `0.0..1.0` (xorshift; jitter needs spread, not quality).
+    fn jitter(&self) -> f64 {
+        let mut x = self.inner.jitter_state.load(Ordering::Relaxed);
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.inner.jitter_state.store(x, Ordering::Relaxed);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A header name and value, or why they cannot be one.
+pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("'{name}' is not a valid header name"))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header '{name}' has characters a header cannot hold"))?;
+    Ok((name, value))
+}

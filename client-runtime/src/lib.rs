@@ -1,0 +1,38 @@
+//! The runtime that generated API clients call: configuration, the client that sends requests
+//! (auth, retries, timeouts, redirects refused), errors, and the small types models use.
+//!
+//! Generic over APIs: a generated crate supplies its [`Profile`] (environment prefix, default
+//! URL, user agent) and its operations fill a [`Request`] and return a [`Call`]. Nothing here
+//! knows any one API.
+
+mod call;
+mod client;
+mod config;
+mod error;
+mod json_path;
+mod profile;
+mod request;
+mod response;
+mod retry;
+mod secret;
+mod serde_support;
+
+pub use bytes::Bytes;
+pub use call::Call;
+pub use client::{Client, SPAN_NAME};
+pub use config::{is_credential_header, Config, ConfigBuilder};
+pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};
+pub use profile::Profile;
+pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
+pub use reqwest::Method;
+pub use response::{decode, JsonOrText, Response};
+pub use retry::{RetryPolicy, RETRY_STATUSES};
+pub use secret::Secret;
+pub use serde_support::{enum_string, nullable, tagged, Base64};
+pub use uuid::Uuid;
+
+/// A `date-time` value: a UTC timestamp.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// A `date` value: a calendar date.
+pub type Date = chrono::NaiveDate;

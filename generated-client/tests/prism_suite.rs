@@ -1,0 +1,350 @@
+//! Every operation of both specs against Stoplight Prism, which validates each request against
+//! the spec (400/401/404/422 when it does not fit) and answers with the spec's examples, or with
+//! random schema-valid data in dynamic mode.
+//!
+//! `cargo xtask test` starts Prism, sets `DAYTONA_PRISM_API_URL` and
+//! `DAYTONA_PRISM_TOOLBOX_URL`, and runs these tests, which are `#[ignore]`d otherwise (a plain
+//! `cargo test` reports them as ignored). Run without the variables, they fail.
+//!
+//! What the specs get wrong is pinned here, each with its reason, and compared for equality:
+//! a new misfit and a fixed one both fail the suite, so the README's figures stay true.
+
+mod support;
+
+use support::known::{assert_known, Known};
+
+use daytona_client::{Client, Config, Error, RetryPolicy};
+use std::future::Future;
+use std::pin::Pin;
+
+type Outcome<'a> = Pin<Box<dyn Future<Output = Option<Result<(), Error>>> + 'a>>;
+
+struct Spec {
+    name: &'static str,
+    url_variable: &'static str,
+    misfits: Known,
+    unproducible: Known,
+    operations: &'static [&'static str],
+    returns_json: &'static [&'static str],
+    array_forms: &'static [&'static str],
+    call: for<'a> fn(&'a Client, &'a str) -> Outcome<'a>,
+}
+
+fn specs() -> [Spec; 2] {
+    [
+        Spec {
+            name: "daytona-api",
+            url_variable: "DAYTONA_PRISM_API_URL",
+            misfits: API_MISFITS,
+            unproducible: &[],
+            operations: daytona_client::api::samples::OPERATIONS,
+            returns_json: daytona_client::api::samples::RETURNS_JSON,
+            array_forms: daytona_client::api::samples::ARRAY_FORMS,
+            call: |client, op| Box::pin(daytona_client::api::samples::call(client, op)),
+        },
+        Spec {
+            name: "daytona-toolbox",
+            url_variable: "DAYTONA_PRISM_TOOLBOX_URL",
+            misfits: TOOLBOX_MISFITS,
+            unproducible: TOOLBOX_UNPRODUCIBLE,
+            operations: daytona_client::toolbox::samples::OPERATIONS,
+            returns_json: daytona_client::toolbox::samples::RETURNS_JSON,
+            array_forms: daytona_client::toolbox::samples::ARRAY_FORMS,
+            call: |client, op| Box::pin(daytona_client::toolbox::samples::call(client, op)),
+        },
+    ]
+}
+
+/// The Prism URL for a spec.
+fn prism_url(variable: &str) -> String {
+    match std::env::var(variable) {
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!("{variable} is not set: `cargo xtask test` starts Prism and sets it"),
+    }
+}
+
+const BUILD_INFO: &str =
+    "the spec's example has `buildInfo: \"\"` where the schema declares a BuildInfo object";
+const OTEL_CONFIG: &str =
+    "the spec's example has `otelConfig: \"\"` where the schema declares an OtelConfig object";
+const DOCUMENTATION: &str =
+    "the spec's example has `documentation: \"{}\"` (a string) where the schema declares an object";
+const NULL_CHILD: &str =
+    "the spec's example has `children: [null]` where the schema declares accessibility nodes";
+
+/// The main API's operations whose example response does not fit its own schema, by the JSON
+/// path of the value that does not fit.
+const API_MISFITS: Known = &[
+    ("ConfigController_getConfig", "rateLimit", "the spec's example has `rateLimit: \"\"` where the schema declares a RateLimitConfig object"),
+    ("listOrganizations", "[0].otelConfig", OTEL_CONFIG),
+    ("createOrganization", "otelConfig", OTEL_CONFIG),
+    ("getOrganization", "otelConfig", OTEL_CONFIG),
+    ("getOrganizationBySandboxId", "otelConfig", OTEL_CONFIG),
+    ("createSandbox", "buildInfo", BUILD_INFO),
+    ("listSandboxesPaginated_deprecated", "items[0].buildInfo", BUILD_INFO),
+    ("getSandboxesForRunner", "[0].buildInfo", BUILD_INFO),
+    ("getSandbox", "buildInfo", BUILD_INFO),
+    ("deleteSandbox", "buildInfo", BUILD_INFO),
+    ("recoverSandbox", "buildInfo", BUILD_INFO),
+    ("startSandbox", "buildInfo", BUILD_INFO),
+    ("stopSandbox", "buildInfo", BUILD_INFO),
+    ("resizeSandbox", "buildInfo", BUILD_INFO),
+    ("createBackup", "buildInfo", BUILD_INFO),
+    ("createSandboxSnapshot", "buildInfo", BUILD_INFO),
+    ("forkSandbox", "buildInfo", BUILD_INFO),
+    ("getSandboxForks", "[0].buildInfo", BUILD_INFO),
+    ("getSandboxParent", "buildInfo", BUILD_INFO),
+    ("getSandboxAncestors", "[0].buildInfo", BUILD_INFO),
+    ("updatePublicStatus", "buildInfo", BUILD_INFO),
+    ("setAutostopInterval", "buildInfo", BUILD_INFO),
+    ("setAutoArchiveInterval", "buildInfo", BUILD_INFO),
+    ("setAutoDeleteInterval", "buildInfo", BUILD_INFO),
+    ("updateNetworkSettings", "buildInfo", BUILD_INFO),
+    ("archiveSandbox", "buildInfo", BUILD_INFO),
+    ("revokeSshAccess", "buildInfo", BUILD_INFO),
+    ("adminRecoverSandbox", "buildInfo", BUILD_INFO),
+    ("getAllSnapshots", "items[0].buildInfo", BUILD_INFO),
+    ("createSnapshot", "buildInfo", BUILD_INFO),
+    ("getSnapshot", "buildInfo", BUILD_INFO),
+    ("activateSnapshot", "buildInfo", BUILD_INFO),
+    ("adminSetSnapshotGeneralStatus", "buildInfo", BUILD_INFO),
+    ("LspCompletions_deprecated", "items[0].documentation", DOCUMENTATION),
+];
+
+/// The same for the toolbox.
+const TOOLBOX_MISFITS: Known = &[
+    ("FindAccessibilityNodes", "matches[0].children[0]", NULL_CHILD),
+    ("GetAccessibilityTree", "root.children[0]", NULL_CHILD),
+    ("GetStatus", "fileStatus[0].worktree", "the spec's example has `worktree: null` where the schema declares a string that is not nullable"),
+    ("Completions", "items[0].documentation", DOCUMENTATION),
+];
+
+/// Operations whose request Prism accepts but whose declared response it cannot write (it
+/// answers 500).
+const TOOLBOX_UNPRODUCIBLE: Known = &[
+    (
+        "DownloadFiles",
+        "",
+        "Prism has no serializer for a multipart/form-data response",
+    ),
+    (
+        "UploadFile",
+        "",
+        "Prism cannot write an object declared as `*/*` (NO_COMPLEX_OBJECT_TEXT)",
+    ),
+];
+
+fn client(url: &str, dynamic: bool) -> Client {
+    let mut config = Config::builder()
+        .api_key("dtn_prism_test_key")
+        .api_url(url)
+        .retry(RetryPolicy::none());
+    if dynamic {
+        config = config.default_header("Prefer", "dynamic=true");
+    }
+    Client::new(config.build().unwrap()).unwrap()
+}
+
+/// Prism's answer to a multipart body sent as `prefix[i].field` parts where the spec declares an
+/// array: it reads the form as one object. The wire format of these operations is checked in
+/// `tests/requests.rs` instead.
+fn refused_as_not_an_array(error: &Error) -> bool {
+    matches!(error, Error::Api(api) if api.status == 422 && api.body.contains("must be array"))
+}
+
+/// Prism's answer when it accepted the request but cannot write the declared response: it has
+/// no serializer for multipart responses (the toolbox's bulk download), nor for an object
+/// declared as `*/*` (the toolbox's single upload).
+fn response_not_producible(error: &Error) -> bool {
+    matches!(error, Error::Api(api) if api.status == 500
+        && (api.body.contains("Cannot find serializer for multipart/form-data")
+            || api.body.contains("NO_COMPLEX_OBJECT_TEXT")))
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: `cargo xtask test` starts it and runs this"]
+async fn every_operation_is_accepted_and_its_example_response_decoded() {
+    let mut problems = Vec::new();
+    for spec in specs() {
+        let client = client(&prism_url(spec.url_variable), false);
+        let mut decoded = 0;
+        let mut misfits = Vec::new();
+        let mut array_forms = 0;
+        let mut unproducible = Vec::new();
+        for operation in spec.operations {
+            let outcome = (spec.call)(&client, operation)
+                .await
+                .expect("a known operation");
+            match outcome {
+                Ok(()) => decoded += 1,
+                Err(Error::Decode {
+                    json_path, message, ..
+                }) => misfits.push((operation.to_string(), json_path, message)),
+                Err(error)
+                    if spec.array_forms.contains(operation) && refused_as_not_an_array(&error) =>
+                {
+                    array_forms += 1
+                }
+                Err(error) if response_not_producible(&error) => {
+                    unproducible.push((operation.to_string(), String::new(), error.to_string()))
+                }
+                Err(error) => problems.push(format!("{}: {operation}: {error}", spec.name)),
+            }
+        }
+        println!(
+            "{}: {} operations called; Prism accepted {} requests ({array_forms} array-form \
+             uploads excepted); {decoded} responses decoded",
+            spec.name,
+            spec.operations.len(),
+            decoded + misfits.len() + unproducible.len(),
+        );
+        assert_known(
+            &format!(
+                "{}: example responses that do not fit their own schema",
+                spec.name
+            ),
+            &misfits,
+            spec.misfits,
+        );
+        assert_known(
+            &format!("{}: responses Prism cannot produce", spec.name),
+            &unproducible,
+            spec.unproducible,
+        );
+        assert_eq!(array_forms, spec.array_forms.len(), "{}", spec.name);
+    }
+    assert!(
+        problems.is_empty(),
+        "Prism rejected:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: `cargo xtask test` starts it and runs this"]
+async fn random_schema_valid_responses_decode() {
+    const CALLS: usize = 3;
+    let mut failures = Vec::new();
+    for spec in specs() {
+        let client = client(&prism_url(spec.url_variable), true);
+        for operation in spec.returns_json {
+            for call in 1..=CALLS {
+                let outcome = (spec.call)(&client, operation)
+                    .await
+                    .expect("a known operation");
+                if let Err(error) = outcome {
+                    failures.push(format!("{}: {operation} (call {call}): {error}", spec.name));
+                }
+            }
+        }
+        println!(
+            "{}: {} operations return JSON; {CALLS} random responses each called",
+            spec.name,
+            spec.returns_json.len(),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The command-line example, run in-process.
+#[path = "../examples/daytona.rs"]
+#[allow(dead_code)]
+mod cli;
+
+/// Runs one command line of the example with `config`.
+async fn run_cli(args: &[&str], config: Config) -> Result<(), String> {
+    use clap::Parser;
+    let cli = cli::Cli::try_parse_from(std::iter::once("daytona").chain(args.iter().copied()))
+        .map_err(|e| e.to_string())?;
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let output = cli::Output {
+        out: &mut out,
+        err: &mut err,
+    };
+    cli::run(cli, config, output).await
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: `cargo xtask test` starts it and runs this"]
+async fn every_command_of_the_cli_example_runs_against_prism() {
+    let (api, toolbox) = (
+        prism_url("DAYTONA_PRISM_API_URL"),
+        prism_url("DAYTONA_PRISM_TOOLBOX_URL"),
+    );
+    // Dynamic mode: the spec's own example sandbox does not fit its schema (`buildInfo: ""`).
+    let config = || {
+        Config::builder()
+            .api_key("dtn_cli_key")
+            .api_url(&api)
+            .default_header("Prefer", "dynamic=true")
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let commands: &[&[&str]] = &[
+        &["sandbox", "list"],
+        &["sandbox", "list", "--label", "team=ci"],
+        &[
+            "sandbox",
+            "create",
+            "--snapshot",
+            "ubuntu",
+            "--cpu",
+            "2",
+            "--env",
+            "A=b",
+            "--label",
+            "team=ci",
+            // Prism's random sandboxes never settle in `started`; waiting is tested against
+            // the service double (tests/service.rs).
+            "--no-wait",
+        ],
+        &["sandbox", "create", "--image", "python:3.12", "--no-wait"],
+        &["sandbox", "get", "sandbox123"],
+        &["sandbox", "start", "sandbox123"],
+        &["sandbox", "stop", "sandbox123"],
+        &["sandbox", "delete", "sandbox123"],
+        &["snapshot", "list"],
+        &[
+            "api-key",
+            "create",
+            "ci",
+            "--permission",
+            "write:sandboxes",
+            "--ttl-minutes",
+            "5",
+        ],
+        &["api-key", "list"],
+        &["api-key", "revoke", "ci-key"],
+    ];
+    for command in commands {
+        run_cli(command, config())
+            .await
+            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    }
+
+    // A random sandbox is seldom `started`, so `exec` gets its sandbox from a stub that says
+    // so; the toolbox requests go to the toolbox Prism.
+    let stub = wiremock::MockServer::start().await;
+    let sandbox = serde_json::json!({
+        "id": "sandbox123", "organizationId": "o", "name": "n", "user": "daytona", "env": {},
+        "labels": {}, "public": false, "networkBlockAll": false, "target": "eu", "cpu": 1,
+        "gpu": 0, "memory": 1, "disk": 1, "state": "started", "toolboxProxyUrl": "http://unused"
+    });
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(sandbox))
+        .mount(&stub)
+        .await;
+    let exec_config = Config::builder()
+        .api_key("dtn_cli_key")
+        .api_url(stub.uri())
+        .toolbox_url(toolbox)
+        .build()
+        .unwrap();
+    run_cli(
+        &["sandbox", "exec", "sandbox123", "--", "echo", "hello"],
+        exec_config,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("exec: {e}"));
+}
