@@ -322,21 +322,8 @@ struct Normal {
 
 fn normalise(request: &Recorded) -> Normal {
     let path = session_placeholder(&request.path);
-    let query = request
-        .query
-        .as_deref()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| {
-                percent_encoding::percent_decode_str(&s.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (decode(k), decode(v))
-        })
+    let query = double::url_pairs(request.query.as_deref().unwrap_or_default())
+        .into_iter()
         .collect();
     let headers = COMPARED_HEADERS
         .iter()

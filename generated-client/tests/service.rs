@@ -7,6 +7,7 @@
 //! * a synchronous command is one request that lasts as long as the command;
 //! * a new sandbox is not started yet when the API answers its create.
 
+mod cli;
 mod support;
 
 use daytona_client::api::types::{Sandbox, SandboxState};
@@ -495,21 +496,5 @@ fn the_cli_example_names_the_missing_variables_on_one_line() {
 
 /// Runs one command line of the `daytona` example against the double; its stdout and stderr.
 async fn run_cli(double: &Double, args: &[&str]) -> Result<(String, String), String> {
-    use clap::Parser;
-    let cli = cli::Cli::try_parse_from(std::iter::once("daytona").chain(args.iter().copied()))
-        .map_err(|e| e.to_string())?;
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let output = cli::Output {
-        out: &mut out,
-        err: &mut err,
-    };
-    cli::run(cli, config(double).build().unwrap(), output).await?;
-    Ok((
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    ))
+    cli::run(args, config(double).build().unwrap()).await
 }
-
-#[path = "../examples/daytona.rs"]
-#[allow(dead_code)]
-mod cli;

@@ -293,7 +293,7 @@ fn response_listing(out: &mut String, response: &Response) {
 }
 
 /// A request body as the signature shows it.
-fn body_type(kind: &BodyKind) -> String {
+pub(crate) fn body_type(kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(ty) => ty.to_string(),
         BodyKind::Form(ty) => format!("form {ty}"),

@@ -28,14 +28,9 @@ const KEYWORDS: &[&str] = &[
 /// (`名` → `u540d`), other characters separate words; a leading digit gets a prefix (`V` for
 /// types, `_` for values) and an empty result becomes `Empty`/`empty`.
 ///
-/// ```
-/// use generator::naming::{ident, Case};
-/// assert_eq!(ident("sandboxIdOrName", Case::Value), "sandbox_id_or_name");
-/// assert_eq!(ident("write:registries", Case::Type), "WriteRegistries");
-/// assert_eq!(ident("type", Case::Value), "type_");
-/// assert_eq!(ident("café", Case::Value), "cafe");
-/// assert_eq!(ident("名前", Case::Type), "U540dU524d");
-/// ```
+/// For example `sandboxIdOrName` → `sandbox_id_or_name` (values), `write:registries` →
+/// `WriteRegistries` (types), `type` → `type_`, `café` → `cafe`, `名前` → `U540dU524d`; the tests
+/// below hold these.
 pub fn ident(raw: &str, case: Case) -> String {
     let mut words = String::with_capacity(raw.len());
     for c in raw.chars() {
@@ -194,6 +189,9 @@ mod tests {
             "x_daytona_organization_id"
         );
         assert_eq!(ident("sandboxId", Case::Value), "sandbox_id");
+        assert_eq!(ident("sandboxIdOrName", Case::Value), "sandbox_id_or_name");
+        assert_eq!(ident("café", Case::Value), "cafe");
+        assert_eq!(ident("名前", Case::Type), "U540dU524d");
     }
 
     #[test]

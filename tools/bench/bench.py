@@ -124,7 +124,8 @@ def main():
         copy, note = progenitor_copy(name)
         patched[name] = note
         tools[name] = {
-            "this project": lambda out, spec=spec: [ours, "render", spec, out],
+            "this project": lambda out, spec=spec, name=name: [
+                ours, "generate", "--spec", spec, "--out", out, "--crate-name", name],
             "progenitor": lambda out, name=name, copy=copy: [
                 "cargo", "progenitor", "-i", str(copy), "-o", out, "-n", name, "-v", "0.1.0"],
             "openapi-generator": lambda out, name=name, spec=spec: [
@@ -166,20 +167,29 @@ def main():
         print(f"| {tool} | {total:.2f} s | {ratio:.1f}× | {verdict} |")
 
     # Like for like: each tool's crate for the main API alone. This project's is the standalone
-    # crate `cargo xtask generate` writes (the main API's modules plus the runtime);
-    # daytona-client (both APIs, runtime and workflows) is timed beside them for reference.
-    standalone = WORK / "ours-api"
-    shutil.rmtree(standalone, ignore_errors=True)
-    run([ours, "generate", "--spec", str(ROOT / "specs" / "daytona-api.yaml"), "--out",
-         str(standalone), "--crate-name", "daytona-api"], stdout=subprocess.DEVNULL)
+    # crate `cargo xtask generate` writes, depending on the client-runtime crate (built once, like
+    # the peers' runtime crates); the same crate with the runtime copied into it, as the layout
+    # was before the runtime had a crate of its own, and daytona-client (both APIs, workflows)
+    # are timed beside them.
+    standalone = {}
+    for runtime in ["path", "vendor"]:
+        out = WORK / f"ours-api-{runtime}"
+        shutil.rmtree(out, ignore_errors=True)
+        run([ours, "generate", "--spec", str(ROOT / "specs" / "daytona-api.yaml"), "--out",
+             str(out), "--crate-name", "daytona-api", "--runtime", runtime],
+            stdout=subprocess.DEVNULL)
+        standalone[runtime] = out
     crates = [
-        Rebuild("this project (`cargo xtask generate`, main API)", standalone, WORK / "target-ours"),
+        Rebuild("this project (`cargo xtask generate`, main API, depends on client-runtime)",
+                standalone["path"], WORK / "target-ours"),
         Rebuild("progenitor (main API)", results[("daytona-api", "progenitor")]["dir"],
                 WORK / "target-progenitor"),
         Rebuild("openapi-generator (main API)", results[("daytona-api", "openapi-generator")]["dir"],
                 WORK / "target-oag"),
-        Rebuild("this project: daytona-client (main API, toolbox, runtime, workflows)", ROOT,
+        Rebuild("this project: daytona-client (main API, toolbox, workflows)", ROOT,
                 ROOT / "target", package="daytona-client"),
+        Rebuild("this project, before: the same main-API crate with the runtime compiled in "
+                "(`--runtime vendor`)", standalone["vendor"], WORK / "target-ours-vendored"),
     ]
     print("\nbuilding the generated crates' dependencies …", flush=True)
     for crate in crates:

@@ -70,6 +70,28 @@ const REJECTED_PUBLIC_SPECS: &[(&str, &str)] = &[
     ),
 ];
 
+/// `cargo check` with `args` in `dir`, warnings denied, in the scratch target folder shared by
+/// every generated crate (so dependencies build once); the errors if it fails.
+fn cargo_check(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let check = Command::new(cargo)
+        .arg("check")
+        .args(args)
+        .arg("--quiet")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", scratch().join("target"))
+        .env("RUSTFLAGS", "-D warnings")
+        // Incremental caches of ~50 crates would take gigabytes for nothing.
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .unwrap();
+    if check.status.success() {
+        Ok(())
+    } else {
+        Err(text(&check.stderr))
+    }
+}
+
 /// Generates a crate for each spec (with `extra` arguments) into one scratch workspace named
 /// `workspace_name` and checks them all, every feature and target, with `-D warnings` (one
 /// `cargo check`, so dependencies build once for all).
@@ -98,27 +120,8 @@ fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)], extra
     .unwrap();
     // The workspace's lock file: the crates build against the versions daytona-client is tested with.
     fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let check = Command::new(cargo)
-        .args([
-            "check",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--quiet",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", scratch().join("target"))
-        .env("RUSTFLAGS", "-D warnings")
-        // Incremental caches of ~50 crates would take gigabytes for nothing.
-        .env("CARGO_INCREMENTAL", "0")
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "generated crates do not compile:\n{}",
-        text(&check.stderr)
-    );
+    cargo_check(&root, &["--workspace", "--all-targets", "--all-features"])
+        .unwrap_or_else(|errors| panic!("generated crates do not compile:\n{errors}"));
     println!(
         "{} generated crates compile without warnings",
         members.len()
@@ -190,20 +193,8 @@ fn standalone_crates_build_with_the_runtime_vendored_or_as_a_dependency() {
             manifest.contains("client-runtime = { path"),
             runtime == "path"
         );
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let check = Command::new(cargo)
-            .args(["check", "--all-targets", "--quiet"])
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", scratch().join("target"))
-            .env("RUSTFLAGS", "-D warnings")
-            .env("CARGO_INCREMENTAL", "0")
-            .output()
-            .unwrap();
-        assert!(
-            check.status.success(),
-            "{runtime}: the crate does not build:\n{}",
-            text(&check.stderr)
-        );
+        cargo_check(&out, &["--all-targets"])
+            .unwrap_or_else(|errors| panic!("{runtime}: the crate does not build:\n{errors}"));
     }
 }
 

@@ -312,6 +312,14 @@ impl State {
         state
     }
 
+    fn command(&mut self, sandbox: &str, session: &str, command: &str) -> Option<&Command> {
+        self.sandbox(sandbox)?
+            .sessions
+            .get(session)?
+            .commands
+            .get(command)
+    }
+
     fn sandbox(&mut self, id_or_name: &str) -> Option<&mut SandboxRecord> {
         self.sandboxes
             .iter_mut()
@@ -413,7 +421,7 @@ impl Received {
 }
 
 /// `a=1&b=x%20y` as pairs, decoded.
-fn url_pairs(query: &str) -> Vec<(String, String)> {
+pub fn url_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -890,12 +898,7 @@ impl Shared {
             }
             ("GET", ["process", "session", session_id, "command", command_id]) => {
                 let mut state = self.state.lock().unwrap();
-                let sandbox = state.sandbox(sandbox_id).unwrap();
-                match sandbox
-                    .sessions
-                    .get(*session_id)
-                    .and_then(|s| s.commands.get(*command_id))
-                {
+                match state.command(sandbox_id, session_id, command_id) {
                     Some(command) => {
                         json_answer(StatusCode::OK, &command_json(command_id, command))
                     }
@@ -905,12 +908,7 @@ impl Shared {
             ("GET", ["process", "session", session_id, "command", command_id, "logs"]) => {
                 let raw = {
                     let mut state = self.state.lock().unwrap();
-                    let sandbox = state.sandbox(sandbox_id).unwrap();
-                    match sandbox
-                        .sessions
-                        .get(*session_id)
-                        .and_then(|s| s.commands.get(*command_id))
-                    {
+                    match state.command(sandbox_id, session_id, command_id) {
                         Some(command) => command.log.lock().unwrap().clone(),
                         None => return not_found("command not found"),
                     }

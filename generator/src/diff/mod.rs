@@ -339,16 +339,6 @@ fn diff_params(
     }
 }
 
-fn body_type(kind: &BodyKind) -> String {
-    match kind {
-        BodyKind::Json(ty) => ty.to_string(),
-        BodyKind::Form(ty) => format!("form {ty}"),
-        BodyKind::Text => "text".to_string(),
-        BodyKind::Bytes => "bytes".to_string(),
-        BodyKind::Multipart(form) => format!("multipart {}", form.ty),
-    }
-}
-
 fn diff_body(
     wire: &wire::Comparer,
     old: &Operation,
@@ -362,7 +352,7 @@ fn diff_body(
             "a required request body was added".to_string(),
             format!(
                 "new argument `body: {}` of {}",
-                body_type(&body.kind),
+                crate::listing::body_type(&body.kind),
                 function(new)
             ),
         ),
@@ -370,13 +360,19 @@ fn diff_body(
             Severity::NonBreaking,
             "request-body-added-optional",
             "an optional request body was added".to_string(),
-            format!("new argument `body: Option<{}>`", body_type(&body.kind)),
+            format!(
+                "new argument `body: Option<{}>`",
+                crate::listing::body_type(&body.kind)
+            ),
         ),
         (Some(body), None) => push(
             Severity::NonBreaking,
             "request-body-removed",
             "the request body was removed".to_string(),
-            format!("argument `body: {}` is removed", body_type(&body.kind)),
+            format!(
+                "argument `body: {}` is removed",
+                crate::listing::body_type(&body.kind)
+            ),
         ),
         (Some(old_body), Some(new_body)) => {
             let renamed_only = match (&old_body.kind, &new_body.kind) {
@@ -390,8 +386,8 @@ fn diff_body(
                     "request body: same on the wire".to_string(),
                     format!(
                         "argument `body` changes from `{}` to `{}`",
-                        body_type(&old_body.kind),
-                        body_type(&new_body.kind)
+                        crate::listing::body_type(&old_body.kind),
+                        crate::listing::body_type(&new_body.kind)
                     ),
                 );
             } else if old_body.kind != new_body.kind || old_body.media_type != new_body.media_type {
@@ -400,15 +396,15 @@ fn diff_body(
                     "request-body-type-changed",
                     format!(
                         "request body changed from `{}` ({}) to `{}` ({})",
-                        body_type(&old_body.kind),
+                        crate::listing::body_type(&old_body.kind),
                         old_body.media_type,
-                        body_type(&new_body.kind),
+                        crate::listing::body_type(&new_body.kind),
                         new_body.media_type
                     ),
                     format!(
                         "argument `body` changes from `{}` to `{}`",
-                        body_type(&old_body.kind),
-                        body_type(&new_body.kind)
+                        crate::listing::body_type(&old_body.kind),
+                        crate::listing::body_type(&new_body.kind)
                     ),
                 );
             }
