@@ -6,8 +6,11 @@ use super::error::{Error, TransportKind};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RETRY_STATUSES};
+use super::stream::{watched, ByteStream, Watch};
+use bytes::Bytes;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+    LOCATION, RETRY_AFTER,
 };
 use reqwest::Method;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,6 +33,9 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     config: Config,
+    /// What every request carries before its own headers: identity, configured defaults and
+    /// the user agent (reqwest adds them to HTTP requests; WebSocket upgrades add them too).
+    default_headers: HeaderMap,
     jitter_state: AtomicU64,
 }
 
@@ -66,10 +72,13 @@ impl Client {
                 );
             }
         }
+        // No client-wide timeout: each request gets its own (a streamed one, a limit on time
+        // without progress).
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| Error::Config("the user agent holds characters a header cannot".into()))?;
+        headers.insert(reqwest::header::USER_AGENT, user_agent);
         let http = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
-            .default_headers(headers)
-            .timeout(config.timeout)
+            .default_headers(headers.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -82,6 +91,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 config,
+                default_headers: headers,
                 jitter_state: AtomicU64::new(seed | 1),
             }),
         })
@@ -157,7 +167,8 @@ impl Client {
             .as_ref()
             .unwrap_or(&self.inner.config.retry);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
-        let may_retry = idempotent || policy.retry_non_idempotent;
+        // A body read from a reader or stream is gone once sent.
+        let may_retry = (idempotent || policy.retry_non_idempotent) && request.is_replayable();
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -206,27 +217,18 @@ impl Client {
             builder = builder.header(*name, value.as_str());
         }
         let config = &self.inner.config;
-        if request.secured {
-            let token = config.token.as_ref().ok_or_else(|| {
-                Error::Config(format!(
-                    "{} needs credentials: set {}",
-                    request.operation,
-                    config.profile.env_var("API_KEY")
-                ))
-            })?;
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    Error::Config(
-                        "the API key or token holds characters a header cannot".to_string(),
-                    )
-                })?;
-            value.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, value);
+        if let Some(authorization) = self.authorization(request)? {
+            builder = builder.header(AUTHORIZATION, authorization);
         }
         if let Some(accept) = request.accept {
             builder = builder.header(ACCEPT, accept);
         }
-        if let Some(timeout) = request.overrides.timeout {
+        let timeout = request.overrides.timeout.unwrap_or(config.timeout);
+        // A streamed transfer may take as long as it keeps moving: its timeout is a limit on
+        // time without progress, kept by the watch. Any other request has a total time limit.
+        let streaming = request.is_streaming();
+        let watch = Watch::new();
+        if !streaming {
             builder = builder.timeout(timeout);
         }
         builder = match &request.body {
@@ -234,7 +236,18 @@ impl Client {
             Body::Bytes { content_type, data } => builder
                 .header(CONTENT_TYPE, *content_type)
                 .body(data.clone()),
-            Body::Multipart(form) => builder.multipart(form.to_reqwest()),
+            Body::Multipart(form) => builder.multipart(form.to_reqwest(&watch).await?),
+            Body::Binary {
+                content_type,
+                binary,
+            } => {
+                let (body, len) = binary.body(&watch).await?;
+                let builder = builder.header(CONTENT_TYPE, *content_type);
+                match len {
+                    Some(len) => builder.header(CONTENT_LENGTH, len).body(body),
+                    None => builder.body(body),
+                }
+            }
         };
         let transport = |source: reqwest::Error| Error::Transport {
             operation: request.operation,
@@ -254,10 +267,49 @@ impl Client {
         for (name, value) in self.headers.iter().chain(&request.overrides.headers) {
             built.headers_mut().insert(name.clone(), value.clone());
         }
-        let response = self.inner.http.execute(built).await.map_err(transport)?;
+        let sent = self.inner.http.execute(built);
+        let response = if streaming {
+            match watched(sent, &watch, timeout).await {
+                Some(response) => response.map_err(transport)?,
+                None => {
+                    return Err(Error::Transfer {
+                        operation: request.operation,
+                        path: request.path.clone(),
+                        kind: TransportKind::Timeout,
+                        message: format!("no progress for {timeout:?}"),
+                    })
+                }
+            }
+        } else {
+            sent.await.map_err(transport)?
+        };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
+        let success = (200..300).contains(&status);
+        let (body, streaming) = if request.stream_response && success {
+            let stream =
+                ByteStream::live(response, request.operation, request.path.clone(), timeout);
+            (Bytes::new(), Some(stream))
+        } else {
+            // A request that is not streamed is under reqwest's total time limit already.
+            let read = response.bytes();
+            let body = if streaming {
+                match tokio::time::timeout(timeout, read).await {
+                    Ok(body) => body.map_err(transport)?,
+                    Err(_) => {
+                        return Err(Error::Transfer {
+                            operation: request.operation,
+                            path: request.path.clone(),
+                            kind: TransportKind::Timeout,
+                            message: format!("the body took longer than {timeout:?}"),
+                        })
+                    }
+                }
+            } else {
+                read.await.map_err(transport)?
+            };
+            (body, None)
+        };
         Ok(Response {
             operation: request.operation,
             method: request.method.clone(),
@@ -265,13 +317,46 @@ impl Client {
             status,
             headers,
             body,
+            streaming,
             error_models: request.error_models.clone(),
             token: config.token.clone().unwrap_or_default(),
         })
     }
 
+    /// The `Authorization` header of a request that declares security (none otherwise); a
+    /// secured request without a configured token is an error naming the variable.
+    pub(crate) fn authorization(&self, request: &Request) -> Result<Option<HeaderValue>, Error> {
+        if !request.secured {
+            return Ok(None);
+        }
+        let config = &self.inner.config;
+        let token = config.token.as_ref().ok_or_else(|| {
+            Error::Config(format!(
+                "{} needs credentials: set {}",
+                request.operation,
+                config.profile.env_var("API_KEY")
+            ))
+        })?;
+        let mut value =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::Config("the API key or token holds characters a header cannot".to_string())
+            })?;
+        value.set_sensitive(true);
+        Ok(Some(value))
+    }
+
+    /// The headers every request carries before its own.
+    pub(crate) fn default_headers(&self) -> &HeaderMap {
+        &self.inner.default_headers
+    }
+
+    /// The headers this handle adds (see [`Client::with_header`]).
+    pub(crate) fn handle_headers(&self) -> impl Iterator<Item = &(HeaderName, HeaderValue)> {
+        self.headers.iter()
+    }
+
     /// The success response, or the error for a redirect or another non-success status.
-    fn finish(&self, outcome: Result<Response, Error>) -> Result<Response, Error> {
+    pub(crate) fn finish(&self, outcome: Result<Response, Error>) -> Result<Response, Error> {
         let response = outcome?;
         if response.is_success() {
             Ok(response)

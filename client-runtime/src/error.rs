@@ -49,6 +49,20 @@ pub enum Error {
         /// Where the server sent the request: its `Location` header.
         location: Option<String>,
     },
+    /// A body being sent or received broke off: the connection failed, the transfer went
+    /// without progress for longer than the call's timeout, or the body ended short of its
+    /// announced length.
+    #[error("{operation} ({path}): {kind} during the transfer: {message}")]
+    Transfer {
+        /// The operation id.
+        operation: &'static str,
+        /// The request path.
+        path: String,
+        /// What kind of failure.
+        kind: TransportKind,
+        /// What happened.
+        message: String,
+    },
     /// A success response whose body does not match the declared type.
     #[error(
         "{operation}: cannot decode the response (status {status}) at `{json_path}`: {message}"

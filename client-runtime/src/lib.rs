@@ -5,31 +5,39 @@
 //! URL, user agent) and its operations fill a [`Request`] and return a [`Call`]. Nothing here
 //! knows any one API.
 
+mod binary;
 mod call;
 mod client;
 mod config;
 mod error;
 mod json_path;
+mod multipart;
 mod profile;
 mod request;
 mod response;
 mod retry;
 mod secret;
 mod serde_support;
+mod stream;
+mod websocket;
 
+pub use binary::Binary;
 pub use bytes::Bytes;
 pub use call::Call;
 pub use client::{Client, SPAN_NAME};
 pub use config::{is_credential_header, Config, ConfigBuilder};
 pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};
+pub use multipart::{Part, Parts};
 pub use profile::Profile;
-pub use request::{encode_path, json_text, Binary, Body, Form, MultipartForm, Request};
+pub use request::{encode_path, json_text, Body, Form, MultipartForm, Request};
 pub use reqwest::Method;
 pub use response::{decode, JsonOrText, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
 pub use serde_support::{enum_string, nullable, tagged, Base64};
+pub use stream::{ByteStream, Progress};
 pub use uuid::Uuid;
+pub use websocket::{Close, Connect, Message, Receiver, Sender, WebSocket};
 
 /// A `date-time` value: a UTC timestamp.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

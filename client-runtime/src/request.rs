@@ -1,5 +1,6 @@
 //! The plain description of a request that generated functions fill in.
 
+use super::binary::Binary;
 use super::error::{Error, ErrorDecoder};
 use super::retry::RetryPolicy;
 use bytes::Bytes;
@@ -45,6 +46,8 @@ pub struct Request {
     pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
     /// What the caller changed for this call only (see [`Call`](super::Call)).
     pub(crate) overrides: Overrides,
+    /// Whether a success response's body is handed over as it arrives rather than read whole.
+    pub(crate) stream_response: bool,
 }
 
 /// Settings of one call that replace the client's: set through [`Call`](super::Call)'s
@@ -74,6 +77,14 @@ pub enum Body {
     },
     /// A `multipart/form-data` form.
     Multipart(Form),
+    /// File contents with their content type: bytes, or read from a file, reader or stream as
+    /// they are sent.
+    Binary {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The contents.
+        binary: Binary,
+    },
 }
 
 impl Request {
@@ -90,6 +101,33 @@ impl Request {
             accept: None,
             error_models: Vec::new(),
             overrides: Overrides::default(),
+            stream_response: false,
+        }
+    }
+
+    /// Hands a success response's body over as it arrives (a [`ByteStream`](super::ByteStream))
+    /// instead of reading it whole: for binary and `*/*` answers of any size.
+    pub fn stream_response(&mut self) {
+        self.stream_response = true;
+    }
+
+    /// Whether the request streams: its body is read as it is sent, or its response's as it
+    /// arrives. Such a request's timeout is a limit on time without progress, not on the whole.
+    pub(crate) fn is_streaming(&self) -> bool {
+        self.stream_response
+            || match &self.body {
+                Body::Binary { binary, .. } => binary.is_streamed(),
+                Body::Multipart(form) => form.files().any(Binary::is_streamed),
+                _ => false,
+            }
+    }
+
+    /// Whether the body can be sent again on a retry (a reader or stream cannot).
+    pub(crate) fn is_replayable(&self) -> bool {
+        match &self.body {
+            Body::Binary { binary, .. } => binary.is_replayable(),
+            Body::Multipart(form) => form.files().all(Binary::is_replayable),
+            _ => true,
         }
     }
 
@@ -185,6 +223,21 @@ impl Request {
         };
     }
 
+    /// Sets a body of file contents (bytes, or a file, reader or stream sent as it is read).
+    pub fn binary(&mut self, content_type: &'static str, body: Binary) {
+        self.body = match body.plain_bytes() {
+            // Bytes in memory without a progress callback stay the plain fast path.
+            Some(bytes) => Body::Bytes {
+                content_type,
+                data: bytes.clone(),
+            },
+            _ => Body::Binary {
+                content_type,
+                binary: body,
+            },
+        };
+    }
+
     /// Sets a multipart body with one part per field of `form`.
     pub fn multipart(&mut self, form: &dyn MultipartForm) {
         let mut parts = Form::default();
@@ -262,77 +315,56 @@ impl Form {
         self.parts.iter().map(|(name, _)| name.as_str())
     }
 
-    pub(crate) fn to_reqwest(&self) -> reqwest::multipart::Form {
-        self.parts
-            .iter()
-            .fold(reqwest::multipart::Form::new(), |form, (name, part)| {
-                let part = match part {
-                    Part::Text(text) => reqwest::multipart::Part::text(text.clone()),
-                    Part::File(file) => file_part(file),
-                };
-                form.part(name.clone(), part)
-            })
+    /// The file parts' contents.
+    fn files(&self) -> impl Iterator<Item = &Binary> {
+        self.parts.iter().filter_map(|(_, part)| match part {
+            Part::File(file) => Some(file),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// The form for reqwest; file contents are opened here, when the request is sent, and
+    /// `watch` learns of every chunk.
+    pub(crate) async fn to_reqwest(
+        &self,
+        watch: &super::stream::Watch,
+    ) -> Result<reqwest::multipart::Form, Error> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, part) in &self.parts {
+            let part = match part {
+                Part::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                Part::File(file) => file_part(file, watch).await?,
+            };
+            form = form.part(name.clone(), part);
+        }
+        Ok(form)
     }
 }
 
 /// A file part, always with a file name and a content type (`application/octet-stream` unless
 /// the file says otherwise): some servers refuse file parts without them.
-fn file_part(file: &Binary) -> reqwest::multipart::Part {
+async fn file_part(
+    file: &Binary,
+    watch: &super::stream::Watch,
+) -> Result<reqwest::multipart::Part, Error> {
     let file_name = file.file_name.clone().unwrap_or_else(|| "file".to_string());
-    let part = |content_type: &str| {
-        reqwest::multipart::Part::stream(file.data.clone())
-            .file_name(file_name.clone())
-            .mime_str(content_type)
+    let (body, len) = file.body(watch).await?;
+    let part = match len {
+        Some(len) => reqwest::multipart::Part::stream_with_length(body, len),
+        None => reqwest::multipart::Part::stream(body),
     };
+    let part = part.file_name(file_name);
     let given = file
         .content_type
         .as_deref()
         .unwrap_or("application/octet-stream");
-    part(given)
-        .or_else(|_| part("application/octet-stream"))
-        .unwrap_or_else(|_| reqwest::multipart::Part::stream(file.data.clone()))
-}
-
-/// The contents of a file (`format: binary`), with the name and type sent in multipart forms.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Binary {
-    /// The bytes.
-    pub data: Bytes,
-    /// The file name sent in the part's `Content-Disposition` (default `file`).
-    pub file_name: Option<String>,
-    /// The part's `Content-Type` (default `application/octet-stream`).
-    pub content_type: Option<String>,
-}
-
-impl Binary {
-    /// File contents without a name.
-    pub fn new(data: impl Into<Bytes>) -> Self {
-        Binary {
-            data: data.into(),
-            file_name: None,
-            content_type: None,
-        }
-    }
-
-    /// Sets the file name.
-    pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
-        self.file_name = Some(name.into());
-        self
-    }
-}
-
-/// In JSON (where a spec puts binary data in a model), the bytes travel as a string.
-impl serde::Serialize for Binary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&String::from_utf8_lossy(&self.data))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Binary {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <String as serde::Deserialize>::deserialize(deserializer)
-            .map(|text| Binary::new(text.into_bytes()))
-    }
+    let content_type = if given.parse::<mime::Mime>().is_ok() {
+        given
+    } else {
+        "application/octet-stream"
+    };
+    part.mime_str(content_type)
+        .map_err(|e| Error::InvalidArgument(format!("content type '{content_type}': {e}")))
 }
 
 #[cfg(test)]

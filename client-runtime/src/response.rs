@@ -3,19 +3,23 @@
 use super::error::{ApiError, Error, ErrorDecoder};
 use super::json_path::json_path_of;
 use super::secret::Secret;
+use super::stream::ByteStream;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 
-/// A response whose body has been read.
-#[derive(Debug, Clone)]
+/// A response: its body read whole, or (for a streamed success) arriving.
+#[derive(Debug)]
 pub struct Response {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
+    /// The body read whole (empty while it streams).
     pub(crate) body: Bytes,
+    /// The body as it arrives, for a streamed success.
+    pub(crate) streaming: Option<ByteStream>,
     pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
     /// The bearer token, so that text taken from the body into an error never carries it
     /// (a server or proxy may echo it back).
@@ -38,9 +42,13 @@ impl Response {
         self.body
     }
 
-    /// The body, as received, as a decode step: for operations whose success body is bytes.
-    pub fn raw(self) -> Result<Bytes, Error> {
-        Ok(self.body)
+    /// The body as it arrives, as a decode step: for operations whose success body is binary
+    /// or `*/*` (their requests ask for a streamed response).
+    pub fn stream(self) -> Result<ByteStream, Error> {
+        Ok(match self.streaming {
+            Some(stream) => stream,
+            None => ByteStream::buffered(self.body, self.headers, self.operation, self.path),
+        })
     }
 
     /// Nothing: for operations whose success responses have no body.
@@ -189,6 +197,7 @@ mod tests {
             status: 200,
             headers: HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
+            streaming: None,
             error_models: Vec::new(),
             token: Secret::new("k3y"),
         }

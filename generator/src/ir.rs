@@ -446,6 +446,20 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Name of the generated struct holding optional parameters, when there are any.
     pub params_struct: Option<String>,
+    /// Whether the server upgrades the connection to a WebSocket (configured: a spec cannot
+    /// say so).
+    pub upgrade: Upgrade,
+}
+
+/// Whether an operation upgrades to a WebSocket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upgrade {
+    /// A plain HTTP call.
+    No,
+    /// Only as a WebSocket.
+    Only,
+    /// Both: a plain call, and a WebSocket (such as logs that are followed).
+    AlsoHttp,
 }
 
 impl Operation {

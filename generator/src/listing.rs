@@ -11,7 +11,7 @@
 use crate::ir::{
     Access, Api, BodyKind, Docs, EnumRepr, Enumeration, Field, Multipart, Operation, Param,
     ParamLocation, Presence, RequestBody, Response, ResponseBody, Struct, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant, Variant,
+    TypeRef, Union, UnionVariant, Upgrade, Variant,
 };
 use std::fmt::Write;
 
@@ -186,6 +186,7 @@ fn operation_listing(out: &mut String, op: &Operation) {
         body,
         responses,
         params_struct,
+        upgrade,
     } = op;
     let mut arguments: Vec<String> = params
         .iter()
@@ -209,9 +210,14 @@ fn operation_listing(out: &mut String, op: &Operation) {
         .map(|r| format!("{} {}", r.status, response_type(&r.body)))
         .collect();
     let credentials = if *secured { " with credentials" } else { "" };
+    let websocket = match upgrade {
+        Upgrade::No => "",
+        Upgrade::Only => " upgrades to a WebSocket",
+        Upgrade::AlsoHttp => " also as a WebSocket",
+    };
     let _ = writeln!(
         out,
-        "fn {module}::{rust_name}({}) -> {}{}  [{} {path} {operation_id}{credentials}]",
+        "fn {module}::{rust_name}({}) -> {}{}  [{} {path} {operation_id}{credentials}{websocket}]",
         arguments.join(", "),
         success.join(" | "),
         deprecated_mark(*deprecated),

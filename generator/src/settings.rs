@@ -19,6 +19,8 @@ pub struct Settings {
     /// String properties that hold secrets, as `Schema.property`; their Rust type redacts the
     /// value in `Debug` and `Display`. (`format: password` properties are secrets anyway.)
     pub secrets: Vec<String>,
+    /// Operations that upgrade the connection to a WebSocket, which a spec cannot say.
+    pub websockets: Vec<WebSocketOperation>,
     /// The command generated headers name.
     pub command: String,
     /// Whether the helpers a crate's own test suite drives are emitted (behind the
@@ -35,10 +37,26 @@ impl Settings {
             patches: Vec::new(),
             type_names: BTreeMap::new(),
             secrets: Vec::new(),
+            websockets: Vec::new(),
             command: command.to_string(),
             test_support: false,
         }
     }
+}
+
+/// An operation the server answers by upgrading to a WebSocket.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSocketOperation {
+    /// Its `operationId`.
+    pub operation: String,
+    /// Whether it also answers plain HTTP (then both functions are generated: the call, and
+    /// `<name>_websocket` for the upgrade).
+    #[serde(default)]
+    pub also_http: bool,
+    /// Why (documentation only): where the server's source says so.
+    #[serde(default)]
+    pub why: Option<String>,
 }
 
 /// Sets the node at a JSON pointer.
@@ -81,6 +99,9 @@ pub struct WorkspaceSpec {
     /// See [`Settings::secrets`].
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// See [`Settings::websockets`].
+    #[serde(default)]
+    pub websockets: Vec<WebSocketOperation>,
 }
 
 impl WorkspaceSpec {
@@ -92,6 +113,7 @@ impl WorkspaceSpec {
             patches: self.patches.clone(),
             type_names: self.type_names.clone(),
             secrets: self.secrets.clone(),
+            websockets: self.websockets.clone(),
             command: command.to_string(),
             test_support: true,
         }

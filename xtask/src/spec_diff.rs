@@ -5,7 +5,7 @@ use generator::{Generator, Settings, CODEGEN_COMMAND};
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-/// The API changes between two specs (each a file or <git-rev>:<path>; none: each spec in
+/// The API changes between two specs (each a file or REV:PATH; none: each spec in
 /// specs/ against the merge base with the default branch), breaking first.
 #[derive(FromArgs)]
 #[argh(subcommand, name = "spec-diff")]

@@ -54,24 +54,101 @@ pub fn toolbox_client(client: &Client, sandbox: &Sandbox) -> Client {
 /// neither.
 pub fn split_log(log: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut current: Option<&mut Vec<u8>> = None;
-    let mut rest = log;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix(STDOUT_MARKER) {
-            current = Some(&mut stdout);
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix(STDERR_MARKER) {
-            current = Some(&mut stderr);
-            rest = after;
-        } else {
-            let end = next_marker(rest);
-            if let Some(stream) = current.as_deref_mut() {
-                stream.extend_from_slice(&rest[..end]);
-            }
-            rest = &rest[end..];
+    let mut demux = Demux::default();
+    let chunks = demux.push(log).into_iter().chain(demux.finish());
+    for chunk in chunks {
+        match chunk {
+            LogChunk::Stdout(bytes) => stdout.extend_from_slice(&bytes),
+            LogChunk::Stderr(bytes) => stderr.extend_from_slice(&bytes),
         }
     }
     (stdout, stderr)
+}
+
+/// A piece of a command's output, from the stream it was written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogChunk {
+    /// Written to standard output.
+    Stdout(Vec<u8>),
+    /// Written to standard error.
+    Stderr(Vec<u8>),
+}
+
+/// Splits a raw command log that arrives in pieces (a followed log): the [`split_log`] rule,
+/// with a marker cut between two pieces recognised all the same.
+#[derive(Debug, Default)]
+pub struct Demux {
+    /// The stream the last marker chose (none before the first marker).
+    current: Option<Stream>,
+    /// The end of the last piece, held back because it may be the start of a marker.
+    held: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Demux {
+    /// The output in `piece` (with what was held back from the piece before), by stream, in
+    /// order. A marker's first bytes at the end are held back for the next piece.
+    pub fn push(&mut self, piece: &[u8]) -> Vec<LogChunk> {
+        let mut bytes = std::mem::take(&mut self.held);
+        bytes.extend_from_slice(piece);
+        self.split(&bytes, false)
+    }
+
+    /// What was held back, at the end of the log.
+    pub fn finish(&mut self) -> Vec<LogChunk> {
+        let held = std::mem::take(&mut self.held);
+        self.split(&held, true)
+    }
+
+    fn split(&mut self, bytes: &[u8], last: bool) -> Vec<LogChunk> {
+        let mut chunks: Vec<LogChunk> = Vec::new();
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix(STDOUT_MARKER) {
+                self.current = Some(Stream::Stdout);
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix(STDERR_MARKER) {
+                self.current = Some(Stream::Stderr);
+                rest = after;
+            } else if !last && is_marker_start(rest) {
+                self.held = rest.to_vec();
+                break;
+            } else {
+                let mut end = next_marker(rest);
+                if end == rest.len() && !last {
+                    // Stop where a marker may begin, to look again with the next piece.
+                    end = (1..rest.len())
+                        .find(|&i| is_marker_start(&rest[i..]))
+                        .unwrap_or(end);
+                }
+                let data = &rest[..end];
+                match (self.current, chunks.last_mut()) {
+                    (None, _) => {}
+                    (Some(Stream::Stdout), Some(LogChunk::Stdout(last))) => {
+                        last.extend_from_slice(data)
+                    }
+                    (Some(Stream::Stderr), Some(LogChunk::Stderr(last))) => {
+                        last.extend_from_slice(data)
+                    }
+                    (Some(Stream::Stdout), _) => chunks.push(LogChunk::Stdout(data.to_vec())),
+                    (Some(Stream::Stderr), _) => chunks.push(LogChunk::Stderr(data.to_vec())),
+                }
+                rest = &rest[end..];
+            }
+        }
+        chunks
+    }
+}
+
+/// Whether `bytes` are the first bytes of a marker, short of a whole one.
+fn is_marker_start(bytes: &[u8]) -> bool {
+    bytes.len() < STDOUT_MARKER.len()
+        && (STDOUT_MARKER.starts_with(bytes) || STDERR_MARKER.starts_with(bytes))
 }
 
 /// Where the next marker starts (the length of `bytes` when there is none); never 0 unless
@@ -198,6 +275,32 @@ mod tests {
             split_log(b"\x01\x01\x01a\x01\x01b"),
             (b"a\x01\x01b".to_vec(), Vec::new())
         );
+    }
+
+    #[test]
+    fn a_followed_log_splits_the_same_wherever_its_pieces_are_cut() {
+        let log =
+            b"before\x01\x01\x01out 1\n\x02\x02\x02err 1\n\x01\x01\x01out\x01\x01 2\n\x02\x02\x02e";
+        let whole = split_log(log);
+        for cut in 0..=log.len() {
+            for second in cut..=log.len() {
+                let mut demux = Demux::default();
+                let mut chunks = demux.push(&log[..cut]);
+                chunks.extend(demux.push(&log[cut..second]));
+                chunks.extend(demux.push(&log[second..]));
+                chunks.extend(demux.finish());
+                let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+                for chunk in chunks {
+                    match chunk {
+                        LogChunk::Stdout(b) => stdout.extend(b),
+                        LogChunk::Stderr(b) => stderr.extend(b),
+                    }
+                }
+                assert_eq!((stdout, stderr), whole, "cut at {cut} and {second}");
+            }
+        }
+        assert_eq!(whole.0, b"out 1\nout\x01\x01 2\n");
+        assert_eq!(whole.1, b"err 1\ne");
     }
 
     #[test]

@@ -10,14 +10,20 @@
 //!   a login page). [`Settings::redirect_unauthenticated`] plays the redirecting form.
 //! * Daemon: sessions whose commands run in [`super::shell`], their output in one log with
 //!   stream markers, answered in the form the request's headers select
-//!   (`apps/daemon/pkg/session/common.go`, `toolbox/process/session/execute.go`, `log.go`).
+//!   (`apps/daemon/pkg/session/common.go`, `toolbox/process/session/execute.go`, `log.go`);
+//!   followed logs, terminals and the code interpreter over WebSockets ([`super::sockets`]);
+//!   bulk uploads and downloads ([`super::filesystem`]).
 //!
 //! Every request is recorded (method, path, query, headers, body) with the name of the action
 //! under way, for tests that compare what two clients send.
 
+use super::filesystem::{self, Files};
 use super::shell::{self, Log, ShellState};
+use super::sockets::{self, Contexts, FollowedLog, Pty};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use futures_util::StreamExt;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use serde_json::{json, Value};
@@ -69,6 +75,11 @@ pub struct Settings {
     /// Answer unauthenticated toolbox requests with a redirect to a login page, as the proxy's
     /// preview-host form does, instead of 401.
     pub redirect_unauthenticated: bool,
+    /// The most bytes per message of a followed log (small, so messages cut through markers).
+    pub log_piece: usize,
+    /// Stop a bulk download's answer after this many bytes, holding the connection open (a
+    /// transfer that stalls, for cancellation tests).
+    pub stall_downloads_after: Option<usize>,
 }
 
 impl Default for Settings {
@@ -79,6 +90,8 @@ impl Default for Settings {
             start_after: Duration::from_millis(300),
             page_size: 2,
             redirect_unauthenticated: false,
+            log_piece: 4,
+            stall_downloads_after: None,
         }
     }
 }
@@ -148,6 +161,7 @@ impl Double {
                     let io = hyper_util::rt::TokioIo::new(stream);
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(io, service)
+                        .with_upgrades()
                         .await;
                 });
             }
@@ -180,6 +194,40 @@ impl Double {
         self.shared.state.lock().unwrap().recorded.clone()
     }
 
+    /// The contents of a file in a sandbox.
+    pub fn file(&self, sandbox: &str, path: &str) -> Option<Bytes> {
+        let mut state = self.shared.state.lock().unwrap();
+        state.sandbox(sandbox)?.files.get(path).cloned()
+    }
+
+    /// Puts a file in a sandbox.
+    pub fn put_file(&self, sandbox: &str, path: &str, contents: impl Into<Bytes>) {
+        let mut state = self.shared.state.lock().unwrap();
+        let sandbox = state.sandbox(sandbox).expect("a sandbox of the double");
+        sandbox.files.insert(path.to_string(), contents.into());
+    }
+
+    /// Adds an interpreter context to a sandbox.
+    pub fn add_context(&self, sandbox: &str, id: &str) {
+        let mut state = self.shared.state.lock().unwrap();
+        let sandbox = state.sandbox(sandbox).expect("a sandbox of the double");
+        sandbox.contexts.lock().unwrap().push(id.to_string());
+    }
+
+    /// Whether a PTY session exists in a sandbox.
+    pub fn has_pty(&self, sandbox: &str, id: &str) -> bool {
+        let mut state = self.shared.state.lock().unwrap();
+        state
+            .sandbox(sandbox)
+            .is_some_and(|s| s.ptys.get(id).is_some_and(|p| !p.lock().unwrap().exited))
+    }
+
+    /// The number of sessions in a sandbox.
+    pub fn session_count(&self, sandbox: &str) -> usize {
+        let mut state = self.shared.state.lock().unwrap();
+        state.sandbox(sandbox).map_or(0, |s| s.sessions.len())
+    }
+
     /// Puts the sandboxes, sessions and keys back as they were at the start (recordings stay).
     pub fn reset(&self) {
         let mut state = self.shared.state.lock().unwrap();
@@ -210,6 +258,9 @@ struct SandboxRecord {
     timeline: Vec<(Instant, &'static str)>,
     error_reason: Option<String>,
     sessions: BTreeMap<String, Session>,
+    files: Files,
+    ptys: BTreeMap<String, Arc<Mutex<Pty>>>,
+    contexts: Contexts,
 }
 
 struct Session {
@@ -239,13 +290,18 @@ enum Principal {
     Jwt,
 }
 
-type Answer = Response<Full<Bytes>>;
+type Answer = Response<BoxBody<Bytes, Infallible>>;
+
+/// A body held whole.
+fn full(body: impl Into<Bytes>) -> BoxBody<Bytes, Infallible> {
+    Full::new(body.into()).boxed()
+}
 
 fn answer(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Answer {
     Response::builder()
         .status(status)
         .header("content-type", content_type)
-        .body(Full::new(body.into()))
+        .body(full(body))
         .unwrap()
 }
 
@@ -256,7 +312,7 @@ fn json_answer(status: StatusCode, value: &Value) -> Answer {
 fn empty(status: StatusCode) -> Answer {
     Response::builder()
         .status(status)
-        .body(Full::new(Bytes::new()))
+        .body(full(Bytes::new()))
         .unwrap()
 }
 
@@ -307,6 +363,9 @@ impl State {
                 timeline: vec![(Instant::now(), "started")],
                 error_reason: None,
                 sessions: BTreeMap::new(),
+                files: Files::new(),
+                ptys: BTreeMap::new(),
+                contexts: Contexts::default(),
             });
         }
         state
@@ -396,9 +455,44 @@ struct Received {
     query: Option<String>,
     headers: hyper::HeaderMap,
     body: Bytes,
+    /// The connection's upgrade, for a WebSocket request.
+    upgrade: Mutex<Option<hyper::upgrade::OnUpgrade>>,
 }
 
 impl Received {
+    /// Whether the request asks for a WebSocket.
+    fn is_websocket(&self) -> bool {
+        self.header("upgrade")
+            .is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
+    }
+
+    /// Accepts the WebSocket and serves `handler` on it; 400 for a request that is not one.
+    fn accept<F, Fut>(&self, handler: F) -> Answer
+    where
+        F: FnOnce(sockets::Socket) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
+        let key = self.header("sec-websocket-key").map(str::as_bytes);
+        let (Some(key), Some(upgrade)) = (key, self.upgrade.lock().unwrap().take()) else {
+            return common_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "websocket upgrade required",
+                &self.method,
+                &self.path,
+            );
+        };
+        let accept = sockets::accept_key(key);
+        sockets::serve(upgrade, handler);
+        Response::builder()
+            .status(StatusCode::SWITCHING_PROTOCOLS)
+            .header("upgrade", "websocket")
+            .header("connection", "Upgrade")
+            .header("sec-websocket-accept", accept)
+            .body(full(Bytes::new()))
+            .unwrap()
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -438,7 +532,11 @@ pub fn url_pairs(query: &str) -> Vec<(String, String)> {
 }
 
 impl Shared {
-    async fn handle(self: Arc<Self>, request: Request<Incoming>) -> Answer {
+    async fn handle(self: Arc<Self>, mut request: Request<Incoming>) -> Answer {
+        let upgrade = request
+            .headers()
+            .contains_key("upgrade")
+            .then(|| hyper::upgrade::on(&mut request));
         let (parts, body) = request.into_parts();
         let body = body
             .collect()
@@ -451,6 +549,7 @@ impl Shared {
             query: parts.uri.query().map(str::to_string),
             headers: parts.headers,
             body,
+            upgrade: Mutex::new(upgrade),
         };
         if request.path == "/__double/action" {
             // The official SDK's script names its actions here; not recorded.
@@ -568,6 +667,9 @@ impl Shared {
                     timeline: Vec::new(),
                     error_reason: None,
                     sessions: BTreeMap::new(),
+                    files: Files::new(),
+                    ptys: BTreeMap::new(),
+                    contexts: Contexts::default(),
                 };
                 if body["snapshot"] == "broken" {
                     record.error_reason = Some("the snapshot cannot start".into());
@@ -660,7 +762,7 @@ impl Shared {
     }
 
     /// The toolbox proxy: authenticates, then hands the request to the sandbox's daemon.
-    async fn proxy(&self, request: &Received, rest: &str) -> Answer {
+    async fn proxy(self: &Arc<Self>, request: &Received, rest: &str) -> Answer {
         let (sandbox_id, daemon_path) = match rest.split_once('/') {
             Some((id, path)) => (id.to_string(), format!("/{path}")),
             None => {
@@ -681,7 +783,7 @@ impl Shared {
                         "location",
                         format!("{}/login?sandbox={sandbox_id}", self.base),
                     )
-                    .body(Full::new(Bytes::new()))
+                    .body(full(Bytes::new()))
                     .unwrap();
             }
             let message = match request.bearer() {
@@ -730,7 +832,7 @@ impl Shared {
         }
     }
 
-    async fn daemon(&self, request: &Received, sandbox_id: &str, path: &str) -> Answer {
+    async fn daemon(self: &Arc<Self>, request: &Received, sandbox_id: &str, path: &str) -> Answer {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let not_found = |message: &str| {
             common_error(
@@ -905,6 +1007,38 @@ impl Shared {
                     None => not_found("command not found"),
                 }
             }
+            ("GET", ["process", "session", session_id, "command", command_id, "logs"])
+                if request.is_websocket() =>
+            {
+                let (log, exit_code) = {
+                    let mut state = self.state.lock().unwrap();
+                    match state.command(sandbox_id, session_id, command_id) {
+                        Some(command) => (Arc::clone(&command.log), Arc::clone(&command.exit_code)),
+                        None => return not_found("command not found"),
+                    }
+                };
+                let follow = request.query_value("follow").as_deref() == Some("true");
+                let shared = Arc::clone(self);
+                let (sandbox, session) = (sandbox_id.to_string(), session_id.to_string());
+                let source = FollowedLog {
+                    log,
+                    // Without `follow`, the log as it is now, then the end.
+                    exit_code: if follow {
+                        exit_code
+                    } else {
+                        Arc::new(Mutex::new(Some(0)))
+                    },
+                    alive: Box::new(move || {
+                        let mut state = shared.state.lock().unwrap();
+                        state
+                            .sandbox(&sandbox)
+                            .is_some_and(|s| s.sessions.contains_key(&session))
+                    }),
+                    combined: form == OutputForm::Combined,
+                    piece: self.settings.log_piece,
+                };
+                request.accept(move |socket| sockets::follow_log(socket, source))
+            }
             ("GET", ["process", "session", session_id, "command", command_id, "logs"]) => {
                 let raw = {
                     let mut state = self.state.lock().unwrap();
@@ -926,6 +1060,154 @@ impl Shared {
                         )
                     }
                 }
+            }
+            ("POST", ["process", "pty"]) => {
+                let body = request.json();
+                let mut state = self.state.lock().unwrap();
+                let sandbox = state.sandbox(sandbox_id).unwrap();
+                let id = body["id"].as_str().unwrap_or("pty").to_string();
+                if sandbox
+                    .ptys
+                    .get(&id)
+                    .is_some_and(|p| !p.lock().unwrap().exited)
+                {
+                    return common_error(
+                        StatusCode::CONFLICT,
+                        "CONFLICT",
+                        &format!("PTY session with ID '{id}' already exists"),
+                        &request.method,
+                        path,
+                    );
+                }
+                let env = body["envs"]
+                    .as_object()
+                    .map(|envs| {
+                        envs.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let lazy_start = body["lazyStart"] == true;
+                let pty = Pty {
+                    id: id.clone(),
+                    cols: body["cols"].as_u64().unwrap_or(80),
+                    rows: body["rows"].as_u64().unwrap_or(24),
+                    shell: ShellState {
+                        cwd: body["cwd"].as_str().unwrap_or("/home/daytona").to_string(),
+                        env,
+                    },
+                    active: !lazy_start,
+                    lazy_start,
+                    created_at: "2026-06-23T12:00:00Z".to_string(),
+                    exited: false,
+                };
+                sandbox.ptys.insert(id.clone(), Arc::new(Mutex::new(pty)));
+                json_answer(StatusCode::CREATED, &json!({"sessionId": id}))
+            }
+            (method, ["process", "pty", id, rest @ ..]) => {
+                let pty = {
+                    let mut state = self.state.lock().unwrap();
+                    let sandbox = state.sandbox(sandbox_id).unwrap();
+                    match sandbox.ptys.get(*id) {
+                        Some(pty) if !pty.lock().unwrap().exited => Arc::clone(pty),
+                        _ => return not_found(&format!("PTY session '{id}' not found")),
+                    }
+                };
+                match (method, rest) {
+                    ("GET", ["connect"]) => {
+                        let clock = self.settings.clock;
+                        request.accept(move |socket| sockets::pty(socket, pty, clock))
+                    }
+                    ("POST", ["resize"]) => {
+                        let body = request.json();
+                        let mut pty = pty.lock().unwrap();
+                        let (Some(cols), Some(rows)) =
+                            (body["cols"].as_u64(), body["rows"].as_u64())
+                        else {
+                            return common_error(
+                                StatusCode::BAD_REQUEST,
+                                "INVALID_REQUEST_BODY",
+                                "cols and rows are required",
+                                &request.method,
+                                path,
+                            );
+                        };
+                        pty.cols = cols;
+                        pty.rows = rows;
+                        json_answer(StatusCode::OK, &pty.info())
+                    }
+                    ("GET", []) => json_answer(StatusCode::OK, &pty.lock().unwrap().info()),
+                    ("DELETE", []) => {
+                        pty.lock().unwrap().exited = true;
+                        json_answer(StatusCode::OK, &json!({"message": "PTY session deleted"}))
+                    }
+                    _ => not_found("not found"),
+                }
+            }
+            ("GET", ["process", "interpreter", "execute"]) => {
+                let contexts = {
+                    let mut state = self.state.lock().unwrap();
+                    Arc::clone(&state.sandbox(sandbox_id).unwrap().contexts)
+                };
+                let clock = self.settings.clock;
+                request.accept(move |socket| sockets::interpreter(socket, contexts, clock))
+            }
+            ("POST", ["files", "bulk-upload"]) => {
+                let mut files = {
+                    let mut state = self.state.lock().unwrap();
+                    std::mem::take(&mut state.sandbox(sandbox_id).unwrap().files)
+                };
+                let (status, body) = filesystem::bulk_upload(
+                    request.header("content-type"),
+                    request.body.clone(),
+                    &mut files,
+                )
+                .await;
+                let mut state = self.state.lock().unwrap();
+                let sandbox = state.sandbox(sandbox_id).unwrap();
+                files.append(&mut sandbox.files);
+                sandbox.files = files;
+                json_answer(StatusCode::from_u16(status).unwrap(), &body)
+            }
+            ("POST", ["files", "bulk-download"]) => {
+                let paths: Vec<String> = request.json()["paths"]
+                    .as_array()
+                    .map(|p| {
+                        p.iter()
+                            .filter_map(|p| p.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if paths.is_empty() {
+                    return json_answer(
+                        StatusCode::BAD_REQUEST,
+                        &json!({"error": "request body must be {\"paths\": [ ... ]} and non-empty"}),
+                    );
+                }
+                let body = {
+                    let mut state = self.state.lock().unwrap();
+                    filesystem::bulk_download(&paths, &state.sandbox(sandbox_id).unwrap().files)
+                };
+                let content_type =
+                    format!("multipart/form-data; boundary={}", filesystem::BOUNDARY);
+                let Some(after) = self.settings.stall_downloads_after else {
+                    return answer(StatusCode::OK, &content_type, body);
+                };
+                // The first bytes, then nothing: the connection stays open, the body unfinished
+                // (for a minute at most).
+                let first = Bytes::from(body[..after.min(body.len())].to_vec());
+                let frames = futures_util::stream::once(async move {
+                    Ok::<_, Infallible>(hyper::body::Frame::data(first))
+                })
+                .chain(futures_util::stream::once(async {
+                    tokio::time::sleep(sockets::LIMIT).await;
+                    Ok(hyper::body::Frame::data(Bytes::new()))
+                }));
+                Response::builder()
+                    .status(StatusCode::OK)
+                    .header("content-type", content_type)
+                    .body(BodyExt::boxed(StreamBody::new(frames)))
+                    .unwrap()
             }
             _ => not_found("not found"),
         }
@@ -982,7 +1264,7 @@ fn text(raw: &[u8]) -> String {
 }
 
 /// The log with its markers removed (the combined form).
-fn strip(raw: &[u8]) -> String {
+pub fn strip(raw: &[u8]) -> String {
     text(raw)
         .replace(std::str::from_utf8(shell::STDOUT).unwrap(), "")
         .replace(std::str::from_utf8(shell::STDERR).unwrap(), "")

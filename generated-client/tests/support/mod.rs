@@ -6,5 +6,7 @@
 #![allow(dead_code)]
 
 pub mod double;
+pub mod filesystem;
 pub mod known;
 pub mod shell;
+pub mod sockets;

@@ -5,7 +5,8 @@ use super::docs::{doc_attrs, doc_lines, doc_text, sanitise};
 use super::rust_type;
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, Method, Operation, Param, ParamLocation, ResponseBody, Status, TypeKind, TypeRef,
+    Api, BodyKind, Method, Operation, Param, ParamLocation, ResponseBody, Status, TypeKind,
+    TypeRef, Upgrade,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -23,8 +24,36 @@ fn types_path() -> TokenStream {
 fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let params_struct = params_struct(op);
     let (response_enum, return_type, decode) = success(op);
-    let function = function(api, op, return_type, decode);
-    quote!(#params_struct #response_enum #function)
+    let call = Ending::Call {
+        return_type,
+        decode,
+    };
+    let functions = match op.upgrade {
+        Upgrade::No => function(api, op, &op.rust_name, call),
+        Upgrade::Only => function(api, op, &op.rust_name, Ending::Connect),
+        Upgrade::AlsoHttp => {
+            let http = function(api, op, &op.rust_name, call);
+            let name = websocket_name(op);
+            let websocket = function(api, op, &name, Ending::Connect);
+            quote!(#http #websocket)
+        }
+    };
+    quote!(#params_struct #response_enum #functions)
+}
+
+/// The name of the function that opens the WebSocket of an operation that also answers HTTP.
+pub fn websocket_name(op: &Operation) -> String {
+    format!("{}_websocket", op.rust_name)
+}
+
+/// What an operation's function returns: the future of its decoded response, or of a
+/// WebSocket.
+enum Ending {
+    Call {
+        return_type: TokenStream,
+        decode: TokenStream,
+    },
+    Connect,
 }
 
 fn params_struct(op: &Operation) -> TokenStream {
@@ -124,7 +153,7 @@ fn body_type(body: &ResponseBody) -> TokenStream {
             quote!(crate::runtime::JsonOrText<#ty>)
         }
         ResponseBody::Text => quote!(String),
-        ResponseBody::Bytes => quote!(crate::runtime::Bytes),
+        ResponseBody::Bytes => quote!(crate::runtime::ByteStream),
     }
 }
 
@@ -136,18 +165,13 @@ fn decoder(body: &ResponseBody) -> TokenStream {
         ResponseBody::Json(_) => quote!(crate::runtime::Response::json),
         ResponseBody::JsonOrText(_) => quote!(crate::runtime::Response::json_or_text),
         ResponseBody::Text => quote!(crate::runtime::Response::text),
-        ResponseBody::Bytes => quote!(crate::runtime::Response::raw),
+        ResponseBody::Bytes => quote!(crate::runtime::Response::stream),
     }
 }
 
-fn function(
-    api: &Api,
-    op: &Operation,
-    return_type: TokenStream,
-    decode: TokenStream,
-) -> TokenStream {
-    let name = ident(&op.rust_name);
-    let docs = doc_lines(&function_docs(op));
+fn function(api: &Api, op: &Operation, name: &str, ending: Ending) -> TokenStream {
+    let name = ident(name);
+    let docs = doc_lines(&function_docs(op, matches!(ending, Ending::Connect)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let arguments = required.iter().map(|p| {
@@ -170,7 +194,7 @@ fn function(
                 }
             }
             BodyKind::Text => quote!(&str),
-            BodyKind::Bytes => quote!(crate::runtime::Bytes),
+            BodyKind::Bytes => quote!(crate::runtime::Binary),
         };
         if body.required {
             quote!(body: #ty,)
@@ -188,19 +212,34 @@ fn function(
     let path = path_expression(api, op);
     let secured = op.secured.then(|| quote!(request.secured();));
     let params = op.params.iter().map(|p| param_statement(api, p));
+    // What a function returns when its request cannot be built.
+    let failed = if matches!(ending, Ending::Connect) {
+        quote!(crate::runtime::Connect::failed(error))
+    } else {
+        quote!(crate::runtime::Call::failed(error))
+    };
     let body = op.body.as_ref().map(|body| {
-        let set = body_statement(&body.kind, &body.media_type);
+        let set = body_statement(&body.kind, &body.media_type, &failed);
         if body.required {
             set
         } else {
             quote!(if let Some(body) = body { #set })
         }
     });
-    let accept = accept_type(op).map(|media_type| quote!(request.accept(#media_type);));
+    let connect = matches!(ending, Ending::Connect);
+    let accept = accept_type(op)
+        .filter(|_| !connect)
+        .map(|media_type| quote!(request.accept(#media_type);));
+    // A binary answer is handed over as it arrives.
+    let stream = (!connect
+        && op
+            .success_responses()
+            .any(|r| r.body == ResponseBody::Bytes))
+    .then(|| quote!(request.stream_response();));
     let error_models: Vec<TokenStream> = op
         .responses
         .iter()
-        .filter(|r| !r.status.is_success())
+        .filter(|r| !connect && !r.status.is_success())
         .filter_map(|r| {
             let ResponseBody::Json(ty) = &r.body else {
                 return None;
@@ -216,6 +255,7 @@ fn function(
         .collect();
     let filled = op.secured
         || accept.is_some()
+        || stream.is_some()
         || !error_models.is_empty()
         || op.body.is_some()
         || op.params.iter().any(|p| p.location != ParamLocation::Path);
@@ -223,6 +263,19 @@ fn function(
         quote!(let mut request)
     } else {
         quote!(let request)
+    };
+    let (return_type, sent) = match ending {
+        Ending::Call {
+            return_type,
+            decode,
+        } => (
+            quote!(crate::runtime::Call<#return_type>),
+            quote!(crate::runtime::Call::new(client, request, #decode)),
+        ),
+        Ending::Connect => (
+            quote!(crate::runtime::Connect),
+            quote!(crate::runtime::Connect::new(client, request)),
+        ),
     };
     quote! {
         #docs
@@ -232,20 +285,22 @@ fn function(
             #(#arguments,)*
             #body_argument
             #params_argument
-        ) -> crate::runtime::Call<#return_type> {
+        ) -> #return_type {
             #binding = crate::runtime::Request::new(#method, #operation_id, #path);
             #secured
             #accept
+            #stream
             #(#error_models)*
             #(#params)*
             #body
-            crate::runtime::Call::new(client, request, #decode)
+            #sent
         }
     }
 }
 
-/// Summary, description, and a line for each positional argument.
-fn function_docs(op: &Operation) -> String {
+/// Summary, description, and a line for each positional argument; for the function that opens a
+/// WebSocket, what it does instead of a call.
+fn function_docs(op: &Operation, connect: bool) -> String {
     let mut text = doc_text(&op.docs);
     let described: Vec<String> = op
         .params
@@ -276,7 +331,13 @@ fn function_docs(op: &Operation) -> String {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
-    text.push_str(&format!("Sends {operation}."));
+    if connect {
+        text.push_str(&format!(
+            "Opens {operation} as a WebSocket: the server upgrades the connection."
+        ));
+    } else {
+        text.push_str(&format!("Sends {operation}."));
+    }
     text
 }
 
@@ -449,7 +510,7 @@ fn param_statement(api: &Api, param: &Param) -> TokenStream {
     }
 }
 
-fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
+fn body_statement(kind: &BodyKind, media_type: &str, failed: &TokenStream) -> TokenStream {
     match kind {
         BodyKind::Json(_) => {
             let content_type = if media_type == "*/*" {
@@ -459,13 +520,13 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
             };
             quote! {
                 if let Err(error) = request.json(#content_type, body) {
-                    return crate::runtime::Call::failed(error);
+                    return #failed;
                 }
             }
         }
         BodyKind::Form(_) => quote! {
             if let Err(error) = request.form(body) {
-                return crate::runtime::Call::failed(error);
+                return #failed;
             }
         },
         BodyKind::Text => quote!(request.text(body.to_string());),
@@ -475,7 +536,7 @@ fn body_statement(kind: &BodyKind, media_type: &str) -> TokenStream {
             } else {
                 media_type
             };
-            quote!(request.bytes(#content_type, body);)
+            quote!(request.binary(#content_type, body);)
         }
         BodyKind::Multipart(form) => match &form.array_prefix {
             None => quote!(request.multipart(body);),

@@ -109,7 +109,7 @@ fn call(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
             BodyKind::Text => quote!("sample"),
-            BodyKind::Bytes => quote!(crate::runtime::Bytes::from_static(b"sample")),
+            BodyKind::Bytes => quote!(crate::runtime::Binary::new(&b"sample"[..])),
         };
         arguments.push(if body.required {
             value

@@ -491,11 +491,24 @@ fn union_item(
     }
 }
 
-/// `MultipartForm` for a struct sent as `multipart/form-data`: one part per field.
+/// `MultipartForm` for a struct sent as `multipart/form-data`: one part per field, the files
+/// last. Servers that read the form as a stream (Daytona's bulk upload among them) need a
+/// file's metadata before its contents, and a part already passed cannot be read again.
 fn multipart_impl(name: &str, def: &Struct) -> TokenStream {
     let name = ident(name);
-    let sent = def.fields.iter().filter(|f| f.access != Access::ReadOnly);
-    let parts = sent.map(|field| {
+    let is_file = |ty: &TypeRef| match ty {
+        TypeRef::Binary => true,
+        TypeRef::Array(item) => matches!(**item, TypeRef::Binary),
+        _ => false,
+    };
+    let mut sent: Vec<_> = def
+        .fields
+        .iter()
+        .filter(|f| f.access != Access::ReadOnly)
+        .collect();
+    // Stable: the fields keep their order within each group.
+    sent.sort_by_key(|field| is_file(&field.ty));
+    let parts = sent.into_iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let part_name = &field.json_name;
         let write = |value: TokenStream, ty: &TypeRef| part_write(part_name, value, ty);

@@ -9,10 +9,10 @@ mod operations;
 mod refs;
 mod schema;
 
-use crate::error::Result;
-use crate::ir::{Api, TypeRef};
+use crate::error::{Error, Result};
+use crate::ir::{Api, TypeRef, Upgrade};
 use crate::load::Document;
-use crate::settings::Settings;
+use crate::settings::{Settings, WebSocketOperation};
 use std::collections::BTreeMap;
 
 /// Lowers a parsed document, with the type names and secrets `settings` choose.
@@ -38,7 +38,32 @@ fn lower_document(doc: &Document, options: &Settings) -> Result<Api> {
     rename_types(&mut api, &names);
     check_alias_cycles(&api)?;
     check_secrets(&api, &options.secrets)?;
+    mark_websockets(&mut api, &options.websockets)?;
     Ok(api)
+}
+
+/// Marks the operations the settings say upgrade to a WebSocket; one the spec does not have is
+/// an error.
+fn mark_websockets(api: &mut Api, websockets: &[WebSocketOperation]) -> Result<()> {
+    for websocket in websockets {
+        let op = api
+            .operations
+            .iter_mut()
+            .find(|op| op.operation_id == websocket.operation)
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "the WebSocket operation '{}' is not in the spec",
+                    websocket.operation
+                ))
+                .with_hint("websockets name operations by their operationId")
+            })?;
+        op.upgrade = if websocket.also_http {
+            Upgrade::AlsoHttp
+        } else {
+            Upgrade::Only
+        };
+    }
+    Ok(())
 }
 
 /// A server's URL with each `{variable}` replaced by its default.

@@ -105,6 +105,7 @@ pub fn lower_operations<'a>(
                 body,
                 responses,
                 params_struct,
+                upgrade: crate::ir::Upgrade::No,
             });
         }
     }

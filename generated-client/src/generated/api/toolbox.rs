@@ -174,7 +174,7 @@ pub fn download_file_deprecated(
     sandbox_id: &str,
     path: &str,
     params: &DownloadFileDeprecatedParams,
-) -> crate::runtime::Call<crate::runtime::Bytes> {
+) -> crate::runtime::Call<crate::runtime::ByteStream> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "downloadFile_deprecated",
@@ -184,11 +184,12 @@ pub fn download_file_deprecated(
         ),
     );
     request.secured();
+    request.stream_response();
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
     request.query("path", &path);
-    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }
 /// Optional parameters of [`download_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -207,7 +208,7 @@ pub fn download_files_deprecated(
     sandbox_id: &str,
     body: &super::types::DownloadFiles,
     params: &DownloadFilesDeprecatedParams,
-) -> crate::runtime::Call<crate::runtime::Bytes> {
+) -> crate::runtime::Call<crate::runtime::ByteStream> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "downloadFiles_deprecated",
@@ -217,13 +218,14 @@ pub fn download_files_deprecated(
         ),
     );
     request.secured();
+    request.stream_response();
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
     }
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
-    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }
 /// Optional parameters of [`find_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -3852,8 +3852,8 @@ pub struct UploadFile {
 }
 impl crate::runtime::MultipartForm for UploadFile {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
-        form.file(format!("{prefix}file"), &self.file);
         form.text(format!("{prefix}path"), String::clone(&self.path));
+        form.file(format!("{prefix}file"), &self.file);
     }
 }
 /// Example: `{"path":"path","files":["files","files"]}`

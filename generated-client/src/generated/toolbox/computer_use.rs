@@ -703,7 +703,7 @@ pub fn delete_recording(
 pub fn download_recording(
     client: &crate::runtime::Client,
     id: &str,
-) -> crate::runtime::Call<crate::runtime::Bytes> {
+) -> crate::runtime::Call<crate::runtime::ByteStream> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadRecording",
@@ -712,7 +712,8 @@ pub fn download_recording(
         ),
     );
     request.secured();
-    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
+    request.stream_response();
+    crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }
 /// Optional parameters of [`take_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -69,17 +69,18 @@ pub fn delete_file(
 pub fn download_files(
     client: &crate::runtime::Client,
     body: &super::types::FilesDownloadRequest,
-) -> crate::runtime::Call<crate::runtime::Bytes> {
+) -> crate::runtime::Call<crate::runtime::ByteStream> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "DownloadFiles",
         "/files/bulk-download".to_string(),
     );
     request.secured();
+    request.stream_response();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
     }
-    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }
 /// Upload multiple files
 ///
@@ -111,15 +112,16 @@ pub fn upload_files(
 pub fn download_file(
     client: &crate::runtime::Client,
     path: &str,
-) -> crate::runtime::Call<crate::runtime::Bytes> {
+) -> crate::runtime::Call<crate::runtime::ByteStream> {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadFile",
         "/files/download".to_string(),
     );
     request.secured();
+    request.stream_response();
     request.query("path", &path);
-    crate::runtime::Call::new(client, request, crate::runtime::Response::raw)
+    crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }
 /// Find text in files
 ///

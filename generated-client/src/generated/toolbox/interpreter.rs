@@ -86,15 +86,15 @@ pub fn delete_interpreter_context(
 ///
 /// Executes code in a specified context (or default context if not specified) via WebSocket streaming
 ///
-/// Sends `GET /process/interpreter/execute` (`ExecuteInterpreterCode`).
+/// Opens `GET /process/interpreter/execute` (`ExecuteInterpreterCode`) as a WebSocket: the server upgrades the connection.
 pub fn execute_interpreter_code(
     client: &crate::runtime::Client,
-) -> crate::runtime::Call<()> {
+) -> crate::runtime::Connect {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ExecuteInterpreterCode",
         "/process/interpreter/execute".to_string(),
     );
     request.secured();
-    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
+    crate::runtime::Connect::new(client, request)
 }

@@ -134,18 +134,18 @@ pub fn delete_pty_session(
 ///
 /// - `session_id`: PTY session ID
 ///
-/// Sends `GET /process/pty/{sessionId}/connect` (`ConnectPtySession`).
+/// Opens `GET /process/pty/{sessionId}/connect` (`ConnectPtySession`) as a WebSocket: the server upgrades the connection.
 pub fn connect_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
-) -> crate::runtime::Call<()> {
+) -> crate::runtime::Connect {
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ConnectPtySession",
         format!("/process/pty/{}/connect", crate ::runtime::encode_path(& session_id)),
     );
     request.secured();
-    crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
+    crate::runtime::Connect::new(client, request)
 }
 /// Resize a PTY session
 ///
@@ -255,6 +255,26 @@ pub fn get_entrypoint_logs(
         request.query("follow", value);
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json_or_text)
+}
+/// Get entrypoint logs
+///
+/// Get logs for a sandbox entrypoint session. Returns JSON with separated stdout/stderr for SDK \>= 0.161.0, plain text otherwise. Supports WebSocket streaming.
+///
+/// Opens `GET /process/session/entrypoint/logs` (`GetEntrypointLogs`) as a WebSocket: the server upgrades the connection.
+pub fn get_entrypoint_logs_websocket(
+    client: &crate::runtime::Client,
+    params: &GetEntrypointLogsParams,
+) -> crate::runtime::Connect {
+    let mut request = crate::runtime::Request::new(
+        crate::runtime::Method::GET,
+        "GetEntrypointLogs",
+        "/process/session/entrypoint/logs".to_string(),
+    );
+    request.secured();
+    if let Some(value) = &params.follow {
+        request.query("follow", value);
+    }
+    crate::runtime::Connect::new(client, request)
 }
 /// Get session details
 ///
@@ -394,6 +414,36 @@ pub fn get_session_command_logs(
         request.query("follow", value);
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json_or_text)
+}
+/// Get session command logs
+///
+/// Get logs for a specific command within a session. Returns JSON with separated stdout/stderr for SDK \>= 0.167.0, plain text otherwise. Supports WebSocket streaming.
+///
+/// # Arguments
+///
+/// - `session_id`: Session ID
+/// - `command_id`: Command ID
+///
+/// Opens `GET /process/session/{sessionId}/command/{commandId}/logs` (`GetSessionCommandLogs`) as a WebSocket: the server upgrades the connection.
+pub fn get_session_command_logs_websocket(
+    client: &crate::runtime::Client,
+    session_id: &str,
+    command_id: &str,
+    params: &GetSessionCommandLogsParams,
+) -> crate::runtime::Connect {
+    let mut request = crate::runtime::Request::new(
+        crate::runtime::Method::GET,
+        "GetSessionCommandLogs",
+        format!(
+            "/process/session/{}/command/{}/logs", crate ::runtime::encode_path(&
+            session_id), crate ::runtime::encode_path(& command_id)
+        ),
+    );
+    request.secured();
+    if let Some(value) = &params.follow {
+        request.query("follow", value);
+    }
+    crate::runtime::Connect::new(client, request)
 }
 /// Execute command in session
 ///
