@@ -139,24 +139,25 @@ async fn bulk_upload_sends_every_file_with_its_path() {
     assert!(content_type(request).starts_with("multipart/form-data"));
     let parts = parts(&request.body, content_type(request));
     let names: Vec<&str> = parts.iter().map(|p| p.0.as_str()).collect();
+    // Each file's path before its contents: the daemon reads the form as a stream.
     assert_eq!(
         names,
         [
-            "files[0].file",
             "files[0].path",
-            "files[1].file",
-            "files[1].path"
+            "files[0].file",
+            "files[1].path",
+            "files[1].file"
         ]
     );
-    assert_eq!(parts[0].1.as_deref(), Some("a.txt"));
-    assert_eq!(parts[0].2, "hello");
-    assert_eq!(parts[1].2, "/work/a.txt");
+    assert_eq!(parts[0].2, "/work/a.txt");
+    assert_eq!(parts[1].1.as_deref(), Some("a.txt"));
+    assert_eq!(parts[1].2, "hello");
+    assert_eq!(parts[2].2, "/work/b.bin");
     assert_eq!(
-        parts[2].1.as_deref(),
+        parts[3].1.as_deref(),
         Some("file"),
         "a file part always has a file name"
     );
-    assert_eq!(parts[3].2, "/work/b.bin");
 }
 
 #[tokio::test]
@@ -197,7 +198,7 @@ async fn toolbox_uploads_send_files_not_an_empty_request() {
         .into_iter()
         .map(|p| p.0)
         .collect();
-    assert_eq!(bulk, ["files[0].file", "files[0].path"]);
+    assert_eq!(bulk, ["files[0].path", "files[0].file"]);
 }
 
 #[tokio::test]

@@ -225,14 +225,21 @@ fn collect_edits(node: &serde_json::Value, at: String, out: &mut Vec<(String, se
 }
 
 /// The operation id of each generated operation function in `code`: the second argument of
-/// its `Request::new(method, "operationId", path)`. Read from the syntax tree, so lists of ids
-/// elsewhere (the test-support samples) do not count.
-fn operation_functions(code: &str) -> Vec<String> {
+/// its `Request::new(method, "operationId", path)`, and whether the function opens a WebSocket
+/// (returns `Connect`). Read from the syntax tree, so lists of ids elsewhere (the test-support
+/// samples) do not count.
+fn operation_functions(code: &str) -> Vec<(String, bool)> {
     let file = syn::parse_file(code).expect("generated code parses");
     let mut ids = Vec::new();
     for item in &file.items {
         let syn::Item::Fn(function) = item else {
             continue;
+        };
+        let connects = match &function.sig.output {
+            syn::ReturnType::Type(_, ty) => quote::ToTokens::to_token_stream(ty)
+                .to_string()
+                .ends_with("Connect"),
+            syn::ReturnType::Default => false,
         };
         for statement in &function.block.stmts {
             let syn::Stmt::Local(local) = statement else {
@@ -255,7 +262,7 @@ fn operation_functions(code: &str) -> Vec<String> {
             if let (true, Some(syn::Expr::Lit(literal))) = (is_request_new, call.args.iter().nth(1))
             {
                 if let syn::Lit::Str(id) = &literal.lit {
-                    ids.push(id.value());
+                    ids.push((id.value(), connects));
                 }
             }
         }
@@ -263,30 +270,70 @@ fn operation_functions(code: &str) -> Vec<String> {
     ids
 }
 
+/// The operations `codegen.yaml` marks as WebSockets for a spec: (id, also plain HTTP).
+fn websocket_operations(spec: &str) -> Vec<(String, bool)> {
+    let text = std::fs::read_to_string(root().join("specs/codegen.yaml")).unwrap();
+    let config: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let specs = config["specs"].as_sequence().expect("codegen.yaml lists specs");
+    let entry = specs.iter().find(|s| s["file"].as_str() == Some(spec));
+    entry
+        .and_then(|entry| entry["websockets"].as_sequence())
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            let id = w["operation"].as_str().expect("an operation id").to_string();
+            (id, w["also_http"].as_bool().unwrap_or(false))
+        })
+        .collect()
+}
+
 #[test]
 fn one_function_per_operation_in_each_spec() {
     let generated = generated();
-    for (module, spec, expected) in [
-        ("api", "daytona-api.yaml", 231),
-        ("toolbox", "daytona-toolbox.yaml", 92),
+    for (module, spec, expected, upgrading) in [
+        ("api", "daytona-api.yaml", 231, 0),
+        ("toolbox", "daytona-toolbox.yaml", 92, 4),
     ] {
         let ids = spec_operation_ids(spec);
         assert_eq!(ids.len(), expected, "{spec} has {expected} operations");
-        let mut functions: Vec<String> = generated
+        let websockets = websocket_operations(spec);
+        assert_eq!(websockets.len(), upgrading, "{spec} has {upgrading} WebSocket operations");
+        let functions: Vec<(String, bool)> = generated
             .files
             .iter()
             .filter(|f| f.path.starts_with(module))
             .flat_map(|f| operation_functions(&f.contents))
             .collect();
         println!(
-            "{module}: {} of {} operations have a function",
+            "{module}: {} functions for {} operations, {} of them WebSockets",
             functions.len(),
-            ids.len()
+            ids.len(),
+            websockets.len()
         );
-        functions.sort();
-        let mut ids = ids;
-        ids.sort();
-        assert_eq!(functions, ids, "{module}: one function per operation");
+        // A plain call for each operation but those that only upgrade.
+        let mut calls: Vec<String> = functions
+            .iter()
+            .filter(|(_, connects)| !connects)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut expected_calls: Vec<String> = ids
+            .iter()
+            .filter(|id| !websockets.iter().any(|(w, also)| w == *id && !also))
+            .cloned()
+            .collect();
+        calls.sort();
+        expected_calls.sort();
+        assert_eq!(calls, expected_calls, "{module}: one call function per operation");
+        // A WebSocket function for each operation marked as one.
+        let mut connects: Vec<String> = functions
+            .iter()
+            .filter(|(_, connects)| *connects)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut expected_connects: Vec<String> = websockets.into_iter().map(|(id, _)| id).collect();
+        connects.sort();
+        expected_connects.sort();
+        assert_eq!(connects, expected_connects, "{module}: one WebSocket function per upgrade");
     }
 }
 
