@@ -5,7 +5,9 @@
 //! cargo run -p daytona-client --example daytona -- sandbox list [--label key=value]
 //! cargo run -p daytona-client --example daytona -- sandbox create [--snapshot NAME | --image IMAGE] [--cpu N] [--memory GIB] [--disk GIB] [--env K=V] [--label K=V] [--auto-stop MINUTES] [--no-wait]
 //! cargo run -p daytona-client --example daytona -- sandbox get|start|stop|delete ID
-//! cargo run -p daytona-client --example daytona -- sandbox exec ID -- COMMAND…
+//! cargo run -p daytona-client --example daytona -- sandbox exec ID [--follow] -- COMMAND…
+//! cargo run -p daytona-client --example daytona -- sandbox upload ID LOCAL_FILE REMOTE_PATH
+//! cargo run -p daytona-client --example daytona -- sandbox download ID REMOTE_PATH LOCAL_FILE
 //! cargo run -p daytona-client --example daytona -- snapshot list
 //! cargo run -p daytona-client --example daytona -- api-key create NAME_PREFIX [--permission SCOPE]… [--ttl-minutes N]
 //! cargo run -p daytona-client --example daytona -- api-key list
@@ -14,8 +16,9 @@
 
 use clap::{Parser, Subcommand};
 use daytona_client::api::types::Permission;
+use daytona_client::runtime::{Binary, Progress};
 use daytona_client::workflows::{
-    self, EphemeralKeyRequest, ExecRequest, SandboxSource, SandboxSpec,
+    self, EphemeralKeyRequest, ExecEvent, ExecRequest, SandboxSource, SandboxSpec,
 };
 use daytona_client::{Client, Config};
 use std::collections::BTreeMap;
@@ -91,8 +94,23 @@ enum SandboxCommand {
         cwd: Option<String>,
         #[arg(long, default_value_t = 600)]
         timeout_seconds: u64,
+        /// Print the output as the command writes it, instead of when it ends.
+        #[arg(long)]
+        follow: bool,
         #[arg(last = true, required = true)]
         command: Vec<String>,
+    },
+    /// Uploads a local file into a started sandbox, streamed from disk.
+    Upload {
+        id: String,
+        local: std::path::PathBuf,
+        remote: String,
+    },
+    /// Downloads a file from a started sandbox, streamed to disk (the file appears when whole).
+    Download {
+        id: String,
+        remote: String,
+        local: std::path::PathBuf,
     },
 }
 
@@ -221,12 +239,30 @@ async fn execute(
             id,
             cwd,
             timeout_seconds,
+            follow,
             command,
         }) => {
             let sandbox = workflows::get_sandbox(client, &id).await?;
             let mut request = ExecRequest::new(command.join(" "));
             request.cwd = cwd;
             request.timeout = Duration::from_secs(timeout_seconds);
+            if follow {
+                let mut run = workflows::exec_stream(client, &sandbox, &request).await?;
+                while let Some(event) = run.next().await {
+                    match event? {
+                        ExecEvent::Stdout(bytes) => {
+                            out.write_all(&bytes)?;
+                            out.flush()?;
+                        }
+                        ExecEvent::Stderr(bytes) => {
+                            err.write_all(&bytes)?;
+                            err.flush()?;
+                        }
+                        ExecEvent::Exit(code) => writeln!(out, "exit code: {code}")?,
+                    }
+                }
+                return Ok(());
+            }
             let output = workflows::exec(client, &sandbox, &request).await?;
             write!(out, "{}", output.stdout)?;
             write!(err, "{}", output.stderr)?;
@@ -241,6 +277,35 @@ async fn execute(
                 "exit code: {}",
                 output.exit_code.map_or("-".to_string(), |c| c.to_string())
             )?;
+        }
+        Command::Sandbox(SandboxCommand::Upload { id, local, remote }) => {
+            let sandbox = workflows::get_sandbox(client, &id).await?;
+            let toolbox = workflows::toolbox_client(client, &sandbox);
+            let size = std::fs::metadata(&local)
+                .map_err(|e| format!("{}: {e}", local.display()))?
+                .len();
+            let bar = transfer_bar(size, &format!("uploading {}", local.display()));
+            let shown = bar.clone();
+            let contents = Binary::from_file(&local).on_progress(move |p| shown.set_position(p.done));
+            let sent = workflows::upload_file(&toolbox, contents, &remote).await;
+            bar.finish_and_clear();
+            sent?;
+            writeln!(out, "uploaded {} ({size} bytes) to {remote}", local.display())?;
+        }
+        Command::Sandbox(SandboxCommand::Download { id, remote, local }) => {
+            let sandbox = workflows::get_sandbox(client, &id).await?;
+            let toolbox = workflows::toolbox_client(client, &sandbox);
+            let contents = workflows::download_file(&toolbox, &remote).await?;
+            let bar = transfer_bar(
+                contents.content_length().unwrap_or(0),
+                &format!("downloading {remote}"),
+            );
+            let written = contents
+                .write_to_file(&local, |p: Progress| bar.set_position(p.done))
+                .await;
+            bar.finish_and_clear();
+            let written = written?;
+            writeln!(out, "downloaded {remote} ({written} bytes) to {}", local.display())?;
         }
         Command::Snapshot(SnapshotCommand::List) => {
             for snapshot in workflows::list_snapshots(client).await? {
@@ -288,6 +353,20 @@ async fn execute(
         }
     }
     Ok(())
+}
+
+/// A progress bar on stderr for a transfer of `total` bytes (hidden when stderr is not a
+/// terminal).
+fn transfer_bar(total: u64, message: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(message.to_string());
+    bar
 }
 
 fn print_sandbox(

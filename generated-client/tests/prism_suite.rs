@@ -25,6 +25,7 @@ struct Spec {
     url_variable: &'static str,
     misfits: Known,
     unproducible: Known,
+    websockets: Known,
     operations: &'static [&'static str],
     returns_json: &'static [&'static str],
     array_forms: &'static [&'static str],
@@ -38,6 +39,7 @@ fn specs() -> [Spec; 2] {
             url_variable: "DAYTONA_PRISM_API_URL",
             misfits: API_MISFITS,
             unproducible: &[],
+            websockets: &[],
             operations: daytona_client::api::samples::OPERATIONS,
             returns_json: daytona_client::api::samples::RETURNS_JSON,
             array_forms: daytona_client::api::samples::ARRAY_FORMS,
@@ -48,6 +50,7 @@ fn specs() -> [Spec; 2] {
             url_variable: "DAYTONA_PRISM_TOOLBOX_URL",
             misfits: TOOLBOX_MISFITS,
             unproducible: TOOLBOX_UNPRODUCIBLE,
+            websockets: TOOLBOX_WEBSOCKETS,
             operations: daytona_client::toolbox::samples::OPERATIONS,
             returns_json: daytona_client::toolbox::samples::RETURNS_JSON,
             array_forms: daytona_client::toolbox::samples::ARRAY_FORMS,
@@ -135,6 +138,20 @@ const TOOLBOX_UNPRODUCIBLE: Known = &[
     ),
 ];
 
+/// Operations that only upgrade to a WebSocket (`specs/codegen.yaml`): Prism, an HTTP mock,
+/// answers the upgrade request without upgrading. They are tested against the test double,
+/// which speaks the daemon's WebSockets (`tests/streams.rs`).
+const WEBSOCKET: &str = "Prism answers without upgrading; tested against the double in tests/streams.rs";
+const TOOLBOX_WEBSOCKETS: Known = &[
+    ("ConnectPtySession", "", WEBSOCKET),
+    ("ExecuteInterpreterCode", "", WEBSOCKET),
+];
+
+/// The error of an upgrade request answered without an upgrade.
+fn not_upgraded(error: &Error) -> bool {
+    matches!(error, Error::Transfer { message, .. } if message.contains("\"Upgrade: websocket\""))
+}
+
 fn client(url: &str, dynamic: bool) -> Client {
     let mut config = Config::builder()
         .api_key("dtn_prism_test_key")
@@ -172,6 +189,7 @@ async fn every_operation_is_accepted_and_its_example_response_decoded() {
         let mut misfits = Vec::new();
         let mut array_forms = 0;
         let mut unproducible = Vec::new();
+        let mut websockets = Vec::new();
         for operation in spec.operations {
             let outcome = (spec.call)(&client, operation)
                 .await
@@ -186,6 +204,9 @@ async fn every_operation_is_accepted_and_its_example_response_decoded() {
                 {
                     array_forms += 1
                 }
+                Err(error) if not_upgraded(&error) => {
+                    websockets.push((operation.to_string(), String::new(), error.to_string()))
+                }
                 Err(error) if response_not_producible(&error) => {
                     unproducible.push((operation.to_string(), String::new(), error.to_string()))
                 }
@@ -198,6 +219,11 @@ async fn every_operation_is_accepted_and_its_example_response_decoded() {
             spec.name,
             spec.operations.len(),
             decoded + misfits.len() + unproducible.len(),
+        );
+        assert_known(
+            &format!("{}: WebSockets Prism cannot open", spec.name),
+            &websockets,
+            spec.websockets,
         );
         assert_known(
             &format!(

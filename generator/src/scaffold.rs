@@ -24,6 +24,8 @@ pub struct RuntimeCrate {
     pub rust_version: Option<String>,
     /// Its normal dependencies: what a copy of its source needs.
     pub dependencies: Vec<Dependency>,
+    /// Its dev dependencies: what a copy of its unit tests needs.
+    pub dev_dependencies: Vec<Dependency>,
 }
 
 /// One dependency of the runtime crate.
@@ -212,6 +214,14 @@ fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
             });
         }
     }
+    // A vendored copy brings the runtime's unit tests, and with them their dev dependencies.
+    let dev_dependencies = match &krate.source {
+        RuntimeSource::Vendored(_) if !runtime.dev_dependencies.is_empty() => {
+            let lines: Vec<String> = runtime.dev_dependencies.iter().map(dependency_line).collect();
+            format!("\n[dev-dependencies]\n{}\n", lines.join("\n"))
+        }
+        _ => String::new(),
+    };
     let features = if test_support {
         "\n[features]\n# The helpers the crate's own test suite drives (samples of every call, round trips).\ntest-support = []\n"
     } else {
@@ -235,7 +245,7 @@ fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
          publish = false\n\n\
          [dependencies]\n\
          {dependencies}\n\
-         {features}{workspace}",
+         {dev_dependencies}{features}{workspace}",
         source = api.source,
         name = toml_string(&krate.name),
         edition = toml_string(&runtime.edition),
@@ -377,6 +387,7 @@ mod tests {
                 features: vec!["derive".into()],
                 default_features: true,
             }],
+            dev_dependencies: Vec::new(),
         }
     }
 

@@ -5,7 +5,8 @@ Run through `cargo xtask bench`. Installs the peers when missing (cargo-progenit
 `cargo install --locked`; openapi-generator from the PyPI package `openapi-generator-cli`, in
 a virtual environment under target/bench, running on the machine's Java), measures each spec in
 specs/ with every tool (interleaved, repeated, medians), the rebuild time of each main-API crate,
-then runs the client's criterion benchmarks. Prints a Markdown table.
+then runs the client's criterion benchmarks and the 1 GiB transfer benchmark. Prints Markdown
+tables.
 """
 import json
 import os
@@ -215,6 +216,9 @@ def main():
 
     print("\n## Client (criterion)\n", flush=True)
     run(["cargo", "bench", "-p", "daytona-client", "--bench", "client"], cwd=ROOT)
+
+    print("\n## Transfers of 1 GiB (client and bare reqwest, one process per transfer)\n", flush=True)
+    run(["cargo", "bench", "-p", "daytona-client", "--bench", "transfer"], cwd=ROOT)
 
 
 if __name__ == "__main__":

@@ -126,24 +126,27 @@ fn runtime_crate(root: &Path) -> Result<(RuntimeCrate, PathBuf), String> {
         .find(|p| p["name"] == RUNTIME_PACKAGE)
         .ok_or_else(|| format!("error: the workspace has no {RUNTIME_PACKAGE} package"))?;
     let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
-    let dependencies = package["dependencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        // Normal dependencies only (dev and build dependencies have a `kind`).
-        .filter(|d| d["kind"].is_null())
-        .map(|d| Dependency {
-            name: text(&d["name"]),
-            req: text(&d["req"]),
-            features: d["features"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(text)
-                .collect(),
-            default_features: d["uses_default_features"].as_bool().unwrap_or(true),
-        })
-        .collect();
+    // Normal dependencies have no `kind`; dev dependencies have "dev".
+    let of_kind = |kind: Option<&str>| -> Vec<Dependency> {
+        package["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|d| d["kind"].as_str() == kind)
+            .map(|d| Dependency {
+                name: text(&d["name"]),
+                req: text(&d["req"]),
+                features: d["features"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(text)
+                    .collect(),
+                default_features: d["uses_default_features"].as_bool().unwrap_or(true),
+            })
+            .collect()
+    };
+    let (dependencies, dev_dependencies) = (of_kind(None), of_kind(Some("dev")));
     let manifest = PathBuf::from(text(&package["manifest_path"]));
     let dir = manifest
         .parent()
@@ -154,6 +157,7 @@ fn runtime_crate(root: &Path) -> Result<(RuntimeCrate, PathBuf), String> {
         edition: text(&package["edition"]),
         rust_version: package["rust_version"].as_str().map(str::to_string),
         dependencies,
+        dev_dependencies,
     };
     Ok((runtime, dir))
 }

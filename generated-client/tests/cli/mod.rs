@@ -1,5 +1,5 @@
 //! The `daytona` command-line example, run in-process with its output captured, for the tests
-//! that drive it (`prism_suite.rs`, `service.rs`).
+//! that drive it (`prism_suite.rs`, `service.rs`, `streams.rs`).
 
 use daytona_client::Config;
 
