@@ -54,7 +54,13 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let size_mib: u64 = value("--size-mib").and_then(|v| v.parse().ok()).unwrap_or(1024);
+    // `cargo bench` passes `--bench`; run any other way (`cargo test --benches`), the
+    // comparison runs at a small size, to show it works.
+    let benching = args.iter().any(|a| a == "--bench");
+    let default_mib = if benching { 1024 } else { 8 };
+    let size_mib: u64 = value("--size-mib")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_mib);
     let size = size_mib * 1024 * 1024;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("transfer-bench");
     match value("--case") {
@@ -67,7 +73,6 @@ fn main() {
             let seconds = runtime.block_on(run_case(&case, size, &dir));
             println!("{seconds} {}", peak_rss_kib());
         }
-        // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing: both compare.
         None => compare(size, &dir),
     }
 }
@@ -86,7 +91,12 @@ fn compare(size: u64, dir: &Path) {
         for offset in 0..CASES.len() {
             let index = (round + offset) % CASES.len();
             let output = Command::new(&exe)
-                .args(["--case", CASES[index], "--size-mib", &(size >> 20).to_string()])
+                .args([
+                    "--case",
+                    CASES[index],
+                    "--size-mib",
+                    &(size >> 20).to_string(),
+                ])
                 .output()
                 .expect("the case runs");
             let text = String::from_utf8_lossy(&output.stdout);
@@ -164,7 +174,10 @@ fn write_source(path: &Path, size: u64) {
 }
 
 fn pattern() -> Bytes {
-    (0..PIECE).map(|i| (i * 7 % 251) as u8).collect::<Vec<u8>>().into()
+    (0..PIECE)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect::<Vec<u8>>()
+        .into()
 }
 
 /// `VmHWM`, the process's peak resident memory, in KiB.
@@ -191,7 +204,9 @@ async fn run_case(case: &str, size: u64, dir: &Path) -> f64 {
                 .expect("the client's upload");
         }
         "reqwest-upload" => {
-            let file = tokio::fs::File::open(&source).await.expect("the source file");
+            let file = tokio::fs::File::open(&source)
+                .await
+                .expect("the source file");
             let stream = tokio_util_stream(file);
             let part = reqwest::multipart::Part::stream_with_length(
                 reqwest::Body::wrap_stream(stream),
@@ -230,7 +245,9 @@ async fn run_case(case: &str, size: u64, dir: &Path) -> f64 {
             let mut file = tokio::fs::File::create(&target).await.expect("the target");
             let mut body = response.bytes_stream();
             while let Some(chunk) = body.next().await {
-                file.write_all(&chunk.expect("a chunk")).await.expect("writing");
+                file.write_all(&chunk.expect("a chunk"))
+                    .await
+                    .expect("writing");
             }
             file.flush().await.expect("writing");
             file.sync_all().await.expect("syncing");
@@ -313,7 +330,9 @@ async fn answer(request: Request<Incoming>, size: u64) -> Result<Answer, Infalli
             let piece = pattern();
             let pieces = size / PIECE as u64;
             let frames = futures_util::stream::once(async move { Bytes::from(head) })
-                .chain(futures_util::stream::iter((0..pieces).map(move |_| piece.clone())))
+                .chain(futures_util::stream::iter(
+                    (0..pieces).map(move |_| piece.clone()),
+                ))
                 .chain(futures_util::stream::once(async move { Bytes::from(tail) }))
                 .map(|bytes| Ok::<_, Infallible>(Frame::data(bytes)));
             response
@@ -326,7 +345,12 @@ async fn answer(request: Request<Incoming>, size: u64) -> Result<Answer, Infalli
         }
         _ => response
             .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(format!("{{\"files\":[{{\"path\":\"{REMOTE}\",\"bytes\":{received}}}]}}"))).boxed())
+            .body(
+                Full::new(Bytes::from(format!(
+                    "{{\"files\":[{{\"path\":\"{REMOTE}\",\"bytes\":{received}}}]}}"
+                )))
+                .boxed(),
+            )
             .expect("a response"),
     })
 }

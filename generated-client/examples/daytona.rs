@@ -286,11 +286,16 @@ async fn execute(
                 .len();
             let bar = transfer_bar(size, &format!("uploading {}", local.display()));
             let shown = bar.clone();
-            let contents = Binary::from_file(&local).on_progress(move |p| shown.set_position(p.done));
+            let contents =
+                Binary::from_file(&local).on_progress(move |p| shown.set_position(p.done));
             let sent = workflows::upload_file(&toolbox, contents, &remote).await;
             bar.finish_and_clear();
             sent?;
-            writeln!(out, "uploaded {} ({size} bytes) to {remote}", local.display())?;
+            writeln!(
+                out,
+                "uploaded {} ({size} bytes) to {remote}",
+                local.display()
+            )?;
         }
         Command::Sandbox(SandboxCommand::Download { id, remote, local }) => {
             let sandbox = workflows::get_sandbox(client, &id).await?;
@@ -305,7 +310,11 @@ async fn execute(
                 .await;
             bar.finish_and_clear();
             let written = written?;
-            writeln!(out, "downloaded {remote} ({written} bytes) to {}", local.display())?;
+            writeln!(
+                out,
+                "downloaded {remote} ({written} bytes) to {}",
+                local.display()
+            )?;
         }
         Command::Snapshot(SnapshotCommand::List) => {
             for snapshot in workflows::list_snapshots(client).await? {

@@ -141,7 +141,8 @@ const TOOLBOX_UNPRODUCIBLE: Known = &[
 /// Operations that only upgrade to a WebSocket (`specs/codegen.yaml`): Prism, an HTTP mock,
 /// answers the upgrade request without upgrading. They are tested against the test double,
 /// which speaks the daemon's WebSockets (`tests/streams.rs`).
-const WEBSOCKET: &str = "Prism answers without upgrading; tested against the double in tests/streams.rs";
+const WEBSOCKET: &str =
+    "Prism answers without upgrading; tested against the double in tests/streams.rs";
 const TOOLBOX_WEBSOCKETS: Known = &[
     ("ConnectPtySession", "", WEBSOCKET),
     ("ExecuteInterpreterCode", "", WEBSOCKET),

@@ -612,30 +612,63 @@ async fn the_cli_uploads_downloads_and_follows_a_command() {
     let local = dir.join("in.bin");
     std::fs::write(&local, pattern(100_000)).unwrap();
     let local_arg = local.to_string_lossy().into_owned();
-    let (out, _) = cli::run(&["sandbox", "upload", "sb-seed", &local_arg, "/tmp/in.bin"], config())
-        .await
-        .unwrap();
-    assert_eq!(out, format!("uploaded {local_arg} (100000 bytes) to /tmp/in.bin\n"));
-    assert_eq!(double.file("sb-seed", "/tmp/in.bin").unwrap().len(), 100_000);
-
-    let back = dir.join("back.bin");
-    let back_arg = back.to_string_lossy().into_owned();
-    let (out, _) = cli::run(&["sandbox", "download", "sb-seed", "/tmp/in.bin", &back_arg], config())
-        .await
-        .unwrap();
-    assert_eq!(out, format!("downloaded /tmp/in.bin (100000 bytes) to {back_arg}\n"));
-    assert_eq!(std::fs::read(&back).unwrap(), pattern(100_000));
-
-    let missing = cli::run(&["sandbox", "download", "sb-seed", "/nope", &back_arg], config()).await;
-    assert!(missing.unwrap_err().contains("404"));
-
-    let (out, err) = cli::run(
-        &["sandbox", "exec", "sb-seed", "--follow", "--", "echo hello; echo oops >&2; exit 2"],
+    let (out, _) = cli::run(
+        &["sandbox", "upload", "sb-seed", &local_arg, "/tmp/in.bin"],
         config(),
     )
     .await
     .unwrap();
-    assert_eq!((out.as_str(), err.as_str()), ("hello\nexit code: 2\n", "oops\n"));
-    assert_eq!(upgrades(&double).len(), 1, "--follow follows the log over a WebSocket");
+    assert_eq!(
+        out,
+        format!("uploaded {local_arg} (100000 bytes) to /tmp/in.bin\n")
+    );
+    assert_eq!(
+        double.file("sb-seed", "/tmp/in.bin").unwrap().len(),
+        100_000
+    );
+
+    let back = dir.join("back.bin");
+    let back_arg = back.to_string_lossy().into_owned();
+    let (out, _) = cli::run(
+        &["sandbox", "download", "sb-seed", "/tmp/in.bin", &back_arg],
+        config(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        format!("downloaded /tmp/in.bin (100000 bytes) to {back_arg}\n")
+    );
+    assert_eq!(std::fs::read(&back).unwrap(), pattern(100_000));
+
+    let missing = cli::run(
+        &["sandbox", "download", "sb-seed", "/nope", &back_arg],
+        config(),
+    )
+    .await;
+    assert!(missing.unwrap_err().contains("404"));
+
+    let (out, err) = cli::run(
+        &[
+            "sandbox",
+            "exec",
+            "sb-seed",
+            "--follow",
+            "--",
+            "echo hello; echo oops >&2; exit 2",
+        ],
+        config(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (out.as_str(), err.as_str()),
+        ("hello\nexit code: 2\n", "oops\n")
+    );
+    assert_eq!(
+        upgrades(&double).len(),
+        1,
+        "--follow follows the log over a WebSocket"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

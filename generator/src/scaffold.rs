@@ -217,7 +217,11 @@ fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
     // A vendored copy brings the runtime's unit tests, and with them their dev dependencies.
     let dev_dependencies = match &krate.source {
         RuntimeSource::Vendored(_) if !runtime.dev_dependencies.is_empty() => {
-            let lines: Vec<String> = runtime.dev_dependencies.iter().map(dependency_line).collect();
+            let lines: Vec<String> = runtime
+                .dev_dependencies
+                .iter()
+                .map(dependency_line)
+                .collect();
             format!("\n[dev-dependencies]\n{}\n", lines.join("\n"))
         }
         _ => String::new(),

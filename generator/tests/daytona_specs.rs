@@ -274,14 +274,19 @@ fn operation_functions(code: &str) -> Vec<(String, bool)> {
 fn websocket_operations(spec: &str) -> Vec<(String, bool)> {
     let text = std::fs::read_to_string(root().join("specs/codegen.yaml")).unwrap();
     let config: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let specs = config["specs"].as_sequence().expect("codegen.yaml lists specs");
+    let specs = config["specs"]
+        .as_sequence()
+        .expect("codegen.yaml lists specs");
     let entry = specs.iter().find(|s| s["file"].as_str() == Some(spec));
     entry
         .and_then(|entry| entry["websockets"].as_sequence())
         .into_iter()
         .flatten()
         .map(|w| {
-            let id = w["operation"].as_str().expect("an operation id").to_string();
+            let id = w["operation"]
+                .as_str()
+                .expect("an operation id")
+                .to_string();
             (id, w["also_http"].as_bool().unwrap_or(false))
         })
         .collect()
@@ -297,7 +302,11 @@ fn one_function_per_operation_in_each_spec() {
         let ids = spec_operation_ids(spec);
         assert_eq!(ids.len(), expected, "{spec} has {expected} operations");
         let websockets = websocket_operations(spec);
-        assert_eq!(websockets.len(), upgrading, "{spec} has {upgrading} WebSocket operations");
+        assert_eq!(
+            websockets.len(),
+            upgrading,
+            "{spec} has {upgrading} WebSocket operations"
+        );
         let functions: Vec<(String, bool)> = generated
             .files
             .iter()
@@ -323,7 +332,10 @@ fn one_function_per_operation_in_each_spec() {
             .collect();
         calls.sort();
         expected_calls.sort();
-        assert_eq!(calls, expected_calls, "{module}: one call function per operation");
+        assert_eq!(
+            calls, expected_calls,
+            "{module}: one call function per operation"
+        );
         // A WebSocket function for each operation marked as one.
         let mut connects: Vec<String> = functions
             .iter()
@@ -333,7 +345,10 @@ fn one_function_per_operation_in_each_spec() {
         let mut expected_connects: Vec<String> = websockets.into_iter().map(|(id, _)| id).collect();
         connects.sort();
         expected_connects.sort();
-        assert_eq!(connects, expected_connects, "{module}: one WebSocket function per upgrade");
+        assert_eq!(
+            connects, expected_connects,
+            "{module}: one WebSocket function per upgrade"
+        );
     }
 }
 
