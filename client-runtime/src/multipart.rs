@@ -3,7 +3,7 @@
 //! memory unless asked for.
 
 use super::error::{Error, TransportKind};
-use super::stream::{write_file, ByteStream, Progress};
+use super::stream::{chunks, collect, write_file, ByteStream, Chunked, Progress};
 use bytes::Bytes;
 use futures_util::Stream;
 use reqwest::header::{HeaderMap, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -157,24 +157,13 @@ impl Part {
     }
 
     /// The whole part in memory (for parts known to be small, such as error descriptions).
-    pub async fn bytes(mut self) -> Result<Bytes, Error> {
-        let mut all = bytes::BytesMut::new();
-        while let Some(chunk) = self.chunk().await? {
-            all.extend_from_slice(&chunk);
-        }
-        Ok(all.freeze())
+    pub async fn bytes(self) -> Result<Bytes, Error> {
+        collect(self).await
     }
 
     /// The part as a [`Stream`] of chunks.
     pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
-        futures_util::stream::unfold(Some(self), |state| async move {
-            let mut part = state?;
-            match part.chunk().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), Some(part))),
-                Ok(None) => None,
-                Err(error) => Some((Err(error), None)),
-            }
-        })
+        chunks(self)
     }
 
     /// Writes the part to the file at `path` as [`ByteStream::write_to_file`] writes a body:
@@ -193,6 +182,14 @@ impl Part {
             progress,
         )
         .await
+    }
+}
+
+impl Chunked for Part {
+    fn next_chunk(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<Bytes>, Error>> + Send + '_ {
+        self.chunk()
     }
 }
 

@@ -202,23 +202,12 @@ impl ByteStream {
         if let Source::Buffered(bytes) = &mut self.source {
             return Ok(bytes.take().unwrap_or_default());
         }
-        let mut all = bytes::BytesMut::new();
-        while let Some(chunk) = self.chunk().await? {
-            all.extend_from_slice(&chunk);
-        }
-        Ok(all.freeze())
+        collect(self).await
     }
 
     /// The body as a [`Stream`] of chunks.
     pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
-        futures_util::stream::unfold(Some(self), |state| async move {
-            let mut body = state?;
-            match body.chunk().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), Some(body))),
-                Ok(None) => None,
-                Err(error) => Some((Err(error), None)),
-            }
-        })
+        chunks(self)
     }
 
     /// Writes the body to `writer`, calling `progress` after each chunk; the bytes written.
@@ -261,6 +250,41 @@ impl ByteStream {
         )
         .await
     }
+}
+
+/// Something read chunk by chunk: a body or a multipart part.
+pub(crate) trait Chunked: Send + Sized + 'static {
+    /// The next chunk, or `None` at the end.
+    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + Send + '_;
+}
+
+impl Chunked for ByteStream {
+    fn next_chunk(&mut self) -> impl Future<Output = Result<Option<Bytes>, Error>> + Send + '_ {
+        self.chunk()
+    }
+}
+
+/// All of `source`'s chunks in memory.
+pub(crate) async fn collect(mut source: impl Chunked) -> Result<Bytes, Error> {
+    let mut all = bytes::BytesMut::new();
+    while let Some(chunk) = source.next_chunk().await? {
+        all.extend_from_slice(&chunk);
+    }
+    Ok(all.freeze())
+}
+
+/// `source`'s chunks as a [`Stream`], which ends after an error.
+pub(crate) fn chunks(
+    source: impl Chunked,
+) -> impl Stream<Item = Result<Bytes, Error>> + Send + 'static {
+    futures_util::stream::unfold(Some(source), |state| async move {
+        let mut source = state?;
+        match source.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok(chunk), Some(source))),
+            Ok(None) => None,
+            Err(error) => Some((Err(error), None)),
+        }
+    })
 }
 
 /// Copies `chunks` to `writer`, calling `progress` after each chunk; the bytes copied. Write

@@ -11,6 +11,7 @@
 mod support;
 
 use daytona_client::api::types::Permission;
+use daytona_client::runtime::Binary;
 use daytona_client::workflows::{self, ExecRequest, SandboxSource, SandboxSpec};
 use daytona_client::Client;
 use daytona_client::Config;
@@ -37,13 +38,13 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
          would be misread, so this client sends none",
     ),
     (
-        "exec",
+        "*",
         "header x-daytona-split-output",
         "without an SDK version, this header is how a client asks the daemon for stdout and \
          stderr apart (the raw log with stream markers, split by this client); the official SDK \
-         gets them split by the server through its version instead",
+         gets them split by the server through its version instead. The toolbox client sends it \
+         on every toolbox request; only the session endpoints read it",
     ),
-    ("long-exec", "header x-daytona-split-output", "as for exec"),
     (
         "exec",
         "header accept",
@@ -51,6 +52,14 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
          this client accepts any (reqwest's `*/*`); the daemon does not read Accept",
     ),
     ("long-exec", "header accept", "as for exec"),
+    ("follow", "header accept", "as for exec"),
+    (
+        "upload",
+        "POST /toolbox/sb-seed/files/bulk-upload: body /1/contentType",
+        "the file part's type: httpx guesses it from the file name (`text/plain` for \
+         hello.txt), this client sends `application/octet-stream` unless told otherwise \
+         (`Binary::with_content_type`); the daemon does not read it (upload_files.go)",
+    ),
     (
         "*",
         "request only in the official SDK: GET /api/socket.io/",
@@ -130,10 +139,10 @@ async fn this_client_and_the_official_python_sdk_agree() {
     for auth in [Auth::ApiKey, Auth::JwtWithOrganization] {
         let double = Double::start(Settings::default()).await;
         let theirs_results = run_official(&python, &double, auth).await;
-        let theirs = double.take_recorded();
+        let theirs = forms_as_json(double.take_recorded()).await;
         double.reset();
         let ours_results = run_ours(&double, auth).await;
-        let ours = double.take_recorded();
+        let ours = forms_as_json(double.take_recorded()).await;
         for (action, ours_result) in &ours_results {
             let theirs_result = theirs_results.get(action);
             assert_eq!(
@@ -290,6 +299,47 @@ async fn run_ours(double: &Double, auth: Auth) -> BTreeMap<String, Value> {
         results.insert(action.into(), outcome(ran));
     }
 
+    let toolbox =
+        |sandbox: &daytona_client::api::types::Sandbox| workflows::toolbox_client(&client, sandbox);
+    double.begin("upload");
+    let uploaded = match workflows::get_sandbox(&client, double::SEED_SANDBOX).await {
+        Ok(sandbox) => {
+            let contents = Binary::new("hello from a file\n");
+            workflows::upload_file(&toolbox(&sandbox), contents, "/home/daytona/hello.txt").await
+        }
+        Err(error) => Err(error),
+    };
+    results.insert("upload".into(), outcome(uploaded.map(|()| Value::Null)));
+
+    double.begin("download");
+    let downloaded = match workflows::get_sandbox(&client, double::SEED_SANDBOX).await {
+        Ok(sandbox) => {
+            match workflows::download_file(&toolbox(&sandbox), "/home/daytona/hello.txt").await {
+                Ok(part) => part.bytes().await,
+                Err(error) => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    };
+    let downloaded = downloaded.map(|bytes| json!(String::from_utf8_lossy(&bytes)));
+    results.insert("download".into(), outcome(downloaded));
+
+    double.begin("follow");
+    let command = "echo one; echo err >&2; sleep 1; echo two; exit 3";
+    let followed = match workflows::get_sandbox(&client, double::SEED_SANDBOX).await {
+        Ok(sandbox) => {
+            match workflows::exec_stream(&client, &sandbox, &ExecRequest::new(command)).await {
+                Ok(run) => run.collect().await,
+                Err(error) => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    };
+    let followed = followed.map(|output| {
+        json!({"exitCode": output.exit_code, "stdout": output.stdout, "stderr": output.stderr})
+    });
+    results.insert("follow".into(), outcome(followed));
+
     double.begin("api-key");
     let expires = "2030-01-01T00:00:00Z".parse().unwrap();
     let key = workflows::create_api_key(
@@ -309,6 +359,36 @@ async fn run_ours(double: &Double, auth: Auth) -> BTreeMap<String, Value> {
     results.insert("api-key".into(), outcome(key));
     double.begin("");
     results
+}
+
+/// Multipart bodies as JSON, part by part (name, file name, content type, contents), so that
+/// two forms compare by what they hold rather than by their boundaries.
+async fn forms_as_json(recorded: Vec<Recorded>) -> Vec<Recorded> {
+    let mut out = Vec::with_capacity(recorded.len());
+    for mut request in recorded {
+        let boundary = request
+            .header("content-type")
+            .and_then(|c| multer::parse_boundary(c).ok());
+        if let Some(boundary) = boundary {
+            let body = request.body.clone();
+            let stream =
+                futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+            let mut form = multer::Multipart::new(stream, boundary);
+            let mut parts = Vec::new();
+            while let Some(field) = form.next_field().await.expect("a well-formed form") {
+                let (name, file_name) = (
+                    field.name().map(str::to_string),
+                    field.file_name().map(str::to_string),
+                );
+                let content_type = field.content_type().map(|m| m.to_string());
+                let contents = field.text().await.expect("a part's contents");
+                parts.push(json!({"name": name, "fileName": file_name, "contentType": content_type, "contents": contents}));
+            }
+            request.body = json!(parts).to_string().into();
+        }
+        out.push(request);
+    }
+    out
 }
 
 /// A request as compared: ids that each client picks itself are replaced by placeholders.

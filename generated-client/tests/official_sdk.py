@@ -8,6 +8,7 @@ requests apart. Prints one JSON line per action: {"action": ..., "result": ...} 
 {"action": ..., "error": ...}.
 """
 
+import asyncio
 import datetime
 import json
 import os
@@ -47,6 +48,27 @@ def run_command(daytona, session_id, command, timeout):
     return {"exitCode": response.exit_code, "stdout": response.stdout, "stderr": response.stderr}
 
 
+def follow(daytona, session_id, command):
+    """Runs a command asynchronously in a session of its own, follows its log over the
+    WebSocket until it ends, then reads its exit code and deletes the session."""
+    sandbox = daytona.get("sb-seed")
+    sandbox.process.create_session(session_id)
+    stdout, stderr = [], []
+    try:
+        started = sandbox.process.execute_session_command(
+            session_id, SessionExecuteRequest(command=command, run_async=True)
+        )
+        asyncio.run(
+            sandbox.process.get_session_command_logs_async(
+                session_id, started.cmd_id, stdout.append, stderr.append
+            )
+        )
+        exit_code = sandbox.process.get_session_command(session_id, started.cmd_id).exit_code
+    finally:
+        sandbox.process.delete_session(session_id)
+    return {"exitCode": exit_code, "stdout": "".join(stdout), "stderr": "".join(stderr)}
+
+
 def main():
     daytona = Daytona()
     actions = [
@@ -67,6 +89,22 @@ def main():
         ),
         ("exec", lambda: run_command(daytona, "exec-1", "echo hello; echo oops >&2", 60)),
         ("long-exec", lambda: run_command(daytona, "exec-2", "sleep 3; echo done", 10)),
+        (
+            "upload",
+            lambda: daytona.get("sb-seed").fs.upload_file(
+                b"hello from a file\n", "/home/daytona/hello.txt"
+            ),
+        ),
+        (
+            "download",
+            lambda: daytona.get("sb-seed").fs.download_file("/home/daytona/hello.txt").decode(),
+        ),
+        (
+            "follow",
+            lambda: follow(
+                daytona, "follow-1", "echo one; echo err >&2; sleep 1; echo two; exit 3"
+            ),
+        ),
         (
             "api-key",
             lambda: api_key_summary(

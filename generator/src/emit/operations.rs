@@ -545,17 +545,26 @@ fn body_statement(kind: &BodyKind, media_type: &str, failed: &TokenStream) -> To
     }
 }
 
-/// `Accept: application/json` for an operation whose success bodies are all declared as JSON,
-/// with text as well where a body may also come as text (a `*/*` body leaves the header out:
-/// the server chooses).
-fn accept_type(op: &Operation) -> Option<&'static str> {
-    let mut with_body = op
+/// The `Accept` header: `application/json` for an operation whose success bodies are all
+/// declared as JSON, with text as well where a body may also come as text; the declared media
+/// type of an operation whose bodies are all bytes of one type (`multipart/form-data`,
+/// `application/octet-stream`). Left out otherwise, and for `*/*`: the server chooses.
+fn accept_type(op: &Operation) -> Option<String> {
+    let with_body: Vec<_> = op
         .success_responses()
         .filter(|r| r.body != ResponseBody::Empty)
-        .peekable();
-    with_body.peek()?;
+        .collect();
+    let first = with_body.first()?;
+    if with_body.iter().all(|r| r.body == ResponseBody::Bytes) {
+        let media_type = first.media_type.as_deref()?;
+        let concrete = !media_type.contains('*');
+        let same = with_body
+            .iter()
+            .all(|r| r.media_type.as_deref() == Some(media_type));
+        return (concrete && same).then(|| media_type.to_string());
+    }
     let mut text = false;
-    for response in with_body {
+    for response in &with_body {
         text |= matches!(response.body, ResponseBody::JsonOrText(_));
         let json = response.body.json_type().is_some()
             && response
@@ -567,8 +576,8 @@ fn accept_type(op: &Operation) -> Option<&'static str> {
         }
     }
     Some(if text {
-        "application/json, text/*"
+        "application/json, text/*".to_string()
     } else {
-        "application/json"
+        "application/json".to_string()
     })
 }

@@ -184,6 +184,7 @@ pub fn download_file_deprecated(
         ),
     );
     request.secured();
+    request.accept("application/json");
     request.stream_response();
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);
@@ -218,6 +219,7 @@ pub fn download_files_deprecated(
         ),
     );
     request.secured();
+    request.accept("application/json");
     request.stream_response();
     if let Some(value) = &params.x_daytona_organization_id {
         request.header("X-Daytona-Organization-ID", value);

@@ -712,6 +712,7 @@ pub fn download_recording(
         ),
     );
     request.secured();
+    request.accept("application/octet-stream");
     request.stream_response();
     crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
 }

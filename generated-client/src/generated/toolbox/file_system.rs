@@ -76,6 +76,7 @@ pub fn download_files(
         "/files/bulk-download".to_string(),
     );
     request.secured();
+    request.accept("multipart/form-data");
     request.stream_response();
     if let Err(error) = request.json("application/json", body) {
         return crate::runtime::Call::failed(error);
@@ -119,6 +120,7 @@ pub fn download_file(
         "/files/download".to_string(),
     );
     request.secured();
+    request.accept("application/octet-stream");
     request.stream_response();
     request.query("path", &path);
     crate::runtime::Call::new(client, request, crate::runtime::Response::stream)
