@@ -51,15 +51,26 @@ pub struct WebSocket {
     receiver: Receiver,
 }
 
+/// How long a connection may be silent before the client pings it: proxies and load balancers
+/// drop connections that carry nothing for a while, and a followed log or a terminal may be
+/// quiet for minutes (Daytona's SDKs ping every 20 seconds too).
+pub const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The sending side, shared by the two halves: the receiving half pings through it.
+type Sink = Arc<tokio::sync::Mutex<futures_util::stream::SplitSink<Stream, Frame>>>;
+
 /// The sending half of a [`WebSocket`].
 pub struct Sender {
-    sink: futures_util::stream::SplitSink<Stream, Frame>,
+    sink: Sink,
     operation: &'static str,
     path: String,
 }
 
-/// The receiving half of a [`WebSocket`].
+/// The receiving half of a [`WebSocket`]. While it waits for a message it pings the server
+/// after [`KEEPALIVE`] of silence.
 pub struct Receiver {
+    sink: Sink,
+    keepalive: std::time::Duration,
     stream: futures_util::stream::SplitStream<Stream>,
     operation: &'static str,
     path: String,
@@ -96,18 +107,27 @@ fn failure(operation: &'static str, path: &str, error: impl std::fmt::Display) -
 impl WebSocket {
     fn new(stream: Stream, operation: &'static str, path: String) -> WebSocket {
         let (sink, stream) = stream.split();
+        let sink = Arc::new(tokio::sync::Mutex::new(sink));
         WebSocket {
             sender: Sender {
-                sink,
+                sink: Arc::clone(&sink),
                 operation,
                 path: path.clone(),
             },
             receiver: Receiver {
+                sink,
+                keepalive: KEEPALIVE,
                 stream,
                 operation,
                 path,
             },
         }
+    }
+
+    /// Pings after `silence` without messages instead of [`KEEPALIVE`].
+    pub fn with_keepalive(mut self, silence: std::time::Duration) -> WebSocket {
+        self.receiver.keepalive = silence;
+        self
     }
 
     /// Sends a text message.
@@ -143,6 +163,8 @@ impl Sender {
         let frame = Frame::text(text.into());
         let (operation, path) = (self.operation, &self.path);
         self.sink
+            .lock()
+            .await
             .send(frame)
             .await
             .map_err(|e| failure(operation, path, e))
@@ -153,6 +175,8 @@ impl Sender {
         let frame = Frame::binary(data.into());
         let (operation, path) = (self.operation, &self.path);
         self.sink
+            .lock()
+            .await
             .send(frame)
             .await
             .map_err(|e| failure(operation, path, e))
@@ -164,7 +188,8 @@ impl Sender {
             code: CloseCode::Normal,
             reason: "".into(),
         };
-        match self.sink.send(Frame::Close(Some(frame))).await {
+        let sent = self.sink.lock().await.send(Frame::Close(Some(frame))).await;
+        match sent {
             Ok(())
             | Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed)
             | Err(tokio_tungstenite::tungstenite::Error::AlreadyClosed) => Ok(()),
@@ -178,7 +203,15 @@ impl Receiver {
     /// `None`.
     pub async fn next(&mut self) -> Option<Result<Message, Error>> {
         loop {
-            let frame = match self.stream.next().await? {
+            let next = tokio::select! {
+                next = self.stream.next() => next,
+                () = tokio::time::sleep(self.keepalive) => {
+                    // A failed ping shows up as the next read's error.
+                    let _ = self.sink.lock().await.send(Frame::Ping(Bytes::new())).await;
+                    continue;
+                }
+            };
+            let frame = match next? {
                 Ok(frame) => frame,
                 // A peer that drops the connection without a close frame has ended it.
                 Err(tokio_tungstenite::tungstenite::Error::ConnectionClosed) => return None,
@@ -187,19 +220,28 @@ impl Receiver {
             return Some(Ok(match frame {
                 Frame::Text(text) => Message::Text(text.as_str().to_string()),
                 Frame::Binary(data) => Message::Binary(data),
-                Frame::Close(frame) => Message::Close(match frame {
-                    Some(frame) => Close {
-                        code: frame.code.into(),
-                        reason: frame.reason.as_str().to_string(),
-                    },
-                    None => Close {
-                        code: 1005,
-                        reason: String::new(),
-                    },
-                }),
+                Frame::Close(frame) => {
+                    // Sends the answering close tungstenite has queued, ending the handshake.
+                    let _ = self.sink.lock().await.flush().await;
+                    Message::Close(close_of(frame))
+                }
                 Frame::Ping(_) | Frame::Pong(_) | Frame::Frame(_) => continue,
             }));
         }
+    }
+}
+
+/// The code and reason of a close frame (1005 when it has none).
+fn close_of(frame: Option<CloseFrame>) -> Close {
+    match frame {
+        Some(frame) => Close {
+            code: frame.code.into(),
+            reason: frame.reason.as_str().to_string(),
+        },
+        None => Close {
+            code: 1005,
+            reason: String::new(),
+        },
     }
 }
 
