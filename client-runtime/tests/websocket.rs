@@ -17,6 +17,8 @@ const PROFILE: Profile = Profile {
 };
 
 #[tokio::test]
+// tungstenite's handshake callback returns its own (large) error response type.
+#[allow(clippy::result_large_err)]
 async fn a_websocket_carries_the_headers_pings_in_silence_and_reports_the_close() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
