@@ -37,7 +37,7 @@ pub use secret::Secret;
 pub use serde_support::{enum_string, nullable, tagged, Base64};
 pub use stream::{ByteStream, Progress};
 pub use uuid::Uuid;
-pub use websocket::{Close, Connect, Message, Receiver, Sender, WebSocket};
+pub use websocket::{Close, Connect, Message, Receiver, Sender, WebSocket, KEEPALIVE};
 
 /// A `date-time` value: a UTC timestamp.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

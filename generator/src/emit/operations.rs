@@ -209,7 +209,7 @@ fn function(api: &Api, op: &Operation, name: &str, ending: Ending) -> TokenStrea
 
     let method = method_tokens(op.method);
     let operation_id = &op.operation_id;
-    let path = path_expression(api, op);
+    let (segments, path) = path_expression(api, op);
     let secured = op.secured.then(|| quote!(request.secured();));
     let params = op.params.iter().map(|p| param_statement(api, p));
     // What a function returns when its request cannot be built.
@@ -286,6 +286,7 @@ fn function(api: &Api, op: &Operation, name: &str, ending: Ending) -> TokenStrea
             #body_argument
             #params_argument
         ) -> #return_type {
+            #segments
             #binding = crate::runtime::Request::new(#method, #operation_id, #path);
             #secured
             #accept
@@ -370,10 +371,15 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// `format!` of the path template with every parameter percent-encoded.
-fn path_expression(api: &Api, op: &Operation) -> TokenStream {
+/// The path: the template with every parameter percent-encoded, as a statement that binds each
+/// encoded parameter (`segment_0`, …) and an expression of the path. The segments are bound
+/// first so that the `format!` names them inline (tokens inside a macro call are printed as
+/// they are, not formatted), all in one `let` so that a parameter named like a segment is read
+/// before any segment is bound.
+fn path_expression(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     let mut template = String::new();
-    let mut arguments = Vec::new();
+    let mut segments = Vec::new();
+    let mut values = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}').map(|c| open + c) else {
@@ -387,7 +393,9 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.json_name == name);
         match param {
             Some(param) => {
-                template.push_str("{}");
+                let segment = format!("segment_{}", segments.len());
+                template.push_str(&format!("{{{segment}}}"));
+                let segment = ident(&segment);
                 let binding = ident(&param.rust_name);
                 let text = text_of(
                     api,
@@ -397,17 +405,24 @@ fn path_expression(api: &Api, op: &Operation) -> TokenStream {
                         reference: quote!(&#binding),
                     },
                 );
-                arguments.push(quote!(crate::runtime::encode_path(#text)));
+                segments.push(segment);
+                values.push(quote!(crate::runtime::encode_path(#text)));
             }
             None => template.push_str(&rest[open..=close].replace('{', "{{").replace('}', "}}")),
         }
         rest = &rest[close + 1..];
     }
     template.push_str(rest);
-    if arguments.is_empty() {
-        quote!(#template.to_string())
-    } else {
-        quote!(format!(#template, #(#arguments),*))
+    match segments.len() {
+        0 => (TokenStream::new(), quote!(#template.to_string())),
+        1 => (
+            quote!(let #(#segments)* = #(#values)*;),
+            quote!(format!(#template)),
+        ),
+        _ => (
+            quote!(let (#(#segments),*) = (#(#values),*);),
+            quote!(format!(#template)),
+        ),
     }
 }
 

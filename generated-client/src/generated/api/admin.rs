@@ -57,10 +57,11 @@ pub fn admin_get_runner_by_id(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<super::types::RunnerFull> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetRunnerById",
-        format!("/admin/runners/{}", crate ::runtime::encode_path(& id)),
+        format!("/admin/runners/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -77,10 +78,11 @@ pub fn admin_delete_runner(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "adminDeleteRunner",
-        format!("/admin/runners/{}", crate ::runtime::encode_path(& id)),
+        format!("/admin/runners/{segment_0}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -92,10 +94,11 @@ pub fn admin_update_runner_scheduling(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminUpdateRunnerScheduling",
-        format!("/admin/runners/{}/scheduling", crate ::runtime::encode_path(& id)),
+        format!("/admin/runners/{segment_0}/scheduling"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -111,10 +114,11 @@ pub fn admin_recover_sandbox(
     client: &crate::runtime::Client,
     sandbox_id: &str,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminRecoverSandbox",
-        format!("/admin/sandbox/{}/recover", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/admin/sandbox/{segment_0}/recover"),
     );
     request.secured();
     request.accept("application/json");
@@ -157,12 +161,11 @@ pub fn admin_regenerate_key_pair(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminRegenerateKeyPair",
-        format!(
-            "/admin/users/{}/regenerate-key-pair", crate ::runtime::encode_path(& id)
-        ),
+        format!("/admin/users/{segment_0}/regenerate-key-pair"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -174,10 +177,11 @@ pub fn admin_get_user(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<super::types::User> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetUser",
-        format!("/admin/users/{}", crate ::runtime::encode_path(& id)),
+        format!("/admin/users/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -191,13 +195,11 @@ pub fn admin_send_webhook(
     organization_id: &str,
     body: &super::types::SendWebhookDto,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminSendWebhook",
-        format!(
-            "/admin/webhooks/organizations/{}/send", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/admin/webhooks/organizations/{segment_0}/send"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -213,13 +215,15 @@ pub fn admin_get_message_attempts(
     organization_id: &str,
     message_id: &str,
 ) -> crate::runtime::Call<Vec<std::collections::BTreeMap<String, serde_json::Value>>> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&message_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetMessageAttempts",
         format!(
-            "/admin/webhooks/organizations/{}/messages/{}/attempts", crate
-            ::runtime::encode_path(& organization_id), crate ::runtime::encode_path(&
-            message_id)
+            "/admin/webhooks/organizations/{segment_0}/messages/{segment_1}/attempts"
         ),
     );
     request.secured();
@@ -248,13 +252,11 @@ pub fn admin_initialize_webhooks(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminInitializeWebhooks",
-        format!(
-            "/admin/webhooks/organizations/{}/initialize", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/admin/webhooks/organizations/{segment_0}/initialize"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -270,12 +272,11 @@ pub fn admin_set_default_registry(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<super::types::DockerRegistry> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminSetDefaultRegistry",
-        format!(
-            "/admin/docker-registry/{}/set-default", crate ::runtime::encode_path(& id)
-        ),
+        format!("/admin/docker-registry/{segment_0}/set-default"),
     );
     request.secured();
     request.accept("application/json");
@@ -314,10 +315,11 @@ pub fn admin_set_snapshot_general_status(
     id: &str,
     body: &super::types::SetSnapshotGeneralStatusDto,
 ) -> crate::runtime::Call<super::types::SnapshotDto> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminSetSnapshotGeneralStatus",
-        format!("/admin/snapshots/{}/general", crate ::runtime::encode_path(& id)),
+        format!("/admin/snapshots/{segment_0}/general"),
     );
     request.secured();
     request.accept("application/json");
@@ -385,13 +387,14 @@ pub fn admin_create_organization_region_quota(
     region_id: &str,
     body: &super::types::CreateOrganizationRegionQuota,
 ) -> crate::runtime::Call<super::types::RegionQuota> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&region_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminCreateOrganizationRegionQuota",
-        format!(
-            "/admin/organizations/{}/quota/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& region_id)
-        ),
+        format!("/admin/organizations/{segment_0}/quota/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -414,13 +417,14 @@ pub fn admin_update_organization_region_quota(
     region_id: &str,
     body: &super::types::UpdateOrganizationRegionQuota,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&region_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "adminUpdateOrganizationRegionQuota",
-        format!(
-            "/admin/organizations/{}/quota/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& region_id)
-        ),
+        format!("/admin/organizations/{segment_0}/quota/{segment_1}"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -443,14 +447,15 @@ pub fn admin_get_organization_region_quota(
     region_id: &str,
     sandbox_class: &super::types::SandboxClass,
 ) -> crate::runtime::Call<super::types::RegionQuota> {
+    let (segment_0, segment_1, segment_2) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&region_id),
+        crate::runtime::encode_path(&sandbox_class),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "adminGetOrganizationRegionQuota",
-        format!(
-            "/admin/organizations/{}/quota/{}/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& region_id), crate
-            ::runtime::encode_path(& sandbox_class)
-        ),
+        format!("/admin/organizations/{segment_0}/quota/{segment_1}/{segment_2}"),
     );
     request.secured();
     request.accept("application/json");
@@ -471,14 +476,15 @@ pub fn admin_delete_organization_region_quota(
     region_id: &str,
     sandbox_class: &super::types::SandboxClass,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1, segment_2) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&region_id),
+        crate::runtime::encode_path(&sandbox_class),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "adminDeleteOrganizationRegionQuota",
-        format!(
-            "/admin/organizations/{}/quota/{}/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& region_id), crate
-            ::runtime::encode_path(& sandbox_class)
-        ),
+        format!("/admin/organizations/{segment_0}/quota/{segment_1}/{segment_2}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -495,13 +501,11 @@ pub fn admin_update_organization_preview_warning(
     organization_id: &str,
     body: &super::types::OrganizationPreviewWarning,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "adminUpdateOrganizationPreviewWarning",
-        format!(
-            "/admin/organizations/{}/preview-warning", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/admin/organizations/{segment_0}/preview-warning"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {

@@ -95,10 +95,11 @@ pub fn get_api_key(
     name: &str,
     params: &GetApiKeyParams,
 ) -> crate::runtime::Call<super::types::ApiKeyList> {
+    let segment_0 = crate::runtime::encode_path(&name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getApiKey",
-        format!("/api-keys/{}", crate ::runtime::encode_path(& name)),
+        format!("/api-keys/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -121,10 +122,11 @@ pub fn delete_api_key(
     name: &str,
     params: &DeleteApiKeyParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteApiKey",
-        format!("/api-keys/{}", crate ::runtime::encode_path(& name)),
+        format!("/api-keys/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -147,13 +149,14 @@ pub fn delete_api_key_for_user(
     name: &str,
     params: &DeleteApiKeyForUserParams,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&user_id),
+        crate::runtime::encode_path(&name),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteApiKeyForUser",
-        format!(
-            "/api-keys/{}/{}", crate ::runtime::encode_path(& user_id), crate
-            ::runtime::encode_path(& name)
-        ),
+        format!("/api-keys/{segment_0}/{segment_1}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {

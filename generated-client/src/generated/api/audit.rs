@@ -28,12 +28,11 @@ pub fn get_organization_audit_logs(
     organization_id: &str,
     params: &GetOrganizationAuditLogsParams,
 ) -> crate::runtime::Call<super::types::PaginatedAuditLogs> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationAuditLogs",
-        format!(
-            "/audit/organizations/{}", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/audit/organizations/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");

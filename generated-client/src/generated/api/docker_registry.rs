@@ -104,10 +104,11 @@ pub fn get_registry(
     id: &str,
     params: &GetRegistryParams,
 ) -> crate::runtime::Call<super::types::DockerRegistry> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegistry",
-        format!("/docker-registry/{}", crate ::runtime::encode_path(& id)),
+        format!("/docker-registry/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -134,10 +135,11 @@ pub fn delete_registry(
     id: &str,
     params: &DeleteRegistryParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRegistry",
-        format!("/docker-registry/{}", crate ::runtime::encode_path(& id)),
+        format!("/docker-registry/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -164,10 +166,11 @@ pub fn update_registry(
     body: &super::types::UpdateDockerRegistry,
     params: &UpdateRegistryParams,
 ) -> crate::runtime::Call<super::types::DockerRegistry> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRegistry",
-        format!("/docker-registry/{}", crate ::runtime::encode_path(& id)),
+        format!("/docker-registry/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");

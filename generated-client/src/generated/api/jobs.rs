@@ -87,10 +87,11 @@ pub fn get_job(
     client: &crate::runtime::Client,
     job_id: &str,
 ) -> crate::runtime::Call<super::types::Job> {
+    let segment_0 = crate::runtime::encode_path(&job_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getJob",
-        format!("/jobs/{}", crate ::runtime::encode_path(& job_id)),
+        format!("/jobs/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -108,10 +109,11 @@ pub fn update_job_status(
     job_id: &str,
     body: &super::types::UpdateJobStatus,
 ) -> crate::runtime::Call<super::types::Job> {
+    let segment_0 = crate::runtime::encode_path(&job_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateJobStatus",
-        format!("/jobs/{}/status", crate ::runtime::encode_path(& job_id)),
+        format!("/jobs/{segment_0}/status"),
     );
     request.secured();
     request.accept("application/json");

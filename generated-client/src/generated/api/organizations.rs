@@ -43,13 +43,11 @@ pub fn accept_organization_invitation(
     client: &crate::runtime::Client,
     invitation_id: &str,
 ) -> crate::runtime::Call<super::types::OrganizationInvitation> {
+    let segment_0 = crate::runtime::encode_path(&invitation_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "acceptOrganizationInvitation",
-        format!(
-            "/organizations/invitations/{}/accept", crate ::runtime::encode_path(&
-            invitation_id)
-        ),
+        format!("/organizations/invitations/{segment_0}/accept"),
     );
     request.secured();
     request.accept("application/json");
@@ -66,13 +64,11 @@ pub fn decline_organization_invitation(
     client: &crate::runtime::Client,
     invitation_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&invitation_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "declineOrganizationInvitation",
-        format!(
-            "/organizations/invitations/{}/decline", crate ::runtime::encode_path(&
-            invitation_id)
-        ),
+        format!("/organizations/invitations/{segment_0}/decline"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -123,13 +119,11 @@ pub fn set_organization_default_region(
     organization_id: &str,
     body: &super::types::UpdateOrganizationDefaultRegion,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "setOrganizationDefaultRegion",
-        format!(
-            "/organizations/{}/default-region", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/default-region"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -148,10 +142,11 @@ pub fn get_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<super::types::Organization> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganization",
-        format!("/organizations/{}", crate ::runtime::encode_path(& organization_id)),
+        format!("/organizations/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -168,10 +163,11 @@ pub fn delete_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganization",
-        format!("/organizations/{}", crate ::runtime::encode_path(& organization_id)),
+        format!("/organizations/{segment_0}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -187,12 +183,11 @@ pub fn get_organization_usage_overview(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<super::types::OrganizationUsageOverview> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationUsageOverview",
-        format!(
-            "/organizations/{}/usage", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/usage"),
     );
     request.secured();
     request.accept("application/json");
@@ -210,12 +205,11 @@ pub fn update_organization_quota(
     organization_id: &str,
     body: &super::types::UpdateOrganizationQuota,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateOrganizationQuota",
-        format!(
-            "/organizations/{}/quota", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/quota"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -237,13 +231,14 @@ pub fn update_organization_region_quota(
     region_id: &str,
     body: &super::types::UpdateOrganizationRegionQuota,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&region_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateOrganizationRegionQuota",
-        format!(
-            "/organizations/{}/quota/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& region_id)
-        ),
+        format!("/organizations/{segment_0}/quota/{segment_1}"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -262,12 +257,11 @@ pub fn leave_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "leaveOrganization",
-        format!(
-            "/organizations/{}/leave", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/leave"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -284,12 +278,11 @@ pub fn suspend_organization(
     organization_id: &str,
     body: Option<&super::types::OrganizationSuspension>,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "suspendOrganization",
-        format!(
-            "/organizations/{}/suspend", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/suspend"),
     );
     request.secured();
     if let Some(body) = body {
@@ -310,13 +303,11 @@ pub fn unsuspend_organization(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "unsuspendOrganization",
-        format!(
-            "/organizations/{}/unsuspend", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/unsuspend"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -332,13 +323,11 @@ pub fn get_organization_otel_config_by_sandbox_auth_token(
     client: &crate::runtime::Client,
     auth_token: &str,
 ) -> crate::runtime::Call<super::types::OtelConfig> {
+    let segment_0 = crate::runtime::encode_path(&auth_token);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationOtelConfigBySandboxAuthToken",
-        format!(
-            "/organizations/otel-config/by-sandbox-auth-token/{}", crate
-            ::runtime::encode_path(& auth_token)
-        ),
+        format!("/organizations/otel-config/by-sandbox-auth-token/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -355,13 +344,11 @@ pub fn get_organization_otel_config(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<super::types::OtelConfig> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationOtelConfig",
-        format!(
-            "/organizations/{}/otel-config", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/otel-config"),
     );
     request.secured();
     request.accept("application/json");
@@ -379,13 +366,11 @@ pub fn update_organization_otel_config(
     organization_id: &str,
     body: &super::types::OtelConfig,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationOtelConfig",
-        format!(
-            "/organizations/{}/otel-config", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/otel-config"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -404,13 +389,11 @@ pub fn delete_organization_otel_config(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationOtelConfig",
-        format!(
-            "/organizations/{}/otel-config", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/otel-config"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -427,13 +410,11 @@ pub fn update_sandbox_default_limited_network_egress(
     organization_id: &str,
     body: &super::types::OrganizationSandboxDefaultLimitedNetworkEgress,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateSandboxDefaultLimitedNetworkEgress",
-        format!(
-            "/organizations/{}/sandbox-default-limited-network-egress", crate
-            ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/sandbox-default-limited-network-egress"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -453,13 +434,11 @@ pub fn update_experimental_config(
     organization_id: &str,
     body: Option<&std::collections::BTreeMap<String, serde_json::Value>>,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateExperimentalConfig",
-        format!(
-            "/organizations/{}/experimental-config", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/experimental-config"),
     );
     request.secured();
     if let Some(body) = body {
@@ -480,12 +459,11 @@ pub fn list_organization_roles(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<Vec<super::types::OrganizationRole>> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationRoles",
-        format!(
-            "/organizations/{}/roles", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/roles"),
     );
     request.secured();
     request.accept("application/json");
@@ -503,12 +481,11 @@ pub fn create_organization_role(
     organization_id: &str,
     body: &super::types::CreateOrganizationRole,
 ) -> crate::runtime::Call<super::types::OrganizationRole> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createOrganizationRole",
-        format!(
-            "/organizations/{}/roles", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/roles"),
     );
     request.secured();
     request.accept("application/json");
@@ -531,13 +508,14 @@ pub fn update_organization_role(
     role_id: &str,
     body: &super::types::UpdateOrganizationRole,
 ) -> crate::runtime::Call<super::types::OrganizationRole> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&role_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationRole",
-        format!(
-            "/organizations/{}/roles/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& role_id)
-        ),
+        format!("/organizations/{segment_0}/roles/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -559,13 +537,14 @@ pub fn delete_organization_role(
     organization_id: &str,
     role_id: &str,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&role_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationRole",
-        format!(
-            "/organizations/{}/roles/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& role_id)
-        ),
+        format!("/organizations/{segment_0}/roles/{segment_1}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -581,12 +560,11 @@ pub fn list_organization_members(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<Vec<super::types::OrganizationUser>> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationMembers",
-        format!(
-            "/organizations/{}/users", crate ::runtime::encode_path(& organization_id)
-        ),
+        format!("/organizations/{segment_0}/users"),
     );
     request.secured();
     request.accept("application/json");
@@ -606,13 +584,14 @@ pub fn update_access_for_organization_member(
     user_id: &str,
     body: &super::types::UpdateOrganizationMemberAccess,
 ) -> crate::runtime::Call<super::types::OrganizationUser> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&user_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateAccessForOrganizationMember",
-        format!(
-            "/organizations/{}/users/{}/access", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& user_id)
-        ),
+        format!("/organizations/{segment_0}/users/{segment_1}/access"),
     );
     request.secured();
     request.accept("application/json");
@@ -634,13 +613,14 @@ pub fn delete_organization_member(
     organization_id: &str,
     user_id: &str,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&user_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteOrganizationMember",
-        format!(
-            "/organizations/{}/users/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& user_id)
-        ),
+        format!("/organizations/{segment_0}/users/{segment_1}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -656,13 +636,11 @@ pub fn list_organization_invitations(
     client: &crate::runtime::Client,
     organization_id: &str,
 ) -> crate::runtime::Call<Vec<super::types::OrganizationInvitation>> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listOrganizationInvitations",
-        format!(
-            "/organizations/{}/invitations", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/invitations"),
     );
     request.secured();
     request.accept("application/json");
@@ -680,13 +658,11 @@ pub fn create_organization_invitation(
     organization_id: &str,
     body: &super::types::CreateOrganizationInvitation,
 ) -> crate::runtime::Call<super::types::OrganizationInvitation> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createOrganizationInvitation",
-        format!(
-            "/organizations/{}/invitations", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/organizations/{segment_0}/invitations"),
     );
     request.secured();
     request.accept("application/json");
@@ -709,13 +685,14 @@ pub fn update_organization_invitation(
     invitation_id: &str,
     body: &super::types::UpdateOrganizationInvitation,
 ) -> crate::runtime::Call<super::types::OrganizationInvitation> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&invitation_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateOrganizationInvitation",
-        format!(
-            "/organizations/{}/invitations/{}", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& invitation_id)
-        ),
+        format!("/organizations/{segment_0}/invitations/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -737,13 +714,14 @@ pub fn cancel_organization_invitation(
     organization_id: &str,
     invitation_id: &str,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&organization_id),
+        crate::runtime::encode_path(&invitation_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "cancelOrganizationInvitation",
-        format!(
-            "/organizations/{}/invitations/{}/cancel", crate ::runtime::encode_path(&
-            organization_id), crate ::runtime::encode_path(& invitation_id)
-        ),
+        format!("/organizations/{segment_0}/invitations/{segment_1}/cancel"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -820,10 +798,11 @@ pub fn get_region_by_id(
     id: &str,
     params: &GetRegionByIdParams,
 ) -> crate::runtime::Call<super::types::Region> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegionById",
-        format!("/regions/{}", crate ::runtime::encode_path(& id)),
+        format!("/regions/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -850,10 +829,11 @@ pub fn delete_region(
     id: &str,
     params: &DeleteRegionParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRegion",
-        format!("/regions/{}", crate ::runtime::encode_path(& id)),
+        format!("/regions/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -880,10 +860,11 @@ pub fn update_region(
     body: &super::types::UpdateRegion,
     params: &UpdateRegionParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRegion",
-        format!("/regions/{}", crate ::runtime::encode_path(& id)),
+        format!("/regions/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -912,12 +893,11 @@ pub fn regenerate_proxy_api_key(
     id: &str,
     params: &RegenerateProxyApiKeyParams,
 ) -> crate::runtime::Call<super::types::RegenerateApiKeyResponse> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateProxyApiKey",
-        format!(
-            "/regions/{}/regenerate-proxy-api-key", crate ::runtime::encode_path(& id)
-        ),
+        format!("/regions/{segment_0}/regenerate-proxy-api-key"),
     );
     request.secured();
     request.accept("application/json");
@@ -944,13 +924,11 @@ pub fn regenerate_ssh_gateway_api_key(
     id: &str,
     params: &RegenerateSshGatewayApiKeyParams,
 ) -> crate::runtime::Call<super::types::RegenerateApiKeyResponse> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateSshGatewayApiKey",
-        format!(
-            "/regions/{}/regenerate-ssh-gateway-api-key", crate ::runtime::encode_path(&
-            id)
-        ),
+        format!("/regions/{segment_0}/regenerate-ssh-gateway-api-key"),
     );
     request.secured();
     request.accept("application/json");
@@ -977,13 +955,11 @@ pub fn regenerate_snapshot_manager_credentials(
     id: &str,
     params: &RegenerateSnapshotManagerCredentialsParams,
 ) -> crate::runtime::Call<super::types::SnapshotManagerCredentials> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "regenerateSnapshotManagerCredentials",
-        format!(
-            "/regions/{}/regenerate-snapshot-manager-credentials", crate
-            ::runtime::encode_path(& id)
-        ),
+        format!("/regions/{segment_0}/regenerate-snapshot-manager-credentials"),
     );
     request.secured();
     request.accept("application/json");

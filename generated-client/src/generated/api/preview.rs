@@ -13,10 +13,11 @@ pub fn is_sandbox_public(
     client: &crate::runtime::Client,
     sandbox_id: &str,
 ) -> crate::runtime::Call<bool> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isSandboxPublic",
-        format!("/preview/{}/public", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/preview/{segment_0}/public"),
     );
     request.secured();
     request.accept("application/json");
@@ -40,12 +41,11 @@ pub fn is_preview_warning_enabled(
     sandbox_id: &str,
     params: &IsPreviewWarningEnabledParams,
 ) -> crate::runtime::Call<super::types::PreviewWarning> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isPreviewWarningEnabled",
-        format!(
-            "/preview/{}/preview-warning", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/preview/{segment_0}/preview-warning"),
     );
     request.secured();
     request.accept("application/json");
@@ -67,13 +67,14 @@ pub fn is_valid_auth_token(
     sandbox_id: &str,
     auth_token: &str,
 ) -> crate::runtime::Call<bool> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&auth_token),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "isValidAuthToken",
-        format!(
-            "/preview/{}/validate/{}", crate ::runtime::encode_path(& sandbox_id), crate
-            ::runtime::encode_path(& auth_token)
-        ),
+        format!("/preview/{segment_0}/validate/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -86,10 +87,11 @@ pub fn has_sandbox_access(
     client: &crate::runtime::Client,
     sandbox_id: &str,
 ) -> crate::runtime::Call<bool> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "hasSandboxAccess",
-        format!("/preview/{}/access", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/preview/{segment_0}/access"),
     );
     request.secured();
     request.accept("application/json");
@@ -108,13 +110,14 @@ pub fn get_sandbox_id_from_signed_preview_url_token(
     signed_preview_token: &str,
     port: f64,
 ) -> crate::runtime::Call<String> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&signed_preview_token),
+        crate::runtime::encode_path(&port),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxIdFromSignedPreviewUrlToken",
-        format!(
-            "/preview/{}/{}/sandbox-id", crate ::runtime::encode_path(&
-            signed_preview_token), crate ::runtime::encode_path(& port)
-        ),
+        format!("/preview/{segment_0}/{segment_1}/sandbox-id"),
     );
     request.secured();
     request.accept("application/json");

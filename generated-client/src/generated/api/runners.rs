@@ -83,10 +83,11 @@ pub fn get_runner_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
 ) -> crate::runtime::Call<super::types::RunnerFull> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerBySandboxId",
-        format!("/runners/by-sandbox/{}", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/runners/by-sandbox/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -131,10 +132,11 @@ pub fn get_runner_by_id(
     id: &str,
     params: &GetRunnerByIdParams,
 ) -> crate::runtime::Call<super::types::Runner> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerById",
-        format!("/runners/{}", crate ::runtime::encode_path(& id)),
+        format!("/runners/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -161,10 +163,11 @@ pub fn delete_runner(
     id: &str,
     params: &DeleteRunnerParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteRunner",
-        format!("/runners/{}", crate ::runtime::encode_path(& id)),
+        format!("/runners/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -183,10 +186,11 @@ pub fn get_runner_full_by_id(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<super::types::RunnerFull> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRunnerFullById",
-        format!("/runners/{}/full", crate ::runtime::encode_path(& id)),
+        format!("/runners/{segment_0}/full"),
     );
     request.secured();
     request.accept("application/json");
@@ -210,10 +214,11 @@ pub fn update_runner_scheduling(
     id: &str,
     params: &UpdateRunnerSchedulingParams,
 ) -> crate::runtime::Call<super::types::Runner> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRunnerScheduling",
-        format!("/runners/{}/scheduling", crate ::runtime::encode_path(& id)),
+        format!("/runners/{segment_0}/scheduling"),
     );
     request.secured();
     request.accept("application/json");
@@ -240,10 +245,11 @@ pub fn update_runner_draining(
     id: &str,
     params: &UpdateRunnerDrainingParams,
 ) -> crate::runtime::Call<super::types::Runner> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PATCH,
         "updateRunnerDraining",
-        format!("/runners/{}/draining", crate ::runtime::encode_path(& id)),
+        format!("/runners/{segment_0}/draining"),
     );
     request.secured();
     request.accept("application/json");

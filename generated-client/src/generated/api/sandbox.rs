@@ -368,10 +368,11 @@ pub fn get_sandbox(
     sandbox_id_or_name: &str,
     params: &GetSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandbox",
-        format!("/sandbox/{}", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -401,10 +402,11 @@ pub fn delete_sandbox(
     sandbox_id_or_name: &str,
     params: &DeleteSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteSandbox",
-        format!("/sandbox/{}", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -433,12 +435,11 @@ pub fn recover_sandbox(
     sandbox_id_or_name: &str,
     params: &RecoverSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "recoverSandbox",
-        format!(
-            "/sandbox/{}/recover", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/recover"),
     );
     request.secured();
     request.accept("application/json");
@@ -468,10 +469,11 @@ pub fn start_sandbox(
     sandbox_id_or_name: &str,
     params: &StartSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "startSandbox",
-        format!("/sandbox/{}/start", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/start"),
     );
     request.secured();
     request.accept("application/json");
@@ -500,10 +502,11 @@ pub fn stop_sandbox(
     sandbox_id_or_name: &str,
     params: &StopSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "stopSandbox",
-        format!("/sandbox/{}/stop", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/stop"),
     );
     request.secured();
     request.accept("application/json");
@@ -534,10 +537,11 @@ pub fn resize_sandbox(
     body: &super::types::ResizeSandbox,
     params: &ResizeSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "resizeSandbox",
-        format!("/sandbox/{}/resize", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/resize"),
     );
     request.secured();
     request.accept("application/json");
@@ -568,10 +572,11 @@ pub fn replace_labels(
     body: &super::types::SandboxLabels,
     params: &ReplaceLabelsParams,
 ) -> crate::runtime::Call<super::types::SandboxLabels> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "replaceLabels",
-        format!("/sandbox/{}/labels", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/labels"),
     );
     request.secured();
     request.accept("application/json");
@@ -602,10 +607,11 @@ pub fn update_sandbox_state(
     body: &super::types::UpdateSandboxStateDto,
     params: &UpdateSandboxStateParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::PUT,
         "updateSandboxState",
-        format!("/sandbox/{}/state", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/sandbox/{segment_0}/state"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -634,10 +640,11 @@ pub fn create_backup(
     sandbox_id_or_name: &str,
     params: &CreateBackupParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createBackup",
-        format!("/sandbox/{}/backup", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/backup"),
     );
     request.secured();
     request.accept("application/json");
@@ -661,12 +668,11 @@ pub fn create_sandbox_snapshot(
     body: &super::types::CreateSandboxSnapshot,
     params: &CreateSandboxSnapshotParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSandboxSnapshot",
-        format!(
-            "/sandbox/{}/snapshot", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/snapshot"),
     );
     request.secured();
     request.accept("application/json");
@@ -693,10 +699,11 @@ pub fn fork_sandbox(
     body: &super::types::ForkSandbox,
     params: &ForkSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "forkSandbox",
-        format!("/sandbox/{}/fork", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/fork"),
     );
     request.secured();
     request.accept("application/json");
@@ -724,10 +731,11 @@ pub fn get_sandbox_forks(
     sandbox_id_or_name: &str,
     params: &GetSandboxForksParams,
 ) -> crate::runtime::Call<Vec<super::types::Sandbox>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxForks",
-        format!("/sandbox/{}/forks", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/forks"),
     );
     request.secured();
     request.accept("application/json");
@@ -753,10 +761,11 @@ pub fn get_sandbox_parent(
     sandbox_id_or_name: &str,
     params: &GetSandboxParentParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxParent",
-        format!("/sandbox/{}/parent", crate ::runtime::encode_path(& sandbox_id_or_name)),
+        format!("/sandbox/{segment_0}/parent"),
     );
     request.secured();
     request.accept("application/json");
@@ -779,12 +788,11 @@ pub fn get_sandbox_ancestors(
     sandbox_id_or_name: &str,
     params: &GetSandboxAncestorsParams,
 ) -> crate::runtime::Call<Vec<super::types::Sandbox>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxAncestors",
-        format!(
-            "/sandbox/{}/ancestors", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/ancestors"),
     );
     request.secured();
     request.accept("application/json");
@@ -813,13 +821,14 @@ pub fn update_public_status(
     is_public: bool,
     params: &UpdatePublicStatusParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&is_public),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updatePublicStatus",
-        format!(
-            "/sandbox/{}/public/{}", crate ::runtime::encode_path(& sandbox_id_or_name),
-            crate ::runtime::encode_path(& is_public)
-        ),
+        format!("/sandbox/{segment_0}/public/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -846,10 +855,11 @@ pub fn update_last_activity(
     sandbox_id: &str,
     params: &UpdateLastActivityParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateLastActivity",
-        format!("/sandbox/{}/last-activity", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/sandbox/{segment_0}/last-activity"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -877,13 +887,14 @@ pub fn set_autostop_interval(
     interval: f64,
     params: &SetAutostopIntervalParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&interval),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutostopInterval",
-        format!(
-            "/sandbox/{}/autostop/{}", crate ::runtime::encode_path(&
-            sandbox_id_or_name), crate ::runtime::encode_path(& interval)
-        ),
+        format!("/sandbox/{segment_0}/autostop/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -912,13 +923,14 @@ pub fn set_auto_archive_interval(
     interval: f64,
     params: &SetAutoArchiveIntervalParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&interval),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutoArchiveInterval",
-        format!(
-            "/sandbox/{}/autoarchive/{}", crate ::runtime::encode_path(&
-            sandbox_id_or_name), crate ::runtime::encode_path(& interval)
-        ),
+        format!("/sandbox/{segment_0}/autoarchive/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -947,13 +959,14 @@ pub fn set_auto_delete_interval(
     interval: f64,
     params: &SetAutoDeleteIntervalParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&interval),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setAutoDeleteInterval",
-        format!(
-            "/sandbox/{}/autodelete/{}", crate ::runtime::encode_path(&
-            sandbox_id_or_name), crate ::runtime::encode_path(& interval)
-        ),
+        format!("/sandbox/{segment_0}/autodelete/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -983,13 +996,11 @@ pub fn update_network_settings(
     body: &super::types::UpdateSandboxNetworkSettings,
     params: &UpdateNetworkSettingsParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "updateNetworkSettings",
-        format!(
-            "/sandbox/{}/network-settings", crate ::runtime::encode_path(&
-            sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/network-settings"),
     );
     request.secured();
     request.accept("application/json");
@@ -1015,12 +1026,11 @@ pub fn archive_sandbox(
     sandbox_id_or_name: &str,
     params: &ArchiveSandboxParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "archiveSandbox",
-        format!(
-            "/sandbox/{}/archive", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/archive"),
     );
     request.secured();
     request.accept("application/json");
@@ -1049,13 +1059,14 @@ pub fn get_port_preview_url(
     port: f64,
     params: &GetPortPreviewUrlParams,
 ) -> crate::runtime::Call<super::types::PortPreviewUrl> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&port),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getPortPreviewUrl",
-        format!(
-            "/sandbox/{}/ports/{}/preview-url", crate ::runtime::encode_path(&
-            sandbox_id_or_name), crate ::runtime::encode_path(& port)
-        ),
+        format!("/sandbox/{segment_0}/ports/{segment_1}/preview-url"),
     );
     request.secured();
     request.accept("application/json");
@@ -1086,13 +1097,14 @@ pub fn get_signed_port_preview_url(
     port: i64,
     params: &GetSignedPortPreviewUrlParams,
 ) -> crate::runtime::Call<super::types::SignedPortPreviewUrl> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&port),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSignedPortPreviewUrl",
-        format!(
-            "/sandbox/{}/ports/{}/signed-preview-url", crate ::runtime::encode_path(&
-            sandbox_id_or_name), crate ::runtime::encode_path(& port)
-        ),
+        format!("/sandbox/{segment_0}/ports/{segment_1}/signed-preview-url"),
     );
     request.secured();
     request.accept("application/json");
@@ -1126,13 +1138,16 @@ pub fn expire_signed_port_preview_url(
     token: &str,
     params: &ExpireSignedPortPreviewUrlParams,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1, segment_2) = (
+        crate::runtime::encode_path(&sandbox_id_or_name),
+        crate::runtime::encode_path(&port),
+        crate::runtime::encode_path(&token),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "expireSignedPortPreviewUrl",
         format!(
-            "/sandbox/{}/ports/{}/signed-preview-url/{}/expire", crate
-            ::runtime::encode_path(& sandbox_id_or_name), crate ::runtime::encode_path(&
-            port), crate ::runtime::encode_path(& token)
+            "/sandbox/{segment_0}/ports/{segment_1}/signed-preview-url/{segment_2}/expire"
         ),
     );
     request.secured();
@@ -1164,12 +1179,11 @@ pub fn get_build_logs(
     sandbox_id_or_name: &str,
     params: &GetBuildLogsParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getBuildLogs",
-        format!(
-            "/sandbox/{}/build-logs", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/build-logs"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1198,13 +1212,11 @@ pub fn get_build_logs_url(
     sandbox_id_or_name: &str,
     params: &GetBuildLogsUrlParams,
 ) -> crate::runtime::Call<super::types::Url> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getBuildLogsUrl",
-        format!(
-            "/sandbox/{}/build-logs-url", crate ::runtime::encode_path(&
-            sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/build-logs-url"),
     );
     request.secured();
     request.accept("application/json");
@@ -1233,12 +1245,11 @@ pub fn create_ssh_access(
     sandbox_id_or_name: &str,
     params: &CreateSshAccessParams,
 ) -> crate::runtime::Call<super::types::SshAccessDto> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSshAccess",
-        format!(
-            "/sandbox/{}/ssh-access", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/ssh-access"),
     );
     request.secured();
     request.accept("application/json");
@@ -1270,12 +1281,11 @@ pub fn revoke_ssh_access(
     sandbox_id_or_name: &str,
     params: &RevokeSshAccessParams,
 ) -> crate::runtime::Call<super::types::Sandbox> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id_or_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "revokeSshAccess",
-        format!(
-            "/sandbox/{}/ssh-access", crate ::runtime::encode_path(& sandbox_id_or_name)
-        ),
+        format!("/sandbox/{segment_0}/ssh-access"),
     );
     request.secured();
     request.accept("application/json");
@@ -1336,12 +1346,11 @@ pub fn get_toolbox_proxy_url(
     sandbox_id: &str,
     params: &GetToolboxProxyUrlParams,
 ) -> crate::runtime::Call<super::types::ToolboxProxyUrl> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getToolboxProxyUrl",
-        format!(
-            "/sandbox/{}/toolbox-proxy-url", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/sandbox/{segment_0}/toolbox-proxy-url"),
     );
     request.secured();
     request.accept("application/json");
@@ -1368,10 +1377,11 @@ pub fn get_organization_by_sandbox_id(
     sandbox_id: &str,
     params: &GetOrganizationBySandboxIdParams,
 ) -> crate::runtime::Call<super::types::Organization> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getOrganizationBySandboxId",
-        format!("/sandbox/{}/organization", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/sandbox/{segment_0}/organization"),
     );
     request.secured();
     request.accept("application/json");
@@ -1398,10 +1408,11 @@ pub fn get_region_quota_by_sandbox_id(
     sandbox_id: &str,
     params: &GetRegionQuotaBySandboxIdParams,
 ) -> crate::runtime::Call<super::types::RegionQuota> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getRegionQuotaBySandboxId",
-        format!("/sandbox/{}/region-quota", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/sandbox/{segment_0}/region-quota"),
     );
     request.secured();
     request.accept("application/json");
@@ -1442,10 +1453,11 @@ pub fn get_sandbox_logs(
     to: &crate::runtime::DateTime,
     params: &GetSandboxLogsParams,
 ) -> crate::runtime::Call<super::types::PaginatedLogs> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxLogs",
-        format!("/sandbox/{}/telemetry/logs", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/sandbox/{segment_0}/telemetry/logs"),
     );
     request.secured();
     request.accept("application/json");
@@ -1498,12 +1510,11 @@ pub fn get_sandbox_traces(
     to: &crate::runtime::DateTime,
     params: &GetSandboxTracesParams,
 ) -> crate::runtime::Call<super::types::PaginatedTraces> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxTraces",
-        format!(
-            "/sandbox/{}/telemetry/traces", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/sandbox/{segment_0}/telemetry/traces"),
     );
     request.secured();
     request.accept("application/json");
@@ -1542,13 +1553,14 @@ pub fn get_sandbox_trace_spans(
     trace_id: &str,
     params: &GetSandboxTraceSpansParams,
 ) -> crate::runtime::Call<Vec<super::types::TraceSpan>> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&trace_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxTraceSpans",
-        format!(
-            "/sandbox/{}/telemetry/traces/{}", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& trace_id)
-        ),
+        format!("/sandbox/{segment_0}/telemetry/traces/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -1583,12 +1595,11 @@ pub fn get_sandbox_metrics(
     to: &crate::runtime::DateTime,
     params: &GetSandboxMetricsParams,
 ) -> crate::runtime::Call<super::types::MetricsResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSandboxMetrics",
-        format!(
-            "/sandbox/{}/telemetry/metrics", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/sandbox/{segment_0}/telemetry/metrics"),
     );
     request.secured();
     request.accept("application/json");

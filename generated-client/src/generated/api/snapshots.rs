@@ -99,10 +99,11 @@ pub fn get_snapshot(
     id: &str,
     params: &GetSnapshotParams,
 ) -> crate::runtime::Call<super::types::SnapshotDto> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshot",
-        format!("/snapshots/{}", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -129,10 +130,11 @@ pub fn remove_snapshot(
     id: &str,
     params: &RemoveSnapshotParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "removeSnapshot",
-        format!("/snapshots/{}", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -163,10 +165,11 @@ pub fn get_snapshot_build_logs(
     id: &str,
     params: &GetSnapshotBuildLogsParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshotBuildLogs",
-        format!("/snapshots/{}/build-logs", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}/build-logs"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -195,10 +198,11 @@ pub fn get_snapshot_build_logs_url(
     id: &str,
     params: &GetSnapshotBuildLogsUrlParams,
 ) -> crate::runtime::Call<super::types::Url> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSnapshotBuildLogsUrl",
-        format!("/snapshots/{}/build-logs-url", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}/build-logs-url"),
     );
     request.secured();
     request.accept("application/json");
@@ -225,10 +229,11 @@ pub fn activate_snapshot(
     id: &str,
     params: &ActivateSnapshotParams,
 ) -> crate::runtime::Call<super::types::SnapshotDto> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "activateSnapshot",
-        format!("/snapshots/{}/activate", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}/activate"),
     );
     request.secured();
     request.accept("application/json");
@@ -255,10 +260,11 @@ pub fn deactivate_snapshot(
     id: &str,
     params: &DeactivateSnapshotParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "deactivateSnapshot",
-        format!("/snapshots/{}/deactivate", crate ::runtime::encode_path(& id)),
+        format!("/snapshots/{segment_0}/deactivate"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {

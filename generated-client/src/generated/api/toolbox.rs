@@ -17,12 +17,11 @@ pub fn get_project_dir_deprecated(
     sandbox_id: &str,
     params: &GetProjectDirDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ProjectDirResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProjectDir_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/project-dir", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/project-dir"),
     );
     request.secured();
     request.accept("application/json");
@@ -46,13 +45,11 @@ pub fn get_user_home_dir_deprecated(
     sandbox_id: &str,
     params: &GetUserHomeDirDeprecatedParams,
 ) -> crate::runtime::Call<super::types::UserHomeDirResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getUserHomeDir_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/user-home-dir", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/user-home-dir"),
     );
     request.secured();
     request.accept("application/json");
@@ -76,12 +73,11 @@ pub fn get_work_dir_deprecated(
     sandbox_id: &str,
     params: &GetWorkDirDeprecatedParams,
 ) -> crate::runtime::Call<super::types::WorkDirResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getWorkDir_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/work-dir", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/work-dir"),
     );
     request.secured();
     request.accept("application/json");
@@ -107,10 +103,11 @@ pub fn list_files_deprecated(
     sandbox_id: &str,
     params: &ListFilesDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::FileInfo>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listFiles_deprecated",
-        format!("/toolbox/{}/toolbox/files", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/toolbox/{segment_0}/toolbox/files"),
     );
     request.secured();
     request.accept("application/json");
@@ -142,10 +139,11 @@ pub fn delete_file_deprecated(
     path: &str,
     params: &DeleteFileDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteFile_deprecated",
-        format!("/toolbox/{}/toolbox/files", crate ::runtime::encode_path(& sandbox_id)),
+        format!("/toolbox/{segment_0}/toolbox/files"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -175,13 +173,11 @@ pub fn download_file_deprecated(
     path: &str,
     params: &DownloadFileDeprecatedParams,
 ) -> crate::runtime::Call<crate::runtime::ByteStream> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "downloadFile_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/download", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/download"),
     );
     request.secured();
     request.accept("application/json");
@@ -210,13 +206,11 @@ pub fn download_files_deprecated(
     body: &super::types::DownloadFiles,
     params: &DownloadFilesDeprecatedParams,
 ) -> crate::runtime::Call<crate::runtime::ByteStream> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "downloadFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/bulk-download", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/bulk-download"),
     );
     request.secured();
     request.accept("application/json");
@@ -248,12 +242,11 @@ pub fn find_in_files_deprecated(
     pattern: &str,
     params: &FindInFilesDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::Match>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "findInFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/find", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/find"),
     );
     request.secured();
     request.accept("application/json");
@@ -283,13 +276,11 @@ pub fn create_folder_deprecated(
     mode: &str,
     params: &CreateFolderDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createFolder_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/folder", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/folder"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -317,12 +308,11 @@ pub fn get_file_info_deprecated(
     path: &str,
     params: &GetFileInfoDeprecatedParams,
 ) -> crate::runtime::Call<super::types::FileInfo> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getFileInfo_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/info", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/info"),
     );
     request.secured();
     request.accept("application/json");
@@ -351,12 +341,11 @@ pub fn move_file_deprecated(
     destination: &str,
     params: &MoveFileDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "moveFile_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/move", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/move"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -390,13 +379,11 @@ pub fn set_file_permissions_deprecated(
     path: &str,
     params: &SetFilePermissionsDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "setFilePermissions_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/permissions", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/permissions"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -432,13 +419,11 @@ pub fn replace_in_files_deprecated(
     body: &super::types::ReplaceRequest,
     params: &ReplaceInFilesDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::ReplaceResult>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "replaceInFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/replace", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/replace"),
     );
     request.secured();
     request.accept("application/json");
@@ -469,13 +454,11 @@ pub fn search_files_deprecated(
     pattern: &str,
     params: &SearchFilesDeprecatedParams,
 ) -> crate::runtime::Call<super::types::SearchFilesResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "searchFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/search", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/search"),
     );
     request.secured();
     request.accept("application/json");
@@ -505,13 +488,11 @@ pub fn upload_file_deprecated(
     body: &super::types::UploadFileDeprecatedRequest,
     params: &UploadFileDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "uploadFile_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/upload", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/upload"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -539,13 +520,11 @@ pub fn upload_files_deprecated(
     body: &[super::types::UploadFile],
     params: &UploadFilesDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "uploadFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/files/bulk-upload", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/files/bulk-upload"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -572,12 +551,11 @@ pub fn git_add_files_deprecated(
     body: &super::types::GitAddRequest,
     params: &GitAddFilesDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitAddFiles_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/add", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/add"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -606,13 +584,11 @@ pub fn git_list_branches_deprecated(
     path: &str,
     params: &GitListBranchesDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ListBranchResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitListBranches_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/branches", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/branches"),
     );
     request.secured();
     request.accept("application/json");
@@ -640,13 +616,11 @@ pub fn git_create_branch_deprecated(
     body: &super::types::GitBranchRequest,
     params: &GitCreateBranchDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCreateBranch_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/branches", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/branches"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -675,13 +649,11 @@ pub fn git_delete_branch_deprecated(
     body: &super::types::GitDeleteBranchRequest,
     params: &GitDeleteBranchDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "gitDeleteBranch_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/branches", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/branches"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -710,12 +682,11 @@ pub fn git_clone_repository_deprecated(
     body: &super::types::GitCloneRequest,
     params: &GitCloneRepositoryDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCloneRepository_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/clone", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/clone"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -744,12 +715,11 @@ pub fn git_commit_changes_deprecated(
     body: &super::types::GitCommitRequest,
     params: &GitCommitChangesDeprecatedParams,
 ) -> crate::runtime::Call<super::types::GitCommitResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCommitChanges_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/commit", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/commit"),
     );
     request.secured();
     request.accept("application/json");
@@ -779,12 +749,11 @@ pub fn git_get_history_deprecated(
     path: &str,
     params: &GitGetHistoryDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::GitCommitInfo>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitGetHistory_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/history", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/history"),
     );
     request.secured();
     request.accept("application/json");
@@ -812,12 +781,11 @@ pub fn git_pull_changes_deprecated(
     body: &super::types::GitRepoRequest,
     params: &GitPullChangesDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitPullChanges_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/pull", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/pull"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -846,12 +814,11 @@ pub fn git_push_changes_deprecated(
     body: &super::types::GitRepoRequest,
     params: &GitPushChangesDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitPushChanges_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/push", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/push"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -880,13 +847,11 @@ pub fn git_checkout_branch_deprecated(
     body: &super::types::GitCheckoutRequest,
     params: &GitCheckoutBranchDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "gitCheckoutBranch_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/checkout", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/checkout"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -915,12 +880,11 @@ pub fn git_get_status_deprecated(
     path: &str,
     params: &GitGetStatusDeprecatedParams,
 ) -> crate::runtime::Call<super::types::GitStatus> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "gitGetStatus_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/git/status", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/git/status"),
     );
     request.secured();
     request.accept("application/json");
@@ -948,13 +912,11 @@ pub fn execute_command_deprecated(
     body: &super::types::ExecuteRequest,
     params: &ExecuteCommandDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ExecuteResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "executeCommand_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/execute", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/execute"),
     );
     request.secured();
     request.accept("application/json");
@@ -983,13 +945,11 @@ pub fn list_sessions_deprecated(
     sandbox_id: &str,
     params: &ListSessionsDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::Session>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listSessions_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/session", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/session"),
     );
     request.secured();
     request.accept("application/json");
@@ -1016,13 +976,11 @@ pub fn create_session_deprecated(
     body: &super::types::CreateSessionRequest,
     params: &CreateSessionDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/session", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/session"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1051,13 +1009,14 @@ pub fn get_session_deprecated(
     session_id: &str,
     params: &GetSessionDeprecatedParams,
 ) -> crate::runtime::Call<super::types::Session> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/session/{}", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/session/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -1084,13 +1043,14 @@ pub fn delete_session_deprecated(
     session_id: &str,
     params: &DeleteSessionDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/session/{}", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/session/{segment_1}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1117,13 +1077,14 @@ pub fn execute_session_command_deprecated(
     body: &super::types::SessionExecuteRequest,
     params: &ExecuteSessionCommandDeprecatedParams,
 ) -> crate::runtime::Call<super::types::SessionExecuteResponse> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "executeSessionCommand_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/session/{}/exec", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/session/{segment_1}/exec"),
     );
     request.secured();
     request.accept("application/json");
@@ -1154,13 +1115,16 @@ pub fn get_session_command_deprecated(
     command_id: &str,
     params: &GetSessionCommandDeprecatedParams,
 ) -> crate::runtime::Call<super::types::Command> {
+    let (segment_0, segment_1, segment_2) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSessionCommand_deprecated",
         format!(
-            "/toolbox/{}/toolbox/process/session/{}/command/{}", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            session_id), crate ::runtime::encode_path(& command_id)
+            "/toolbox/{segment_0}/toolbox/process/session/{segment_1}/command/{segment_2}"
         ),
     );
     request.secured();
@@ -1191,13 +1155,16 @@ pub fn get_session_command_logs_deprecated(
     command_id: &str,
     params: &GetSessionCommandLogsDeprecatedParams,
 ) -> crate::runtime::Call<String> {
+    let (segment_0, segment_1, segment_2) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getSessionCommandLogs_deprecated",
         format!(
-            "/toolbox/{}/toolbox/process/session/{}/command/{}/logs", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            session_id), crate ::runtime::encode_path(& command_id)
+            "/toolbox/{segment_0}/toolbox/process/session/{segment_1}/command/{segment_2}/logs"
         ),
     );
     request.secured();
@@ -1226,12 +1193,11 @@ pub fn list_pty_sessions_deprecated(
     sandbox_id: &str,
     params: &ListPtySessionsDeprecatedParams,
 ) -> crate::runtime::Call<super::types::PtyListResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "listPTYSessions_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/pty", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/pty"),
     );
     request.secured();
     request.accept("application/json");
@@ -1258,12 +1224,11 @@ pub fn create_pty_session_deprecated(
     body: &super::types::PtyCreateRequest,
     params: &CreatePtySessionDeprecatedParams,
 ) -> crate::runtime::Call<super::types::PtyCreateResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "createPTYSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/pty", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/pty"),
     );
     request.secured();
     request.accept("application/json");
@@ -1293,13 +1258,14 @@ pub fn get_pty_session_deprecated(
     session_id: &str,
     params: &GetPtySessionDeprecatedParams,
 ) -> crate::runtime::Call<super::types::PtySessionInfo> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getPTYSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/pty/{}", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/pty/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -1326,13 +1292,14 @@ pub fn delete_pty_session_deprecated(
     session_id: &str,
     params: &DeletePtySessionDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deletePTYSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/pty/{}", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/pty/{segment_1}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1359,13 +1326,14 @@ pub fn resize_pty_session_deprecated(
     body: &super::types::PtyResizeRequest,
     params: &ResizePtySessionDeprecatedParams,
 ) -> crate::runtime::Call<super::types::PtySessionInfo> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&session_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "resizePTYSession_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/process/pty/{}/resize", crate ::runtime::encode_path(&
-            sandbox_id), crate ::runtime::encode_path(& session_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/process/pty/{segment_1}/resize"),
     );
     request.secured();
     request.accept("application/json");
@@ -1395,13 +1363,11 @@ pub fn lsp_completions_deprecated(
     body: &super::types::LspCompletionParams,
     params: &LspCompletionsDeprecatedParams,
 ) -> crate::runtime::Call<super::types::CompletionList> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspCompletions_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/completions", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/completions"),
     );
     request.secured();
     request.accept("application/json");
@@ -1431,13 +1397,11 @@ pub fn lsp_did_close_deprecated(
     body: &super::types::LspDocumentRequest,
     params: &LspDidCloseDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspDidClose_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/did-close", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/did-close"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1466,13 +1430,11 @@ pub fn lsp_did_open_deprecated(
     body: &super::types::LspDocumentRequest,
     params: &LspDidOpenDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspDidOpen_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/did-open", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/did-open"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1503,13 +1465,11 @@ pub fn lsp_document_symbols_deprecated(
     uri: &str,
     params: &LspDocumentSymbolsDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "LspDocumentSymbols_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/document-symbols", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/document-symbols"),
     );
     request.secured();
     request.accept("application/json");
@@ -1539,12 +1499,11 @@ pub fn lsp_start_deprecated(
     body: &super::types::LspServerRequest,
     params: &LspStartDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspStart_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/start", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/start"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1573,12 +1532,11 @@ pub fn lsp_stop_deprecated(
     body: &super::types::LspServerRequest,
     params: &LspStopDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "LspStop_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/stop", crate ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/stop"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -1609,13 +1567,11 @@ pub fn lsp_workspace_symbols_deprecated(
     query: &str,
     params: &LspWorkspaceSymbolsDeprecatedParams,
 ) -> crate::runtime::Call<Vec<super::types::LspSymbol>> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "LspWorkspaceSymbols_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/lsp/workspace-symbols", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/lsp/workspace-symbols"),
     );
     request.secured();
     request.accept("application/json");
@@ -1644,13 +1600,11 @@ pub fn start_computer_use_deprecated(
     sandbox_id: &str,
     params: &StartComputerUseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ComputerUseStartResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "startComputerUse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/start", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/start"),
     );
     request.secured();
     request.accept("application/json");
@@ -1676,13 +1630,11 @@ pub fn stop_computer_use_deprecated(
     sandbox_id: &str,
     params: &StopComputerUseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ComputerUseStopResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "stopComputerUse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/stop", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/stop"),
     );
     request.secured();
     request.accept("application/json");
@@ -1708,13 +1660,11 @@ pub fn get_computer_use_status_deprecated(
     sandbox_id: &str,
     params: &GetComputerUseStatusDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ComputerUseStatusResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getComputerUseStatus_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/status", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/status"),
     );
     request.secured();
     request.accept("application/json");
@@ -1741,14 +1691,14 @@ pub fn get_process_status_deprecated(
     sandbox_id: &str,
     params: &GetProcessStatusDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ProcessStatusResponse> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&process_name),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessStatus_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/process/{}/status", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/process/{segment_1}/status"),
     );
     request.secured();
     request.accept("application/json");
@@ -1775,14 +1725,14 @@ pub fn restart_process_deprecated(
     sandbox_id: &str,
     params: &RestartProcessDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ProcessRestartResponse> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&process_name),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "restartProcess_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/process/{}/restart", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/process/{segment_1}/restart"),
     );
     request.secured();
     request.accept("application/json");
@@ -1809,14 +1759,14 @@ pub fn get_process_logs_deprecated(
     sandbox_id: &str,
     params: &GetProcessLogsDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ProcessLogsResponse> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&process_name),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessLogs_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/process/{}/logs", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/process/{segment_1}/logs"),
     );
     request.secured();
     request.accept("application/json");
@@ -1843,14 +1793,14 @@ pub fn get_process_errors_deprecated(
     sandbox_id: &str,
     params: &GetProcessErrorsDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ProcessErrorsResponse> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&sandbox_id),
+        crate::runtime::encode_path(&process_name),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getProcessErrors_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/process/{}/errors", crate
-            ::runtime::encode_path(& sandbox_id), crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/process/{segment_1}/errors"),
     );
     request.secured();
     request.accept("application/json");
@@ -1876,13 +1826,11 @@ pub fn get_mouse_position_deprecated(
     sandbox_id: &str,
     params: &GetMousePositionDeprecatedParams,
 ) -> crate::runtime::Call<super::types::MousePosition> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getMousePosition_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/mouse/position", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/mouse/position"),
     );
     request.secured();
     request.accept("application/json");
@@ -1909,13 +1857,11 @@ pub fn move_mouse_deprecated(
     body: &super::types::MouseMoveRequest,
     params: &MoveMouseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::MouseMoveResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "moveMouse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/mouse/move", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/mouse/move"),
     );
     request.secured();
     request.accept("application/json");
@@ -1945,13 +1891,11 @@ pub fn click_mouse_deprecated(
     body: &super::types::MouseClickRequest,
     params: &ClickMouseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::MouseClickResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "clickMouse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/mouse/click", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/mouse/click"),
     );
     request.secured();
     request.accept("application/json");
@@ -1981,13 +1925,11 @@ pub fn drag_mouse_deprecated(
     body: &super::types::MouseDragRequest,
     params: &DragMouseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::MouseDragResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "dragMouse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/mouse/drag", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/mouse/drag"),
     );
     request.secured();
     request.accept("application/json");
@@ -2017,13 +1959,11 @@ pub fn scroll_mouse_deprecated(
     body: &super::types::MouseScrollRequest,
     params: &ScrollMouseDeprecatedParams,
 ) -> crate::runtime::Call<super::types::MouseScrollResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "scrollMouse_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/mouse/scroll", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/mouse/scroll"),
     );
     request.secured();
     request.accept("application/json");
@@ -2053,13 +1993,11 @@ pub fn type_text_deprecated(
     body: &super::types::KeyboardTypeRequest,
     params: &TypeTextDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "typeText_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/keyboard/type", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/keyboard/type"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -2088,13 +2026,11 @@ pub fn press_key_deprecated(
     body: &super::types::KeyboardPressRequest,
     params: &PressKeyDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "pressKey_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/keyboard/key", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/keyboard/key"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -2123,13 +2059,11 @@ pub fn press_hotkey_deprecated(
     body: &super::types::KeyboardHotkeyRequest,
     params: &PressHotkeyDeprecatedParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "pressHotkey_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/keyboard/hotkey", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/keyboard/hotkey"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -2159,13 +2093,11 @@ pub fn take_screenshot_deprecated(
     sandbox_id: &str,
     params: &TakeScreenshotDeprecatedParams,
 ) -> crate::runtime::Call<super::types::ScreenshotResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeScreenshot_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/screenshot", crate ::runtime::encode_path(&
-            sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/screenshot"),
     );
     request.secured();
     request.accept("application/json");
@@ -2200,13 +2132,11 @@ pub fn take_region_screenshot_deprecated(
     x: f64,
     params: &TakeRegionScreenshotDeprecatedParams,
 ) -> crate::runtime::Call<super::types::RegionScreenshotResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeRegionScreenshot_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/screenshot/region", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/screenshot/region"),
     );
     request.secured();
     request.accept("application/json");
@@ -2247,13 +2177,11 @@ pub fn take_compressed_screenshot_deprecated(
     sandbox_id: &str,
     params: &TakeCompressedScreenshotDeprecatedParams,
 ) -> crate::runtime::Call<super::types::CompressedScreenshotResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeCompressedScreenshot_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/screenshot/compressed", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/screenshot/compressed"),
     );
     request.secured();
     request.accept("application/json");
@@ -2303,13 +2231,11 @@ pub fn take_compressed_region_screenshot_deprecated(
     x: f64,
     params: &TakeCompressedRegionScreenshotDeprecatedParams,
 ) -> crate::runtime::Call<super::types::CompressedScreenshotResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "takeCompressedRegionScreenshot_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/screenshot/region/compressed", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/screenshot/region/compressed"),
     );
     request.secured();
     request.accept("application/json");
@@ -2351,13 +2277,11 @@ pub fn get_display_info_deprecated(
     sandbox_id: &str,
     params: &GetDisplayInfoDeprecatedParams,
 ) -> crate::runtime::Call<super::types::DisplayInfoResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getDisplayInfo_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/display/info", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/display/info"),
     );
     request.secured();
     request.accept("application/json");
@@ -2383,13 +2307,11 @@ pub fn get_windows_deprecated(
     sandbox_id: &str,
     params: &GetWindowsDeprecatedParams,
 ) -> crate::runtime::Call<super::types::WindowsResponse> {
+    let segment_0 = crate::runtime::encode_path(&sandbox_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getWindows_deprecated",
-        format!(
-            "/toolbox/{}/toolbox/computeruse/display/windows", crate
-            ::runtime::encode_path(& sandbox_id)
-        ),
+        format!("/toolbox/{segment_0}/toolbox/computeruse/display/windows"),
     );
     request.secured();
     request.accept("application/json");

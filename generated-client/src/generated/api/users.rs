@@ -58,13 +58,14 @@ pub fn unlink_account(
     provider: &str,
     provider_user_id: &str,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&provider),
+        crate::runtime::encode_path(&provider_user_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "unlinkAccount",
-        format!(
-            "/users/linked-accounts/{}/{}", crate ::runtime::encode_path(& provider),
-            crate ::runtime::encode_path(& provider_user_id)
-        ),
+        format!("/users/linked-accounts/{segment_0}/{segment_1}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)

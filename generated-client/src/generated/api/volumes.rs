@@ -79,10 +79,11 @@ pub fn get_volume(
     volume_id: &str,
     params: &GetVolumeParams,
 ) -> crate::runtime::Call<super::types::VolumeDto> {
+    let segment_0 = crate::runtime::encode_path(&volume_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getVolume",
-        format!("/volumes/{}", crate ::runtime::encode_path(& volume_id)),
+        format!("/volumes/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -109,10 +110,11 @@ pub fn delete_volume(
     volume_id: &str,
     params: &DeleteVolumeParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&volume_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "deleteVolume",
-        format!("/volumes/{}", crate ::runtime::encode_path(& volume_id)),
+        format!("/volumes/{segment_0}"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {
@@ -138,10 +140,11 @@ pub fn get_volume_by_name(
     name: &str,
     params: &GetVolumeByNameParams,
 ) -> crate::runtime::Call<super::types::VolumeDto> {
+    let segment_0 = crate::runtime::encode_path(&name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "getVolumeByName",
-        format!("/volumes/by-name/{}", crate ::runtime::encode_path(& name)),
+        format!("/volumes/by-name/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");

@@ -16,13 +16,11 @@ pub fn get_app_portal_access(
     organization_id: &str,
     params: &GetAppPortalAccessParams,
 ) -> crate::runtime::Call<super::types::WebhookAppPortalAccess> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_getAppPortalAccess",
-        format!(
-            "/webhooks/organizations/{}/app-portal-access", crate
-            ::runtime::encode_path(& organization_id)
-        ),
+        format!("/webhooks/organizations/{segment_0}/app-portal-access"),
     );
     request.secured();
     request.accept("application/json");
@@ -45,13 +43,11 @@ pub fn get_initialization_status(
     organization_id: &str,
     params: &GetInitializationStatusParams,
 ) -> crate::runtime::Call<super::types::WebhookInitializationStatus> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "WebhookController_getInitializationStatus",
-        format!(
-            "/webhooks/organizations/{}/initialization-status", crate
-            ::runtime::encode_path(& organization_id)
-        ),
+        format!("/webhooks/organizations/{segment_0}/initialization-status"),
     );
     request.secured();
     request.accept("application/json");
@@ -78,13 +74,11 @@ pub fn initialize_webhooks(
     organization_id: &str,
     params: &InitializeWebhooksParams,
 ) -> crate::runtime::Call<super::types::WebhookInitializationStatus> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_initializeWebhooks",
-        format!(
-            "/webhooks/organizations/{}/initialize", crate ::runtime::encode_path(&
-            organization_id)
-        ),
+        format!("/webhooks/organizations/{segment_0}/initialize"),
     );
     request.secured();
     request.accept("application/json");
@@ -107,13 +101,11 @@ pub fn refresh_endpoints(
     organization_id: &str,
     params: &RefreshEndpointsParams,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&organization_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "WebhookController_refreshEndpoints",
-        format!(
-            "/webhooks/organizations/{}/refresh-endpoints", crate
-            ::runtime::encode_path(& organization_id)
-        ),
+        format!("/webhooks/organizations/{segment_0}/refresh-endpoints"),
     );
     request.secured();
     if let Some(value) = &params.x_daytona_organization_id {

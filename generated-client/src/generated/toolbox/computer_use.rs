@@ -451,13 +451,11 @@ pub fn get_process_errors(
     client: &crate::runtime::Client,
     process_name: &str,
 ) -> crate::runtime::Call<super::types::ProcessErrorsResponse> {
+    let segment_0 = crate::runtime::encode_path(&process_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessErrors",
-        format!(
-            "/computeruse/process/{}/errors", crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/computeruse/process/{segment_0}/errors"),
     );
     request.secured();
     request.accept("application/json");
@@ -476,12 +474,11 @@ pub fn get_process_logs(
     client: &crate::runtime::Client,
     process_name: &str,
 ) -> crate::runtime::Call<super::types::ProcessLogsResponse> {
+    let segment_0 = crate::runtime::encode_path(&process_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessLogs",
-        format!(
-            "/computeruse/process/{}/logs", crate ::runtime::encode_path(& process_name)
-        ),
+        format!("/computeruse/process/{segment_0}/logs"),
     );
     request.secured();
     request.accept("application/json");
@@ -500,13 +497,11 @@ pub fn restart_process(
     client: &crate::runtime::Client,
     process_name: &str,
 ) -> crate::runtime::Call<super::types::ProcessRestartResponse> {
+    let segment_0 = crate::runtime::encode_path(&process_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "RestartProcess",
-        format!(
-            "/computeruse/process/{}/restart", crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/computeruse/process/{segment_0}/restart"),
     );
     request.secured();
     request.accept("application/json");
@@ -525,13 +520,11 @@ pub fn get_process_status(
     client: &crate::runtime::Client,
     process_name: &str,
 ) -> crate::runtime::Call<super::types::ProcessStatusResponse> {
+    let segment_0 = crate::runtime::encode_path(&process_name);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetProcessStatus",
-        format!(
-            "/computeruse/process/{}/status", crate ::runtime::encode_path(&
-            process_name)
-        ),
+        format!("/computeruse/process/{segment_0}/status"),
     );
     request.secured();
     request.accept("application/json");
@@ -636,10 +629,11 @@ pub fn get_recording(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<super::types::Recording> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetRecording",
-        format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
+        format!("/computeruse/recordings/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -668,10 +662,11 @@ pub fn delete_recording(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteRecording",
-        format!("/computeruse/recordings/{}", crate ::runtime::encode_path(& id)),
+        format!("/computeruse/recordings/{segment_0}"),
     );
     request.secured();
     request
@@ -704,12 +699,11 @@ pub fn download_recording(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<crate::runtime::ByteStream> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "DownloadRecording",
-        format!(
-            "/computeruse/recordings/{}/download", crate ::runtime::encode_path(& id)
-        ),
+        format!("/computeruse/recordings/{segment_0}/download"),
     );
     request.secured();
     request.accept("application/octet-stream");

@@ -63,10 +63,11 @@ pub fn delete_interpreter_context(
     client: &crate::runtime::Client,
     id: &str,
 ) -> crate::runtime::Call<std::collections::BTreeMap<String, String>> {
+    let segment_0 = crate::runtime::encode_path(&id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteInterpreterContext",
-        format!("/process/interpreter/context/{}", crate ::runtime::encode_path(& id)),
+        format!("/process/interpreter/context/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");

@@ -32,10 +32,11 @@ pub fn is_port_in_use(
     client: &crate::runtime::Client,
     port: i64,
 ) -> crate::runtime::Call<super::types::IsPortInUseResponse> {
+    let segment_0 = crate::runtime::encode_path(&port);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "IsPortInUse",
-        format!("/port/{}/in-use", crate ::runtime::encode_path(& port)),
+        format!("/port/{segment_0}/in-use"),
     );
     request.secured();
     request.accept("application/json");

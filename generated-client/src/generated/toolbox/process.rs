@@ -95,10 +95,11 @@ pub fn get_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<super::types::PtySessionInfo> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetPtySession",
-        format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
+        format!("/process/pty/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -117,10 +118,11 @@ pub fn delete_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<super::types::GinH> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeletePtySession",
-        format!("/process/pty/{}", crate ::runtime::encode_path(& session_id)),
+        format!("/process/pty/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -139,10 +141,11 @@ pub fn connect_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Connect {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "ConnectPtySession",
-        format!("/process/pty/{}/connect", crate ::runtime::encode_path(& session_id)),
+        format!("/process/pty/{segment_0}/connect"),
     );
     request.secured();
     crate::runtime::Connect::new(client, request)
@@ -161,10 +164,11 @@ pub fn resize_pty_session(
     session_id: &str,
     body: &super::types::PtyResizeRequest,
 ) -> crate::runtime::Call<super::types::PtySessionInfo> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "ResizePtySession",
-        format!("/process/pty/{}/resize", crate ::runtime::encode_path(& session_id)),
+        format!("/process/pty/{segment_0}/resize"),
     );
     request.secured();
     request.accept("application/json");
@@ -289,10 +293,11 @@ pub fn get_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<super::types::Session> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSession",
-        format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
+        format!("/process/session/{segment_0}"),
     );
     request.secured();
     request.accept("application/json");
@@ -311,10 +316,11 @@ pub fn delete_session(
     client: &crate::runtime::Client,
     session_id: &str,
 ) -> crate::runtime::Call<()> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::DELETE,
         "DeleteSession",
-        format!("/process/session/{}", crate ::runtime::encode_path(& session_id)),
+        format!("/process/session/{segment_0}"),
     );
     request.secured();
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
@@ -334,13 +340,14 @@ pub fn get_session_command(
     session_id: &str,
     command_id: &str,
 ) -> crate::runtime::Call<super::types::Command> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommand",
-        format!(
-            "/process/session/{}/command/{}", crate ::runtime::encode_path(& session_id),
-            crate ::runtime::encode_path(& command_id)
-        ),
+        format!("/process/session/{segment_0}/command/{segment_1}"),
     );
     request.secured();
     request.accept("application/json");
@@ -362,13 +369,14 @@ pub fn send_input(
     command_id: &str,
     body: &super::types::SessionSendInputRequest,
 ) -> crate::runtime::Call<()> {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SendInput",
-        format!(
-            "/process/session/{}/command/{}/input", crate ::runtime::encode_path(&
-            session_id), crate ::runtime::encode_path(& command_id)
-        ),
+        format!("/process/session/{segment_0}/command/{segment_1}/input"),
     );
     request.secured();
     if let Err(error) = request.json("application/json", body) {
@@ -400,13 +408,14 @@ pub fn get_session_command_logs(
 ) -> crate::runtime::Call<
     crate::runtime::JsonOrText<super::types::SessionCommandLogsResponse>,
 > {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommandLogs",
-        format!(
-            "/process/session/{}/command/{}/logs", crate ::runtime::encode_path(&
-            session_id), crate ::runtime::encode_path(& command_id)
-        ),
+        format!("/process/session/{segment_0}/command/{segment_1}/logs"),
     );
     request.secured();
     request.accept("application/json, text/*");
@@ -431,13 +440,14 @@ pub fn get_session_command_logs_websocket(
     command_id: &str,
     params: &GetSessionCommandLogsParams,
 ) -> crate::runtime::Connect {
+    let (segment_0, segment_1) = (
+        crate::runtime::encode_path(&session_id),
+        crate::runtime::encode_path(&command_id),
+    );
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::GET,
         "GetSessionCommandLogs",
-        format!(
-            "/process/session/{}/command/{}/logs", crate ::runtime::encode_path(&
-            session_id), crate ::runtime::encode_path(& command_id)
-        ),
+        format!("/process/session/{segment_0}/command/{segment_1}/logs"),
     );
     request.secured();
     if let Some(value) = &params.follow {
@@ -459,10 +469,11 @@ pub fn session_execute_command(
     session_id: &str,
     body: &super::types::SessionExecuteRequest,
 ) -> crate::runtime::Call<super::types::SessionExecuteResponse> {
+    let segment_0 = crate::runtime::encode_path(&session_id);
     let mut request = crate::runtime::Request::new(
         crate::runtime::Method::POST,
         "SessionExecuteCommand",
-        format!("/process/session/{}/exec", crate ::runtime::encode_path(& session_id)),
+        format!("/process/session/{segment_0}/exec"),
     );
     request.secured();
     request.accept("application/json");
