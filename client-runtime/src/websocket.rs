@@ -53,7 +53,7 @@ pub struct WebSocket {
 
 /// How long a connection may be silent before the client pings it: proxies and load balancers
 /// drop connections that carry nothing for a while, and a followed log or a terminal may be
-/// quiet for minutes (Daytona's SDKs ping every 20 seconds too).
+/// quiet for minutes.
 pub const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The sending side, shared by the two halves: the receiving half pings through it.
