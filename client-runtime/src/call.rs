@@ -111,6 +111,18 @@ impl<T> Call<T> {
     }
 }
 
+/// Shows the request (redacted as [`Request`]'s `Debug` is) while the call has not started.
+impl<T> fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            State::Ready(_, request) => f.debug_tuple("Call").field(request).finish(),
+            State::Sending(_) => f.write_str("Call(sending)"),
+            State::Failed(error) => f.debug_tuple("Call").field(error).finish(),
+            State::Done => f.write_str("Call(done)"),
+        }
+    }
+}
+
 impl State {
     /// Applies a change of settings; only a call that has not started can change.
     fn change(&mut self, change: impl FnOnce(&mut Request)) {
@@ -170,17 +182,5 @@ fn poll_response(state: &mut State, cx: &mut Context<'_>) -> Poll<Result<Respons
             Poll::Pending
         }
         Poll::Ready(outcome) => Poll::Ready(outcome),
-    }
-}
-
-impl<T> fmt::Debug for Call<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = match &self.state {
-            State::Ready(..) => "ready",
-            State::Sending(_) => "sending",
-            State::Failed(_) => "failed",
-            State::Done => "done",
-        };
-        f.debug_struct("Call").field("state", &state).finish()
     }
 }

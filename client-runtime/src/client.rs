@@ -1,11 +1,12 @@
 //! The client: one shared HTTP connection pool, the configuration, and the single non-generic
 //! function every generated operation sends its request through.
 
-use super::config::{is_credential_header, Config};
+use super::config::{credential_parts, is_credential_header, Config};
 use super::error::{Error, TransportKind};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RETRY_STATUSES};
+use super::secret::Secret;
 use super::stream::{watched, ByteStream, Watch};
 use bytes::Bytes;
 use reqwest::header::{
@@ -37,6 +38,13 @@ struct Inner {
     /// the user agent (reqwest adds them to HTTP requests; WebSocket upgrades add them too).
     default_headers: HeaderMap,
     jitter_state: AtomicU64,
+    /// Until when each server (by base URL) asked this client to hold off: a `429` or `503`
+    /// with `Retry-After` pauses every request of the client to that server, not only the one
+    /// that was answered, so that requests in flight elsewhere do not keep hammering it.
+    paused: std::sync::Mutex<std::collections::HashMap<Arc<str>, Instant>>,
+    /// The credentials every request carries (the token, credential-named default headers),
+    /// scrubbed from any text of a response that goes into an error.
+    secrets: Arc<[Secret]>,
 }
 
 impl std::fmt::Debug for Client {
@@ -59,8 +67,7 @@ impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         let mut headers = HeaderMap::new();
         for (name, value) in &config.default_headers {
-            let (name, mut value) = parse_header(name, value).map_err(Error::Config)?;
-            value.set_sensitive(is_credential_header(name.as_str()));
+            let (name, value) = parse_header(name, value).map_err(Error::Config)?;
             headers.append(name, value);
         }
         // The client names itself unless the configuration names it otherwise.
@@ -90,9 +97,21 @@ impl Client {
             headers: Arc::from([]),
             inner: Arc::new(Inner {
                 http,
-                config,
                 default_headers: headers,
                 jitter_state: AtomicU64::new(seed | 1),
+                paused: Default::default(),
+                secrets: config
+                    .token
+                    .iter()
+                    .cloned()
+                    .chain(credential_secrets(
+                        config
+                            .default_headers
+                            .iter()
+                            .map(|(name, value)| (name.as_str(), value.as_str())),
+                    ))
+                    .collect(),
+                config,
             }),
         })
     }
@@ -173,6 +192,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
+            self.wait_while_paused().await;
             let outcome = self.send_once(&request).await;
             match &outcome {
                 Ok(response) => {
@@ -195,6 +215,9 @@ impl Client {
             let Some(retry_after) = retry_after else {
                 return self.finish(outcome);
             };
+            if let Some(wait) = retry_after {
+                self.pause(wait.min(policy.max_backoff));
+            }
             let wait = policy.backoff(attempt, retry_after, self.jitter());
             if !may_retry
                 || attempt >= policy.max_attempts
@@ -260,7 +283,9 @@ impl Client {
             } else {
                 TransportKind::Other
             },
-            source,
+            // Without the URL: its query may hold a credential, and the error names the
+            // operation and path already.
+            source: source.without_url(),
         };
         let mut built = builder.build().map_err(transport)?;
         // The handle's headers, then the call's, each replacing what came before.
@@ -319,8 +344,36 @@ impl Client {
             body,
             streaming,
             error_models: request.error_models.clone(),
-            token: config.token.clone().unwrap_or_default(),
+            secrets: self.secrets_for(request),
         })
+    }
+
+    /// Waits while the server at this handle's base URL has asked the client to hold off.
+    pub(crate) async fn wait_while_paused(&self) {
+        // Bounded: each pass either returns or sleeps until a later instant.
+        loop {
+            let until = {
+                let mut paused = self.inner.paused.lock().unwrap_or_else(|e| e.into_inner());
+                match paused.get(&self.base_url).copied() {
+                    Some(until) if until > Instant::now() => until,
+                    Some(_) => {
+                        paused.remove(&self.base_url);
+                        return;
+                    }
+                    None => return,
+                }
+            };
+            tracing::debug!(wait = ?until.saturating_duration_since(Instant::now()), "the server asked to hold off");
+            tokio::time::sleep_until(until.into()).await;
+        }
+    }
+
+    /// Holds off every request of this client to this handle's server for `wait`.
+    fn pause(&self, wait: std::time::Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self.inner.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = paused.entry(Arc::clone(&self.base_url)).or_insert(until);
+        *entry = (*entry).max(until);
     }
 
     /// The `Authorization` header of a request that declares security (none otherwise); a
@@ -343,6 +396,26 @@ impl Client {
             })?;
         value.set_sensitive(true);
         Ok(Some(value))
+    }
+
+    /// The credentials `request` carries: the client's, and those of credential-named headers
+    /// and query pairs of this handle, the call and the operation.
+    pub(crate) fn secrets_for(&self, request: &Request) -> Arc<[Secret]> {
+        let handle = self
+            .headers
+            .iter()
+            .chain(&request.overrides.headers)
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)));
+        let own = request
+            .headers
+            .iter()
+            .chain(&request.query)
+            .map(|(name, value)| (*name, value.as_str()));
+        let mut more = credential_secrets(handle.chain(own)).peekable();
+        if more.peek().is_none() {
+            return Arc::clone(&self.inner.secrets);
+        }
+        self.inner.secrets.iter().cloned().chain(more).collect()
     }
 
     /// The headers every request carries before its own.
@@ -387,11 +460,23 @@ impl Client {
     }
 }
 
-/// A header name and value, or why they cannot be one.
+/// The credentials among name and value pairs: the parts of each value whose name says it
+/// carries one.
+fn credential_secrets<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)> + 'a,
+) -> impl Iterator<Item = Secret> + 'a {
+    pairs
+        .filter(|(name, _)| is_credential_header(name))
+        .flat_map(|(_, value)| credential_parts(value).map(Secret::new))
+}
+
+/// A header name and value, or why they cannot be one. The value of a header whose name says
+/// it carries a credential is marked sensitive, so its `Debug` shows nothing of it.
 pub(crate) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
     let name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| format!("'{name}' is not a valid header name"))?;
-    let value = HeaderValue::from_str(value)
+    let mut value = HeaderValue::from_str(value)
         .map_err(|_| format!("the value of header '{name}' has characters a header cannot hold"))?;
+    value.set_sensitive(is_credential_header(name.as_str()));
     Ok((name, value))
 }

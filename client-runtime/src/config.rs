@@ -31,18 +31,11 @@ pub struct Config {
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .default_headers
-            .iter()
-            .map(|(name, value)| {
-                let shown = if is_credential_header(name) {
-                    "[redacted]"
-                } else {
-                    value.as_str()
-                };
-                (name.as_str(), shown)
-            })
-            .collect();
+        let headers = shown_pairs(
+            self.default_headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        );
         f.debug_struct("Config")
             .field("profile", &self.profile.env_prefix)
             .field("api_url", &self.api_url)
@@ -65,6 +58,40 @@ pub fn is_credential_header(name: &str) -> bool {
     ) || ["token", "key", "secret", "password"]
         .iter()
         .any(|word| name.contains(word))
+}
+
+/// The text of a credential-named value that must not show in an error: the whole value, and
+/// the credential in each `;`-separated item of it (the part after a scheme such as `Bearer `,
+/// or after `name=` in a cookie). Pieces shorter than 8 characters are left out: they would
+/// match ordinary text.
+pub(crate) fn credential_parts(value: &str) -> impl Iterator<Item = &str> {
+    let items = value.split(';').map(|item| {
+        let item = item.trim();
+        match item.split_once(' ') {
+            Some((_, credential)) => credential.trim(),
+            None => item.split_once('=').map_or(item, |(_, value)| value),
+        }
+    });
+    std::iter::once(value.trim())
+        .chain(items)
+        .filter(|part| part.len() >= 8)
+}
+
+/// Name and value pairs (headers, query parameters) as `Debug` may show them: the value of each
+/// pair whose name says it carries a credential replaced by `[redacted]`.
+pub(crate) fn shown_pairs<'a>(
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    pairs
+        .map(|(name, value)| {
+            let shown = if is_credential_header(name) {
+                "[redacted]"
+            } else {
+                value
+            };
+            (name, shown)
+        })
+        .collect()
 }
 
 impl Config {

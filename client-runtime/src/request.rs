@@ -1,6 +1,7 @@
 //! The plain description of a request that generated functions fill in.
 
 use super::binary::Binary;
+use super::config::shown_pairs;
 use super::error::{Error, ErrorDecoder};
 use super::retry::RetryPolicy;
 use bytes::Bytes;
@@ -32,8 +33,9 @@ pub fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
-/// One request, before it is sent.
-#[derive(Debug, Clone)]
+/// One request, before it is sent. Its `Debug` shows no body and no credential (header and
+/// query values whose names say they carry one are redacted).
+#[derive(Clone)]
 pub struct Request {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
@@ -48,6 +50,43 @@ pub struct Request {
     pub(crate) overrides: Overrides,
     /// Whether a success response's body is handed over as it arrives rather than read whole.
     pub(crate) stream_response: bool,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query = shown_pairs(
+            self.query
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        );
+        let headers =
+            shown_pairs(
+                self.headers
+                    .iter()
+                    .map(|(name, value)| (*name, value.as_str()))
+                    .chain(self.overrides.headers.iter().map(|(name, value)| {
+                        (name.as_str(), value.to_str().unwrap_or("[not text]"))
+                    })),
+            );
+        let body = match &self.body {
+            Body::None => "none".to_string(),
+            Body::Bytes { content_type, data } => format!("{} bytes of {content_type}", data.len()),
+            Body::Multipart(form) => format!("a form of {} parts", form.parts.len()),
+            Body::Binary {
+                content_type,
+                binary,
+            } => format!("{binary:?} as {content_type}"),
+        };
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &body)
+            .field("timeout", &self.overrides.timeout)
+            .finish()
+    }
 }
 
 /// Settings of one call that replace the client's: set through [`Call`](super::Call)'s

@@ -1,5 +1,6 @@
 //! A received response, and decoding it into the declared type.
 
+use super::config::shown_pairs;
 use super::error::{ApiError, Error, ErrorDecoder};
 use super::json_path::json_path_of;
 use super::secret::Secret;
@@ -7,9 +8,10 @@ use super::stream::ByteStream;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::Method;
+use std::sync::Arc;
 
-/// A response: its body read whole, or (for a streamed success) arriving.
-#[derive(Debug)]
+/// A response: its body read whole, or (for a streamed success) arriving. Its `Debug` shows
+/// the body's length, not the body (an answer may carry a new key), and no credential header.
 pub struct Response {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
@@ -21,9 +23,29 @@ pub struct Response {
     /// The body as it arrives, for a streamed success.
     pub(crate) streaming: Option<ByteStream>,
     pub(crate) error_models: Vec<(Option<u16>, ErrorDecoder)>,
-    /// The bearer token, so that text taken from the body into an error never carries it
+    /// The credentials the request carried (the bearer token, credential-named header and
+    /// query values), so that text taken from the body into an error never carries them
     /// (a server or proxy may echo it back).
-    pub(crate) token: Secret,
+    pub(crate) secrets: Arc<[Secret]>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers = shown_pairs(
+            self.headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
+        );
+        f.debug_struct("Response")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("body_bytes", &self.body.len())
+            .field("streaming", &self.streaming.is_some())
+            .finish()
+    }
 }
 
 impl Response {
@@ -138,13 +160,14 @@ impl Response {
         }))
     }
 
-    fn scrub(&self, text: String) -> String {
-        let token = self.token.expose();
-        if token.is_empty() || !text.contains(token) {
-            text
-        } else {
-            text.replace(token, "[redacted]")
+    fn scrub(&self, mut text: String) -> String {
+        for secret in self.secrets.iter() {
+            let secret = secret.expose();
+            if !secret.is_empty() && text.contains(secret) {
+                text = text.replace(secret, "[redacted]");
+            }
         }
+        text
     }
 }
 
@@ -199,7 +222,7 @@ mod tests {
             body: Bytes::from_static(body.as_bytes()),
             streaming: None,
             error_models: Vec::new(),
-            token: Secret::new("k3y"),
+            secrets: Arc::from([Secret::new("k3y")]),
         }
     }
 

@@ -67,10 +67,13 @@ pub struct Sender {
 }
 
 /// The receiving half of a [`WebSocket`]. While it waits for a message it pings the server
-/// after [`KEEPALIVE`] of silence.
+/// after [`KEEPALIVE`] of silence; a server that then stays silent for another [`KEEPALIVE`]
+/// (no answer to the ping, nothing else) has gone, and the wait ends with an error.
 pub struct Receiver {
     sink: Sink,
     keepalive: std::time::Duration,
+    /// Whether a ping is out with nothing received since.
+    pinged: bool,
     stream: futures_util::stream::SplitStream<Stream>,
     operation: &'static str,
     path: String,
@@ -117,6 +120,7 @@ impl WebSocket {
             receiver: Receiver {
                 sink,
                 keepalive: KEEPALIVE,
+                pinged: false,
                 stream,
                 operation,
                 path,
@@ -206,11 +210,24 @@ impl Receiver {
             let next = tokio::select! {
                 next = self.stream.next() => next,
                 () = tokio::time::sleep(self.keepalive) => {
+                    if self.pinged {
+                        return Some(Err(Error::Transfer {
+                            operation: self.operation,
+                            path: self.path.clone(),
+                            kind: TransportKind::Timeout,
+                            message: format!(
+                                "the server did not answer a ping within {:?}",
+                                self.keepalive
+                            ),
+                        }));
+                    }
                     // A failed ping shows up as the next read's error.
                     let _ = self.sink.lock().await.send(Frame::Ping(Bytes::new())).await;
+                    self.pinged = true;
                     continue;
                 }
             };
+            self.pinged = false;
             let frame = match next? {
                 Ok(frame) => frame,
                 // A peer that drops the connection without a close frame has ended it.
@@ -307,6 +324,7 @@ impl Client {
     /// Opens a WebSocket for `request` (its method is not used: an upgrade is a GET), with the
     /// headers an HTTP call would send, within the call's timeout.
     pub async fn connect(&self, request: Request) -> Result<WebSocket, Error> {
+        self.wait_while_paused().await;
         let config = self.config();
         let timeout = request.overrides.timeout.unwrap_or(config.timeout);
         let mut url = format!("{}{}", self.base_url(), request.path);
@@ -365,7 +383,7 @@ impl Client {
                 request.path.clone(),
             )),
             // An answer other than the upgrade is read as an HTTP call's would be: a redirect
-            // or an API error, its body scrubbed of the token.
+            // or an API error, its body scrubbed of the credentials.
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 let (parts, body) = response.into_parts();
                 let answer = Response {
@@ -377,7 +395,7 @@ impl Client {
                     body: body.map(Bytes::from).unwrap_or_default(),
                     streaming: None,
                     error_models: request.error_models.clone(),
-                    token: config.token.clone().unwrap_or_default(),
+                    secrets: self.secrets_for(&request),
                 };
                 match self.finish(Ok(answer)) {
                     Err(error) => Err(error),

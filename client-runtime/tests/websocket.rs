@@ -107,3 +107,36 @@ async fn a_websocket_carries_the_headers_pings_in_silence_and_reports_the_close(
         ]
     );
 }
+
+#[tokio::test]
+async fn a_server_that_stops_answering_ends_the_wait_with_an_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let socket = tokio_tungstenite::accept_async(stream).await.unwrap();
+        // Holds the connection open and reads nothing, so pings go unanswered (for 10 s at most).
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        drop(socket);
+    });
+    let config = Config::builder(PROFILE).api_url(url).build().unwrap();
+    let client = Client::new(config).unwrap();
+    let request = Request::new(Method::GET, "Silent", "/silent".to_string());
+    let socket = client.connect(request).await.unwrap();
+    let mut socket = socket.with_keepalive(Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    match socket.next().await {
+        Some(Err(client_runtime::Error::Transfer { kind, message, .. })) => {
+            assert_eq!(kind, client_runtime::TransportKind::Timeout);
+            assert!(message.contains("ping"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A ping after 100 ms of silence, the error after 100 ms more without an answer.
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(200) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
+    server.abort();
+}

@@ -274,3 +274,68 @@ async fn unknown_fields_and_enum_values_decode() {
         serde_json::json!(["write:sandboxes", "launch:rockets"])
     );
 }
+
+/// Answers the first request with 429 and `Retry-After: 1`, every other with the configuration,
+/// and notes when each arrived (in the list it shares with the test).
+struct Storm(Arc<std::sync::Mutex<Vec<Instant>>>);
+
+impl wiremock::Respond for Storm {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let mut arrivals = self.0.lock().unwrap();
+        arrivals.push(Instant::now());
+        if arrivals.len() == 1 {
+            ResponseTemplate::new(429).insert_header("Retry-After", "1")
+        } else {
+            ResponseTemplate::new(200).set_body_json(config_json())
+        }
+    }
+}
+
+/// What the README promises: while a server's `Retry-After` runs, it sees no request from this
+/// client that was not already on its way when the 429 was sent; at most one per caller in
+/// flight.
+#[tokio::test]
+async fn a_retry_after_holds_off_every_request_of_the_client() {
+    const CALLERS: usize = 20;
+    const EACH: usize = 5;
+    let server = MockServer::start().await;
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    Mock::given(method("GET"))
+        .respond_with(Storm(Arc::clone(&arrivals)))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let started = Instant::now();
+    let callers: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                for _ in 0..EACH {
+                    api::config::get_config(&client).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for caller in callers {
+        caller.await.unwrap();
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    // Every call succeeded, the first after one retry.
+    assert_eq!(arrivals.len(), CALLERS * EACH + 1);
+    let limited = arrivals[0];
+    let during = arrivals
+        .iter()
+        .skip(1)
+        .filter(|at| **at < limited + Duration::from_millis(900))
+        .count();
+    println!(
+        "{during} requests arrived during the Retry-After; all {} calls took {:?}",
+        CALLERS * EACH,
+        started.elapsed()
+    );
+    assert!(
+        during < CALLERS,
+        "{during} requests arrived during the Retry-After (at most the {} others in flight)",
+        CALLERS - 1
+    );
+}

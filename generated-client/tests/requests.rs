@@ -300,7 +300,7 @@ async fn a_finished_call_polled_again_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn a_call_that_could_not_be_built_fails_without_sending() {
     let failed = daytona_client::runtime::Call::<()>::failed(Error::InvalidArgument("no".into()));
-    assert_eq!(format!("{failed:?}"), "Call { state: \"failed\" }");
+    assert_eq!(format!("{failed:?}"), "Call(InvalidArgument(\"no\"))");
     let error = failed.await.unwrap_err();
     assert_eq!(error.to_string(), "invalid argument: no");
 }

@@ -1,7 +1,7 @@
 //! The API key never shows up in `Debug` or `Display` of the client, its configuration, models
 //! that carry secrets, or any error.
 
-use daytona_client::runtime::{Method, Request};
+use daytona_client::runtime::{Call, Method, Request, Response};
 use daytona_client::{api, Client, Error};
 use daytona_client::{Config, RetryPolicy};
 use std::time::Duration;
@@ -224,4 +224,129 @@ async fn no_formatting_shows_the_key() {
         let debug = format!("{error:?}");
         assert!(debug.starts_with(variant), "{variant} is {debug}");
     }
+}
+
+/// Credentials the user supplies as headers (defaults in the configuration, a handle's header,
+/// a call's header, an operation's header, query pair or cookie) are sent as they are, and no
+/// `Debug` or `Display` shows them: not the configuration's, the client's, a request's, a
+/// call's, a response's, nor an error's that quotes an answer echoing them.
+#[tokio::test]
+async fn no_formatting_shows_a_credential_header() {
+    let server = MockServer::start().await;
+    // A server that echoes every header it got into its body and answers with credentials of
+    // its own; `/fail` does the same with an error status.
+    let echo = |status: u16| {
+        move |request: &Received| {
+            let echoed: Vec<String> = request
+                .headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap()))
+                .collect();
+            ResponseTemplate::new(status)
+                .insert_header("set-cookie", format!("session={KEY}; HttpOnly").as_str())
+                .insert_header("x-api-key", KEY)
+                .insert_header("x-served-by", "echo")
+                .set_body_string(format!("{echoed:?} {}", request.url))
+        }
+    };
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path("/fail"))
+        .respond_with(echo(400))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(echo(200))
+        .mount(&server)
+        .await;
+
+    let config = Config::builder()
+        .api_key("dtn_configured_token_0000")
+        .api_url(server.uri())
+        .default_header("X-Api-Token", KEY)
+        .default_header("Cookie", format!("session={KEY}"))
+        .default_header("X-Client-Secret", KEY)
+        .default_header("X-Team", "platform-ci")
+        .retry(RetryPolicy::none())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert_hidden("config with default headers", &config, None);
+    assert!(
+        format!("{config:?}").contains("platform-ci"),
+        "only credentials are redacted: {config:?}"
+    );
+    let client = Client::new(config)
+        .unwrap()
+        .with_header("Authorization", &format!("Bearer {KEY}"))
+        .unwrap()
+        .with_header("X-Private-Key", KEY)
+        .unwrap();
+    assert_hidden("client with credential headers", &client, None);
+
+    let request = || {
+        let mut request = Request::new(Method::GET, "echo", "/echo".into());
+        request.query("api_key", &KEY);
+        request.query("page", &"2");
+        request.header("X-Auth-Token", &KEY);
+        request.cookie("refresh_token", &KEY);
+        request
+            .json("application/json", &serde_json::json!({ "password": KEY }))
+            .unwrap();
+        request
+    };
+    assert_hidden("request", &request(), None);
+    let shown = format!("{:?}", request());
+    assert!(
+        shown.contains("page") && shown.contains("bytes of application/json"),
+        "{shown}"
+    );
+    let call = Call::new(&client, request(), Response::text).header("X-Session-Token", KEY);
+    assert_hidden("call", &call, None);
+    assert!(format!("{call:?}").contains("x-session-token"), "{call:?}");
+    drop(call);
+
+    // Every credential reached the server as it was given.
+    let response = client.execute(request()).await.unwrap();
+    assert_hidden("response", &response, None);
+    assert!(format!("{response:?}").contains("echo"), "{response:?}");
+    let body = String::from_utf8(response.bytes().to_vec()).unwrap();
+    for sent in [
+        format!("x-api-token: {KEY}"),
+        format!("x-client-secret: {KEY}"),
+        format!("authorization: Bearer {KEY}"),
+        format!("x-private-key: {KEY}"),
+        format!("x-auth-token: {KEY}"),
+        format!("api_key={KEY}"),
+    ] {
+        assert!(body.contains(&sent), "{sent} not sent: {body}");
+    }
+    // The operation's cookie replaces the default `Cookie` header, as any header of the
+    // operation replaces a default of the same name.
+    assert!(
+        body.contains(&format!("cookie: refresh_token={KEY}")),
+        "{body}"
+    );
+
+    // An error quoting the echo: the credentials are scrubbed from its text.
+    let mut failing = Request::new(Method::GET, "echoFailure", "/fail".into());
+    failing.query("api_key", &KEY);
+    failing.header("X-Auth-Token", &KEY);
+    let error = Call::new(&client, failing, Response::text)
+        .header("X-Session-Token", KEY)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Api(_)), "{error}");
+    assert_hidden(
+        "error echoing the credentials",
+        &error,
+        Some(error.to_string()),
+    );
+
+    // A transport error does not repeat the URL, whose query holds a credential.
+    let unreachable = client.with_base_url("http://127.0.0.1:9");
+    let mut refused = Request::new(Method::GET, "refused", "/x".into());
+    refused.query("access_token", &KEY);
+    let error = unreachable.execute(refused).await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error}");
+    assert_hidden("transport error", &error, Some(error.to_string()));
 }
