@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod double;
+pub mod fault_proxy;
 pub mod filesystem;
 pub mod known;
 pub mod shell;
