@@ -5,8 +5,8 @@ Run through `cargo xtask bench`. Installs the peers when missing (cargo-progenit
 `cargo install --locked`; openapi-generator from the PyPI package `openapi-generator-cli`, in
 a virtual environment under target/bench, running on the machine's Java), measures each spec in
 specs/ with every tool (interleaved, repeated, medians), the rebuild time of each main-API crate,
-then runs the client's criterion benchmarks and the 1 GiB transfer benchmark. Prints Markdown
-tables.
+then runs the client's criterion benchmarks, the 1 GiB transfer benchmark and the soak run.
+Prints Markdown tables.
 """
 import json
 import os
@@ -219,6 +219,10 @@ def main():
 
     print("\n## Transfers of 1 GiB (client and bare reqwest, one process per transfer)\n", flush=True)
     run(["cargo", "bench", "-p", "daytona-client", "--bench", "transfer"], cwd=ROOT)
+
+    print("\n## Soak: 10,000 requests, 100 in flight, against a server that fails as services do\n",
+          flush=True)
+    run(["cargo", "bench", "-p", "daytona-client", "--bench", "soak"], cwd=ROOT)
 
 
 if __name__ == "__main__":
