@@ -5,7 +5,7 @@
 
 mod support;
 
-use daytona_client::runtime::{Binary, Bytes, Message, TransportKind};
+use daytona_client::runtime::{Binary, Bytes, Message, TransportKind, WebSocket};
 use daytona_client::toolbox::process;
 use daytona_client::toolbox::types::{CreateSessionRequest, SessionExecuteRequest};
 use daytona_client::workflows::{self, toolbox_client};
@@ -58,6 +58,24 @@ async fn bounded<T>(what: &str, future: impl std::future::Future<Output = T>) ->
     (output, started.elapsed())
 }
 
+/// Reads a WebSocket past its data messages: what ends them (a close, an error or the end).
+async fn past_the_data(socket: &mut WebSocket) -> Option<Result<Message, Error>> {
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Binary(_) | Message::Text(_))) => continue,
+            other => break other,
+        }
+    }
+}
+
+fn assert_timeout(error: &Error) {
+    assert_eq!(
+        transport_kind(error),
+        Some(TransportKind::Timeout),
+        "{error}"
+    );
+}
+
 fn transport_kind(error: &Error) -> Option<TransportKind> {
     match error {
         Error::Transport { kind, .. } | Error::Transfer { kind, .. } => Some(*kind),
@@ -82,11 +100,7 @@ async fn latency_below_the_timeout_only_slows_a_call_and_above_it_is_a_timeout()
     )
     .await;
     let error = got.unwrap_err();
-    assert_eq!(
-        transport_kind(&error),
-        Some(TransportKind::Timeout),
-        "{error}"
-    );
+    assert_timeout(&error);
     assert!(took < TIMEOUT * 2, "the timeout ended it: {took:?}");
     // Timeouts are not retried.
     assert_eq!(proxy.connections() - before, 1);
@@ -141,11 +155,7 @@ async fn a_stalled_answer_times_out() {
     )
     .await;
     let error = got.unwrap_err();
-    assert_eq!(
-        transport_kind(&error),
-        Some(TransportKind::Timeout),
-        "{error}"
-    );
+    assert_timeout(&error);
     assert!(took >= TIMEOUT, "{took:?}");
     assert_eq!(proxy.connections(), 1);
     // The stalled connection is dropped by the client, not left open.
@@ -249,11 +259,7 @@ async fn an_upload_the_server_stops_taking_times_out() {
     )
     .await;
     let error = got.unwrap_err();
-    assert_eq!(
-        transport_kind(&error),
-        Some(TransportKind::Timeout),
-        "{error}"
-    );
+    assert_timeout(&error);
     assert!(took >= TIMEOUT, "{took:?}");
 }
 
@@ -262,14 +268,7 @@ async fn a_websocket_through_a_broken_connection_ends_instead_of_hanging() {
     let (double, proxy, client) = setup(Fault::None).await;
     // The command and its session are set up through a direct client; only the log's
     // WebSocket goes through the proxy.
-    let direct = Client::new(
-        Config::builder()
-            .api_key(double::API_KEY)
-            .api_url(double.api_url())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let direct = double.client_with_key(double::API_KEY);
     let sandbox = workflows::get_sandbox(&direct, "sb-seed").await.unwrap();
     let toolbox = toolbox_client(&direct, &sandbox);
     let session = CreateSessionRequest {
@@ -293,15 +292,7 @@ async fn a_websocket_through_a_broken_connection_ends_instead_of_hanging() {
         process::get_session_command_logs_websocket(&proxied, "s", &started.cmd_id, &follow);
     let (socket, _) = bounded("the upgrade", connect).await;
     let mut socket = socket.unwrap();
-    let (ended, _) = bounded("reading a cut WebSocket", async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Binary(_) | Message::Text(_))) => continue,
-                other => break other,
-            }
-        }
-    })
-    .await;
+    let (ended, _) = bounded("reading a cut WebSocket", past_the_data(&mut socket)).await;
     assert!(
         !matches!(ended, Some(Ok(Message::Close(_)))),
         "a cut connection is not a normal close: {ended:?}"
@@ -313,21 +304,9 @@ async fn a_websocket_through_a_broken_connection_ends_instead_of_hanging() {
         process::get_session_command_logs_websocket(&proxied, "s", &started.cmd_id, &follow);
     let (socket, _) = bounded("the upgrade", connect).await;
     let mut socket = socket.unwrap().with_keepalive(Duration::from_millis(300));
-    let (ended, took) = bounded("reading a stalled WebSocket", async {
-        loop {
-            match socket.next().await {
-                Some(Ok(Message::Binary(_) | Message::Text(_))) => continue,
-                other => break other,
-            }
-        }
-    })
-    .await;
+    let (ended, took) = bounded("reading a stalled WebSocket", past_the_data(&mut socket)).await;
     match ended {
-        Some(Err(error)) => assert_eq!(
-            transport_kind(&error),
-            Some(TransportKind::Timeout),
-            "{error}"
-        ),
+        Some(Err(error)) => assert_timeout(&error),
         other => panic!("{other:?}"),
     }
     assert!(

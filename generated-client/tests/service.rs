@@ -225,14 +225,7 @@ async fn a_command_may_run_longer_than_the_client_timeout() {
 #[tokio::test]
 async fn a_command_of_65_seconds_outlasts_the_default_request_timeout() {
     let double = Double::start(Settings::default()).await;
-    let client = Client::new(
-        Config::builder()
-            .api_key(double::API_KEY)
-            .api_url(double.api_url())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let client = double.client_with_key(double::API_KEY);
     assert_eq!(client.config().timeout, Duration::from_secs(60));
     let started = Instant::now();
     let output = workflows::exec(
@@ -273,14 +266,7 @@ async fn a_command_past_its_own_timeout_is_ended_with_its_session() {
 async fn the_proxy_refuses_a_toolbox_request_without_valid_credentials() {
     let double = Double::start(Settings::default()).await;
     let sandbox = seed(&client(&double)).await;
-    let stranger = Client::new(
-        Config::builder()
-            .api_key("dtn_not_a_key")
-            .api_url(double.api_url())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let stranger = double.client_with_key("dtn_not_a_key");
     let error = workflows::exec(&stranger, &sandbox, &ExecRequest::new("echo hi"))
         .await
         .unwrap_err();
@@ -299,14 +285,7 @@ async fn a_redirect_to_a_login_page_is_an_error_and_nothing_follows_it() {
     })
     .await;
     let sandbox = seed(&client(&double)).await;
-    let stranger = Client::new(
-        Config::builder()
-            .api_key("dtn_not_a_key")
-            .api_url(double.api_url())
-            .build()
-            .unwrap(),
-    )
-    .unwrap();
+    let stranger = double.client_with_key("dtn_not_a_key");
     double.take_recorded();
     let error = workflows::exec(&stranger, &sandbox, &ExecRequest::new("echo secret"))
         .await

@@ -174,6 +174,17 @@ impl Double {
         format!("{}/api", self.base)
     }
 
+    /// A client of this double with the configuration's defaults (retries and a 60 s timeout
+    /// included), sending `api_key`.
+    pub fn client_with_key(&self, api_key: &str) -> daytona_client::Client {
+        let config = daytona_client::Config::builder()
+            .api_key(api_key)
+            .api_url(self.api_url())
+            .build()
+            .unwrap();
+        daytona_client::Client::new(config).unwrap()
+    }
+
     /// The toolbox proxy's URL (as the API gives it in `toolboxProxyUrl`).
     pub fn toolbox_proxy_url(&self) -> String {
         format!("{}/toolbox", self.base)
