@@ -81,12 +81,94 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Something in a document the generator could not model as written, and what it did instead
+/// (left a bound out, sent a body as raw bytes, renamed a type). Generation goes on; with
+/// [`Settings::strict`](crate::Settings::strict) each warning is an [`Error`] instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// What was found and what was done about it.
+    pub message: String,
+    /// The spec file, once known.
+    pub file: Option<String>,
+    /// Where in the file: a JSON pointer.
+    pub pointer: String,
+}
+
+impl Warning {
+    /// A warning about the node at `pointer`.
+    pub fn at(message: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Warning {
+            message: message.into(),
+            file: None,
+            pointer: pointer.into(),
+        }
+    }
+
+    /// Names the input file, unless one is named already.
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        if self.file.is_none() {
+            self.file = Some(file.into());
+        }
+        self
+    }
+
+    /// The same finding as an error, for strict generation.
+    pub fn into_error(self) -> Error {
+        Error {
+            headline: self.message,
+            file: self.file,
+            pointer: Some(self.pointer),
+            line_column: None,
+            hint: Some("without strict mode (`--strict`) this is a warning, and the generator goes on as it says".to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning: {}\n  at ", self.message)?;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+        }
+        f.write_str(&self.pointer)
+    }
+}
+
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/`.
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+}
+
+/// The candidate closest to `wanted` (by edit distance), if one is close enough to be a
+/// misspelling of it: for "did you mean" hints.
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|name| (edit_distance(wanted, name), name))
+        .filter(|(distance, name)| *distance <= wanted.len().max(name.len()) / 3 + 1)
+        .min()
+        .map(|(_, name)| name)
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -115,6 +197,33 @@ mod tests {
             .in_file("a.yaml")
             .with_line_column(3, 7);
         assert_eq!(error.to_string(), "error: bad YAML\n  at a.yaml:3:7");
+    }
+
+    #[test]
+    fn warnings_render_and_turn_into_errors() {
+        let warning = Warning::at("the bound is left out", "#/components/schemas/A/maximum")
+            .in_file("a.json");
+        assert_eq!(
+            warning.to_string(),
+            "warning: the bound is left out\n  at a.json#/components/schemas/A/maximum"
+        );
+        let error = warning.into_error();
+        assert_eq!(
+            error.pointer.as_deref(),
+            Some("#/components/schemas/A/maximum")
+        );
+        assert!(error
+            .to_string()
+            .starts_with("error: the bound is left out\n  at a.json#/"));
+    }
+
+    #[test]
+    fn distances_and_suggestions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+        assert_eq!(closest("Sandboxx", ["Volume", "Sandbox"]), Some("Sandbox"));
+        assert_eq!(closest("Zzz", ["Sandbox"]), None);
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order (paths, then methods in HTTP order).
     pub operations: Vec<Operation>,
+    /// What the generator could not model as the document wrote it, and did instead.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 impl Api {

@@ -35,7 +35,7 @@ pub mod ir;
 pub mod listing;
 pub mod settings;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Warning};
 pub use files::OutputFile;
 pub use scaffold::{CrateSettings, Dependency, RuntimeCrate, RuntimeSource, RUNTIME_PACKAGE};
 pub use settings::{Patch, Settings, Workspace, WorkspaceSpec};

@@ -24,10 +24,14 @@ pub fn api_listing(api: &Api) -> String {
         server,
         types,
         operations,
+        warnings,
     } = api;
     let mut out = String::new();
     let server = server.as_deref().unwrap_or("no server");
     let _ = writeln!(out, "# {title} {version} ({source}; {server})");
+    for warning in warnings {
+        let _ = writeln!(out, "# warning at {}: {}", warning.pointer, warning.message);
+    }
     for def in types {
         type_listing(&mut out, def);
     }

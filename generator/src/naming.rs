@@ -136,6 +136,55 @@ pub fn singular_type_ident(property: &str) -> String {
     singular
 }
 
+/// Names of Rust's own that generated code uses unqualified or that a reader takes for Rust's:
+/// the standard prelude's types, traits and variants, and the generic parameters of the
+/// generated serde impls. A type of the API with one of these names would capture it (a schema
+/// named `String` would make `pub type String = String;`), so type names never take them.
+pub const RUST_TYPE_NAMES: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "D",
+    "Debug",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "S",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
+
 /// A set of identifiers already taken; claiming a taken one gives it a numeric suffix.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -148,6 +197,11 @@ impl Scope {
         Scope {
             taken: names.iter().map(|n| n.to_string()).collect(),
         }
+    }
+
+    /// A scope for type names: [`RUST_TYPE_NAMES`] are taken.
+    pub fn for_types() -> Self {
+        Scope::with_reserved(RUST_TYPE_NAMES)
     }
 
     /// Claims `name`, or `name2`, `name3`, … when it is taken, and returns what was claimed.

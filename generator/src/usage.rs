@@ -84,26 +84,25 @@ impl std::ops::BitOr for Directions {
     }
 }
 
+/// Adds the named type `ty` refers to, and every named type it holds, to `seen`. A work list,
+/// not recursion: a document may chain thousands of types.
 fn mark(api: &Api, ty: &TypeRef, seen: &mut BTreeSet<String>) {
-    let Some(name) = ty.named() else { return };
-    if !seen.insert(name.to_string()) {
-        return;
-    }
-    match api.type_named(name).map(|def| &def.kind) {
-        Some(TypeKind::Struct(s)) => {
-            for field in &s.fields {
-                mark(api, &field.ty, seen);
-            }
-            if let Some(extra) = &s.additional_properties {
-                mark(api, extra, seen);
-            }
+    let mut pending = vec![ty];
+    while let Some(ty) = pending.pop() {
+        let Some(name) = ty.named() else { continue };
+        if !seen.insert(name.to_string()) {
+            continue;
         }
-        Some(TypeKind::Alias(target)) => mark(api, target, seen),
-        Some(TypeKind::Union(union)) => {
-            for variant in &union.variants {
-                mark(api, &variant.ty, seen);
+        match api.type_named(name).map(|def| &def.kind) {
+            Some(TypeKind::Struct(s)) => {
+                pending.extend(s.fields.iter().map(|field| &field.ty));
+                pending.extend(&s.additional_properties);
             }
+            Some(TypeKind::Alias(target)) => pending.push(target),
+            Some(TypeKind::Union(union)) => {
+                pending.extend(union.variants.iter().map(|variant| &variant.ty));
+            }
+            _ => {}
         }
-        _ => {}
     }
 }

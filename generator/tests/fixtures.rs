@@ -87,4 +87,42 @@ fixture_snapshots! {
     objects: "objects.yaml",
     names: "names.yaml",
     openapi31: "openapi31.yaml",
+    self_reference: "self_reference.yaml",
+    pointers: "pointers.yaml",
+    rust_names: "rust_names.yaml",
+    lenient: "lenient.json",
+}
+
+/// In strict mode the first warning of a fixture is the error, at the same JSON pointer; a
+/// fixture without warnings generates the same either way.
+#[test]
+fn strict_mode_turns_the_warnings_into_located_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut warned = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let text = fixture_text(&name);
+        let lenient = fixture_generator(&[]).api(&text, &name).unwrap();
+        let mut settings = fixture_generator(&[]).settings().clone();
+        settings.strict = true;
+        let strict = Generator::new(settings).api(&text, &name);
+        match lenient.warnings.first() {
+            None => assert_eq!(strict.unwrap(), lenient, "{name}"),
+            Some(first) => {
+                let error = strict.unwrap_err();
+                assert_eq!(error.headline, first.message, "{name}");
+                assert_eq!(error.pointer.as_ref(), Some(&first.pointer), "{name}");
+                assert_eq!(error.file.as_deref(), Some(name.as_str()));
+                warned.push((name, lenient.warnings.len()));
+            }
+        }
+    }
+    warned.sort();
+    assert_eq!(
+        warned,
+        [
+            ("lenient.json".to_string(), 6),
+            ("rust_names.yaml".to_string(), 24)
+        ]
+    );
 }

@@ -1,5 +1,7 @@
 //! Property test: mutated Daytona specs (keys dropped, types changed, `$ref`s pointed
-//! elsewhere, odd names inserted) give a result or an error, never a panic.
+//! elsewhere, also into properties and paths, odd names inserted, schemas wrapped in `allOf`s
+//! of themselves, objects nested deep, numbers no integer holds, lone surrogates in the text)
+//! give a result or an error, never a panic and never a stack overflow.
 //!
 //! `MUTATION_CASES` sets the number of documents (default 2,000, what CI runs) and
 //! `MUTATION_SEED` the first seed, so a failure can be replayed:
@@ -37,7 +39,10 @@ const ODD_NAMES: &[&str] = &[
 
 /// Values of every JSON type, to replace a node with.
 fn odd_value(rng: &mut Rng) -> Value {
-    match rng.below(8) {
+    match rng.below(11) {
+        8 => Value::from(18_446_744_073_709_552_000f64),
+        9 => Value::from(1e300),
+        10 => Value::from(0.5),
         0 => Value::Null,
         1 => Value::Bool(true),
         2 => Value::from(-1),
@@ -93,7 +98,22 @@ fn mutate(tree: &mut Value, references: &[String], rng: &mut Rng) {
     let Some(parent) = tree.pointer_mut(&pointer_of(parent_path)) else {
         return;
     };
-    match (rng.below(4), parent) {
+    match (rng.below(6), parent) {
+        (4, Value::Object(map)) => {
+            // The node wrapped in an allOf of a schema (maybe the one holding it) and words.
+            let target = references[rng.below(references.len())].clone();
+            let wrapped =
+                serde_json::json!({"allOf": [{"$ref": target}, {"description": "wrapped"}]});
+            map.insert(last.clone(), wrapped);
+        }
+        (5, Value::Object(map)) => {
+            // Objects nested as deep as a document may be, a reference at the bottom.
+            let mut nested = serde_json::json!({"$ref": references[rng.below(references.len())]});
+            for level in 0..40 {
+                nested = serde_json::json!({"type": "object", "properties": {format!("l{level}"): nested}});
+            }
+            map.insert(last.clone(), nested);
+        }
         (0, Value::Object(map)) => {
             map.remove(last);
         }
@@ -137,7 +157,45 @@ fn reference_targets(tree: &Value) -> Vec<String> {
         .collect();
     targets.push("#/components/schemas".to_string());
     targets.push("other.yaml#/components/schemas/Sandbox".to_string());
+    // Pointers into things: properties of schemas, schemas under paths, one that misses.
+    for (name, schema) in tree["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .take(20)
+    {
+        for property in schema["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(p, _)| p)
+            .take(2)
+        {
+            targets.push(format!("#/components/schemas/{name}/properties/{property}"));
+        }
+    }
+    for (path, item) in tree["paths"].as_object().into_iter().flatten().take(10) {
+        let path = path.replace('~', "~0").replace('/', "~1");
+        for method in item.as_object().into_iter().flatten().map(|(m, _)| m) {
+            targets.push(format!(
+                "#/paths/{path}/{method}/responses/200/content/application~1json/schema"
+            ));
+        }
+    }
+    targets.push("#/components/schemas/Command/properties/nothing".to_string());
     targets
+}
+
+/// The document as JSON text with an escaped surrogate pair and a lone surrogate in it, for
+/// the readers: a case in eight goes through the text.
+fn as_text_with_surrogates(tree: &Value, rng: &mut Rng) -> String {
+    let text = serde_json::to_string(tree).expect("a tree is JSON");
+    let escape = ["\\ud83d\\ude80", "\\ud800", "\\udc00x", "\\ud83d"][rng.below(4)];
+    text.replacen(
+        "\"description\":\"",
+        &format!("\"description\":\"{escape}"),
+        1 + rng.below(3),
+    )
 }
 
 #[test]
@@ -168,8 +226,12 @@ fn mutated_specs_never_panic() {
         for _ in 0..1 + rng.below(3) {
             mutate(&mut tree, &references, &mut rng);
         }
+        let text = (seed % 8 == 1).then(|| as_text_with_surrogates(&tree, &mut rng));
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let api = generator.api_from_tree(tree, "mutated.yaml")?;
+            let api = match text {
+                Some(text) => generator.api(&text, "mutated.json")?,
+                None => generator.api_from_tree(tree, "mutated.yaml")?,
+            };
             // Emitting and formatting is the slow part; every fourth case goes all the way.
             if seed % 4 == 0 {
                 generator.module_files(&api)?;

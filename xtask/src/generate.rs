@@ -39,6 +39,10 @@ pub struct Generate {
     /// the crate's `test-support` feature
     #[argh(switch)]
     test_support: bool,
+    /// fail, writing nothing, where the generator would warn (a part of the document generated
+    /// otherwise than written, such as a bound left out or a form sent as bytes)
+    #[argh(switch)]
+    strict: bool,
 }
 
 /// The `--runtime` choices.
@@ -77,8 +81,12 @@ pub fn run(root: &Path, args: Generate) -> Result<ExitCode, String> {
     let text = files::read_text(&args.spec, &display).map_err(|e| e.to_string())?;
     let mut settings = Settings::new("api", GENERATE_COMMAND);
     settings.test_support = args.test_support;
+    settings.strict = args.strict;
     let generator = Generator::new(settings);
     let api = generator.api(&text, &display).map_err(|e| e.to_string())?;
+    for warning in &api.warnings {
+        eprintln!("{warning}");
+    }
     let mut krate = CrateSettings::new(&api, args.crate_name.as_deref(), runtime, source)
         .map_err(|e| e.to_string())?;
     krate.own_workspace = !args.in_workspace;
@@ -88,10 +96,11 @@ pub fn run(root: &Path, args: Generate) -> Result<ExitCode, String> {
     let outcome = files::sync(&args.out, &crate_files, Mode::Write)
         .map_err(|e| format!("error: writing {}: {e}", args.out.display()))?;
     println!(
-        "generated {} files into {} ({} changed)",
+        "generated {} files into {} ({} changed, {} warnings)",
         crate_files.len(),
         args.out.display(),
-        outcome.stale.len() + outcome.extra.len()
+        outcome.stale.len() + outcome.extra.len(),
+        api.warnings.len()
     );
     Ok(ExitCode::SUCCESS)
 }

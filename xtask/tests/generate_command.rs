@@ -58,17 +58,9 @@ fn public_specs() -> Vec<PathBuf> {
     specs
 }
 
-/// The public documents the generator rejects on purpose, with the first line of its error.
-const REJECTED_PUBLIC_SPECS: &[(&str, &str)] = &[
-    (
-        "3.0/json/circular-paths.json",
-        "error: unsupported $ref '#/paths/~1anything/post/requestBody/content/application~1json/schema/properties/circular'",
-    ),
-    (
-        "3.0/json/server-path-level.json",
-        "error: path item $ref '#/paths/~1path-item-server-source' is not supported",
-    ),
-];
+/// The public documents the generator rejects on purpose, with the first line of its error:
+/// none since references into `paths` and path item references are followed.
+const REJECTED_PUBLIC_SPECS: &[(&str, &str)] = &[];
 
 /// `cargo check` with `args` in `dir`, warnings denied, in the scratch target folder shared by
 /// every generated crate (so dependencies build once); the errors if it fails.
@@ -147,7 +139,11 @@ fn generated_crates_compile() {
             (spec, format!("fixture-{stem}"))
         })
         .collect();
-    assert_eq!(named.len(), 10, "the nine fixtures and the API-keys spec");
+    assert_eq!(
+        named.len(),
+        14,
+        "the thirteen fixtures and the API-keys spec"
+    );
     // Everything the generator can emit, test support included, depending on the runtime crate.
     generate_and_compile("workspace", &named, &["--test-support"]);
 }
@@ -236,7 +232,7 @@ fn public_specs_generate_and_compile() {
             }
         }
     }
-    assert_eq!(accepted.len(), 51);
+    assert_eq!(accepted.len(), 53);
     generate_and_compile("public", &accepted, &[]);
 }
 
@@ -261,6 +257,11 @@ fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 /// folder: it must fail with `headline` and `location` as the first two lines of its message,
 /// and leave every file as it was.
 fn rejects(case: &str, spec_text: &str, headline: &str, location: &str) {
+    rejects_with(case, spec_text, &[], headline, location);
+}
+
+/// [`rejects`], with more arguments for `generate`.
+fn rejects_with(case: &str, spec_text: &str, args: &[&str], headline: &str, location: &str) {
     let dir = scratch().join("bad-input").join(case);
     let _ = fs::remove_dir_all(&dir);
     let out = dir.join("crate");
@@ -269,7 +270,7 @@ fn rejects(case: &str, spec_text: &str, headline: &str, location: &str) {
     let before = contents(&out);
     let spec = dir.join("spec.yaml");
     fs::write(&spec, spec_text).unwrap();
-    let output = generate(&spec, &out, &[]);
+    let output = generate(&spec, &out, args);
     let stderr = text(&output.stderr);
     let mut lines = stderr.lines();
     assert!(!output.status.success(), "{case}: accepted");
@@ -290,7 +291,7 @@ fn malformed_yaml_names_line_and_column() {
     rejects(
         "malformed",
         &format!("{HEAD}paths:\n  /a: [unclosed\n"),
-        "error: the document is not valid YAML or JSON: did not find expected ',' or ']' at line 5 column 1, while parsing a flow sequence at line 4 column 7",
+        "error: the document is not valid YAML: did not find expected ',' or ']' at line 5 column 1, while parsing a flow sequence at line 4 column 7",
         "  at SPEC:5:1",
     );
 }
@@ -330,12 +331,33 @@ fn cyclic_ref_names_the_cycle() {
 }
 
 #[test]
-fn duplicate_operation_ids_name_the_second() {
+fn a_duplicate_operation_id_is_a_warning_and_with_strict_an_error() {
     let operation = "operationId: getIt\n      responses: {\"204\": {description: ok}}";
-    rejects(
+    let spec_text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      {operation}\n  /b:\n    get:\n      {operation}\n"
+    );
+    let headline = "the operationId 'getIt' is also used at #/paths/~1a/get; this operation is \
+                    named 'get_b', from its method and path";
+    let dir = scratch().join("warnings").join("duplicate");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.yaml");
+    fs::write(&spec, &spec_text).unwrap();
+    let output = generate(&spec, &dir.join("crate"), &[]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr).replace(&spec.display().to_string(), "SPEC");
+    assert_eq!(
+        stderr,
+        format!("warning: {headline}\n  at SPEC#/paths/~1b/get/operationId\n")
+    );
+    assert!(fs::read_to_string(dir.join("crate/src/api/default.rs"))
+        .unwrap()
+        .contains("pub fn get_b("));
+    rejects_with(
         "duplicate",
-        &format!("{HEAD}paths:\n  /a:\n    get:\n      {operation}\n  /b:\n    get:\n      {operation}\n"),
-        "error: duplicate operationId 'getIt'",
+        &spec_text,
+        &["--strict"],
+        &format!("error: {headline}"),
         "  at SPEC#/paths/~1b/get/operationId",
     );
 }
@@ -344,8 +366,8 @@ fn duplicate_operation_ids_name_the_second() {
 fn unsupported_constructs_are_named_where_they_are() {
     rejects(
         "path-item-ref",
-        &format!("{HEAD}paths:\n  /a:\n    $ref: \"#/paths/~1b\"\n  /b:\n    get:\n      responses: {{\"204\": {{description: ok}}}}\n"),
-        "error: path item $ref '#/paths/~1b' is not supported",
+        &format!("{HEAD}paths:\n  /a:\n    $ref: \"#/paths/~1a\"\n  /b:\n    get:\n      responses: {{\"204\": {{description: ok}}}}\n"),
+        "error: path item $ref '#/paths/~1a' cannot be followed",
         "  at SPEC#/paths/~1a",
     );
     rejects(

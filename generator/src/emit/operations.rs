@@ -452,15 +452,22 @@ fn text_of(api: &Api, ty: &TypeRef, value: &Value) -> TokenStream {
     }
 }
 
-/// Whether a named type implements `Display` (enums, and aliases of scalars).
+/// Whether a named type implements `Display` (enums, and aliases of scalars), following a
+/// chain of aliases (acyclic: lowering refuses alias cycles) in a loop.
 fn is_displayable(api: &Api, name: &str) -> bool {
-    match api.type_named(name).map(|def| &def.kind) {
-        Some(TypeKind::Enum(_)) => true,
-        Some(TypeKind::Alias(TypeRef::Named(target))) => is_displayable(api, target),
-        Some(TypeKind::Alias(target)) => {
-            target.is_copy_scalar() || matches!(target, TypeRef::String | TypeRef::Date)
-        }
-        _ => false,
+    let mut current = name;
+    loop {
+        return match api.type_named(current).map(|def| &def.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(TypeRef::Named(target))) => {
+                current = target;
+                continue;
+            }
+            Some(TypeKind::Alias(target)) => {
+                target.is_copy_scalar() || matches!(target, TypeRef::String | TypeRef::Date)
+            }
+            _ => false,
+        };
     }
 }
 

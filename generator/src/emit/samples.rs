@@ -178,6 +178,8 @@ pub fn sample(api: &Api, ty: &TypeRef, example: Option<&str>, depth: usize) -> V
         TypeRef::Date => json!("2024-01-01"),
         TypeRef::Json | TypeRef::Map(_) => json!({}),
         TypeRef::Array(item) => json!([sample(api, item, None, depth + 1)]),
+        // Past the depth limit a named type is `{}`: bounded work for any chain of types.
+        TypeRef::Named(_) if depth >= MAX_DEPTH => json!({}),
         TypeRef::Named(name) => match api.type_named(name).map(|def| &def.kind) {
             Some(TypeKind::Enum(e)) => e.variants.first().map_or(json!("sample"), |v| {
                 serde_json::from_str::<i64>(&v.value)
@@ -189,8 +191,8 @@ pub fn sample(api: &Api, ty: &TypeRef, example: Option<&str>, depth: usize) -> V
                 .variants
                 .first()
                 .map_or(json!({}), |v| sample(api, &v.ty, None, depth + 1)),
-            Some(TypeKind::Alias(target)) => sample(api, target, None, depth),
-            Some(TypeKind::Struct(s)) if depth < MAX_DEPTH => {
+            Some(TypeKind::Alias(target)) => sample(api, target, None, depth + 1),
+            Some(TypeKind::Struct(s)) => {
                 let mut object = Map::new();
                 for field in s.fields.iter().filter(|f| f.required) {
                     let value = if field.nullable && depth > 0 {
@@ -279,6 +281,7 @@ mod tests {
             title: "t".into(),
             version: "1".into(),
             server: None,
+            warnings: Vec::new(),
             types: vec![
                 TypeDef {
                     name: "Color".into(),

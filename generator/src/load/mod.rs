@@ -1,13 +1,16 @@
 //! Stage 1: text → a generic JSON tree ([`read`]) → patched ([`patch`]) → OpenAPI 3.1
-//! normalised to 3.0 ([`normalise`]) → `openapiv3`, or an error located at the node that does
-//! not fit ([`locate`]).
+//! normalised to 3.0 ([`normalise`]) → numbers fitted ([`lenient`]) → references into things
+//! given components of their own ([`pointers`]) → `openapiv3`, or an error located at the
+//! node that does not fit ([`locate`]).
 
+mod lenient;
 mod locate;
 mod normalise;
 mod patch;
+mod pointers;
 mod read;
 
-use crate::error::Result;
+use crate::error::{Result, Warning};
 use crate::settings::Patch;
 use serde_json::Value;
 
@@ -18,40 +21,53 @@ pub struct Document {
     pub file: String,
     /// The typed document.
     pub openapi: openapiv3::OpenAPI,
+    /// What was read leniently (a number the model cannot hold, text that is not text).
+    pub warnings: Vec<Warning>,
 }
 
 /// Parses the text of an OpenAPI 3.0 or 3.1 document (YAML or JSON), applies `patches`, and
 /// deserialises it. `file` names the input in errors.
 pub fn parse(text: &str, file: &str, patches: &[Patch]) -> Result<Document> {
-    typed(patched(text, file, patches)?, file)
+    let (tree, warnings) = read_patched(text, file, patches)?;
+    typed(tree, file, warnings)
 }
 
 /// Like [`parse`], from a document already read into a JSON tree (for tools that build or
 /// change documents in memory, such as the mutation tests).
 pub fn from_tree(tree: Value, file: &str) -> Result<Document> {
     read::check_version(&tree).map_err(|e| e.in_file(file))?;
-    typed(tree, file)
+    read::check_depth(&tree).map_err(|e| e.in_file(file))?;
+    typed(tree, file, Vec::new())
 }
 
-/// A checked, patched tree: 3.1 normalised, then deserialised.
-fn typed(mut tree: Value, file: &str) -> Result<Document> {
+/// A checked, patched tree: 3.1 normalised, numbers fitted, inner references given
+/// components, then deserialised.
+fn typed(mut tree: Value, file: &str, mut warnings: Vec<Warning>) -> Result<Document> {
     normalise::normalise_3_1(&mut tree);
+    warnings.extend(lenient::fit_numbers(&mut tree));
+    pointers::hoist_inner_targets(&mut tree).map_err(|e| e.in_file(file))?;
     let openapi = locate::deserialise(tree).map_err(|e| e.in_file(file))?;
     Ok(Document {
         file: file.to_string(),
         openapi,
+        warnings: warnings.into_iter().map(|w| w.in_file(file)).collect(),
     })
 }
 
 /// The document as a JSON tree with `patches` applied: what the client is generated from, for
 /// tools (such as a mock server) that must see the same spec.
 pub fn patched(text: &str, file: &str, patches: &[Patch]) -> Result<Value> {
-    let mut tree = read::parse_tree(text).map_err(|e| e.in_file(file))?;
+    read_patched(text, file, patches).map(|(tree, _)| tree)
+}
+
+/// The patched tree and the warnings of reading it.
+fn read_patched(text: &str, file: &str, patches: &[Patch]) -> Result<(Value, Vec<Warning>)> {
+    let (mut tree, warnings) = read::parse_tree(text).map_err(|e| e.in_file(file))?;
     read::check_version(&tree).map_err(|e| e.in_file(file))?;
     for patch in patches {
         patch::apply_patch(&mut tree, patch).map_err(|e| e.in_file(file))?;
     }
-    Ok(tree)
+    Ok((tree, warnings))
 }
 
 #[cfg(test)]
@@ -73,6 +89,23 @@ mod tests {
         assert!(error.headline.contains("not valid YAML"), "{error}");
         assert_eq!(error.file.as_deref(), Some("bad.yaml"));
         assert!(error.line_column.is_some(), "{error}");
+    }
+
+    #[test]
+    fn a_tree_nested_deeper_than_a_file_can_be_is_refused() {
+        let mut nested = serde_json::json!({"type": "string"});
+        for _ in 0..100 {
+            nested = serde_json::json!({"type": "object", "properties": {"x": nested}});
+        }
+        let tree = serde_json::json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Deep": nested}}
+        });
+        let error = from_tree(tree, "deep.json").unwrap_err();
+        assert_eq!(error.headline, "the document nests deeper than 128 levels");
+        let pointer = error.pointer.unwrap();
+        assert!(pointer.starts_with("#/components/schemas/Deep/properties/x/properties/x"));
+        assert_eq!(pointer.matches('/').count(), 129, "{pointer}");
     }
 
     #[test]

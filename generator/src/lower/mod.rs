@@ -27,6 +27,15 @@ fn lower_document(doc: &Document, options: &Settings) -> Result<Api> {
     types.lower_components()?;
     let operations = operations::lower_operations(openapi, &mut types)?;
     let names = types.enums.assign_names(&mut types.scope, type_names);
+    let warnings: Vec<_> = doc
+        .warnings
+        .iter()
+        .cloned()
+        .chain(types.warnings.into_iter().map(|w| w.in_file(&doc.file)))
+        .collect();
+    if let (true, Some(first)) = (options.strict, warnings.first()) {
+        return Err(first.clone().into_error());
+    }
     let mut api = Api {
         source: doc.file.clone(),
         title: openapi.info.title.clone(),
@@ -34,6 +43,7 @@ fn lower_document(doc: &Document, options: &Settings) -> Result<Api> {
         server: openapi.servers.first().map(server_url),
         types: types.types,
         operations,
+        warnings,
     };
     rename_types(&mut api, &names);
     check_alias_cycles(&api)?;
@@ -77,28 +87,45 @@ fn server_url(server: &openapiv3::Server) -> String {
 
 /// A schema that is only a `$ref` (maybe in an array or map) becomes a type alias, and Rust
 /// aliases cannot refer to themselves: `A: {$ref: B}`, `B: {$ref: A}` has no type at all.
+/// Each alias has one target, so every chain is walked once (a document may hold thousands).
 fn check_alias_cycles(api: &Api) -> Result<()> {
-    let alias_target = |name: &str| match api.type_named(name).map(|def| &def.kind) {
+    let index: BTreeMap<&str, &crate::ir::TypeDef> = api
+        .types
+        .iter()
+        .map(|def| (def.name.as_str(), def))
+        .collect();
+    let alias_target = |name: &str| match index.get(name).map(|def| &def.kind) {
         Some(crate::ir::TypeKind::Alias(target)) => target.named(),
         _ => None,
     };
+    // 1: on the chain being walked; 2: known to end without a cycle.
+    let mut state: BTreeMap<&str, u8> = BTreeMap::new();
     for def in &api.types {
         let mut chain = vec![def.name.as_str()];
         let mut current = def.name.as_str();
-        while let Some(next) = alias_target(current) {
-            if next == def.name {
-                chain.push(next);
+        while !state.contains_key(current) {
+            state.insert(current, 1);
+            let Some(next) = alias_target(current) else {
+                break;
+            };
+            if state.get(next) == Some(&1) {
+                let start = chain.iter().position(|name| *name == next).unwrap_or(0);
+                let mut cycle = chain[start..].to_vec();
+                cycle.push(next);
+                let origin = index
+                    .get(next)
+                    .map_or(def.origin.clone(), |d| d.origin.clone());
                 return Err(crate::Error::at(
-                    format!("cyclic $ref: {}", chain.join(" → ")),
-                    def.origin.clone(),
+                    format!("cyclic $ref: {}", cycle.join(" → ")),
+                    origin,
                 )
                 .with_hint("a schema must contain something besides references to itself"));
             }
-            if chain.contains(&next) {
-                break;
-            }
             chain.push(next);
             current = next;
+        }
+        for name in chain {
+            state.insert(name, 2);
         }
     }
     Ok(())

@@ -3,7 +3,7 @@
 use super::hint::Hint;
 use super::refs;
 use super::schema::{SchemaRef, TypeLowering};
-use crate::error::{pointer_push, Error, Result};
+use crate::error::{pointer_push, Error, Result, Warning};
 use crate::ir::{
     BodyKind, Docs, Method, Multipart, Operation, Param, ParamLocation, RequestBody, Response,
     ResponseBody, Status, TypeRef,
@@ -30,30 +30,43 @@ pub fn lower_operations<'a>(
 
     for (path, item) in &doc.paths.paths {
         let path_pointer = pointer_push("#/paths", path);
-        let item: &PathItem = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { reference } => {
-                return Err(Error::at(
-                    format!("path item $ref '{reference}' is not supported"),
+        let item: &PathItem =
+            match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { reference } => return Err(Error::at(
+                    format!("path item $ref '{reference}' cannot be followed"),
                     path_pointer,
                 )
-                .with_hint("inline the path item"))
-            }
-        };
+                .with_hint(
+                    "a path item may refer to another in this document, not to itself through a \
+                     loop of references, nor to another file",
+                )),
+            };
         for (method_name, op) in item.iter() {
             let pointer = pointer_push(&path_pointer, method_name);
             let method = method_from(method_name);
-            let operation_id = op
-                .operation_id
-                .clone()
-                .unwrap_or_else(|| derived_operation_id(method, path));
-            if let Some(first) = seen_ids.insert(operation_id.clone(), pointer.clone()) {
-                return Err(Error::at(
-                    format!("duplicate operationId '{operation_id}'"),
+            let derived = derived_operation_id(method, path);
+            let mut operation_id = op.operation_id.clone().unwrap_or_else(|| derived.clone());
+            if let Some(first) = seen_ids.get(&operation_id) {
+                // Two operations cannot share a name; the second is named by rule instead.
+                if seen_ids.contains_key(&derived) {
+                    return Err(Error::at(
+                        format!("duplicate operationId '{operation_id}'"),
+                        pointer_push(&pointer, "operationId"),
+                    )
+                    .with_hint(format!("it is also used at {first}")));
+                }
+                types.warnings.push(Warning::at(
+                    format!(
+                        "the operationId '{operation_id}' is also used at {first}; this \
+                         operation is named '{}', from its method and path",
+                        operation_ident(&derived)
+                    ),
                     pointer_push(&pointer, "operationId"),
-                )
-                .with_hint(format!("it is also used at {first}")));
+                ));
+                operation_id = derived;
             }
+            seen_ids.insert(operation_id.clone(), pointer.clone());
             let tag = op.tags.first().map(String::as_str).unwrap_or("default");
             let module = module_names
                 .entry(tag.to_string())
@@ -320,30 +333,36 @@ fn lower_multipart<'a>(
     pointer: &str,
     hint: &Hint,
 ) -> Result<BodyKind> {
-    let not_an_object = || {
-        Error::at(
-            "a multipart/form-data body must be an object or an array of objects",
-            pointer,
-        )
-        .with_hint("each property of the object becomes one part of the form")
-    };
     let form = match types.type_ref(schema, pointer, hint)? {
-        ty @ TypeRef::Named(_) => Multipart {
-            ty,
+        TypeRef::Named(name) if types.is_struct_type(&name) => Multipart {
+            ty: TypeRef::Named(name),
             array_prefix: None,
         },
-        TypeRef::Array(item) if matches!(*item, TypeRef::Named(_)) => Multipart {
-            ty: *item,
-            // Arrays of forms are sent as `prefix[i].field`, the convention Daytona's servers read.
-            array_prefix: Some(
-                op.extensions
-                    .get("x-codegen-request-body-name")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("files")
-                    .to_string(),
-            ),
-        },
-        _ => return Err(not_an_object()),
+        TypeRef::Array(item) if item.named().is_some_and(|name| types.is_struct_type(name)) => {
+            Multipart {
+                ty: *item,
+                // Arrays of forms are sent as `prefix[i].field`, the convention Daytona's
+                // servers read.
+                array_prefix: Some(
+                    op.extensions
+                        .get("x-codegen-request-body-name")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("files")
+                        .to_string(),
+                ),
+            }
+        }
+        // A form is one part per property of an object; anything else cannot be sent as one
+        // by rule. The operation still is: its body is the bytes the caller has encoded.
+        _ => {
+            types.warnings.push(Warning::at(
+                "the multipart/form-data body is not an object or an array of objects, so it \
+                 cannot be sent as a form by rule; the operation takes the encoded body as bytes \
+                 (set its Content-Type, with the boundary, as a header of the call)",
+                pointer,
+            ));
+            return Ok(BodyKind::Bytes);
+        }
     };
     Ok(BodyKind::Multipart(form))
 }

@@ -1,6 +1,6 @@
 //! Resolving `$ref`s into the document, with a suggestion when a reference is misspelt.
 
-use crate::error::{Error, Result};
+use crate::error::{closest, Error, Result};
 use openapiv3::{Components, ReferenceOr};
 
 /// The part of a `$ref` after `#/components/<section>/`, or an error naming the reference.
@@ -52,32 +52,10 @@ pub fn resolve<'a, T>(
 pub fn unresolved(reference: &str, section: &str, known: &[&str], pointer: &str) -> Error {
     let error = Error::at(format!("unresolved $ref '{reference}'"), pointer);
     let wanted = reference.rsplit('/').next().unwrap_or(reference);
-    let closest = known
-        .iter()
-        .map(|name| (edit_distance(wanted, name), *name))
-        .filter(|(distance, name)| *distance <= wanted.len().max(name.len()) / 3 + 1)
-        .min();
-    match closest {
-        Some((_, name)) => {
-            error.with_hint(format!("did you mean '#/components/{section}/{name}'?"))
-        }
+    match closest(wanted, known.iter().copied()) {
+        Some(name) => error.with_hint(format!("did you mean '#/components/{section}/{name}'?")),
         None => error,
     }
-}
-
-/// Levenshtein distance, for suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -108,12 +86,5 @@ mod tests {
             component_name("#/components/schemas/A", "schemas", "#").unwrap(),
             "A"
         );
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
     }
 }

@@ -3,7 +3,7 @@
 use super::enums::{self, EnumSite, EnumTable};
 use super::hint::Hint;
 use super::refs;
-use crate::error::{pointer_push, Error, Result};
+use crate::error::{pointer_push, Error, Result, Warning};
 use crate::ir::{
     Access, Docs, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
 };
@@ -55,6 +55,12 @@ pub struct TypeLowering<'a> {
     pub types: Vec<TypeDef>,
     /// Inline enums waiting for their names.
     pub enums: EnumTable,
+    /// What could not be modelled as written, and was done instead.
+    pub warnings: Vec<Warning>,
+    /// The inline schemas being lowered, innermost last, with the names of their types: a
+    /// schema met again inside itself (an `allOf` that merges in the schema holding it) is
+    /// that type, not a new one.
+    in_progress: Vec<(*const Schema, String)>,
 }
 
 impl<'a> TypeLowering<'a> {
@@ -64,11 +70,22 @@ impl<'a> TypeLowering<'a> {
         overrides: &'a BTreeMap<String, String>,
         secrets: &'a [String],
     ) -> Self {
-        let mut scope = Scope::default();
+        let mut scope = Scope::for_types();
         let mut component_names = BTreeMap::new();
         let mut enums = EnumTable::default();
+        let mut warnings = Vec::new();
         for (name, schema) in component_schemas(doc) {
-            let rust_name = scope.claim(ident(name, Case::Type));
+            let wanted = ident(name, Case::Type);
+            let rust_name = scope.claim(wanted.clone());
+            if crate::naming::RUST_TYPE_NAMES.contains(&wanted.as_str()) {
+                warnings.push(Warning::at(
+                    format!(
+                        "the schema is named `{rust_name}` in Rust: `{wanted}` is a name of Rust's \
+                         own that the generated code uses"
+                    ),
+                    pointer_push("#/components/schemas", name),
+                ));
+            }
             if let ReferenceOr::Item(schema) = schema {
                 if let Some(values) = string_enum_values(schema) {
                     enums.add_named(values, &rust_name);
@@ -84,6 +101,8 @@ impl<'a> TypeLowering<'a> {
             component_names,
             types: Vec::new(),
             enums,
+            warnings,
+            in_progress: Vec::new(),
         }
     }
 
@@ -135,15 +154,25 @@ impl<'a> TypeLowering<'a> {
         }
     }
 
-    /// Whether `null` is allowed, looking through references and single-`allOf` wrappers.
+    /// Whether `null` is allowed, looking through references and `allOf` wrappers.
     pub fn nullable(&self, schema: SchemaRef<'a>, pointer: &str) -> bool {
-        match self.resolve(schema, pointer) {
-            Ok(schema) => {
-                schema.schema_data.nullable
-                    || single_all_of(schema).is_some_and(|inner| self.nullable(inner, pointer))
+        let mut current = schema;
+        // A wrapper may wrap itself (`A: {allOf: [$ref: A]}`); a longer chain than this is one.
+        for _ in 0..MAX_WRAPPERS {
+            let Ok(schema) = self.resolve(current, pointer) else {
+                return false;
+            };
+            if schema.schema_data.nullable
+                || wrapper_decorations(schema).any(|d| d.schema_data.nullable)
+            {
+                return true;
             }
-            Err(_) => false,
+            match single_all_of(schema) {
+                Some(inner) => current = inner,
+                None => return false,
+            }
         }
+        false
     }
 
     /// A type for a named component.
@@ -205,14 +234,19 @@ impl<'a> TypeLowering<'a> {
                 hint,
             );
         }
+        if let Some(name) = self.being_lowered(schema) {
+            return Ok(TypeRef::Named(name));
+        }
         if let Some((members, key)) = union_members(schema) {
             if let [only] = members {
                 let member_pointer = pointer_push(&pointer_push(pointer, key), "0");
                 return self.type_ref(only.into(), &member_pointer, hint);
             }
             let name = self.claim_inline_name(pointer, hint);
-            let union = self.union(&name, schema, members, key, pointer)?;
-            return Ok(self.push_inline(name, schema, pointer, TypeKind::Union(union)));
+            self.in_progress.push((schema, name.clone()));
+            let union = self.union(&name, schema, members, key, pointer);
+            self.in_progress.pop();
+            return Ok(self.push_inline(name, schema, pointer, TypeKind::Union(union?)));
         }
         if let Some(values) = integer_enum_values(schema) {
             let name = self.claim_inline_name(pointer, hint);
@@ -221,8 +255,10 @@ impl<'a> TypeLowering<'a> {
         }
         if is_struct(schema) {
             let name = self.claim_inline_name(pointer, hint);
-            let fields = self.struct_fields(&name, schema, pointer)?;
-            return Ok(self.push_inline(name, schema, pointer, TypeKind::Struct(fields)));
+            self.in_progress.push((schema, name.clone()));
+            let fields = self.struct_fields(&name, schema, pointer);
+            self.in_progress.pop();
+            return Ok(self.push_inline(name, schema, pointer, TypeKind::Struct(fields?)));
         }
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => match &string.format {
@@ -270,6 +306,32 @@ impl<'a> TypeLowering<'a> {
             // `not`, empty and untyped schemas carry any JSON value.
             _ => TypeRef::Json,
         })
+    }
+
+    /// The name of the type an inline schema is becoming, if it is being lowered now.
+    fn being_lowered(&self, schema: &Schema) -> Option<String> {
+        self.in_progress
+            .iter()
+            .find(|(lowering, _)| std::ptr::eq(*lowering, schema))
+            .map(|(_, name)| name.clone())
+    }
+
+    /// Whether a named type is a struct, looking through aliases.
+    pub fn is_struct_type(&self, name: &str) -> bool {
+        let mut current = name.to_string();
+        for _ in 0..MAX_WRAPPERS {
+            match self
+                .types
+                .iter()
+                .find(|def| def.name == current)
+                .map(|def| &def.kind)
+            {
+                Some(TypeKind::Struct(_)) => return true,
+                Some(TypeKind::Alias(TypeRef::Named(target))) => current = target.clone(),
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The name of an inline type: chosen in the configuration, or from its parent and field.
@@ -534,21 +596,69 @@ pub fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
     }
 }
 
-/// The one member of an `allOf` that only wraps a single schema (to add docs or `nullable`).
+/// The longest chain of wrappers and aliases followed; a longer one loops.
+const MAX_WRAPPERS: usize = 256;
+
+/// The one member of an `allOf` that only wraps a single schema (to add docs or `nullable`):
+/// the only member, or the only one that is not a decoration (see [`is_decoration`]).
+/// `{allOf: [{$ref: Filter}, {description: negation}]}` is a `Filter`, described.
 pub fn single_all_of(schema: &Schema) -> Option<SchemaRef<'_>> {
-    match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => Some((&all_of[0]).into()),
-        SchemaKind::Any(any)
-            if any.all_of.len() == 1 && any.properties.is_empty() && any.typ.is_none() =>
-        {
-            Some((&any.all_of[0]).into())
-        }
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) if any.properties.is_empty() && any.typ.is_none() => &any.all_of,
+        _ => return None,
+    };
+    let mut structural = members.iter().filter(|member| !is_decoration(member));
+    match (structural.next(), structural.next()) {
+        (Some(only), None) => Some(only.into()),
         _ => None,
     }
 }
 
-/// Whether a schema becomes a struct: an object with properties, or several `allOf` members.
+/// The decoration members of an `allOf` wrapper (see [`single_all_of`]).
+fn wrapper_decorations(schema: &Schema) -> impl Iterator<Item = &Schema> {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } if single_all_of(schema).is_some() => all_of.as_slice(),
+        SchemaKind::Any(any) if single_all_of(schema).is_some() => any.all_of.as_slice(),
+        _ => &[],
+    };
+    members.iter().filter_map(|member| match member {
+        ReferenceOr::Item(schema) if is_decoration(member) => Some(schema),
+        _ => None,
+    })
+}
+
+/// Whether an inline schema only describes (title, description, example, default, nullable,
+/// read- or write-only, deprecated) and constrains nothing: as an `allOf` member it adds words
+/// to the other members, not fields.
+fn is_decoration(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.enumeration.is_empty()
+                && any.format.is_none()
+                && any.pattern.is_none()
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema becomes a struct: an object with properties, or several `allOf` members
+/// that are more than one schema and its decorations.
 fn is_struct(schema: &Schema) -> bool {
+    if single_all_of(schema).is_some() {
+        return false;
+    }
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => !object.properties.is_empty(),
         SchemaKind::AllOf { all_of } => all_of.len() > 1,
@@ -559,13 +669,17 @@ fn is_struct(schema: &Schema) -> bool {
     }
 }
 
-/// Doc text of a schema.
+/// Doc text of a schema (an `allOf` wrapper's from its decorations, where it has none).
 pub fn docs_of(schema: &Schema) -> Docs {
+    let own = &schema.schema_data;
+    let decorated = |pick: fn(&openapiv3::SchemaData) -> Option<String>| {
+        pick(own).or_else(|| wrapper_decorations(schema).find_map(|d| pick(&d.schema_data)))
+    };
     Docs {
-        summary: schema.schema_data.title.clone(),
-        description: schema.schema_data.description.clone(),
-        example: schema.schema_data.example.as_ref().map(|e| e.to_string()),
-        default: schema.schema_data.default.as_ref().map(|d| d.to_string()),
+        summary: decorated(|data| data.title.clone()),
+        description: decorated(|data| data.description.clone()),
+        example: decorated(|data| data.example.as_ref().map(|e| e.to_string())),
+        default: decorated(|data| data.default.as_ref().map(|d| d.to_string())),
     }
 }
 
