@@ -23,6 +23,9 @@
 //! after the first and after the last thousand requests, and the sockets still open once the
 //! client is dropped, on both sides.
 
+#[path = "../../tools/bench/resident.rs"]
+mod resident;
+
 use daytona_client::api::sandbox::{self, GetSandboxParams, ListSandboxesParams};
 use daytona_client::runtime::TransportKind;
 use daytona_client::{Client, Config, Error, RetryPolicy};
@@ -199,7 +202,7 @@ async fn soak(address: &str, requests: usize, before: &BTreeSet<String>) -> Repo
                 }
             })
             .await;
-        samples.push((resident_kib("VmRSS:"), heap_kib()));
+        samples.push((resident::resident_kib("VmRSS:"), heap_kib()));
     }
     let elapsed = started.elapsed();
     progress.finish_and_clear();
@@ -215,7 +218,7 @@ async fn soak(address: &str, requests: usize, before: &BTreeSet<String>) -> Repo
         latencies,
         elapsed,
         samples,
-        peak_kib: resident_kib("VmHWM:"),
+        peak_kib: resident::resident_kib("VmHWM:"),
         sockets_left,
     }
 }
@@ -332,16 +335,6 @@ fn verdict(met: bool) -> &'static str {
     } else {
         "not met"
     }
-}
-
-/// A line of `/proc/self/status` in KiB: `VmRSS:` (resident now) or `VmHWM:` (the peak).
-fn resident_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The heap in use, in KiB.

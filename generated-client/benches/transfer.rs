@@ -18,6 +18,9 @@
 //! The server is in the same process: it counts the bytes of an upload without keeping them,
 //! and generates a download's bytes as it sends them, in 64 KiB pieces of one shared buffer.
 
+#[path = "../../tools/bench/resident.rs"]
+mod resident;
+
 use bytes::Bytes;
 use daytona_client::runtime::Binary;
 use daytona_client::{workflows, Client, Config, RetryPolicy};
@@ -71,7 +74,7 @@ fn main() {
                 .build()
                 .expect("a runtime");
             let seconds = runtime.block_on(run_case(&case, size, &dir));
-            println!("{seconds} {}", peak_rss_kib());
+            println!("{seconds} {}", resident::resident_kib("VmHWM:"));
         }
         None => compare(size, &dir),
     }
@@ -178,16 +181,6 @@ fn pattern() -> Bytes {
         .map(|i| (i * 7 % 251) as u8)
         .collect::<Vec<u8>>()
         .into()
-}
-
-/// `VmHWM`, the process's peak resident memory, in KiB.
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// One transfer; its time in seconds.

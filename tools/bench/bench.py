@@ -5,8 +5,9 @@ Run through `cargo xtask bench`. Installs the peers when missing (cargo-progenit
 `cargo install --locked`; openapi-generator from the PyPI package `openapi-generator-cli`, in
 a virtual environment under target/bench, running on the machine's Java), measures each spec in
 specs/ with every tool (interleaved, repeated, medians), the rebuild time of each main-API crate,
-then runs the client's criterion benchmarks, the 1 GiB transfer benchmark and the soak run.
-Prints Markdown tables.
+then runs the client's criterion benchmarks, the 1 GiB transfer benchmark, the soak run and the
+generator on a pathological document (with progenitor on the same file). Prints Markdown
+tables.
 """
 import json
 import os
@@ -223,6 +224,21 @@ def main():
     print("\n## Soak: 10,000 requests, 100 in flight, against a server that fails as services do\n",
           flush=True)
     run(["cargo", "bench", "-p", "daytona-client", "--bench", "soak"], cwd=ROOT)
+
+    print("\n## A pathological document: 3,000 recursive schemas deep and wide\n", flush=True)
+    run(["cargo", "bench", "-p", "generator", "--bench", "deep"], cwd=ROOT)
+    # The peer on the same file (the bench above writes it).
+    deep = WORK / "deep.json"
+    out = WORK / "out" / "deep-progenitor"
+    shutil.rmtree(out, ignore_errors=True)
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "cargo", "progenitor", "-i", str(deep),
+                           "-o", str(out), "-n", "deep", "-v", "0.1.0"],
+                          capture_output=True, text=True)
+    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
+    outcome = "generated" if done.returncode == 0 else (
+        "stack overflow" if "overflowed its stack" in done.stderr else f"failed ({done.returncode})")
+    print(f"\nprogenitor on the same document: {outcome} after {seconds} s, "
+          f"{int(kib) / 1024:.0f} MiB peak")
 
 
 if __name__ == "__main__":
