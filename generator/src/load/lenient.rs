@@ -58,15 +58,21 @@ pub(super) fn fit_numbers(tree: &mut Value) -> Vec<Warning> {
 
 fn fit_keywords(object: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
     let integer_schema = object.get("type").and_then(Value::as_str) == Some("integer");
-    let counts = COUNTS.iter().map(|key| (*key, Narrow::Count));
-    let bounds = INTEGER_BOUNDS.iter().map(|key| (*key, Narrow::Integer));
-    let checks: Vec<(&str, Narrow)> = if integer_schema {
-        counts.chain(bounds).collect()
-    } else {
-        counts.collect()
-    };
+    // In the object's order, so warnings come in the order the document has them.
+    let checks: Vec<(String, Narrow)> = object
+        .keys()
+        .filter_map(|key| {
+            if COUNTS.contains(&key.as_str()) {
+                Some((key.clone(), Narrow::Count))
+            } else if integer_schema && INTEGER_BOUNDS.contains(&key.as_str()) {
+                Some((key.clone(), Narrow::Integer))
+            } else {
+                None
+            }
+        })
+        .collect();
     for (key, narrow) in checks {
-        let Some(Value::Number(number)) = object.get(key) else {
+        let Some(Value::Number(number)) = object.get(&key) else {
             continue;
         };
         let (fitted, what) = match narrow {
@@ -86,9 +92,9 @@ fn fit_keywords(object: &mut Map<String, Value>, pointer: &str, warnings: &mut V
             None => {
                 warnings.push(Warning::at(
                     format!("`{key}: {number}` is {what}; it is left out"),
-                    pointer_push(pointer, key),
+                    pointer_push(pointer, &key),
                 ));
-                object.remove(key);
+                object.remove(&key);
             }
         }
     }

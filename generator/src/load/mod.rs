@@ -109,6 +109,25 @@ mod tests {
     }
 
     #[test]
+    fn integers_beyond_64_bits_are_read_from_yaml_and_json() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: integer, maximum: 18446744073709552000, minimum: -99999999999999999999}\n";
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"A": {"type": "integer", "maximum": 18446744073709552000, "minimum": -99999999999999999999}}}}"#;
+        for (text, file) in [(yaml, "big.yaml"), (json, "big.json")] {
+            let doc = parse(text, file, &[]).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let pointers: Vec<&str> = doc.warnings.iter().map(|w| w.pointer.as_str()).collect();
+            assert_eq!(
+                pointers,
+                [
+                    "#/components/schemas/A/maximum",
+                    "#/components/schemas/A/minimum"
+                ],
+                "{file}"
+            );
+        }
+    }
+
+    #[test]
     fn swagger_2_is_refused_with_a_hint() {
         let error = parse("swagger: '2.0'\ninfo: {}\n", "old.yaml", &[]).unwrap_err();
         assert!(error.headline.contains("Swagger 2.0"), "{error}");

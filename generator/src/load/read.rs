@@ -105,63 +105,115 @@ fn replace_lone_surrogates(text: &str) -> (std::borrow::Cow<'_, str>, bool) {
 
 /// YAML (a superset of JSON) into a JSON tree.
 fn parse_yaml(text: &str) -> Result<Value> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let error = Error::new(format!("the document is not valid YAML: {e}"));
-        match e.location() {
-            Some(at) => error.with_line_column(at.line(), at.column()),
-            None => error,
-        }
-    })?;
-    yaml_to_json(yaml, "#")
+    serde_yaml::from_str::<FromYaml>(text)
+        .map(|read| read.0)
+        .map_err(|e| {
+            let error = Error::new(format!("the document is not valid YAML: {e}"));
+            match e.location() {
+                Some(at) => error.with_line_column(at.line(), at.column()),
+                None => error,
+            }
+        })
 }
 
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value> {
-    Ok(match yaml {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let float = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(float)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Error::at(format!("the number {float} cannot be represented"), pointer)
-                    })?
-            }
+/// A JSON value read from YAML through serde's visitor rather than `serde_yaml::Value`, which
+/// cannot hold an integer beyond 64 bits: such a number (`maximum: 18446744073709552000`) is
+/// read as the float it is closest to, for the lenient stage to fit or leave out. Keys that are
+/// numbers or booleans become strings; a tagged value is its value.
+struct FromYaml(Value);
+
+impl<'de> serde::Deserialize<'de> for FromYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor).map(FromYaml)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Value, E> {
+        self.visit_f64(value as f64)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+        serde_json::Number::from_f64(value)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {value} cannot be represented in JSON")))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, inner: D) -> Result<Value, D::Error> {
+        inner.deserialize_any(YamlVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Value, A::Error> {
+        let mut array = Vec::new();
+        while let Some(FromYaml(item)) = items.next_element()? {
+            array.push(item);
         }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &pointer_push(pointer, &i.to_string())))
-                .collect::<Result<_>>()?,
-        ),
-        serde_yaml::Value::Mapping(entries) => {
-            let mut object = Map::new();
-            for (key, value) in entries {
-                let key = match key {
-                    serde_yaml::Value::String(s) => s,
-                    serde_yaml::Value::Number(n) => n.to_string(),
-                    serde_yaml::Value::Bool(b) => b.to_string(),
-                    _ => {
-                        return Err(Error::at(
-                            "an object key is not a string or number",
-                            pointer,
-                        ))
-                    }
-                };
-                let value = yaml_to_json(value, &pointer_push(pointer, &key))?;
-                object.insert(key, value);
-            }
-            Value::Object(object)
+        Ok(Value::Array(array))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some((FromYaml(key), FromYaml(value))) = entries.next_entry()? {
+            let key = match key {
+                Value::String(key) => key,
+                Value::Number(number) => number.to_string(),
+                Value::Bool(flag) => flag.to_string(),
+                _ => {
+                    return Err(serde::de::Error::custom(
+                        "an object key is not a string, number or boolean",
+                    ))
+                }
+            };
+            object.insert(key, value);
         }
-        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
+        Ok(Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, tagged: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, value) = tagged.variant::<String>()?;
+        value.newtype_variant::<FromYaml>().map(|read| read.0)
+    }
 }
 
 /// How deep a document may nest: the limit of the JSON and YAML readers, so a tree built in
