@@ -55,12 +55,8 @@ pub(super) fn hoist_inner_targets(tree: &mut Value) -> Result<()> {
     name_targets(tree, &mut targets);
     for reference in &references {
         if let Some((section, name)) = targets.get(&reference.target) {
-            let new = format!(
-                "#{}",
-                pointer_push(&pointer_push("/components", section), name)
-            );
-            if let Some(Value::Object(holder)) = pointer_mut(tree, &reference.at) {
-                holder.insert("$ref".to_string(), Value::String(new));
+            if let Some(Value::Object(holder)) = tree.pointer_mut(&reference.at) {
+                holder.insert("$ref".to_string(), Value::String(component(section, name)));
             }
         }
     }
@@ -69,14 +65,10 @@ pub(super) fn hoist_inner_targets(tree: &mut Value) -> Result<()> {
     let mut order: Vec<(&String, &(&str, String))> = targets.iter().collect();
     order.sort_by_key(|(target, _)| std::cmp::Reverse(target.matches('/').count()));
     for (target, (section, name)) in order {
-        let reference = format!(
-            "#{}",
-            pointer_push(&pointer_push("/components", section), name)
-        );
-        let Some(node) = pointer_mut(tree, target) else {
+        let Some(node) = tree.pointer_mut(target) else {
             continue;
         };
-        let moved = std::mem::replace(node, reference_to(&reference));
+        let moved = std::mem::replace(node, reference_to(&component(section, name)));
         let components = tree.as_object_mut().map(|document| {
             document
                 .entry("components")
@@ -298,9 +290,12 @@ fn name_targets(tree: &Value, targets: &mut BTreeMap<String, (&'static str, Stri
     }
 }
 
-/// The node at a pointer (without the leading `#`), for changing.
-fn pointer_mut<'a>(tree: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    tree.pointer_mut(pointer)
+/// The reference to a component.
+fn component(section: &str, name: &str) -> String {
+    format!(
+        "#{}",
+        pointer_push(&pointer_push("/components", section), name)
+    )
 }
 
 fn reference_to(reference: &str) -> Value {

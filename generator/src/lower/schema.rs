@@ -639,6 +639,7 @@ fn is_decoration(member: &ReferenceOr<Schema>) -> bool {
         SchemaKind::Any(any) => {
             any.typ.is_none()
                 && any.properties.is_empty()
+                && any.required.is_empty()
                 && any.items.is_none()
                 && any.additional_properties.is_none()
                 && any.all_of.is_empty()
