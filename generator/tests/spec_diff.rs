@@ -102,6 +102,23 @@ fn new_parameters() {
 }
 
 #[test]
+fn a_renamed_path_parameter_is_the_same_parameter() {
+    assert_eq!(
+        changes_after(|s| {
+            let item = object(s, "/paths").remove("/pets/{petId}").unwrap();
+            object(s, "/paths").insert("/pets/{id}".into(), item);
+            for method in ["get", "delete"] {
+                s["paths"]["/pets/{id}"][method]["parameters"][0]["name"] = json!("id");
+            }
+        }),
+        [
+            ("request-path-parameter-renamed", NonBreaking),
+            ("request-path-parameter-renamed", NonBreaking)
+        ]
+    );
+}
+
+#[test]
 fn parameter_became_required_or_changed_type() {
     assert_eq!(
         changes_after(

@@ -2,6 +2,7 @@
 
 use argh::FromArgs;
 use generator::{Generator, Settings, CODEGEN_COMMAND};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
@@ -74,7 +75,15 @@ pub fn run(root: &Path, options: SpecDiff) -> Result<ExitCode, String> {
             generator::diff::markdown(&old, &new, &changes)
         });
     }
-    println!("{}", reports.join("\n"));
+    // A reader that stops early (`| head`) closes the pipe: that ends the output, not the
+    // command with a panic.
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{}", reports.join("\n")).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(format!("error: writing the report: {e}"))
+        }
+        _ => {}
+    }
     Ok(if breaking && options.fail_on_breaking {
         ExitCode::from(2)
     } else {

@@ -213,7 +213,21 @@ fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: 
     diff_responses(wire, old, new, &mut push);
 }
 
-fn param_key(p: &Param) -> (ParamLocation, String) {
+/// How a parameter is matched across versions: a path parameter by its place in the path
+/// template (`{sandboxId}` → `{sandboxIdOrName}` is the same URL segment and the same
+/// positional Rust argument, as oasdiff matches them), any other by location and name (names
+/// compared case-insensitively, as HTTP headers are).
+fn param_key(op: &Operation, p: &Param) -> (ParamLocation, String) {
+    if p.location == ParamLocation::Path {
+        let place = op
+            .path
+            .split('{')
+            .skip(1)
+            .position(|rest| rest.split('}').next() == Some(p.json_name.as_str()));
+        if let Some(place) = place {
+            return (p.location, format!("{{{place}}}"));
+        }
+    }
     (p.location, p.json_name.to_ascii_lowercase())
 }
 
@@ -249,7 +263,7 @@ fn diff_params(
         match old
             .params
             .iter()
-            .find(|p| param_key(p) == param_key(new_param))
+            .find(|p| param_key(old, p) == param_key(new, new_param))
         {
             None if new_param.required => push(
                 Severity::Breaking,
@@ -264,6 +278,23 @@ fn diff_params(
                 format!("new {}", rust_param(new, new_param)),
             ),
             Some(old_param) => {
+                if old_param.json_name != new_param.json_name {
+                    push(
+                        Severity::NonBreaking,
+                        "request-path-parameter-renamed",
+                        format!(
+                            "path parameter `{}` renamed `{}` (the same place in the URL)",
+                            old_param.json_name, new_param.json_name
+                        ),
+                        format!(
+                            "the positional argument `{}` of {} is named `{}`; callers are \
+                             unaffected",
+                            old_param.rust_name,
+                            function(new),
+                            new_param.rust_name
+                        ),
+                    );
+                }
                 if !old_param.required && new_param.required {
                     push(
                         Severity::Breaking,
@@ -323,7 +354,7 @@ fn diff_params(
         if !new
             .params
             .iter()
-            .any(|p| param_key(p) == param_key(old_param))
+            .any(|p| param_key(new, p) == param_key(old, old_param))
         {
             push(
                 Severity::NonBreaking,
