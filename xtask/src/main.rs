@@ -45,8 +45,9 @@ struct Codegen {
 }
 
 /// Codegen and build-time benchmarks against progenitor and openapi-generator, then the
-/// client's criterion benchmarks, its 1 GiB transfers against bare reqwest and its soak run
-/// under load and faults (installs the peers when missing).
+/// client's criterion benchmarks, its 1 GiB transfers against bare reqwest, its soak run
+/// under load and faults, and the generator on a pathological document (installs the peers
+/// when missing).
 #[derive(FromArgs)]
 #[argh(subcommand, name = "bench")]
 struct Bench {}
