@@ -175,6 +175,53 @@ fn request_properties() {
 }
 
 #[test]
+fn nullability_in_both_directions() {
+    let nullable = |schema: &'static str, property: &'static str, value: bool| {
+        move |s: &mut Value| {
+            s["components"]["schemas"][schema]["properties"][property]["nullable"] = json!(value)
+        }
+    };
+    // `NewPet.name` is sent; `Pet.name` is received.
+    assert_eq!(
+        changes_after(nullable("NewPet", "name", true)),
+        [("request-property-became-nullable", NonBreaking)]
+    );
+    assert_eq!(
+        changes_after(nullable("Pet", "name", true)),
+        [("response-property-became-nullable", Breaking)]
+    );
+    // The other way: the base with the property nullable is the old side.
+    let from_nullable = |schema: &'static str, property: &'static str| {
+        let mut old = base();
+        nullable(schema, property, true)(&mut old);
+        let new = base();
+        diff(&lower(&old, "old.yaml"), &lower(&new, "new.yaml"))
+            .into_iter()
+            .map(|c| (c.rule, c.severity))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        from_nullable("NewPet", "name"),
+        [("request-property-became-not-nullable", Breaking)]
+    );
+    assert_eq!(
+        from_nullable("Pet", "name"),
+        [("response-property-became-not-nullable", NonBreaking)]
+    );
+    // Presence and nullability changed at once are two changes.
+    assert_eq!(
+        changes_after(|s| {
+            nullable("Pet", "name", true)(s);
+            array(s, "/components/schemas/Pet/required").retain(|r| r != "name");
+        }),
+        [
+            ("response-property-became-nullable", Breaking),
+            ("response-property-became-optional", Breaking)
+        ]
+    );
+}
+
+#[test]
 fn response_properties_and_statuses() {
     assert_eq!(
         changes_after(|s| {

@@ -772,33 +772,47 @@ fn diff_fields(
                 ),
             });
         } else if old_field.presence() != new_field.presence() {
-            let became_required = !old_field.required && new_field.required;
-            let became_nullable = !old_field.nullable && new_field.nullable;
-            let (severity, rule) = match (request, became_required, became_nullable) {
-                (true, true, _) => (Severity::Breaking, "request-property-became-required"),
-                (false, _, true) => (Severity::Breaking, "response-property-became-nullable"),
-                (true, false, _) => (Severity::NonBreaking, "request-property-became-optional"),
-                (false, true, false) => {
-                    (Severity::NonBreaking, "response-property-became-required")
-                }
-                (false, false, false) => (Severity::Breaking, "response-property-became-optional"),
-            };
-            out.push(Change {
-                severity,
-                rule,
-                location: location(json),
-                message: format!(
-                    "{} → {} ({direction}s)",
-                    presence_words(old_field),
-                    presence_words(new_field)
-                ),
-                rust: format!(
-                    "`{name}::{}` changes from `{}` to `{}`",
-                    new_field.rust_name,
-                    field_rust_type(old_field),
-                    field_rust_type(new_field)
-                ),
-            });
+            // Presence and nullability are two rules each way: in a request, the server may
+            // now refuse what deployed clients send (a field they leave out, a null they send);
+            // in a response, deployed clients may now meet what they do not expect.
+            let mut aspects = Vec::new();
+            if old_field.required != new_field.required {
+                aspects.push(match (request, new_field.required) {
+                    (true, true) => (Severity::Breaking, "request-property-became-required"),
+                    (true, false) => (Severity::NonBreaking, "request-property-became-optional"),
+                    (false, true) => (Severity::NonBreaking, "response-property-became-required"),
+                    (false, false) => (Severity::Breaking, "response-property-became-optional"),
+                });
+            }
+            if old_field.nullable != new_field.nullable {
+                aspects.push(match (request, new_field.nullable) {
+                    (true, true) => (Severity::NonBreaking, "request-property-became-nullable"),
+                    (true, false) => (Severity::Breaking, "request-property-became-not-nullable"),
+                    (false, true) => (Severity::Breaking, "response-property-became-nullable"),
+                    (false, false) => (
+                        Severity::NonBreaking,
+                        "response-property-became-not-nullable",
+                    ),
+                });
+            }
+            for (severity, rule) in aspects {
+                out.push(Change {
+                    severity,
+                    rule,
+                    location: location(json),
+                    message: format!(
+                        "{} → {} ({direction}s)",
+                        presence_words(old_field),
+                        presence_words(new_field)
+                    ),
+                    rust: format!(
+                        "`{name}::{}` changes from `{}` to `{}`",
+                        new_field.rust_name,
+                        field_rust_type(old_field),
+                        field_rust_type(new_field)
+                    ),
+                });
+            }
         }
         if !old_field.deprecated && new_field.deprecated {
             out.push(Change {
