@@ -222,6 +222,60 @@ fn nullability_in_both_directions() {
 }
 
 #[test]
+fn union_alternatives_in_both_directions() {
+    // `Toy` is a union sent in `NewPet` (requests) and received in `Pet` (responses); `Ball`
+    // only in requests.
+    let with_unions = |toy: Value, ball: Value| {
+        let mut spec = base();
+        let schemas = object(&mut spec, "/components/schemas");
+        schemas.insert("Toy".into(), json!({"oneOf": toy}));
+        schemas.insert("Ball".into(), json!({"oneOf": ball}));
+        object(&mut spec, "/components/schemas/Pet/properties")
+            .insert("toy".into(), json!({"$ref": "#/components/schemas/Toy"}));
+        let new_pet = object(&mut spec, "/components/schemas/NewPet/properties");
+        new_pet.insert("toy".into(), json!({"$ref": "#/components/schemas/Toy"}));
+        new_pet.insert("ball".into(), json!({"$ref": "#/components/schemas/Ball"}));
+        spec
+    };
+    let changes = |old: Value, new: Value| {
+        diff(&lower(&old, "old.yaml"), &lower(&new, "new.yaml"))
+            .into_iter()
+            .map(|c| (c.rule, c.severity))
+            .collect::<Vec<_>>()
+    };
+    let two = json!([{"type": "string"}, {"type": "integer"}]);
+    let three = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]);
+    // Unchanged unions are no change.
+    assert_eq!(
+        changes(with_unions(two.clone(), two.clone()), with_unions(two.clone(), two.clone())),
+        []
+    );
+    assert_eq!(
+        changes(with_unions(two.clone(), two.clone()), with_unions(two.clone(), three.clone())),
+        [("request-property-one-of-added", NonBreaking)]
+    );
+    assert_eq!(
+        changes(with_unions(two.clone(), three.clone()), with_unions(two.clone(), two.clone())),
+        [("request-property-one-of-removed", Breaking)]
+    );
+    // `Toy` travels both ways: each direction has its reading.
+    assert_eq!(
+        changes(with_unions(two.clone(), two.clone()), with_unions(three.clone(), two.clone())),
+        [
+            ("response-property-one-of-added", Breaking),
+            ("request-property-one-of-added", NonBreaking)
+        ]
+    );
+    assert_eq!(
+        changes(with_unions(three.clone(), two.clone()), with_unions(two.clone(), two)),
+        [
+            ("request-property-one-of-removed", Breaking),
+            ("response-property-one-of-removed", NonBreaking)
+        ]
+    );
+}
+
+#[test]
 fn response_properties_and_statuses() {
     assert_eq!(
         changes_after(|s| {

@@ -676,6 +676,9 @@ fn diff_type(
             }
         }
         (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) if old_target == new_target => {}
+        (TypeKind::Union(old_union), TypeKind::Union(new_union)) => {
+            diff_union(wire, name, old_union, new_union, directions, out);
+        }
         _ => {
             let describe = |kind: &TypeKind| match kind {
                 TypeKind::Struct(_) => "a struct".to_string(),
@@ -699,6 +702,98 @@ fn diff_type(
                     describe(&new.kind)
                 ),
             });
+        }
+    }
+}
+
+/// The alternatives of a union, matched by type (a type renamed with the same JSON is the same
+/// alternative). In requests the server refuses an alternative it dropped and accepts one it
+/// gained; in responses deployed clients cannot decode an alternative they do not know (an
+/// untagged union tries only the ones it has), and lose nothing when one goes.
+fn diff_union(
+    wire: &wire::Comparer,
+    name: &str,
+    old: &crate::ir::Union,
+    new: &crate::ir::Union,
+    directions: Directions,
+    out: &mut Vec<Change>,
+) {
+    let location = Location::Schema {
+        schema: name.to_string(),
+        field: None,
+    };
+    let same = |a: &crate::ir::TypeRef, b: &crate::ir::TypeRef| a == b || wire.same(a, b);
+    let mut push = |severity, rule, message: String, rust: String| {
+        out.push(Change {
+            severity,
+            rule,
+            location: location.clone(),
+            message,
+            rust,
+        })
+    };
+    if old.discriminator != new.discriminator {
+        push(
+            Severity::Breaking,
+            "discriminator-property-name-changed",
+            format!(
+                "the discriminator property is now {}",
+                new.discriminator
+                    .as_deref()
+                    .map_or("none".into(), |d| format!("`{d}`"))
+            ),
+            format!("`{name}` is tagged differently"),
+        );
+    }
+    for variant in &new.variants {
+        if !old.variants.iter().any(|v| same(&v.ty, &variant.ty)) {
+            let rust = format!(
+                "new variant `{name}::{}({})`",
+                variant.rust_name, variant.ty
+            );
+            if directions.sent {
+                push(
+                    Severity::NonBreaking,
+                    "request-property-one-of-added",
+                    format!("alternative `{}` added to requests", variant.ty),
+                    rust.clone(),
+                );
+            }
+            if directions.received {
+                push(
+                    Severity::Breaking,
+                    "response-property-one-of-added",
+                    format!(
+                        "alternative `{}` added to responses; deployed clients cannot decode it",
+                        variant.ty
+                    ),
+                    rust,
+                );
+            }
+        }
+    }
+    for variant in &old.variants {
+        if !new.variants.iter().any(|v| same(&v.ty, &variant.ty)) {
+            let rust = format!("variant `{name}::{}` is removed", variant.rust_name);
+            if directions.sent {
+                push(
+                    Severity::Breaking,
+                    "request-property-one-of-removed",
+                    format!(
+                        "alternative `{}` removed; requests may no longer send it",
+                        variant.ty
+                    ),
+                    rust.clone(),
+                );
+            }
+            if directions.received {
+                push(
+                    Severity::NonBreaking,
+                    "response-property-one-of-removed",
+                    format!("alternative `{}` removed from responses", variant.ty),
+                    rust,
+                );
+            }
         }
     }
 }
