@@ -38,9 +38,10 @@ struct Inner {
     /// the user agent (reqwest adds them to HTTP requests; WebSocket upgrades add them too).
     default_headers: HeaderMap,
     jitter_state: AtomicU64,
-    /// Until when each server (by base URL) asked this client to hold off: a `429` or `503`
-    /// with `Retry-After` pauses every request of the client to that server, not only the one
-    /// that was answered, so that requests in flight elsewhere do not keep hammering it.
+    /// Until when each server (by base URL) asked this client to hold off: a `429`, `502`,
+    /// `503` or `504` with `Retry-After` pauses every request of the client to that server, not
+    /// only the one that was answered, so that requests in flight elsewhere do not keep
+    /// hammering it.
     paused: std::sync::Mutex<std::collections::HashMap<Arc<str>, Instant>>,
     /// The credentials every request carries (the token, credential-named default headers),
     /// scrubbed from any text of a response that goes into an error.

@@ -247,27 +247,42 @@ fn union_alternatives_in_both_directions() {
     let three = json!([{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]);
     // Unchanged unions are no change.
     assert_eq!(
-        changes(with_unions(two.clone(), two.clone()), with_unions(two.clone(), two.clone())),
+        changes(
+            with_unions(two.clone(), two.clone()),
+            with_unions(two.clone(), two.clone())
+        ),
         []
     );
     assert_eq!(
-        changes(with_unions(two.clone(), two.clone()), with_unions(two.clone(), three.clone())),
+        changes(
+            with_unions(two.clone(), two.clone()),
+            with_unions(two.clone(), three.clone())
+        ),
         [("request-property-one-of-added", NonBreaking)]
     );
     assert_eq!(
-        changes(with_unions(two.clone(), three.clone()), with_unions(two.clone(), two.clone())),
+        changes(
+            with_unions(two.clone(), three.clone()),
+            with_unions(two.clone(), two.clone())
+        ),
         [("request-property-one-of-removed", Breaking)]
     );
     // `Toy` travels both ways: each direction has its reading.
     assert_eq!(
-        changes(with_unions(two.clone(), two.clone()), with_unions(three.clone(), two.clone())),
+        changes(
+            with_unions(two.clone(), two.clone()),
+            with_unions(three.clone(), two.clone())
+        ),
         [
             ("response-property-one-of-added", Breaking),
             ("request-property-one-of-added", NonBreaking)
         ]
     );
     assert_eq!(
-        changes(with_unions(three.clone(), two.clone()), with_unions(two.clone(), two)),
+        changes(
+            with_unions(three.clone(), two.clone()),
+            with_unions(two.clone(), two)
+        ),
         [
             ("request-property-one-of-removed", Breaking),
             ("response-property-one-of-removed", NonBreaking)
