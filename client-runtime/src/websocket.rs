@@ -164,19 +164,15 @@ impl WebSocket {
 impl Sender {
     /// Sends a text message.
     pub async fn send_text(&mut self, text: impl Into<String>) -> Result<(), Error> {
-        let frame = Frame::text(text.into());
-        let (operation, path) = (self.operation, &self.path);
-        self.sink
-            .lock()
-            .await
-            .send(frame)
-            .await
-            .map_err(|e| failure(operation, path, e))
+        self.send(Frame::text(text.into())).await
     }
 
     /// Sends a binary message.
     pub async fn send_binary(&mut self, data: impl Into<Bytes>) -> Result<(), Error> {
-        let frame = Frame::binary(data.into());
+        self.send(Frame::binary(data.into())).await
+    }
+
+    async fn send(&mut self, frame: Frame) -> Result<(), Error> {
         let (operation, path) = (self.operation, &self.path);
         self.sink
             .lock()

@@ -166,9 +166,12 @@ fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
     }
 }
 
-fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: &mut Vec<Change>) {
-    let location = operation_location(new);
-    let mut push = |severity, rule, message: String, rust: String| {
+/// A function that records changes at one location.
+fn push_at(
+    out: &mut Vec<Change>,
+    location: Location,
+) -> impl FnMut(Severity, &'static str, String, String) + '_ {
+    move |severity, rule, message, rust| {
         out.push(Change {
             severity,
             rule,
@@ -176,7 +179,11 @@ fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: 
             message,
             rust,
         })
-    };
+    }
+}
+
+fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: &mut Vec<Change>) {
+    let mut push = push_at(out, operation_location(new));
     if !old.deprecated && new.deprecated {
         push(
             Severity::Deprecation,
@@ -718,20 +725,12 @@ fn diff_union(
     directions: Directions,
     out: &mut Vec<Change>,
 ) {
+    let same = |a: &crate::ir::TypeRef, b: &crate::ir::TypeRef| a == b || wire.same(a, b);
     let location = Location::Schema {
         schema: name.to_string(),
         field: None,
     };
-    let same = |a: &crate::ir::TypeRef, b: &crate::ir::TypeRef| a == b || wire.same(a, b);
-    let mut push = |severity, rule, message: String, rust: String| {
-        out.push(Change {
-            severity,
-            rule,
-            location: location.clone(),
-            message,
-            rust,
-        })
-    };
+    let mut push = push_at(out, location);
     if old.discriminator != new.discriminator {
         push(
             Severity::Breaking,
