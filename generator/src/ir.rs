@@ -158,6 +158,35 @@ pub struct Field {
     pub deprecated: bool,
     /// `readOnly`/`writeOnly`.
     pub access: Access,
+    /// The limits the property's schema puts on values.
+    pub constraints: Constraints,
+}
+
+/// The validation keywords of a schema: limits the server may enforce that the Rust types do
+/// not show. Spec diffs compare them; generated code does not check them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+}
+
+impl Constraints {
+    /// Whether no limit is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 /// Which direction a property travels in.
@@ -503,6 +532,8 @@ pub struct Param {
     pub docs: Docs,
     /// Whether the spec marks the parameter deprecated.
     pub deprecated: bool,
+    /// The limits the parameter's schema puts on values.
+    pub constraints: Constraints,
 }
 
 /// A request body.
@@ -510,6 +541,9 @@ pub struct Param {
 pub struct RequestBody {
     /// The media type sent as `Content-Type`.
     pub media_type: String,
+    /// Every media type the spec declares for the body, in spec order (the client sends
+    /// `media_type`; a server may accept any of them).
+    pub media_types: Vec<String>,
     /// How the body is encoded.
     pub kind: BodyKind,
     /// Whether the spec requires a body.
@@ -585,8 +619,26 @@ pub struct Response {
     pub body: ResponseBody,
     /// The media type the body is read as, when there is a body.
     pub media_type: Option<String>,
+    /// Every media type the spec declares for the response, in spec order.
+    pub media_types: Vec<String>,
+    /// The headers the spec declares for the response, in spec order.
+    pub headers: Vec<ResponseHeader>,
     /// `description` of the response.
     pub description: Option<String>,
+}
+
+/// A declared response header. Generated functions do not read them (the raw answer is
+/// available); spec diffs compare them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The header name as written.
+    pub name: String,
+    /// Whether the spec says every answer carries it.
+    pub required: bool,
+    /// The JSON type of its schema (`string`, `integer`, …, with `format` after a colon), if any.
+    pub schema_type: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
 }
 
 /// The body of a response.

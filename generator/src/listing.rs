@@ -9,9 +9,9 @@
 //! the listing (a test edits copies of a spec and checks it).
 
 use crate::ir::{
-    Access, Api, BodyKind, Docs, EnumRepr, Enumeration, Field, Multipart, Operation, Param,
-    ParamLocation, Presence, RequestBody, Response, ResponseBody, Struct, TypeDef, TypeKind,
-    TypeRef, Union, UnionVariant, Upgrade, Variant,
+    Access, Api, BodyKind, Constraints, Docs, EnumRepr, Enumeration, Field, Multipart, Operation,
+    Param, ParamLocation, Presence, RequestBody, Response, ResponseBody, ResponseHeader, Struct,
+    TypeDef, TypeKind, TypeRef, Union, UnionVariant, Upgrade, Variant,
 };
 use std::fmt::Write;
 
@@ -155,6 +155,7 @@ fn field_listing(out: &mut String, field: &Field) {
         docs,
         deprecated,
         access,
+        constraints,
     } = field;
     let mut flags = vec![if *required { "required" } else { "optional" }];
     if *nullable {
@@ -167,11 +168,12 @@ fn field_listing(out: &mut String, field: &Field) {
     }
     let _ = writeln!(
         out,
-        "  {rust_name}: {}{} ({}){}",
+        "  {rust_name}: {}{} ({}){}{}",
         field_type(ty, field.presence()),
         wire_name(rust_name, json_name),
         flags.join(", "),
         deprecated_mark(*deprecated),
+        constraints_listing(constraints),
     );
     docs_listing(out, docs, "    ");
 }
@@ -249,6 +251,7 @@ fn param_listing(out: &mut String, param: &Param) {
         explode,
         docs,
         deprecated,
+        constraints,
     } = param;
     let location = match location {
         ParamLocation::Path => "path",
@@ -262,10 +265,11 @@ fn param_listing(out: &mut String, param: &Param) {
     }
     let _ = writeln!(
         out,
-        "  param {rust_name}: {ty} in {location}{} ({}){}",
+        "  param {rust_name}: {ty} in {location}{} ({}){}{}",
         wire_name(rust_name, json_name),
         flags.join(", "),
         deprecated_mark(*deprecated),
+        constraints_listing(constraints),
     );
     docs_listing(out, docs, "    ");
 }
@@ -273,12 +277,18 @@ fn param_listing(out: &mut String, param: &Param) {
 fn body_listing(out: &mut String, body: &RequestBody) {
     let RequestBody {
         media_type,
+        media_types,
         kind,
         required,
         docs,
     } = body;
     let required = if *required { "required" } else { "optional" };
-    let _ = writeln!(out, "  body {media_type}: {} ({required})", body_type(kind));
+    let _ = writeln!(
+        out,
+        "  body {media_type}: {} ({required}){}",
+        body_type(kind),
+        other_media_types(media_type, media_types)
+    );
     docs_listing(out, docs, "    ");
 }
 
@@ -287,18 +297,89 @@ fn response_listing(out: &mut String, response: &Response) {
         status,
         body,
         media_type,
+        media_types,
+        headers,
         description,
     } = response;
+    let others = other_media_types(media_type.as_deref().unwrap_or(""), media_types);
     let media_type = media_type.as_deref().unwrap_or("no body");
     let _ = writeln!(
         out,
-        "  response {status} {media_type}: {}",
+        "  response {status} {media_type}: {}{others}",
         response_type(body)
     );
+    for ResponseHeader {
+        name,
+        required,
+        schema_type,
+        deprecated,
+    } in headers
+    {
+        let required = if *required { "required" } else { "optional" };
+        let _ = writeln!(
+            out,
+            "    header {name}: {} ({required}){}",
+            schema_type.as_deref().unwrap_or("any"),
+            deprecated_mark(*deprecated)
+        );
+    }
     if let Some(description) = description {
         for line in description.lines() {
             let _ = writeln!(out, "    /// {line}");
         }
+    }
+}
+
+/// The declared media types besides the one used, as ` (also a, b)`.
+fn other_media_types(used: &str, declared: &[String]) -> String {
+    let others: Vec<&str> = declared
+        .iter()
+        .map(String::as_str)
+        .filter(|m| *m != used)
+        .collect();
+    if others.is_empty() {
+        String::new()
+    } else {
+        format!(" (also {})", others.join(", "))
+    }
+}
+
+/// Validation keywords as ` [minimum 1, maxLength 64]`, in the spec's spelling.
+fn constraints_listing(constraints: &Constraints) -> String {
+    let Constraints {
+        minimum,
+        maximum,
+        min_length,
+        max_length,
+        min_items,
+        max_items,
+        pattern,
+    } = constraints;
+    let mut limits = Vec::new();
+    let numbers = [("minimum", minimum), ("maximum", maximum)];
+    for (keyword, value) in numbers {
+        if let Some(value) = value {
+            limits.push(format!("{keyword} {value}"));
+        }
+    }
+    let counts = [
+        ("minLength", min_length),
+        ("maxLength", max_length),
+        ("minItems", min_items),
+        ("maxItems", max_items),
+    ];
+    for (keyword, value) in counts {
+        if let Some(value) = value {
+            limits.push(format!("{keyword} {value}"));
+        }
+    }
+    if let Some(pattern) = pattern {
+        limits.push(format!("pattern {pattern}"));
+    }
+    if limits.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", limits.join(", "))
     }
 }
 

@@ -275,6 +275,7 @@ mod tests {
             },
             deprecated: false,
             access: crate::ir::Access::ReadWrite,
+            constraints: Default::default(),
         };
         Api {
             source: "t.yaml".into(),

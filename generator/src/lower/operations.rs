@@ -5,12 +5,13 @@ use super::refs;
 use super::schema::{SchemaRef, TypeLowering};
 use crate::error::{pointer_push, Error, Result, Warning};
 use crate::ir::{
-    BodyKind, Docs, Method, Multipart, Operation, Param, ParamLocation, RequestBody, Response,
-    ResponseBody, Status, TypeRef,
+    BodyKind, Constraints, Docs, Method, Multipart, Operation, Param, ParamLocation, RequestBody,
+    Response, ResponseBody, ResponseHeader, Status, TypeRef,
 };
 use crate::naming::{ident, operation_ident, Case, Scope};
 use openapiv3::{
-    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode,
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, SchemaKind,
+    StatusCode, Type,
 };
 use std::collections::BTreeMap;
 
@@ -192,13 +193,18 @@ fn lower_params<'a>(
         let data = param.parameter_data_ref();
         let location = location_of(param);
         let hint = Hint::new(type_prefix, &data.name);
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => types.type_ref(
-                schema.into(),
-                &pointer_push(&param_pointer, "schema"),
-                &hint,
-            )?,
-            ParameterSchemaOrContent::Content(_) => TypeRef::String,
+        let schema_pointer = pointer_push(&param_pointer, "schema");
+        let (ty, constraints, default) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => (
+                types.type_ref(schema.into(), &schema_pointer, &hint)?,
+                types.constraints(schema.into(), &schema_pointer),
+                types
+                    .resolve(schema.into(), &schema_pointer)
+                    .ok()
+                    .and_then(|schema| schema.schema_data.default.as_ref())
+                    .map(|d| d.to_string()),
+            ),
+            ParameterSchemaOrContent::Content(_) => (TypeRef::String, Constraints::default(), None),
         };
         let explode = match param {
             Parameter::Query { .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
@@ -215,12 +221,87 @@ fn lower_params<'a>(
                 summary: None,
                 description: data.description.clone(),
                 example: data.example.as_ref().map(|e| e.to_string()),
-                default: None,
+                default,
             },
             deprecated: data.deprecated.unwrap_or(false),
+            constraints,
         });
     }
     Ok(params)
+}
+
+/// The headers a response declares, each with the JSON type of its schema.
+fn response_headers(
+    doc: &OpenAPI,
+    response: &openapiv3::Response,
+    pointer: &str,
+) -> Result<Vec<ResponseHeader>> {
+    let headers_pointer = pointer_push(pointer, "headers");
+    let mut headers = Vec::with_capacity(response.headers.len());
+    for (name, header) in &response.headers {
+        let header_pointer = pointer_push(&headers_pointer, name);
+        let header = match header {
+            ReferenceOr::Item(header) => header,
+            ReferenceOr::Reference { reference } => refs::resolve(
+                doc.components.as_ref(),
+                "headers",
+                |c| &c.headers,
+                reference,
+                &header_pointer,
+            )?,
+        };
+        let schema = match &header.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => Some(schema),
+            ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                refs::resolve(
+                    doc.components.as_ref(),
+                    "schemas",
+                    |c| &c.schemas,
+                    reference,
+                    &pointer_push(&header_pointer, "schema"),
+                )
+                .ok()
+            }
+            ParameterSchemaOrContent::Content(_) => None,
+        };
+        headers.push(ResponseHeader {
+            name: name.clone(),
+            required: header.required,
+            schema_type: schema.and_then(json_type),
+            deprecated: header.deprecated.unwrap_or(false),
+        });
+    }
+    Ok(headers)
+}
+
+/// A schema's JSON type with its format (`integer:int64`), for comparing headers.
+fn json_type(schema: &openapiv3::Schema) -> Option<String> {
+    let (name, format) = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => ("string", format_name(&s.format)),
+        SchemaKind::Type(Type::Integer(i)) => ("integer", format_name(&i.format)),
+        SchemaKind::Type(Type::Number(n)) => ("number", format_name(&n.format)),
+        SchemaKind::Type(Type::Boolean(_)) => ("boolean", None),
+        SchemaKind::Type(Type::Array(_)) => ("array", None),
+        SchemaKind::Type(Type::Object(_)) => ("object", None),
+        _ => return None,
+    };
+    Some(match format {
+        Some(format) => format!("{name}:{format}"),
+        None => name.to_string(),
+    })
+}
+
+/// The name of a `format`, known or not.
+fn format_name<T: serde::Serialize>(
+    format: &openapiv3::VariantOrUnknownOrEmpty<T>,
+) -> Option<String> {
+    match format {
+        openapiv3::VariantOrUnknownOrEmpty::Item(known) => serde_json::to_value(known)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string)),
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
 }
 
 fn location_of(param: &Parameter) -> ParamLocation {
@@ -315,6 +396,7 @@ fn lower_body<'a>(
     };
     Ok(Some(RequestBody {
         media_type: media_type.clone(),
+        media_types: body.content.keys().cloned().collect(),
         kind,
         required: body.required,
         docs: Docs {
@@ -433,6 +515,8 @@ fn lower_responses<'a>(
         lowered.push(Response {
             status,
             media_type: chosen.map(|(media_type, _)| media_type.clone()),
+            media_types: response.content.keys().cloned().collect(),
+            headers: response_headers(doc, response, &response_pointer)?,
             body,
             description: Some(response.description.clone()).filter(|d| !d.is_empty()),
         });

@@ -5,7 +5,8 @@ use super::hint::Hint;
 use super::refs;
 use crate::error::{pointer_push, Error, Result, Warning};
 use crate::ir::{
-    Access, Docs, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
+    Access, Constraints, Docs, Field, IntWidth, Struct, TypeDef, TypeKind, TypeRef, Union,
+    UnionVariant,
 };
 use crate::naming::{ident, Case, Scope};
 use openapiv3::{
@@ -152,6 +153,35 @@ impl<'a> TypeLowering<'a> {
                 pointer,
             ),
         }
+    }
+
+    /// The validation keywords of a schema, looking through one reference.
+    pub fn constraints(&self, schema: SchemaRef<'a>, pointer: &str) -> Constraints {
+        let Ok(schema) = self.resolve(schema, pointer) else {
+            return Constraints::default();
+        };
+        let mut limits = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                limits.min_length = string.min_length;
+                limits.max_length = string.max_length;
+                limits.pattern = string.pattern.clone();
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                limits.minimum = integer.minimum.map(|n| n as f64);
+                limits.maximum = integer.maximum.map(|n| n as f64);
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                limits.minimum = number.minimum;
+                limits.maximum = number.maximum;
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                limits.min_items = array.min_items;
+                limits.max_items = array.max_items;
+            }
+            _ => {}
+        }
+        limits
     }
 
     /// Whether `null` is allowed, looking through references and `allOf` wrappers.
@@ -460,6 +490,7 @@ impl<'a> TypeLowering<'a> {
             };
             fields.push(Field {
                 access,
+                constraints: self.constraints(property, &property_pointer),
                 rust_name: scope.claim(ident(&json_name, Case::Value)),
                 required: parts.required.contains(&json_name),
                 nullable: self.nullable(property, &property_pointer),

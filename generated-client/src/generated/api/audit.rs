@@ -6,8 +6,12 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetOrganizationAuditLogsParams {
     /// Page number of the results
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Number of results per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// From date (ISO 8601 format)
     pub from: Option<crate::runtime::DateTime>,

@@ -6,8 +6,12 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobsParams {
     /// Page number of the results
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Maximum number of jobs to return (default: 100, max: 500)
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// Filter jobs by status
     pub status: Option<super::types::JobStatus>,

@@ -10,6 +10,8 @@ pub struct ListSandboxesParams {
     /// Pagination cursor from a previous response
     pub cursor: Option<String>,
     /// Number of results per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// Filter by ID prefix (case-insensitive)
     pub id: Option<String>,
@@ -18,6 +20,8 @@ pub struct ListSandboxesParams {
     /// JSON encoded labels to filter by
     pub labels: Option<String>,
     /// Include results with errored state and deleted desired state
+    ///
+    /// Default: `false`
     pub include_errored_deleted: Option<bool>,
     /// List of states to filter by.
     pub states: Option<Vec<super::types::SandboxState>>,
@@ -192,8 +196,12 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Page number of the results
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Number of results per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// Filter by partial ID match
     pub id: Option<String>,
@@ -202,6 +210,8 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
     /// JSON encoded labels to filter by
     pub labels: Option<String>,
     /// Include results with errored state and deleted desired state
+    ///
+    /// Default: `false`
     pub include_errored_deleted: Option<bool>,
     /// List of states to filter by
     pub states: Option<Vec<super::types::ListSandboxesPaginatedDeprecatedState>>,
@@ -226,8 +236,12 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
     /// Include items with last event before this timestamp
     pub last_event_before: Option<crate::runtime::DateTime>,
     /// Field to sort by
+    ///
+    /// Default: `"createdAt"`
     pub sort: Option<super::types::ListSandboxesPaginatedDeprecatedSort>,
     /// Direction to sort by
+    ///
+    /// Default: `"desc"`
     pub order: Option<super::types::SandboxListSortDirection>,
 }
 /// \[DEPRECATED\] List all sandboxes paginated
@@ -1427,8 +1441,12 @@ pub struct GetSandboxLogsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Page number (1-indexed)
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Number of items per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// Filter by severity levels (DEBUG, INFO, WARN, ERROR)
     pub severities: Option<Vec<String>>,
@@ -1488,8 +1506,12 @@ pub struct GetSandboxTracesParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Page number (1-indexed)
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Number of items per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
 }
 /// Get sandbox traces

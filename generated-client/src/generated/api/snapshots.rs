@@ -8,14 +8,22 @@ pub struct GetAllSnapshotsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Page number of the results
+    ///
+    /// Default: `1`
     pub page: Option<f64>,
     /// Number of results per page
+    ///
+    /// Default: `100`
     pub limit: Option<f64>,
     /// Filter by partial name match
     pub name: Option<String>,
     /// Field to sort by
+    ///
+    /// Default: `"lastUsedAt"`
     pub sort: Option<super::types::GetAllSnapshotsSort>,
     /// Direction to sort by
+    ///
+    /// Default: `"desc"`
     pub order: Option<super::types::SandboxListSortDirection>,
 }
 /// List all snapshots

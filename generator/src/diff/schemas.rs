@@ -1,0 +1,447 @@
+//! Changes to named types: structs field by field, enums value by value, unions alternative by
+//! alternative, each read in the directions the type travels.
+
+use super::{field_rust_type, limits, record, wire, Change, Location, RustEffect};
+use crate::ir::{Api, Field, Presence, TypeDef, TypeKind, TypeRef, Union};
+use crate::usage::{Directions, Usage};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Which way a type travels, for rule ids and messages.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Request,
+    Response,
+}
+
+impl Direction {
+    fn prefix(self) -> &'static str {
+        match self {
+            Direction::Request => "request-property",
+            Direction::Response => "response-property",
+        }
+    }
+
+    fn plural(self) -> &'static str {
+        match self {
+            Direction::Request => "requests",
+            Direction::Response => "responses",
+        }
+    }
+
+    /// The directions a type is read in, requests first.
+    fn of(directions: Directions) -> impl Iterator<Item = Direction> {
+        [
+            (directions.sent, Direction::Request),
+            (directions.received, Direction::Response),
+        ]
+        .into_iter()
+        .filter_map(|(used, direction)| used.then_some(direction))
+    }
+}
+
+fn schema_location(name: &str, field: Option<&str>) -> Location {
+    Location::Schema {
+        schema: name.to_string(),
+        field: field.map(str::to_string),
+    }
+}
+
+pub(super) fn diff_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let same_wire = wire::Comparer { old, new };
+    let old_usage = Usage::of(old);
+    let new_usage = Usage::of(new);
+    let old_types: BTreeMap<&str, &TypeDef> =
+        old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &TypeDef> =
+        new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let names: BTreeSet<&str> = old_types.keys().chain(new_types.keys()).copied().collect();
+    for name in names {
+        match (old_types.get(name), new_types.get(name)) {
+            (Some(_), None) => record(out, schema_location(name, None)).push(
+                "api-schema-removed",
+                "schema removed".to_string(),
+                RustEffect::breaking(name, format!("type `{name}` is removed")),
+            ),
+            (None, Some(_)) => record(out, schema_location(name, None)).push(
+                "api-schema-added",
+                "new schema".to_string(),
+                RustEffect::addition(name, format!("new type `{name}`")),
+            ),
+            (Some(old_def), Some(new_def)) => {
+                // A type in requests and responses, in either version, gets both readings.
+                let directions = old_usage.directions(name) | new_usage.directions(name);
+                diff_type(&same_wire, name, old_def, new_def, directions, out);
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+fn diff_type(
+    wire: &wire::Comparer,
+    name: &str,
+    old: &TypeDef,
+    new: &TypeDef,
+    directions: Directions,
+    out: &mut Vec<Change>,
+) {
+    if old.deprecated != new.deprecated {
+        let (rule, message, effect) = if new.deprecated {
+            (
+                "schema-deprecated",
+                "schema deprecated",
+                "is `#[deprecated]`",
+            )
+        } else {
+            (
+                "schema-reactivated",
+                "schema no longer deprecated",
+                "is no longer `#[deprecated]`",
+            )
+        };
+        record(out, schema_location(name, None)).push(
+            rule,
+            message.to_string(),
+            RustEffect::none(format!("`{name}` {effect}")),
+        );
+    }
+    match (&old.kind, &new.kind) {
+        (TypeKind::Struct(old_struct), TypeKind::Struct(new_struct)) => {
+            for direction in Direction::of(directions) {
+                diff_fields(
+                    wire,
+                    name,
+                    &old_struct.fields,
+                    &new_struct.fields,
+                    direction,
+                    out,
+                );
+            }
+        }
+        (TypeKind::Enum(old_enum), TypeKind::Enum(new_enum)) => {
+            let mut at = record(out, schema_location(name, None));
+            for direction in Direction::of(directions) {
+                for variant in &old_enum.variants {
+                    if !new_enum.variants.iter().any(|v| v.value == variant.value) {
+                        at.push(
+                            if direction == Direction::Request {
+                                "request-property-enum-value-removed"
+                            } else {
+                                "response-property-enum-value-removed"
+                            },
+                            format!(
+                                "value `{}` removed from {}",
+                                variant.value,
+                                direction.plural()
+                            ),
+                            RustEffect::breaking(
+                                format!("{name}::{}", variant.rust_name),
+                                format!("variant `{name}::{}` is removed", variant.rust_name),
+                            ),
+                        );
+                    }
+                }
+                for variant in &new_enum.variants {
+                    if !old_enum.variants.iter().any(|v| v.value == variant.value) {
+                        at.push(
+                            if direction == Direction::Request {
+                                "request-property-enum-value-added"
+                            } else {
+                                "response-property-enum-value-added"
+                            },
+                            format!("value `{}` added in {}", variant.value, direction.plural()),
+                            new_variant(name, &variant.rust_name),
+                        );
+                    }
+                }
+            }
+        }
+        (TypeKind::Alias(old_target), TypeKind::Alias(new_target)) if old_target == new_target => {}
+        (TypeKind::Union(old_union), TypeKind::Union(new_union)) => {
+            diff_union(wire, name, old_union, new_union, directions, out);
+        }
+        _ => {
+            let describe = |kind: &TypeKind| match kind {
+                TypeKind::Struct(_) => "a struct".to_string(),
+                TypeKind::Enum(_) => "an enum".to_string(),
+                TypeKind::Union(_) => "a union".to_string(),
+                TypeKind::Alias(target) => format!("`{target}`"),
+            };
+            let mut at = record(out, schema_location(name, None));
+            for direction in Direction::of(directions) {
+                at.push(
+                    if direction == Direction::Request {
+                        "request-body-type-changed"
+                    } else {
+                        "response-body-type-changed"
+                    },
+                    format!("type changed ({})", direction.plural()),
+                    RustEffect::breaking(
+                        name,
+                        format!(
+                            "`{name}` changes from {} to {}",
+                            describe(&old.kind),
+                            describe(&new.kind)
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A new variant of a generated enum: the enums are exhaustive, so a `match` without a
+/// wildcard arm no longer compiles.
+fn new_variant(name: &str, variant: &str) -> RustEffect {
+    RustEffect::breaking(
+        format!("{name}::{variant}"),
+        format!("new variant `{name}::{variant}` (a `match` without a wildcard arm must name it)"),
+    )
+}
+
+/// The alternatives of a union, matched by type (a type renamed with the same JSON is the same
+/// alternative). In requests the server refuses an alternative it dropped and accepts one it
+/// gained; in responses deployed clients cannot decode an alternative they do not know (an
+/// untagged union tries only the ones it has), and lose nothing when one goes.
+fn diff_union(
+    wire: &wire::Comparer,
+    name: &str,
+    old: &Union,
+    new: &Union,
+    directions: Directions,
+    out: &mut Vec<Change>,
+) {
+    let same = |a: &TypeRef, b: &TypeRef| a == b || wire.same(a, b);
+    let mut at = record(out, schema_location(name, None));
+    for direction in Direction::of(directions) {
+        let request = direction == Direction::Request;
+        if old.discriminator != new.discriminator {
+            at.push(
+                if request {
+                    "request-property-discriminator-property-name-changed"
+                } else {
+                    "response-property-discriminator-property-name-changed"
+                },
+                format!(
+                    "the discriminator property is now {} ({})",
+                    new.discriminator
+                        .as_deref()
+                        .map_or("none".into(), |d| format!("`{d}`")),
+                    direction.plural()
+                ),
+                RustEffect::none(format!(
+                    "`{name}` is read by another tag; its Rust variants are unchanged"
+                )),
+            );
+        }
+        for variant in &new.variants {
+            if !old.variants.iter().any(|v| same(&v.ty, &variant.ty)) {
+                at.push(
+                    if request {
+                        "request-property-one-of-added"
+                    } else {
+                        "response-property-one-of-added"
+                    },
+                    format!(
+                        "alternative `{}` added in {}",
+                        variant.ty,
+                        direction.plural()
+                    ),
+                    new_variant(name, &variant.rust_name),
+                );
+            }
+        }
+        for variant in &old.variants {
+            if !new.variants.iter().any(|v| same(&v.ty, &variant.ty)) {
+                at.push(
+                    if request {
+                        "request-property-one-of-removed"
+                    } else {
+                        "response-property-one-of-removed"
+                    },
+                    format!(
+                        "alternative `{}` removed from {}",
+                        variant.ty,
+                        direction.plural()
+                    ),
+                    RustEffect::breaking(
+                        format!("{name}::{}", variant.rust_name),
+                        format!("variant `{name}::{}` is removed", variant.rust_name),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn diff_fields(
+    wire: &wire::Comparer,
+    name: &str,
+    old_fields: &[Field],
+    new_fields: &[Field],
+    direction: Direction,
+    out: &mut Vec<Change>,
+) {
+    let request = direction == Direction::Request;
+    let plural = direction.plural();
+    let rust_field = |f: &Field| format!("`{name}::{}: {}`", f.rust_name, field_rust_type(f));
+    let item = |f: &Field| format!("{name}.{}", f.rust_name);
+    for new_field in new_fields {
+        let json = &new_field.json_name;
+        let mut at = record(out, schema_location(name, Some(json)));
+        let Some(old_field) = old_fields.iter().find(|f| f.json_name == *json) else {
+            let rule = match (request, new_field.required) {
+                (true, true) => "new-required-request-property",
+                (true, false) => "new-optional-request-property",
+                (false, true) => "response-required-property-added",
+                (false, false) => "response-optional-property-added",
+            };
+            let required = if new_field.required {
+                "required"
+            } else {
+                "optional"
+            };
+            // The structs are exhaustive with public fields: a literal that names every field
+            // no longer compiles (one ending in `..Default::default()` does).
+            at.push(
+                rule,
+                format!("new {required} property in {plural}"),
+                RustEffect::breaking(
+                    item(new_field),
+                    format!(
+                        "new field {} (struct literals without `..Default::default()` need it)",
+                        rust_field(new_field)
+                    ),
+                ),
+            );
+            continue;
+        };
+        let retyped = || {
+            RustEffect::retyped(
+                item(new_field),
+                &format!("`{name}::{}`", new_field.rust_name),
+                &field_rust_type(old_field),
+                &field_rust_type(new_field),
+            )
+        };
+        if old_field.ty != new_field.ty {
+            let (rule, message) = if wire.same(&old_field.ty, &new_field.ty) {
+                (
+                    "generated-type-renamed",
+                    format!("same on the wire ({plural})"),
+                )
+            } else if request {
+                (
+                    "request-property-type-changed",
+                    format!("type changed ({plural})"),
+                )
+            } else {
+                (
+                    "response-property-type-changed",
+                    format!("type changed ({plural})"),
+                )
+            };
+            at.push(rule, message, retyped());
+        } else if old_field.presence() != new_field.presence() {
+            // Presence and nullability are two rules each way: in a request, the server may
+            // now refuse what deployed clients send (a field they leave out, a null they send);
+            // in a response, deployed clients may now meet what they do not expect.
+            let mut aspects = Vec::new();
+            if old_field.required != new_field.required {
+                aspects.push(match (request, new_field.required) {
+                    (true, true) => "request-property-became-required",
+                    (true, false) => "request-property-became-optional",
+                    (false, true) => "response-property-became-required",
+                    (false, false) => "response-property-became-optional",
+                });
+            }
+            if old_field.nullable != new_field.nullable {
+                aspects.push(match (request, new_field.nullable) {
+                    (true, true) => "request-property-became-nullable",
+                    (true, false) => "request-property-became-not-nullable",
+                    (false, true) => "response-property-became-nullable",
+                    (false, false) => "response-property-became-not-nullable",
+                });
+            }
+            for rule in aspects {
+                at.push(
+                    rule,
+                    format!(
+                        "{} → {} ({plural})",
+                        presence_words(old_field),
+                        presence_words(new_field)
+                    ),
+                    retyped(),
+                );
+            }
+        }
+        if old_field.deprecated != new_field.deprecated {
+            let (rule, message, effect) = match (request, new_field.deprecated) {
+                (true, true) => ("request-property-deprecated", "deprecated", "is"),
+                (false, true) => ("response-property-deprecated", "deprecated", "is"),
+                (true, false) => (
+                    "request-property-reactivated",
+                    "no longer deprecated",
+                    "is no longer",
+                ),
+                (false, false) => (
+                    "response-property-reactivated",
+                    "no longer deprecated",
+                    "is no longer",
+                ),
+            };
+            at.push(
+                rule,
+                format!("property {message}"),
+                RustEffect::none(format!(
+                    "`{name}::{}` {effect} `#[deprecated]`",
+                    new_field.rust_name
+                )),
+            );
+        }
+        let what = format!("property `{json}` ({plural})");
+        limits::diff_default(
+            direction.prefix(),
+            &what,
+            &old_field.docs.default,
+            &new_field.docs.default,
+            &mut at,
+        );
+        limits::diff_constraints(
+            direction.prefix(),
+            &what,
+            &old_field.constraints,
+            &new_field.constraints,
+            &mut at,
+        );
+    }
+    for old_field in old_fields {
+        if !new_fields
+            .iter()
+            .any(|f| f.json_name == old_field.json_name)
+        {
+            let rule = match (request, old_field.required) {
+                (true, _) => "request-property-removed",
+                (false, true) => "response-required-property-removed",
+                (false, false) => "response-optional-property-removed",
+            };
+            record(out, schema_location(name, Some(&old_field.json_name))).push(
+                rule,
+                format!("property removed from {plural}"),
+                RustEffect::breaking(
+                    item(old_field),
+                    format!("field {} is removed", rust_field(old_field)),
+                ),
+            );
+        }
+    }
+}
+
+fn presence_words(field: &Field) -> &'static str {
+    match field.presence() {
+        Presence::Required => "required",
+        Presence::RequiredNullable => "required, nullable",
+        Presence::Optional => "optional",
+        Presence::OptionalNullable => "optional, nullable",
+    }
+}
