@@ -7,6 +7,7 @@
 mod generate;
 mod prism;
 mod python_sdk;
+mod semver_checks;
 mod spec_diff;
 mod test_run;
 
@@ -53,7 +54,7 @@ struct Codegen {
 struct Bench {}
 
 /// The whole test suite (`cargo test --workspace`), with Prism mock servers started, the public
-/// specs and Daytona's Python SDK installed; arguments go to `cargo test`.
+/// specs, Daytona's Python SDK and cargo-semver-checks installed; arguments go to `cargo test`.
 #[derive(FromArgs)]
 #[argh(subcommand, name = "test")]
 struct Test {

@@ -6,7 +6,7 @@
 //! and runs them (`--include-ignored`); what it cannot provide it skips by name (`--skip`), so
 //! they show as skipped in the total, and in CI (`CI` set) it fails instead.
 
-use crate::{exit_code, prism, python_sdk};
+use crate::{exit_code, prism, python_sdk, semver_checks};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -24,6 +24,10 @@ const PUBLIC_SPECS: Need = Need {
 const PYTHON_SDK: Need = Need {
     what: "Daytona's Python SDK (tools/python-sdk)",
     tests: "this_client_and_the_official_python_sdk_agree",
+};
+const SEMVER_CHECKS: Need = Need {
+    what: "cargo-semver-checks (target/tools)",
+    tests: "rust_verdicts_agree_with_cargo_semver_checks",
 };
 const PRISM: Need = Need {
     what: "the Prism mock servers (tools/prism)",
@@ -60,6 +64,13 @@ pub fn run(root: &Path, extra: &[&str]) -> Result<ExitCode, String> {
             None
         }
     };
+    let semver_checks = match semver_checks::install(root) {
+        Ok(binary) => Some(binary),
+        Err(e) => {
+            unavailable(&SEMVER_CHECKS, e)?;
+            None
+        }
+    };
     let prism = match prism::Prism::start(root) {
         Ok(prism) => Some(prism),
         Err(e) => {
@@ -93,6 +104,9 @@ pub fn run(root: &Path, extra: &[&str]) -> Result<ExitCode, String> {
     }
     if let Some(python) = &python {
         command.env("DAYTONA_PYTHON_SDK", python);
+    }
+    if let Some(binary) = &semver_checks {
+        command.env("CARGO_SEMVER_CHECKS", binary);
     }
     let mut child = command
         .spawn()

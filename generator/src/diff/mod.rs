@@ -50,8 +50,11 @@ impl RustImpact {
 pub struct RustEffect {
     /// Breaking, an addition, or nothing.
     pub impact: RustImpact,
-    /// The item touched: `module::function`, `Type`, `Type.field` or `Type::Variant`.
-    pub item: Option<String>,
+    /// The items touched: `module::function`, `Type`, `Type.field` or `Type::Variant`.
+    pub items: Vec<String>,
+    /// Whether the Rust type of an existing item changes (a field, an argument, a return
+    /// type), as opposed to items added or removed.
+    pub type_change: bool,
     /// The exact effect, such as "argument `body: NewPet` of `pets::create_pet` is removed".
     pub effect: String,
 }
@@ -60,7 +63,8 @@ impl RustEffect {
     fn breaking(item: impl Into<String>, effect: String) -> RustEffect {
         RustEffect {
             impact: RustImpact::Breaking,
-            item: Some(item.into()),
+            items: vec![item.into()],
+            type_change: false,
             effect,
         }
     }
@@ -68,7 +72,8 @@ impl RustEffect {
     fn addition(item: impl Into<String>, effect: String) -> RustEffect {
         RustEffect {
             impact: RustImpact::Addition,
-            item: Some(item.into()),
+            items: vec![item.into()],
+            type_change: false,
             effect,
         }
     }
@@ -76,7 +81,8 @@ impl RustEffect {
     fn none(effect: impl Into<String>) -> RustEffect {
         RustEffect {
             impact: RustImpact::None,
-            item: None,
+            items: Vec::new(),
+            type_change: false,
             effect: effect.into(),
         }
     }
@@ -87,8 +93,17 @@ impl RustEffect {
         if old == new {
             RustEffect::none(format!("{what} stays `{new}`"))
         } else {
-            RustEffect::breaking(item, format!("{what} changes from `{old}` to `{new}`"))
+            RustEffect {
+                type_change: true,
+                ..RustEffect::breaking(item, format!("{what} changes from `{old}` to `{new}`"))
+            }
         }
+    }
+
+    /// The same effect, touching `item` too.
+    fn and(mut self, item: impl Into<String>) -> RustEffect {
+        self.items.push(item.into());
+        self
     }
 }
 

@@ -28,6 +28,15 @@ fn item(op: &Operation) -> String {
     format!("{}::{}", op.module, op.rust_name)
 }
 
+/// The effect, touching the operation's parameter struct too (it comes and goes with the
+/// function).
+fn with_params_struct(effect: RustEffect, op: &Operation) -> RustEffect {
+    match &op.params_struct {
+        Some(params) => effect.and(params.clone()),
+        None => effect,
+    }
+}
+
 fn function(op: &Operation) -> String {
     format!("`{}`", item(op))
 }
@@ -50,7 +59,7 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
         new.operations.iter().map(|op| (key(op), op)).collect();
     for (k, old_op) in &old_ops {
         if let Some(new_op) = new_ops.get(k) {
-            diff_operation(&same_wire, old_op, new_op, out);
+            diff_operation(&same_wire, new, old_op, new_op, out);
             continue;
         }
         let moved = new
@@ -68,9 +77,12 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                         function(moved)
                     ))
                 } else {
-                    RustEffect::breaking(
-                        item(old_op),
-                        format!("{} becomes {}", function(old_op), function(moved)),
+                    with_params_struct(
+                        RustEffect::breaking(
+                            item(old_op),
+                            format!("{} becomes {}", function(old_op), function(moved)),
+                        ),
+                        old_op,
                     )
                 },
             ),
@@ -85,7 +97,10 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 } else {
                     "removed without deprecation".to_string()
                 },
-                RustEffect::breaking(item(old_op), format!("{} is removed", function(old_op))),
+                with_params_struct(
+                    RustEffect::breaking(item(old_op), format!("{} is removed", function(old_op))),
+                    old_op,
+                ),
             ),
         }
     }
@@ -98,15 +113,62 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             record(out, operation_location(new_op)).push(
                 "endpoint-added",
                 "new operation".to_string(),
-                RustEffect::addition(item(new_op), format!("new function {}", function(new_op))),
+                with_params_struct(
+                    RustEffect::addition(
+                        item(new_op),
+                        format!("new function {}", function(new_op)),
+                    ),
+                    new_op,
+                ),
             );
         }
     }
 }
 
-fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: &mut Vec<Change>) {
+fn diff_operation(
+    wire: &wire::Comparer,
+    new_api: &Api,
+    old: &Operation,
+    new: &Operation,
+    out: &mut Vec<Change>,
+) {
     let mut at = record(out, operation_location(new));
-    let renamed = |what: &str| RustEffect::retyped(item(old), what, &item(old), &item(new));
+    // A function renamed is the old one gone, with its parameter struct when that is renamed
+    // too (a struct that only moves module is gone from its old path).
+    let renamed = || {
+        if item(old) == item(new) {
+            return RustEffect::none(format!("{} keeps its name", function(new)));
+        }
+        // Another operation may now have the old name: the function still exists.
+        if let Some(heir) = new_api.operations.iter().find(|op| item(op) == item(old)) {
+            let what = format!(
+                "{} now calls `{} {}`",
+                function(old),
+                heir.method.as_str(),
+                heir.path
+            );
+            return if signature(heir) == signature(old) {
+                RustEffect::none(format!("{what}, with the same signature"))
+            } else {
+                RustEffect {
+                    type_change: true,
+                    ..RustEffect::breaking(item(old), format!("{what}, with another signature"))
+                }
+            };
+        }
+        let effect = RustEffect::breaking(
+            item(old),
+            format!("{} is renamed {}", function(old), function(new)),
+        );
+        match &old.params_struct {
+            Some(params)
+                if old.module != new.module || Some(params) != new.params_struct.as_ref() =>
+            {
+                effect.and(params.clone())
+            }
+            _ => effect,
+        }
+    };
     if old.operation_id != new.operation_id {
         at.push(
             "api-operation-id-changed",
@@ -114,14 +176,14 @@ fn diff_operation(wire: &wire::Comparer, old: &Operation, new: &Operation, out: 
                 "operationId `{}` became `{}`",
                 old.operation_id, new.operation_id
             ),
-            renamed("the function"),
+            renamed(),
         );
     }
     if old.module != new.module {
         at.push(
             "api-operation-tag-changed",
             format!("moved from tag module `{}` to `{}`", old.module, new.module),
-            renamed("the function"),
+            renamed(),
         );
     }
     if old.deprecated != new.deprecated {
@@ -197,18 +259,63 @@ fn location_name(location: ParamLocation) -> &'static str {
 
 /// Where a parameter lives in Rust: a positional argument when required, a field of the
 /// operation's parameter struct otherwise.
-fn rust_param(op: &Operation, p: &Param) -> (String, String) {
+fn rust_param(op: &Operation, p: &Param) -> String {
     if p.required {
-        (
-            item(op),
-            format!("argument `{}: {}` of {}", p.rust_name, p.ty, function(op)),
-        )
+        format!("argument `{}: {}` of {}", p.rust_name, p.ty, function(op))
     } else {
         let params = op.params_struct.as_deref().unwrap_or("Params");
-        (
-            format!("{params}.{}", p.rust_name),
-            format!("field `{params}::{}: Option<{}>`", p.rust_name, p.ty),
-        )
+        format!("field `{params}::{}: Option<{}>`", p.rust_name, p.ty)
+    }
+}
+
+/// A function's signature as the listing shows it: arguments and success types.
+fn signature(op: &Operation) -> String {
+    let mut arguments: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.ty.to_string())
+        .collect();
+    if let Some(body) = &op.body {
+        arguments.push(format!(
+            "{}{}",
+            body_type(&body.kind),
+            if body.required { "" } else { "?" }
+        ));
+    }
+    arguments.extend(op.params_struct.clone());
+    format!("({}) -> {}", arguments.join(", "), returns(op))
+}
+
+/// The arguments of an operation's function: required parameters, the body, the parameter
+/// struct.
+fn arity(op: &Operation) -> usize {
+    op.params.iter().filter(|p| p.required).count()
+        + usize::from(op.body.is_some())
+        + usize::from(op.params_struct.is_some())
+}
+
+/// What a parameter's change does to the function and its parameter struct: a positional
+/// argument changes the function; an optional one is a field of the struct, unless the struct
+/// itself comes (the function gains an argument), goes (with an argument), or is renamed (the
+/// old one is gone). With as many arguments as before, the function's change is one of type.
+fn param_effect(old: &Operation, new: &Operation, p: &Param, effect: String) -> RustEffect {
+    let mut items = Vec::new();
+    if p.required || old.params_struct.is_none() || new.params_struct.is_none() {
+        items.push(item(old));
+    }
+    if !p.required {
+        match (&old.params_struct, &new.params_struct) {
+            (Some(a), Some(b)) if a == b => items.push(format!("{a}.{}", p.rust_name)),
+            (Some(a), _) => items.push(a.clone()),
+            (None, _) => {}
+        }
+    }
+    RustEffect {
+        impact: super::RustImpact::Breaking,
+        type_change: items == [item(old)] && arity(old) == arity(new),
+        items,
+        effect,
     }
 }
 
@@ -219,7 +326,7 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
             location_name(new_param.location),
             new_param.json_name
         );
-        let (new_item, new_rust) = rust_param(new, new_param);
+        let new_rust = rust_param(new, new_param);
         let Some(old_param) = old
             .params
             .iter()
@@ -235,11 +342,11 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
             at.push(
                 rule,
                 format!("new {required} {what}"),
-                RustEffect::breaking(new_item, format!("new {new_rust}")),
+                param_effect(old, new, new_param, format!("new {new_rust}")),
             );
             continue;
         };
-        let (old_item, old_rust) = rust_param(old, old_param);
+        let old_rust = rust_param(old, old_param);
         if old_param.json_name != new_param.json_name {
             at.push(
                 "request-path-parameter-renamed",
@@ -256,21 +363,19 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
             );
         }
         if old_param.required != new_param.required {
-            let rule = if new_param.required {
-                "request-parameter-became-required"
+            let (rule, became, optional) = if new_param.required {
+                ("request-parameter-became-required", "required", old_param)
             } else {
-                "request-parameter-became-optional"
+                ("request-parameter-became-optional", "optional", new_param)
             };
-            let became = if new_param.required {
-                "required"
-            } else {
-                "optional"
-            };
-            at.push(
-                rule,
-                format!("{what} became {became}"),
-                RustEffect::breaking(old_item.clone(), format!("{old_rust} becomes {new_rust}")),
-            );
+            // The function's arguments change, and the struct gains or loses the field.
+            let mut effect =
+                param_effect(old, new, optional, format!("{old_rust} becomes {new_rust}"));
+            if !effect.items.contains(&item(old)) {
+                effect.items.insert(0, item(old));
+                effect.type_change = false;
+            }
+            at.push(rule, format!("{what} became {became}"), effect);
         }
         if old_param.ty != new_param.ty {
             let (rule, message) = if wire.same(&old_param.ty, &new_param.ty) {
@@ -284,11 +389,15 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
                     format!("{what}: type changed"),
                 )
             };
+            let param_item = match &new.params_struct {
+                Some(params) if !new_param.required => format!("{params}.{}", new_param.rust_name),
+                _ => item(new),
+            };
             at.push(
                 rule,
                 message,
                 RustEffect::retyped(
-                    old_item.clone(),
+                    param_item,
                     &format!("the type of `{}`", new_param.rust_name),
                     &old_param.ty.to_string(),
                     &new_param.ty.to_string(),
@@ -328,7 +437,6 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
             .iter()
             .any(|p| param_key(new, p) == param_key(old, old_param))
         {
-            let (old_item, old_rust) = rust_param(old, old_param);
             at.push(
                 "request-parameter-removed",
                 format!(
@@ -336,7 +444,12 @@ fn diff_params(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &mut
                     location_name(old_param.location),
                     old_param.json_name
                 ),
-                RustEffect::breaking(old_item, format!("{old_rust} is removed")),
+                param_effect(
+                    old,
+                    new,
+                    old_param,
+                    format!("{} is removed", rust_param(old, old_param)),
+                ),
             );
         }
     }
@@ -488,14 +601,17 @@ fn diff_responses(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &
             &returns(new),
         )
     };
+    // Error answers are `Error::Api` whatever their status.
+    let unchanged =
+        || RustEffect::none("no change to the Rust API (error answers are `Error::Api`)");
     for (status, old_response) in &old_responses {
         let Some(new_response) = new_responses.get(status) else {
-            let rule = if status.is_success() {
-                "response-success-status-removed"
+            let (rule, rust) = if status.is_success() {
+                ("response-success-status-removed", returned())
             } else {
-                "response-non-success-status-removed"
+                ("response-non-success-status-removed", unchanged())
             };
-            at.push(rule, format!("status {status} removed"), returned());
+            at.push(rule, format!("status {status} removed"), rust);
             continue;
         };
         if status.is_success() && new_response.body != old_response.body {
@@ -532,12 +648,12 @@ fn diff_responses(wire: &wire::Comparer, old: &Operation, new: &Operation, at: &
     }
     for status in new_responses.keys() {
         if !old_responses.contains_key(status) {
-            let rule = if status.is_success() {
-                "response-success-status-added"
+            let (rule, rust) = if status.is_success() {
+                ("response-success-status-added", returned())
             } else {
-                "response-non-success-status-added"
+                ("response-non-success-status-added", unchanged())
             };
-            at.push(rule, format!("status {status} added"), returned());
+            at.push(rule, format!("status {status} added"), rust);
         }
     }
 }

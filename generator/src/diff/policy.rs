@@ -123,7 +123,8 @@ mod tests {
             message: String::new(),
             rust: RustEffect {
                 impact: RustImpact::None,
-                item: None,
+                items: Vec::new(),
+                type_change: false,
                 effect: String::new(),
             },
             acknowledged: false,

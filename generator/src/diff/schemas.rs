@@ -303,17 +303,17 @@ fn diff_fields(
             };
             // The structs are exhaustive with public fields: a literal that names every field
             // no longer compiles (one ending in `..Default::default()` does).
-            at.push(
-                rule,
-                format!("new {required} property in {plural}"),
-                RustEffect::breaking(
+            let rust = match same_rust_field(old_fields, new_field) {
+                Some(effect) => effect,
+                None => RustEffect::breaking(
                     item(new_field),
                     format!(
                         "new field {} (struct literals without `..Default::default()` need it)",
                         rust_field(new_field)
                     ),
                 ),
-            );
+            };
+            at.push(rule, format!("new {required} property in {plural}"), rust);
             continue;
         };
         let retyped = || {
@@ -428,13 +428,31 @@ fn diff_fields(
             record(out, schema_location(name, Some(&old_field.json_name))).push(
                 rule,
                 format!("property removed from {plural}"),
-                RustEffect::breaking(
-                    item(old_field),
-                    format!("field {} is removed", rust_field(old_field)),
-                ),
+                same_rust_field(new_fields, old_field).unwrap_or_else(|| {
+                    RustEffect::breaking(
+                        item(old_field),
+                        format!("field {} is removed", rust_field(old_field)),
+                    )
+                }),
             );
         }
     }
+}
+
+/// When a property's JSON name changes but its Rust field keeps its name and type (as when
+/// `FileStatus[]` became `fileStatus`: both are `file_status`), code that names the field
+/// still compiles: the effect of the pair of changes is nothing.
+fn same_rust_field(others: &[Field], field: &Field) -> Option<RustEffect> {
+    others
+        .iter()
+        .find(|f| f.rust_name == field.rust_name && f.json_name != field.json_name)
+        .filter(|f| field_rust_type(f) == field_rust_type(field))
+        .map(|_| {
+            RustEffect::none(format!(
+                "the field keeps its Rust name `{}` and type; only its JSON name changes",
+                field.rust_name
+            ))
+        })
 }
 
 fn presence_words(field: &Field) -> &'static str {
