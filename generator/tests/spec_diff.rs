@@ -1324,3 +1324,19 @@ fn every_rule_has_a_fixture() {
         .collect();
     assert!(missing.is_empty(), "rules without a fixture: {missing:?}");
 }
+
+/// The README's rule table is the table the checks read.
+#[test]
+fn the_readme_shows_the_rule_table() {
+    let readme = std::fs::read_to_string(tests_dir().join("../../README.md")).unwrap();
+    let start = readme
+        .find("<!-- rules:start -->\n")
+        .expect("the start marker")
+        + 21;
+    let end = readme.find("<!-- rules:end -->").expect("the end marker");
+    assert!(
+        readme[start..end] == generator::diff::rules::markdown_table(),
+        "the README's rule table is stale: replace it with the output of \
+         `cargo xtask spec-diff --rules`"
+    );
+}

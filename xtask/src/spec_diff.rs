@@ -40,6 +40,10 @@ pub struct SpecDiff {
     /// daytona-client version for the project's specs)
     #[argh(option)]
     crate_version: Option<String>,
+    /// with no specs named: compare each spec in specs/ with its version at this git revision
+    /// (default: the merge base with the default branch)
+    #[argh(option)]
+    base: Option<String>,
     /// print the rule table (Markdown) and exit
     #[argh(switch)]
     rules: bool,
@@ -73,7 +77,10 @@ pub fn run(root: &Path, options: SpecDiff) -> Result<ExitCode, String> {
     let pairs: Vec<(String, String)> = match options.sides.as_slice() {
         [old, new] => vec![(old.to_string(), new.to_string())],
         [] => {
-            let base = merge_base(root)?;
+            let base = match &options.base {
+                Some(base) => base.clone(),
+                None => merge_base(root)?,
+            };
             workspace
                 .specs
                 .iter()

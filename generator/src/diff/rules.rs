@@ -302,17 +302,18 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 /// The README's rule table, in Markdown: one row per rule.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| rule | area | wire level | oasdiff |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| rule | change | area | wire level | oasdiff |\n|---|---|---|---|---|\n");
     for rule in RULES {
         let theirs = match (rule.origin, rule.deviation) {
-            (Origin::Ours, _) => "ours".to_string(),
-            (Origin::Oasdiff(_), None) => "same".to_string(),
+            (Origin::Ours, _) => "not in oasdiff".to_string(),
+            (Origin::Oasdiff(_), None) => "same id and level".to_string(),
             (Origin::Oasdiff(level), Some(why)) => {
-                format!("{}: ours differs, {why}", level.name())
+                format!("{} there; {} here: {why}", level.name(), rule.level.name())
             }
         };
         out.push_str(&format!(
-            "| `{}` {} | {} | {} | {theirs} |\n",
+            "| `{}` | {} | {} | {} | {theirs} |\n",
             rule.id,
             rule.text,
             rule.area.name(),
