@@ -427,6 +427,17 @@ fn daytona_history_snapshots() {
     for pair in versions.windows(2) {
         let (old, new) = (pair[0], pair[1]);
         let changes = diff(&lower(&history(old), old), &lower(&history(new), new));
+        // A path parameter renamed in place is the same URL and the same positional argument.
+        let renames: Vec<&Change> = changes
+            .iter()
+            .filter(|c| c.rule == "request-path-parameter-renamed")
+            .collect();
+        assert!(
+            renames
+                .iter()
+                .all(|c| c.wire == Safe && c.rust.impact == R::None),
+            "{old} → {new}: {renames:?}"
+        );
         let proposal = semver::propose(Some("0.1.0"), &changes);
         insta::assert_snapshot!(
             format!("history__{old}__to__{new}"),

@@ -140,6 +140,16 @@ fn run_check(dir: &Path, api: &str, extra: &[&str]) -> Output {
         .expect("python3 runs the script")
 }
 
+const LIST_COMMENTS: &str = "/repos/daytona-rust/sdk/issues/42/comments?per_page=100&page=1";
+
+/// The method and path of each request, in order.
+fn calls(requests: &[Received]) -> Vec<(&str, &str)> {
+    requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect()
+}
+
 fn comment_of(request: &Received) -> String {
     let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
     body["body"].as_str().unwrap().to_string()
@@ -160,17 +170,10 @@ fn the_check_comments_fails_on_a_break_and_passes_once_it_is_acknowledged() {
         stderr.contains("50 wire-breaking change(s) are not acknowledged"),
         "{stderr}"
     );
-    let calls: Vec<(&str, &str)> = requests
-        .iter()
-        .map(|r| (r.method.as_str(), r.path.as_str()))
-        .collect();
     assert_eq!(
-        calls,
+        calls(&requests),
         [
-            (
-                "GET",
-                "/repos/daytona-rust/sdk/issues/42/comments?per_page=100&page=1"
-            ),
+            ("GET", LIST_COMMENTS),
             ("POST", "/repos/daytona-rust/sdk/issues/42/comments"),
         ]
     );
@@ -242,17 +245,10 @@ fn the_check_comments_fails_on_a_break_and_passes_once_it_is_acknowledged() {
     let requests = server.join().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert_eq!(second.status.code(), Some(0), "{stderr}");
-    let calls: Vec<(&str, &str)> = requests
-        .iter()
-        .map(|r| (r.method.as_str(), r.path.as_str()))
-        .collect();
     assert_eq!(
-        calls,
+        calls(&requests),
         [
-            (
-                "GET",
-                "/repos/daytona-rust/sdk/issues/42/comments?per_page=100&page=1"
-            ),
+            ("GET", LIST_COMMENTS),
             ("PATCH", "/repos/daytona-rust/sdk/issues/comments/7"),
         ]
     );

@@ -87,27 +87,35 @@ pub(super) fn diff_constraints(
             );
         }
     }
-    let pattern_action = match (&old.pattern, &new.pattern) {
-        (None, Some(_)) => "added",
-        (Some(_), None) => "removed",
-        (Some(a), Some(b)) if a != b => "changed",
-        _ => return,
+    let Some(action) = text_action(&old.pattern, &new.pattern) else {
+        return;
     };
-    if let Some(rule) = rules::find(&format!("{prefix}-pattern-{pattern_action}")) {
-        let show = |p: &Option<String>| {
-            p.as_deref()
-                .map_or("none".to_string(), |p| format!("`{p}`"))
-        };
+    if let Some(rule) = rules::find(&format!("{prefix}-pattern-{action}")) {
         at.push(
             rule.id,
             format!(
                 "{what}: `pattern` {} → {}",
-                show(&old.pattern),
-                show(&new.pattern)
+                show_text(&old.pattern),
+                show_text(&new.pattern)
             ),
             no_rust_change(),
         );
     }
+}
+
+/// What happened to a text keyword (`pattern`, `default`): `added`, `removed` or `changed`.
+fn text_action(old: &Option<String>, new: &Option<String>) -> Option<&'static str> {
+    match (old, new) {
+        (None, Some(_)) => Some("added"),
+        (Some(_), None) => Some("removed"),
+        (Some(a), Some(b)) if a != b => Some("changed"),
+        _ => None,
+    }
+}
+
+fn show_text(text: &Option<String>) -> String {
+    text.as_deref()
+        .map_or("none".to_string(), |t| format!("`{t}`"))
 }
 
 /// Reports a default that was added, changed or removed, under `prefix`.
@@ -118,20 +126,13 @@ pub(super) fn diff_default(
     new: &Option<String>,
     at: &mut Recorder,
 ) {
-    let action = match (old, new) {
-        (None, Some(_)) => "added",
-        (Some(_), None) => "removed",
-        (Some(a), Some(b)) if a != b => "changed",
-        _ => return,
+    let Some(action) = text_action(old, new) else {
+        return;
     };
     if let Some(rule) = rules::find(&format!("{prefix}-default-value-{action}")) {
-        let show = |d: &Option<String>| {
-            d.as_deref()
-                .map_or("none".to_string(), |d| format!("`{d}`"))
-        };
         at.push(
             rule.id,
-            format!("{what}: default {} → {}", show(old), show(new)),
+            format!("{what}: default {} → {}", show_text(old), show_text(new)),
             RustEffect::none("doc comment only (the client sends no default itself)"),
         );
     }
