@@ -30,8 +30,13 @@ pub fn install(root: &Path) -> Result<PathBuf, String> {
     );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     // Without default features: they fetch baselines from registries and git, which the
-    // test, giving both sides as rustdoc JSON, does not use.
+    // test, giving both sides as rustdoc JSON, does not use. Its release profile asks for
+    // LTO and one codegen unit; a lighter one builds in 4 minutes instead of 7 on 2 cores,
+    // and checks a pair of crates in under a second all the same.
     let status = Command::new(cargo)
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
         .args([
             "install",
             "cargo-semver-checks",
