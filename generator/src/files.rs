@@ -132,6 +132,30 @@ pub fn sync(dir: &Path, files: &[OutputFile], mode: Mode) -> io::Result<Outcome>
     Ok(outcome)
 }
 
+/// The line after which `cargo xtask codegen` writes a crate's tag features in its manifest.
+pub const FEATURES_BEGIN: &str = "# BEGIN tag features: written by `cargo xtask codegen`";
+/// The line before which they end.
+pub const FEATURES_END: &str = "# END tag features";
+
+/// `text` with the lines between [`FEATURES_BEGIN`] and [`FEATURES_END`] replaced by `block`;
+/// `None` when the markers are missing.
+pub fn replace_marked_block(text: &str, block: &str) -> Option<String> {
+    let begin = text.find(FEATURES_BEGIN)?;
+    let after_begin = begin + text[begin..].find('\n')? + 1;
+    let end = after_begin + text[after_begin..].find(FEATURES_END)?;
+    Some(format!("{}{block}{}", &text[..after_begin], &text[end..]))
+}
+
+/// Writes or checks one file (a path relative to `root`); whether it was already up to date.
+pub fn sync_one(root: &Path, file: &OutputFile, mode: Mode) -> io::Result<bool> {
+    let target = root.join(&file.path);
+    let fresh = fs::read_to_string(&target).ok().as_deref() == Some(file.contents.as_str());
+    if !fresh && mode == Mode::Write {
+        write_atomically(&target, &file.contents)?;
+    }
+    Ok(fresh)
+}
+
 fn write_atomically(target: &Path, contents: &str) -> io::Result<()> {
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)?;

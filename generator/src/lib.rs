@@ -90,7 +90,7 @@ impl Generator {
         let settings = &self.settings;
         let header = format::header(&settings.command, &api.source);
         let test_support = emit::TestSupport::from(settings.test_support);
-        emit::emit_api(api, test_support)
+        emit::emit_api(api, &settings.module, test_support)
             .into_iter()
             .map(|file| {
                 let path = PathBuf::from(&settings.module).join(&file.path);
@@ -105,8 +105,13 @@ impl Generator {
     /// `src/`, and the runtime when it is vendored.
     pub fn crate_files(&self, api: &ir::Api, krate: &CrateSettings) -> Result<Vec<OutputFile>> {
         let settings = &self.settings;
-        let mut files =
-            scaffold::crate_files(api, krate, &settings.command, settings.test_support)?;
+        let mut files = scaffold::crate_files(
+            api,
+            krate,
+            &settings.module,
+            &settings.command,
+            settings.test_support,
+        )?;
         for file in self.module_files(api)? {
             files.push(OutputFile {
                 path: PathBuf::from("src").join(file.path),
@@ -126,6 +131,9 @@ pub struct Generated {
     pub files: Vec<OutputFile>,
     /// The lowered APIs with their module names, in configuration order.
     pub apis: Vec<(String, ir::Api)>,
+    /// The client crate's manifest (relative to the workspace root) with its tag features
+    /// brought up to date, when it marks where they go (see [`files::FEATURES_BEGIN`]).
+    pub manifest: Option<OutputFile>,
 }
 
 /// Generates everything the workspace configuration ([`files::WORKSPACE_CONFIG`]) under `root`
@@ -150,11 +158,39 @@ pub fn codegen(root: &Path) -> Result<Generated> {
         path: PathBuf::from("mod.rs"),
         contents: format::format_file(emit::emit_root(&modules), &header, "mod.rs")?,
     });
+    let manifest = client_manifest(root, &workspace.output, &apis)?;
     Ok(Generated {
         output_dir: PathBuf::from(&workspace.output),
         files: generated,
         apis,
+        manifest,
     })
+}
+
+/// The manifest of the crate the output folder is in, its marked block of tag features
+/// replaced by the features of `apis`; `None` when no manifest marks the block.
+fn client_manifest(
+    root: &Path,
+    output: &str,
+    apis: &[(String, ir::Api)],
+) -> Result<Option<OutputFile>> {
+    let Some(relative) = Path::new(output)
+        .ancestors()
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|manifest| root.join(manifest).is_file())
+    else {
+        return Ok(None);
+    };
+    let display = relative.display().to_string();
+    let text = files::read_text(&root.join(&relative), &display)?;
+    let apis: Vec<(&str, &ir::Api)> = apis.iter().map(|(m, a)| (m.as_str(), a)).collect();
+    let block = scaffold::tag_features_toml(&apis);
+    Ok(
+        files::replace_marked_block(&text, &block).map(|contents| OutputFile {
+            path: relative,
+            contents,
+        }),
+    )
 }
 
 /// Each configured spec with its patches applied, by module: what the workspace's client is

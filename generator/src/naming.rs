@@ -106,6 +106,12 @@ fn latin_letter(c: char) -> Option<&'static str> {
         .map(|(_, ascii)| *ascii)
 }
 
+/// The Cargo feature that compiles a tag module: the spec's module and the tag's, in
+/// kebab-case (`api` and `api_keys` give `api-api-keys`).
+pub fn tag_feature(spec_module: &str, tag_module: &str) -> String {
+    format!("{spec_module}-{tag_module}").replace('_', "-")
+}
+
 /// The function name for an `operationId`: NestJS controller prefixes such as
 /// `ConfigController_` are dropped, the rest is snake_case.
 pub fn operation_ident(operation_id: &str) -> String {

@@ -140,6 +140,7 @@ fn check_crate_name(name: &str) -> Result<()> {
 pub fn crate_files(
     api: &Api,
     krate: &CrateSettings,
+    module: &str,
     command: &str,
     test_support: bool,
 ) -> Result<Vec<OutputFile>> {
@@ -148,7 +149,7 @@ pub fn crate_files(
     let mut files = vec![
         OutputFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: manifest(api, krate, test_support),
+            contents: manifest(api, krate, module, test_support),
         },
         OutputFile {
             path: PathBuf::from("src/lib.rs"),
@@ -181,7 +182,7 @@ pub fn crate_files(
 
 /// The manifest: the package, then the runtime (or the runtime's own dependencies, for a
 /// vendored copy) and what generated code uses directly.
-fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
+fn manifest(api: &Api, krate: &CrateSettings, module: &str, test_support: bool) -> String {
     let runtime = &krate.runtime;
     let description = toml_string(&format!("Typed, async Rust client for {}.", api.title));
     let rust_version = runtime
@@ -226,11 +227,20 @@ fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
         }
         _ => String::new(),
     };
-    let features = if test_support {
-        "\n[features]\n# The helpers the crate's own test suite drives (samples of every call, round trips).\ntest-support = []\n"
+    let test_support_feature = if test_support {
+        "# The helpers the crate's own test suite drives (samples of every call, round trips).\n\
+         test-support = [\"full\"]\n"
     } else {
         ""
     };
+    let features = format!(
+        "\n[features]\n\
+         # One feature per tag: with `default-features = false`, the tags you name compile only\n\
+         # their operations and the models those use.\n\
+         default = [\"full\"]\n\
+         {}{test_support_feature}",
+        tag_features_toml(&[(module, api)])
+    );
     let workspace = if krate.own_workspace {
         "\n# Its own workspace, so it builds where it is written; remove this table to make the\n\
          # crate a member of an enclosing workspace.\n[workspace]\n"
@@ -255,6 +265,28 @@ fn manifest(api: &Api, krate: &CrateSettings, test_support: bool) -> String {
         edition = toml_string(&runtime.edition),
         dependencies = dependencies.join("\n"),
     )
+}
+
+/// The `full` feature and one feature per tag module of each `(spec module, API)`, as lines
+/// of a `[features]` table.
+pub fn tag_features_toml(apis: &[(&str, &Api)]) -> String {
+    let features: Vec<String> = apis
+        .iter()
+        .flat_map(|(spec_module, api)| {
+            api.operations_by_module()
+                .into_iter()
+                .map(|(module, _)| crate::naming::tag_feature(spec_module, module))
+        })
+        .collect();
+    let mut out = String::from("# Every tag.\nfull = [\n");
+    for feature in &features {
+        out.push_str(&format!("    {},\n", toml_string(feature)));
+    }
+    out.push_str("]\n");
+    for feature in &features {
+        out.push_str(&format!("{feature} = []\n"));
+    }
+    out
 }
 
 /// A dependency as one line of a `[dependencies]` table.

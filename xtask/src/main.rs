@@ -162,35 +162,42 @@ fn run_codegen(root: &Path, mode: Mode) -> Result<ExitCode, String> {
         )
     })?;
     let shown = |path: &PathBuf| generated.output_dir.join(path).display().to_string();
+    let mut stale: Vec<String> = outcome.stale.iter().map(shown).collect();
+    let extra: Vec<String> = outcome.extra.iter().map(shown).collect();
+    // The client's manifest lists a feature per tag, between markers.
+    if let Some(manifest) = &generated.manifest {
+        let fresh = generator::files::sync_one(root, manifest, mode)
+            .map_err(|e| format!("error: cannot update {}: {e}", manifest.path.display()))?;
+        if !fresh {
+            stale.push(format!("{} (its tag features)", manifest.path.display()));
+        }
+    }
+    let count = generated.files.len() + usize::from(generated.manifest.is_some());
     match mode {
-        Mode::Check if !outcome.is_fresh() => {
+        Mode::Check if !stale.is_empty() || !extra.is_empty() => {
             eprintln!("error: the generated client is stale; run `cargo xtask codegen`");
-            for path in &outcome.stale {
-                eprintln!("  stale: {}", shown(path));
+            for path in &stale {
+                eprintln!("  stale: {path}");
             }
-            for path in &outcome.extra {
-                eprintln!("  no longer generated: {}", shown(path));
+            for path in &extra {
+                eprintln!("  no longer generated: {path}");
             }
             Ok(ExitCode::FAILURE)
         }
         Mode::Check => {
-            println!(
-                "generated code is up to date ({} files)",
-                generated.files.len()
-            );
+            println!("generated code is up to date ({count} files)");
             Ok(ExitCode::SUCCESS)
         }
         Mode::Write => {
-            for path in &outcome.stale {
-                println!("wrote {}", shown(path));
+            for path in &stale {
+                println!("wrote {path}");
             }
-            for path in &outcome.extra {
-                println!("removed {}", shown(path));
+            for path in &extra {
+                println!("removed {path}");
             }
             println!(
-                "{} files generated, {} changed",
-                generated.files.len(),
-                outcome.stale.len() + outcome.extra.len()
+                "{count} files generated, {} changed",
+                stale.len() + extra.len()
             );
             Ok(ExitCode::SUCCESS)
         }

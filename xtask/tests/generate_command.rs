@@ -86,8 +86,14 @@ fn cargo_check(dir: &Path, args: &[&str]) -> Result<(), String> {
 
 /// Generates a crate for each spec (with `extra` arguments) into one scratch workspace named
 /// `workspace_name` and checks them all, every feature and target, with `-D warnings` (one
-/// `cargo check`, so dependencies build once for all).
-fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)], extra: &[&str]) {
+/// `cargo check`, so dependencies build once for all); with `each_feature`, also each crate
+/// with no tag feature and with each alone.
+fn generate_and_compile(
+    workspace_name: &str,
+    specs: &[(PathBuf, String)],
+    extra: &[&str],
+    each_feature: bool,
+) {
     let root = scratch().join(workspace_name);
     let mut members = Vec::new();
     for (spec, name) in specs {
@@ -114,6 +120,24 @@ fn generate_and_compile(workspace_name: &str, specs: &[(PathBuf, String)], extra
     fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     cargo_check(&root, &["--workspace", "--all-targets", "--all-features"])
         .unwrap_or_else(|errors| panic!("generated crates do not compile:\n{errors}"));
+    // Each crate also compiles with no tag feature, and with each tag feature alone: a tag's
+    // operations find every model they use.
+    for (_, name) in specs.iter().filter(|_| each_feature) {
+        let manifest = fs::read_to_string(root.join(name).join("Cargo.toml")).unwrap();
+        let tags = manifest
+            .lines()
+            .filter_map(|line| line.strip_suffix(" = []"))
+            .chain([""]);
+        for tag in tags {
+            cargo_check(
+                &root,
+                &["-p", name, "--no-default-features", "--features", tag],
+            )
+            .unwrap_or_else(|errors| {
+                panic!("{name} does not compile with only the feature `{tag}`:\n{errors}")
+            });
+        }
+    }
     println!(
         "{} generated crates compile without warnings",
         members.len()
@@ -145,7 +169,7 @@ fn generated_crates_compile() {
         "the thirteen fixtures and the API-keys spec"
     );
     // Everything the generator can emit, test support included, depending on the runtime crate.
-    generate_and_compile("workspace", &named, &["--test-support"]);
+    generate_and_compile("workspace", &named, &["--test-support"], true);
 }
 
 /// A crate with the runtime vendored (copied from the runtime crate's own source) builds on its
@@ -233,7 +257,7 @@ fn public_specs_generate_and_compile() {
         }
     }
     assert_eq!(accepted.len(), 53);
-    generate_and_compile("public", &accepted, &[]);
+    generate_and_compile("public", &accepted, &[], false);
 }
 
 /// Every file under `dir` with its contents.

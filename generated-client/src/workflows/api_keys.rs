@@ -129,7 +129,7 @@ pub async fn create_ephemeral_key(
     let ttl = chrono::Duration::from_std(request.ttl)
         .map_err(|e| Error::InvalidArgument(format!("time-to-live: {e}")))?;
     let expires_at = chrono::Utc::now() + ttl;
-    let name = format!("{}-{}", request.name_prefix, super::exec::unique_suffix());
+    let name = format!("{}-{}", request.name_prefix, super::unique_suffix());
     let created = create_api_key(client, &name, &request.permissions, Some(expires_at)).await?;
     Ok(EphemeralKey {
         name: created.name,

@@ -109,7 +109,7 @@ async fn open_session(client: &Client, sandbox: &Sandbox) -> Result<(Client, Str
         });
     }
     let toolbox = toolbox_client(client, sandbox);
-    let session_id = format!("exec-{}", unique_suffix());
+    let session_id = format!("exec-{}", super::unique_suffix());
     let session = CreateSessionRequest {
         session_id: session_id.clone(),
     };
@@ -382,19 +382,6 @@ impl Drop for ExecStream {
             runtime.spawn(async move { delete_session(&toolbox, &session_id).await });
         }
     }
-}
-
-/// A suffix that makes names unique enough for sessions and keys: time and a counter.
-pub(crate) fn unique_suffix() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let millis = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    format!(
-        "{millis:x}{:04x}",
-        COUNTER.fetch_add(1, Ordering::Relaxed) & 0xffff
-    )
 }
 
 #[cfg(test)]

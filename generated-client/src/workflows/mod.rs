@@ -5,32 +5,72 @@
 //! Hand-written; it only calls the generated [`api`](crate::api) and
 //! [`toolbox`](crate::toolbox) functions.
 
+// Each workflow compiles with the tag features of the operations it calls.
+#[cfg(feature = "api-api-keys")]
 mod api_keys;
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 mod exec;
+#[cfg(feature = "toolbox-file-system")]
 pub mod files;
+#[cfg(all(
+    feature = "api-sandbox",
+    feature = "toolbox-process",
+    feature = "toolbox-interpreter"
+))]
 mod interpreter;
+#[cfg(all(feature = "api-sandbox", feature = "api-snapshots"))]
 mod sandboxes;
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 mod terminal;
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 pub mod toolbox;
 
+#[cfg(feature = "api-api-keys")]
 pub use api_keys::{
     create_api_key, create_ephemeral_key, current_api_key, delete_api_key, delete_api_key_for_user,
     get_api_key, list_api_keys, revoke, with_ephemeral_key, EphemeralKey, EphemeralKeyRequest,
     DEFAULT_TTL, MAX_TTL, MIN_TTL,
 };
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 pub use exec::{exec, exec_stream, ExecEvent, ExecRequest, ExecStream, EXEC_HTTP_MARGIN};
+#[cfg(feature = "toolbox-file-system")]
 pub use files::{
     download_file, download_file_to, download_files, download_files_to_dir, upload_file,
     upload_files, Downloaded, Downloads,
 };
+#[cfg(all(
+    feature = "api-sandbox",
+    feature = "toolbox-process",
+    feature = "toolbox-interpreter"
+))]
 pub use interpreter::{run_code, CodeError, CodeEvent, CodeRun, RunCode};
+#[cfg(all(feature = "api-sandbox", feature = "api-snapshots"))]
 pub use sandboxes::{
     create_sandbox, create_sandbox_reporting, delete_sandbox, get_sandbox, list_sandboxes,
     list_snapshots, start_sandbox, stop_sandbox, wait_for_state, wait_for_state_reporting,
     SandboxSource, SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
 };
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 pub use terminal::{
     connect_terminal, open_terminal, Terminal, TerminalExit, TerminalInput, TerminalOptions,
     TerminalOutput,
 };
+#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
 pub use toolbox::{command_logs, toolbox_client, CommandOutput, Demux, LogChunk};
+
+/// A suffix that makes names unique enough for sessions and keys: time and a counter.
+#[cfg(any(
+    feature = "api-api-keys",
+    all(feature = "api-sandbox", feature = "toolbox-process")
+))]
+fn unique_suffix() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    format!(
+        "{millis:x}{:04x}",
+        COUNTER.fetch_add(1, Ordering::Relaxed) & 0xffff
+    )
+}

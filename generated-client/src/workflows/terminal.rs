@@ -9,8 +9,8 @@
 //! `{"type":"control","status":"exited","exitCode":N}` message first, which is read the same
 //! way. Resizing is an HTTP call (`POST /process/pty/{id}/resize`).
 
-use super::exec::unique_suffix;
 use super::toolbox::toolbox_client;
+use super::unique_suffix;
 use crate::api::types::Sandbox;
 use crate::runtime::{Bytes, Close, Error, Message, Receiver, Sender, TransportKind};
 use crate::toolbox::process;

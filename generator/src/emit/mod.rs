@@ -47,8 +47,9 @@ fn test_support_cfg() -> TokenStream {
     quote!(#[cfg(feature = "test-support")])
 }
 
-/// The files of one spec's module: `mod.rs`, `types.rs` and one file per tag.
-pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
+/// The files of one spec's module (`spec_module`): `mod.rs`, `types.rs` and one file per tag,
+/// each tag module behind its Cargo feature ([`crate::naming::tag_feature`]).
+pub fn emit_api(api: &Api, spec_module: &str, test_support: TestSupport) -> Vec<EmittedFile> {
     let lints = file_lints();
     let groups = api.operations_by_module();
     let module_doc = format!(
@@ -57,8 +58,9 @@ pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
     );
     let tag_modules = groups.iter().map(|(module, _)| {
         let module_ident = types::ident(module);
-        let doc = format!(" Operations tagged `{module}`.");
-        quote!(#[doc = #doc] pub mod #module_ident;)
+        let feature = crate::naming::tag_feature(spec_module, module);
+        let doc = format!(" Operations tagged `{module}` (Cargo feature `{feature}`).");
+        quote!(#[doc = #doc] #[cfg(feature = #feature)] pub mod #module_ident;)
     });
     let include_support = test_support == TestSupport::Include;
     let support_modules = include_support.then(|| {
@@ -78,14 +80,14 @@ pub fn emit_api(api: &Api, test_support: TestSupport) -> Vec<EmittedFile> {
         path: "mod.rs".to_string(),
         tokens: quote! {
             #![doc = #module_doc]
-            /// Models: every schema of the spec.
+            /// Models: every schema of the spec (each behind the features of the tags that use it).
             pub mod types;
             #(#tag_modules)*
             #support_modules
         },
     }];
     let forms = multipart_forms(api);
-    let types_items = types::types_module(api, &forms, test_support);
+    let types_items = types::types_module(api, spec_module, &forms, test_support);
     files.push(EmittedFile {
         path: "types.rs".to_string(),
         tokens: quote! {

@@ -14,25 +14,75 @@ use std::collections::BTreeSet;
 /// The items of the `types` module.
 pub fn types_module(
     api: &Api,
+    spec_module: &str,
     multipart_forms: &BTreeSet<String>,
     test_support: TestSupport,
 ) -> TokenStream {
     let usage = Usage::of(api);
     let boxed = Boxed::of(api);
+    let reach = crate::usage::modules_reaching(api);
+    let modules = api.operations_by_module().len();
     let items = api.types.iter().map(|def| {
         let context = Context {
             directions: Directions::of(&usage, &def.name, test_support),
             boxed: &boxed,
         };
         let item = type_item(def, &context);
-        match &def.kind {
+        let item = match &def.kind {
             TypeKind::Struct(fields) if multipart_forms.contains(&def.name) => {
                 let form = multipart_impl(&def.name, fields);
                 quote!(#item #form)
             }
             _ => item,
+        };
+        // A type some tags use, but not all, compiles with any of their features; one that
+        // every tag or no operation uses, always.
+        match reach.get(&def.name) {
+            Some(users) if users.len() < modules => {
+                let features: Vec<String> = users
+                    .iter()
+                    .map(|module| crate::naming::tag_feature(spec_module, module))
+                    .collect();
+                let gate = match features.as_slice() {
+                    [one] => quote!(#[cfg(feature = #one)]),
+                    many => quote!(#[cfg(any(#(feature = #many),*))]),
+                };
+                gated(gate, item)
+            }
+            _ => item,
         }
     });
+    quote!(#(#items)*)
+}
+
+/// Puts `attribute` on every item of `items`, after the item's doc comment.
+fn gated(attribute: TokenStream, items: TokenStream) -> TokenStream {
+    let parse_attribute =
+        || syn::parse::Parser::parse2(syn::Attribute::parse_outer, attribute.clone());
+    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else {
+        // The emitter's own tokens always parse; were they not to, formatting reports it.
+        return items;
+    };
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            _ => continue,
+        };
+        let after_docs = attrs
+            .iter()
+            .take_while(|a| a.path().is_ident("doc"))
+            .count();
+        for (offset, attr) in parse_attribute().into_iter().flatten().enumerate() {
+            attrs.insert(after_docs + offset, attr);
+        }
+    }
+    let items = file.items;
     quote!(#(#items)*)
 }
 

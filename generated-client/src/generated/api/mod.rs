@@ -2,43 +2,61 @@
 // Do not edit it by hand: change the spec or the generator, then run the command again.
 
 //! Daytona (version 1.0), generated from `specs/daytona-api.yaml`.
-/// Models: every schema of the spec.
+/// Models: every schema of the spec (each behind the features of the tags that use it).
 pub mod types;
-/// Operations tagged `config`.
+/// Operations tagged `config` (Cargo feature `api-config`).
+#[cfg(feature = "api-config")]
 pub mod config;
-/// Operations tagged `api_keys`.
+/// Operations tagged `api_keys` (Cargo feature `api-api-keys`).
+#[cfg(feature = "api-api-keys")]
 pub mod api_keys;
-/// Operations tagged `organizations`.
+/// Operations tagged `organizations` (Cargo feature `api-organizations`).
+#[cfg(feature = "api-organizations")]
 pub mod organizations;
-/// Operations tagged `users`.
+/// Operations tagged `users` (Cargo feature `api-users`).
+#[cfg(feature = "api-users")]
 pub mod users;
-/// Operations tagged `regions`.
+/// Operations tagged `regions` (Cargo feature `api-regions`).
+#[cfg(feature = "api-regions")]
 pub mod regions;
-/// Operations tagged `sandbox`.
+/// Operations tagged `sandbox` (Cargo feature `api-sandbox`).
+#[cfg(feature = "api-sandbox")]
 pub mod sandbox;
-/// Operations tagged `runners`.
+/// Operations tagged `runners` (Cargo feature `api-runners`).
+#[cfg(feature = "api-runners")]
 pub mod runners;
-/// Operations tagged `toolbox`.
+/// Operations tagged `toolbox` (Cargo feature `api-toolbox`).
+#[cfg(feature = "api-toolbox")]
 pub mod toolbox;
-/// Operations tagged `snapshots`.
+/// Operations tagged `snapshots` (Cargo feature `api-snapshots`).
+#[cfg(feature = "api-snapshots")]
 pub mod snapshots;
-/// Operations tagged `preview`.
+/// Operations tagged `preview` (Cargo feature `api-preview`).
+#[cfg(feature = "api-preview")]
 pub mod preview;
-/// Operations tagged `volumes`.
+/// Operations tagged `volumes` (Cargo feature `api-volumes`).
+#[cfg(feature = "api-volumes")]
 pub mod volumes;
-/// Operations tagged `jobs`.
+/// Operations tagged `jobs` (Cargo feature `api-jobs`).
+#[cfg(feature = "api-jobs")]
 pub mod jobs;
-/// Operations tagged `docker_registry`.
+/// Operations tagged `docker_registry` (Cargo feature `api-docker-registry`).
+#[cfg(feature = "api-docker-registry")]
 pub mod docker_registry;
-/// Operations tagged `admin`.
+/// Operations tagged `admin` (Cargo feature `api-admin`).
+#[cfg(feature = "api-admin")]
 pub mod admin;
-/// Operations tagged `webhooks`.
+/// Operations tagged `webhooks` (Cargo feature `api-webhooks`).
+#[cfg(feature = "api-webhooks")]
 pub mod webhooks;
-/// Operations tagged `audit`.
+/// Operations tagged `audit` (Cargo feature `api-audit`).
+#[cfg(feature = "api-audit")]
 pub mod audit;
-/// Operations tagged `object_storage`.
+/// Operations tagged `object_storage` (Cargo feature `api-object-storage`).
+#[cfg(feature = "api-object-storage")]
 pub mod object_storage;
-/// Operations tagged `health`.
+/// Operations tagged `health` (Cargo feature `api-health`).
+#[cfg(feature = "api-health")]
 pub mod health;
 /// Test support: every component schema's type by name.
 #[cfg(feature = "test-support")]

@@ -4,6 +4,7 @@
 //! Models: every schema of the spec.
 #![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
 /// The `Announcement` schema.
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -19,6 +20,7 @@ pub struct Announcement {
     pub learn_more_url: Option<String>,
 }
 /// The `PosthogConfig` schema.
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -34,6 +36,7 @@ pub struct PosthogConfig {
     pub host: String,
 }
 /// The `OidcConfig` schema.
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -53,6 +56,7 @@ pub struct OidcConfig {
     pub audience: String,
 }
 /// The `RateLimitEntry` schema.
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -69,6 +73,7 @@ pub struct RateLimitEntry {
     pub limit: Option<f64>,
 }
 /// The `RateLimitConfig` schema.
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -91,6 +96,7 @@ pub struct RateLimitConfig {
     pub sandbox_lifecycle: Option<RateLimitEntry>,
 }
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
+#[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -191,6 +197,7 @@ pub struct DaytonaConfiguration {
 /// The schema at `#/components/schemas/CreateApiKey/properties/permissions/items`.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
     /// `write:registries`
@@ -226,6 +233,7 @@ pub enum Permission {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl Permission {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [Permission] = &[
@@ -267,6 +275,7 @@ impl Permission {
         }
     }
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl From<&str> for Permission {
     fn from(value: &str) -> Self {
         match value {
@@ -289,22 +298,26 @@ impl From<&str> for Permission {
         }
     }
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl std::str::FromStr for Permission {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Permission::from(value))
     }
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl std::fmt::Display for Permission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl serde::Serialize for Permission {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,6 +327,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
     }
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"My API Key","expiresAt":"2025-06-09T12:00:00Z"}`
+#[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -338,6 +352,7 @@ pub struct CreateApiKey {
     pub expires_at: Option<Option<crate::runtime::DateTime>>,
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
+#[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -369,6 +384,7 @@ pub struct ApiKeyResponse {
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
+#[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -415,6 +431,7 @@ pub struct ApiKeyList {
     pub user_id: String,
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -440,6 +457,7 @@ pub struct OrganizationRole {
 /// Invitation status
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInvitationStatus {
     /// `pending`
@@ -453,6 +471,7 @@ pub enum OrganizationInvitationStatus {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-organizations")]
 impl OrganizationInvitationStatus {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [OrganizationInvitationStatus] = &[
@@ -472,6 +491,7 @@ impl OrganizationInvitationStatus {
         }
     }
 }
+#[cfg(feature = "api-organizations")]
 impl From<&str> for OrganizationInvitationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -483,22 +503,26 @@ impl From<&str> for OrganizationInvitationStatus {
         }
     }
 }
+#[cfg(feature = "api-organizations")]
 impl std::str::FromStr for OrganizationInvitationStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(OrganizationInvitationStatus::from(value))
     }
 }
+#[cfg(feature = "api-organizations")]
 impl std::fmt::Display for OrganizationInvitationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-organizations")]
 impl serde::Serialize for OrganizationInvitationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -510,6 +534,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationStatus {
 /// Member role
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMemberRole {
     /// `owner`
@@ -519,6 +544,7 @@ pub enum OrganizationMemberRole {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-organizations")]
 impl OrganizationMemberRole {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [OrganizationMemberRole] = &[
@@ -534,6 +560,7 @@ impl OrganizationMemberRole {
         }
     }
 }
+#[cfg(feature = "api-organizations")]
 impl From<&str> for OrganizationMemberRole {
     fn from(value: &str) -> Self {
         match value {
@@ -543,22 +570,26 @@ impl From<&str> for OrganizationMemberRole {
         }
     }
 }
+#[cfg(feature = "api-organizations")]
 impl std::str::FromStr for OrganizationMemberRole {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(OrganizationMemberRole::from(value))
     }
 }
+#[cfg(feature = "api-organizations")]
 impl std::fmt::Display for OrganizationMemberRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-organizations")]
 impl serde::Serialize for OrganizationMemberRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -568,6 +599,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
     }
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -603,6 +635,7 @@ pub struct OrganizationInvitation {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -618,6 +651,7 @@ pub struct CreateOrganization {
     pub default_region_id: String,
 }
 /// Example: `{"headers":{"x-api-key":"my-api-key"},"endpoint":"endpoint"}`
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct OtelConfig {
@@ -636,6 +670,7 @@ pub struct OtelConfig {
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
 }
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -757,6 +792,7 @@ pub struct Organization {
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
 }
 /// Example: `{"defaultRegionId":"us"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -770,6 +806,15 @@ pub struct UpdateOrganizationDefaultRegion {
 /// The `SandboxClass` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxClass {
     /// `linux-vm`
@@ -783,6 +828,15 @@ pub enum SandboxClass {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl SandboxClass {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxClass] = &[
@@ -802,6 +856,15 @@ impl SandboxClass {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl From<&str> for SandboxClass {
     fn from(value: &str) -> Self {
         match value {
@@ -813,22 +876,58 @@ impl From<&str> for SandboxClass {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl std::str::FromStr for SandboxClass {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxClass::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl std::fmt::Display for SandboxClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl serde::Serialize for SandboxClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-runners",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SandboxClass {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -840,6 +939,14 @@ impl<'de> serde::Deserialize<'de> for SandboxClass {
 /// The `GpuType` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GpuType {
     /// `H100`
@@ -849,6 +956,14 @@ pub enum GpuType {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl GpuType {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [GpuType] = &[GpuType::H100, GpuType::RtxPro6000];
@@ -861,6 +976,14 @@ impl GpuType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl From<&str> for GpuType {
     fn from(value: &str) -> Self {
         match value {
@@ -870,22 +993,54 @@ impl From<&str> for GpuType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl std::str::FromStr for GpuType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(GpuType::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl std::fmt::Display for GpuType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl serde::Serialize for GpuType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-sandbox",
+        feature = "api-snapshots"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for GpuType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -895,6 +1050,7 @@ impl<'de> serde::Deserialize<'de> for GpuType {
     }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -994,6 +1150,7 @@ pub struct RegionUsageOverview {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1015,6 +1172,7 @@ pub struct OrganizationUsageOverview {
     pub current_volume_usage: f64,
 }
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1125,6 +1283,7 @@ pub struct UpdateOrganizationQuota {
     pub snapshot_deactivation_timeout_minutes: Option<f64>,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
+#[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1246,6 +1405,7 @@ pub struct UpdateOrganizationRegionQuota {
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1263,6 +1423,7 @@ pub struct OrganizationSuspension {
     pub suspension_cleanup_grace_period_hours: Option<f64>,
 }
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1272,6 +1433,7 @@ pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     pub sandbox_default_limited_network_egress: bool,
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1288,6 +1450,7 @@ pub struct CreateOrganizationRole {
     pub permissions: Vec<Permission>,
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1304,6 +1467,7 @@ pub struct UpdateOrganizationRole {
     pub permissions: Vec<Permission>,
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1331,6 +1495,7 @@ pub struct OrganizationUser {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1346,6 +1511,7 @@ pub struct UpdateOrganizationMemberAccess {
     pub assigned_role_ids: Vec<String>,
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1370,6 +1536,7 @@ pub struct CreateOrganizationInvitation {
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1388,6 +1555,14 @@ pub struct UpdateOrganizationInvitation {
 /// The type of the region
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegionType {
     /// `shared`
@@ -1399,6 +1574,14 @@ pub enum RegionType {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl RegionType {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [RegionType] = &[
@@ -1416,6 +1599,14 @@ impl RegionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl From<&str> for RegionType {
     fn from(value: &str) -> Self {
         match value {
@@ -1426,22 +1617,54 @@ impl From<&str> for RegionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl std::str::FromStr for RegionType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RegionType::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl std::fmt::Display for RegionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl serde::Serialize for RegionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-organizations",
+        feature = "api-regions",
+        feature = "api-runners"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for RegionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1451,6 +1674,7 @@ impl<'de> serde::Deserialize<'de> for RegionType {
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
+#[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1528,6 +1752,7 @@ pub struct Region {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1574,6 +1799,7 @@ pub struct CreateRegion {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1630,6 +1856,7 @@ pub struct CreateRegionResponse {
     pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1641,6 +1868,7 @@ pub struct RegenerateApiKeyResponse {
     pub api_key: crate::runtime::Secret,
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1683,6 +1911,7 @@ pub struct UpdateRegion {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 /// Example: `{"password":"password","username":"daytona"}`
+#[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1695,6 +1924,7 @@ pub struct SnapshotManagerCredentials {
     pub password: crate::runtime::Secret,
 }
 /// Example: `{"name":"name","key":"key"}`
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1705,6 +1935,7 @@ pub struct UserPublicKey {
     pub name: String,
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1723,6 +1954,7 @@ pub struct User {
     pub created_at: crate::runtime::DateTime,
 }
 /// Example: `{"displayName":"displayName","name":"name"}`
+#[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1734,6 +1966,7 @@ pub struct AccountProvider {
     pub display_name: String,
 }
 /// Example: `{"provider":"provider","userId":"userId"}`
+#[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1747,6 +1980,7 @@ pub struct CreateLinkedAccount {
 /// The `SandboxState` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxState {
     /// `creating`
@@ -1790,6 +2024,7 @@ pub enum SandboxState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl SandboxState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxState] = &[
@@ -1839,6 +2074,7 @@ impl SandboxState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl From<&str> for SandboxState {
     fn from(value: &str) -> Self {
         match value {
@@ -1865,22 +2101,26 @@ impl From<&str> for SandboxState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::str::FromStr for SandboxState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxState::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::fmt::Display for SandboxState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl serde::Serialize for SandboxState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for SandboxState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1892,6 +2132,7 @@ impl<'de> serde::Deserialize<'de> for SandboxState {
 /// The `SandboxListSortField` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxListSortField {
     /// `name`
@@ -1909,6 +2150,7 @@ pub enum SandboxListSortField {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-sandbox")]
 impl SandboxListSortField {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxListSortField] = &[
@@ -1932,6 +2174,7 @@ impl SandboxListSortField {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl From<&str> for SandboxListSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -1945,22 +2188,26 @@ impl From<&str> for SandboxListSortField {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::str::FromStr for SandboxListSortField {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxListSortField::from(value))
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::fmt::Display for SandboxListSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl serde::Serialize for SandboxListSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SandboxListSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1972,6 +2219,7 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortField {
 /// The `SandboxListSortDirection` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxListSortDirection {
     /// `asc`
@@ -1981,6 +2229,7 @@ pub enum SandboxListSortDirection {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl SandboxListSortDirection {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxListSortDirection] = &[
@@ -1996,6 +2245,7 @@ impl SandboxListSortDirection {
         }
     }
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl From<&str> for SandboxListSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -2005,22 +2255,26 @@ impl From<&str> for SandboxListSortDirection {
         }
     }
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl std::str::FromStr for SandboxListSortDirection {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxListSortDirection::from(value))
     }
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl std::fmt::Display for SandboxListSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl serde::Serialize for SandboxListSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2032,6 +2286,7 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
 /// The desired state of the sandbox
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxDesiredState {
     /// `destroyed`
@@ -2047,6 +2302,7 @@ pub enum SandboxDesiredState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl SandboxDesiredState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxDesiredState] = &[
@@ -2068,6 +2324,7 @@ impl SandboxDesiredState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl From<&str> for SandboxDesiredState {
     fn from(value: &str) -> Self {
         match value {
@@ -2080,22 +2337,26 @@ impl From<&str> for SandboxDesiredState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::str::FromStr for SandboxDesiredState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxDesiredState::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::fmt::Display for SandboxDesiredState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl serde::Serialize for SandboxDesiredState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2107,6 +2368,7 @@ impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
 /// The state of the backup
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupState {
     /// `None`
@@ -2122,6 +2384,7 @@ pub enum BackupState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl BackupState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [BackupState] = &[
@@ -2143,6 +2406,7 @@ impl BackupState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl From<&str> for BackupState {
     fn from(value: &str) -> Self {
         match value {
@@ -2155,22 +2419,26 @@ impl From<&str> for BackupState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::str::FromStr for BackupState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BackupState::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl std::fmt::Display for BackupState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl serde::Serialize for BackupState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for BackupState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2180,6 +2448,7 @@ impl<'de> serde::Deserialize<'de> for BackupState {
     }
 }
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2328,6 +2597,7 @@ pub struct SandboxListItem {
     pub toolbox_proxy_url: String,
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2344,6 +2614,7 @@ pub struct ListSandboxesResponse {
     pub next_cursor: Option<String>,
 }
 /// Example: `{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}`
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct SandboxVolume {
@@ -2364,6 +2635,7 @@ pub struct SandboxVolume {
     pub subpath: Option<String>,
 }
 /// The `BuildInfo` schema.
+#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2395,6 +2667,7 @@ pub struct BuildInfo {
     pub snapshot_ref: String,
 }
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2585,6 +2858,7 @@ pub struct Sandbox {
     pub toolbox_proxy_url: String,
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2600,6 +2874,7 @@ pub struct PaginatedSandboxesDeprecated {
     pub total_pages: f64,
 }
 /// The `CreateBuildInfo` schema.
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2616,6 +2891,7 @@ pub struct CreateBuildInfo {
     pub context_hashes: Option<Vec<String>>,
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2738,6 +3014,7 @@ pub struct CreateSandbox {
     pub linked_sandbox: Option<String>,
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2759,6 +3036,7 @@ pub struct ResizeSandbox {
     pub disk: Option<i64>,
 }
 /// Example: `{"labels":{"environment":"dev","team":"backend"}}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct SandboxLabels {
@@ -2768,6 +3046,7 @@ pub struct SandboxLabels {
     pub labels: std::collections::BTreeMap<String, String>,
 }
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2788,6 +3067,7 @@ pub struct UpdateSandboxStateDto {
     pub recoverable: Option<bool>,
 }
 /// Example: `{"name":"my-dev-env-v1"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2798,6 +3078,7 @@ pub struct CreateSandboxSnapshot {
     pub name: String,
 }
 /// Example: `{"name":"my-forked-sandbox"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2809,6 +3090,7 @@ pub struct ForkSandbox {
     pub name: Option<String>,
 }
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -2833,6 +3115,7 @@ pub struct UpdateSandboxNetworkSettings {
     pub network_allow_list: Option<String>,
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2852,6 +3135,7 @@ pub struct PortPreviewUrl {
     pub token: crate::runtime::Secret,
 }
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2875,6 +3159,7 @@ pub struct SignedPortPreviewUrl {
     pub url: String,
 }
 /// Example: `{"url":"url"}`
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2883,6 +3168,7 @@ pub struct Url {
     pub url: String,
 }
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2922,6 +3208,7 @@ pub struct SshAccessDto {
     pub ssh_command: String,
 }
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2937,6 +3224,7 @@ pub struct SshAccessValidationDto {
     pub sandbox_id: String,
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -2947,6 +3235,7 @@ pub struct ToolboxProxyUrl {
     pub url: String,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3037,6 +3326,7 @@ pub struct RegionQuota {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3053,6 +3343,7 @@ pub struct CreateRunner {
     pub tags: Option<Vec<String>>,
 }
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3070,6 +3361,7 @@ pub struct CreateRunnerResponse {
 /// The state of the runner
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunnerState {
     /// `initializing`
@@ -3085,6 +3377,7 @@ pub enum RunnerState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl RunnerState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [RunnerState] = &[
@@ -3106,6 +3399,7 @@ impl RunnerState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl From<&str> for RunnerState {
     fn from(value: &str) -> Self {
         match value {
@@ -3118,22 +3412,26 @@ impl From<&str> for RunnerState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl std::str::FromStr for RunnerState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RunnerState::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl std::fmt::Display for RunnerState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl serde::Serialize for RunnerState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl<'de> serde::Deserialize<'de> for RunnerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3145,6 +3443,7 @@ impl<'de> serde::Deserialize<'de> for RunnerState {
 /// The class of the runner
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RunnerClass {
     /// `container`
@@ -3154,6 +3453,7 @@ pub enum RunnerClass {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl RunnerClass {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [RunnerClass] = &[RunnerClass::Container, RunnerClass::Vm];
@@ -3166,6 +3466,7 @@ impl RunnerClass {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl From<&str> for RunnerClass {
     fn from(value: &str) -> Self {
         match value {
@@ -3175,22 +3476,26 @@ impl From<&str> for RunnerClass {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl std::str::FromStr for RunnerClass {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(RunnerClass::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl std::fmt::Display for RunnerClass {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl serde::Serialize for RunnerClass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl<'de> serde::Deserialize<'de> for RunnerClass {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3200,6 +3505,7 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
     }
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3398,6 +3704,7 @@ pub struct RunnerFull {
     pub region_type: Option<RegionType>,
 }
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3419,6 +3726,7 @@ pub struct RunnerSnapshotDto {
     pub runner_domain: Option<String>,
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3607,6 +3915,7 @@ pub struct Runner {
     pub app_version: Option<String>,
 }
 /// The `RunnerHealthMetrics` schema.
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3682,6 +3991,7 @@ pub struct RunnerHealthMetrics {
     pub gpu_type: Option<String>,
 }
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3702,6 +4012,7 @@ pub struct RunnerServiceHealth {
     pub error_reason: Option<String>,
 }
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
+#[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3734,6 +4045,7 @@ pub struct RunnerHealthcheck {
     pub app_version: String,
 }
 /// Example: `{"dir":"dir"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3743,6 +4055,7 @@ pub struct ProjectDirResponse {
     pub dir: Option<String>,
 }
 /// Example: `{"dir":"dir"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3752,6 +4065,7 @@ pub struct UserHomeDirResponse {
     pub dir: Option<String>,
 }
 /// Example: `{"dir":"dir"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3761,6 +4075,7 @@ pub struct WorkDirResponse {
     pub dir: Option<String>,
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3785,6 +4100,7 @@ pub struct FileInfo {
     pub group: String,
 }
 /// Example: `{"paths":["paths","paths"]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3793,6 +4109,7 @@ pub struct DownloadFiles {
     pub paths: Vec<String>,
 }
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3805,6 +4122,7 @@ pub struct Match {
     pub content: String,
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3818,6 +4136,7 @@ pub struct ReplaceRequest {
     pub new_value: String,
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3833,6 +4152,7 @@ pub struct ReplaceResult {
     pub error: Option<String>,
 }
 /// Example: `{"files":["files","files"]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3841,6 +4161,7 @@ pub struct SearchFilesResponse {
     pub files: Vec<String>,
 }
 /// The `UploadFile` schema.
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3850,6 +4171,7 @@ pub struct UploadFile {
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "api-toolbox")]
 impl crate::runtime::MultipartForm for UploadFile {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
         form.text(format!("{prefix}path"), String::clone(&self.path));
@@ -3857,6 +4179,7 @@ impl crate::runtime::MultipartForm for UploadFile {
     }
 }
 /// Example: `{"path":"path","files":["files","files"]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3867,6 +4190,7 @@ pub struct GitAddRequest {
     pub files: Vec<String>,
 }
 /// Example: `{"branches":["branches","branches"]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3875,6 +4199,7 @@ pub struct ListBranchResponse {
     pub branches: Vec<String>,
 }
 /// Example: `{"path":"path","name":"name"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3885,6 +4210,7 @@ pub struct GitBranchRequest {
     pub name: String,
 }
 /// Example: `{"path":"path","name":"name"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3895,6 +4221,7 @@ pub struct GitDeleteBranchRequest {
     pub name: String,
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3917,6 +4244,7 @@ pub struct GitCloneRequest {
     pub commit_id: Option<String>,
 }
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3936,6 +4264,7 @@ pub struct GitCommitRequest {
     pub allow_empty: Option<bool>,
 }
 /// Example: `{"hash":"hash"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3944,6 +4273,7 @@ pub struct GitCommitResponse {
     pub hash: String,
 }
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3960,6 +4290,7 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3974,6 +4305,7 @@ pub struct GitRepoRequest {
     pub password: Option<crate::runtime::Secret>,
 }
 /// Example: `{"path":"path","branch":"branch"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -3984,6 +4316,7 @@ pub struct GitCheckoutRequest {
     pub branch: String,
 }
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -3998,6 +4331,7 @@ pub struct FileStatus {
     pub extra: String,
 }
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4023,6 +4357,7 @@ pub struct GitStatus {
     pub branch_published: Option<bool>,
 }
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4037,6 +4372,7 @@ pub struct ExecuteRequest {
     pub timeout: Option<f64>,
 }
 /// Example: `{"result":"Command output here","exitCode":0}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4052,6 +4388,7 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4071,6 +4408,7 @@ pub struct Command {
     pub exit_code: Option<f64>,
 }
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4087,6 +4425,7 @@ pub struct Session {
     pub commands: Option<Vec<Command>>,
 }
 /// Example: `{"sessionId":"session-123"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4098,6 +4437,7 @@ pub struct CreateSessionRequest {
     pub session_id: String,
 }
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4119,6 +4459,7 @@ pub struct SessionExecuteRequest {
     pub async_: Option<bool>,
 }
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4140,6 +4481,7 @@ pub struct SessionExecuteResponse {
     pub exit_code: Option<f64>,
 }
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4182,6 +4524,7 @@ pub struct PtySessionInfo {
     pub lazy_start: bool,
 }
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4190,6 +4533,7 @@ pub struct PtyListResponse {
     pub sessions: Vec<PtySessionInfo>,
 }
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4227,6 +4571,7 @@ pub struct PtyCreateRequest {
     pub lazy_start: Option<bool>,
 }
 /// Example: `{"sessionId":"pty-session-12345"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4238,6 +4583,7 @@ pub struct PtyCreateResponse {
     pub session_id: String,
 }
 /// Example: `{"rows":24,"cols":80}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4252,6 +4598,7 @@ pub struct PtyResizeRequest {
     pub rows: f64,
 }
 /// Example: `{"character":6.027456183070403,"line":0.8008281904610115}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Position {
@@ -4261,6 +4608,7 @@ pub struct Position {
     pub character: f64,
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4277,6 +4625,7 @@ pub struct CompletionContext {
     pub trigger_character: Option<String>,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4296,6 +4645,7 @@ pub struct LspCompletionParams {
     pub context: Option<CompletionContext>,
 }
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4322,6 +4672,7 @@ pub struct CompletionItem {
     pub insert_text: Option<String>,
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4333,6 +4684,7 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4347,6 +4699,7 @@ pub struct LspDocumentRequest {
     pub uri: String,
 }
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4357,6 +4710,7 @@ pub struct Range {
     pub end: Position,
 }
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4367,6 +4721,7 @@ pub struct LspLocation {
     pub uri: String,
 }
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4379,6 +4734,7 @@ pub struct LspSymbol {
     pub name: String,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4391,6 +4747,7 @@ pub struct LspServerRequest {
     pub path_to_project: String,
 }
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4405,6 +4762,7 @@ pub struct ComputerUseStartResponse {
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4421,6 +4779,7 @@ pub struct ComputerUseStopResponse {
 /// Status of computer use services (active, partial, inactive, error)
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ComputerUseStatusResponseStatus {
     /// `active`
@@ -4434,6 +4793,7 @@ pub enum ComputerUseStatusResponseStatus {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-toolbox")]
 impl ComputerUseStatusResponseStatus {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [ComputerUseStatusResponseStatus] = &[
@@ -4453,6 +4813,7 @@ impl ComputerUseStatusResponseStatus {
         }
     }
 }
+#[cfg(feature = "api-toolbox")]
 impl From<&str> for ComputerUseStatusResponseStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -4464,22 +4825,26 @@ impl From<&str> for ComputerUseStatusResponseStatus {
         }
     }
 }
+#[cfg(feature = "api-toolbox")]
 impl std::str::FromStr for ComputerUseStatusResponseStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ComputerUseStatusResponseStatus::from(value))
     }
 }
+#[cfg(feature = "api-toolbox")]
 impl std::fmt::Display for ComputerUseStatusResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-toolbox")]
 impl serde::Serialize for ComputerUseStatusResponseStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4489,6 +4854,7 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
     }
 }
 /// Example: `{"status":"active"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4499,6 +4865,7 @@ pub struct ComputerUseStatusResponse {
     pub status: ComputerUseStatusResponseStatus,
 }
 /// Example: `{"running":true,"processName":"xfce4"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4514,6 +4881,7 @@ pub struct ProcessStatusResponse {
     pub running: bool,
 }
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4529,6 +4897,7 @@ pub struct ProcessRestartResponse {
     pub process_name: String,
 }
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4544,6 +4913,7 @@ pub struct ProcessLogsResponse {
     pub logs: String,
 }
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4559,6 +4929,7 @@ pub struct ProcessErrorsResponse {
     pub errors: String,
 }
 /// Example: `{"x":100,"y":200}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4573,6 +4944,7 @@ pub struct MousePosition {
     pub y: f64,
 }
 /// Example: `{"x":150,"y":250}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4587,6 +4959,7 @@ pub struct MouseMoveRequest {
     pub y: f64,
 }
 /// Example: `{"x":150,"y":250}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4601,6 +4974,7 @@ pub struct MouseMoveResponse {
     pub y: f64,
 }
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4625,6 +4999,7 @@ pub struct MouseClickRequest {
     pub double: Option<bool>,
 }
 /// Example: `{"x":100,"y":200}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4639,6 +5014,7 @@ pub struct MouseClickResponse {
     pub y: f64,
 }
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4670,6 +5046,7 @@ pub struct MouseDragRequest {
     pub button: Option<String>,
 }
 /// Example: `{"x":300,"y":400}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4684,6 +5061,7 @@ pub struct MouseDragResponse {
     pub y: f64,
 }
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4707,6 +5085,7 @@ pub struct MouseScrollRequest {
     pub amount: Option<f64>,
 }
 /// Example: `{"success":true}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4717,6 +5096,7 @@ pub struct MouseScrollResponse {
     pub success: bool,
 }
 /// Example: `{"delay":100,"text":"Hello, World!"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4732,6 +5112,7 @@ pub struct KeyboardTypeRequest {
     pub delay: Option<f64>,
 }
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4747,6 +5128,7 @@ pub struct KeyboardPressRequest {
     pub modifiers: Option<Vec<String>>,
 }
 /// Example: `{"keys":"ctrl+c"}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4757,6 +5139,7 @@ pub struct KeyboardHotkeyRequest {
     pub keys: String,
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4777,6 +5160,7 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4797,6 +5181,7 @@ pub struct RegionScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4817,6 +5202,7 @@ pub struct CompressedScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4827,6 +5213,7 @@ pub struct DisplayInfoResponse {
     pub displays: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -4841,6 +5228,7 @@ pub struct WindowsResponse {
     pub count: f64,
 }
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
+#[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -4899,6 +5287,7 @@ pub struct CreateSnapshot {
 /// The `SnapshotState` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SnapshotState {
     /// `building`
@@ -4920,6 +5309,7 @@ pub enum SnapshotState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl SnapshotState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SnapshotState] = &[
@@ -4947,6 +5337,7 @@ impl SnapshotState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl From<&str> for SnapshotState {
     fn from(value: &str) -> Self {
         match value {
@@ -4962,22 +5353,26 @@ impl From<&str> for SnapshotState {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl std::str::FromStr for SnapshotState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SnapshotState::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl std::fmt::Display for SnapshotState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl serde::Serialize for SnapshotState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for SnapshotState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4987,6 +5382,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
     }
 }
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5077,6 +5473,7 @@ pub struct SnapshotDto {
     pub sandbox_class: Option<SandboxClass>,
 }
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
+#[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5092,6 +5489,7 @@ pub struct PaginatedSnapshots {
     pub total_pages: f64,
 }
 /// Example: `{"enabled":true}`
+#[cfg(feature = "api-preview")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5102,6 +5500,7 @@ pub struct PreviewWarning {
 /// Volume state
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VolumeState {
     /// `creating`
@@ -5121,6 +5520,7 @@ pub enum VolumeState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-volumes")]
 impl VolumeState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [VolumeState] = &[
@@ -5146,6 +5546,7 @@ impl VolumeState {
         }
     }
 }
+#[cfg(feature = "api-volumes")]
 impl From<&str> for VolumeState {
     fn from(value: &str) -> Self {
         match value {
@@ -5160,22 +5561,26 @@ impl From<&str> for VolumeState {
         }
     }
 }
+#[cfg(feature = "api-volumes")]
 impl std::str::FromStr for VolumeState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(VolumeState::from(value))
     }
 }
+#[cfg(feature = "api-volumes")]
 impl std::fmt::Display for VolumeState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-volumes")]
 impl serde::Serialize for VolumeState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5185,6 +5590,7 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
+#[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5240,6 +5646,7 @@ pub struct VolumeDto {
     pub error_reason: Option<String>,
 }
 /// Example: `{"name":"name"}`
+#[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5250,6 +5657,7 @@ pub struct CreateVolume {
 /// The `JobStatus` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobStatus {
     /// `PENDING`
@@ -5263,6 +5671,7 @@ pub enum JobStatus {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-jobs")]
 impl JobStatus {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [JobStatus] = &[
@@ -5282,6 +5691,7 @@ impl JobStatus {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl From<&str> for JobStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -5293,22 +5703,26 @@ impl From<&str> for JobStatus {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::str::FromStr for JobStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(JobStatus::from(value))
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl serde::Serialize for JobStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5320,6 +5734,7 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
 /// The type of the job
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobType {
     /// `CREATE_SANDBOX`
@@ -5353,6 +5768,7 @@ pub enum JobType {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-jobs")]
 impl JobType {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [JobType] = &[
@@ -5392,6 +5808,7 @@ impl JobType {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl From<&str> for JobType {
     fn from(value: &str) -> Self {
         match value {
@@ -5413,22 +5830,26 @@ impl From<&str> for JobType {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::str::FromStr for JobType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(JobType::from(value))
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::fmt::Display for JobType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl serde::Serialize for JobType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for JobType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5440,6 +5861,7 @@ impl<'de> serde::Deserialize<'de> for JobType {
 /// The type of resource this job operates on
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JobResourceType {
     /// `SANDBOX`
@@ -5451,6 +5873,7 @@ pub enum JobResourceType {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-jobs")]
 impl JobResourceType {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [JobResourceType] = &[
@@ -5468,6 +5891,7 @@ impl JobResourceType {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl From<&str> for JobResourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -5478,22 +5902,26 @@ impl From<&str> for JobResourceType {
         }
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::str::FromStr for JobResourceType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(JobResourceType::from(value))
     }
 }
+#[cfg(feature = "api-jobs")]
 impl std::fmt::Display for JobResourceType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl serde::Serialize for JobResourceType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for JobResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5503,6 +5931,7 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
     }
 }
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5555,6 +5984,7 @@ pub struct Job {
     pub updated_at: Option<String>,
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5570,6 +6000,7 @@ pub struct PaginatedJobs {
     pub total_pages: f64,
 }
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5578,6 +6009,7 @@ pub struct PollJobsResponse {
     pub jobs: Vec<Job>,
 }
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
+#[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5596,6 +6028,7 @@ pub struct UpdateJobStatus {
     pub result_metadata: Option<String>,
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
+#[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5615,6 +6048,7 @@ pub struct CreateDockerRegistry {
 /// Registry type
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DockerRegistryRegistryType {
     /// `internal`
@@ -5628,6 +6062,7 @@ pub enum DockerRegistryRegistryType {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl DockerRegistryRegistryType {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [DockerRegistryRegistryType] = &[
@@ -5647,6 +6082,7 @@ impl DockerRegistryRegistryType {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl From<&str> for DockerRegistryRegistryType {
     fn from(value: &str) -> Self {
         match value {
@@ -5658,22 +6094,26 @@ impl From<&str> for DockerRegistryRegistryType {
         }
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl std::str::FromStr for DockerRegistryRegistryType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(DockerRegistryRegistryType::from(value))
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl std::fmt::Display for DockerRegistryRegistryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl serde::Serialize for DockerRegistryRegistryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5683,6 +6123,7 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
     }
 }
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5724,6 +6165,7 @@ pub struct DockerRegistry {
     pub updated_at: crate::runtime::DateTime,
 }
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
+#[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -5757,6 +6199,7 @@ pub struct RegistryPushAccessDto {
     pub expires_at: String,
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
+#[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5775,6 +6218,7 @@ pub struct UpdateDockerRegistry {
     pub project: Option<String>,
 }
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5829,6 +6273,7 @@ pub struct AdminCreateRunner {
     pub disk_gi_b: Option<f64>,
 }
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5884,6 +6329,7 @@ pub struct CreateOrganizationQuota {
 /// The schema at `#/components/schemas/CreateUser/properties/role`.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateUserRole {
     /// `admin`
@@ -5893,6 +6339,7 @@ pub enum CreateUserRole {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-admin")]
 impl CreateUserRole {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [CreateUserRole] = &[
@@ -5908,6 +6355,7 @@ impl CreateUserRole {
         }
     }
 }
+#[cfg(feature = "api-admin")]
 impl From<&str> for CreateUserRole {
     fn from(value: &str) -> Self {
         match value {
@@ -5917,22 +6365,26 @@ impl From<&str> for CreateUserRole {
         }
     }
 }
+#[cfg(feature = "api-admin")]
 impl std::str::FromStr for CreateUserRole {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(CreateUserRole::from(value))
     }
 }
+#[cfg(feature = "api-admin")]
 impl std::fmt::Display for CreateUserRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-admin")]
 impl serde::Serialize for CreateUserRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for CreateUserRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5942,6 +6394,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
     }
 }
 /// Example: `{"emailVerified":true,"role":"admin","name":"name","personalOrganizationDefaultRegionId":"personalOrganizationDefaultRegionId","id":"id","personalOrganizationQuota":{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452},"email":"email"}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -5977,6 +6430,7 @@ pub struct CreateUser {
 /// The type of event being sent
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEvent {
     /// `sandbox.created`
@@ -5996,6 +6450,7 @@ pub enum WebhookEvent {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-admin")]
 impl WebhookEvent {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [WebhookEvent] = &[
@@ -6021,6 +6476,7 @@ impl WebhookEvent {
         }
     }
 }
+#[cfg(feature = "api-admin")]
 impl From<&str> for WebhookEvent {
     fn from(value: &str) -> Self {
         match value {
@@ -6035,22 +6491,26 @@ impl From<&str> for WebhookEvent {
         }
     }
 }
+#[cfg(feature = "api-admin")]
 impl std::str::FromStr for WebhookEvent {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(WebhookEvent::from(value))
     }
 }
+#[cfg(feature = "api-admin")]
 impl std::fmt::Display for WebhookEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-admin")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6060,6 +6520,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
     }
 }
 /// Example: `{"eventId":"evt_1234567890abcdef","payload":{"id":"sandbox-123","name":"My Sandbox"},"eventType":"sandbox.created"}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -6080,6 +6541,7 @@ pub struct SendWebhookDto {
     pub event_id: Option<String>,
 }
 /// Example: `{"general":true}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -6090,6 +6552,7 @@ pub struct SetSnapshotGeneralStatusDto {
     pub general: bool,
 }
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6150,6 +6613,7 @@ pub struct AuditLog {
     pub created_at: crate::runtime::DateTime,
 }
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6168,6 +6632,7 @@ pub struct PaginatedAuditLogs {
     pub next_token: Option<String>,
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -6269,6 +6734,7 @@ pub struct CreateOrganizationRegionQuota {
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 /// Example: `{"previewWarningEnabled":true}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -6278,6 +6744,7 @@ pub struct OrganizationPreviewWarning {
     pub preview_warning_enabled: bool,
 }
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
+#[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6292,6 +6759,7 @@ pub struct WebhookAppPortalAccess {
     pub url: String,
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
+#[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6338,6 +6806,7 @@ pub struct WebhookInitializationStatus {
     pub updated_at: String,
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
+#[cfg(feature = "api-object-storage")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6372,6 +6841,7 @@ pub struct StorageAccessDto {
     pub bucket: String,
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6403,6 +6873,7 @@ pub struct LogEntry {
     pub span_id: Option<String>,
 }
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6418,6 +6889,7 @@ pub struct PaginatedLogs {
     pub total_pages: f64,
 }
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6445,6 +6917,7 @@ pub struct TraceSummary {
     pub status_code: Option<String>,
 }
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6460,6 +6933,7 @@ pub struct PaginatedTraces {
     pub total_pages: f64,
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6492,6 +6966,7 @@ pub struct TraceSpan {
     pub status_message: Option<String>,
 }
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6502,6 +6977,7 @@ pub struct MetricDataPoint {
     pub value: f64,
 }
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6514,6 +6990,7 @@ pub struct MetricSeries {
     pub data_points: Vec<MetricDataPoint>,
 }
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6522,6 +6999,7 @@ pub struct MetricsResponse {
     pub series: Vec<MetricSeries>,
 }
 /// The `uploadFile_deprecated_request` schema.
+#[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -6530,6 +7008,7 @@ pub struct UploadFileDeprecatedRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::runtime::Binary>,
 }
+#[cfg(feature = "api-toolbox")]
 impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
         if let Some(value) = &self.file {
@@ -6538,6 +7017,7 @@ impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
     }
 }
 /// Example: `{"enabled":true}`
+#[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6547,6 +7027,7 @@ pub struct AdminGetWebhookStatus200Response {
     pub enabled: Option<bool>,
 }
 /// The `HealthController_check_200_response_info_value` schema.
+#[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6558,6 +7039,7 @@ pub struct HealthControllerCheck200ResponseInfoValue {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
+#[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6598,6 +7080,7 @@ pub struct HealthControllerCheck200Response {
     >,
 }
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
+#[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -6640,6 +7123,7 @@ pub struct HealthControllerCheck503Response {
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/7/schema/items`.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListSandboxesPaginatedDeprecatedState {
     /// `creating`
@@ -6681,6 +7165,7 @@ pub enum ListSandboxesPaginatedDeprecatedState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-sandbox")]
 impl ListSandboxesPaginatedDeprecatedState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [ListSandboxesPaginatedDeprecatedState] = &[
@@ -6730,6 +7215,7 @@ impl ListSandboxesPaginatedDeprecatedState {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl From<&str> for ListSandboxesPaginatedDeprecatedState {
     fn from(value: &str) -> Self {
         match value {
@@ -6757,22 +7243,26 @@ impl From<&str> for ListSandboxesPaginatedDeprecatedState {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::str::FromStr for ListSandboxesPaginatedDeprecatedState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ListSandboxesPaginatedDeprecatedState::from(value))
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::fmt::Display for ListSandboxesPaginatedDeprecatedState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl serde::Serialize for ListSandboxesPaginatedDeprecatedState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6784,6 +7274,7 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedState {
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/18/schema`.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ListSandboxesPaginatedDeprecatedSort {
     /// `id`
@@ -6805,6 +7296,7 @@ pub enum ListSandboxesPaginatedDeprecatedSort {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-sandbox")]
 impl ListSandboxesPaginatedDeprecatedSort {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [ListSandboxesPaginatedDeprecatedSort] = &[
@@ -6832,6 +7324,7 @@ impl ListSandboxesPaginatedDeprecatedSort {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl From<&str> for ListSandboxesPaginatedDeprecatedSort {
     fn from(value: &str) -> Self {
         match value {
@@ -6847,22 +7340,26 @@ impl From<&str> for ListSandboxesPaginatedDeprecatedSort {
         }
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::str::FromStr for ListSandboxesPaginatedDeprecatedSort {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(ListSandboxesPaginatedDeprecatedSort::from(value))
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl std::fmt::Display for ListSandboxesPaginatedDeprecatedSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl serde::Serialize for ListSandboxesPaginatedDeprecatedSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6874,6 +7371,7 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedSort {
 /// The schema at `#/paths/~1snapshots/get/parameters/4/schema`.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetAllSnapshotsSort {
     /// `name`
@@ -6887,6 +7385,7 @@ pub enum GetAllSnapshotsSort {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "api-snapshots")]
 impl GetAllSnapshotsSort {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [GetAllSnapshotsSort] = &[
@@ -6906,6 +7405,7 @@ impl GetAllSnapshotsSort {
         }
     }
 }
+#[cfg(feature = "api-snapshots")]
 impl From<&str> for GetAllSnapshotsSort {
     fn from(value: &str) -> Self {
         match value {
@@ -6917,22 +7417,26 @@ impl From<&str> for GetAllSnapshotsSort {
         }
     }
 }
+#[cfg(feature = "api-snapshots")]
 impl std::str::FromStr for GetAllSnapshotsSort {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(GetAllSnapshotsSort::from(value))
     }
 }
+#[cfg(feature = "api-snapshots")]
 impl std::fmt::Display for GetAllSnapshotsSort {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "api-snapshots")]
 impl serde::Serialize for GetAllSnapshotsSort {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "api-snapshots")]
 impl<'de> serde::Deserialize<'de> for GetAllSnapshotsSort {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,25 +2,34 @@
 // Do not edit it by hand: change the spec or the generator, then run the command again.
 
 //! Daytona Toolbox API (version v0.0.0-dev), generated from `specs/daytona-toolbox.yaml`.
-/// Models: every schema of the spec.
+/// Models: every schema of the spec (each behind the features of the tags that use it).
 pub mod types;
-/// Operations tagged `computer_use`.
+/// Operations tagged `computer_use` (Cargo feature `toolbox-computer-use`).
+#[cfg(feature = "toolbox-computer-use")]
 pub mod computer_use;
-/// Operations tagged `file_system`.
+/// Operations tagged `file_system` (Cargo feature `toolbox-file-system`).
+#[cfg(feature = "toolbox-file-system")]
 pub mod file_system;
-/// Operations tagged `git`.
+/// Operations tagged `git` (Cargo feature `toolbox-git`).
+#[cfg(feature = "toolbox-git")]
 pub mod git;
-/// Operations tagged `server`.
+/// Operations tagged `server` (Cargo feature `toolbox-server`).
+#[cfg(feature = "toolbox-server")]
 pub mod server;
-/// Operations tagged `lsp`.
+/// Operations tagged `lsp` (Cargo feature `toolbox-lsp`).
+#[cfg(feature = "toolbox-lsp")]
 pub mod lsp;
-/// Operations tagged `port`.
+/// Operations tagged `port` (Cargo feature `toolbox-port`).
+#[cfg(feature = "toolbox-port")]
 pub mod port;
-/// Operations tagged `process`.
+/// Operations tagged `process` (Cargo feature `toolbox-process`).
+#[cfg(feature = "toolbox-process")]
 pub mod process;
-/// Operations tagged `interpreter`.
+/// Operations tagged `interpreter` (Cargo feature `toolbox-interpreter`).
+#[cfg(feature = "toolbox-interpreter")]
 pub mod interpreter;
-/// Operations tagged `info`.
+/// Operations tagged `info` (Cargo feature `toolbox-info`).
+#[cfg(feature = "toolbox-info")]
 pub mod info;
 /// Test support: every component schema's type by name.
 #[cfg(feature = "test-support")]

@@ -4,6 +4,7 @@
 //! Models: every schema of the spec.
 #![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -22,6 +23,7 @@ pub struct AccessibilityBounds {
     pub y: Option<i64>,
 }
 /// Example: `{"action":"action","id":"id"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -33,6 +35,7 @@ pub struct AccessibilityInvokeRequest {
     pub id: String,
 }
 /// Example: `{"id":"id"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -41,6 +44,7 @@ pub struct AccessibilityNodeRequest {
     pub id: String,
 }
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -53,6 +57,7 @@ pub struct AccessibilityNodesResponse {
     pub truncated: Option<bool>,
 }
 /// Example: `{"id":"id","value":"value"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -64,6 +69,7 @@ pub struct AccessibilitySetValueRequest {
     pub value: Option<String>,
 }
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -76,6 +82,7 @@ pub struct AccessibilityTreeResponse {
     pub truncated: Option<bool>,
 }
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -118,6 +125,7 @@ pub struct Chart {
     pub y_ticks: Option<Vec<f64>>,
 }
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -175,6 +183,7 @@ pub struct ChartElement {
     pub y_label: Option<String>,
 }
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -184,6 +193,7 @@ pub struct CodeRunArtifacts {
     pub charts: Option<Vec<Chart>>,
 }
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -203,6 +213,7 @@ pub struct CodeRunRequest {
     pub timeout: Option<i64>,
 }
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -218,6 +229,7 @@ pub struct CodeRunResponse {
     pub result: Option<String>,
 }
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -231,6 +243,7 @@ pub struct Command {
     pub id: String,
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -247,6 +260,7 @@ pub struct CompletionContext {
     pub trigger_kind: i64,
 }
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -273,6 +287,7 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -284,6 +299,7 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -296,6 +312,7 @@ pub struct ComputerUseStartResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 /// Example: `{"status":"status"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -305,6 +322,7 @@ pub struct ComputerUseStatusResponse {
     pub status: Option<String>,
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -317,6 +335,7 @@ pub struct ComputerUseStopResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 /// Example: `{"cwd":"cwd","language":"language"}`
+#[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -329,6 +348,7 @@ pub struct CreateContextRequest {
     pub language: Option<String>,
 }
 /// Example: `{"sessionId":"sessionId"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -338,6 +358,7 @@ pub struct CreateSessionRequest {
     pub session_id: String,
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -362,6 +383,7 @@ pub struct DisplayInfo {
     pub y: Option<i64>,
 }
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -371,8 +393,10 @@ pub struct DisplayInfoResponse {
     pub displays: Option<Vec<DisplayInfo>>,
 }
 /// The `Empty` schema.
+#[cfg(feature = "toolbox-computer-use")]
 pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 /// Example: `{"cwd":"cwd","envs":{"key":"envs"},"command":"command","timeout":0}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -390,6 +414,7 @@ pub struct ExecuteRequest {
     pub timeout: Option<i64>,
 }
 /// Example: `{"result":"result","exitCode":0}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -401,6 +426,7 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -429,6 +455,7 @@ pub struct FileInfo {
     pub size: i64,
 }
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -443,6 +470,7 @@ pub struct FileStatus {
     pub worktree: Status,
 }
 /// Example: `{"paths":["paths","paths"]}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -451,6 +479,7 @@ pub struct FilesDownloadRequest {
     pub paths: Vec<String>,
 }
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -478,6 +507,7 @@ pub struct FindAccessibilityNodesRequest {
     pub states: Option<Vec<String>>,
 }
 /// Example: `{"path":"path","files":["files","files"]}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -488,6 +518,7 @@ pub struct GitAddRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","name":"name"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -498,6 +529,7 @@ pub struct GitBranchRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","branch":"branch"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -508,6 +540,7 @@ pub struct GitCheckoutRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -536,6 +569,7 @@ pub struct GitCloneRequest {
     pub username: Option<String>,
 }
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -552,6 +586,7 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -569,6 +604,7 @@ pub struct GitCommitRequest {
     pub path: String,
 }
 /// Example: `{"hash":"hash"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -577,6 +613,7 @@ pub struct GitCommitResponse {
     pub hash: String,
 }
 /// Example: `{"path":"path","name":"name"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -587,6 +624,7 @@ pub struct GitDeleteBranchRequest {
     pub path: String,
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -601,6 +639,7 @@ pub struct GitRepoRequest {
     pub username: Option<String>,
 }
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -626,6 +665,7 @@ pub struct GitStatus {
     pub file_status: Vec<FileStatus>,
 }
 /// Example: `{"token":"token"}`
+#[cfg(feature = "toolbox-server")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -634,6 +674,7 @@ pub struct InitializeRequest {
     pub token: crate::runtime::Secret,
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
+#[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -651,6 +692,7 @@ pub struct InterpreterContext {
     pub language: String,
 }
 /// Example: `{"isInUse":true}`
+#[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -660,6 +702,7 @@ pub struct IsPortInUseResponse {
     pub is_in_use: Option<bool>,
 }
 /// Example: `{"keys":"keys"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -669,6 +712,7 @@ pub struct KeyboardHotkeyRequest {
     pub keys: Option<String>,
 }
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -681,6 +725,7 @@ pub struct KeyboardPressRequest {
     pub modifiers: Option<Vec<String>>,
 }
 /// Example: `{"delay":0,"text":"text"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -693,6 +738,7 @@ pub struct KeyboardTypeRequest {
     pub text: Option<String>,
 }
 /// Example: `{"branches":["branches","branches"]}`
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -701,6 +747,7 @@ pub struct ListBranchResponse {
     pub branches: Vec<String>,
 }
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
+#[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -709,6 +756,7 @@ pub struct ListContextsResponse {
     pub contexts: Vec<InterpreterContext>,
 }
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -717,6 +765,7 @@ pub struct ListRecordingsResponse {
     pub recordings: Vec<Recording>,
 }
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -736,6 +785,7 @@ pub struct LspCompletionParams {
     pub uri: String,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -750,6 +800,7 @@ pub struct LspDocumentRequest {
     pub uri: String,
 }
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -760,6 +811,7 @@ pub struct LspLocation {
     pub uri: String,
 }
 /// Example: `{"character":6,"line":1}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct LspPosition {
@@ -769,6 +821,7 @@ pub struct LspPosition {
     pub line: i64,
 }
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -779,6 +832,7 @@ pub struct LspRange {
     pub start: LspPosition,
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -791,6 +845,7 @@ pub struct LspServerRequest {
     pub path_to_project: String,
 }
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
+#[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -803,6 +858,7 @@ pub struct LspSymbol {
     pub name: String,
 }
 /// Example: `{"file":"file","line":0,"content":"content"}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -815,6 +871,7 @@ pub struct Match {
     pub line: i64,
 }
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -833,6 +890,7 @@ pub struct MouseClickRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -845,6 +903,7 @@ pub struct MouseClickResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -866,6 +925,7 @@ pub struct MouseDragRequest {
     pub start_y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -878,6 +938,7 @@ pub struct MouseDragResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -890,6 +951,7 @@ pub struct MouseMoveRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -902,6 +964,7 @@ pub struct MousePositionResponse {
     pub y: Option<i64>,
 }
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -920,6 +983,7 @@ pub struct MouseScrollRequest {
     pub y: Option<i64>,
 }
 /// Example: `{"ports":[0,0]}`
+#[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -929,6 +993,7 @@ pub struct PortList {
     pub ports: Option<Vec<i64>>,
 }
 /// Example: `{"x":0,"y":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -941,6 +1006,7 @@ pub struct Position {
     pub y: Option<i64>,
 }
 /// Example: `{"processName":"processName","errors":"errors"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -953,6 +1019,7 @@ pub struct ProcessErrorsResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"processName":"processName","logs":"logs"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -965,6 +1032,7 @@ pub struct ProcessLogsResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"processName":"processName","message":"message"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -977,6 +1045,7 @@ pub struct ProcessRestartResponse {
     pub process_name: Option<String>,
 }
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -995,6 +1064,7 @@ pub struct ProcessStatus {
     pub running: Option<bool>,
 }
 /// Example: `{"running":true,"processName":"processName"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1007,6 +1077,7 @@ pub struct ProcessStatusResponse {
     pub running: Option<bool>,
 }
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1031,6 +1102,7 @@ pub struct PtyCreateRequest {
     pub rows: Option<i64>,
 }
 /// Example: `{"sessionId":"sessionId"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1040,6 +1112,7 @@ pub struct PtyCreateResponse {
     pub session_id: String,
 }
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1048,6 +1121,7 @@ pub struct PtyListResponse {
     pub sessions: Vec<PtySessionInfo>,
 }
 /// Example: `{"rows":603,"cols":81}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1058,6 +1132,7 @@ pub struct PtyResizeRequest {
     pub rows: i64,
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1082,6 +1157,7 @@ pub struct PtySessionInfo {
     pub rows: i64,
 }
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1114,6 +1190,7 @@ pub struct Recording {
     pub status: String,
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1127,6 +1204,7 @@ pub struct ReplaceRequest {
     pub pattern: String,
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1142,6 +1220,7 @@ pub struct ReplaceResult {
     pub success: Option<bool>,
 }
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1157,6 +1236,7 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<i64>,
 }
 /// Example: `{"success":true}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1166,6 +1246,7 @@ pub struct ScrollResponse {
     pub success: Option<bool>,
 }
 /// Example: `{"files":["files","files"]}`
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1174,6 +1255,7 @@ pub struct SearchFilesResponse {
     pub files: Vec<String>,
 }
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1185,6 +1267,7 @@ pub struct Session {
     pub session_id: String,
 }
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1197,6 +1280,7 @@ pub struct SessionCommandLogsResponse {
     pub stdout: String,
 }
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1218,6 +1302,7 @@ pub struct SessionExecuteRequest {
     pub suppress_input_echo: Option<bool>,
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1239,6 +1324,7 @@ pub struct SessionExecuteResponse {
     pub stdout: Option<String>,
 }
 /// Example: `{"data":"data"}`
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1247,6 +1333,7 @@ pub struct SessionSendInputRequest {
     pub data: String,
 }
 /// Example: `{"label":"label"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1258,6 +1345,7 @@ pub struct StartRecordingRequest {
 /// The `Status` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
+#[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `Unmodified`
@@ -1279,6 +1367,7 @@ pub enum Status {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
+#[cfg(feature = "toolbox-git")]
 impl Status {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [Status] = &[
@@ -1306,6 +1395,7 @@ impl Status {
         }
     }
 }
+#[cfg(feature = "toolbox-git")]
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
         match value {
@@ -1321,22 +1411,26 @@ impl From<&str> for Status {
         }
     }
 }
+#[cfg(feature = "toolbox-git")]
 impl std::str::FromStr for Status {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Status::from(value))
     }
 }
+#[cfg(feature = "toolbox-git")]
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "toolbox-git")]
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1346,6 +1440,7 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 /// Example: `{"id":"id"}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1354,6 +1449,7 @@ pub struct StopRecordingRequest {
     pub id: String,
 }
 /// Example: `{"dir":"dir"}`
+#[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1362,6 +1458,7 @@ pub struct UserHomeDirResponse {
     pub dir: String,
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1389,6 +1486,7 @@ pub struct WindowInfo {
     pub y: Option<i64>,
 }
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1398,6 +1496,7 @@ pub struct WindowsResponse {
     pub windows: Option<Vec<WindowInfo>>,
 }
 /// Example: `{"dir":"dir"}`
+#[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1406,6 +1505,7 @@ pub struct WorkDirResponse {
     pub dir: String,
 }
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
+#[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
@@ -1436,11 +1536,13 @@ pub struct ComputeruseAccessibilityNode {
     pub states: Option<Vec<String>>,
 }
 /// The `gin.H` schema.
+#[cfg(any(feature = "toolbox-file-system", feature = "toolbox-process"))]
 pub type GinH = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, serde_json::Value>,
 >;
 /// The `UploadFile_request` schema.
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1448,12 +1550,14 @@ pub struct UploadFileRequest {
     /// File to upload
     pub file: crate::runtime::Binary,
 }
+#[cfg(feature = "toolbox-file-system")]
 impl crate::runtime::MultipartForm for UploadFileRequest {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
         form.file(format!("{prefix}file"), &self.file);
     }
 }
 /// The `UploadFile` schema.
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
@@ -1463,6 +1567,7 @@ pub struct UploadFile {
     /// Where to write the file in the sandbox.
     pub path: String,
 }
+#[cfg(feature = "toolbox-file-system")]
 impl crate::runtime::MultipartForm for UploadFile {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
         form.text(format!("{prefix}path"), String::clone(&self.path));
