@@ -273,12 +273,14 @@ pub fn tag_features_toml(apis: &[(&str, &Api)]) -> String {
     let features: Vec<String> = apis
         .iter()
         .flat_map(|(spec_module, api)| {
-            api.operations_by_module()
+            crate::usage::feature_modules(api)
                 .into_iter()
-                .map(|(module, _)| crate::naming::tag_feature(spec_module, module))
+                .map(|module| crate::naming::tag_feature(spec_module, &module))
         })
         .collect();
-    let mut out = String::from("# Every tag.\nfull = [\n");
+    let mut out = String::from(
+        "# Every tag (and `…-other-types`: the models no operation uses, such as webhook payloads).\nfull = [\n",
+    );
     for feature in &features {
         out.push_str(&format!("    {},\n", toml_string(feature)));
     }

@@ -67,7 +67,8 @@ impl Usage {
 }
 
 /// For every named type, the tag modules whose operations reach it (through parameters,
-/// bodies and responses, and the types those hold). A type no operation reaches is absent.
+/// bodies and responses, and the types those hold); a type no operation reaches, and what it
+/// holds, also [`OTHER_TYPES`].
 /// The emitter gates each type behind the features of these modules, so a crate built with a
 /// few tags compiles the models those tags need and no others.
 pub fn modules_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
@@ -84,7 +85,56 @@ pub fn modules_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
             reach.entry(name).or_default().insert(module.to_string());
         }
     }
+    // Types no operation uses (webhook payloads and the like), and what they hold, belong to
+    // a module of their own.
+    let mut other = BTreeSet::new();
+    for def in &api.types {
+        if !reach.contains_key(&def.name) {
+            mark(&index, &TypeRef::Named(def.name.clone()), &mut other);
+        }
+    }
+    for name in other {
+        reach
+            .entry(name)
+            .or_default()
+            .insert(OTHER_TYPES.to_string());
+    }
     reach
+}
+
+/// The module name under which types no operation uses get a feature (`api-other-types`).
+pub const OTHER_TYPES: &str = "other_types";
+
+/// The modules that get a feature: every tag module, then [`OTHER_TYPES`] when some type is
+/// used by no operation.
+pub fn feature_modules(api: &Api) -> Vec<String> {
+    let mut modules: Vec<String> = api
+        .operations_by_module()
+        .into_iter()
+        .map(|(module, _)| module.to_string())
+        .collect();
+    let reach = modules_reaching(api);
+    if reach.values().any(|users| users.contains(OTHER_TYPES)) {
+        modules.push(OTHER_TYPES.to_string());
+    }
+    modules
+}
+
+/// The types that compile whatever the features: those every tag module reaches, and every
+/// type these hold.
+pub fn ungated(api: &Api, reach: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
+    let modules = api.operations_by_module().len();
+    let index = index(api);
+    let mut always = BTreeSet::new();
+    for def in &api.types {
+        let tags = reach.get(&def.name).map_or(0, |users| {
+            users.iter().filter(|m| *m != OTHER_TYPES).count()
+        });
+        if modules > 0 && tags >= modules {
+            mark(&index, &TypeRef::Named(def.name.clone()), &mut always);
+        }
+    }
+    always
 }
 
 /// The type references an operation's parameters, body and responses make.
@@ -150,5 +200,60 @@ fn mark(index: &HashMap<&str, &TypeKind>, ty: &TypeRef, seen: &mut BTreeSet<Stri
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api() -> Api {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+  /owners:
+    get:
+      operationId: listOwners
+      tags: [owners]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Owner"}}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}, tag: {$ref: "#/components/schemas/Tag"}}}
+    Owner: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}, id: {$ref: "#/components/schemas/Id"}}}
+    Tag: {type: object, properties: {label: {type: string}}}
+    Id: {type: object, properties: {value: {type: string}}}
+    PetEvent: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}}}
+"##;
+        crate::Generator::new(crate::Settings::new("api", "test"))
+            .api(spec, "t.yaml")
+            .unwrap()
+    }
+
+    fn users(reach: &BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<String> {
+        reach[name].iter().cloned().collect()
+    }
+
+    #[test]
+    fn a_type_belongs_to_every_module_that_reaches_it() {
+        let api = api();
+        let reach = modules_reaching(&api);
+        // `Pet` and what it holds are reached from both tags, and from the event no operation
+        // uses; `Owner` and `Id` from one tag; the event only from the other-types module.
+        assert_eq!(users(&reach, "Pet"), ["other_types", "owners", "pets"]);
+        assert_eq!(users(&reach, "Tag"), ["other_types", "owners", "pets"]);
+        assert_eq!(users(&reach, "Id"), ["owners"]);
+        assert_eq!(users(&reach, "PetEvent"), ["other_types"]);
+        assert_eq!(feature_modules(&api), ["pets", "owners", "other_types"]);
+        // Every tag reaches `Pet`: it compiles whatever the features, and so does `Tag`.
+        let always: Vec<String> = ungated(&api, &reach).into_iter().collect();
+        assert_eq!(always, ["Pet", "Tag"]);
     }
 }

@@ -47,8 +47,8 @@ struct Codegen {
 
 /// Codegen and build-time benchmarks against progenitor and openapi-generator, then the
 /// client's criterion benchmarks, its 1 GiB transfers against bare reqwest, its soak run
-/// under load and faults, and the generator on a pathological document (installs the peers
-/// when missing).
+/// under load and faults, the generator on a pathological document, and GitHub's REST API built
+/// whole and with three tags (installs the peers and that spec when missing).
 #[derive(FromArgs)]
 #[argh(subcommand, name = "bench")]
 struct Bench {}

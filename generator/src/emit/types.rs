@@ -21,7 +21,7 @@ pub fn types_module(
     let usage = Usage::of(api);
     let boxed = Boxed::of(api);
     let reach = crate::usage::modules_reaching(api);
-    let modules = api.operations_by_module().len();
+    let ungated = crate::usage::ungated(api, &reach);
     let items = api.types.iter().map(|def| {
         let context = Context {
             directions: Directions::of(&usage, &def.name, test_support),
@@ -36,9 +36,9 @@ pub fn types_module(
             _ => item,
         };
         // A type some tags use, but not all, compiles with any of their features; one that
-        // every tag or no operation uses, always.
+        // every tag or no operation uses, and what those hold, always.
         match reach.get(&def.name) {
-            Some(users) if users.len() < modules => {
+            Some(users) if !ungated.contains(&def.name) => {
                 let features: Vec<String> = users
                     .iter()
                     .map(|module| crate::naming::tag_feature(spec_module, module))
