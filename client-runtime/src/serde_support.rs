@@ -113,6 +113,30 @@ pub fn enum_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de
     deserializer.deserialize_str(Visitor)
 }
 
+/// A property name read from a JSON object, borrowed from the input where it can be. Generated
+/// models match their fields against it in one `visit_map`, instead of each model compiling a
+/// field enum, its visitor and a `visit_seq` that JSON never calls (what serde's derive emits).
+#[derive(Debug)]
+pub struct FieldName<'de>(Cow<'de, str>);
+
+impl FieldName<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name, owned (for the map of properties beyond the declared ones).
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldName<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enum_string(deserializer).map(FieldName)
+    }
+}
+
 /// Nullable fields: `required` for fields that must be present (maybe `null`), `optional` for
 /// fields that may also be absent, which keeps absent (`None`) and `null` (`Some(None)`) apart.
 pub mod nullable {

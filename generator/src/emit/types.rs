@@ -163,23 +163,47 @@ fn struct_item(
     def: &Struct,
     context: &Context,
 ) -> TokenStream {
-    let serde = context.directions.serde_derives();
+    let directions = context.directions;
+    // Serialize is derived; Deserialize is written out lean (see `deserialize_impl`). Each is
+    // there when the type travels that way, or behind the test-support feature.
+    let serialize = directions.gate(directions.sent);
+    let deserialize = directions.gate(directions.received);
+    let serde_attr = |args: &[TokenStream]| -> Option<TokenStream> {
+        match (&serialize, args.is_empty()) {
+            (_, true) | (None, _) => None,
+            (Some(None), false) => Some(quote!(#[serde(#(#args),*)])),
+            (Some(Some(_)), false) => {
+                Some(quote!(#[cfg_attr(feature = "test-support", serde(#(#args),*))]))
+            }
+        }
+    };
+    let derive_serialize = match &serialize {
+        None => None,
+        Some(None) => Some(quote!(#[derive(serde::Serialize)])),
+        Some(Some(_)) => {
+            Some(quote!(#[cfg_attr(feature = "test-support", derive(serde::Serialize))]))
+        }
+    };
     let fields: Vec<Field> = def
         .fields
         .iter()
-        .map(|field| effective_field(field, context.directions))
+        .map(|field| effective_field(field, directions))
         .collect();
     let owner = name.to_string();
-    let items = fields.iter().map(|field| {
-        let boxed = context.boxed.contains(&owner, &field.rust_name);
-        let never_sent = field.access == Access::ReadOnly && context.directions.sent;
-        field_item(field, boxed, never_sent)
+    let boxed: Vec<bool> = fields
+        .iter()
+        .map(|field| context.boxed.contains(&owner, &field.rust_name))
+        .collect();
+    let items = fields.iter().zip(&boxed).map(|(field, boxed)| {
+        let never_sent = field.access == Access::ReadOnly && directions.sent;
+        field_item(field, *boxed, never_sent, &serde_attr)
     });
     let additional = def.additional_properties.as_ref().map(|value| {
         let value = rust_type(value, TokenStream::new());
+        let flatten = serde_attr(&[quote!(flatten)]);
         quote! {
             /// Properties beyond the declared ones.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
@@ -187,14 +211,127 @@ fn struct_item(
         .iter()
         .all(|f| f.presence() != Presence::Required || has_default(&f.ty))
         .then(|| quote!(Default,));
+    let deserialize_impl = deserialize.map(|gate| {
+        let body = deserialize_impl(name, &fields, &boxed, def.additional_properties.is_some());
+        quote!(#gate #body)
+    });
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #default)]
-        #serde
+        #derive_serialize
         pub struct #name {
             #(#items)*
             #additional
+        }
+        #deserialize_impl
+    }
+}
+
+/// A struct's field type as the struct declares it: boxed where it breaks a cycle, wrapped in
+/// `Option` by presence.
+fn declared_type(field: &Field, boxed: bool) -> TokenStream {
+    let ty = rust_type(&field.ty, TokenStream::new());
+    let ty = if boxed { quote!(Box<#ty>) } else { ty };
+    match field.presence() {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    }
+}
+
+/// `Deserialize` for a struct, written out instead of derived: one `visit_map` that matches
+/// property names (read as the runtime's shared `FieldName`) and leaves unknown ones, where
+/// serde's derive would add a field enum with its own visitor and a `visit_seq` per model. It
+/// reads what the derive with the fields' attributes read: a missing required field is an
+/// error; `null` is `None` for a nullable field and for an optional one; an optional nullable
+/// field keeps absent (`None`) and `null` (`Some(None)`) apart; properties beyond the declared
+/// ones go into `additional_properties` when the struct has it.
+fn deserialize_impl(
+    name: &Ident,
+    fields: &[Field],
+    boxed: &[bool],
+    additional: bool,
+) -> TokenStream {
+    let expecting = format!("an object ({name})");
+    let locals: Vec<Ident> = (0..fields.len())
+        .map(|i| format_ident!("field_{i}"))
+        .collect();
+    let declarations = fields
+        .iter()
+        .zip(boxed)
+        .zip(&locals)
+        .map(|((field, boxed), local)| {
+            let ty = declared_type(field, *boxed);
+            match field.presence() {
+                // Present or an error: held as `Option` until the object ends.
+                Presence::Required | Presence::RequiredNullable => {
+                    quote!(let mut #local: Option<#ty> = None;)
+                }
+                Presence::Optional | Presence::OptionalNullable => {
+                    quote!(let mut #local: #ty = None;)
+                }
+            }
+        });
+    let arms = fields.iter().zip(&locals).map(|(field, local)| {
+        let json = &field.json_name;
+        match field.presence() {
+            Presence::Optional => quote!(#json => #local = map.next_value()?,),
+            _ => quote!(#json => #local = Some(map.next_value()?),),
+        }
+    });
+    let finish = fields.iter().zip(&locals).map(|(field, local)| {
+        let rust = ident(&field.rust_name);
+        let json = &field.json_name;
+        match field.presence() {
+            Presence::Required | Presence::RequiredNullable => quote! {
+                #rust: #local.ok_or_else(|| serde::de::Error::missing_field(#json))?,
+            },
+            Presence::Optional | Presence::OptionalNullable => quote!(#rust: #local,),
+        }
+    });
+    let (additional_init, unknown, additional_field) = if additional {
+        (
+            quote!(let mut additional_properties = std::collections::BTreeMap::new();),
+            quote!(additional_properties.insert(key.into_string(), map.next_value()?);),
+            quote!(additional_properties,),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote!(map.next_value::<serde::de::IgnoredAny>()?;),
+            TokenStream::new(),
+        )
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<#name, A::Error> {
+                        #(#declarations)*
+                        #additional_init
+                        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => { #unknown }
+                            }
+                        }
+                        Ok(#name {
+                            #(#finish)*
+                            #additional_field
+                        })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
         }
     }
 }
@@ -228,14 +365,18 @@ fn effective_field(field: &Field, directions: Directions) -> Field {
     }
 }
 
-fn field_item(field: &Field, boxed: bool, never_sent: bool) -> TokenStream {
+fn field_item(
+    field: &Field,
+    boxed: bool,
+    never_sent: bool,
+    serde_attr: &dyn Fn(&[TokenStream]) -> Option<TokenStream>,
+) -> TokenStream {
     let name = ident(&field.rust_name);
     let docs = doc_attrs(&field.docs, || {
         format!("The `{}` property.", field.json_name)
     });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let ty = rust_type(&field.ty, TokenStream::new());
-    let ty = if boxed { quote!(Box<#ty>) } else { ty };
+    // How the field is written; how it is read is `deserialize_impl`'s.
     let mut serde_args = Vec::new();
     if field.rust_name != field.json_name {
         let json_name = &field.json_name;
@@ -245,29 +386,13 @@ fn field_item(field: &Field, boxed: bool, never_sent: bool) -> TokenStream {
         field.presence(),
         Presence::Optional | Presence::OptionalNullable
     );
-    if optional {
-        serde_args.push(quote!(default));
-    }
     if never_sent {
         serde_args.push(quote!(skip_serializing));
     } else if optional {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
-    match field.presence() {
-        Presence::RequiredNullable => serde_args.push(quote!(
-            deserialize_with = "crate::runtime::nullable::required"
-        )),
-        Presence::OptionalNullable => serde_args.push(quote!(
-            deserialize_with = "crate::runtime::nullable::optional"
-        )),
-        _ => {}
-    }
-    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-    let ty = match field.presence() {
-        Presence::Required => ty,
-        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
-        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
-    };
+    let serde = serde_attr(&serde_args);
+    let ty = declared_type(field, boxed);
     let access_doc = match field.access {
         Access::ReadWrite => None,
         Access::ReadOnly => {

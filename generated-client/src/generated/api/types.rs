@@ -6,7 +6,6 @@
 /// The `Announcement` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Announcement {
     /// The announcement text
@@ -16,29 +15,102 @@ pub struct Announcement {
     /// URL to learn more about the announcement
     ///
     /// Example: `"https://example.com/learn-more"`
-    #[serde(rename = "learnMoreUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "learnMoreUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub learn_more_url: Option<String>,
+}
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for Announcement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Announcement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Announcement)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Announcement, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "text" => field_0 = Some(map.next_value()?),
+                        "learnMoreUrl" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Announcement {
+                    text: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    learn_more_url: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `PosthogConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PosthogConfig {
     /// PostHog API key
     ///
     /// Example: `"phc_abc123"`
-    #[serde(rename = "apiKey")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
     pub api_key: String,
     /// PostHog host URL
     ///
     /// Example: `"https://app.posthog.com"`
     pub host: String,
 }
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for PosthogConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PosthogConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PosthogConfig)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PosthogConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "apiKey" => field_0 = Some(map.next_value()?),
+                        "host" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PosthogConfig {
+                    api_key: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                    host: field_1.ok_or_else(|| serde::de::Error::missing_field("host"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `OidcConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OidcConfig {
     /// OIDC issuer
@@ -48,57 +120,176 @@ pub struct OidcConfig {
     /// OIDC client ID
     ///
     /// Example: `"daytona-client"`
-    #[serde(rename = "clientId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "clientId"))]
     pub client_id: String,
     /// OIDC audience
     ///
     /// Example: `"daytona-api"`
     pub audience: String,
 }
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for OidcConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OidcConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OidcConfig)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OidcConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "issuer" => field_0 = Some(map.next_value()?),
+                        "clientId" => field_1 = Some(map.next_value()?),
+                        "audience" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OidcConfig {
+                    issuer: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("issuer"))?,
+                    client_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("clientId"))?,
+                    audience: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("audience"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `RateLimitEntry` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RateLimitEntry {
     /// Rate limit TTL in seconds
     ///
     /// Example: `60`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub ttl: Option<f64>,
     /// Rate limit max requests
     ///
     /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<f64>,
+}
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for RateLimitEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RateLimitEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RateLimitEntry)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RateLimitEntry, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "ttl" => field_0 = map.next_value()?,
+                        "limit" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RateLimitEntry {
+                    ttl: field_0,
+                    limit: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `RateLimitConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RateLimitConfig {
     /// Failed authentication rate limit
-    #[serde(rename = "failedAuth", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "failedAuth", skip_serializing_if = "Option::is_none")
+    )]
     pub failed_auth: Option<RateLimitEntry>,
     /// Authenticated rate limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub authenticated: Option<RateLimitEntry>,
     /// Sandbox create rate limit
-    #[serde(rename = "sandboxCreate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxCreate", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_create: Option<RateLimitEntry>,
     /// Sandbox lifecycle rate limit
-    #[serde(
-        rename = "sandboxLifecycle",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxLifecycle", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_lifecycle: Option<RateLimitEntry>,
+}
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for RateLimitConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RateLimitConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RateLimitConfig)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RateLimitConfig, A::Error> {
+                let mut field_0: Option<RateLimitEntry> = None;
+                let mut field_1: Option<RateLimitEntry> = None;
+                let mut field_2: Option<RateLimitEntry> = None;
+                let mut field_3: Option<RateLimitEntry> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "failedAuth" => field_0 = map.next_value()?,
+                        "authenticated" => field_1 = map.next_value()?,
+                        "sandboxCreate" => field_2 = map.next_value()?,
+                        "sandboxLifecycle" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RateLimitConfig {
+                    failed_auth: field_0,
+                    authenticated: field_1,
+                    sandbox_create: field_2,
+                    sandbox_lifecycle: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DaytonaConfiguration {
     /// Daytona version
@@ -106,14 +297,14 @@ pub struct DaytonaConfiguration {
     /// Example: `"0.0.1"`
     pub version: String,
     /// PostHog configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub posthog: Option<PosthogConfig>,
     /// OIDC configuration
     pub oidc: OidcConfig,
     /// Whether linked accounts are enabled
     ///
     /// Example: `true`
-    #[serde(rename = "linkedAccountsEnabled")]
+    #[cfg_attr(feature = "test-support", serde(rename = "linkedAccountsEnabled"))]
     pub linked_accounts_enabled: bool,
     /// System announcements
     ///
@@ -122,37 +313,40 @@ pub struct DaytonaConfiguration {
     /// Pylon application ID
     ///
     /// Example: `"pylon-app-123"`
-    #[serde(rename = "pylonAppId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "pylonAppId", skip_serializing_if = "Option::is_none")
+    )]
     pub pylon_app_id: Option<String>,
     /// Proxy template URL
     ///
     /// Example: `"https://{{PORT}}-{{sandboxId}}.proxy.example.com"`
-    #[serde(rename = "proxyTemplateUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "proxyTemplateUrl"))]
     pub proxy_template_url: String,
     /// Toolbox template URL
     ///
     /// Example: `"https://proxy.example.com/toolbox"`
-    #[serde(rename = "proxyToolboxUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "proxyToolboxUrl"))]
     pub proxy_toolbox_url: String,
     /// Default snapshot for sandboxes
     ///
     /// Example: `"ubuntu:22.04"`
-    #[serde(rename = "defaultSnapshot")]
+    #[cfg_attr(feature = "test-support", serde(rename = "defaultSnapshot"))]
     pub default_snapshot: String,
     /// Dashboard URL
     ///
     /// Example: `"https://dashboard.example.com"`
-    #[serde(rename = "dashboardUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "dashboardUrl"))]
     pub dashboard_url: String,
     /// Maximum auto-archive interval in minutes
     ///
     /// Example: `43200`
-    #[serde(rename = "maxAutoArchiveInterval")]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxAutoArchiveInterval"))]
     pub max_auto_archive_interval: f64,
     /// Whether maintenance mode is enabled
     ///
     /// Example: `false`
-    #[serde(rename = "maintananceMode")]
+    #[cfg_attr(feature = "test-support", serde(rename = "maintananceMode"))]
     pub maintanance_mode: bool,
     /// Current environment
     ///
@@ -161,38 +355,151 @@ pub struct DaytonaConfiguration {
     /// Billing API URL
     ///
     /// Example: `"https://billing.example.com"`
-    #[serde(rename = "billingApiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "billingApiUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub billing_api_url: Option<String>,
     /// Analytics API URL
     ///
     /// Example: `"https://analytics.example.com"`
-    #[serde(
-        rename = "analyticsApiUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "analyticsApiUrl", skip_serializing_if = "Option::is_none")
     )]
     pub analytics_api_url: Option<String>,
     /// SSH Gateway command
     ///
     /// Example: `"ssh -p 2222 {{TOKEN}}@localhost"`
-    #[serde(
-        rename = "sshGatewayCommand",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sshGatewayCommand", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_command: Option<String>,
     /// Base64 encoded SSH Gateway public key
     ///
     /// Example: `"ssh-gateway-public-key"`
-    #[serde(
-        rename = "sshGatewayPublicKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sshGatewayPublicKey", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_public_key: Option<String>,
     /// Rate limit configuration
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "rateLimit", skip_serializing_if = "Option::is_none")
+    )]
     pub rate_limit: Option<RateLimitConfig>,
+}
+#[cfg(feature = "api-config")]
+impl<'de> serde::Deserialize<'de> for DaytonaConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DaytonaConfiguration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DaytonaConfiguration)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DaytonaConfiguration, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<PosthogConfig> = None;
+                let mut field_2: Option<OidcConfig> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<
+                    std::collections::BTreeMap<String, Announcement>,
+                > = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<String> = None;
+                let mut field_17: Option<RateLimitConfig> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "version" => field_0 = Some(map.next_value()?),
+                        "posthog" => field_1 = map.next_value()?,
+                        "oidc" => field_2 = Some(map.next_value()?),
+                        "linkedAccountsEnabled" => field_3 = Some(map.next_value()?),
+                        "announcements" => field_4 = Some(map.next_value()?),
+                        "pylonAppId" => field_5 = map.next_value()?,
+                        "proxyTemplateUrl" => field_6 = Some(map.next_value()?),
+                        "proxyToolboxUrl" => field_7 = Some(map.next_value()?),
+                        "defaultSnapshot" => field_8 = Some(map.next_value()?),
+                        "dashboardUrl" => field_9 = Some(map.next_value()?),
+                        "maxAutoArchiveInterval" => field_10 = Some(map.next_value()?),
+                        "maintananceMode" => field_11 = Some(map.next_value()?),
+                        "environment" => field_12 = Some(map.next_value()?),
+                        "billingApiUrl" => field_13 = map.next_value()?,
+                        "analyticsApiUrl" => field_14 = map.next_value()?,
+                        "sshGatewayCommand" => field_15 = map.next_value()?,
+                        "sshGatewayPublicKey" => field_16 = map.next_value()?,
+                        "rateLimit" => field_17 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DaytonaConfiguration {
+                    version: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    posthog: field_1,
+                    oidc: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("oidc"))?,
+                    linked_accounts_enabled: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "linkedAccountsEnabled",
+                        ))?,
+                    announcements: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "announcements",
+                        ))?,
+                    pylon_app_id: field_5,
+                    proxy_template_url: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "proxyTemplateUrl",
+                        ))?,
+                    proxy_toolbox_url: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "proxyToolboxUrl",
+                        ))?,
+                    default_snapshot: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "defaultSnapshot",
+                        ))?,
+                    dashboard_url: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field("dashboardUrl"))?,
+                    max_auto_archive_interval: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxAutoArchiveInterval",
+                        ))?,
+                    maintanance_mode: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maintananceMode",
+                        ))?,
+                    environment: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field("environment"))?,
+                    billing_api_url: field_13,
+                    analytics_api_url: field_14,
+                    ssh_gateway_command: field_15,
+                    ssh_gateway_public_key: field_16,
+                    rate_limit: field_17,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The schema at `#/components/schemas/CreateApiKey/properties/permissions/items`.
 ///
@@ -330,7 +637,6 @@ impl<'de> serde::Deserialize<'de> for Permission {
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateApiKey {
     /// The name of the API key
     ///
@@ -343,18 +649,53 @@ pub struct CreateApiKey {
     /// Example: `"2025-06-09T12:00:00Z"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "expiresAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Option<crate::runtime::DateTime>>,
+}
+#[cfg(feature = "api-api-keys")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateApiKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateApiKey)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateApiKey, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<Permission>> = None;
+                let mut field_2: Option<Option<crate::runtime::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "permissions" => field_1 = Some(map.next_value()?),
+                        "expiresAt" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateApiKey {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    permissions: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    expires_at: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ApiKeyResponse {
     /// The name of the API key
@@ -368,7 +709,7 @@ pub struct ApiKeyResponse {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -377,16 +718,61 @@ pub struct ApiKeyResponse {
     /// Example: `"2025-06-09T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "expiresAt",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "api-api-keys")]
+impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApiKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ApiKeyResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiKeyResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::Secret> = None;
+                let mut field_2: Option<crate::runtime::DateTime> = None;
+                let mut field_3: Option<Vec<Permission>> = None;
+                let mut field_4: Option<Option<crate::runtime::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        "createdAt" => field_2 = Some(map.next_value()?),
+                        "permissions" => field_3 = Some(map.next_value()?),
+                        "expiresAt" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiKeyResponse {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    value: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                    created_at: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    permissions: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    expires_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ApiKeyList {
     /// The name of the API key
@@ -400,7 +786,7 @@ pub struct ApiKeyList {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -409,31 +795,81 @@ pub struct ApiKeyList {
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "lastUsedAt",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// When the API key expires
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "expiresAt",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
     /// The user ID of the user who created the API key
     ///
     /// Example: `"123"`
-    #[serde(rename = "userId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "userId"))]
     pub user_id: String,
+}
+#[cfg(feature = "api-api-keys")]
+impl<'de> serde::Deserialize<'de> for ApiKeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApiKeyList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ApiKeyList)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApiKeyList, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<crate::runtime::DateTime> = None;
+                let mut field_3: Option<Vec<Permission>> = None;
+                let mut field_4: Option<Option<crate::runtime::DateTime>> = None;
+                let mut field_5: Option<Option<crate::runtime::DateTime>> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        "createdAt" => field_2 = Some(map.next_value()?),
+                        "permissions" => field_3 = Some(map.next_value()?),
+                        "lastUsedAt" => field_4 = Some(map.next_value()?),
+                        "expiresAt" => field_5 = Some(map.next_value()?),
+                        "userId" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiKeyList {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    value: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                    created_at: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    permissions: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    last_used_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("lastUsedAt"))?,
+                    expires_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                    user_id: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationRole {
     /// Role ID
@@ -445,14 +881,70 @@ pub struct OrganizationRole {
     /// Roles assigned to the user
     pub permissions: Vec<Permission>,
     /// Global role flag
-    #[serde(rename = "isGlobal")]
+    #[cfg_attr(feature = "test-support", serde(rename = "isGlobal"))]
     pub is_global: bool,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationRole;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationRole)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationRole, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<Permission>> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<crate::runtime::DateTime> = None;
+                let mut field_6: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "description" => field_2 = Some(map.next_value()?),
+                        "permissions" => field_3 = Some(map.next_value()?),
+                        "isGlobal" => field_4 = Some(map.next_value()?),
+                        "createdAt" => field_5 = Some(map.next_value()?),
+                        "updatedAt" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationRole {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    description: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    permissions: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    is_global: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("isGlobal"))?,
+                    created_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Invitation status
 ///
@@ -601,7 +1093,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// Invitation ID
@@ -609,36 +1100,113 @@ pub struct OrganizationInvitation {
     /// Email address of the invitee
     pub email: String,
     /// Email address of the inviter
-    #[serde(rename = "invitedBy")]
+    #[cfg_attr(feature = "test-support", serde(rename = "invitedBy"))]
     pub invited_by: String,
     /// Organization ID
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Organization name
-    #[serde(rename = "organizationName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationName"))]
     pub organization_name: String,
     /// Expiration date of the invitation
-    #[serde(rename = "expiresAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// Invitation status
     pub status: OrganizationInvitationStatus,
     /// Member role
     pub role: OrganizationMemberRole,
     /// Assigned roles
-    #[serde(rename = "assignedRoles")]
+    #[cfg_attr(feature = "test-support", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationInvitation)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitation, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<crate::runtime::DateTime> = None;
+                let mut field_6: Option<OrganizationInvitationStatus> = None;
+                let mut field_7: Option<OrganizationMemberRole> = None;
+                let mut field_8: Option<Vec<OrganizationRole>> = None;
+                let mut field_9: Option<crate::runtime::DateTime> = None;
+                let mut field_10: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "email" => field_1 = Some(map.next_value()?),
+                        "invitedBy" => field_2 = Some(map.next_value()?),
+                        "organizationId" => field_3 = Some(map.next_value()?),
+                        "organizationName" => field_4 = Some(map.next_value()?),
+                        "expiresAt" => field_5 = Some(map.next_value()?),
+                        "status" => field_6 = Some(map.next_value()?),
+                        "role" => field_7 = Some(map.next_value()?),
+                        "assignedRoles" => field_8 = Some(map.next_value()?),
+                        "createdAt" => field_9 = Some(map.next_value()?),
+                        "updatedAt" => field_10 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationInvitation {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    email: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    invited_by: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("invitedBy"))?,
+                    organization_id: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    organization_name: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationName",
+                        ))?,
+                    expires_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                    status: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    role: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
+                    assigned_roles: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "assignedRoles",
+                        ))?,
+                    created_at: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganization {
     /// The name of organization
     ///
@@ -650,10 +1218,50 @@ pub struct CreateOrganization {
     #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
 }
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateOrganization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateOrganization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateOrganization)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganization, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "defaultRegionId" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganization {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    default_region_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "defaultRegionId",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"headers":{"x-api-key":"my-api-key"},"endpoint":"endpoint"}`
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 pub struct OtelConfig {
     /// Endpoint
     pub endpoint: String,
@@ -662,17 +1270,50 @@ pub struct OtelConfig {
     /// Example: `{"x-api-key":"my-api-key"}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl<'de> serde::Deserialize<'de> for OtelConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OtelConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OtelConfig)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OtelConfig, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    Option<std::collections::BTreeMap<String, String>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "endpoint" => field_0 = Some(map.next_value()?),
+                        "headers" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OtelConfig {
+                    endpoint: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("endpoint"))?,
+                    headers: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Organization {
     /// Organization ID
@@ -680,128 +1321,333 @@ pub struct Organization {
     /// Organization name
     pub name: String,
     /// User ID of the organization creator
-    #[serde(rename = "createdBy")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdBy"))]
     pub created_by: String,
     /// Personal organization flag
     pub personal: bool,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// Suspended flag
     pub suspended: bool,
     /// Suspended at
-    #[serde(rename = "suspendedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "suspendedAt"))]
     pub suspended_at: crate::runtime::DateTime,
     /// Suspended reason
-    #[serde(rename = "suspensionReason")]
+    #[cfg_attr(feature = "test-support", serde(rename = "suspensionReason"))]
     pub suspension_reason: String,
     /// Suspended until
-    #[serde(rename = "suspendedUntil")]
+    #[cfg_attr(feature = "test-support", serde(rename = "suspendedUntil"))]
     pub suspended_until: crate::runtime::DateTime,
     /// Suspension cleanup grace period hours
-    #[serde(rename = "suspensionCleanupGracePeriodHours")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "suspensionCleanupGracePeriodHours")
+    )]
     pub suspension_cleanup_grace_period_hours: f64,
     /// Max CPU per sandbox
-    #[serde(rename = "maxCpuPerSandbox")]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: f64,
     /// Max memory per sandbox
-    #[serde(rename = "maxMemoryPerSandbox")]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: f64,
     /// Max disk per sandbox
-    #[serde(rename = "maxDiskPerSandbox")]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: f64,
     /// Time in minutes before an unused snapshot is deactivated
     ///
     /// Default: `20160`
-    #[serde(rename = "snapshotDeactivationTimeoutMinutes")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "snapshotDeactivationTimeoutMinutes")
+    )]
     pub snapshot_deactivation_timeout_minutes: f64,
     /// Sandbox default network block all
-    #[serde(rename = "sandboxLimitedNetworkEgress")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxLimitedNetworkEgress"))]
     pub sandbox_limited_network_egress: bool,
     /// Whether the proxy shows the preview URL warning page for this organization
-    #[serde(rename = "previewWarningEnabled")]
+    #[cfg_attr(feature = "test-support", serde(rename = "previewWarningEnabled"))]
     pub preview_warning_enabled: bool,
     /// Default region ID
-    #[serde(
-        rename = "defaultRegionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "defaultRegionId", skip_serializing_if = "Option::is_none")
     )]
     pub default_region_id: Option<String>,
     /// Authenticated rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "authenticatedRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "authenticatedRateLimit"))]
     pub authenticated_rate_limit: Option<f64>,
     /// Sandbox create rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxCreateRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxCreateRateLimit"))]
     pub sandbox_create_rate_limit: Option<f64>,
     /// Sandbox lifecycle rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxLifecycleRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxLifecycleRateLimit"))]
     pub sandbox_lifecycle_rate_limit: Option<f64>,
     /// Experimental configuration
-    #[serde(rename = "experimentalConfig")]
+    #[cfg_attr(feature = "test-support", serde(rename = "experimentalConfig"))]
     pub experimental_config: std::collections::BTreeMap<String, serde_json::Value>,
     /// OpenTelemetry collection configuration
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "otelConfig",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "otelConfig"))]
     pub otel_config: Option<OtelConfig>,
     /// Authenticated rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "authenticatedRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "authenticatedRateLimitTtlSeconds")
     )]
     pub authenticated_rate_limit_ttl_seconds: Option<f64>,
     /// Sandbox create rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxCreateRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxCreateRateLimitTtlSeconds")
     )]
     pub sandbox_create_rate_limit_ttl_seconds: Option<f64>,
     /// Sandbox lifecycle rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxLifecycleRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxLifecycleRateLimitTtlSeconds")
     )]
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Organization)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                let mut field_4: Option<crate::runtime::DateTime> = None;
+                let mut field_5: Option<crate::runtime::DateTime> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<crate::runtime::DateTime> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<crate::runtime::DateTime> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<f64> = None;
+                let mut field_14: Option<f64> = None;
+                let mut field_15: Option<bool> = None;
+                let mut field_16: Option<bool> = None;
+                let mut field_17: Option<String> = None;
+                let mut field_18: Option<Option<f64>> = None;
+                let mut field_19: Option<Option<f64>> = None;
+                let mut field_20: Option<Option<f64>> = None;
+                let mut field_21: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_22: Option<Option<OtelConfig>> = None;
+                let mut field_23: Option<Option<f64>> = None;
+                let mut field_24: Option<Option<f64>> = None;
+                let mut field_25: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "createdBy" => field_2 = Some(map.next_value()?),
+                        "personal" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        "suspended" => field_6 = Some(map.next_value()?),
+                        "suspendedAt" => field_7 = Some(map.next_value()?),
+                        "suspensionReason" => field_8 = Some(map.next_value()?),
+                        "suspendedUntil" => field_9 = Some(map.next_value()?),
+                        "suspensionCleanupGracePeriodHours" => {
+                            field_10 = Some(map.next_value()?);
+                        }
+                        "maxCpuPerSandbox" => field_11 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_12 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_13 = Some(map.next_value()?),
+                        "snapshotDeactivationTimeoutMinutes" => {
+                            field_14 = Some(map.next_value()?);
+                        }
+                        "sandboxLimitedNetworkEgress" => {
+                            field_15 = Some(map.next_value()?);
+                        }
+                        "previewWarningEnabled" => field_16 = Some(map.next_value()?),
+                        "defaultRegionId" => field_17 = map.next_value()?,
+                        "authenticatedRateLimit" => field_18 = Some(map.next_value()?),
+                        "sandboxCreateRateLimit" => field_19 = Some(map.next_value()?),
+                        "sandboxLifecycleRateLimit" => field_20 = Some(map.next_value()?),
+                        "experimentalConfig" => field_21 = Some(map.next_value()?),
+                        "otelConfig" => field_22 = Some(map.next_value()?),
+                        "authenticatedRateLimitTtlSeconds" => {
+                            field_23 = Some(map.next_value()?);
+                        }
+                        "sandboxCreateRateLimitTtlSeconds" => {
+                            field_24 = Some(map.next_value()?);
+                        }
+                        "sandboxLifecycleRateLimitTtlSeconds" => {
+                            field_25 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Organization {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    created_by: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("createdBy"))?,
+                    personal: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("personal"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    suspended: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("suspended"))?,
+                    suspended_at: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("suspendedAt"))?,
+                    suspension_reason: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "suspensionReason",
+                        ))?,
+                    suspended_until: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "suspendedUntil",
+                        ))?,
+                    suspension_cleanup_grace_period_hours: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "suspensionCleanupGracePeriodHours",
+                        ))?,
+                    max_cpu_per_sandbox: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerSandbox",
+                        ))?,
+                    max_memory_per_sandbox: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerSandbox",
+                        ))?,
+                    max_disk_per_sandbox: field_13
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerSandbox",
+                        ))?,
+                    snapshot_deactivation_timeout_minutes: field_14
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "snapshotDeactivationTimeoutMinutes",
+                        ))?,
+                    sandbox_limited_network_egress: field_15
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxLimitedNetworkEgress",
+                        ))?,
+                    preview_warning_enabled: field_16
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "previewWarningEnabled",
+                        ))?,
+                    default_region_id: field_17,
+                    authenticated_rate_limit: field_18
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "authenticatedRateLimit",
+                        ))?,
+                    sandbox_create_rate_limit: field_19
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxCreateRateLimit",
+                        ))?,
+                    sandbox_lifecycle_rate_limit: field_20
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxLifecycleRateLimit",
+                        ))?,
+                    experimental_config: field_21
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "experimentalConfig",
+                        ))?,
+                    otel_config: field_22
+                        .ok_or_else(|| serde::de::Error::missing_field("otelConfig"))?,
+                    authenticated_rate_limit_ttl_seconds: field_23
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "authenticatedRateLimitTtlSeconds",
+                        ))?,
+                    sandbox_create_rate_limit_ttl_seconds: field_24
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxCreateRateLimitTtlSeconds",
+                        ))?,
+                    sandbox_lifecycle_rate_limit_ttl_seconds: field_25
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxLifecycleRateLimitTtlSeconds",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"defaultRegionId":"us"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationDefaultRegion {
     /// The ID of the default region for the organization
     ///
     /// Example: `"us"`
     #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationDefaultRegion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationDefaultRegion)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationDefaultRegion, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "defaultRegionId" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationDefaultRegion {
+                    default_region_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "defaultRegionId",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `SandboxClass` schema.
 ///
@@ -1052,363 +1898,637 @@ impl<'de> serde::Deserialize<'de> for GpuType {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionUsageOverview {
     /// The `regionId` property.
-    #[serde(rename = "regionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[serde(rename = "sandboxClass")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[serde(rename = "totalCpuQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `currentCpuUsage` property.
-    #[serde(rename = "currentCpuUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentCpuUsage"))]
     pub current_cpu_usage: f64,
     /// The `totalMemoryQuota` property.
-    #[serde(rename = "totalMemoryQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `currentMemoryUsage` property.
-    #[serde(rename = "currentMemoryUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentMemoryUsage"))]
     pub current_memory_usage: f64,
     /// The `totalDiskQuota` property.
-    #[serde(rename = "totalDiskQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `currentDiskUsage` property.
-    #[serde(rename = "currentDiskUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentDiskUsage"))]
     pub current_disk_usage: f64,
     /// The `totalGpuQuota` property.
-    #[serde(rename = "totalGpuQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `currentGpuUsage` property.
-    #[serde(rename = "currentGpuUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentGpuUsage"))]
     pub current_gpu_usage: f64,
     /// The `allowedGpuTypes` property.
-    #[serde(
-        rename = "allowedGpuTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
     )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerNonEphemeralSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "maxDiskPerNonEphemeralSandbox")
     )]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxCpuPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxMemoryPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for RegionUsageOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegionUsageOverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RegionUsageOverview)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegionUsageOverview, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<SandboxClass> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<Vec<GpuType>> = None;
+                let mut field_11: Option<Option<f64>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                let mut field_13: Option<Option<f64>> = None;
+                let mut field_14: Option<Option<f64>> = None;
+                let mut field_15: Option<Option<f64>> = None;
+                let mut field_16: Option<Option<f64>> = None;
+                let mut field_17: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "regionId" => field_0 = Some(map.next_value()?),
+                        "sandboxClass" => field_1 = Some(map.next_value()?),
+                        "totalCpuQuota" => field_2 = Some(map.next_value()?),
+                        "currentCpuUsage" => field_3 = Some(map.next_value()?),
+                        "totalMemoryQuota" => field_4 = Some(map.next_value()?),
+                        "currentMemoryUsage" => field_5 = Some(map.next_value()?),
+                        "totalDiskQuota" => field_6 = Some(map.next_value()?),
+                        "currentDiskUsage" => field_7 = Some(map.next_value()?),
+                        "totalGpuQuota" => field_8 = Some(map.next_value()?),
+                        "currentGpuUsage" => field_9 = Some(map.next_value()?),
+                        "allowedGpuTypes" => field_10 = map.next_value()?,
+                        "maxCpuPerSandbox" => field_11 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_12 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_13 = Some(map.next_value()?),
+                        "maxDiskPerNonEphemeralSandbox" => {
+                            field_14 = Some(map.next_value()?);
+                        }
+                        "maxCpuPerGpuSandbox" => field_15 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => field_16 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => field_17 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegionUsageOverview {
+                    region_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
+                    sandbox_class: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
+                    total_cpu_quota: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalCpuQuota",
+                        ))?,
+                    current_cpu_usage: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentCpuUsage",
+                        ))?,
+                    total_memory_quota: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalMemoryQuota",
+                        ))?,
+                    current_memory_usage: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentMemoryUsage",
+                        ))?,
+                    total_disk_quota: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalDiskQuota",
+                        ))?,
+                    current_disk_usage: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentDiskUsage",
+                        ))?,
+                    total_gpu_quota: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalGpuQuota",
+                        ))?,
+                    current_gpu_usage: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentGpuUsage",
+                        ))?,
+                    allowed_gpu_types: field_10,
+                    max_cpu_per_sandbox: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerSandbox",
+                        ))?,
+                    max_memory_per_sandbox: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerSandbox",
+                        ))?,
+                    max_disk_per_sandbox: field_13
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerSandbox",
+                        ))?,
+                    max_disk_per_non_ephemeral_sandbox: field_14
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerNonEphemeralSandbox",
+                        ))?,
+                    max_cpu_per_gpu_sandbox: field_15
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerGpuSandbox",
+                        ))?,
+                    max_memory_per_gpu_sandbox: field_16
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerGpuSandbox",
+                        ))?,
+                    max_disk_per_gpu_sandbox: field_17
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerGpuSandbox",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationUsageOverview {
     /// The `regionUsage` property.
-    #[serde(rename = "regionUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "regionUsage"))]
     pub region_usage: Vec<RegionUsageOverview>,
     /// The `totalSnapshotQuota` property.
-    #[serde(rename = "totalSnapshotQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalSnapshotQuota"))]
     pub total_snapshot_quota: f64,
     /// The `currentSnapshotUsage` property.
-    #[serde(rename = "currentSnapshotUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentSnapshotUsage"))]
     pub current_snapshot_usage: f64,
     /// The `totalVolumeQuota` property.
-    #[serde(rename = "totalVolumeQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalVolumeQuota"))]
     pub total_volume_quota: f64,
     /// The `currentVolumeUsage` property.
-    #[serde(rename = "currentVolumeUsage")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentVolumeUsage"))]
     pub current_volume_usage: f64,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationUsageOverview {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationUsageOverview;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationUsageOverview)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationUsageOverview, A::Error> {
+                let mut field_0: Option<Vec<RegionUsageOverview>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "regionUsage" => field_0 = Some(map.next_value()?),
+                        "totalSnapshotQuota" => field_1 = Some(map.next_value()?),
+                        "currentSnapshotUsage" => field_2 = Some(map.next_value()?),
+                        "totalVolumeQuota" => field_3 = Some(map.next_value()?),
+                        "currentVolumeUsage" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationUsageOverview {
+                    region_usage: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("regionUsage"))?,
+                    total_snapshot_quota: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalSnapshotQuota",
+                        ))?,
+                    current_snapshot_usage: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentSnapshotUsage",
+                        ))?,
+                    total_volume_quota: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalVolumeQuota",
+                        ))?,
+                    current_volume_usage: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentVolumeUsage",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationQuota {
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "maxCpuPerSandbox")]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "maxMemoryPerSandbox")]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "maxDiskPerSandbox")]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `snapshotQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "snapshotQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "snapshotQuota")]
     pub snapshot_quota: Option<f64>,
     /// The `maxSnapshotSize` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxSnapshotSize",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "maxSnapshotSize")]
     pub max_snapshot_size: Option<f64>,
     /// The `volumeQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "volumeQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "volumeQuota")]
     pub volume_quota: Option<f64>,
     /// The `authenticatedRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "authenticatedRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "authenticatedRateLimit")]
     pub authenticated_rate_limit: Option<f64>,
     /// The `sandboxCreateRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxCreateRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "sandboxCreateRateLimit")]
     pub sandbox_create_rate_limit: Option<f64>,
     /// The `sandboxLifecycleRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxLifecycleRateLimit",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "sandboxLifecycleRateLimit")]
     pub sandbox_lifecycle_rate_limit: Option<f64>,
     /// The `authenticatedRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "authenticatedRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "authenticatedRateLimitTtlSeconds")]
     pub authenticated_rate_limit_ttl_seconds: Option<f64>,
     /// The `sandboxCreateRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxCreateRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "sandboxCreateRateLimitTtlSeconds")]
     pub sandbox_create_rate_limit_ttl_seconds: Option<f64>,
     /// The `sandboxLifecycleRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "sandboxLifecycleRateLimitTtlSeconds",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "sandboxLifecycleRateLimitTtlSeconds")]
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
     /// Time in minutes before an unused snapshot is deactivated
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "snapshotDeactivationTimeoutMinutes",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "snapshotDeactivationTimeoutMinutes")]
     pub snapshot_deactivation_timeout_minutes: Option<f64>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationQuota)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationQuota, A::Error> {
+                let mut field_0: Option<Option<f64>> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<Option<f64>> = None;
+                let mut field_4: Option<Option<f64>> = None;
+                let mut field_5: Option<Option<f64>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<f64>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<Option<f64>> = None;
+                let mut field_10: Option<Option<f64>> = None;
+                let mut field_11: Option<Option<f64>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "maxCpuPerSandbox" => field_0 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_1 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_2 = Some(map.next_value()?),
+                        "snapshotQuota" => field_3 = Some(map.next_value()?),
+                        "maxSnapshotSize" => field_4 = Some(map.next_value()?),
+                        "volumeQuota" => field_5 = Some(map.next_value()?),
+                        "authenticatedRateLimit" => field_6 = Some(map.next_value()?),
+                        "sandboxCreateRateLimit" => field_7 = Some(map.next_value()?),
+                        "sandboxLifecycleRateLimit" => field_8 = Some(map.next_value()?),
+                        "authenticatedRateLimitTtlSeconds" => {
+                            field_9 = Some(map.next_value()?);
+                        }
+                        "sandboxCreateRateLimitTtlSeconds" => {
+                            field_10 = Some(map.next_value()?);
+                        }
+                        "sandboxLifecycleRateLimitTtlSeconds" => {
+                            field_11 = Some(map.next_value()?);
+                        }
+                        "snapshotDeactivationTimeoutMinutes" => {
+                            field_12 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationQuota {
+                    max_cpu_per_sandbox: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerSandbox",
+                        ))?,
+                    max_memory_per_sandbox: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerSandbox",
+                        ))?,
+                    max_disk_per_sandbox: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerSandbox",
+                        ))?,
+                    snapshot_quota: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "snapshotQuota",
+                        ))?,
+                    max_snapshot_size: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxSnapshotSize",
+                        ))?,
+                    volume_quota: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("volumeQuota"))?,
+                    authenticated_rate_limit: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "authenticatedRateLimit",
+                        ))?,
+                    sandbox_create_rate_limit: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxCreateRateLimit",
+                        ))?,
+                    sandbox_lifecycle_rate_limit: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxLifecycleRateLimit",
+                        ))?,
+                    authenticated_rate_limit_ttl_seconds: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "authenticatedRateLimitTtlSeconds",
+                        ))?,
+                    sandbox_create_rate_limit_ttl_seconds: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxCreateRateLimitTtlSeconds",
+                        ))?,
+                    sandbox_lifecycle_rate_limit_ttl_seconds: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxLifecycleRateLimitTtlSeconds",
+                        ))?,
+                    snapshot_deactivation_timeout_minutes: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "snapshotDeactivationTimeoutMinutes",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationRegionQuota {
     /// The `sandboxClass` property.
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
     pub sandbox_class: Option<SandboxClass>,
     /// The `totalCpuQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "totalCpuQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "totalCpuQuota")]
     pub total_cpu_quota: Option<f64>,
     /// The `totalMemoryQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "totalMemoryQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "totalMemoryQuota")]
     pub total_memory_quota: Option<f64>,
     /// The `totalDiskQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "totalDiskQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "totalDiskQuota")]
     pub total_disk_quota: Option<f64>,
     /// The `totalGpuQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "totalGpuQuota",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[serde(rename = "totalGpuQuota")]
     pub total_gpu_quota: Option<f64>,
     /// The `allowedGpuTypes` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "allowedGpuTypes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")]
     pub allowed_gpu_types: Option<Option<Vec<GpuType>>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(
         rename = "maxDiskPerNonEphemeralSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+        skip_serializing_if = "Option::is_none"
     )]
     pub max_disk_per_non_ephemeral_sandbox: Option<Option<f64>>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxCpuPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxCpuPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxMemoryPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxMemoryPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-organizations"))]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationRegionQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationRegionQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationRegionQuota)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationRegionQuota, A::Error> {
+                let mut field_0: Option<SandboxClass> = None;
+                let mut field_1: Option<Option<f64>> = None;
+                let mut field_2: Option<Option<f64>> = None;
+                let mut field_3: Option<Option<f64>> = None;
+                let mut field_4: Option<Option<f64>> = None;
+                let mut field_5: Option<Option<Vec<GpuType>>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<f64>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<Option<f64>> = None;
+                let mut field_10: Option<Option<f64>> = None;
+                let mut field_11: Option<Option<f64>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sandboxClass" => field_0 = map.next_value()?,
+                        "totalCpuQuota" => field_1 = Some(map.next_value()?),
+                        "totalMemoryQuota" => field_2 = Some(map.next_value()?),
+                        "totalDiskQuota" => field_3 = Some(map.next_value()?),
+                        "totalGpuQuota" => field_4 = Some(map.next_value()?),
+                        "allowedGpuTypes" => field_5 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => field_6 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_7 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_8 = Some(map.next_value()?),
+                        "maxDiskPerNonEphemeralSandbox" => {
+                            field_9 = Some(map.next_value()?);
+                        }
+                        "maxCpuPerGpuSandbox" => field_10 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => field_11 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationRegionQuota {
+                    sandbox_class: field_0,
+                    total_cpu_quota: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalCpuQuota",
+                        ))?,
+                    total_memory_quota: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalMemoryQuota",
+                        ))?,
+                    total_disk_quota: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalDiskQuota",
+                        ))?,
+                    total_gpu_quota: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalGpuQuota",
+                        ))?,
+                    allowed_gpu_types: field_5,
+                    max_cpu_per_sandbox: field_6,
+                    max_memory_per_sandbox: field_7,
+                    max_disk_per_sandbox: field_8,
+                    max_disk_per_non_ephemeral_sandbox: field_9,
+                    max_cpu_per_gpu_sandbox: field_10,
+                    max_memory_per_gpu_sandbox: field_11,
+                    max_disk_per_gpu_sandbox: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationSuspension {
     /// Suspension reason
     pub reason: String,
@@ -1417,26 +2537,104 @@ pub struct OrganizationSuspension {
     /// Suspension cleanup grace period hours
     #[serde(
         rename = "suspensionCleanupGracePeriodHours",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub suspension_cleanup_grace_period_hours: Option<f64>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationSuspension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationSuspension)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationSuspension, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::DateTime> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "reason" => field_0 = Some(map.next_value()?),
+                        "until" => field_1 = Some(map.next_value()?),
+                        "suspensionCleanupGracePeriodHours" => {
+                            field_2 = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationSuspension {
+                    reason: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("reason"))?,
+                    until: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("until"))?,
+                    suspension_cleanup_grace_period_hours: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     /// Sandbox default limited network egress
     #[serde(rename = "sandboxDefaultLimitedNetworkEgress")]
     pub sandbox_default_limited_network_egress: bool,
 }
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEgress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationSandboxDefaultLimitedNetworkEgress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationSandboxDefaultLimitedNetworkEgress)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationSandboxDefaultLimitedNetworkEgress, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sandboxDefaultLimitedNetworkEgress" => {
+                            field_0 = Some(map.next_value()?);
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationSandboxDefaultLimitedNetworkEgress {
+                    sandbox_default_limited_network_egress: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "sandboxDefaultLimitedNetworkEgress",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationRole {
     /// The name of the role
     ///
@@ -1449,11 +2647,52 @@ pub struct CreateOrganizationRole {
     /// The list of permissions assigned to the role
     pub permissions: Vec<Permission>,
 }
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateOrganizationRole;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateOrganizationRole)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationRole, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<Permission>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "permissions" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganizationRole {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    description: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    permissions: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationRole {
     /// The name of the role
     ///
@@ -1466,17 +2705,58 @@ pub struct UpdateOrganizationRole {
     /// The list of permissions assigned to the role
     pub permissions: Vec<Permission>,
 }
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationRole;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationRole)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationRole, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<Permission>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "description" => field_1 = Some(map.next_value()?),
+                        "permissions" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationRole {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    description: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
+                    permissions: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct OrganizationUser {
     /// User ID
-    #[serde(rename = "userId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "userId"))]
     pub user_id: String,
     /// Organization ID
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// User name
     pub name: String,
@@ -1485,20 +2765,84 @@ pub struct OrganizationUser {
     /// Member role
     pub role: OrganizationMemberRole,
     /// Roles assigned to the user
-    #[serde(rename = "assignedRoles")]
+    #[cfg_attr(feature = "test-support", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for OrganizationUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationUser)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationUser, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<OrganizationMemberRole> = None;
+                let mut field_5: Option<Vec<OrganizationRole>> = None;
+                let mut field_6: Option<crate::runtime::DateTime> = None;
+                let mut field_7: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "userId" => field_0 = Some(map.next_value()?),
+                        "organizationId" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "email" => field_3 = Some(map.next_value()?),
+                        "role" => field_4 = Some(map.next_value()?),
+                        "assignedRoles" => field_5 = Some(map.next_value()?),
+                        "createdAt" => field_6 = Some(map.next_value()?),
+                        "updatedAt" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationUser {
+                    user_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
+                    organization_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    email: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    role: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
+                    assigned_roles: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "assignedRoles",
+                        ))?,
+                    created_at: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
     ///
@@ -1510,11 +2854,50 @@ pub struct UpdateOrganizationMemberAccess {
     #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
 }
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationMemberAccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationMemberAccess)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationMemberAccess, A::Error> {
+                let mut field_0: Option<OrganizationMemberRole> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "role" => field_0 = Some(map.next_value()?),
+                        "assignedRoleIds" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationMemberAccess {
+                    role: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
+                    assigned_role_ids: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "assignedRoleIds",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationInvitation {
     /// Email address of the invitee
     ///
@@ -1532,14 +2915,60 @@ pub struct CreateOrganizationInvitation {
     /// Expiration date of the invitation
     ///
     /// Example: `"2021-12-31T23:59:59Z"`
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateOrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateOrganizationInvitation)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationInvitation, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<OrganizationMemberRole> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email" => field_0 = Some(map.next_value()?),
+                        "role" => field_1 = Some(map.next_value()?),
+                        "assignedRoleIds" => field_2 = Some(map.next_value()?),
+                        "expiresAt" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganizationInvitation {
+                    email: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    role: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
+                    assigned_role_ids: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "assignedRoleIds",
+                        ))?,
+                    expires_at: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateOrganizationInvitation {
     /// Organization member role
     pub role: OrganizationMemberRole,
@@ -1549,8 +2978,51 @@ pub struct UpdateOrganizationInvitation {
     /// Expiration date of the invitation
     ///
     /// Example: `"2021-12-31T23:59:59Z"`
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateOrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateOrganizationInvitation)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationInvitation, A::Error> {
+                let mut field_0: Option<OrganizationMemberRole> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "role" => field_0 = Some(map.next_value()?),
+                        "assignedRoleIds" => field_1 = Some(map.next_value()?),
+                        "expiresAt" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateOrganizationInvitation {
+                    role: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
+                    assigned_role_ids: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "assignedRoleIds",
+                        ))?,
+                    expires_at: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The type of the region
 ///
@@ -1676,7 +3148,6 @@ impl<'de> serde::Deserialize<'de> for RegionType {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Region {
     /// Region ID
@@ -1692,38 +3163,34 @@ pub struct Region {
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "organizationId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
     )]
     pub organization_id: Option<Option<String>>,
     /// The type of the region
     ///
     /// Example: `"shared"`
-    #[serde(rename = "regionType")]
+    #[cfg_attr(feature = "test-support", serde(rename = "regionType"))]
     pub region_type: RegionType,
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Proxy URL for the region
     ///
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "proxyUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
@@ -1731,11 +3198,9 @@ pub struct Region {
     /// Example: `"http://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "sshGatewayUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
@@ -1743,19 +3208,76 @@ pub struct Region {
     /// Example: `"http://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "snapshotManagerUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")
     )]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-regions"))]
+impl<'de> serde::Deserialize<'de> for Region {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Region;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Region)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Region, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<RegionType> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                let mut field_8: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "organizationId" => field_2 = Some(map.next_value()?),
+                        "regionType" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        "proxyUrl" => field_6 = Some(map.next_value()?),
+                        "sshGatewayUrl" => field_7 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Region {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    organization_id: field_2,
+                    region_type: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("regionType"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    proxy_url: field_6,
+                    ssh_gateway_url: field_7,
+                    snapshot_manager_url: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateRegion {
     /// Region name
     ///
@@ -1766,42 +3288,69 @@ pub struct CreateRegion {
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "proxyUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
     ///
     /// Example: `"ssh://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "sshGatewayUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
     ///
     /// Example: `"https://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "snapshotManagerUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateRegion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateRegion)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRegion, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "proxyUrl" => field_1 = Some(map.next_value()?),
+                        "sshGatewayUrl" => field_2 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRegion {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    proxy_url: field_1,
+                    ssh_gateway_url: field_2,
+                    snapshot_manager_url: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CreateRegionResponse {
     /// ID of the created region
@@ -1813,11 +3362,9 @@ pub struct CreateRegionResponse {
     /// Example: `"proxy-api-key-xyz"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "proxyApiKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "proxyApiKey", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_api_key: Option<Option<crate::runtime::Secret>>,
     /// SSH Gateway API key for the region
@@ -1825,11 +3372,9 @@ pub struct CreateRegionResponse {
     /// Example: `"ssh-gateway-api-key-abc"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "sshGatewayApiKey",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sshGatewayApiKey", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_api_key: Option<Option<crate::runtime::Secret>>,
     /// Snapshot Manager username for the region
@@ -1837,83 +3382,183 @@ pub struct CreateRegionResponse {
     /// Example: `"daytona"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "snapshotManagerUsername",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "snapshotManagerUsername",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub snapshot_manager_username: Option<Option<String>>,
     /// Snapshot Manager password for the region
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "snapshotManagerPassword",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "snapshotManagerPassword",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for CreateRegionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateRegionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateRegionResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRegionResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<crate::runtime::Secret>> = None;
+                let mut field_2: Option<Option<crate::runtime::Secret>> = None;
+                let mut field_3: Option<Option<String>> = None;
+                let mut field_4: Option<Option<crate::runtime::Secret>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "proxyApiKey" => field_1 = Some(map.next_value()?),
+                        "sshGatewayApiKey" => field_2 = Some(map.next_value()?),
+                        "snapshotManagerUsername" => field_3 = Some(map.next_value()?),
+                        "snapshotManagerPassword" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRegionResponse {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    proxy_api_key: field_1,
+                    ssh_gateway_api_key: field_2,
+                    snapshot_manager_username: field_3,
+                    snapshot_manager_password: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegenerateApiKeyResponse {
     /// The newly generated API key
     ///
     /// Example: `"api-key-xyz123"`
-    #[serde(rename = "apiKey")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
+}
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for RegenerateApiKeyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegenerateApiKeyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RegenerateApiKeyResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegenerateApiKeyResponse, A::Error> {
+                let mut field_0: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "apiKey" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegenerateApiKeyResponse {
+                    api_key: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateRegion {
     /// Proxy URL for the region
     ///
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "proxyUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
     ///
     /// Example: `"ssh://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "sshGatewayUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
     ///
     /// Example: `"https://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "snapshotManagerUrl",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateRegion;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateRegion)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRegion, A::Error> {
+                let mut field_0: Option<Option<String>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "proxyUrl" => field_0 = Some(map.next_value()?),
+                        "sshGatewayUrl" => field_1 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateRegion {
+                    proxy_url: field_0,
+                    ssh_gateway_url: field_1,
+                    snapshot_manager_url: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"password":"password","username":"daytona"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SnapshotManagerCredentials {
     /// Snapshot Manager username for the region
@@ -1923,10 +3568,46 @@ pub struct SnapshotManagerCredentials {
     /// Snapshot Manager password for the region
     pub password: crate::runtime::Secret,
 }
+#[cfg(feature = "api-organizations")]
+impl<'de> serde::Deserialize<'de> for SnapshotManagerCredentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SnapshotManagerCredentials;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SnapshotManagerCredentials)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SnapshotManagerCredentials, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "username" => field_0 = Some(map.next_value()?),
+                        "password" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SnapshotManagerCredentials {
+                    username: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
+                    password: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"name":"name","key":"key"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserPublicKey {
     /// Public key
@@ -1934,10 +3615,44 @@ pub struct UserPublicKey {
     /// Key name
     pub name: String,
 }
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
+impl<'de> serde::Deserialize<'de> for UserPublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserPublicKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UserPublicKey)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserPublicKey, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "key" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserPublicKey {
+                    key: field_0.ok_or_else(|| serde::de::Error::missing_field("key"))?,
+                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct User {
     /// User ID
@@ -1947,35 +3662,156 @@ pub struct User {
     /// User email
     pub email: String,
     /// User public keys
-    #[serde(rename = "publicKeys")]
+    #[cfg_attr(feature = "test-support", serde(rename = "publicKeys"))]
     pub public_keys: Vec<UserPublicKey>,
     /// Creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (User)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Vec<UserPublicKey>> = None;
+                let mut field_4: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "email" => field_2 = Some(map.next_value()?),
+                        "publicKeys" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(User {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    email: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    public_keys: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("publicKeys"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"displayName":"displayName","name":"name"}`
 #[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccountProvider {
     /// The `name` property.
     pub name: String,
     /// The `displayName` property.
-    #[serde(rename = "displayName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "displayName"))]
     pub display_name: String,
+}
+#[cfg(feature = "api-users")]
+impl<'de> serde::Deserialize<'de> for AccountProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccountProvider;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccountProvider)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountProvider, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "displayName" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountProvider {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    display_name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"provider":"provider","userId":"userId"}`
 #[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateLinkedAccount {
     /// The authentication provider of the secondary account
     pub provider: String,
     /// The user ID of the secondary account
     #[serde(rename = "userId")]
     pub user_id: String,
+}
+#[cfg(feature = "api-users")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateLinkedAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateLinkedAccount)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateLinkedAccount, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "provider" => field_0 = Some(map.next_value()?),
+                        "userId" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateLinkedAccount {
+                    provider: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
+                    user_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `SandboxState` schema.
 ///
@@ -2450,7 +4286,6 @@ impl<'de> serde::Deserialize<'de> for BackupState {
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SandboxListItem {
     /// The ID of the sandbox
@@ -2460,7 +4295,7 @@ pub struct SandboxListItem {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -2473,27 +4308,36 @@ pub struct SandboxListItem {
     /// The runner ID of the sandbox
     ///
     /// Example: `"runner123"`
-    #[serde(rename = "runnerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
+    )]
     pub runner_id: Option<String>,
     /// The class of the sandbox
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_class: Option<SandboxClass>,
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
-    #[serde(rename = "desiredState", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
+    )]
     pub desired_state: Option<SandboxDesiredState>,
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -2502,12 +4346,15 @@ pub struct SandboxListItem {
     /// The error reason of the sandbox
     ///
     /// Example: `"The sandbox is not running"`
-    #[serde(rename = "errorReason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
+    )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// Whether the sandbox http preview is public
     ///
@@ -2524,7 +4371,10 @@ pub struct SandboxListItem {
     /// The GPU type assigned to the sandbox
     ///
     /// Example: `"H100"`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_type: Option<GpuType>,
     /// The memory quota for the sandbox
     ///
@@ -2541,65 +4391,202 @@ pub struct SandboxListItem {
     /// The state of the backup
     ///
     /// Example: `"None"`
-    #[serde(rename = "backupState", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "backupState", skip_serializing_if = "Option::is_none")
+    )]
     pub backup_state: Option<BackupState>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoStopInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_stop_interval: Option<f64>,
     /// Auto-archive interval in minutes
     ///
     /// Example: `10080`
-    #[serde(
-        rename = "autoArchiveInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_archive_interval: Option<f64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoDeleteInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_delete_interval: Option<f64>,
     /// The creation timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<String>,
     /// The last update timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
+    )]
     pub updated_at: Option<String>,
     /// The last activity timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "lastActivityAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
+    )]
     pub last_activity_at: Option<String>,
     /// The version of the daemon running in the sandbox
     ///
     /// Example: `"1.0.0"`
-    #[serde(rename = "daemonVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub daemon_version: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[serde(rename = "toolboxProxyUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for SandboxListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SandboxListItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SandboxListItem)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxListItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<SandboxClass> = None;
+                let mut field_6: Option<SandboxState> = None;
+                let mut field_7: Option<SandboxDesiredState> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<bool> = None;
+                let mut field_12: Option<bool> = None;
+                let mut field_13: Option<f64> = None;
+                let mut field_14: Option<f64> = None;
+                let mut field_15: Option<GpuType> = None;
+                let mut field_16: Option<f64> = None;
+                let mut field_17: Option<f64> = None;
+                let mut field_18: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_19: Option<BackupState> = None;
+                let mut field_20: Option<f64> = None;
+                let mut field_21: Option<f64> = None;
+                let mut field_22: Option<f64> = None;
+                let mut field_23: Option<String> = None;
+                let mut field_24: Option<String> = None;
+                let mut field_25: Option<String> = None;
+                let mut field_26: Option<String> = None;
+                let mut field_27: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "organizationId" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "target" => field_3 = Some(map.next_value()?),
+                        "runnerId" => field_4 = map.next_value()?,
+                        "sandboxClass" => field_5 = map.next_value()?,
+                        "state" => field_6 = map.next_value()?,
+                        "desiredState" => field_7 = map.next_value()?,
+                        "snapshot" => field_8 = map.next_value()?,
+                        "user" => field_9 = Some(map.next_value()?),
+                        "errorReason" => field_10 = map.next_value()?,
+                        "recoverable" => field_11 = map.next_value()?,
+                        "public" => field_12 = Some(map.next_value()?),
+                        "cpu" => field_13 = Some(map.next_value()?),
+                        "gpu" => field_14 = Some(map.next_value()?),
+                        "gpuType" => field_15 = map.next_value()?,
+                        "memory" => field_16 = Some(map.next_value()?),
+                        "disk" => field_17 = Some(map.next_value()?),
+                        "labels" => field_18 = Some(map.next_value()?),
+                        "backupState" => field_19 = map.next_value()?,
+                        "autoStopInterval" => field_20 = map.next_value()?,
+                        "autoArchiveInterval" => field_21 = map.next_value()?,
+                        "autoDeleteInterval" => field_22 = map.next_value()?,
+                        "createdAt" => field_23 = map.next_value()?,
+                        "updatedAt" => field_24 = map.next_value()?,
+                        "lastActivityAt" => field_25 = map.next_value()?,
+                        "daemonVersion" => field_26 = map.next_value()?,
+                        "toolboxProxyUrl" => field_27 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxListItem {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    organization_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    target: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
+                    runner_id: field_4,
+                    sandbox_class: field_5,
+                    state: field_6,
+                    desired_state: field_7,
+                    snapshot: field_8,
+                    user: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field("user"))?,
+                    error_reason: field_10,
+                    recoverable: field_11,
+                    public: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field("public"))?,
+                    cpu: field_13.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    gpu: field_14.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
+                    gpu_type: field_15,
+                    memory: field_16
+                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
+                    disk: field_17
+                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
+                    labels: field_18
+                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
+                    backup_state: field_19,
+                    auto_stop_interval: field_20,
+                    auto_archive_interval: field_21,
+                    auto_delete_interval: field_22,
+                    created_at: field_23,
+                    updated_at: field_24,
+                    last_activity_at: field_25,
+                    daemon_version: field_26,
+                    toolbox_proxy_url: field_27
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "toolboxProxyUrl",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
     /// List of results for the current page
@@ -2607,16 +4594,50 @@ pub struct ListSandboxesResponse {
     /// Cursor for the next page of results
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "nextCursor",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "nextCursor"))]
     pub next_cursor: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListSandboxesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListSandboxesResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSandboxesResponse, A::Error> {
+                let mut field_0: Option<Vec<SandboxListItem>> = None;
+                let mut field_1: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "nextCursor" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListSandboxesResponse {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    next_cursor: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("nextCursor"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}`
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 pub struct SandboxVolume {
     /// The ID of the volume
     ///
@@ -2631,45 +4652,132 @@ pub struct SandboxVolume {
     /// Optional subpath within the volume to mount. When specified, only this S3 prefix will be accessible. When omitted, the entire volume is mounted.
     ///
     /// Example: `"users/alice"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subpath: Option<String>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl<'de> serde::Deserialize<'de> for SandboxVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SandboxVolume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SandboxVolume)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxVolume, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "volumeId" => field_0 = Some(map.next_value()?),
+                        "mountPath" => field_1 = Some(map.next_value()?),
+                        "subpath" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxVolume {
+                    volume_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("volumeId"))?,
+                    mount_path: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("mountPath"))?,
+                    subpath: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `BuildInfo` schema.
 #[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct BuildInfo {
     /// The Dockerfile content used for the build
     ///
     /// Example: `"FROM node:14\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]"`
-    #[serde(
-        rename = "dockerfileContent",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "dockerfileContent", skip_serializing_if = "Option::is_none")
     )]
     pub dockerfile_content: Option<String>,
     /// The context hashes used for the build
     ///
     /// Example: `["hash1","hash2"]`
-    #[serde(rename = "contextHashes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")
+    )]
     pub context_hashes: Option<Vec<String>>,
     /// The creation timestamp
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The last update timestamp
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The snapshot reference
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[serde(rename = "snapshotRef")]
+    #[cfg_attr(feature = "test-support", serde(rename = "snapshotRef"))]
     pub snapshot_ref: String,
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
+impl<'de> serde::Deserialize<'de> for BuildInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BuildInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (BuildInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BuildInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                let mut field_2: Option<crate::runtime::DateTime> = None;
+                let mut field_3: Option<crate::runtime::DateTime> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dockerfileContent" => field_0 = map.next_value()?,
+                        "contextHashes" => field_1 = map.next_value()?,
+                        "createdAt" => field_2 = Some(map.next_value()?),
+                        "updatedAt" => field_3 = Some(map.next_value()?),
+                        "snapshotRef" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildInfo {
+                    dockerfile_content: field_0,
+                    context_hashes: field_1,
+                    created_at: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    snapshot_ref: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("snapshotRef"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Sandbox {
     /// The ID of the sandbox
@@ -2679,7 +4787,7 @@ pub struct Sandbox {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -2688,7 +4796,7 @@ pub struct Sandbox {
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -2709,15 +4817,14 @@ pub struct Sandbox {
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[serde(rename = "networkBlockAll")]
+    #[cfg_attr(feature = "test-support", serde(rename = "networkBlockAll"))]
     pub network_block_all: bool,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[serde(
-        rename = "networkAllowList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")
     )]
     pub network_allow_list: Option<String>,
     /// The target environment for the sandbox
@@ -2735,7 +4842,10 @@ pub struct Sandbox {
     /// The GPU type assigned to the sandbox
     ///
     /// Example: `"H100"`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_type: Option<GpuType>,
     /// The memory quota for the sandbox
     ///
@@ -2748,119 +4858,293 @@ pub struct Sandbox {
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
-    #[serde(rename = "desiredState", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
+    )]
     pub desired_state: Option<SandboxDesiredState>,
     /// The error reason of the sandbox
     ///
     /// Example: `"The sandbox is not running"`
-    #[serde(rename = "errorReason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
+    )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// The state of the backup
     ///
     /// Example: `"None"`
-    #[serde(rename = "backupState", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "backupState", skip_serializing_if = "Option::is_none")
+    )]
     pub backup_state: Option<BackupState>,
     /// The creation timestamp of the last backup
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(
-        rename = "backupCreatedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "backupCreatedAt", skip_serializing_if = "Option::is_none")
     )]
     pub backup_created_at: Option<String>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoStopInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_stop_interval: Option<f64>,
     /// Auto-archive interval in minutes
     ///
     /// Example: `10080`
-    #[serde(
-        rename = "autoArchiveInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_archive_interval: Option<f64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoDeleteInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_delete_interval: Option<f64>,
     /// Array of volumes attached to the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// Build information for the sandbox
-    #[serde(rename = "buildInfo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub build_info: Option<BuildInfo>,
     /// The creation timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<String>,
     /// The last update timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
+    )]
     pub updated_at: Option<String>,
     /// The last activity timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "lastActivityAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
+    )]
     pub last_activity_at: Option<String>,
     /// The class of the sandbox
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_class: Option<SandboxClass>,
     /// The version of the daemon running in the sandbox
     ///
     /// Example: `"1.0.0"`
-    #[serde(rename = "daemonVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub daemon_version: Option<String>,
     /// The runner ID of the sandbox
     ///
     /// Example: `"runner123"`
-    #[serde(rename = "runnerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
+    )]
     pub runner_id: Option<String>,
     /// ID of the sandbox this sandbox is linked to. When set, the sandbox is co-located on the same runner as the linked sandbox.
     ///
     /// Example: `"sandbox123"`
-    #[serde(
-        rename = "linkedSandboxId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "linkedSandboxId", skip_serializing_if = "Option::is_none")
     )]
     pub linked_sandbox_id: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[serde(rename = "toolboxProxyUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl<'de> serde::Deserialize<'de> for Sandbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Sandbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Sandbox)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Sandbox, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_7: Option<bool> = None;
+                let mut field_8: Option<bool> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<GpuType> = None;
+                let mut field_14: Option<f64> = None;
+                let mut field_15: Option<f64> = None;
+                let mut field_16: Option<SandboxState> = None;
+                let mut field_17: Option<SandboxDesiredState> = None;
+                let mut field_18: Option<String> = None;
+                let mut field_19: Option<bool> = None;
+                let mut field_20: Option<BackupState> = None;
+                let mut field_21: Option<String> = None;
+                let mut field_22: Option<f64> = None;
+                let mut field_23: Option<f64> = None;
+                let mut field_24: Option<f64> = None;
+                let mut field_25: Option<Vec<SandboxVolume>> = None;
+                let mut field_26: Option<BuildInfo> = None;
+                let mut field_27: Option<String> = None;
+                let mut field_28: Option<String> = None;
+                let mut field_29: Option<String> = None;
+                let mut field_30: Option<SandboxClass> = None;
+                let mut field_31: Option<String> = None;
+                let mut field_32: Option<String> = None;
+                let mut field_33: Option<String> = None;
+                let mut field_34: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "organizationId" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        "snapshot" => field_3 = map.next_value()?,
+                        "user" => field_4 = Some(map.next_value()?),
+                        "env" => field_5 = Some(map.next_value()?),
+                        "labels" => field_6 = Some(map.next_value()?),
+                        "public" => field_7 = Some(map.next_value()?),
+                        "networkBlockAll" => field_8 = Some(map.next_value()?),
+                        "networkAllowList" => field_9 = map.next_value()?,
+                        "target" => field_10 = Some(map.next_value()?),
+                        "cpu" => field_11 = Some(map.next_value()?),
+                        "gpu" => field_12 = Some(map.next_value()?),
+                        "gpuType" => field_13 = map.next_value()?,
+                        "memory" => field_14 = Some(map.next_value()?),
+                        "disk" => field_15 = Some(map.next_value()?),
+                        "state" => field_16 = map.next_value()?,
+                        "desiredState" => field_17 = map.next_value()?,
+                        "errorReason" => field_18 = map.next_value()?,
+                        "recoverable" => field_19 = map.next_value()?,
+                        "backupState" => field_20 = map.next_value()?,
+                        "backupCreatedAt" => field_21 = map.next_value()?,
+                        "autoStopInterval" => field_22 = map.next_value()?,
+                        "autoArchiveInterval" => field_23 = map.next_value()?,
+                        "autoDeleteInterval" => field_24 = map.next_value()?,
+                        "volumes" => field_25 = map.next_value()?,
+                        "buildInfo" => field_26 = map.next_value()?,
+                        "createdAt" => field_27 = map.next_value()?,
+                        "updatedAt" => field_28 = map.next_value()?,
+                        "lastActivityAt" => field_29 = map.next_value()?,
+                        "sandboxClass" => field_30 = map.next_value()?,
+                        "daemonVersion" => field_31 = map.next_value()?,
+                        "runnerId" => field_32 = map.next_value()?,
+                        "linkedSandboxId" => field_33 = map.next_value()?,
+                        "toolboxProxyUrl" => field_34 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Sandbox {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    organization_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    name: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    snapshot: field_3,
+                    user: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("user"))?,
+                    env: field_5.ok_or_else(|| serde::de::Error::missing_field("env"))?,
+                    labels: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
+                    public: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("public"))?,
+                    network_block_all: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "networkBlockAll",
+                        ))?,
+                    network_allow_list: field_9,
+                    target: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
+                    cpu: field_11.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    gpu: field_12.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
+                    gpu_type: field_13,
+                    memory: field_14
+                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
+                    disk: field_15
+                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
+                    state: field_16,
+                    desired_state: field_17,
+                    error_reason: field_18,
+                    recoverable: field_19,
+                    backup_state: field_20,
+                    backup_created_at: field_21,
+                    auto_stop_interval: field_22,
+                    auto_archive_interval: field_23,
+                    auto_delete_interval: field_24,
+                    volumes: field_25,
+                    build_info: field_26,
+                    created_at: field_27,
+                    updated_at: field_28,
+                    last_activity_at: field_29,
+                    sandbox_class: field_30,
+                    daemon_version: field_31,
+                    runner_id: field_32,
+                    linked_sandbox_id: field_33,
+                    toolbox_proxy_url: field_34
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "toolboxProxyUrl",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedSandboxesDeprecated {
     /// The `items` property.
@@ -2870,14 +5154,58 @@ pub struct PaginatedSandboxesDeprecated {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedSandboxesDeprecated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedSandboxesDeprecated)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedSandboxesDeprecated, A::Error> {
+                let mut field_0: Option<Vec<Sandbox>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedSandboxesDeprecated {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `CreateBuildInfo` schema.
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateBuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -2887,169 +5215,347 @@ pub struct CreateBuildInfo {
     /// The context hashes used for the build
     ///
     /// Example: `["hash1","hash2"]`
-    #[serde(rename = "contextHashes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")]
     pub context_hashes: Option<Vec<String>>,
+}
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateBuildInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateBuildInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBuildInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dockerfileContent" => field_0 = Some(map.next_value()?),
+                        "contextHashes" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateBuildInfo {
+                    dockerfile_content: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "dockerfileContent",
+                        ))?,
+                    context_hashes: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSandbox {
     /// The name of the sandbox. If not provided, the sandbox ID will be used as the name
     ///
     /// Example: `"MySandbox"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID or name of the snapshot used for the sandbox
     ///
     /// Example: `"ubuntu-4vcpu-8ram-100gb"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
     /// Example: `"daytona"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Environment variables for the sandbox
     ///
     /// Example: `{"NODE_ENV":"production"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Labels for the sandbox
     ///
     /// Example: `{"daytona.io/public":"true"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// Whether the sandbox http preview is publicly accessible
     ///
     /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[serde(
-        rename = "networkBlockAll",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBlockAll", skip_serializing_if = "Option::is_none")]
     pub network_block_all: Option<bool>,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[serde(
-        rename = "networkAllowList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")]
     pub network_allow_list: Option<String>,
     /// The target (region) where the sandbox will be created
     ///
     /// Example: `"us"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// CPU cores allocated to the sandbox
     ///
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// GPU units allocated to the sandbox
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Preferred GPU type for the sandbox. Accepts a single value or an ordered preference list — the scheduler tries each in order and pins the sandbox to the first that has capacity.
     ///
     /// Example: `["H100"]`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<Vec<GpuType>>,
     /// Memory allocated to the sandbox in GB
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space allocated to the sandbox in GB
     ///
     /// Example: `3`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoStopInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")]
     pub auto_stop_interval: Option<i64>,
     /// Auto-archive interval in minutes (0 means the maximum interval will be used)
     ///
     /// Example: `10080`
-    #[serde(
-        rename = "autoArchiveInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")]
     pub auto_archive_interval: Option<i64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[serde(
-        rename = "autoDeleteInterval",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")]
     pub auto_delete_interval: Option<i64>,
     /// Array of volumes to attach to the sandbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// Build information for the sandbox
-    #[serde(rename = "buildInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")]
     pub build_info: Option<CreateBuildInfo>,
     /// ID or name of an existing sandbox to link the new sandbox to. The new sandbox will be scheduled on the same runner as the linked sandbox so a local network can be established between them. Linked sandboxes must be ephemeral (autoDeleteInterval=0) and cannot themselves be linked to another sandbox.
     ///
     /// Example: `"sandbox123"`
-    #[serde(rename = "linkedSandbox", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "linkedSandbox", skip_serializing_if = "Option::is_none")]
     pub linked_sandbox: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateSandbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSandbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateSandbox)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSandbox, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_4: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_5: Option<bool> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<i64> = None;
+                let mut field_10: Option<i64> = None;
+                let mut field_11: Option<Vec<GpuType>> = None;
+                let mut field_12: Option<i64> = None;
+                let mut field_13: Option<i64> = None;
+                let mut field_14: Option<i64> = None;
+                let mut field_15: Option<i64> = None;
+                let mut field_16: Option<i64> = None;
+                let mut field_17: Option<Vec<SandboxVolume>> = None;
+                let mut field_18: Option<CreateBuildInfo> = None;
+                let mut field_19: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = map.next_value()?,
+                        "snapshot" => field_1 = map.next_value()?,
+                        "user" => field_2 = map.next_value()?,
+                        "env" => field_3 = map.next_value()?,
+                        "labels" => field_4 = map.next_value()?,
+                        "public" => field_5 = map.next_value()?,
+                        "networkBlockAll" => field_6 = map.next_value()?,
+                        "networkAllowList" => field_7 = map.next_value()?,
+                        "target" => field_8 = map.next_value()?,
+                        "cpu" => field_9 = map.next_value()?,
+                        "gpu" => field_10 = map.next_value()?,
+                        "gpuType" => field_11 = map.next_value()?,
+                        "memory" => field_12 = map.next_value()?,
+                        "disk" => field_13 = map.next_value()?,
+                        "autoStopInterval" => field_14 = map.next_value()?,
+                        "autoArchiveInterval" => field_15 = map.next_value()?,
+                        "autoDeleteInterval" => field_16 = map.next_value()?,
+                        "volumes" => field_17 = map.next_value()?,
+                        "buildInfo" => field_18 = map.next_value()?,
+                        "linkedSandbox" => field_19 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateSandbox {
+                    name: field_0,
+                    snapshot: field_1,
+                    user: field_2,
+                    env: field_3,
+                    labels: field_4,
+                    public: field_5,
+                    network_block_all: field_6,
+                    network_allow_list: field_7,
+                    target: field_8,
+                    cpu: field_9,
+                    gpu: field_10,
+                    gpu_type: field_11,
+                    memory: field_12,
+                    disk: field_13,
+                    auto_stop_interval: field_14,
+                    auto_archive_interval: field_15,
+                    auto_delete_interval: field_16,
+                    volumes: field_17,
+                    build_info: field_18,
+                    linked_sandbox: field_19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ResizeSandbox {
     /// CPU cores to allocate to the sandbox (minimum: 1)
     ///
     /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB to allocate to the sandbox (minimum: 1)
     ///
     /// Example: `4`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space in GB to allocate to the sandbox (can only be increased)
     ///
     /// Example: `20`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
+}
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ResizeSandbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ResizeSandbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ResizeSandbox)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ResizeSandbox, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cpu" => field_0 = map.next_value()?,
+                        "memory" => field_1 = map.next_value()?,
+                        "disk" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ResizeSandbox {
+                    cpu: field_0,
+                    memory: field_1,
+                    disk: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"labels":{"environment":"dev","team":"backend"}}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 pub struct SandboxLabels {
     /// Key-value pairs of labels
     ///
     /// Example: `{"environment":"dev","team":"backend"}`
     pub labels: std::collections::BTreeMap<String, String>,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for SandboxLabels {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SandboxLabels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SandboxLabels)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SandboxLabels, A::Error> {
+                let mut field_0: Option<std::collections::BTreeMap<String, String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "labels" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SandboxLabels {
+                    labels: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateSandboxStateDto {
     /// The new state for the sandbox
     ///
@@ -3058,72 +5564,200 @@ pub struct UpdateSandboxStateDto {
     /// Optional error message when reporting an error state
     ///
     /// Example: `"Failed to pull snapshot image"`
-    #[serde(rename = "errorReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "errorReason", skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
     /// Whether the sandbox is recoverable
     ///
     /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSandboxStateDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateSandboxStateDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSandboxStateDto, A::Error> {
+                let mut field_0: Option<SandboxState> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "state" => field_0 = Some(map.next_value()?),
+                        "errorReason" => field_1 = map.next_value()?,
+                        "recoverable" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateSandboxStateDto {
+                    state: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    error_reason: field_1,
+                    recoverable: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"name":"my-dev-env-v1"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSandboxSnapshot {
     /// Name for the new snapshot
     ///
     /// Example: `"my-dev-env-v1"`
     pub name: String,
 }
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSandboxSnapshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateSandboxSnapshot)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSandboxSnapshot, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateSandboxSnapshot {
+                    name: field_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"name":"my-forked-sandbox"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ForkSandbox {
     /// The name for the forked sandbox. If not provided, a unique name will be generated.
     ///
     /// Example: `"my-forked-sandbox"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ForkSandbox {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ForkSandbox;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ForkSandbox)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ForkSandbox, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ForkSandbox { name: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateSandboxNetworkSettings {
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[serde(
-        rename = "networkBlockAll",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkBlockAll", skip_serializing_if = "Option::is_none")]
     pub network_block_all: Option<bool>,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[serde(
-        rename = "networkAllowList",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")]
     pub network_allow_list: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSandboxNetworkSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateSandboxNetworkSettings)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSandboxNetworkSettings, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "networkBlockAll" => field_0 = map.next_value()?,
+                        "networkAllowList" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateSandboxNetworkSettings {
+                    network_block_all: field_0,
+                    network_allow_list: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[serde(rename = "sandboxId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Preview url
     ///
@@ -3134,16 +5768,55 @@ pub struct PortPreviewUrl {
     /// Example: `"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"`
     pub token: crate::runtime::Secret,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PortPreviewUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PortPreviewUrl)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortPreviewUrl, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sandboxId" => field_0 = Some(map.next_value()?),
+                        "url" => field_1 = Some(map.next_value()?),
+                        "token" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PortPreviewUrl {
+                    sandbox_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
+                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    token: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SignedPortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[serde(rename = "sandboxId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Port number of the signed preview URL
     ///
@@ -3158,19 +5831,93 @@ pub struct SignedPortPreviewUrl {
     /// Example: `"https://{port}-{token}.{proxyDomain}"`
     pub url: String,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for SignedPortPreviewUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SignedPortPreviewUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SignedPortPreviewUrl)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignedPortPreviewUrl, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<crate::runtime::Secret> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sandboxId" => field_0 = Some(map.next_value()?),
+                        "port" => field_1 = Some(map.next_value()?),
+                        "token" => field_2 = Some(map.next_value()?),
+                        "url" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SignedPortPreviewUrl {
+                    sandbox_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
+                    port: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("port"))?,
+                    token: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                    url: field_3.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"url":"url"}`
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Url {
     /// URL response
     pub url: String,
 }
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+impl<'de> serde::Deserialize<'de> for Url {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Url;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Url)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Url, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "url" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Url {
+                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SshAccessDto {
     /// Unique identifier for the SSH access
@@ -3180,7 +5927,7 @@ pub struct SshAccessDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "sandboxId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// SSH access token
     ///
@@ -3189,28 +5936,83 @@ pub struct SshAccessDto {
     /// When the SSH access expires
     ///
     /// Example: `"2025-01-01T12:00:00Z"`
-    #[serde(rename = "expiresAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// When the SSH access was created
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// When the SSH access was last updated
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// SSH command to connect to the sandbox
     ///
     /// Example: `"ssh -p 2222 token@localhost"`
-    #[serde(rename = "sshCommand")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sshCommand"))]
     pub ssh_command: String,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for SshAccessDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SshAccessDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SshAccessDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SshAccessDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<crate::runtime::Secret> = None;
+                let mut field_3: Option<crate::runtime::DateTime> = None;
+                let mut field_4: Option<crate::runtime::DateTime> = None;
+                let mut field_5: Option<crate::runtime::DateTime> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "sandboxId" => field_1 = Some(map.next_value()?),
+                        "token" => field_2 = Some(map.next_value()?),
+                        "expiresAt" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        "sshCommand" => field_6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SshAccessDto {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    sandbox_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
+                    token: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                    expires_at: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    ssh_command: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("sshCommand"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SshAccessValidationDto {
     /// Whether the SSH access token is valid
@@ -3220,13 +6022,49 @@ pub struct SshAccessValidationDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "sandboxId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SshAccessValidationDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SshAccessValidationDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SshAccessValidationDto, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "valid" => field_0 = Some(map.next_value()?),
+                        "sandboxId" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SshAccessValidationDto {
+                    valid: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("valid"))?,
+                    sandbox_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
     /// The toolbox proxy URL for the sandbox
@@ -3234,102 +6072,227 @@ pub struct ToolboxProxyUrl {
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
     pub url: String,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for ToolboxProxyUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ToolboxProxyUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ToolboxProxyUrl)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToolboxProxyUrl, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "url" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ToolboxProxyUrl {
+                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionQuota {
     /// The `organizationId` property.
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The `regionId` property.
-    #[serde(rename = "regionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[serde(rename = "sandboxClass")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[serde(rename = "totalCpuQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `totalMemoryQuota` property.
-    #[serde(rename = "totalMemoryQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `totalDiskQuota` property.
-    #[serde(rename = "totalDiskQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `totalGpuQuota` property.
-    #[serde(rename = "totalGpuQuota")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `allowedGpuTypes` property.
-    #[serde(
-        rename = "allowedGpuTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
     )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerNonEphemeralSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "maxDiskPerNonEphemeralSandbox")
     )]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxCpuPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxMemoryPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "maxDiskPerGpuSandbox",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl<'de> serde::Deserialize<'de> for RegionQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegionQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RegionQuota)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegionQuota, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<SandboxClass> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<Vec<GpuType>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<Option<f64>> = None;
+                let mut field_10: Option<Option<f64>> = None;
+                let mut field_11: Option<Option<f64>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                let mut field_13: Option<Option<f64>> = None;
+                let mut field_14: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "organizationId" => field_0 = Some(map.next_value()?),
+                        "regionId" => field_1 = Some(map.next_value()?),
+                        "sandboxClass" => field_2 = Some(map.next_value()?),
+                        "totalCpuQuota" => field_3 = Some(map.next_value()?),
+                        "totalMemoryQuota" => field_4 = Some(map.next_value()?),
+                        "totalDiskQuota" => field_5 = Some(map.next_value()?),
+                        "totalGpuQuota" => field_6 = Some(map.next_value()?),
+                        "allowedGpuTypes" => field_7 = map.next_value()?,
+                        "maxCpuPerSandbox" => field_8 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_9 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_10 = Some(map.next_value()?),
+                        "maxDiskPerNonEphemeralSandbox" => {
+                            field_11 = Some(map.next_value()?);
+                        }
+                        "maxCpuPerGpuSandbox" => field_12 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => field_13 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => field_14 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegionQuota {
+                    organization_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    region_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
+                    sandbox_class: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
+                    total_cpu_quota: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalCpuQuota",
+                        ))?,
+                    total_memory_quota: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalMemoryQuota",
+                        ))?,
+                    total_disk_quota: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalDiskQuota",
+                        ))?,
+                    total_gpu_quota: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalGpuQuota",
+                        ))?,
+                    allowed_gpu_types: field_7,
+                    max_cpu_per_sandbox: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerSandbox",
+                        ))?,
+                    max_memory_per_sandbox: field_9
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerSandbox",
+                        ))?,
+                    max_disk_per_sandbox: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerSandbox",
+                        ))?,
+                    max_disk_per_non_ephemeral_sandbox: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerNonEphemeralSandbox",
+                        ))?,
+                    max_cpu_per_gpu_sandbox: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxCpuPerGpuSandbox",
+                        ))?,
+                    max_memory_per_gpu_sandbox: field_13
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxMemoryPerGpuSandbox",
+                        ))?,
+                    max_disk_per_gpu_sandbox: field_14
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "maxDiskPerGpuSandbox",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -3339,13 +6302,53 @@ pub struct CreateRunner {
     /// Tags to associate with the runner
     ///
     /// Example: `["gpu","us-east"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateRunner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateRunner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateRunner)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRunner, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "regionId" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "tags" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRunner {
+                    region_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    tags: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CreateRunnerResponse {
     /// The ID of the runner
@@ -3355,8 +6358,44 @@ pub struct CreateRunnerResponse {
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[serde(rename = "apiKey")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
+impl<'de> serde::Deserialize<'de> for CreateRunnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateRunnerResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateRunnerResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRunnerResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "apiKey" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateRunnerResponse {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    api_key: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The state of the runner
 ///
@@ -3507,7 +6546,6 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RunnerFull {
     /// The ID of the runner
@@ -3517,17 +6555,23 @@ pub struct RunnerFull {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[serde(rename = "apiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[serde(rename = "proxyUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
@@ -3544,95 +6588,110 @@ pub struct RunnerFull {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_type: Option<String>,
     /// The sandbox class supported by this runner
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_class: Option<SandboxClass>,
     /// Current CPU usage percentage
     ///
     /// Example: `45.6`
-    #[serde(
-        rename = "currentCpuUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentCpuUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_cpu_usage_percentage: Option<f64>,
     /// Current RAM usage percentage
     ///
     /// Example: `68.2`
-    #[serde(
-        rename = "currentMemoryUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentMemoryUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_memory_usage_percentage: Option<f64>,
     /// Current disk usage percentage
     ///
     /// Example: `33.8`
-    #[serde(
-        rename = "currentDiskUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentDiskUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_disk_usage_percentage: Option<f64>,
     /// Current allocated CPU
     ///
     /// Example: `4000`
-    #[serde(
-        rename = "currentAllocatedCpu",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
     )]
     pub current_allocated_cpu: Option<f64>,
     /// Current allocated memory in GiB
     ///
     /// Example: `8000`
-    #[serde(
-        rename = "currentAllocatedMemoryGiB",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentAllocatedMemoryGiB",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_allocated_memory_gi_b: Option<f64>,
     /// Current allocated disk in GiB
     ///
     /// Example: `50000`
-    #[serde(
-        rename = "currentAllocatedDiskGiB",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentAllocatedDiskGiB",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_allocated_disk_gi_b: Option<f64>,
     /// Current snapshot count
     ///
     /// Example: `12`
-    #[serde(
-        rename = "currentSnapshotCount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
     )]
     pub current_snapshot_count: Option<f64>,
     /// Current number of started sandboxes
     ///
     /// Example: `5`
-    #[serde(
-        rename = "currentStartedSandboxes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentStartedSandboxes",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_started_sandboxes: Option<f64>,
     /// Runner availability score
     ///
     /// Example: `85`
-    #[serde(
-        rename = "availabilityScore",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
     )]
     pub availability_score: Option<f64>,
     /// The region of the runner
@@ -3650,7 +6709,10 @@ pub struct RunnerFull {
     /// The last time the runner was checked
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "lastChecked", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
+    )]
     pub last_checked: Option<String>,
     /// Whether the runner is unschedulable
     ///
@@ -3663,12 +6725,12 @@ pub struct RunnerFull {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -3679,56 +6741,248 @@ pub struct RunnerFull {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[serde(rename = "apiVersion")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[serde(rename = "runnerClass")]
+    #[cfg_attr(feature = "test-support", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
-    #[serde(rename = "appVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub app_version: Option<String>,
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[serde(rename = "apiKey")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
     /// The region type of the runner
     ///
     /// Example: `"shared"`
-    #[serde(rename = "regionType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "regionType", skip_serializing_if = "Option::is_none")
+    )]
     pub region_type: Option<RegionType>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
+impl<'de> serde::Deserialize<'de> for RunnerFull {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunnerFull;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RunnerFull)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunnerFull, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<SandboxClass> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<f64> = None;
+                let mut field_14: Option<f64> = None;
+                let mut field_15: Option<f64> = None;
+                let mut field_16: Option<f64> = None;
+                let mut field_17: Option<f64> = None;
+                let mut field_18: Option<f64> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<RunnerState> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<bool> = None;
+                let mut field_24: Option<Vec<String>> = None;
+                let mut field_25: Option<String> = None;
+                let mut field_26: Option<String> = None;
+                let mut field_27: Option<String> = None;
+                let mut field_28: Option<String> = None;
+                let mut field_29: Option<RunnerClass> = None;
+                let mut field_30: Option<String> = None;
+                let mut field_31: Option<crate::runtime::Secret> = None;
+                let mut field_32: Option<RegionType> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "domain" => field_1 = map.next_value()?,
+                        "apiUrl" => field_2 = map.next_value()?,
+                        "proxyUrl" => field_3 = map.next_value()?,
+                        "cpu" => field_4 = Some(map.next_value()?),
+                        "memory" => field_5 = Some(map.next_value()?),
+                        "disk" => field_6 = Some(map.next_value()?),
+                        "gpu" => field_7 = map.next_value()?,
+                        "gpuType" => field_8 = map.next_value()?,
+                        "sandboxClass" => field_9 = map.next_value()?,
+                        "currentCpuUsagePercentage" => field_10 = map.next_value()?,
+                        "currentMemoryUsagePercentage" => field_11 = map.next_value()?,
+                        "currentDiskUsagePercentage" => field_12 = map.next_value()?,
+                        "currentAllocatedCpu" => field_13 = map.next_value()?,
+                        "currentAllocatedMemoryGiB" => field_14 = map.next_value()?,
+                        "currentAllocatedDiskGiB" => field_15 = map.next_value()?,
+                        "currentSnapshotCount" => field_16 = map.next_value()?,
+                        "currentStartedSandboxes" => field_17 = map.next_value()?,
+                        "availabilityScore" => field_18 = map.next_value()?,
+                        "region" => field_19 = Some(map.next_value()?),
+                        "name" => field_20 = Some(map.next_value()?),
+                        "state" => field_21 = Some(map.next_value()?),
+                        "lastChecked" => field_22 = map.next_value()?,
+                        "unschedulable" => field_23 = Some(map.next_value()?),
+                        "tags" => field_24 = Some(map.next_value()?),
+                        "createdAt" => field_25 = Some(map.next_value()?),
+                        "updatedAt" => field_26 = Some(map.next_value()?),
+                        "version" => field_27 = Some(map.next_value()?),
+                        "apiVersion" => field_28 = Some(map.next_value()?),
+                        "runnerClass" => field_29 = Some(map.next_value()?),
+                        "appVersion" => field_30 = map.next_value()?,
+                        "apiKey" => field_31 = Some(map.next_value()?),
+                        "regionType" => field_32 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunnerFull {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    domain: field_1,
+                    api_url: field_2,
+                    proxy_url: field_3,
+                    cpu: field_4.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    memory: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
+                    disk: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
+                    gpu: field_7,
+                    gpu_type: field_8,
+                    sandbox_class: field_9,
+                    current_cpu_usage_percentage: field_10,
+                    current_memory_usage_percentage: field_11,
+                    current_disk_usage_percentage: field_12,
+                    current_allocated_cpu: field_13,
+                    current_allocated_memory_gi_b: field_14,
+                    current_allocated_disk_gi_b: field_15,
+                    current_snapshot_count: field_16,
+                    current_started_sandboxes: field_17,
+                    availability_score: field_18,
+                    region: field_19
+                        .ok_or_else(|| serde::de::Error::missing_field("region"))?,
+                    name: field_20
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    state: field_21
+                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    last_checked: field_22,
+                    unschedulable: field_23
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unschedulable",
+                        ))?,
+                    tags: field_24
+                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    created_at: field_25
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_26
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    version: field_27
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    api_version: field_28
+                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
+                    runner_class: field_29
+                        .ok_or_else(|| serde::de::Error::missing_field("runnerClass"))?,
+                    app_version: field_30,
+                    api_key: field_31
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                    region_type: field_32,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RunnerSnapshotDto {
     /// Runner snapshot ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "runnerSnapshotId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "runnerSnapshotId"))]
     pub runner_snapshot_id: String,
     /// Runner ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "runnerId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "runnerId"))]
     pub runner_id: String,
     /// Runner domain
     ///
     /// Example: `"runner.example.com"`
-    #[serde(rename = "runnerDomain", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "runnerDomain", skip_serializing_if = "Option::is_none")
+    )]
     pub runner_domain: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+impl<'de> serde::Deserialize<'de> for RunnerSnapshotDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunnerSnapshotDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RunnerSnapshotDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunnerSnapshotDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "runnerSnapshotId" => field_0 = Some(map.next_value()?),
+                        "runnerId" => field_1 = Some(map.next_value()?),
+                        "runnerDomain" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunnerSnapshotDto {
+                    runner_snapshot_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "runnerSnapshotId",
+                        ))?,
+                    runner_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("runnerId"))?,
+                    runner_domain: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Runner {
     /// The ID of the runner
@@ -3738,17 +6992,23 @@ pub struct Runner {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[serde(rename = "apiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[serde(rename = "proxyUrl", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
+    )]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
@@ -3765,95 +7025,110 @@ pub struct Runner {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_type: Option<String>,
     /// The sandbox class supported by this runner
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_class: Option<SandboxClass>,
     /// Current CPU usage percentage
     ///
     /// Example: `45.6`
-    #[serde(
-        rename = "currentCpuUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentCpuUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_cpu_usage_percentage: Option<f64>,
     /// Current RAM usage percentage
     ///
     /// Example: `68.2`
-    #[serde(
-        rename = "currentMemoryUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentMemoryUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_memory_usage_percentage: Option<f64>,
     /// Current disk usage percentage
     ///
     /// Example: `33.8`
-    #[serde(
-        rename = "currentDiskUsagePercentage",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentDiskUsagePercentage",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_disk_usage_percentage: Option<f64>,
     /// Current allocated CPU
     ///
     /// Example: `4000`
-    #[serde(
-        rename = "currentAllocatedCpu",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
     )]
     pub current_allocated_cpu: Option<f64>,
     /// Current allocated memory in GiB
     ///
     /// Example: `8000`
-    #[serde(
-        rename = "currentAllocatedMemoryGiB",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentAllocatedMemoryGiB",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_allocated_memory_gi_b: Option<f64>,
     /// Current allocated disk in GiB
     ///
     /// Example: `50000`
-    #[serde(
-        rename = "currentAllocatedDiskGiB",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentAllocatedDiskGiB",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_allocated_disk_gi_b: Option<f64>,
     /// Current snapshot count
     ///
     /// Example: `12`
-    #[serde(
-        rename = "currentSnapshotCount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
     )]
     pub current_snapshot_count: Option<f64>,
     /// Current number of started sandboxes
     ///
     /// Example: `5`
-    #[serde(
-        rename = "currentStartedSandboxes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(
+            rename = "currentStartedSandboxes",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub current_started_sandboxes: Option<f64>,
     /// Runner availability score
     ///
     /// Example: `85`
-    #[serde(
-        rename = "availabilityScore",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
     )]
     pub availability_score: Option<f64>,
     /// The region of the runner
@@ -3871,7 +7146,10 @@ pub struct Runner {
     /// The last time the runner was checked
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "lastChecked", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
+    )]
     pub last_checked: Option<String>,
     /// Whether the runner is unschedulable
     ///
@@ -3884,12 +7162,12 @@ pub struct Runner {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -3900,25 +7178,163 @@ pub struct Runner {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[serde(rename = "apiVersion")]
+    #[cfg_attr(feature = "test-support", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[serde(rename = "runnerClass")]
+    #[cfg_attr(feature = "test-support", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
-    #[serde(rename = "appVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub app_version: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+impl<'de> serde::Deserialize<'de> for Runner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Runner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Runner)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Runner, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<SandboxClass> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<f64> = None;
+                let mut field_14: Option<f64> = None;
+                let mut field_15: Option<f64> = None;
+                let mut field_16: Option<f64> = None;
+                let mut field_17: Option<f64> = None;
+                let mut field_18: Option<f64> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<RunnerState> = None;
+                let mut field_22: Option<String> = None;
+                let mut field_23: Option<bool> = None;
+                let mut field_24: Option<Vec<String>> = None;
+                let mut field_25: Option<String> = None;
+                let mut field_26: Option<String> = None;
+                let mut field_27: Option<String> = None;
+                let mut field_28: Option<String> = None;
+                let mut field_29: Option<RunnerClass> = None;
+                let mut field_30: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "domain" => field_1 = map.next_value()?,
+                        "apiUrl" => field_2 = map.next_value()?,
+                        "proxyUrl" => field_3 = map.next_value()?,
+                        "cpu" => field_4 = Some(map.next_value()?),
+                        "memory" => field_5 = Some(map.next_value()?),
+                        "disk" => field_6 = Some(map.next_value()?),
+                        "gpu" => field_7 = map.next_value()?,
+                        "gpuType" => field_8 = map.next_value()?,
+                        "sandboxClass" => field_9 = map.next_value()?,
+                        "currentCpuUsagePercentage" => field_10 = map.next_value()?,
+                        "currentMemoryUsagePercentage" => field_11 = map.next_value()?,
+                        "currentDiskUsagePercentage" => field_12 = map.next_value()?,
+                        "currentAllocatedCpu" => field_13 = map.next_value()?,
+                        "currentAllocatedMemoryGiB" => field_14 = map.next_value()?,
+                        "currentAllocatedDiskGiB" => field_15 = map.next_value()?,
+                        "currentSnapshotCount" => field_16 = map.next_value()?,
+                        "currentStartedSandboxes" => field_17 = map.next_value()?,
+                        "availabilityScore" => field_18 = map.next_value()?,
+                        "region" => field_19 = Some(map.next_value()?),
+                        "name" => field_20 = Some(map.next_value()?),
+                        "state" => field_21 = Some(map.next_value()?),
+                        "lastChecked" => field_22 = map.next_value()?,
+                        "unschedulable" => field_23 = Some(map.next_value()?),
+                        "tags" => field_24 = Some(map.next_value()?),
+                        "createdAt" => field_25 = Some(map.next_value()?),
+                        "updatedAt" => field_26 = Some(map.next_value()?),
+                        "version" => field_27 = Some(map.next_value()?),
+                        "apiVersion" => field_28 = Some(map.next_value()?),
+                        "runnerClass" => field_29 = Some(map.next_value()?),
+                        "appVersion" => field_30 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Runner {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    domain: field_1,
+                    api_url: field_2,
+                    proxy_url: field_3,
+                    cpu: field_4.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    memory: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
+                    disk: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
+                    gpu: field_7,
+                    gpu_type: field_8,
+                    sandbox_class: field_9,
+                    current_cpu_usage_percentage: field_10,
+                    current_memory_usage_percentage: field_11,
+                    current_disk_usage_percentage: field_12,
+                    current_allocated_cpu: field_13,
+                    current_allocated_memory_gi_b: field_14,
+                    current_allocated_disk_gi_b: field_15,
+                    current_snapshot_count: field_16,
+                    current_started_sandboxes: field_17,
+                    availability_score: field_18,
+                    region: field_19
+                        .ok_or_else(|| serde::de::Error::missing_field("region"))?,
+                    name: field_20
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    state: field_21
+                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    last_checked: field_22,
+                    unschedulable: field_23
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "unschedulable",
+                        ))?,
+                    tags: field_24
+                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
+                    created_at: field_25
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_26
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    version: field_27
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                    api_version: field_28
+                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
+                    runner_class: field_29
+                        .ok_or_else(|| serde::de::Error::missing_field("runnerClass"))?,
+                    app_version: field_30,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `RunnerHealthMetrics` schema.
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerHealthMetrics {
     /// Current CPU load average
     ///
@@ -3982,19 +7398,121 @@ pub struct RunnerHealthMetrics {
     /// Total number of GPUs on the runner
     ///
     /// Example: `4`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<f64>,
     /// GPU model name
     ///
     /// Example: `"NVIDIA H100 80GB HBM3"`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunnerHealthMetrics;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RunnerHealthMetrics)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunnerHealthMetrics, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "currentCpuLoadAverage" => field_0 = Some(map.next_value()?),
+                        "currentCpuUsagePercentage" => field_1 = Some(map.next_value()?),
+                        "currentMemoryUsagePercentage" => {
+                            field_2 = Some(map.next_value()?);
+                        }
+                        "currentDiskUsagePercentage" => field_3 = Some(map.next_value()?),
+                        "currentAllocatedCpu" => field_4 = Some(map.next_value()?),
+                        "currentAllocatedMemoryGiB" => field_5 = Some(map.next_value()?),
+                        "currentAllocatedDiskGiB" => field_6 = Some(map.next_value()?),
+                        "currentSnapshotCount" => field_7 = Some(map.next_value()?),
+                        "currentStartedSandboxes" => field_8 = Some(map.next_value()?),
+                        "cpu" => field_9 = Some(map.next_value()?),
+                        "memoryGiB" => field_10 = Some(map.next_value()?),
+                        "diskGiB" => field_11 = Some(map.next_value()?),
+                        "gpu" => field_12 = map.next_value()?,
+                        "gpuType" => field_13 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunnerHealthMetrics {
+                    current_cpu_load_average: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentCpuLoadAverage",
+                        ))?,
+                    current_cpu_usage_percentage: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentCpuUsagePercentage",
+                        ))?,
+                    current_memory_usage_percentage: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentMemoryUsagePercentage",
+                        ))?,
+                    current_disk_usage_percentage: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentDiskUsagePercentage",
+                        ))?,
+                    current_allocated_cpu: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentAllocatedCpu",
+                        ))?,
+                    current_allocated_memory_gi_b: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentAllocatedMemoryGiB",
+                        ))?,
+                    current_allocated_disk_gi_b: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentAllocatedDiskGiB",
+                        ))?,
+                    current_snapshot_count: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentSnapshotCount",
+                        ))?,
+                    current_started_sandboxes: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentStartedSandboxes",
+                        ))?,
+                    cpu: field_9.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    memory_gi_b: field_10
+                        .ok_or_else(|| serde::de::Error::missing_field("memoryGiB"))?,
+                    disk_gi_b: field_11
+                        .ok_or_else(|| serde::de::Error::missing_field("diskGiB"))?,
+                    gpu: field_12,
+                    gpu_type: field_13,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerServiceHealth {
     /// Name of the service being checked
     ///
@@ -4008,35 +7526,75 @@ pub struct RunnerServiceHealth {
     /// Error reason if the service is unhealthy
     ///
     /// Example: `"Cannot connect to the runner"`
-    #[serde(rename = "errorReason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "errorReason", skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunnerServiceHealth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RunnerServiceHealth)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunnerServiceHealth, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "serviceName" => field_0 = Some(map.next_value()?),
+                        "healthy" => field_1 = Some(map.next_value()?),
+                        "errorReason" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunnerServiceHealth {
+                    service_name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("serviceName"))?,
+                    healthy: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("healthy"))?,
+                    error_reason: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct RunnerHealthcheck {
     /// Runner metrics
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<RunnerHealthMetrics>,
     /// Health status of individual services on the runner
-    #[serde(rename = "serviceHealth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "serviceHealth", skip_serializing_if = "Option::is_none")]
     pub service_health: Option<Vec<RunnerServiceHealth>>,
     /// Runner domain
     ///
     /// Example: `"runner-123.daytona.example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Runner proxy URL
     ///
     /// Example: `"http://proxy.daytona.example.com:8080"`
-    #[serde(rename = "proxyUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// Runner API URL
     ///
     /// Example: `"http://api.daytona.example.com:8080"`
-    #[serde(rename = "apiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// Runner app version
     ///
@@ -4044,51 +7602,188 @@ pub struct RunnerHealthcheck {
     #[serde(rename = "appVersion")]
     pub app_version: String,
 }
+#[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for RunnerHealthcheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RunnerHealthcheck;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RunnerHealthcheck)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RunnerHealthcheck, A::Error> {
+                let mut field_0: Option<RunnerHealthMetrics> = None;
+                let mut field_1: Option<Vec<RunnerServiceHealth>> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "metrics" => field_0 = map.next_value()?,
+                        "serviceHealth" => field_1 = map.next_value()?,
+                        "domain" => field_2 = map.next_value()?,
+                        "proxyUrl" => field_3 = map.next_value()?,
+                        "apiUrl" => field_4 = map.next_value()?,
+                        "appVersion" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RunnerHealthcheck {
+                    metrics: field_0,
+                    service_health: field_1,
+                    domain: field_2,
+                    proxy_url: field_3,
+                    api_url: field_4,
+                    app_version: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("appVersion"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProjectDirResponse {
     /// The `dir` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ProjectDirResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProjectDirResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProjectDirResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProjectDirResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dir" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProjectDirResponse { dir: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserHomeDirResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UserHomeDirResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserHomeDirResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dir" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserHomeDirResponse {
+                    dir: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for WorkDirResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkDirResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WorkDirResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkDirResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dir" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WorkDirResponse { dir: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `name` property.
     pub name: String,
     /// The `isDir` property.
-    #[serde(rename = "isDir")]
+    #[cfg_attr(feature = "test-support", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// The `size` property.
     pub size: f64,
     /// The `modTime` property.
-    #[serde(rename = "modTime")]
+    #[cfg_attr(feature = "test-support", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
@@ -4099,19 +7794,112 @@ pub struct FileInfo {
     /// The `group` property.
     pub group: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for FileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FileInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "isDir" => field_1 = Some(map.next_value()?),
+                        "size" => field_2 = Some(map.next_value()?),
+                        "modTime" => field_3 = Some(map.next_value()?),
+                        "mode" => field_4 = Some(map.next_value()?),
+                        "permissions" => field_5 = Some(map.next_value()?),
+                        "owner" => field_6 = Some(map.next_value()?),
+                        "group" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileInfo {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    is_dir: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("isDir"))?,
+                    size: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                    mod_time: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("modTime"))?,
+                    mode: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                    permissions: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    owner: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
+                    group: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("group"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"paths":["paths","paths"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct DownloadFiles {
     /// List of remote file paths to download
     pub paths: Vec<String>,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for DownloadFiles {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DownloadFiles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DownloadFiles)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DownloadFiles, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "paths" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DownloadFiles {
+                    paths: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("paths"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Match {
     /// The `file` property.
@@ -4121,11 +7909,51 @@ pub struct Match {
     /// The `content` property.
     pub content: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for Match {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Match;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Match)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Match, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = Some(map.next_value()?),
+                        "line" => field_1 = Some(map.next_value()?),
+                        "content" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Match {
+                    file: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
+                    line: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("line"))?,
+                    content: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -4135,41 +7963,188 @@ pub struct ReplaceRequest {
     #[serde(rename = "newValue")]
     pub new_value: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ReplaceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ReplaceRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "files" => field_0 = Some(map.next_value()?),
+                        "pattern" => field_1 = Some(map.next_value()?),
+                        "newValue" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceRequest {
+                    files: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                    pattern: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("pattern"))?,
+                    new_value: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("newValue"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `file` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// The `error` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ReplaceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ReplaceResult)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceResult, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = map.next_value()?,
+                        "success" => field_1 = map.next_value()?,
+                        "error" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceResult {
+                    file: field_0,
+                    success: field_1,
+                    error: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"files":["files","files"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchFilesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SearchFilesResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchFilesResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "files" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SearchFilesResponse {
+                    files: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `UploadFile` schema.
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The `file` property.
     pub file: crate::runtime::Binary,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UploadFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UploadFile)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFile, A::Error> {
+                let mut field_0: Option<crate::runtime::Binary> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadFile {
+                    file: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "api-toolbox")]
 impl crate::runtime::MultipartForm for UploadFile {
@@ -4182,72 +8157,260 @@ impl crate::runtime::MultipartForm for UploadFile {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// The `path` property.
     pub path: String,
     /// files to add (use . for all files)
     pub files: Vec<String>,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitAddRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitAddRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitAddRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitAddRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "files" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitAddRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    files: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"branches":["branches","branches"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ListBranchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListBranchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListBranchResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBranchResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "branches" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListBranchResponse {
+                    branches: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("branches"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","name":"name"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `path` property.
     pub path: String,
     /// The `name` property.
     pub name: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitBranchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitBranchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitBranchRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitBranchRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitBranchRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","name":"name"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `path` property.
     pub path: String,
     /// The `name` property.
     pub name: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitDeleteBranchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitDeleteBranchRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitDeleteBranchRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitDeleteBranchRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `url` property.
     pub url: String,
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `branch` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// The `commit_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCloneRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCloneRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCloneRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCloneRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<crate::runtime::Secret> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "url" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        "username" => field_2 = map.next_value()?,
+                        "password" => field_3 = map.next_value()?,
+                        "branch" => field_4 = map.next_value()?,
+                        "commit_id" => field_5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCloneRequest {
+                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    path: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    username: field_2,
+                    password: field_3,
+                    branch: field_4,
+                    commit_id: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `path` property.
     pub path: String,
@@ -4260,22 +8423,101 @@ pub struct GitCommitRequest {
     /// Allow creating an empty commit when no changes are staged
     ///
     /// Default: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCommitRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "message" => field_1 = Some(map.next_value()?),
+                        "author" => field_2 = Some(map.next_value()?),
+                        "email" => field_3 = Some(map.next_value()?),
+                        "allow_empty" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    message: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    author: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                    email: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    allow_empty: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"hash":"hash"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for GitCommitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "hash" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitResponse {
+                    hash: field_0.ok_or_else(|| serde::de::Error::missing_field("hash"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `hash` property.
@@ -4289,36 +8531,160 @@ pub struct GitCommitInfo {
     /// The `timestamp` property.
     pub timestamp: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for GitCommitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "hash" => field_0 = Some(map.next_value()?),
+                        "message" => field_1 = Some(map.next_value()?),
+                        "author" => field_2 = Some(map.next_value()?),
+                        "email" => field_3 = Some(map.next_value()?),
+                        "timestamp" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitInfo {
+                    hash: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("hash"))?,
+                    message: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    author: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                    email: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    timestamp: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitRepoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitRepoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitRepoRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitRepoRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "username" => field_1 = map.next_value()?,
+                        "password" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitRepoRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    username: field_1,
+                    password: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"path":"path","branch":"branch"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `path` property.
     pub path: String,
     /// The `branch` property.
     pub branch: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCheckoutRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCheckoutRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCheckoutRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "path" => field_0 = Some(map.next_value()?),
+                        "branch" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCheckoutRequest {
+                    path: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    branch: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("branch"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `name` property.
@@ -4330,67 +8696,232 @@ pub struct FileStatus {
     /// The `extra` property.
     pub extra: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for FileStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FileStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "staging" => field_1 = Some(map.next_value()?),
+                        "worktree" => field_2 = Some(map.next_value()?),
+                        "extra" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileStatus {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    staging: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("staging"))?,
+                    worktree: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("worktree"))?,
+                    extra: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("extra"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `currentBranch` property.
-    #[serde(rename = "currentBranch")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[serde(rename = "fileStatus")]
+    #[cfg_attr(feature = "test-support", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
     /// The `ahead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<f64>,
     /// The `behind` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<f64>,
     /// The `branchPublished` property.
-    #[serde(
-        rename = "branchPublished",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
     )]
     pub branch_published: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for GitStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<FileStatus>> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "currentBranch" => field_0 = Some(map.next_value()?),
+                        "fileStatus" => field_1 = Some(map.next_value()?),
+                        "ahead" => field_2 = map.next_value()?,
+                        "behind" => field_3 = map.next_value()?,
+                        "branchPublished" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitStatus {
+                    current_branch: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentBranch",
+                        ))?,
+                    file_status: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("fileStatus"))?,
+                    ahead: field_2,
+                    behind: field_3,
+                    branch_published: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
     /// Current working directory
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Timeout in seconds, defaults to 10 seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ExecuteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecuteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ExecuteRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecuteRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "command" => field_0 = Some(map.next_value()?),
+                        "cwd" => field_1 = map.next_value()?,
+                        "timeout" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecuteRequest {
+                    command: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    cwd: field_1,
+                    timeout: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"result":"Command output here","exitCode":0}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// Exit code
     ///
     /// Example: `0`
-    #[serde(rename = "exitCode")]
+    #[cfg_attr(feature = "test-support", serde(rename = "exitCode"))]
     pub exit_code: f64,
     /// Command output
     ///
     /// Example: `"Command output here"`
     pub result: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ExecuteResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecuteResponse, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "exitCode" => field_0 = Some(map.next_value()?),
+                        "result" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecuteResponse {
+                    exit_code: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("exitCode"))?,
+                    result: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("result"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Command {
     /// The ID of the command
@@ -4404,31 +8935,107 @@ pub struct Command {
     /// The exit code of the command
     ///
     /// Example: `0`
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for Command {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Command;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Command)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Command, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "command" => field_1 = Some(map.next_value()?),
+                        "exitCode" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Command {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    command: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    exit_code: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Session {
     /// The ID of the session
     ///
     /// Example: `"session-123"`
-    #[serde(rename = "sessionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
     /// The list of commands executed in this session
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(deserialize_with = "crate::runtime::nullable::required")]
     pub commands: Option<Vec<Command>>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Session;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Session)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Session, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<Vec<Command>>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessionId" => field_0 = Some(map.next_value()?),
+                        "commands" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Session {
+                    session_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                    commands: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("commands"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessionId":"session-123"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The ID of the session
     ///
@@ -4436,11 +9043,44 @@ pub struct CreateSessionRequest {
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSessionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateSessionRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessionId" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateSessionRequest {
+                    session_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The command to execute
     ///
@@ -4449,41 +9089,123 @@ pub struct SessionExecuteRequest {
     /// Whether to execute the command asynchronously
     ///
     /// Example: `false`
-    #[serde(rename = "runAsync", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "runAsync", skip_serializing_if = "Option::is_none")]
     pub run_async: Option<bool>,
     /// Deprecated: Use runAsync instead. Whether to execute the command asynchronously
     ///
     /// Example: `false`
     #[deprecated]
-    #[serde(rename = "async", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionExecuteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionExecuteRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionExecuteRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "command" => field_0 = Some(map.next_value()?),
+                        "runAsync" => field_1 = map.next_value()?,
+                        "async" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionExecuteRequest {
+                    command: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    run_async: field_1,
+                    async_: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The ID of the executed command
     ///
     /// Example: `"cmd-123"`
-    #[serde(rename = "cmdId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "cmdId", skip_serializing_if = "Option::is_none")
+    )]
     pub cmd_id: Option<String>,
     /// The output of the executed command marked with stdout and stderr prefixes
     ///
     /// Example: `"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 ."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The exit code of the executed command
     ///
     /// Example: `0`
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionExecuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionExecuteResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionExecuteResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cmdId" => field_0 = map.next_value()?,
+                        "output" => field_1 = map.next_value()?,
+                        "exitCode" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionExecuteResponse {
+                    cmd_id: field_0,
+                    output: field_1,
+                    exit_code: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The unique identifier for the PTY session
@@ -4509,7 +9231,7 @@ pub struct PtySessionInfo {
     /// When the PTY session was created
     ///
     /// Example: `"2024-01-15T10:30:45Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Whether the PTY session is currently active
     ///
@@ -4520,23 +9242,115 @@ pub struct PtySessionInfo {
     /// Default: `false`
     ///
     /// Example: `false`
-    #[serde(rename = "lazyStart")]
+    #[cfg_attr(feature = "test-support", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for PtySessionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtySessionInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtySessionInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtySessionInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "cwd" => field_1 = Some(map.next_value()?),
+                        "envs" => field_2 = Some(map.next_value()?),
+                        "cols" => field_3 = Some(map.next_value()?),
+                        "rows" => field_4 = Some(map.next_value()?),
+                        "createdAt" => field_5 = Some(map.next_value()?),
+                        "active" => field_6 = Some(map.next_value()?),
+                        "lazyStart" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtySessionInfo {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    cwd: field_1.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
+                    envs: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("envs"))?,
+                    cols: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
+                    rows: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("rows"))?,
+                    created_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    active: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                    lazy_start: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("lazyStart"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// List of active PTY sessions
     pub sessions: Vec<PtySessionInfo>,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for PtyListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyListResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyListResponse, A::Error> {
+                let mut field_0: Option<Vec<PtySessionInfo>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessions" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyListResponse {
+                    sessions: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessions"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The unique identifier for the PTY session
     ///
@@ -4545,48 +9359,129 @@ pub struct PtyCreateRequest {
     /// Starting directory for the PTY session, defaults to the sandbox's working directory
     ///
     /// Example: `"/home/user"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Environment variables for the PTY session
     ///
     /// Example: `{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Number of terminal columns
     ///
     /// Example: `80`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols: Option<f64>,
     /// Number of terminal rows
     ///
     /// Example: `24`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<f64>,
     /// Whether to start the PTY session lazily (only start when first client connects)
     ///
     /// Default: `false`
     ///
     /// Example: `false`
-    #[serde(rename = "lazyStart", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lazyStart", skip_serializing_if = "Option::is_none")]
     pub lazy_start: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyCreateRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyCreateRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "cwd" => field_1 = map.next_value()?,
+                        "envs" => field_2 = map.next_value()?,
+                        "cols" => field_3 = map.next_value()?,
+                        "rows" => field_4 = map.next_value()?,
+                        "lazyStart" => field_5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyCreateRequest {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    cwd: field_1,
+                    envs: field_2,
+                    cols: field_3,
+                    rows: field_4,
+                    lazy_start: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessionId":"pty-session-12345"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The unique identifier for the created PTY session
     ///
     /// Example: `"pty-session-12345"`
-    #[serde(rename = "sessionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyCreateResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessionId" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyCreateResponse {
+                    session_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"rows":24,"cols":80}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// Number of terminal columns
     ///
@@ -4597,38 +9492,143 @@ pub struct PtyResizeRequest {
     /// Example: `24`
     pub rows: f64,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyResizeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyResizeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyResizeRequest, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cols" => field_0 = Some(map.next_value()?),
+                        "rows" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyResizeRequest {
+                    cols: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
+                    rows: field_1.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"character":6.027456183070403,"line":0.8008281904610115}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 pub struct Position {
     /// The `line` property.
     pub line: f64,
     /// The `character` property.
     pub character: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Position)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Position, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "line" => field_0 = Some(map.next_value()?),
+                        "character" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Position {
+                    line: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("line"))?,
+                    character: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("character"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
     pub trigger_kind: f64,
     /// The `triggerCharacter` property.
-    #[serde(
-        rename = "triggerCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
     pub trigger_character: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CompletionContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionContext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionContext)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionContext, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "triggerKind" => field_0 = Some(map.next_value()?),
+                        "triggerCharacter" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionContext {
+                    trigger_kind: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("triggerKind"))?,
+                    trigger_character: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4641,53 +9641,199 @@ pub struct LspCompletionParams {
     /// The `position` property.
     pub position: Position,
     /// The `context` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<CompletionContext>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspCompletionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspCompletionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspCompletionParams)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspCompletionParams, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<Position> = None;
+                let mut field_4: Option<CompletionContext> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "languageId" => field_0 = Some(map.next_value()?),
+                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        "uri" => field_2 = Some(map.next_value()?),
+                        "position" => field_3 = Some(map.next_value()?),
+                        "context" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspCompletionParams {
+                    language_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "pathToProject",
+                        ))?,
+                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                    position: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("position"))?,
+                    context: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `label` property.
     pub label: String,
     /// The `kind` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<f64>,
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `sortText` property.
-    #[serde(rename = "sortText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sortText", skip_serializing_if = "Option::is_none")
+    )]
     pub sort_text: Option<String>,
     /// The `filterText` property.
-    #[serde(rename = "filterText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "filterText", skip_serializing_if = "Option::is_none")
+    )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
-    #[serde(rename = "insertText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "insertText", skip_serializing_if = "Option::is_none")
+    )]
     pub insert_text: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for CompletionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionItem)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "label" => field_0 = Some(map.next_value()?),
+                        "kind" => field_1 = map.next_value()?,
+                        "detail" => field_2 = map.next_value()?,
+                        "documentation" => field_3 = map.next_value()?,
+                        "sortText" => field_4 = map.next_value()?,
+                        "filterText" => field_5 = map.next_value()?,
+                        "insertText" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionItem {
+                    label: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    kind: field_1,
+                    detail: field_2,
+                    documentation: field_3,
+                    sort_text: field_4,
+                    filter_text: field_5,
+                    insert_text: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[serde(rename = "isIncomplete")]
+    #[cfg_attr(feature = "test-support", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for CompletionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionList)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionList, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<Vec<CompletionItem>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "isIncomplete" => field_0 = Some(map.next_value()?),
+                        "items" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionList {
+                    is_incomplete: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("isIncomplete"))?,
+                    items: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4698,10 +9844,52 @@ pub struct LspDocumentRequest {
     /// Document URI
     pub uri: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspDocumentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspDocumentRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspDocumentRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "languageId" => field_0 = Some(map.next_value()?),
+                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        "uri" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspDocumentRequest {
+                    language_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "pathToProject",
+                        ))?,
+                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Range {
     /// The `start` property.
@@ -4709,10 +9897,45 @@ pub struct Range {
     /// The `end` property.
     pub end: Position,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for Range {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Range;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Range)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Range, A::Error> {
+                let mut field_0: Option<Position> = None;
+                let mut field_1: Option<Position> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "start" => field_0 = Some(map.next_value()?),
+                        "end" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Range {
+                    start: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
+                    end: field_1.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
@@ -4720,10 +9943,45 @@ pub struct LspLocation {
     /// The `uri` property.
     pub uri: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for LspLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspLocation)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspLocation, A::Error> {
+                let mut field_0: Option<Range> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "range" => field_0 = Some(map.next_value()?),
+                        "uri" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspLocation {
+                    range: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("range"))?,
+                    uri: field_1.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
@@ -4733,11 +9991,50 @@ pub struct LspSymbol {
     /// The `name` property.
     pub name: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for LspSymbol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspSymbol;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspSymbol)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspSymbol, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<LspLocation> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field_0 = Some(map.next_value()?),
+                        "location" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspSymbol {
+                    kind: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    location: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
+                    name: field_2.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -4746,10 +10043,47 @@ pub struct LspServerRequest {
     #[serde(rename = "pathToProject")]
     pub path_to_project: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspServerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspServerRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspServerRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspServerRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "languageId" => field_0 = Some(map.next_value()?),
+                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspServerRequest {
+                    language_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("pathToProject"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// A message indicating the result of starting computer use processes
@@ -4761,10 +10095,48 @@ pub struct ComputerUseStartResponse {
     /// Example: `{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}`
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStartResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStartResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStartResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStartResponse {
+                    message: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    status: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// A message indicating the result of stopping computer use processes
@@ -4775,6 +10147,45 @@ pub struct ComputerUseStopResponse {
     ///
     /// Example: `{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}`
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStopResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStopResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStopResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value()?),
+                        "status" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStopResponse {
+                    message: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    status: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Status of computer use services (active, partial, inactive, error)
 ///
@@ -4856,7 +10267,6 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
 /// Example: `{"status":"active"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// Status of computer use services (active, partial, inactive, error)
@@ -4864,26 +10274,94 @@ pub struct ComputerUseStatusResponse {
     /// Example: `"active"`
     pub status: ComputerUseStatusResponseStatus,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStatusResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStatusResponse, A::Error> {
+                let mut field_0: Option<ComputerUseStatusResponseStatus> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStatusResponse {
+                    status: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"running":true,"processName":"xfce4"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The name of the VNC process being checked
     ///
     /// Example: `"xfce4"`
-    #[serde(rename = "processName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
     pub process_name: String,
     /// Whether the specified VNC process is currently running
     ///
     /// Example: `true`
     pub running: bool,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessStatusResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessStatusResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "processName" => field_0 = Some(map.next_value()?),
+                        "running" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessStatusResponse {
+                    process_name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
+                    running: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("running"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// A message indicating the result of restarting the process
@@ -4893,45 +10371,152 @@ pub struct ProcessRestartResponse {
     /// The name of the VNC process that was restarted
     ///
     /// Example: `"xfce4"`
-    #[serde(rename = "processName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
     pub process_name: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessRestartResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessRestartResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessRestartResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = Some(map.next_value()?),
+                        "processName" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessRestartResponse {
+                    message: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    process_name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The name of the VNC process whose logs were retrieved
     ///
     /// Example: `"novnc"`
-    #[serde(rename = "processName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
     pub process_name: String,
     /// The log output from the specified VNC process
     ///
     /// Example: `"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"`
     pub logs: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessLogsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessLogsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "processName" => field_0 = Some(map.next_value()?),
+                        "logs" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessLogsResponse {
+                    process_name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
+                    logs: field_1.ok_or_else(|| serde::de::Error::missing_field("logs"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The name of the VNC process whose error logs were retrieved
     ///
     /// Example: `"x11vnc"`
-    #[serde(rename = "processName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
     pub process_name: String,
     /// The error log output from the specified VNC process
     ///
     /// Example: `"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"`
     pub errors: String,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessErrorsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessErrorsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessErrorsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "processName" => field_0 = Some(map.next_value()?),
+                        "errors" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessErrorsResponse {
+                    process_name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
+                    errors: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("errors"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"x":100,"y":200}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MousePosition {
     /// The X coordinate of the mouse cursor position
@@ -4943,11 +10528,45 @@ pub struct MousePosition {
     /// Example: `200`
     pub y: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for MousePosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MousePosition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MousePosition)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MousePosition, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MousePosition {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"x":150,"y":250}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The target X coordinate to move the mouse cursor to
     ///
@@ -4958,10 +10577,45 @@ pub struct MouseMoveRequest {
     /// Example: `250`
     pub y: f64,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseMoveRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseMoveRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseMoveRequest, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseMoveRequest {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"x":150,"y":250}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseMoveResponse {
     /// The actual X coordinate where the mouse cursor ended up
@@ -4973,11 +10627,45 @@ pub struct MouseMoveResponse {
     /// Example: `250`
     pub y: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for MouseMoveResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseMoveResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseMoveResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseMoveResponse, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseMoveResponse {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// The X coordinate where to perform the mouse click
     ///
@@ -4990,18 +10678,59 @@ pub struct MouseClickRequest {
     /// The mouse button to click (left, right, middle). Defaults to left
     ///
     /// Example: `"left"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// Whether to perform a double-click instead of a single click
     ///
     /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseClickRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseClickRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseClickRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseClickRequest, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        "button" => field_2 = map.next_value()?,
+                        "double" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseClickRequest {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                    button: field_2,
+                    double: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":100,"y":200}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The actual X coordinate where the click occurred
@@ -5013,11 +10742,45 @@ pub struct MouseClickResponse {
     /// Example: `200`
     pub y: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for MouseClickResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseClickResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseClickResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseClickResponse, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseClickResponse {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The starting X coordinate for the drag operation
     ///
@@ -5042,13 +10805,61 @@ pub struct MouseDragRequest {
     /// The mouse button to use for dragging (left, right, middle). Defaults to left
     ///
     /// Example: `"left"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseDragRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseDragRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseDragRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseDragRequest, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "startX" => field_0 = Some(map.next_value()?),
+                        "startY" => field_1 = Some(map.next_value()?),
+                        "endX" => field_2 = Some(map.next_value()?),
+                        "endY" => field_3 = Some(map.next_value()?),
+                        "button" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseDragRequest {
+                    start_x: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("startX"))?,
+                    start_y: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("startY"))?,
+                    end_x: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("endX"))?,
+                    end_y: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("endY"))?,
+                    button: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":300,"y":400}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The actual X coordinate where the drag ended
@@ -5060,11 +10871,45 @@ pub struct MouseDragResponse {
     /// Example: `400`
     pub y: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for MouseDragResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseDragResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseDragResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseDragResponse, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseDragResponse {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The X coordinate where to perform the scroll operation
     ///
@@ -5081,13 +10926,55 @@ pub struct MouseScrollRequest {
     /// The number of scroll units to scroll. Defaults to 1
     ///
     /// Example: `3`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseScrollRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseScrollRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseScrollRequest, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = Some(map.next_value()?),
+                        "y" => field_1 = Some(map.next_value()?),
+                        "direction" => field_2 = Some(map.next_value()?),
+                        "amount" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseScrollRequest {
+                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
+                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
+                    direction: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("direction"))?,
+                    amount: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"success":true}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseScrollResponse {
     /// Whether the mouse scroll operation was successful
@@ -5095,11 +10982,43 @@ pub struct MouseScrollResponse {
     /// Example: `true`
     pub success: bool,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for MouseScrollResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseScrollResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseScrollResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseScrollResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "success" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseScrollResponse {
+                    success: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"delay":100,"text":"Hello, World!"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// The text to type using the keyboard
     ///
@@ -5108,14 +11027,50 @@ pub struct KeyboardTypeRequest {
     /// Delay in milliseconds between keystrokes. Defaults to 0
     ///
     /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardTypeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardTypeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardTypeRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "text" => field_0 = Some(map.next_value()?),
+                        "delay" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardTypeRequest {
+                    text: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    delay: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The key to press (e.g., a, b, c, enter, space, etc.)
     ///
@@ -5124,24 +11079,91 @@ pub struct KeyboardPressRequest {
     /// Array of modifier keys to press along with the main key (ctrl, alt, shift, cmd)
     ///
     /// Example: `["ctrl","shift"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardPressRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardPressRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardPressRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "key" => field_0 = Some(map.next_value()?),
+                        "modifiers" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardPressRequest {
+                    key: field_0.ok_or_else(|| serde::de::Error::missing_field("key"))?,
+                    modifiers: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"keys":"ctrl+c"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// The hotkey combination to press (e.g., "ctrl+c", "cmd+v", "alt+tab")
     ///
     /// Example: `"ctrl+c"`
     pub keys: String,
 }
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardHotkeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardHotkeyRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardHotkeyRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "keys" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardHotkeyRequest {
+                    keys: field_0.ok_or_else(|| serde::de::Error::missing_field("keys"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// Base64 encoded screenshot image data
@@ -5151,18 +11173,64 @@ pub struct ScreenshotResponse {
     /// The current cursor position when the screenshot was taken
     ///
     /// Example: `{"x":500,"y":300}`
-    #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
+    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the screenshot data in bytes
     ///
     /// Example: `24576`
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
+    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScreenshotResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ScreenshotResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScreenshotResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "screenshot" => field_0 = Some(map.next_value()?),
+                        "cursorPosition" => field_1 = map.next_value()?,
+                        "sizeBytes" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScreenshotResponse {
+                    screenshot: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegionScreenshotResponse {
     /// Base64 encoded screenshot image data of the specified region
@@ -5172,18 +11240,64 @@ pub struct RegionScreenshotResponse {
     /// The current cursor position when the region screenshot was taken
     ///
     /// Example: `{"x":500,"y":300}`
-    #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
+    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the screenshot data in bytes
     ///
     /// Example: `24576`
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
+    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for RegionScreenshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegionScreenshotResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RegionScreenshotResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegionScreenshotResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "screenshot" => field_0 = Some(map.next_value()?),
+                        "cursorPosition" => field_1 = map.next_value()?,
+                        "sizeBytes" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegionScreenshotResponse {
+                    screenshot: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompressedScreenshotResponse {
     /// Base64 encoded compressed screenshot image data
@@ -5193,18 +11307,64 @@ pub struct CompressedScreenshotResponse {
     /// The current cursor position when the compressed screenshot was taken
     ///
     /// Example: `{"x":250,"y":150}`
-    #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
+    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the compressed screenshot data in bytes
     ///
     /// Example: `12288`
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
+    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for CompressedScreenshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompressedScreenshotResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompressedScreenshotResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompressedScreenshotResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_2: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "screenshot" => field_0 = Some(map.next_value()?),
+                        "cursorPosition" => field_1 = map.next_value()?,
+                        "sizeBytes" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompressedScreenshotResponse {
+                    screenshot: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// Array of display information for all connected displays
@@ -5212,10 +11372,44 @@ pub struct DisplayInfoResponse {
     /// Example: `[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]`
     pub displays: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DisplayInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DisplayInfoResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisplayInfoResponse, A::Error> {
+                let mut field_0: Option<
+                    Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "displays" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DisplayInfoResponse {
+                    displays: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("displays"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// Array of window information for all visible windows
@@ -5227,11 +11421,49 @@ pub struct WindowsResponse {
     /// Example: `5`
     pub count: f64,
 }
+#[cfg(feature = "api-toolbox")]
+impl<'de> serde::Deserialize<'de> for WindowsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WindowsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WindowsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WindowsResponse, A::Error> {
+                let mut field_0: Option<
+                    Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+                > = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "windows" => field_0 = Some(map.next_value()?),
+                        "count" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WindowsResponse {
+                    windows: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("windows"))?,
+                    count: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("count"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
 #[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSnapshot {
     /// The name of the snapshot
     ///
@@ -5240,49 +11472,113 @@ pub struct CreateSnapshot {
     /// The image name of the snapshot
     ///
     /// Example: `"ubuntu:22.04"`
-    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// The entrypoint command for the snapshot
     ///
     /// Example: `"sleep infinity"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// CPU cores allocated to the resulting sandbox
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// GPU units allocated to the resulting sandbox
     ///
     /// Example: `0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Preferred GPU type for the resulting sandbox.
     ///
     /// Example: `["H100"]`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<Vec<GpuType>>,
     /// Memory allocated to the resulting sandbox in GB
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space allocated to the sandbox in GB
     ///
     /// Example: `3`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// Build information for the snapshot
-    #[serde(rename = "buildInfo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")]
     pub build_info: Option<CreateBuildInfo>,
     /// ID of the region where the snapshot will be available. Defaults to organization default region if not specified.
-    #[serde(rename = "regionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "regionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Target sandbox class. Determines which runners can host sandboxes created from this snapshot.
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
     pub sandbox_class: Option<SandboxClass>,
+}
+#[cfg(feature = "api-snapshots")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSnapshot;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateSnapshot)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSnapshot, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<Vec<GpuType>> = None;
+                let mut field_6: Option<i64> = None;
+                let mut field_7: Option<i64> = None;
+                let mut field_8: Option<CreateBuildInfo> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<SandboxClass> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "imageName" => field_1 = map.next_value()?,
+                        "entrypoint" => field_2 = map.next_value()?,
+                        "cpu" => field_3 = map.next_value()?,
+                        "gpu" => field_4 = map.next_value()?,
+                        "gpuType" => field_5 = map.next_value()?,
+                        "memory" => field_6 = map.next_value()?,
+                        "disk" => field_7 = map.next_value()?,
+                        "buildInfo" => field_8 = map.next_value()?,
+                        "regionId" => field_9 = map.next_value()?,
+                        "sandboxClass" => field_10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateSnapshot {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    image_name: field_1,
+                    entrypoint: field_2,
+                    cpu: field_3,
+                    gpu: field_4,
+                    gpu_type: field_5,
+                    memory: field_6,
+                    disk: field_7,
+                    build_info: field_8,
+                    region_id: field_9,
+                    sandbox_class: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `SnapshotState` schema.
 ///
@@ -5384,32 +11680,35 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SnapshotDto {
     /// The `id` property.
     pub id: String,
     /// The `organizationId` property.
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
+    )]
     pub organization_id: Option<String>,
     /// The `general` property.
     pub general: bool,
     /// The `name` property.
     pub name: String,
     /// The `imageName` property.
-    #[serde(rename = "imageName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "imageName", skip_serializing_if = "Option::is_none")
+    )]
     pub image_name: Option<String>,
     /// The `state` property.
     pub state: SnapshotState,
     /// The `size` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(deserialize_with = "crate::runtime::nullable::required")]
     pub size: Option<f64>,
     /// The `entrypoint` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(deserialize_with = "crate::runtime::nullable::required")]
     pub entrypoint: Option<Vec<String>>,
     /// The `cpu` property.
     pub cpu: f64,
@@ -5418,7 +11717,10 @@ pub struct SnapshotDto {
     /// The GPU type assigned to the snapshot
     ///
     /// Example: `"H100"`
-    #[serde(rename = "gpuType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
+    )]
     pub gpu_type: Option<GpuType>,
     /// The `mem` property.
     pub mem: f64,
@@ -5427,55 +11729,164 @@ pub struct SnapshotDto {
     /// The `errorReason` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "errorReason",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property.
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The `lastUsedAt` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "lastUsedAt",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// Build information for the snapshot
-    #[serde(rename = "buildInfo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
+    )]
     pub build_info: Option<BuildInfo>,
     /// IDs of regions where the snapshot is available
-    #[serde(rename = "regionIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "regionIds", skip_serializing_if = "Option::is_none")
+    )]
     pub region_ids: Option<Vec<String>>,
     /// The initial runner ID of the snapshot
     ///
     /// Example: `"runner123"`
-    #[serde(
-        rename = "initialRunnerId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "initialRunnerId", skip_serializing_if = "Option::is_none")
     )]
     pub initial_runner_id: Option<String>,
     /// The snapshot reference
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "ref", skip_serializing_if = "Option::is_none")
+    )]
     pub ref_: Option<String>,
     /// The sandbox class of the snapshot
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
+    )]
     pub sandbox_class: Option<SandboxClass>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
+impl<'de> serde::Deserialize<'de> for SnapshotDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SnapshotDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SnapshotDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SnapshotDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<SnapshotState> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<Vec<String>>> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<GpuType> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<f64> = None;
+                let mut field_13: Option<Option<String>> = None;
+                let mut field_14: Option<crate::runtime::DateTime> = None;
+                let mut field_15: Option<crate::runtime::DateTime> = None;
+                let mut field_16: Option<Option<crate::runtime::DateTime>> = None;
+                let mut field_17: Option<BuildInfo> = None;
+                let mut field_18: Option<Vec<String>> = None;
+                let mut field_19: Option<String> = None;
+                let mut field_20: Option<String> = None;
+                let mut field_21: Option<SandboxClass> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "organizationId" => field_1 = map.next_value()?,
+                        "general" => field_2 = Some(map.next_value()?),
+                        "name" => field_3 = Some(map.next_value()?),
+                        "imageName" => field_4 = map.next_value()?,
+                        "state" => field_5 = Some(map.next_value()?),
+                        "size" => field_6 = Some(map.next_value()?),
+                        "entrypoint" => field_7 = Some(map.next_value()?),
+                        "cpu" => field_8 = Some(map.next_value()?),
+                        "gpu" => field_9 = Some(map.next_value()?),
+                        "gpuType" => field_10 = map.next_value()?,
+                        "mem" => field_11 = Some(map.next_value()?),
+                        "disk" => field_12 = Some(map.next_value()?),
+                        "errorReason" => field_13 = Some(map.next_value()?),
+                        "createdAt" => field_14 = Some(map.next_value()?),
+                        "updatedAt" => field_15 = Some(map.next_value()?),
+                        "lastUsedAt" => field_16 = Some(map.next_value()?),
+                        "buildInfo" => field_17 = map.next_value()?,
+                        "regionIds" => field_18 = map.next_value()?,
+                        "initialRunnerId" => field_19 = map.next_value()?,
+                        "ref" => field_20 = map.next_value()?,
+                        "sandboxClass" => field_21 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SnapshotDto {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    organization_id: field_1,
+                    general: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("general"))?,
+                    name: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    image_name: field_4,
+                    state: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    size: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                    entrypoint: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("entrypoint"))?,
+                    cpu: field_8.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
+                    gpu: field_9.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
+                    gpu_type: field_10,
+                    mem: field_11.ok_or_else(|| serde::de::Error::missing_field("mem"))?,
+                    disk: field_12
+                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
+                    error_reason: field_13
+                        .ok_or_else(|| serde::de::Error::missing_field("errorReason"))?,
+                    created_at: field_14
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_15
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    last_used_at: field_16
+                        .ok_or_else(|| serde::de::Error::missing_field("lastUsedAt"))?,
+                    build_info: field_17,
+                    region_ids: field_18,
+                    initial_runner_id: field_19,
+                    ref_: field_20,
+                    sandbox_class: field_21,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
 #[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedSnapshots {
     /// The `items` property.
@@ -5485,17 +11896,94 @@ pub struct PaginatedSnapshots {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "api-snapshots")]
+impl<'de> serde::Deserialize<'de> for PaginatedSnapshots {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedSnapshots;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedSnapshots)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedSnapshots, A::Error> {
+                let mut field_0: Option<Vec<SnapshotDto>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedSnapshots {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"enabled":true}`
 #[cfg(feature = "api-preview")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PreviewWarning {
     /// Whether the preview warning page is enabled for the sandbox
     pub enabled: bool,
+}
+#[cfg(feature = "api-preview")]
+impl<'de> serde::Deserialize<'de> for PreviewWarning {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PreviewWarning;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PreviewWarning)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreviewWarning, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PreviewWarning {
+                    enabled: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("enabled"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Volume state
 ///
@@ -5592,7 +12080,6 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct VolumeDto {
     /// Volume ID
@@ -5606,7 +12093,7 @@ pub struct VolumeDto {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Volume state
     ///
@@ -5615,23 +12102,21 @@ pub struct VolumeDto {
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Last used timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "lastUsedAt",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "lastUsedAt", skip_serializing_if = "Option::is_none")
     )]
     pub last_used_at: Option<Option<String>>,
     /// The error reason of the volume
@@ -5639,20 +12124,110 @@ pub struct VolumeDto {
     /// Example: `"Error processing volume"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "errorReason",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
+}
+#[cfg(feature = "api-volumes")]
+impl<'de> serde::Deserialize<'de> for VolumeDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VolumeDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (VolumeDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VolumeDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<VolumeState> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Option<String>> = None;
+                let mut field_7: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "organizationId" => field_2 = Some(map.next_value()?),
+                        "state" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        "lastUsedAt" => field_6 = Some(map.next_value()?),
+                        "errorReason" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(VolumeDto {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    organization_id: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    state: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                    last_used_at: field_6,
+                    error_reason: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("errorReason"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"name":"name"}`
 #[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateVolume {
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "api-volumes")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateVolume {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateVolume;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateVolume)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateVolume, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateVolume {
+                    name: field_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `JobStatus` schema.
 ///
@@ -5933,7 +12508,6 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Job {
     /// The ID of the job
@@ -5943,7 +12517,7 @@ pub struct Job {
     /// The type of the job
     ///
     /// Example: `"CREATE_SANDBOX"`
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "test-support", serde(rename = "type"))]
     pub type_: JobType,
     /// The status of the job
     ///
@@ -5952,41 +12526,115 @@ pub struct Job {
     /// The type of resource this job operates on
     ///
     /// Example: `"SANDBOX"`
-    #[serde(rename = "resourceType")]
+    #[cfg_attr(feature = "test-support", serde(rename = "resourceType"))]
     pub resource_type: JobResourceType,
     /// The ID of the resource this job operates on (sandboxId, snapshotRef, etc.)
     ///
     /// Example: `"sandbox123"`
-    #[serde(rename = "resourceId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "resourceId"))]
     pub resource_id: String,
     /// Job-specific JSON-encoded payload data (operational metadata)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<String>,
     /// OpenTelemetry trace context for distributed tracing (W3C Trace Context format)
     ///
     /// Example: `{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}`
-    #[serde(rename = "traceContext", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "traceContext", skip_serializing_if = "Option::is_none")
+    )]
     pub trace_context: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Error message if the job failed
     ///
     /// Example: `"Failed to create sandbox"`
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
+    )]
     pub error_message: Option<String>,
     /// The creation timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
+    )]
     pub updated_at: Option<String>,
+}
+#[cfg(feature = "api-jobs")]
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Job;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Job)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Job, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<JobType> = None;
+                let mut field_2: Option<JobStatus> = None;
+                let mut field_3: Option<JobResourceType> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "type" => field_1 = Some(map.next_value()?),
+                        "status" => field_2 = Some(map.next_value()?),
+                        "resourceType" => field_3 = Some(map.next_value()?),
+                        "resourceId" => field_4 = Some(map.next_value()?),
+                        "payload" => field_5 = map.next_value()?,
+                        "traceContext" => field_6 = map.next_value()?,
+                        "errorMessage" => field_7 = map.next_value()?,
+                        "createdAt" => field_8 = Some(map.next_value()?),
+                        "updatedAt" => field_9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Job {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    type_: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    status: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    resource_type: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("resourceType"))?,
+                    resource_id: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("resourceId"))?,
+                    payload: field_5,
+                    trace_context: field_6,
+                    error_message: field_7,
+                    created_at: field_8
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedJobs {
     /// The `items` property.
@@ -5996,23 +12644,98 @@ pub struct PaginatedJobs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "api-jobs")]
+impl<'de> serde::Deserialize<'de> for PaginatedJobs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedJobs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedJobs)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedJobs, A::Error> {
+                let mut field_0: Option<Vec<Job>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedJobs {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PollJobsResponse {
     /// List of jobs
     pub jobs: Vec<Job>,
 }
+#[cfg(feature = "api-jobs")]
+impl<'de> serde::Deserialize<'de> for PollJobsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PollJobsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PollJobsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PollJobsResponse, A::Error> {
+                let mut field_0: Option<Vec<Job>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "jobs" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PollJobsResponse {
+                    jobs: field_0.ok_or_else(|| serde::de::Error::missing_field("jobs"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateJobStatus {
     /// The new status of the job
     ///
@@ -6021,17 +12744,56 @@ pub struct UpdateJobStatus {
     /// Error message if the job failed
     ///
     /// Example: `"Failed to create sandbox"`
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Result metadata for the job
-    #[serde(rename = "resultMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "resultMetadata", skip_serializing_if = "Option::is_none")]
     pub result_metadata: Option<String>,
+}
+#[cfg(feature = "api-jobs")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateJobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateJobStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateJobStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateJobStatus, A::Error> {
+                let mut field_0: Option<JobStatus> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = Some(map.next_value()?),
+                        "errorMessage" => field_1 = map.next_value()?,
+                        "resultMetadata" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateJobStatus {
+                    status: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    error_message: field_1,
+                    result_metadata: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -6042,8 +12804,56 @@ pub struct CreateDockerRegistry {
     /// Registry password
     pub password: crate::runtime::Secret,
     /// Registry project
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+}
+#[cfg(feature = "api-docker-registry")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateDockerRegistry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateDockerRegistry)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateDockerRegistry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<crate::runtime::Secret> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "url" => field_1 = Some(map.next_value()?),
+                        "username" => field_2 = Some(map.next_value()?),
+                        "password" => field_3 = Some(map.next_value()?),
+                        "project" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateDockerRegistry {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    username: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
+                    password: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
+                    project: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Registry type
 ///
@@ -6125,7 +12935,6 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DockerRegistry {
     /// Registry ID
@@ -6151,23 +12960,81 @@ pub struct DockerRegistry {
     /// Registry type
     ///
     /// Example: `"internal"`
-    #[serde(rename = "registryType")]
+    #[cfg_attr(feature = "test-support", serde(rename = "registryType"))]
     pub registry_type: DockerRegistryRegistryType,
     /// Creation timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
+impl<'de> serde::Deserialize<'de> for DockerRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DockerRegistry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DockerRegistry)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DockerRegistry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<DockerRegistryRegistryType> = None;
+                let mut field_6: Option<crate::runtime::DateTime> = None;
+                let mut field_7: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "url" => field_2 = Some(map.next_value()?),
+                        "username" => field_3 = Some(map.next_value()?),
+                        "project" => field_4 = Some(map.next_value()?),
+                        "registryType" => field_5 = Some(map.next_value()?),
+                        "createdAt" => field_6 = Some(map.next_value()?),
+                        "updatedAt" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DockerRegistry {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    url: field_2.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    username: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
+                    project: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("project"))?,
+                    registry_type: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("registryType"))?,
+                    created_at: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct RegistryPushAccessDto {
     /// Temporary username for registry authentication
@@ -6181,12 +13048,12 @@ pub struct RegistryPushAccessDto {
     /// Registry URL
     ///
     /// Example: `"registry.example.com"`
-    #[serde(rename = "registryUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "registryUrl"))]
     pub registry_url: String,
     /// Registry ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "registryId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "registryId"))]
     pub registry_id: String,
     /// Registry project ID
     ///
@@ -6195,14 +13062,66 @@ pub struct RegistryPushAccessDto {
     /// Token expiration time in ISO format
     ///
     /// Example: `"2023-12-31T23:59:59Z"`
-    #[serde(rename = "expiresAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
     pub expires_at: String,
+}
+#[cfg(feature = "api-docker-registry")]
+impl<'de> serde::Deserialize<'de> for RegistryPushAccessDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RegistryPushAccessDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (RegistryPushAccessDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RegistryPushAccessDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::Secret> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "username" => field_0 = Some(map.next_value()?),
+                        "secret" => field_1 = Some(map.next_value()?),
+                        "registryUrl" => field_2 = Some(map.next_value()?),
+                        "registryId" => field_3 = Some(map.next_value()?),
+                        "project" => field_4 = Some(map.next_value()?),
+                        "expiresAt" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RegistryPushAccessDto {
+                    username: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
+                    secret: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("secret"))?,
+                    registry_url: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("registryUrl"))?,
+                    registry_id: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("registryId"))?,
+                    project: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("project"))?,
+                    expires_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UpdateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -6211,17 +13130,63 @@ pub struct UpdateDockerRegistry {
     /// Registry username
     pub username: String,
     /// Registry password
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// Registry project
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+}
+#[cfg(feature = "api-docker-registry")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UpdateDockerRegistry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateDockerRegistry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UpdateDockerRegistry)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDockerRegistry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<crate::runtime::Secret> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "url" => field_1 = Some(map.next_value()?),
+                        "username" => field_2 = Some(map.next_value()?),
+                        "password" => field_3 = map.next_value()?,
+                        "project" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateDockerRegistry {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    username: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
+                    password: field_3,
+                    project: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AdminCreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -6231,7 +13196,7 @@ pub struct AdminCreateRunner {
     /// Tags to associate with the runner
     ///
     /// Example: `["gpu","us-east"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `apiKey` property.
     #[serde(rename = "apiKey")]
@@ -6244,87 +13209,190 @@ pub struct AdminCreateRunner {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[serde(rename = "apiUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[serde(rename = "proxyUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
     /// Example: `8`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// The memory capacity of the runner in GiB
     ///
     /// Example: `16`
-    #[serde(rename = "memoryGiB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "memoryGiB", skip_serializing_if = "Option::is_none")]
     pub memory_gi_b: Option<f64>,
     /// The disk capacity of the runner in GiB
     ///
     /// Example: `100`
-    #[serde(rename = "diskGiB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "diskGiB", skip_serializing_if = "Option::is_none")]
     pub disk_gi_b: Option<f64>,
+}
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AdminCreateRunner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AdminCreateRunner)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdminCreateRunner, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Vec<String>> = None;
+                let mut field_3: Option<crate::runtime::Secret> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<f64> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "regionId" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "tags" => field_2 = map.next_value()?,
+                        "apiKey" => field_3 = Some(map.next_value()?),
+                        "apiVersion" => field_4 = Some(map.next_value()?),
+                        "domain" => field_5 = map.next_value()?,
+                        "apiUrl" => field_6 = map.next_value()?,
+                        "proxyUrl" => field_7 = map.next_value()?,
+                        "cpu" => field_8 = map.next_value()?,
+                        "memoryGiB" => field_9 = map.next_value()?,
+                        "diskGiB" => field_10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AdminCreateRunner {
+                    region_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    tags: field_2,
+                    api_key: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
+                    api_version: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
+                    domain: field_5,
+                    api_url: field_6,
+                    proxy_url: field_7,
+                    cpu: field_8,
+                    memory_gi_b: field_9,
+                    disk_gi_b: field_10,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationQuota {
     /// The `totalCpuQuota` property.
-    #[serde(rename = "totalCpuQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "totalCpuQuota", skip_serializing_if = "Option::is_none")]
     pub total_cpu_quota: Option<f64>,
     /// The `totalMemoryQuota` property.
-    #[serde(
-        rename = "totalMemoryQuota",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "totalMemoryQuota", skip_serializing_if = "Option::is_none")]
     pub total_memory_quota: Option<f64>,
     /// The `totalDiskQuota` property.
-    #[serde(rename = "totalDiskQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "totalDiskQuota", skip_serializing_if = "Option::is_none")]
     pub total_disk_quota: Option<f64>,
     /// The `maxCpuPerSandbox` property.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `snapshotQuota` property.
-    #[serde(rename = "snapshotQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "snapshotQuota", skip_serializing_if = "Option::is_none")]
     pub snapshot_quota: Option<f64>,
     /// The `maxSnapshotSize` property.
-    #[serde(
-        rename = "maxSnapshotSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "maxSnapshotSize", skip_serializing_if = "Option::is_none")]
     pub max_snapshot_size: Option<f64>,
     /// The `volumeQuota` property.
-    #[serde(rename = "volumeQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "volumeQuota", skip_serializing_if = "Option::is_none")]
     pub volume_quota: Option<f64>,
+}
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateOrganizationQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateOrganizationQuota)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationQuota, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<f64> = None;
+                let mut field_8: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "totalCpuQuota" => field_0 = map.next_value()?,
+                        "totalMemoryQuota" => field_1 = map.next_value()?,
+                        "totalDiskQuota" => field_2 = map.next_value()?,
+                        "maxCpuPerSandbox" => field_3 = map.next_value()?,
+                        "maxMemoryPerSandbox" => field_4 = map.next_value()?,
+                        "maxDiskPerSandbox" => field_5 = map.next_value()?,
+                        "snapshotQuota" => field_6 = map.next_value()?,
+                        "maxSnapshotSize" => field_7 = map.next_value()?,
+                        "volumeQuota" => field_8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganizationQuota {
+                    total_cpu_quota: field_0,
+                    total_memory_quota: field_1,
+                    total_disk_quota: field_2,
+                    max_cpu_per_sandbox: field_3,
+                    max_memory_per_sandbox: field_4,
+                    max_disk_per_sandbox: field_5,
+                    snapshot_quota: field_6,
+                    max_snapshot_size: field_7,
+                    volume_quota: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The schema at `#/components/schemas/CreateUser/properties/role`.
 ///
@@ -6397,35 +13465,86 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateUser {
     /// The `id` property.
     pub id: String,
     /// The `name` property.
     pub name: String,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `personalOrganizationQuota` property.
     #[serde(
         rename = "personalOrganizationQuota",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub personal_organization_quota: Option<CreateOrganizationQuota>,
     /// The `personalOrganizationDefaultRegionId` property.
     #[serde(
         rename = "personalOrganizationDefaultRegionId",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub personal_organization_default_region_id: Option<String>,
     /// The `role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<CreateUserRole>,
     /// The `emailVerified` property.
-    #[serde(rename = "emailVerified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "emailVerified", skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+}
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateUser)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUser, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<CreateOrganizationQuota> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<CreateUserRole> = None;
+                let mut field_6: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "email" => field_2 = map.next_value()?,
+                        "personalOrganizationQuota" => field_3 = map.next_value()?,
+                        "personalOrganizationDefaultRegionId" => {
+                            field_4 = map.next_value()?;
+                        }
+                        "role" => field_5 = map.next_value()?,
+                        "emailVerified" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateUser {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    email: field_2,
+                    personal_organization_quota: field_3,
+                    personal_organization_default_region_id: field_4,
+                    role: field_5,
+                    email_verified: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The type of event being sent
 ///
@@ -6523,7 +13642,6 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SendWebhookDto {
     /// The type of event being sent
     ///
@@ -6537,85 +13655,261 @@ pub struct SendWebhookDto {
     /// Optional event ID for idempotency
     ///
     /// Example: `"evt_1234567890abcdef"`
-    #[serde(rename = "eventId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "eventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
+}
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for SendWebhookDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SendWebhookDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SendWebhookDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendWebhookDto, A::Error> {
+                let mut field_0: Option<WebhookEvent> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "eventType" => field_0 = Some(map.next_value()?),
+                        "payload" => field_1 = Some(map.next_value()?),
+                        "eventId" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SendWebhookDto {
+                    event_type: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("eventType"))?,
+                    payload: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
+                    event_id: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"general":true}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SetSnapshotGeneralStatusDto {
     /// Whether the snapshot is general
     ///
     /// Example: `true`
     pub general: bool,
 }
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSnapshotGeneralStatusDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SetSnapshotGeneralStatusDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetSnapshotGeneralStatusDto, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "general" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SetSnapshotGeneralStatusDto {
+                    general: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("general"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AuditLog {
     /// The `id` property.
     pub id: String,
     /// The `actorId` property.
-    #[serde(rename = "actorId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "actorId"))]
     pub actor_id: String,
     /// The `actorEmail` property.
-    #[serde(rename = "actorEmail")]
+    #[cfg_attr(feature = "test-support", serde(rename = "actorEmail"))]
     pub actor_email: String,
     /// The `actorApiKeyPrefix` property.
-    #[serde(
-        rename = "actorApiKeyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "actorApiKeyPrefix", skip_serializing_if = "Option::is_none")
     )]
     pub actor_api_key_prefix: Option<String>,
     /// The `actorApiKeySuffix` property.
-    #[serde(
-        rename = "actorApiKeySuffix",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "actorApiKeySuffix", skip_serializing_if = "Option::is_none")
     )]
     pub actor_api_key_suffix: Option<String>,
     /// The `organizationId` property.
-    #[serde(rename = "organizationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
+    )]
     pub organization_id: Option<String>,
     /// The `action` property.
     pub action: String,
     /// The `targetType` property.
-    #[serde(rename = "targetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "targetType", skip_serializing_if = "Option::is_none")
+    )]
     pub target_type: Option<String>,
     /// The `targetId` property.
-    #[serde(rename = "targetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "targetId", skip_serializing_if = "Option::is_none")
+    )]
     pub target_id: Option<String>,
     /// The `statusCode` property.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
+    )]
     pub status_code: Option<f64>,
     /// The `errorMessage` property.
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
+    )]
     pub error_message: Option<String>,
     /// The `ipAddress` property.
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "ipAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub ip_address: Option<String>,
     /// The `userAgent` property.
-    #[serde(rename = "userAgent", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "userAgent", skip_serializing_if = "Option::is_none")
+    )]
     pub user_agent: Option<String>,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// The `metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
+impl<'de> serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuditLog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AuditLog)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AuditLog, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<f64> = None;
+                let mut field_10: Option<String> = None;
+                let mut field_11: Option<String> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_15: Option<crate::runtime::DateTime> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "actorId" => field_1 = Some(map.next_value()?),
+                        "actorEmail" => field_2 = Some(map.next_value()?),
+                        "actorApiKeyPrefix" => field_3 = map.next_value()?,
+                        "actorApiKeySuffix" => field_4 = map.next_value()?,
+                        "organizationId" => field_5 = map.next_value()?,
+                        "action" => field_6 = Some(map.next_value()?),
+                        "targetType" => field_7 = map.next_value()?,
+                        "targetId" => field_8 = map.next_value()?,
+                        "statusCode" => field_9 = map.next_value()?,
+                        "errorMessage" => field_10 = map.next_value()?,
+                        "ipAddress" => field_11 = map.next_value()?,
+                        "userAgent" => field_12 = map.next_value()?,
+                        "source" => field_13 = map.next_value()?,
+                        "metadata" => field_14 = map.next_value()?,
+                        "createdAt" => field_15 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AuditLog {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    actor_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("actorId"))?,
+                    actor_email: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("actorEmail"))?,
+                    actor_api_key_prefix: field_3,
+                    actor_api_key_suffix: field_4,
+                    organization_id: field_5,
+                    action: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("action"))?,
+                    target_type: field_7,
+                    target_id: field_8,
+                    status_code: field_9,
+                    error_message: field_10,
+                    ip_address: field_11,
+                    user_agent: field_12,
+                    source: field_13,
+                    metadata: field_14,
+                    created_at: field_15
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedAuditLogs {
     /// The `items` property.
@@ -6625,17 +13919,67 @@ pub struct PaginatedAuditLogs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
     /// Token for next page in cursor-based pagination
-    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "nextToken", skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
+impl<'de> serde::Deserialize<'de> for PaginatedAuditLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedAuditLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedAuditLogs)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedAuditLogs, A::Error> {
+                let mut field_0: Option<Vec<AuditLog>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "nextToken" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedAuditLogs {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                    next_token: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass")]
@@ -6655,98 +13999,179 @@ pub struct CreateOrganizationRegionQuota {
     /// The `allowedGpuTypes` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "allowedGpuTypes",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")]
     pub allowed_gpu_types: Option<Option<Vec<GpuType>>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxCpuPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxMemoryPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(
         rename = "maxDiskPerNonEphemeralSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
+        skip_serializing_if = "Option::is_none"
     )]
     pub max_disk_per_non_ephemeral_sandbox: Option<Option<f64>>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxCpuPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxCpuPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxMemoryPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxMemoryPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerGpuSandbox",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
+}
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateOrganizationRegionQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateOrganizationRegionQuota)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationRegionQuota, A::Error> {
+                let mut field_0: Option<SandboxClass> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<Option<Vec<GpuType>>> = None;
+                let mut field_6: Option<Option<f64>> = None;
+                let mut field_7: Option<Option<f64>> = None;
+                let mut field_8: Option<Option<f64>> = None;
+                let mut field_9: Option<Option<f64>> = None;
+                let mut field_10: Option<Option<f64>> = None;
+                let mut field_11: Option<Option<f64>> = None;
+                let mut field_12: Option<Option<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sandboxClass" => field_0 = Some(map.next_value()?),
+                        "totalCpuQuota" => field_1 = Some(map.next_value()?),
+                        "totalMemoryQuota" => field_2 = Some(map.next_value()?),
+                        "totalDiskQuota" => field_3 = Some(map.next_value()?),
+                        "totalGpuQuota" => field_4 = Some(map.next_value()?),
+                        "allowedGpuTypes" => field_5 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => field_6 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => field_7 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => field_8 = Some(map.next_value()?),
+                        "maxDiskPerNonEphemeralSandbox" => {
+                            field_9 = Some(map.next_value()?);
+                        }
+                        "maxCpuPerGpuSandbox" => field_10 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => field_11 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => field_12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrganizationRegionQuota {
+                    sandbox_class: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
+                    total_cpu_quota: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalCpuQuota",
+                        ))?,
+                    total_memory_quota: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalMemoryQuota",
+                        ))?,
+                    total_disk_quota: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalDiskQuota",
+                        ))?,
+                    total_gpu_quota: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "totalGpuQuota",
+                        ))?,
+                    allowed_gpu_types: field_5,
+                    max_cpu_per_sandbox: field_6,
+                    max_memory_per_sandbox: field_7,
+                    max_disk_per_sandbox: field_8,
+                    max_disk_per_non_ephemeral_sandbox: field_9,
+                    max_cpu_per_gpu_sandbox: field_10,
+                    max_memory_per_gpu_sandbox: field_11,
+                    max_disk_per_gpu_sandbox: field_12,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"previewWarningEnabled":true}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct OrganizationPreviewWarning {
     /// Whether the proxy shows the preview URL warning page for this organization
     #[serde(rename = "previewWarningEnabled")]
     pub preview_warning_enabled: bool,
 }
+#[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationPreviewWarning;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (OrganizationPreviewWarning)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationPreviewWarning, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "previewWarningEnabled" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationPreviewWarning {
+                    preview_warning_enabled: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "previewWarningEnabled",
+                        ))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
 #[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
@@ -6758,63 +14183,148 @@ pub struct WebhookAppPortalAccess {
     /// Example: `"https://app.svix.com/app_1234567890"`
     pub url: String,
 }
+#[cfg(feature = "api-webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookAppPortalAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookAppPortalAccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WebhookAppPortalAccess)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookAppPortalAccess, A::Error> {
+                let mut field_0: Option<crate::runtime::Secret> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "token" => field_0 = Some(map.next_value()?),
+                        "url" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookAppPortalAccess {
+                    token: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WebhookInitializationStatus {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The ID of the Svix application
     ///
     /// Example: `"app_1234567890"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "svixApplicationId",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "svixApplicationId"))]
     pub svix_application_id: Option<String>,
     /// The error reason for the last initialization attempt
     ///
     /// Example: `"Failed to create Svix application"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(
-        rename = "lastError",
-        deserialize_with = "crate::runtime::nullable::required"
-    )]
+    #[cfg_attr(feature = "test-support", serde(rename = "lastError"))]
     pub last_error: Option<String>,
     /// The number of times the initialization has been attempted
     ///
     /// Example: `3`
-    #[serde(rename = "retryCount")]
+    #[cfg_attr(feature = "test-support", serde(rename = "retryCount"))]
     pub retry_count: f64,
     /// When the webhook initialization was created
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// When the webhook initialization was last updated
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
     pub updated_at: String,
+}
+#[cfg(feature = "api-webhooks")]
+impl<'de> serde::Deserialize<'de> for WebhookInitializationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WebhookInitializationStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WebhookInitializationStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookInitializationStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Option<String>> = None;
+                let mut field_2: Option<Option<String>> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "organizationId" => field_0 = Some(map.next_value()?),
+                        "svixApplicationId" => field_1 = Some(map.next_value()?),
+                        "lastError" => field_2 = Some(map.next_value()?),
+                        "retryCount" => field_3 = Some(map.next_value()?),
+                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WebhookInitializationStatus {
+                    organization_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    svix_application_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "svixApplicationId",
+                        ))?,
+                    last_error: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("lastError"))?,
+                    retry_count: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("retryCount"))?,
+                    created_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    updated_at: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
 #[cfg(feature = "api-object-storage")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct StorageAccessDto {
     /// Access key for storage authentication
     ///
     /// Example: `"temp-user-123"`
-    #[serde(rename = "accessKey")]
+    #[cfg_attr(feature = "test-support", serde(rename = "accessKey"))]
     pub access_key: String,
     /// Secret key for storage authentication
     ///
@@ -6823,27 +14333,81 @@ pub struct StorageAccessDto {
     /// Session token for storage authentication
     ///
     /// Example: `"eyJhbGciOiJIUzI1NiIs..."`
-    #[serde(rename = "sessionToken")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sessionToken"))]
     pub session_token: crate::runtime::Secret,
     /// Storage URL
     ///
     /// Example: `"storage.example.com"`
-    #[serde(rename = "storageUrl")]
+    #[cfg_attr(feature = "test-support", serde(rename = "storageUrl"))]
     pub storage_url: String,
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[serde(rename = "organizationId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// S3 bucket name
     ///
     /// Example: `"daytona"`
     pub bucket: String,
 }
+#[cfg(feature = "api-object-storage")]
+impl<'de> serde::Deserialize<'de> for StorageAccessDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StorageAccessDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (StorageAccessDto)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StorageAccessDto, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<crate::runtime::Secret> = None;
+                let mut field_2: Option<crate::runtime::Secret> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "accessKey" => field_0 = Some(map.next_value()?),
+                        "secret" => field_1 = Some(map.next_value()?),
+                        "sessionToken" => field_2 = Some(map.next_value()?),
+                        "storageUrl" => field_3 = Some(map.next_value()?),
+                        "organizationId" => field_4 = Some(map.next_value()?),
+                        "bucket" => field_5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StorageAccessDto {
+                    access_key: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("accessKey"))?,
+                    secret: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("secret"))?,
+                    session_token: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionToken"))?,
+                    storage_url: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("storageUrl"))?,
+                    organization_id: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "organizationId",
+                        ))?,
+                    bucket: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("bucket"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LogEntry {
     /// Timestamp of the log entry
@@ -6851,31 +14415,105 @@ pub struct LogEntry {
     /// Log message body
     pub body: String,
     /// Severity level text (e.g., INFO, WARN, ERROR)
-    #[serde(rename = "severityText")]
+    #[cfg_attr(feature = "test-support", serde(rename = "severityText"))]
     pub severity_text: String,
     /// Severity level number
-    #[serde(rename = "severityNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "severityNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub severity_number: Option<f64>,
     /// Service name that generated the log
-    #[serde(rename = "serviceName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "serviceName"))]
     pub service_name: String,
     /// Resource attributes from OTEL
-    #[serde(rename = "resourceAttributes")]
+    #[cfg_attr(feature = "test-support", serde(rename = "resourceAttributes"))]
     pub resource_attributes: std::collections::BTreeMap<String, String>,
     /// Log-specific attributes
-    #[serde(rename = "logAttributes")]
+    #[cfg_attr(feature = "test-support", serde(rename = "logAttributes"))]
     pub log_attributes: std::collections::BTreeMap<String, String>,
     /// Associated trace ID if available
-    #[serde(rename = "traceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "traceId", skip_serializing_if = "Option::is_none")
+    )]
     pub trace_id: Option<String>,
     /// Associated span ID if available
-    #[serde(rename = "spanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "spanId", skip_serializing_if = "Option::is_none")
+    )]
     pub span_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for LogEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LogEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LogEntry)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LogEntry, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<f64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => field_0 = Some(map.next_value()?),
+                        "body" => field_1 = Some(map.next_value()?),
+                        "severityText" => field_2 = Some(map.next_value()?),
+                        "severityNumber" => field_3 = map.next_value()?,
+                        "serviceName" => field_4 = Some(map.next_value()?),
+                        "resourceAttributes" => field_5 = Some(map.next_value()?),
+                        "logAttributes" => field_6 = Some(map.next_value()?),
+                        "traceId" => field_7 = map.next_value()?,
+                        "spanId" => field_8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LogEntry {
+                    timestamp: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    body: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("body"))?,
+                    severity_text: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("severityText"))?,
+                    severity_number: field_3,
+                    service_name: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("serviceName"))?,
+                    resource_attributes: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "resourceAttributes",
+                        ))?,
+                    log_attributes: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "logAttributes",
+                        ))?,
+                    trace_id: field_7,
+                    span_id: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedLogs {
     /// List of log entries
@@ -6885,41 +14523,143 @@ pub struct PaginatedLogs {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for PaginatedLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedLogs)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedLogs, A::Error> {
+                let mut field_0: Option<Vec<LogEntry>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedLogs {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct TraceSummary {
     /// Unique trace identifier
-    #[serde(rename = "traceId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Name of the root span
-    #[serde(rename = "rootSpanName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "rootSpanName"))]
     pub root_span_name: String,
     /// Trace start time
-    #[serde(rename = "startTime")]
+    #[cfg_attr(feature = "test-support", serde(rename = "startTime"))]
     pub start_time: String,
     /// Trace end time
-    #[serde(rename = "endTime")]
+    #[cfg_attr(feature = "test-support", serde(rename = "endTime"))]
     pub end_time: String,
     /// Total duration in milliseconds
-    #[serde(rename = "durationMs")]
+    #[cfg_attr(feature = "test-support", serde(rename = "durationMs"))]
     pub duration_ms: f64,
     /// Number of spans in this trace
-    #[serde(rename = "spanCount")]
+    #[cfg_attr(feature = "test-support", serde(rename = "spanCount"))]
     pub span_count: f64,
     /// Status code of the trace
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
+    )]
     pub status_code: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for TraceSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TraceSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (TraceSummary)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TraceSummary, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "traceId" => field_0 = Some(map.next_value()?),
+                        "rootSpanName" => field_1 = Some(map.next_value()?),
+                        "startTime" => field_2 = Some(map.next_value()?),
+                        "endTime" => field_3 = Some(map.next_value()?),
+                        "durationMs" => field_4 = Some(map.next_value()?),
+                        "spanCount" => field_5 = Some(map.next_value()?),
+                        "statusCode" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TraceSummary {
+                    trace_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("traceId"))?,
+                    root_span_name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("rootSpanName"))?,
+                    start_time: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("startTime"))?,
+                    end_time: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("endTime"))?,
+                    duration_ms: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("durationMs"))?,
+                    span_count: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("spanCount"))?,
+                    status_code: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PaginatedTraces {
     /// List of trace summaries
@@ -6929,46 +14669,162 @@ pub struct PaginatedTraces {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[serde(rename = "totalPages")]
+    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for PaginatedTraces {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginatedTraces;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PaginatedTraces)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginatedTraces, A::Error> {
+                let mut field_0: Option<Vec<TraceSummary>> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<f64> = None;
+                let mut field_3: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field_0 = Some(map.next_value()?),
+                        "total" => field_1 = Some(map.next_value()?),
+                        "page" => field_2 = Some(map.next_value()?),
+                        "totalPages" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginatedTraces {
+                    items: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    total: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
+                    page: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
+                    total_pages: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct TraceSpan {
     /// Trace identifier
-    #[serde(rename = "traceId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Span identifier
-    #[serde(rename = "spanId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "spanId"))]
     pub span_id: String,
     /// Parent span identifier
-    #[serde(rename = "parentSpanId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "parentSpanId", skip_serializing_if = "Option::is_none")
+    )]
     pub parent_span_id: Option<String>,
     /// Span name
-    #[serde(rename = "spanName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "spanName"))]
     pub span_name: String,
     /// Span start timestamp
     pub timestamp: String,
     /// Span duration in nanoseconds
-    #[serde(rename = "durationNs")]
+    #[cfg_attr(feature = "test-support", serde(rename = "durationNs"))]
     pub duration_ns: f64,
     /// Span attributes
-    #[serde(rename = "spanAttributes")]
+    #[cfg_attr(feature = "test-support", serde(rename = "spanAttributes"))]
     pub span_attributes: std::collections::BTreeMap<String, String>,
     /// Status code of the span
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
+    )]
     pub status_code: Option<String>,
     /// Status message
-    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")
+    )]
     pub status_message: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for TraceSpan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TraceSpan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (TraceSpan)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TraceSpan, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "traceId" => field_0 = Some(map.next_value()?),
+                        "spanId" => field_1 = Some(map.next_value()?),
+                        "parentSpanId" => field_2 = map.next_value()?,
+                        "spanName" => field_3 = Some(map.next_value()?),
+                        "timestamp" => field_4 = Some(map.next_value()?),
+                        "durationNs" => field_5 = Some(map.next_value()?),
+                        "spanAttributes" => field_6 = Some(map.next_value()?),
+                        "statusCode" => field_7 = map.next_value()?,
+                        "statusMessage" => field_8 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TraceSpan {
+                    trace_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("traceId"))?,
+                    span_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("spanId"))?,
+                    parent_span_id: field_2,
+                    span_name: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("spanName"))?,
+                    timestamp: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    duration_ns: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("durationNs"))?,
+                    span_attributes: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "spanAttributes",
+                        ))?,
+                    status_code: field_7,
+                    status_message: field_8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricDataPoint {
     /// Timestamp of the data point
@@ -6976,37 +14832,174 @@ pub struct MetricDataPoint {
     /// Value at this timestamp
     pub value: f64,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for MetricDataPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetricDataPoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MetricDataPoint)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MetricDataPoint, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<f64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "timestamp" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MetricDataPoint {
+                    timestamp: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                    value: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricSeries {
     /// Name of the metric
-    #[serde(rename = "metricName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "metricName"))]
     pub metric_name: String,
     /// Data points for this metric
-    #[serde(rename = "dataPoints")]
+    #[cfg_attr(feature = "test-support", serde(rename = "dataPoints"))]
     pub data_points: Vec<MetricDataPoint>,
+}
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for MetricSeries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetricSeries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MetricSeries)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MetricSeries, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<MetricDataPoint>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "metricName" => field_0 = Some(map.next_value()?),
+                        "dataPoints" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MetricSeries {
+                    metric_name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("metricName"))?,
+                    data_points: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("dataPoints"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MetricsResponse {
     /// List of metric series
     pub series: Vec<MetricSeries>,
 }
+#[cfg(feature = "api-sandbox")]
+impl<'de> serde::Deserialize<'de> for MetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MetricsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MetricsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MetricsResponse, A::Error> {
+                let mut field_0: Option<Vec<MetricSeries>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "series" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MetricsResponse {
+                    series: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("series"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The `uploadFile_deprecated_request` schema.
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFileDeprecatedRequest {
     /// The `file` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::runtime::Binary>,
+}
+#[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UploadFileDeprecatedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadFileDeprecatedRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UploadFileDeprecatedRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFileDeprecatedRequest, A::Error> {
+                let mut field_0: Option<crate::runtime::Binary> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadFileDeprecatedRequest {
+                    file: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "api-toolbox")]
 impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
@@ -7019,42 +15012,103 @@ impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
 /// Example: `{"enabled":true}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AdminGetWebhookStatus200Response {
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "api-admin")]
+impl<'de> serde::Deserialize<'de> for AdminGetWebhookStatus200Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AdminGetWebhookStatus200Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AdminGetWebhookStatus200Response)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AdminGetWebhookStatus200Response, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AdminGetWebhookStatus200Response {
+                    enabled: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `HealthController_check_200_response_info_value` schema.
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck200ResponseInfoValue {
     /// The `status` property.
     pub status: String,
     /// Properties beyond the declared ones.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "test-support", serde(flatten))]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "api-health")]
+impl<'de> serde::Deserialize<'de> for HealthControllerCheck200ResponseInfoValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthControllerCheck200ResponseInfoValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (HealthControllerCheck200ResponseInfoValue)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HealthControllerCheck200ResponseInfoValue, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut additional_properties = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            additional_properties
+                                .insert(key.into_string(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(HealthControllerCheck200ResponseInfoValue {
+                    status: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    additional_properties,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck200Response {
     /// Example: `"ok"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -7063,39 +15117,90 @@ pub struct HealthControllerCheck200Response {
     /// Example: `{}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"}}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,
 }
+#[cfg(feature = "api-health")]
+impl<'de> serde::Deserialize<'de> for HealthControllerCheck200Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthControllerCheck200Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (HealthControllerCheck200Response)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HealthControllerCheck200Response, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            HealthControllerCheck200ResponseInfoValue,
+                        >,
+                    >,
+                > = None;
+                let mut field_2: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            HealthControllerCheck200ResponseInfoValue,
+                        >,
+                    >,
+                > = None;
+                let mut field_3: Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = map.next_value()?,
+                        "info" => field_1 = Some(map.next_value()?),
+                        "error" => field_2 = Some(map.next_value()?),
+                        "details" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HealthControllerCheck200Response {
+                    status: field_0,
+                    info: field_1,
+                    error: field_2,
+                    details: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct HealthControllerCheck503Response {
     /// Example: `"error"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -7104,21 +15209,77 @@ pub struct HealthControllerCheck503Response {
     /// Example: `{"redis":{"status":"down","message":"Could not connect"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::nullable::optional"
-    )]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,
+}
+#[cfg(feature = "api-health")]
+impl<'de> serde::Deserialize<'de> for HealthControllerCheck503Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HealthControllerCheck503Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (HealthControllerCheck503Response)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HealthControllerCheck503Response, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            HealthControllerCheck200ResponseInfoValue,
+                        >,
+                    >,
+                > = None;
+                let mut field_2: Option<
+                    Option<
+                        std::collections::BTreeMap<
+                            String,
+                            HealthControllerCheck200ResponseInfoValue,
+                        >,
+                    >,
+                > = None;
+                let mut field_3: Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = map.next_value()?,
+                        "info" => field_1 = Some(map.next_value()?),
+                        "error" => field_2 = Some(map.next_value()?),
+                        "details" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HealthControllerCheck503Response {
+                    status: field_0,
+                    info: field_1,
+                    error: field_2,
+                    details: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/7/schema/items`.
 ///

@@ -6,391 +6,1288 @@
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityBounds {
     /// The `height` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `width` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for AccessibilityBounds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilityBounds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilityBounds)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilityBounds, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "height" => field_0 = map.next_value()?,
+                        "width" => field_1 = map.next_value()?,
+                        "x" => field_2 = map.next_value()?,
+                        "y" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilityBounds {
+                    height: field_0,
+                    width: field_1,
+                    x: field_2,
+                    y: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"action":"action","id":"id"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilityInvokeRequest {
     /// The `action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The `id` property.
     pub id: String,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilityInvokeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilityInvokeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilityInvokeRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "action" => field_0 = map.next_value()?,
+                        "id" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilityInvokeRequest {
+                    action: field_0,
+                    id: field_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"id":"id"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilityNodeRequest {
     /// The `id` property.
     pub id: String,
 }
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilityNodeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilityNodeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilityNodeRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilityNodeRequest {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityNodesResponse {
     /// The `matches` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub matches: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `truncated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for AccessibilityNodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilityNodesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilityNodesResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilityNodesResponse, A::Error> {
+                let mut field_0: Option<Vec<ComputeruseAccessibilityNode>> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "matches" => field_0 = map.next_value()?,
+                        "truncated" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilityNodesResponse {
+                    matches: field_0,
+                    truncated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"id":"id","value":"value"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct AccessibilitySetValueRequest {
     /// The `id` property.
     pub id: String,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilitySetValueRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilitySetValueRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilitySetValueRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        "value" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilitySetValueRequest {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    value: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct AccessibilityTreeResponse {
     /// The `root` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub root: Option<ComputeruseAccessibilityNode>,
     /// The `truncated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for AccessibilityTreeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccessibilityTreeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (AccessibilityTreeResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccessibilityTreeResponse, A::Error> {
+                let mut field_0: Option<ComputeruseAccessibilityNode> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "root" => field_0 = map.next_value()?,
+                        "truncated" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccessibilityTreeResponse {
+                    root: field_0,
+                    truncated: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Chart {
     /// The `elements` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub elements: Option<Vec<ChartElement>>,
     /// The `png` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<String>,
     /// The `x_label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `x_scale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x_scale: Option<String>,
     /// The `x_tick_labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x_tick_labels: Option<Vec<String>>,
     /// The `x_ticks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x_ticks: Option<Vec<f64>>,
     /// The `y_label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
     /// The `y_scale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y_scale: Option<String>,
     /// The `y_tick_labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y_tick_labels: Option<Vec<String>>,
     /// The `y_ticks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y_ticks: Option<Vec<f64>>,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for Chart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Chart;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Chart)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Chart, A::Error> {
+                let mut field_0: Option<Vec<ChartElement>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                let mut field_7: Option<Vec<f64>> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<String> = None;
+                let mut field_10: Option<Vec<String>> = None;
+                let mut field_11: Option<Vec<f64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "elements" => field_0 = map.next_value()?,
+                        "png" => field_1 = map.next_value()?,
+                        "title" => field_2 = map.next_value()?,
+                        "type" => field_3 = map.next_value()?,
+                        "x_label" => field_4 = map.next_value()?,
+                        "x_scale" => field_5 = map.next_value()?,
+                        "x_tick_labels" => field_6 = map.next_value()?,
+                        "x_ticks" => field_7 = map.next_value()?,
+                        "y_label" => field_8 = map.next_value()?,
+                        "y_scale" => field_9 = map.next_value()?,
+                        "y_tick_labels" => field_10 = map.next_value()?,
+                        "y_ticks" => field_11 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Chart {
+                    elements: field_0,
+                    png: field_1,
+                    title: field_2,
+                    type_: field_3,
+                    x_label: field_4,
+                    x_scale: field_5,
+                    x_tick_labels: field_6,
+                    x_ticks: field_7,
+                    y_label: field_8,
+                    y_scale: field_9,
+                    y_tick_labels: field_10,
+                    y_ticks: field_11,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ChartElement {
     /// The `angle` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub angle: Option<f64>,
     /// The `first_quartile` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub first_quartile: Option<f64>,
     /// The `group` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<String>,
     /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// The `max` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub max: Option<f64>,
     /// The `median` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub median: Option<f64>,
     /// The `min` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<f64>,
     /// The `outliers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub outliers: Option<Vec<f64>>,
     /// The `png` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `points` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub points: Option<Vec<Vec<f64>>>,
     /// The `radius` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub radius: Option<f64>,
     /// The `third_quartile` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub third_quartile: Option<f64>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "type", skip_serializing_if = "Option::is_none")
+    )]
     pub type_: Option<String>,
     /// The `value` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// The `x_label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `y_label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for ChartElement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ChartElement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ChartElement)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChartElement, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<f64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<f64> = None;
+                let mut field_5: Option<f64> = None;
+                let mut field_6: Option<f64> = None;
+                let mut field_7: Option<Vec<f64>> = None;
+                let mut field_8: Option<String> = None;
+                let mut field_9: Option<Vec<Vec<f64>>> = None;
+                let mut field_10: Option<f64> = None;
+                let mut field_11: Option<f64> = None;
+                let mut field_12: Option<String> = None;
+                let mut field_13: Option<String> = None;
+                let mut field_14: Option<String> = None;
+                let mut field_15: Option<String> = None;
+                let mut field_16: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "angle" => field_0 = map.next_value()?,
+                        "first_quartile" => field_1 = map.next_value()?,
+                        "group" => field_2 = map.next_value()?,
+                        "label" => field_3 = map.next_value()?,
+                        "max" => field_4 = map.next_value()?,
+                        "median" => field_5 = map.next_value()?,
+                        "min" => field_6 = map.next_value()?,
+                        "outliers" => field_7 = map.next_value()?,
+                        "png" => field_8 = map.next_value()?,
+                        "points" => field_9 = map.next_value()?,
+                        "radius" => field_10 = map.next_value()?,
+                        "third_quartile" => field_11 = map.next_value()?,
+                        "title" => field_12 = map.next_value()?,
+                        "type" => field_13 = map.next_value()?,
+                        "value" => field_14 = map.next_value()?,
+                        "x_label" => field_15 = map.next_value()?,
+                        "y_label" => field_16 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ChartElement {
+                    angle: field_0,
+                    first_quartile: field_1,
+                    group: field_2,
+                    label: field_3,
+                    max: field_4,
+                    median: field_5,
+                    min: field_6,
+                    outliers: field_7,
+                    png: field_8,
+                    points: field_9,
+                    radius: field_10,
+                    third_quartile: field_11,
+                    title: field_12,
+                    type_: field_13,
+                    value: field_14,
+                    x_label: field_15,
+                    y_label: field_16,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CodeRunArtifacts {
     /// The `charts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub charts: Option<Vec<Chart>>,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for CodeRunArtifacts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CodeRunArtifacts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CodeRunArtifacts)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CodeRunArtifacts, A::Error> {
+                let mut field_0: Option<Vec<Chart>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "charts" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CodeRunArtifacts {
+                    charts: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CodeRunRequest {
     /// The `argv` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub argv: Option<Vec<String>>,
     /// The `code` property.
     pub code: String,
     /// The `envs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// python, javascript, typescript
     pub language: String,
     /// The `timeout` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CodeRunRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CodeRunRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CodeRunRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CodeRunRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "argv" => field_0 = map.next_value()?,
+                        "code" => field_1 = Some(map.next_value()?),
+                        "envs" => field_2 = map.next_value()?,
+                        "language" => field_3 = Some(map.next_value()?),
+                        "timeout" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CodeRunRequest {
+                    argv: field_0,
+                    code: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("code"))?,
+                    envs: field_2,
+                    language: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
+                    timeout: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CodeRunResponse {
     /// The `artifacts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub artifacts: Option<CodeRunArtifacts>,
     /// The `exitCode` property.
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<i64>,
     /// The `result` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for CodeRunResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CodeRunResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CodeRunResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CodeRunResponse, A::Error> {
+                let mut field_0: Option<CodeRunArtifacts> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "artifacts" => field_0 = map.next_value()?,
+                        "exitCode" => field_1 = map.next_value()?,
+                        "result" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CodeRunResponse {
+                    artifacts: field_0,
+                    exit_code: field_1,
+                    result: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Command {
     /// The `command` property.
     pub command: String,
     /// The `exitCode` property.
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<i64>,
     /// The `id` property.
     pub id: String,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for Command {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Command;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Command)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Command, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "command" => field_0 = Some(map.next_value()?),
+                        "exitCode" => field_1 = map.next_value()?,
+                        "id" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Command {
+                    command: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    exit_code: field_1,
+                    id: field_2.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CompletionContext {
     /// The `triggerCharacter` property.
-    #[serde(
-        rename = "triggerCharacter",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
     pub trigger_character: Option<String>,
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
     pub trigger_kind: i64,
 }
+#[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CompletionContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionContext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionContext)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionContext, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "triggerCharacter" => field_0 = map.next_value()?,
+                        "triggerKind" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionContext {
+                    trigger_character: field_0,
+                    trigger_kind: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("triggerKind"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `filterText` property.
-    #[serde(rename = "filterText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "filterText", skip_serializing_if = "Option::is_none")
+    )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
-    #[serde(rename = "insertText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "insertText", skip_serializing_if = "Option::is_none")
+    )]
     pub insert_text: Option<String>,
     /// The `kind` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<i64>,
     /// The `label` property.
     pub label: String,
     /// The `sortText` property.
-    #[serde(rename = "sortText", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sortText", skip_serializing_if = "Option::is_none")
+    )]
     pub sort_text: Option<String>,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for CompletionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionItem)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionItem, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "detail" => field_0 = map.next_value()?,
+                        "documentation" => field_1 = map.next_value()?,
+                        "filterText" => field_2 = map.next_value()?,
+                        "insertText" => field_3 = map.next_value()?,
+                        "kind" => field_4 = map.next_value()?,
+                        "label" => field_5 = Some(map.next_value()?),
+                        "sortText" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionItem {
+                    detail: field_0,
+                    documentation: field_1,
+                    filter_text: field_2,
+                    insert_text: field_3,
+                    kind: field_4,
+                    label: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("label"))?,
+                    sort_text: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[serde(rename = "isIncomplete")]
+    #[cfg_attr(feature = "test-support", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
 }
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for CompletionList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CompletionList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CompletionList)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CompletionList, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<Vec<CompletionItem>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "isIncomplete" => field_0 = Some(map.next_value()?),
+                        "items" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CompletionList {
+                    is_incomplete: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("isIncomplete"))?,
+                    items: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStartResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStartResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStartResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, ProcessStatus>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = map.next_value()?,
+                        "status" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStartResponse {
+                    message: field_0,
+                    status: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"status":"status"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStatusResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStatusResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStatusResponse {
+                    status: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputerUseStopResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputerUseStopResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputerUseStopResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<
+                    std::collections::BTreeMap<String, ProcessStatus>,
+                > = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = map.next_value()?,
+                        "status" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputerUseStopResponse {
+                    message: field_0,
+                    status: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cwd":"cwd","language":"language"}`
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateContextRequest {
     /// The `cwd` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// The `language` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+#[cfg(feature = "toolbox-interpreter")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateContextRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateContextRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateContextRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateContextRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cwd" => field_0 = map.next_value()?,
+                        "language" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateContextRequest {
+                    cwd: field_0,
+                    language: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessionId":"sessionId"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct CreateSessionRequest {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSessionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (CreateSessionRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessionId" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateSessionRequest {
+                    session_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfo {
     /// The `height` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
-    #[serde(rename = "isActive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "isActive", skip_serializing_if = "Option::is_none")
+    )]
     pub is_active: Option<bool>,
     /// The `width` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for DisplayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DisplayInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DisplayInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisplayInfo, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "height" => field_0 = map.next_value()?,
+                        "id" => field_1 = map.next_value()?,
+                        "isActive" => field_2 = map.next_value()?,
+                        "width" => field_3 = map.next_value()?,
+                        "x" => field_4 = map.next_value()?,
+                        "y" => field_5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DisplayInfo {
+                    height: field_0,
+                    id: field_1,
+                    is_active: field_2,
+                    width: field_3,
+                    x: field_4,
+                    y: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// The `displays` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub displays: Option<Vec<DisplayInfo>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DisplayInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (DisplayInfoResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisplayInfoResponse, A::Error> {
+                let mut field_0: Option<Vec<DisplayInfo>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "displays" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DisplayInfoResponse {
+                    displays: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `Empty` schema.
 #[cfg(feature = "toolbox-computer-use")]
@@ -399,51 +1296,130 @@ pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
     /// Current working directory
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Environment variables to set for the command
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// Timeout in seconds, defaults to 10 seconds
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ExecuteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecuteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ExecuteRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecuteRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "command" => field_0 = Some(map.next_value()?),
+                        "cwd" => field_1 = map.next_value()?,
+                        "envs" => field_2 = map.next_value()?,
+                        "timeout" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecuteRequest {
+                    command: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    cwd: field_1,
+                    envs: field_2,
+                    timeout: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"result":"result","exitCode":0}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// The `exitCode` property.
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<i64>,
     /// The `result` property.
     pub result: String,
 }
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for ExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExecuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ExecuteResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExecuteResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "exitCode" => field_0 = map.next_value()?,
+                        "result" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ExecuteResponse {
+                    exit_code: field_0,
+                    result: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("result"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `group` property.
     pub group: String,
     /// The `isDir` property.
-    #[serde(rename = "isDir")]
+    #[cfg_attr(feature = "test-support", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// Deprecated: ModTime uses Go's time.String() layout which is not a standard format.
     /// Use ModifiedAt instead, which is serialized as ISO 8601 / RFC 3339.
-    #[serde(rename = "modTime")]
+    #[cfg_attr(feature = "test-support", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
     /// The `modifiedAt` property.
-    #[serde(rename = "modifiedAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "modifiedAt"))]
     pub modified_at: String,
     /// The `name` property.
     pub name: String,
@@ -454,10 +1430,73 @@ pub struct FileInfo {
     /// The `size` property.
     pub size: i64,
 }
+#[cfg(feature = "toolbox-file-system")]
+impl<'de> serde::Deserialize<'de> for FileInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FileInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                let mut field_8: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "group" => field_0 = Some(map.next_value()?),
+                        "isDir" => field_1 = Some(map.next_value()?),
+                        "modTime" => field_2 = Some(map.next_value()?),
+                        "mode" => field_3 = Some(map.next_value()?),
+                        "modifiedAt" => field_4 = Some(map.next_value()?),
+                        "name" => field_5 = Some(map.next_value()?),
+                        "owner" => field_6 = Some(map.next_value()?),
+                        "permissions" => field_7 = Some(map.next_value()?),
+                        "size" => field_8 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileInfo {
+                    group: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("group"))?,
+                    is_dir: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("isDir"))?,
+                    mod_time: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("modTime"))?,
+                    mode: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("mode"))?,
+                    modified_at: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("modifiedAt"))?,
+                    name: field_5
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    owner: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
+                    permissions: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
+                    size: field_8.ok_or_else(|| serde::de::Error::missing_field("size"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `extra` property.
@@ -469,109 +1508,395 @@ pub struct FileStatus {
     /// The `worktree` property.
     pub worktree: Status,
 }
+#[cfg(feature = "toolbox-git")]
+impl<'de> serde::Deserialize<'de> for FileStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FileStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FileStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FileStatus, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<Status> = None;
+                let mut field_3: Option<Status> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "extra" => field_0 = Some(map.next_value()?),
+                        "name" => field_1 = Some(map.next_value()?),
+                        "staging" => field_2 = Some(map.next_value()?),
+                        "worktree" => field_3 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FileStatus {
+                    extra: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("extra"))?,
+                    name: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    staging: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("staging"))?,
+                    worktree: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("worktree"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"paths":["paths","paths"]}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
     pub paths: Vec<String>,
+}
+#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FilesDownloadRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FilesDownloadRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FilesDownloadRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "paths" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FilesDownloadRequest {
+                    paths: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("paths"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct FindAccessibilityNodesRequest {
     /// The `limit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// "exact" | "substring" | "regex"
-    #[serde(rename = "nameMatch", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nameMatch", skip_serializing_if = "Option::is_none")]
     pub name_match: Option<String>,
     /// The `pid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
     /// The `role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The `scope` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The `states` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<String>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FindAccessibilityNodesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (FindAccessibilityNodesRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FindAccessibilityNodesRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "limit" => field_0 = map.next_value()?,
+                        "name" => field_1 = map.next_value()?,
+                        "nameMatch" => field_2 = map.next_value()?,
+                        "pid" => field_3 = map.next_value()?,
+                        "role" => field_4 = map.next_value()?,
+                        "scope" => field_5 = map.next_value()?,
+                        "states" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FindAccessibilityNodesRequest {
+                    limit: field_0,
+                    name: field_1,
+                    name_match: field_2,
+                    pid: field_3,
+                    role: field_4,
+                    scope: field_5,
+                    states: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"path":"path","files":["files","files"]}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitAddRequest {
     /// files to add (use . for all files)
     pub files: Vec<String>,
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitAddRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitAddRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitAddRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitAddRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "files" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitAddRequest {
+                    files: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","name":"name"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitBranchRequest {
     /// The `name` property.
     pub name: String,
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitBranchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitBranchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitBranchRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitBranchRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitBranchRequest {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","branch":"branch"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCheckoutRequest {
     /// The `branch` property.
     pub branch: String,
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCheckoutRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCheckoutRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCheckoutRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "branch" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCheckoutRequest {
+                    branch: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("branch"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCloneRequest {
     /// The `branch` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// The `commit_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
     /// Skip TLS certificate verification for this clone. Defaults to false (verify).
     /// Set to true ONLY for trusted internal Git servers with self-signed or
     /// private-CA certs; credentials, if supplied, will be transmitted over an
     /// unverified TLS connection and are exposed to any MITM on the route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub insecure_skip_tls: Option<bool>,
     /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `url` property.
     pub url: String,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCloneRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCloneRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCloneRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCloneRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<crate::runtime::Secret> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "branch" => field_0 = map.next_value()?,
+                        "commit_id" => field_1 = map.next_value()?,
+                        "insecure_skip_tls" => field_2 = map.next_value()?,
+                        "password" => field_3 = map.next_value()?,
+                        "path" => field_4 = Some(map.next_value()?),
+                        "url" => field_5 = Some(map.next_value()?),
+                        "username" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCloneRequest {
+                    branch: field_0,
+                    commit_id: field_1,
+                    insecure_skip_tls: field_2,
+                    password: field_3,
+                    path: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    url: field_5.ok_or_else(|| serde::de::Error::missing_field("url"))?,
+                    username: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `author` property.
@@ -585,14 +1910,62 @@ pub struct GitCommitInfo {
     /// The `timestamp` property.
     pub timestamp: String,
 }
+#[cfg(feature = "toolbox-git")]
+impl<'de> serde::Deserialize<'de> for GitCommitInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitInfo, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "author" => field_0 = Some(map.next_value()?),
+                        "email" => field_1 = Some(map.next_value()?),
+                        "hash" => field_2 = Some(map.next_value()?),
+                        "message" => field_3 = Some(map.next_value()?),
+                        "timestamp" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitInfo {
+                    author: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                    email: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    hash: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("hash"))?,
+                    message: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    timestamp: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitCommitRequest {
     /// The `allow_empty` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
     /// The `author` property.
     pub author: String,
@@ -603,86 +1976,318 @@ pub struct GitCommitRequest {
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitCommitRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitRequest, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "allow_empty" => field_0 = map.next_value()?,
+                        "author" => field_1 = Some(map.next_value()?),
+                        "email" => field_2 = Some(map.next_value()?),
+                        "message" => field_3 = Some(map.next_value()?),
+                        "path" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitRequest {
+                    allow_empty: field_0,
+                    author: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
+                    email: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
+                    message: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
+                    path: field_4.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"hash":"hash"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
 }
+#[cfg(feature = "toolbox-git")]
+impl<'de> serde::Deserialize<'de> for GitCommitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitCommitResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitCommitResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitCommitResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "hash" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitCommitResponse {
+                    hash: field_0.ok_or_else(|| serde::de::Error::missing_field("hash"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","name":"name"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitDeleteBranchRequest {
     /// The `name` property.
     pub name: String,
     /// The `path` property.
     pub path: String,
 }
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitDeleteBranchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitDeleteBranchRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitDeleteBranchRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitDeleteBranchRequest {
+                    name: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct GitRepoRequest {
     /// The `password` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for GitRepoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitRepoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitRepoRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitRepoRequest, A::Error> {
+                let mut field_0: Option<crate::runtime::Secret> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "password" => field_0 = map.next_value()?,
+                        "path" => field_1 = Some(map.next_value()?),
+                        "username" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitRepoRequest {
+                    password: field_0,
+                    path: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                    username: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `ahead` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<i64>,
     /// The `behind` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<i64>,
     /// The `branchPublished` property.
-    #[serde(
-        rename = "branchPublished",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
     )]
     pub branch_published: Option<bool>,
     /// The `currentBranch` property.
-    #[serde(rename = "currentBranch")]
+    #[cfg_attr(feature = "test-support", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[serde(rename = "fileStatus")]
+    #[cfg_attr(feature = "test-support", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
+}
+#[cfg(feature = "toolbox-git")]
+impl<'de> serde::Deserialize<'de> for GitStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GitStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (GitStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GitStatus, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<Vec<FileStatus>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "ahead" => field_0 = map.next_value()?,
+                        "behind" => field_1 = map.next_value()?,
+                        "branchPublished" => field_2 = map.next_value()?,
+                        "currentBranch" => field_3 = Some(map.next_value()?),
+                        "fileStatus" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GitStatus {
+                    ahead: field_0,
+                    behind: field_1,
+                    branch_published: field_2,
+                    current_branch: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "currentBranch",
+                        ))?,
+                    file_status: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("fileStatus"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"token":"token"}`
 #[cfg(feature = "toolbox-server")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct InitializeRequest {
     /// The `token` property.
     pub token: crate::runtime::Secret,
 }
+#[cfg(feature = "toolbox-server")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for InitializeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InitializeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (InitializeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InitializeRequest, A::Error> {
+                let mut field_0: Option<crate::runtime::Secret> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "token" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InitializeRequest {
+                    token: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct InterpreterContext {
     /// The `active` property.
     pub active: bool,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -691,87 +2296,365 @@ pub struct InterpreterContext {
     /// The `language` property.
     pub language: String,
 }
+#[cfg(feature = "toolbox-interpreter")]
+impl<'de> serde::Deserialize<'de> for InterpreterContext {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InterpreterContext;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (InterpreterContext)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InterpreterContext, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "active" => field_0 = Some(map.next_value()?),
+                        "createdAt" => field_1 = Some(map.next_value()?),
+                        "cwd" => field_2 = Some(map.next_value()?),
+                        "id" => field_3 = Some(map.next_value()?),
+                        "language" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(InterpreterContext {
+                    active: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                    created_at: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    cwd: field_2.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
+                    id: field_3.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    language: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"isInUse":true}`
 #[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct IsPortInUseResponse {
     /// The `isInUse` property.
-    #[serde(rename = "isInUse", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "isInUse", skip_serializing_if = "Option::is_none")
+    )]
     pub is_in_use: Option<bool>,
+}
+#[cfg(feature = "toolbox-port")]
+impl<'de> serde::Deserialize<'de> for IsPortInUseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IsPortInUseResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (IsPortInUseResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IsPortInUseResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "isInUse" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IsPortInUseResponse {
+                    is_in_use: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"keys":"keys"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardHotkeyRequest {
     /// e.g., "ctrl+c", "cmd+v"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardHotkeyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardHotkeyRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardHotkeyRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "keys" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardHotkeyRequest {
+                    keys: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardPressRequest {
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// ctrl, alt, shift, cmd
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardPressRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardPressRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardPressRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "key" => field_0 = map.next_value()?,
+                        "modifiers" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardPressRequest {
+                    key: field_0,
+                    modifiers: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"delay":0,"text":"text"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct KeyboardTypeRequest {
     /// milliseconds between keystrokes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = KeyboardTypeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (KeyboardTypeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyboardTypeRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "delay" => field_0 = map.next_value()?,
+                        "text" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(KeyboardTypeRequest {
+                    delay: field_0,
+                    text: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"branches":["branches","branches"]}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
 }
+#[cfg(feature = "toolbox-git")]
+impl<'de> serde::Deserialize<'de> for ListBranchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListBranchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListBranchResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBranchResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "branches" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListBranchResponse {
+                    branches: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("branches"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListContextsResponse {
     /// The `contexts` property.
     pub contexts: Vec<InterpreterContext>,
 }
+#[cfg(feature = "toolbox-interpreter")]
+impl<'de> serde::Deserialize<'de> for ListContextsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListContextsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListContextsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListContextsResponse, A::Error> {
+                let mut field_0: Option<Vec<InterpreterContext>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "contexts" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListContextsResponse {
+                    contexts: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("contexts"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListRecordingsResponse {
     /// The `recordings` property.
     pub recordings: Vec<Recording>,
 }
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ListRecordingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListRecordingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ListRecordingsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRecordingsResponse, A::Error> {
+                let mut field_0: Option<Vec<Recording>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "recordings" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListRecordingsResponse {
+                    recordings: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("recordings"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspCompletionParams {
     /// The `context` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<CompletionContext>,
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -784,11 +2667,60 @@ pub struct LspCompletionParams {
     /// The `uri` property.
     pub uri: String,
 }
+#[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspCompletionParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspCompletionParams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspCompletionParams)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspCompletionParams, A::Error> {
+                let mut field_0: Option<CompletionContext> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<LspPosition> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "context" => field_0 = map.next_value()?,
+                        "languageId" => field_1 = Some(map.next_value()?),
+                        "pathToProject" => field_2 = Some(map.next_value()?),
+                        "position" => field_3 = Some(map.next_value()?),
+                        "uri" => field_4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspCompletionParams {
+                    context: field_0,
+                    language_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "pathToProject",
+                        ))?,
+                    position: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("position"))?,
+                    uri: field_4.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspDocumentRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -799,10 +2731,52 @@ pub struct LspDocumentRequest {
     /// The `uri` property.
     pub uri: String,
 }
+#[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspDocumentRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspDocumentRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspDocumentRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "languageId" => field_0 = Some(map.next_value()?),
+                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        "uri" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspDocumentRequest {
+                    language_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "pathToProject",
+                        ))?,
+                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
@@ -810,20 +2784,91 @@ pub struct LspLocation {
     /// The `uri` property.
     pub uri: String,
 }
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for LspLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspLocation)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspLocation, A::Error> {
+                let mut field_0: Option<LspRange> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "range" => field_0 = Some(map.next_value()?),
+                        "uri" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspLocation {
+                    range: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("range"))?,
+                    uri: field_1.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"character":6,"line":1}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 pub struct LspPosition {
     /// The `character` property.
     pub character: i64,
     /// The `line` property.
     pub line: i64,
 }
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for LspPosition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspPosition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspPosition)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspPosition, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "character" => field_0 = Some(map.next_value()?),
+                        "line" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspPosition {
+                    character: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("character"))?,
+                    line: field_1.ok_or_else(|| serde::de::Error::missing_field("line"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspRange {
     /// The `end` property.
@@ -831,11 +2876,46 @@ pub struct LspRange {
     /// The `start` property.
     pub start: LspPosition,
 }
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for LspRange {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspRange;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspRange)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspRange, A::Error> {
+                let mut field_0: Option<LspPosition> = None;
+                let mut field_1: Option<LspPosition> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "end" => field_0 = Some(map.next_value()?),
+                        "start" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspRange {
+                    end: field_0.ok_or_else(|| serde::de::Error::missing_field("end"))?,
+                    start: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct LspServerRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -844,10 +2924,47 @@ pub struct LspServerRequest {
     #[serde(rename = "pathToProject")]
     pub path_to_project: String,
 }
+#[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for LspServerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspServerRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspServerRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspServerRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "languageId" => field_0 = Some(map.next_value()?),
+                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspServerRequest {
+                    language_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
+                    path_to_project: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("pathToProject"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
@@ -857,10 +2974,49 @@ pub struct LspSymbol {
     /// The `name` property.
     pub name: String,
 }
+#[cfg(feature = "toolbox-lsp")]
+impl<'de> serde::Deserialize<'de> for LspSymbol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LspSymbol;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (LspSymbol)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LspSymbol, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<LspLocation> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field_0 = Some(map.next_value()?),
+                        "location" => field_1 = Some(map.next_value()?),
+                        "name" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LspSymbol {
+                    kind: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    location: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
+                    name: field_2.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"file":"file","line":0,"content":"content"}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Match {
     /// The `content` property.
@@ -870,271 +3026,971 @@ pub struct Match {
     /// The `line` property.
     pub line: i64,
 }
+#[cfg(feature = "toolbox-file-system")]
+impl<'de> serde::Deserialize<'de> for Match {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Match;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Match)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Match, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "content" => field_0 = Some(map.next_value()?),
+                        "file" => field_1 = Some(map.next_value()?),
+                        "line" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Match {
+                    content: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
+                    file: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
+                    line: field_2.ok_or_else(|| serde::de::Error::missing_field("line"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseClickRequest {
     /// left, right, middle
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// The `double` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<bool>,
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseClickRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseClickRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseClickRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseClickRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "button" => field_0 = map.next_value()?,
+                        "double" => field_1 = map.next_value()?,
+                        "x" => field_2 = map.next_value()?,
+                        "y" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseClickRequest {
+                    button: field_0,
+                    double: field_1,
+                    x: field_2,
+                    y: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for MouseClickResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseClickResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseClickResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseClickResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = map.next_value()?,
+                        "y" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseClickResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseDragRequest {
     /// The `button` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// The `endX` property.
-    #[serde(rename = "endX", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "endX", skip_serializing_if = "Option::is_none")]
     pub end_x: Option<i64>,
     /// The `endY` property.
-    #[serde(rename = "endY", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "endY", skip_serializing_if = "Option::is_none")]
     pub end_y: Option<i64>,
     /// The `startX` property.
-    #[serde(rename = "startX", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startX", skip_serializing_if = "Option::is_none")]
     pub start_x: Option<i64>,
     /// The `startY` property.
-    #[serde(rename = "startY", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "startY", skip_serializing_if = "Option::is_none")]
     pub start_y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseDragRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseDragRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseDragRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseDragRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                let mut field_4: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "button" => field_0 = map.next_value()?,
+                        "endX" => field_1 = map.next_value()?,
+                        "endY" => field_2 = map.next_value()?,
+                        "startX" => field_3 = map.next_value()?,
+                        "startY" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseDragRequest {
+                    button: field_0,
+                    end_x: field_1,
+                    end_y: field_2,
+                    start_x: field_3,
+                    start_y: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for MouseDragResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseDragResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseDragResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseDragResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = map.next_value()?,
+                        "y" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseDragResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseMoveRequest {
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseMoveRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseMoveRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseMoveRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = map.next_value()?,
+                        "y" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseMoveRequest {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct MousePositionResponse {
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for MousePositionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MousePositionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MousePositionResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MousePositionResponse, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = map.next_value()?,
+                        "y" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MousePositionResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct MouseScrollRequest {
     /// The `amount` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// up, down
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MouseScrollRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (MouseScrollRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MouseScrollRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "amount" => field_0 = map.next_value()?,
+                        "direction" => field_1 = map.next_value()?,
+                        "x" => field_2 = map.next_value()?,
+                        "y" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MouseScrollRequest {
+                    amount: field_0,
+                    direction: field_1,
+                    x: field_2,
+                    y: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"ports":[0,0]}`
 #[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PortList {
     /// The `ports` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<i64>>,
+}
+#[cfg(feature = "toolbox-port")]
+impl<'de> serde::Deserialize<'de> for PortList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PortList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PortList)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PortList, A::Error> {
+                let mut field_0: Option<Vec<i64>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "ports" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PortList { ports: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Position {
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for Position {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Position)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Position, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field_0 = map.next_value()?,
+                        "y" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Position { x: field_0, y: field_1 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"processName":"processName","errors":"errors"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The `errors` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<String>,
     /// The `processName` property.
-    #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "processName", skip_serializing_if = "Option::is_none")
+    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessErrorsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessErrorsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessErrorsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "errors" => field_0 = map.next_value()?,
+                        "processName" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessErrorsResponse {
+                    errors: field_0,
+                    process_name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"processName":"processName","logs":"logs"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The `logs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub logs: Option<String>,
     /// The `processName` property.
-    #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "processName", skip_serializing_if = "Option::is_none")
+    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessLogsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessLogsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "logs" => field_0 = map.next_value()?,
+                        "processName" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessLogsResponse {
+                    logs: field_0,
+                    process_name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"processName":"processName","message":"message"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `processName` property.
-    #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "processName", skip_serializing_if = "Option::is_none")
+    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessRestartResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessRestartResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessRestartResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field_0 = map.next_value()?,
+                        "processName" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessRestartResponse {
+                    message: field_0,
+                    process_name: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatus {
     /// The `autoRestart` property.
-    #[serde(rename = "autoRestart", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "autoRestart", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_restart: Option<bool>,
     /// The `pid` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub pid: Option<i64>,
     /// The `priority` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// The `running` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ProcessStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessStatus)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessStatus, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<i64> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "autoRestart" => field_0 = map.next_value()?,
+                        "pid" => field_1 = map.next_value()?,
+                        "priority" => field_2 = map.next_value()?,
+                        "running" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessStatus {
+                    auto_restart: field_0,
+                    pid: field_1,
+                    priority: field_2,
+                    running: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"running":true,"processName":"processName"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The `processName` property.
-    #[serde(rename = "processName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "processName", skip_serializing_if = "Option::is_none")
+    )]
     pub process_name: Option<String>,
     /// The `running` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ProcessStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ProcessStatusResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProcessStatusResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "processName" => field_0 = map.next_value()?,
+                        "running" => field_1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ProcessStatusResponse {
+                    process_name: field_0,
+                    running: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyCreateRequest {
     /// The `cols` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols: Option<i64>,
     /// The `cwd` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// The `envs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Don't start PTY until first client connects
-    #[serde(rename = "lazyStart", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lazyStart", skip_serializing_if = "Option::is_none")]
     pub lazy_start: Option<bool>,
     /// The `rows` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
+}
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyCreateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyCreateRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyCreateRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<bool> = None;
+                let mut field_5: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cols" => field_0 = map.next_value()?,
+                        "cwd" => field_1 = map.next_value()?,
+                        "envs" => field_2 = map.next_value()?,
+                        "id" => field_3 = map.next_value()?,
+                        "lazyStart" => field_4 = map.next_value()?,
+                        "rows" => field_5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyCreateRequest {
+                    cols: field_0,
+                    cwd: field_1,
+                    envs: field_2,
+                    id: field_3,
+                    lazy_start: field_4,
+                    rows: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessionId":"sessionId"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The `sessionId` property.
-    #[serde(rename = "sessionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyCreateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyCreateResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyCreateResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessionId" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyCreateResponse {
+                    session_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// The `sessions` property.
     pub sessions: Vec<PtySessionInfo>,
 }
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for PtyListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyListResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyListResponse, A::Error> {
+                let mut field_0: Option<Vec<PtySessionInfo>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sessions" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyListResponse {
+                    sessions: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("sessions"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"rows":603,"cols":81}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct PtyResizeRequest {
     /// The `cols` property.
     pub cols: i64,
     /// The `rows` property.
     pub rows: i64,
 }
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtyResizeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtyResizeRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtyResizeRequest, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cols" => field_0 = Some(map.next_value()?),
+                        "rows" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtyResizeRequest {
+                    cols: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
+                    rows: field_1.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The `active` property.
@@ -1142,7 +3998,7 @@ pub struct PtySessionInfo {
     /// The `cols` property.
     pub cols: i64,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -1151,49 +4007,167 @@ pub struct PtySessionInfo {
     /// The `id` property.
     pub id: String,
     /// Whether this session uses lazy start
-    #[serde(rename = "lazyStart")]
+    #[cfg_attr(feature = "test-support", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
     /// The `rows` property.
     pub rows: i64,
 }
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for PtySessionInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PtySessionInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (PtySessionInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PtySessionInfo, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<bool> = None;
+                let mut field_7: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "active" => field_0 = Some(map.next_value()?),
+                        "cols" => field_1 = Some(map.next_value()?),
+                        "createdAt" => field_2 = Some(map.next_value()?),
+                        "cwd" => field_3 = Some(map.next_value()?),
+                        "envs" => field_4 = Some(map.next_value()?),
+                        "id" => field_5 = Some(map.next_value()?),
+                        "lazyStart" => field_6 = Some(map.next_value()?),
+                        "rows" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PtySessionInfo {
+                    active: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
+                    cols: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
+                    created_at: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
+                    cwd: field_3.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
+                    envs: field_4
+                        .ok_or_else(|| serde::de::Error::missing_field("envs"))?,
+                    id: field_5.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    lazy_start: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("lazyStart"))?,
+                    rows: field_7.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Recording {
     /// The `durationSeconds` property.
-    #[serde(
-        rename = "durationSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "durationSeconds", skip_serializing_if = "Option::is_none")
     )]
     pub duration_seconds: Option<f64>,
     /// The `endTime` property.
-    #[serde(rename = "endTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "endTime", skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<String>,
     /// The `fileName` property.
-    #[serde(rename = "fileName")]
+    #[cfg_attr(feature = "test-support", serde(rename = "fileName"))]
     pub file_name: String,
     /// The `filePath` property.
-    #[serde(rename = "filePath")]
+    #[cfg_attr(feature = "test-support", serde(rename = "filePath"))]
     pub file_path: String,
     /// The `id` property.
     pub id: String,
     /// The `sizeBytes` property.
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
+    )]
     pub size_bytes: Option<i64>,
     /// The `startTime` property.
-    #[serde(rename = "startTime")]
+    #[cfg_attr(feature = "test-support", serde(rename = "startTime"))]
     pub start_time: String,
     /// The `status` property.
     pub status: String,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for Recording {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Recording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Recording)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Recording, A::Error> {
+                let mut field_0: Option<f64> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "durationSeconds" => field_0 = map.next_value()?,
+                        "endTime" => field_1 = map.next_value()?,
+                        "fileName" => field_2 = Some(map.next_value()?),
+                        "filePath" => field_3 = Some(map.next_value()?),
+                        "id" => field_4 = Some(map.next_value()?),
+                        "sizeBytes" => field_5 = map.next_value()?,
+                        "startTime" => field_6 = Some(map.next_value()?),
+                        "status" => field_7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Recording {
+                    duration_seconds: field_0,
+                    end_time: field_1,
+                    file_name: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("fileName"))?,
+                    file_path: field_3
+                        .ok_or_else(|| serde::de::Error::missing_field("filePath"))?,
+                    id: field_4.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    size_bytes: field_5,
+                    start_time: field_6
+                        .ok_or_else(|| serde::de::Error::missing_field("startTime"))?,
+                    status: field_7
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -1203,73 +4177,291 @@ pub struct ReplaceRequest {
     /// The `pattern` property.
     pub pattern: String,
 }
+#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for ReplaceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ReplaceRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceRequest, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "files" => field_0 = Some(map.next_value()?),
+                        "newValue" => field_1 = Some(map.next_value()?),
+                        "pattern" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceRequest {
+                    files: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                    new_value: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("newValue"))?,
+                    pattern: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("pattern"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `error` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
     /// The `file` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl<'de> serde::Deserialize<'de> for ReplaceResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ReplaceResult)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceResult, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "error" => field_0 = map.next_value()?,
+                        "file" => field_1 = map.next_value()?,
+                        "success" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReplaceResult {
+                    error: field_0,
+                    file: field_1,
+                    success: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// The `cursorPosition` property.
-    #[serde(rename = "cursorPosition", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
+    )]
     pub cursor_position: Option<Position>,
     /// The `screenshot` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub screenshot: Option<String>,
     /// The `sizeBytes` property.
-    #[serde(rename = "sizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
+    )]
     pub size_bytes: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScreenshotResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ScreenshotResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScreenshotResponse, A::Error> {
+                let mut field_0: Option<Position> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cursorPosition" => field_0 = map.next_value()?,
+                        "screenshot" => field_1 = map.next_value()?,
+                        "sizeBytes" => field_2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScreenshotResponse {
+                    cursor_position: field_0,
+                    screenshot: field_1,
+                    size_bytes: field_2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"success":true}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ScrollResponse {
     /// The `success` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ScrollResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScrollResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ScrollResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScrollResponse, A::Error> {
+                let mut field_0: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "success" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ScrollResponse { success: field_0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"files":["files","files"]}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
 }
+#[cfg(feature = "toolbox-file-system")]
+impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SearchFilesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SearchFilesResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SearchFilesResponse, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "files" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SearchFilesResponse {
+                    files: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Session {
     /// The `commands` property.
     pub commands: Vec<Command>,
     /// The `sessionId` property.
-    #[serde(rename = "sessionId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Session;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (Session)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Session, A::Error> {
+                let mut field_0: Option<Vec<Command>> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "commands" => field_0 = Some(map.next_value()?),
+                        "sessionId" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Session {
+                    commands: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("commands"))?,
+                    session_id: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
     /// The `output` property.
@@ -1279,68 +4471,258 @@ pub struct SessionCommandLogsResponse {
     /// The `stdout` property.
     pub stdout: String,
 }
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionCommandLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionCommandLogsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionCommandLogsResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "output" => field_0 = Some(map.next_value()?),
+                        "stderr" => field_1 = Some(map.next_value()?),
+                        "stdout" => field_2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionCommandLogsResponse {
+                    output: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("output"))?,
+                    stderr: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
+                    stdout: field_2
+                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionExecuteRequest {
     /// The `async` property.
-    #[serde(rename = "async", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_: Option<bool>,
     /// The `command` property.
     pub command: String,
     /// The `runAsync` property.
-    #[serde(rename = "runAsync", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "runAsync", skip_serializing_if = "Option::is_none")]
     pub run_async: Option<bool>,
     /// The `suppressInputEcho` property.
-    #[serde(
-        rename = "suppressInputEcho",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "suppressInputEcho", skip_serializing_if = "Option::is_none")]
     pub suppress_input_echo: Option<bool>,
+}
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionExecuteRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionExecuteRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionExecuteRequest, A::Error> {
+                let mut field_0: Option<bool> = None;
+                let mut field_1: Option<String> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<bool> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "async" => field_0 = map.next_value()?,
+                        "command" => field_1 = Some(map.next_value()?),
+                        "runAsync" => field_2 = map.next_value()?,
+                        "suppressInputEcho" => field_3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionExecuteRequest {
+                    async_: field_0,
+                    command: field_1
+                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
+                    run_async: field_2,
+                    suppress_input_echo: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The `cmdId` property.
-    #[serde(rename = "cmdId")]
+    #[cfg_attr(feature = "test-support", serde(rename = "cmdId"))]
     pub cmd_id: String,
     /// The `exitCode` property.
-    #[serde(rename = "exitCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
+    )]
     pub exit_code: Option<i64>,
     /// The `output` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The `stderr` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub stderr: Option<String>,
     /// The `stdout` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub stdout: Option<String>,
+}
+#[cfg(feature = "toolbox-process")]
+impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionExecuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionExecuteResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionExecuteResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<String> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "cmdId" => field_0 = Some(map.next_value()?),
+                        "exitCode" => field_1 = map.next_value()?,
+                        "output" => field_2 = map.next_value()?,
+                        "stderr" => field_3 = map.next_value()?,
+                        "stdout" => field_4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionExecuteResponse {
+                    cmd_id: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("cmdId"))?,
+                    exit_code: field_1,
+                    output: field_2,
+                    stderr: field_3,
+                    stdout: field_4,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"data":"data"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct SessionSendInputRequest {
     /// The `data` property.
     pub data: String,
+}
+#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for SessionSendInputRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SessionSendInputRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (SessionSendInputRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionSendInputRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SessionSendInputRequest {
+                    data: field_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"label":"label"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct StartRecordingRequest {
     /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StartRecordingRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (StartRecordingRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartRecordingRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "label" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StartRecordingRequest {
+                    label: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `Status` schema.
 ///
@@ -1443,97 +4825,326 @@ impl<'de> serde::Deserialize<'de> for Status {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct StopRecordingRequest {
     /// The `id` property.
     pub id: String,
 }
+#[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StopRecordingRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (StopRecordingRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopRecordingRequest, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StopRecordingRequest {
+                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     pub dir: String,
 }
+#[cfg(feature = "toolbox-info")]
+impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserHomeDirResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UserHomeDirResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserHomeDirResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dir" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserHomeDirResponse {
+                    dir: field_0.ok_or_else(|| serde::de::Error::missing_field("dir"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowInfo {
     /// The `height` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
-    #[serde(rename = "isActive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "test-support",
+        serde(rename = "isActive", skip_serializing_if = "Option::is_none")
+    )]
     pub is_active: Option<bool>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `width` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for WindowInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WindowInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WindowInfo)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WindowInfo, A::Error> {
+                let mut field_0: Option<i64> = None;
+                let mut field_1: Option<i64> = None;
+                let mut field_2: Option<bool> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<i64> = None;
+                let mut field_5: Option<i64> = None;
+                let mut field_6: Option<i64> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "height" => field_0 = map.next_value()?,
+                        "id" => field_1 = map.next_value()?,
+                        "isActive" => field_2 = map.next_value()?,
+                        "title" => field_3 = map.next_value()?,
+                        "width" => field_4 = map.next_value()?,
+                        "x" => field_5 = map.next_value()?,
+                        "y" => field_6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WindowInfo {
+                    height: field_0,
+                    id: field_1,
+                    is_active: field_2,
+                    title: field_3,
+                    width: field_4,
+                    x: field_5,
+                    y: field_6,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// The `windows` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub windows: Option<Vec<WindowInfo>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for WindowsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WindowsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WindowsResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WindowsResponse, A::Error> {
+                let mut field_0: Option<Vec<WindowInfo>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "windows" => field_0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WindowsResponse {
+                    windows: field_0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     pub dir: String,
 }
+#[cfg(feature = "toolbox-info")]
+impl<'de> serde::Deserialize<'de> for WorkDirResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WorkDirResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (WorkDirResponse)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WorkDirResponse, A::Error> {
+                let mut field_0: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "dir" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WorkDirResponse {
+                    dir: field_0.ok_or_else(|| serde::de::Error::missing_field("dir"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Deserialize)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ComputeruseAccessibilityNode {
     /// The `actions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub actions: Option<Vec<String>>,
     /// The `bounds` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub bounds: Option<AccessibilityBounds>,
     /// The `children` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The `role` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<String>,
     /// The `states` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub states: Option<Vec<String>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl<'de> serde::Deserialize<'de> for ComputeruseAccessibilityNode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ComputeruseAccessibilityNode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (ComputeruseAccessibilityNode)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ComputeruseAccessibilityNode, A::Error> {
+                let mut field_0: Option<Vec<String>> = None;
+                let mut field_1: Option<AccessibilityBounds> = None;
+                let mut field_2: Option<Vec<ComputeruseAccessibilityNode>> = None;
+                let mut field_3: Option<String> = None;
+                let mut field_4: Option<String> = None;
+                let mut field_5: Option<String> = None;
+                let mut field_6: Option<String> = None;
+                let mut field_7: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "actions" => field_0 = map.next_value()?,
+                        "bounds" => field_1 = map.next_value()?,
+                        "children" => field_2 = map.next_value()?,
+                        "description" => field_3 = map.next_value()?,
+                        "id" => field_4 = map.next_value()?,
+                        "name" => field_5 = map.next_value()?,
+                        "role" => field_6 = map.next_value()?,
+                        "states" => field_7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ComputeruseAccessibilityNode {
+                    actions: field_0,
+                    bounds: field_1,
+                    children: field_2,
+                    description: field_3,
+                    id: field_4,
+                    name: field_5,
+                    role: field_6,
+                    states: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The `gin.H` schema.
 #[cfg(any(feature = "toolbox-file-system", feature = "toolbox-process"))]
@@ -1545,10 +5156,42 @@ pub type GinH = std::collections::BTreeMap<
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFileRequest {
     /// File to upload
     pub file: crate::runtime::Binary,
+}
+#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UploadFileRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadFileRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UploadFileRequest)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFileRequest, A::Error> {
+                let mut field_0: Option<crate::runtime::Binary> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadFileRequest {
+                    file: field_0.ok_or_else(|| serde::de::Error::missing_field("file"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "toolbox-file-system")]
 impl crate::runtime::MultipartForm for UploadFileRequest {
@@ -1560,12 +5203,48 @@ impl crate::runtime::MultipartForm for UploadFileRequest {
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
-#[cfg_attr(feature = "test-support", derive(serde::Deserialize))]
 pub struct UploadFile {
     /// The file's contents.
     pub file: crate::runtime::Binary,
     /// Where to write the file in the sandbox.
     pub path: String,
+}
+#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
+impl<'de> serde::Deserialize<'de> for UploadFile {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UploadFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object (UploadFile)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFile, A::Error> {
+                let mut field_0: Option<crate::runtime::Binary> = None;
+                let mut field_1: Option<String> = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "file" => field_0 = Some(map.next_value()?),
+                        "path" => field_1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadFile {
+                    file: field_0
+                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
+                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 #[cfg(feature = "toolbox-file-system")]
 impl crate::runtime::MultipartForm for UploadFile {
