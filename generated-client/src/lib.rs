@@ -30,7 +30,7 @@
 //! is the default), and each model compiles with the features of the tags that use it. With
 //! `default-features = false` and, say, `features = ["sandbox-essentials"]` (sandboxes,
 //! snapshots, API keys, commands and files in a sandbox), a build compiles that part of the API
-//! and the workflows over it, in about 40 % of the time of the whole crate.
+//! and the workflows over it, in about half the time of the whole crate.
 
 #![warn(missing_docs)]
 
