@@ -55,35 +55,52 @@ pub fn types_module(
     quote!(#(#items)*)
 }
 
-/// Puts `attribute` on every item of `items`, after the item's doc comment.
+/// Puts `attribute` on every item of `items`, after the item's doc comment. The items are
+/// the emitter's own, so they are split at the token level (an item ends at a top-level `;` or
+/// at a brace block not followed by `;`) rather than parsed: this runs once per gated model.
 fn gated(attribute: TokenStream, items: TokenStream) -> TokenStream {
-    let parse_attribute =
-        || syn::parse::Parser::parse2(syn::Attribute::parse_outer, attribute.clone());
-    let Ok(mut file) = syn::parse2::<syn::File>(items.clone()) else {
-        // The emitter's own tokens always parse; were they not to, formatting reports it.
-        return items;
-    };
-    for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Const(i) => &mut i.attrs,
-            syn::Item::Mod(i) => &mut i.attrs,
-            _ => continue,
-        };
-        let after_docs = attrs
-            .iter()
-            .take_while(|a| a.path().is_ident("doc"))
-            .count();
-        for (offset, attr) in parse_attribute().into_iter().flatten().enumerate() {
-            attrs.insert(after_docs + offset, attr);
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = TokenStream::new();
+    let mut tokens = items.into_iter().peekable();
+    while tokens.peek().is_some() {
+        // The item's doc attributes (`#[doc = …]`) come first, then the gate.
+        let mut item: Vec<TokenTree> = Vec::new();
+        loop {
+            let is_doc = match (tokens.peek(), item.len() % 2) {
+                (Some(TokenTree::Punct(p)), 0) if p.as_char() == '#' => {
+                    let mut ahead = tokens.clone();
+                    ahead.next();
+                    matches!(ahead.next(), Some(TokenTree::Group(g))
+                        if g.delimiter() == Delimiter::Bracket
+                            && matches!(g.stream().into_iter().next(),
+                                Some(TokenTree::Ident(i)) if i == "doc"))
+                }
+                _ => false,
+            };
+            if !is_doc {
+                break;
+            }
+            item.extend(tokens.next());
+            item.extend(tokens.next());
         }
+        item.extend(attribute.clone());
+        while let Some(token) = tokens.next() {
+            let ends = match &token {
+                TokenTree::Punct(p) => p.as_char() == ';',
+                TokenTree::Group(g) => {
+                    g.delimiter() == Delimiter::Brace
+                        && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+                }
+                _ => false,
+            };
+            item.push(token);
+            if ends {
+                break;
+            }
+        }
+        out.extend(item);
     }
-    let items = file.items;
-    quote!(#(#items)*)
+    out
 }
 
 /// What a type's items depend on beyond the type itself.
@@ -744,4 +761,37 @@ fn describe_origin(origin: &str) -> String {
 /// An identifier token; names from [`crate::naming`] are always valid identifiers.
 pub fn ident(name: &str) -> Ident {
     format_ident!("{}", name, span = Span::call_site())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_goes_after_each_items_docs() {
+        let items = quote! {
+            /// A model.
+            #[derive(Debug)]
+            pub struct A { pub x: i32 }
+            impl A { fn f() {} }
+            /// An alias.
+            pub type B = A;
+            const C: A = A { x: 1 };
+        };
+        let gated = gated(quote!(#[cfg(feature = "f")]), items).to_string();
+        let expected = quote! {
+            /// A model.
+            #[cfg(feature = "f")]
+            #[derive(Debug)]
+            pub struct A { pub x: i32 }
+            #[cfg(feature = "f")]
+            impl A { fn f() {} }
+            /// An alias.
+            #[cfg(feature = "f")]
+            pub type B = A;
+            #[cfg(feature = "f")]
+            const C: A = A { x: 1 };
+        };
+        assert_eq!(gated, expected.to_string());
+    }
 }
