@@ -242,14 +242,11 @@ def main():
     deep = WORK / "deep.json"
     out = WORK / "out" / "deep-progenitor"
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "cargo", "progenitor", "-i", str(deep),
-                           "-o", str(out), "-n", "deep", "-v", "0.1.0"],
-                          capture_output=True, text=True)
-    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
+    done, seconds, mib = timed(["cargo", "progenitor", "-i", str(deep), "-o", str(out), "-n",
+                                "deep", "-v", "0.1.0"])
     outcome = "generated" if done.returncode == 0 else (
         "stack overflow" if "overflowed its stack" in done.stderr else f"failed ({done.returncode})")
-    print(f"\nprogenitor on the same document: {outcome} after {seconds} s, "
-          f"{int(kib) / 1024:.0f} MiB peak")
+    print(f"\nprogenitor on the same document: {outcome} after {seconds} s, {mib:.0f} MiB peak")
 
 
 # GitHub's REST API description (npm `@octokit/openapi`, pinned in tools/bench/large-spec), and
@@ -258,15 +255,22 @@ LARGE_SPEC = "node_modules/@octokit/openapi/generated/api.github.com.json"
 LARGE_SPEC_TAGS = ["api-repos", "api-issues", "api-pulls"]
 
 
+def timed(cmd, **kw):
+    """Runs `cmd` under /usr/bin/time: the outcome, seconds, and peak memory in MiB (of the
+    largest process)."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True,
+                          **kw)
+    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
+    return done, float(seconds), int(kib) / 1024
+
+
 def timed_build(crate_dir, env, features):
     """Rebuilds the crate alone (its lib.rs touched); seconds and peak memory of the build."""
     (crate_dir / "src" / "lib.rs").touch()
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "cargo", "build", "-q"] + features,
-                          cwd=crate_dir, env=env, capture_output=True, text=True)
+    done, seconds, mib = timed(["cargo", "build", "-q"] + features, cwd=crate_dir, env=env)
     if done.returncode != 0:
         raise SystemExit(f"build failed in {crate_dir}\n{done.stderr[-3000:]}")
-    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
-    return float(seconds), int(kib) / 1024
+    return seconds, mib
 
 
 def large_spec(ours):
@@ -279,21 +283,17 @@ def large_spec(ours):
     print("\n## A large spec: GitHub's REST API (`@octokit/openapi` 23.0.2)\n", flush=True)
     crate_dir = WORK / "out" / "github-ours"
     shutil.rmtree(crate_dir, ignore_errors=True)
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", ours, "generate", "--spec", str(spec),
-                           "--out", str(crate_dir), "--crate-name", "github-client"],
-                          capture_output=True, text=True)
-    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
-    print(f"this project generates it in {seconds} s ({int(kib) / 1024:.0f} MiB peak): "
+    _, seconds, mib = timed([ours, "generate", "--spec", str(spec), "--out", str(crate_dir),
+                             "--crate-name", "github-client"])
+    print(f"this project generates it in {seconds} s ({mib:.0f} MiB peak): "
           f"{lines(crate_dir / 'src'):,} lines")
     out = WORK / "out" / "github-progenitor"
     shutil.rmtree(out, ignore_errors=True)
-    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", "cargo", "progenitor", "-i", str(spec),
-                           "-o", str(out), "-n", "github", "-v", "0.1.0"],
-                          capture_output=True, text=True)
-    seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
+    done, seconds, mib = timed(["cargo", "progenitor", "-i", str(spec), "-o", str(out), "-n",
+                                "github", "-v", "0.1.0"])
     outcome = "generated it" if done.returncode == 0 else (
         "panicked" if "panicked" in done.stderr else f"failed ({done.returncode})")
-    print(f"progenitor {outcome} after {seconds} s ({int(kib) / 1024:.0f} MiB peak)")
+    print(f"progenitor {outcome} after {seconds} s ({mib:.0f} MiB peak)")
     shutil.copy(ROOT / "Cargo.lock", crate_dir / "Cargo.lock")
     env = dict(os.environ, CARGO_INCREMENTAL="0", CARGO_TARGET_DIR=str(WORK / "target-github"))
     run(["cargo", "build", "-q", "--no-default-features"], cwd=crate_dir, env=env)
