@@ -69,6 +69,7 @@ impl Usage {
 /// For every named type, the tag modules whose operations reach it (through parameters,
 /// bodies and responses, and the types those hold); a type no operation reaches, and what it
 /// holds, also [`OTHER_TYPES`].
+///
 /// The emitter gates each type behind the features of these modules, so a crate built with a
 /// few tags compiles the models those tags need and no others.
 pub fn modules_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
