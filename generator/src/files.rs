@@ -137,6 +137,15 @@ pub const FEATURES_BEGIN: &str = "# BEGIN tag features: written by `cargo xtask 
 /// The line before which they end.
 pub const FEATURES_END: &str = "# END tag features";
 
+/// The manifest (relative to `root`) of the crate the output folder `output` is in: the
+/// nearest `Cargo.toml` above it.
+pub fn client_manifest_path(root: &Path, output: &str) -> Option<PathBuf> {
+    Path::new(output)
+        .ancestors()
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|manifest| root.join(manifest).is_file())
+}
+
 /// `text` with the lines between [`FEATURES_BEGIN`] and [`FEATURES_END`] replaced by `block`;
 /// `None` when the markers are missing.
 pub fn replace_marked_block(text: &str, block: &str) -> Option<String> {

@@ -182,13 +182,6 @@ pub struct Constraints {
     pub pattern: Option<String>,
 }
 
-impl Constraints {
-    /// Whether no limit is set.
-    pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
-    }
-}
-
 /// Which direction a property travels in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

@@ -174,11 +174,7 @@ fn client_manifest(
     output: &str,
     apis: &[(String, ir::Api)],
 ) -> Result<Option<OutputFile>> {
-    let Some(relative) = Path::new(output)
-        .ancestors()
-        .map(|dir| dir.join("Cargo.toml"))
-        .find(|manifest| root.join(manifest).is_file())
-    else {
+    let Some(relative) = files::client_manifest_path(root, output) else {
         return Ok(None);
     };
     let display = relative.display().to_string();

@@ -242,10 +242,7 @@ def main():
     deep = WORK / "deep.json"
     out = WORK / "out" / "deep-progenitor"
     shutil.rmtree(out, ignore_errors=True)
-    done, seconds, mib = timed(["cargo", "progenitor", "-i", str(deep), "-o", str(out), "-n",
-                                "deep", "-v", "0.1.0"])
-    outcome = "generated" if done.returncode == 0 else (
-        "stack overflow" if "overflowed its stack" in done.stderr else f"failed ({done.returncode})")
+    outcome, seconds, mib = progenitor(deep, out, "deep")
     print(f"\nprogenitor on the same document: {outcome} after {seconds} s, {mib:.0f} MiB peak")
 
 
@@ -262,6 +259,22 @@ def timed(cmd, **kw):
                           **kw)
     seconds, kib = done.stderr.strip().splitlines()[-1].split()[-2:]
     return done, float(seconds), int(kib) / 1024
+
+
+def progenitor(spec, out, name):
+    """cargo-progenitor on `spec`: how it ended (generated, a stack overflow, a panic, a failure),
+    seconds, peak MiB."""
+    done, seconds, mib = timed(["cargo", "progenitor", "-i", str(spec), "-o", str(out), "-n", name,
+                                "-v", "0.1.0"])
+    if done.returncode == 0:
+        outcome = "generated"
+    elif "overflowed its stack" in done.stderr:
+        outcome = "stack overflow"
+    elif "panicked" in done.stderr:
+        outcome = "panicked"
+    else:
+        outcome = f"failed ({done.returncode})"
+    return outcome, seconds, mib
 
 
 def timed_build(crate_dir, env, features):
@@ -289,11 +302,8 @@ def large_spec(ours):
           f"{lines(crate_dir / 'src'):,} lines")
     out = WORK / "out" / "github-progenitor"
     shutil.rmtree(out, ignore_errors=True)
-    done, seconds, mib = timed(["cargo", "progenitor", "-i", str(spec), "-o", str(out), "-n",
-                                "github", "-v", "0.1.0"])
-    outcome = "generated it" if done.returncode == 0 else (
-        "panicked" if "panicked" in done.stderr else f"failed ({done.returncode})")
-    print(f"progenitor {outcome} after {seconds} s ({mib:.0f} MiB peak)")
+    outcome, seconds, mib = progenitor(spec, out, "github")
+    print(f"progenitor on it: {outcome} after {seconds} s ({mib:.0f} MiB peak)")
     shutil.copy(ROOT / "Cargo.lock", crate_dir / "Cargo.lock")
     env = dict(os.environ, CARGO_INCREMENTAL="0", CARGO_TARGET_DIR=str(WORK / "target-github"))
     run(["cargo", "build", "-q", "--no-default-features"], cwd=crate_dir, env=env)

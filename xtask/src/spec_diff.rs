@@ -106,10 +106,12 @@ pub fn run(root: &Path, options: SpecDiff) -> Result<ExitCode, String> {
             Some(spec) => spec.settings(CODEGEN_COMMAND),
             None => Settings::new("api", CODEGEN_COMMAND),
         };
-        let crate_version = options
-            .crate_version
-            .clone()
-            .or_else(|| configured.is_some().then(|| client_version(root)).flatten());
+        let crate_version = options.crate_version.clone().or_else(|| {
+            configured
+                .is_some()
+                .then(|| client_version(root, &workspace.output))
+                .flatten()
+        });
         let generator = Generator::new(settings);
         let old_api = load(root, &old, &generator)?;
         let new_api = load(root, &new, &generator)?;
@@ -180,9 +182,10 @@ fn read_policy(root: &Path, options: &SpecDiff) -> Result<Policy, String> {
     Ok(policy)
 }
 
-/// The `version` of generated-client/Cargo.toml.
-fn client_version(root: &Path) -> Option<String> {
-    let manifest = std::fs::read_to_string(root.join("generated-client/Cargo.toml")).ok()?;
+/// The `version` of the client crate the workspace generates into (its manifest above `output`).
+fn client_version(root: &Path, output: &str) -> Option<String> {
+    let path = generator::files::client_manifest_path(root, output)?;
+    let manifest = std::fs::read_to_string(root.join(path)).ok()?;
     manifest.lines().find_map(|line| {
         let value = line
             .strip_prefix("version")?

@@ -12,28 +12,32 @@ use crate::ir::Constraints;
 #[cfg(test)]
 const PREFIXES: [&str; 3] = ["request-parameter", "request-property", "response-property"];
 
-/// The numeric limits: keyword part of the id, whether it is an upper bound, whether requests
-/// have a `-set` rule for it (oasdiff's warning for a limit where there was none), and the
-/// spec's spelling.
-const NUMERIC: [(&str, bool, bool, &str); 6] = [
-    ("max", true, true, "maximum"),
-    ("min", false, true, "minimum"),
-    ("max-length", true, true, "maxLength"),
-    ("min-length", false, false, "minLength"),
-    ("max-items", true, false, "maxItems"),
-    ("min-items", false, true, "minItems"),
+/// One numeric limit: the keyword part of its rule ids, whether it is an upper bound, whether
+/// requests have a `-set` rule for it (oasdiff's warning for a limit where there was none), the
+/// spec's spelling, and where the model keeps it.
+type Numeric = (
+    &'static str,
+    bool,
+    bool,
+    &'static str,
+    fn(&Constraints) -> Option<f64>,
+);
+
+const NUMERIC: [Numeric; 6] = [
+    ("max", true, true, "maximum", |c| c.maximum),
+    ("min", false, true, "minimum", |c| c.minimum),
+    ("max-length", true, true, "maxLength", |c| {
+        count(c.max_length)
+    }),
+    ("min-length", false, false, "minLength", |c| {
+        count(c.min_length)
+    }),
+    ("max-items", true, false, "maxItems", |c| count(c.max_items)),
+    ("min-items", false, true, "minItems", |c| count(c.min_items)),
 ];
 
-fn numbers(c: &Constraints) -> [Option<f64>; 6] {
-    let count = |n: Option<usize>| n.map(|n| n as f64);
-    [
-        c.maximum,
-        c.minimum,
-        count(c.max_length),
-        count(c.min_length),
-        count(c.max_items),
-        count(c.min_items),
-    ]
+fn count(n: Option<usize>) -> Option<f64> {
+    n.map(|n| n as f64)
 }
 
 /// What happened to one limit: `set`, `increased` or `decreased` (a limit removed counts as
@@ -69,8 +73,8 @@ pub(super) fn diff_constraints(
     at: &mut Recorder,
 ) {
     let request = prefix.starts_with("request");
-    let limits = NUMERIC.iter().zip(numbers(old)).zip(numbers(new));
-    for ((&(part, upper, set_rule, keyword), old_value), new_value) in limits {
+    for (part, upper, set_rule, keyword, value) in NUMERIC {
+        let (old_value, new_value) = (value(old), value(new));
         let Some(action) = action(old_value, new_value, upper, set_rule && request) else {
             continue;
         };
@@ -144,7 +148,7 @@ fn built_ids() -> Vec<String> {
     let mut ids = Vec::new();
     for prefix in PREFIXES {
         let request = prefix.starts_with("request");
-        for (part, _, set_rule, _) in NUMERIC {
+        for (part, _, set_rule, _, _) in NUMERIC {
             for action in ["increased", "decreased"] {
                 ids.push(format!("{prefix}-{part}-{action}"));
             }
