@@ -13,13 +13,20 @@ pub fn header(command: &str, source: &str) -> String {
 
 /// Pretty-prints `tokens` as a file that starts with `header`.
 pub fn format_file(tokens: TokenStream, header: &str, path: &str) -> Result<String> {
+    Ok(format!("{header}{}", format_items(tokens, path)?))
+}
+
+/// Pretty-prints `tokens`, the items of the file at `path` or a run of them. prettyplease
+/// ends every item with its own line break, so the parts of a file formatted one by one and
+/// concatenated are the file formatted whole.
+pub fn format_items(tokens: TokenStream, path: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::new(format!(
             "internal error: the code generated for {path} does not parse: {e}"
         ))
         .with_hint("this is a bug in the generator; please report it with the spec")
     })?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 #[cfg(test)]

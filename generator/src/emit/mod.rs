@@ -12,14 +12,32 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// One generated file, before formatting.
-#[derive(Debug, Clone)]
-pub struct EmittedFile {
+/// One piece of a generated file, before formatting: a file is the concatenation of its parts
+/// in order, so the parts can be emitted and formatted independently (in parallel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
     /// Path relative to the spec's module folder (`mod.rs`, `types.rs`, `<tag>.rs`).
     pub path: String,
-    /// The file's items.
-    pub tokens: TokenStream,
+    what: PartKind,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PartKind {
+    Root,
+    /// The `types` module's inner attributes and the models in the range.
+    Models {
+        first: bool,
+        range: std::ops::Range<usize>,
+    },
+    RoundTrip,
+    Samples,
+    /// The tag module at this index of [`Api::operations_by_module`].
+    Tag(usize),
+}
+
+/// Models per part of `types.rs`: enough that a part is worth a thread's while, few enough
+/// that two cores share the biggest file evenly.
+const MODELS_PER_PART: usize = 48;
 
 /// Whether a module carries the helpers a crate's own test suite drives (`round_trip`,
 /// `samples`, and the serde direction a type does not otherwise need), behind the
@@ -47,76 +65,127 @@ fn test_support_cfg() -> TokenStream {
     quote!(#[cfg(feature = "test-support")])
 }
 
-/// The files of one spec's module (`spec_module`): `mod.rs`, `types.rs` and one file per tag,
-/// each tag module behind its Cargo feature ([`crate::naming::tag_feature`]).
-pub fn emit_api(api: &Api, spec_module: &str, test_support: TestSupport) -> Vec<EmittedFile> {
-    let lints = file_lints();
-    let groups = api.operations_by_module();
-    let module_doc = format!(
-        " {} (version {}), generated from `{}`.",
-        api.title, api.version, api.source
-    );
-    let tag_modules = groups.iter().map(|(module, _)| {
-        let module_ident = types::ident(module);
-        let feature = crate::naming::tag_feature(spec_module, module);
-        let doc = format!(" Operations tagged `{module}` (Cargo feature `{feature}`).");
-        quote!(#[doc = #doc] #[cfg(feature = #feature)] pub mod #module_ident;)
-    });
-    let include_support = test_support == TestSupport::Include;
-    let support_modules = include_support.then(|| {
-        let gate = test_support_cfg();
-        quote! {
-            /// Test support: every component schema's type by name.
-            #gate
-            #[doc(hidden)]
-            pub mod round_trip;
-            /// Test support: every operation called with sample arguments.
-            #gate
-            #[doc(hidden)]
-            pub mod samples;
+/// Emits the files of one spec's module (`spec_module`): `mod.rs`, `types.rs` and one file per
+/// tag, each tag module behind its Cargo feature ([`crate::naming::tag_feature`]). What the parts
+/// share is worked out once, in [`ModuleEmitter::new`]; the emitter is `Sync`, so parts can be
+/// emitted on several threads.
+pub struct ModuleEmitter<'a> {
+    api: &'a Api,
+    spec_module: &'a str,
+    test_support: TestSupport,
+    groups: Vec<(&'a str, Vec<&'a Operation>)>,
+    models: types::Models<'a>,
+}
+
+impl<'a> ModuleEmitter<'a> {
+    /// The emitter of `api`'s module, named `spec_module` in feature names.
+    pub fn new(api: &'a Api, spec_module: &'a str, test_support: TestSupport) -> ModuleEmitter<'a> {
+        ModuleEmitter {
+            api,
+            spec_module,
+            test_support,
+            groups: api.operations_by_module(),
+            models: types::Models::new(api, spec_module, multipart_forms(api), test_support),
         }
-    });
-    let mut files = vec![EmittedFile {
-        path: "mod.rs".to_string(),
-        tokens: quote! {
+    }
+
+    /// The parts of every file, files in output order and each file's parts in order.
+    pub fn parts(&self) -> Vec<Part> {
+        let part = |path: &str, what| Part {
+            path: path.to_string(),
+            what,
+        };
+        let mut parts = vec![part("mod.rs", PartKind::Root)];
+        let count = self.api.types.len();
+        let mut start = 0;
+        loop {
+            let end = (start + MODELS_PER_PART).min(count);
+            let first = start == 0;
+            parts.push(part(
+                "types.rs",
+                PartKind::Models {
+                    first,
+                    range: start..end,
+                },
+            ));
+            if end == count {
+                break;
+            }
+            start = end;
+        }
+        if self.test_support == TestSupport::Include {
+            parts.push(part("round_trip.rs", PartKind::RoundTrip));
+            parts.push(part("samples.rs", PartKind::Samples));
+        }
+        for (index, (module, _)) in self.groups.iter().enumerate() {
+            parts.push(part(&format!("{module}.rs"), PartKind::Tag(index)));
+        }
+        parts
+    }
+
+    /// The items of one part.
+    pub fn emit(&self, part: &Part) -> TokenStream {
+        let lints = file_lints();
+        match &part.what {
+            PartKind::Root => self.root(),
+            PartKind::Models { first, range } => {
+                let items = self.models.items(range.clone());
+                if *first {
+                    quote! {
+                        //! Models: every schema of the spec.
+                        #lints
+                        #items
+                    }
+                } else {
+                    items
+                }
+            }
+            PartKind::RoundTrip => round_trip_module(self.api),
+            PartKind::Samples => samples::samples_module(self.api),
+            PartKind::Tag(index) => {
+                let items = operations::tag_module(self.api, &self.groups[*index].1);
+                quote! {
+                    #lints
+                    #items
+                }
+            }
+        }
+    }
+
+    /// The module's `mod.rs`.
+    fn root(&self) -> TokenStream {
+        let api = self.api;
+        let module_doc = format!(
+            " {} (version {}), generated from `{}`.",
+            api.title, api.version, api.source
+        );
+        let tag_modules = self.groups.iter().map(|(module, _)| {
+            let module_ident = types::ident(module);
+            let feature = crate::naming::tag_feature(self.spec_module, module);
+            let doc = format!(" Operations tagged `{module}` (Cargo feature `{feature}`).");
+            quote!(#[doc = #doc] #[cfg(feature = #feature)] pub mod #module_ident;)
+        });
+        let support_modules = (self.test_support == TestSupport::Include).then(|| {
+            let gate = test_support_cfg();
+            quote! {
+                /// Test support: every component schema's type by name.
+                #gate
+                #[doc(hidden)]
+                pub mod round_trip;
+                /// Test support: every operation called with sample arguments.
+                #gate
+                #[doc(hidden)]
+                pub mod samples;
+            }
+        });
+        quote! {
             #![doc = #module_doc]
             /// Models: every schema of the spec (each behind the features of the tags that use it).
             pub mod types;
             #(#tag_modules)*
             #support_modules
-        },
-    }];
-    let forms = multipart_forms(api);
-    let types_items = types::types_module(api, spec_module, &forms, test_support);
-    files.push(EmittedFile {
-        path: "types.rs".to_string(),
-        tokens: quote! {
-            //! Models: every schema of the spec.
-            #lints
-            #types_items
-        },
-    });
-    if include_support {
-        files.push(EmittedFile {
-            path: "round_trip.rs".to_string(),
-            tokens: round_trip_module(api),
-        });
-        files.push(EmittedFile {
-            path: "samples.rs".to_string(),
-            tokens: samples::samples_module(api),
-        });
+        }
     }
-    for (module, operations) in groups {
-        let items = operations::tag_module(api, &operations);
-        files.push(EmittedFile {
-            path: format!("{module}.rs"),
-            tokens: quote! {
-                #lints
-                #items
-            },
-        });
-    }
-    files
 }
 
 /// The `mod.rs` that declares one module per spec.

@@ -11,25 +11,57 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
 
-/// The items of the `types` module.
-pub fn types_module(
-    api: &Api,
-    spec_module: &str,
-    multipart_forms: &BTreeSet<String>,
+/// What every model's items depend on beyond the model itself, worked out once per API so
+/// the models can be emitted in parts (and in parallel: it is `Sync`).
+pub struct Models<'a> {
+    api: &'a Api,
+    spec_module: &'a str,
+    multipart_forms: BTreeSet<String>,
     test_support: TestSupport,
-) -> TokenStream {
-    let usage = Usage::of(api);
-    let boxed = Boxed::of(api);
-    let reach = crate::usage::modules_reaching(api);
-    let ungated = crate::usage::ungated(api, &reach);
-    let items = api.types.iter().map(|def| {
+    usage: Usage,
+    boxed: Boxed,
+    reach: std::collections::BTreeMap<String, BTreeSet<String>>,
+    ungated: BTreeSet<String>,
+}
+
+impl<'a> Models<'a> {
+    /// Walks `api` once for the directions, recursion and tag reach of its types;
+    /// `multipart_forms` names the structs sent as `multipart/form-data`.
+    pub fn new(
+        api: &'a Api,
+        spec_module: &'a str,
+        multipart_forms: BTreeSet<String>,
+        test_support: TestSupport,
+    ) -> Models<'a> {
+        let reach = crate::usage::modules_reaching(api);
+        let ungated = crate::usage::ungated(api, &reach);
+        Models {
+            api,
+            spec_module,
+            multipart_forms,
+            test_support,
+            usage: Usage::of(api),
+            boxed: Boxed::of(api),
+            reach,
+            ungated,
+        }
+    }
+
+    /// The items of the `types` module for the type definitions in `range` (indices into
+    /// the API's types); the parts of consecutive ranges, concatenated, are the whole module.
+    pub fn items(&self, range: std::ops::Range<usize>) -> TokenStream {
+        let items = self.api.types[range].iter().map(|def| self.model(def));
+        quote!(#(#items)*)
+    }
+
+    fn model(&self, def: &TypeDef) -> TokenStream {
         let context = Context {
-            directions: Directions::of(&usage, &def.name, test_support),
-            boxed: &boxed,
+            directions: Directions::of(&self.usage, &def.name, self.test_support),
+            boxed: &self.boxed,
         };
         let item = type_item(def, &context);
         let item = match &def.kind {
-            TypeKind::Struct(fields) if multipart_forms.contains(&def.name) => {
+            TypeKind::Struct(fields) if self.multipart_forms.contains(&def.name) => {
                 let form = multipart_impl(&def.name, fields);
                 quote!(#item #form)
             }
@@ -37,11 +69,11 @@ pub fn types_module(
         };
         // A type some tags use, but not all, compiles with any of their features; one that
         // every tag or no operation uses, and what those hold, always.
-        match reach.get(&def.name) {
-            Some(users) if !ungated.contains(&def.name) => {
+        match self.reach.get(&def.name) {
+            Some(users) if !self.ungated.contains(&def.name) => {
                 let features: Vec<String> = users
                     .iter()
-                    .map(|module| crate::naming::tag_feature(spec_module, module))
+                    .map(|module| crate::naming::tag_feature(self.spec_module, module))
                     .collect();
                 let gate = match features.as_slice() {
                     [one] => quote!(#[cfg(feature = #one)]),
@@ -51,8 +83,7 @@ pub fn types_module(
             }
             _ => item,
         }
-    });
-    quote!(#(#items)*)
+    }
 }
 
 /// Puts `attribute` on every item of `items`, after the item's doc comment. The items are
