@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// The package name of the runtime crate that generated code calls.
 pub const RUNTIME_PACKAGE: &str = "client-runtime";
 
-/// The runtime crate, as Cargo describes it (the command line finds it with `cargo metadata`).
+/// The runtime crate, as its manifest declares it (the command line reads it from there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuntimeCrate {
     /// Its version.
