@@ -38,6 +38,13 @@ fn a_missing_required_field_is_an_error_that_names_it() {
         error.to_string().contains("missing field `name`"),
         "{error}"
     );
+    // With several missing, the first in the schema's order is named, as serde's derive does.
+    let without = without.replace(r#""expiresAt": null,"#, "");
+    let error = serde_json::from_str::<ApiKeyResponse>(&without).unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `name`"),
+        "{error}"
+    );
     // A wrong type is an error at its place, as before.
     let error = serde_json::from_str::<ApiKeyResponse>(&KEY.replace(r#""ci""#, "7")).unwrap_err();
     assert!(

@@ -302,41 +302,47 @@ fn deserialize_impl(
     additional: bool,
 ) -> TokenStream {
     let expecting = format!("an object ({name})");
+    // The fields read so far live in one tuple of `Option`s, so every early return (a value
+    // that does not decode) drops one local, not one per field: the function's code grows
+    // with the fields, not with their square. One `match` on the tuple then builds the value,
+    // or names the first required field that is missing.
+    let index = |i: usize| syn::Index::from(i);
+    let slot_types = fields.iter().zip(boxed).map(|(field, boxed)| {
+        let ty = declared_type(field, *boxed);
+        match field.presence() {
+            Presence::Required | Presence::RequiredNullable => quote!(Option<#ty>),
+            // Already an `Option`: absent stays `None`.
+            Presence::Optional | Presence::OptionalNullable => ty,
+        }
+    });
+    let empty = fields.iter().map(|_| quote!(None));
+    let arms = fields.iter().enumerate().map(|(i, field)| {
+        let json = &field.json_name;
+        let slot = index(i);
+        match field.presence() {
+            Presence::Optional => quote!(#json => fields.#slot = map.next_value()?,),
+            _ => quote!(#json => fields.#slot = Some(map.next_value()?),),
+        }
+    });
     let locals: Vec<Ident> = (0..fields.len())
         .map(|i| format_ident!("field_{i}"))
         .collect();
-    let declarations = fields
-        .iter()
-        .zip(boxed)
-        .zip(&locals)
-        .map(|((field, boxed), local)| {
-            let ty = declared_type(field, *boxed);
-            match field.presence() {
-                // Present or an error: held as `Option` until the object ends.
-                Presence::Required | Presence::RequiredNullable => {
-                    quote!(let mut #local: Option<#ty> = None;)
-                }
-                Presence::Optional | Presence::OptionalNullable => {
-                    quote!(let mut #local: #ty = None;)
-                }
-            }
-        });
-    let arms = fields.iter().zip(&locals).map(|(field, local)| {
-        let json = &field.json_name;
-        match field.presence() {
-            Presence::Optional => quote!(#json => #local = map.next_value()?,),
-            _ => quote!(#json => #local = Some(map.next_value()?),),
+    let required = |field: &Field| {
+        matches!(
+            field.presence(),
+            Presence::Required | Presence::RequiredNullable
+        )
+    };
+    let patterns = fields.iter().zip(&locals).map(|(field, local)| {
+        if required(field) {
+            quote!(Some(#local))
+        } else {
+            quote!(#local)
         }
     });
-    let finish = fields.iter().zip(&locals).map(|(field, local)| {
+    let members = fields.iter().zip(&locals).map(|(field, local)| {
         let rust = ident(&field.rust_name);
-        let json = &field.json_name;
-        match field.presence() {
-            Presence::Required | Presence::RequiredNullable => quote! {
-                #rust: #local.ok_or_else(|| serde::de::Error::missing_field(#json))?,
-            },
-            Presence::Optional | Presence::OptionalNullable => quote!(#rust: #local,),
-        }
+        quote!(#rust: #local,)
     });
     let (additional_init, unknown, additional_field) = if additional {
         (
@@ -351,6 +357,49 @@ fn deserialize_impl(
             TokenStream::new(),
         )
     };
+    let value = quote!(#name { #(#members)* #additional_field });
+    let missing: Vec<(usize, &str)> = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| required(field))
+        .map(|(i, field)| (i, field.json_name.as_str()))
+        .collect();
+    let finish = match missing.split_last() {
+        None => quote! {
+            let (#(#locals,)*) = fields;
+            Ok(#value)
+        },
+        Some(((_, last), others)) => {
+            // The first missing one, in declaration order; the last needs no test.
+            let slots = others.iter().map(|(i, _)| index(*i));
+            let names = others.iter().map(|(_, name)| name);
+            let (binding, name) = if others.is_empty() {
+                (quote!(_), quote!(#last))
+            } else {
+                let name = quote!(#(if fields.#slots.is_none() { #names } else)* { #last });
+                (quote!(fields), name)
+            };
+            quote! {
+                match fields {
+                    (#(#patterns,)*) => Ok(#value),
+                    #binding => Err(serde::de::Error::missing_field(#name)),
+                }
+            }
+        }
+    };
+    let (declaration, read) = if fields.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        (
+            quote!(let mut fields: (#(#slot_types,)*) = (#(#empty,)*);),
+            quote!(#(#arms)*),
+        )
+    };
+    let finish = if fields.is_empty() {
+        quote!(Ok(#value))
+    } else {
+        finish
+    };
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -364,18 +413,15 @@ fn deserialize_impl(
                         self,
                         mut map: A,
                     ) -> Result<#name, A::Error> {
-                        #(#declarations)*
+                        #declaration
                         #additional_init
                         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                             match key.as_str() {
-                                #(#arms)*
+                                #read
                                 _ => { #unknown }
                             }
                         }
-                        Ok(#name {
-                            #(#finish)*
-                            #additional_field
-                        })
+                        #finish
                     }
                 }
                 deserializer.deserialize_map(Visitor)

@@ -2,7 +2,12 @@
 // Do not edit it by hand: change the spec or the generator, then run the command again.
 
 //! Models: every schema of the spec.
-#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    deprecated,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 /// The `Announcement` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,22 +41,25 @@ impl<'de> serde::Deserialize<'de> for Announcement {
                 self,
                 mut map: A,
             ) -> Result<Announcement, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "text" => field_0 = Some(map.next_value()?),
-                        "learnMoreUrl" => field_1 = map.next_value()?,
+                        "text" => fields.0 = Some(map.next_value()?),
+                        "learnMoreUrl" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Announcement {
-                    text: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    learn_more_url: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(Announcement {
+                            text: field_0,
+                            learn_more_url: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("text")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -87,22 +95,31 @@ impl<'de> serde::Deserialize<'de> for PosthogConfig {
                 self,
                 mut map: A,
             ) -> Result<PosthogConfig, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "apiKey" => field_0 = Some(map.next_value()?),
-                        "host" => field_1 = Some(map.next_value()?),
+                        "apiKey" => fields.0 = Some(map.next_value()?),
+                        "host" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PosthogConfig {
-                    api_key: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                    host: field_1.ok_or_else(|| serde::de::Error::missing_field("host"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(PosthogConfig {
+                            api_key: field_0,
+                            host: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "apiKey" } else { "host" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -142,27 +159,43 @@ impl<'de> serde::Deserialize<'de> for OidcConfig {
                 self,
                 mut map: A,
             ) -> Result<OidcConfig, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "issuer" => field_0 = Some(map.next_value()?),
-                        "clientId" => field_1 = Some(map.next_value()?),
-                        "audience" => field_2 = Some(map.next_value()?),
+                        "issuer" => fields.0 = Some(map.next_value()?),
+                        "clientId" => fields.1 = Some(map.next_value()?),
+                        "audience" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OidcConfig {
-                    issuer: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("issuer"))?,
-                    client_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("clientId"))?,
-                    audience: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("audience"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(OidcConfig {
+                            issuer: field_0,
+                            client_id: field_1,
+                            audience: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "issuer"
+                                } else if fields.1.is_none() {
+                                    "clientId"
+                                } else {
+                                    "audience"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -199,17 +232,17 @@ impl<'de> serde::Deserialize<'de> for RateLimitEntry {
                 self,
                 mut map: A,
             ) -> Result<RateLimitEntry, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "ttl" => field_0 = map.next_value()?,
-                        "limit" => field_1 = map.next_value()?,
+                        "ttl" => fields.0 = map.next_value()?,
+                        "limit" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(RateLimitEntry {
                     ttl: field_0,
                     limit: field_1,
@@ -261,21 +294,24 @@ impl<'de> serde::Deserialize<'de> for RateLimitConfig {
                 self,
                 mut map: A,
             ) -> Result<RateLimitConfig, A::Error> {
-                let mut field_0: Option<RateLimitEntry> = None;
-                let mut field_1: Option<RateLimitEntry> = None;
-                let mut field_2: Option<RateLimitEntry> = None;
-                let mut field_3: Option<RateLimitEntry> = None;
+                let mut fields: (
+                    Option<RateLimitEntry>,
+                    Option<RateLimitEntry>,
+                    Option<RateLimitEntry>,
+                    Option<RateLimitEntry>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "failedAuth" => field_0 = map.next_value()?,
-                        "authenticated" => field_1 = map.next_value()?,
-                        "sandboxCreate" => field_2 = map.next_value()?,
-                        "sandboxLifecycle" => field_3 = map.next_value()?,
+                        "failedAuth" => fields.0 = map.next_value()?,
+                        "authenticated" => fields.1 = map.next_value()?,
+                        "sandboxCreate" => fields.2 = map.next_value()?,
+                        "sandboxLifecycle" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(RateLimitConfig {
                     failed_auth: field_0,
                     authenticated: field_1,
@@ -406,96 +442,142 @@ impl<'de> serde::Deserialize<'de> for DaytonaConfiguration {
                 self,
                 mut map: A,
             ) -> Result<DaytonaConfiguration, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<PosthogConfig> = None;
-                let mut field_2: Option<OidcConfig> = None;
-                let mut field_3: Option<bool> = None;
-                let mut field_4: Option<
-                    std::collections::BTreeMap<String, Announcement>,
-                > = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<bool> = None;
-                let mut field_12: Option<String> = None;
-                let mut field_13: Option<String> = None;
-                let mut field_14: Option<String> = None;
-                let mut field_15: Option<String> = None;
-                let mut field_16: Option<String> = None;
-                let mut field_17: Option<RateLimitConfig> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<PosthogConfig>,
+                    Option<OidcConfig>,
+                    Option<bool>,
+                    Option<std::collections::BTreeMap<String, Announcement>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<RateLimitConfig>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "version" => field_0 = Some(map.next_value()?),
-                        "posthog" => field_1 = map.next_value()?,
-                        "oidc" => field_2 = Some(map.next_value()?),
-                        "linkedAccountsEnabled" => field_3 = Some(map.next_value()?),
-                        "announcements" => field_4 = Some(map.next_value()?),
-                        "pylonAppId" => field_5 = map.next_value()?,
-                        "proxyTemplateUrl" => field_6 = Some(map.next_value()?),
-                        "proxyToolboxUrl" => field_7 = Some(map.next_value()?),
-                        "defaultSnapshot" => field_8 = Some(map.next_value()?),
-                        "dashboardUrl" => field_9 = Some(map.next_value()?),
-                        "maxAutoArchiveInterval" => field_10 = Some(map.next_value()?),
-                        "maintananceMode" => field_11 = Some(map.next_value()?),
-                        "environment" => field_12 = Some(map.next_value()?),
-                        "billingApiUrl" => field_13 = map.next_value()?,
-                        "analyticsApiUrl" => field_14 = map.next_value()?,
-                        "sshGatewayCommand" => field_15 = map.next_value()?,
-                        "sshGatewayPublicKey" => field_16 = map.next_value()?,
-                        "rateLimit" => field_17 = map.next_value()?,
+                        "version" => fields.0 = Some(map.next_value()?),
+                        "posthog" => fields.1 = map.next_value()?,
+                        "oidc" => fields.2 = Some(map.next_value()?),
+                        "linkedAccountsEnabled" => fields.3 = Some(map.next_value()?),
+                        "announcements" => fields.4 = Some(map.next_value()?),
+                        "pylonAppId" => fields.5 = map.next_value()?,
+                        "proxyTemplateUrl" => fields.6 = Some(map.next_value()?),
+                        "proxyToolboxUrl" => fields.7 = Some(map.next_value()?),
+                        "defaultSnapshot" => fields.8 = Some(map.next_value()?),
+                        "dashboardUrl" => fields.9 = Some(map.next_value()?),
+                        "maxAutoArchiveInterval" => fields.10 = Some(map.next_value()?),
+                        "maintananceMode" => fields.11 = Some(map.next_value()?),
+                        "environment" => fields.12 = Some(map.next_value()?),
+                        "billingApiUrl" => fields.13 = map.next_value()?,
+                        "analyticsApiUrl" => fields.14 = map.next_value()?,
+                        "sshGatewayCommand" => fields.15 = map.next_value()?,
+                        "sshGatewayPublicKey" => fields.16 = map.next_value()?,
+                        "rateLimit" => fields.17 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(DaytonaConfiguration {
-                    version: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    posthog: field_1,
-                    oidc: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("oidc"))?,
-                    linked_accounts_enabled: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "linkedAccountsEnabled",
-                        ))?,
-                    announcements: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "announcements",
-                        ))?,
-                    pylon_app_id: field_5,
-                    proxy_template_url: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "proxyTemplateUrl",
-                        ))?,
-                    proxy_toolbox_url: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "proxyToolboxUrl",
-                        ))?,
-                    default_snapshot: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "defaultSnapshot",
-                        ))?,
-                    dashboard_url: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field("dashboardUrl"))?,
-                    max_auto_archive_interval: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxAutoArchiveInterval",
-                        ))?,
-                    maintanance_mode: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maintananceMode",
-                        ))?,
-                    environment: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field("environment"))?,
-                    billing_api_url: field_13,
-                    analytics_api_url: field_14,
-                    ssh_gateway_command: field_15,
-                    ssh_gateway_public_key: field_16,
-                    rate_limit: field_17,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                        Some(field_11),
+                        Some(field_12),
+                        field_13,
+                        field_14,
+                        field_15,
+                        field_16,
+                        field_17,
+                    ) => {
+                        Ok(DaytonaConfiguration {
+                            version: field_0,
+                            posthog: field_1,
+                            oidc: field_2,
+                            linked_accounts_enabled: field_3,
+                            announcements: field_4,
+                            pylon_app_id: field_5,
+                            proxy_template_url: field_6,
+                            proxy_toolbox_url: field_7,
+                            default_snapshot: field_8,
+                            dashboard_url: field_9,
+                            max_auto_archive_interval: field_10,
+                            maintanance_mode: field_11,
+                            environment: field_12,
+                            billing_api_url: field_13,
+                            analytics_api_url: field_14,
+                            ssh_gateway_command: field_15,
+                            ssh_gateway_public_key: field_16,
+                            rate_limit: field_17,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "version"
+                                } else if fields.2.is_none() {
+                                    "oidc"
+                                } else if fields.3.is_none() {
+                                    "linkedAccountsEnabled"
+                                } else if fields.4.is_none() {
+                                    "announcements"
+                                } else if fields.6.is_none() {
+                                    "proxyTemplateUrl"
+                                } else if fields.7.is_none() {
+                                    "proxyToolboxUrl"
+                                } else if fields.8.is_none() {
+                                    "defaultSnapshot"
+                                } else if fields.9.is_none() {
+                                    "dashboardUrl"
+                                } else if fields.10.is_none() {
+                                    "maxAutoArchiveInterval"
+                                } else if fields.11.is_none() {
+                                    "maintananceMode"
+                                } else {
+                                    "environment"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -668,26 +750,37 @@ impl<'de> serde::Deserialize<'de> for CreateApiKey {
                 self,
                 mut map: A,
             ) -> Result<CreateApiKey, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<Permission>> = None;
-                let mut field_2: Option<Option<crate::runtime::DateTime>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Vec<Permission>>,
+                    Option<Option<crate::runtime::DateTime>>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "permissions" => field_1 = Some(map.next_value()?),
-                        "expiresAt" => field_2 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "permissions" => fields.1 = Some(map.next_value()?),
+                        "expiresAt" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateApiKey {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    permissions: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    expires_at: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(CreateApiKey {
+                            name: field_0,
+                            permissions: field_1,
+                            expires_at: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "name" } else { "permissions" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -736,35 +829,59 @@ impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
                 self,
                 mut map: A,
             ) -> Result<ApiKeyResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::Secret> = None;
-                let mut field_2: Option<crate::runtime::DateTime> = None;
-                let mut field_3: Option<Vec<Permission>> = None;
-                let mut field_4: Option<Option<crate::runtime::DateTime>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<crate::runtime::DateTime>,
+                    Option<Vec<Permission>>,
+                    Option<Option<crate::runtime::DateTime>>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
-                        "createdAt" => field_2 = Some(map.next_value()?),
-                        "permissions" => field_3 = Some(map.next_value()?),
-                        "expiresAt" => field_4 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "value" => fields.1 = Some(map.next_value()?),
+                        "createdAt" => fields.2 = Some(map.next_value()?),
+                        "permissions" => fields.3 = Some(map.next_value()?),
+                        "expiresAt" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ApiKeyResponse {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    value: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                    created_at: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    permissions: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    expires_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(ApiKeyResponse {
+                            name: field_0,
+                            value: field_1,
+                            created_at: field_2,
+                            permissions: field_3,
+                            expires_at: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "value"
+                                } else if fields.2.is_none() {
+                                    "createdAt"
+                                } else if fields.3.is_none() {
+                                    "permissions"
+                                } else {
+                                    "expiresAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -825,43 +942,71 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
                 self,
                 mut map: A,
             ) -> Result<ApiKeyList, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<crate::runtime::DateTime> = None;
-                let mut field_3: Option<Vec<Permission>> = None;
-                let mut field_4: Option<Option<crate::runtime::DateTime>> = None;
-                let mut field_5: Option<Option<crate::runtime::DateTime>> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::DateTime>,
+                    Option<Vec<Permission>>,
+                    Option<Option<crate::runtime::DateTime>>,
+                    Option<Option<crate::runtime::DateTime>>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
-                        "createdAt" => field_2 = Some(map.next_value()?),
-                        "permissions" => field_3 = Some(map.next_value()?),
-                        "lastUsedAt" => field_4 = Some(map.next_value()?),
-                        "expiresAt" => field_5 = Some(map.next_value()?),
-                        "userId" => field_6 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "value" => fields.1 = Some(map.next_value()?),
+                        "createdAt" => fields.2 = Some(map.next_value()?),
+                        "permissions" => fields.3 = Some(map.next_value()?),
+                        "lastUsedAt" => fields.4 = Some(map.next_value()?),
+                        "expiresAt" => fields.5 = Some(map.next_value()?),
+                        "userId" => fields.6 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ApiKeyList {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    value: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                    created_at: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    permissions: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    last_used_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("lastUsedAt"))?,
-                    expires_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                    user_id: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                    ) => {
+                        Ok(ApiKeyList {
+                            name: field_0,
+                            value: field_1,
+                            created_at: field_2,
+                            permissions: field_3,
+                            last_used_at: field_4,
+                            expires_at: field_5,
+                            user_id: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "value"
+                                } else if fields.2.is_none() {
+                                    "createdAt"
+                                } else if fields.3.is_none() {
+                                    "permissions"
+                                } else if fields.4.is_none() {
+                                    "lastUsedAt"
+                                } else if fields.5.is_none() {
+                                    "expiresAt"
+                                } else {
+                                    "userId"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -905,42 +1050,71 @@ impl<'de> serde::Deserialize<'de> for OrganizationRole {
                 self,
                 mut map: A,
             ) -> Result<OrganizationRole, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Vec<Permission>> = None;
-                let mut field_4: Option<bool> = None;
-                let mut field_5: Option<crate::runtime::DateTime> = None;
-                let mut field_6: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<Permission>>,
+                    Option<bool>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "description" => field_2 = Some(map.next_value()?),
-                        "permissions" => field_3 = Some(map.next_value()?),
-                        "isGlobal" => field_4 = Some(map.next_value()?),
-                        "createdAt" => field_5 = Some(map.next_value()?),
-                        "updatedAt" => field_6 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "description" => fields.2 = Some(map.next_value()?),
+                        "permissions" => fields.3 = Some(map.next_value()?),
+                        "isGlobal" => fields.4 = Some(map.next_value()?),
+                        "createdAt" => fields.5 = Some(map.next_value()?),
+                        "updatedAt" => fields.6 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationRole {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    description: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    permissions: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    is_global: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("isGlobal"))?,
-                    created_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                    ) => {
+                        Ok(OrganizationRole {
+                            id: field_0,
+                            name: field_1,
+                            description: field_2,
+                            permissions: field_3,
+                            is_global: field_4,
+                            created_at: field_5,
+                            updated_at: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "description"
+                                } else if fields.3.is_none() {
+                                    "permissions"
+                                } else if fields.4.is_none() {
+                                    "isGlobal"
+                                } else if fields.5.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1140,64 +1314,95 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 self,
                 mut map: A,
             ) -> Result<OrganizationInvitation, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<crate::runtime::DateTime> = None;
-                let mut field_6: Option<OrganizationInvitationStatus> = None;
-                let mut field_7: Option<OrganizationMemberRole> = None;
-                let mut field_8: Option<Vec<OrganizationRole>> = None;
-                let mut field_9: Option<crate::runtime::DateTime> = None;
-                let mut field_10: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::DateTime>,
+                    Option<OrganizationInvitationStatus>,
+                    Option<OrganizationMemberRole>,
+                    Option<Vec<OrganizationRole>>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "email" => field_1 = Some(map.next_value()?),
-                        "invitedBy" => field_2 = Some(map.next_value()?),
-                        "organizationId" => field_3 = Some(map.next_value()?),
-                        "organizationName" => field_4 = Some(map.next_value()?),
-                        "expiresAt" => field_5 = Some(map.next_value()?),
-                        "status" => field_6 = Some(map.next_value()?),
-                        "role" => field_7 = Some(map.next_value()?),
-                        "assignedRoles" => field_8 = Some(map.next_value()?),
-                        "createdAt" => field_9 = Some(map.next_value()?),
-                        "updatedAt" => field_10 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "email" => fields.1 = Some(map.next_value()?),
+                        "invitedBy" => fields.2 = Some(map.next_value()?),
+                        "organizationId" => fields.3 = Some(map.next_value()?),
+                        "organizationName" => fields.4 = Some(map.next_value()?),
+                        "expiresAt" => fields.5 = Some(map.next_value()?),
+                        "status" => fields.6 = Some(map.next_value()?),
+                        "role" => fields.7 = Some(map.next_value()?),
+                        "assignedRoles" => fields.8 = Some(map.next_value()?),
+                        "createdAt" => fields.9 = Some(map.next_value()?),
+                        "updatedAt" => fields.10 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationInvitation {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    email: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    invited_by: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("invitedBy"))?,
-                    organization_id: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    organization_name: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationName",
-                        ))?,
-                    expires_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                    status: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    role: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    assigned_roles: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "assignedRoles",
-                        ))?,
-                    created_at: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                    ) => {
+                        Ok(OrganizationInvitation {
+                            id: field_0,
+                            email: field_1,
+                            invited_by: field_2,
+                            organization_id: field_3,
+                            organization_name: field_4,
+                            expires_at: field_5,
+                            status: field_6,
+                            role: field_7,
+                            assigned_roles: field_8,
+                            created_at: field_9,
+                            updated_at: field_10,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "email"
+                                } else if fields.2.is_none() {
+                                    "invitedBy"
+                                } else if fields.3.is_none() {
+                                    "organizationId"
+                                } else if fields.4.is_none() {
+                                    "organizationName"
+                                } else if fields.5.is_none() {
+                                    "expiresAt"
+                                } else if fields.6.is_none() {
+                                    "status"
+                                } else if fields.7.is_none() {
+                                    "role"
+                                } else if fields.8.is_none() {
+                                    "assignedRoles"
+                                } else if fields.9.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1234,25 +1439,31 @@ impl<'de> serde::Deserialize<'de> for CreateOrganization {
                 self,
                 mut map: A,
             ) -> Result<CreateOrganization, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "defaultRegionId" => field_1 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "defaultRegionId" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateOrganization {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    default_region_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "defaultRegionId",
-                        ))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(CreateOrganization {
+                            name: field_0,
+                            default_region_id: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "name" } else { "defaultRegionId" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1288,24 +1499,28 @@ impl<'de> serde::Deserialize<'de> for OtelConfig {
                 self,
                 mut map: A,
             ) -> Result<OtelConfig, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    Option<std::collections::BTreeMap<String, String>>,
-                > = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Option<std::collections::BTreeMap<String, String>>>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "endpoint" => field_0 = Some(map.next_value()?),
-                        "headers" => field_1 = Some(map.next_value()?),
+                        "endpoint" => fields.0 = Some(map.next_value()?),
+                        "headers" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OtelConfig {
-                    endpoint: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("endpoint"))?,
-                    headers: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(OtelConfig {
+                            endpoint: field_0,
+                            headers: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("endpoint")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1440,163 +1655,224 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 self,
                 mut map: A,
             ) -> Result<Organization, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<bool> = None;
-                let mut field_4: Option<crate::runtime::DateTime> = None;
-                let mut field_5: Option<crate::runtime::DateTime> = None;
-                let mut field_6: Option<bool> = None;
-                let mut field_7: Option<crate::runtime::DateTime> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<crate::runtime::DateTime> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<f64> = None;
-                let mut field_14: Option<f64> = None;
-                let mut field_15: Option<bool> = None;
-                let mut field_16: Option<bool> = None;
-                let mut field_17: Option<String> = None;
-                let mut field_18: Option<Option<f64>> = None;
-                let mut field_19: Option<Option<f64>> = None;
-                let mut field_20: Option<Option<f64>> = None;
-                let mut field_21: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_22: Option<Option<OtelConfig>> = None;
-                let mut field_23: Option<Option<f64>> = None;
-                let mut field_24: Option<Option<f64>> = None;
-                let mut field_25: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                    Option<bool>,
+                    Option<crate::runtime::DateTime>,
+                    Option<String>,
+                    Option<crate::runtime::DateTime>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<bool>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<Option<OtelConfig>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "createdBy" => field_2 = Some(map.next_value()?),
-                        "personal" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
-                        "updatedAt" => field_5 = Some(map.next_value()?),
-                        "suspended" => field_6 = Some(map.next_value()?),
-                        "suspendedAt" => field_7 = Some(map.next_value()?),
-                        "suspensionReason" => field_8 = Some(map.next_value()?),
-                        "suspendedUntil" => field_9 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "createdBy" => fields.2 = Some(map.next_value()?),
+                        "personal" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
+                        "updatedAt" => fields.5 = Some(map.next_value()?),
+                        "suspended" => fields.6 = Some(map.next_value()?),
+                        "suspendedAt" => fields.7 = Some(map.next_value()?),
+                        "suspensionReason" => fields.8 = Some(map.next_value()?),
+                        "suspendedUntil" => fields.9 = Some(map.next_value()?),
                         "suspensionCleanupGracePeriodHours" => {
-                            field_10 = Some(map.next_value()?);
+                            fields.10 = Some(map.next_value()?);
                         }
-                        "maxCpuPerSandbox" => field_11 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_12 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_13 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
                         "snapshotDeactivationTimeoutMinutes" => {
-                            field_14 = Some(map.next_value()?);
+                            fields.14 = Some(map.next_value()?);
                         }
                         "sandboxLimitedNetworkEgress" => {
-                            field_15 = Some(map.next_value()?);
+                            fields.15 = Some(map.next_value()?);
                         }
-                        "previewWarningEnabled" => field_16 = Some(map.next_value()?),
-                        "defaultRegionId" => field_17 = map.next_value()?,
-                        "authenticatedRateLimit" => field_18 = Some(map.next_value()?),
-                        "sandboxCreateRateLimit" => field_19 = Some(map.next_value()?),
-                        "sandboxLifecycleRateLimit" => field_20 = Some(map.next_value()?),
-                        "experimentalConfig" => field_21 = Some(map.next_value()?),
-                        "otelConfig" => field_22 = Some(map.next_value()?),
+                        "previewWarningEnabled" => fields.16 = Some(map.next_value()?),
+                        "defaultRegionId" => fields.17 = map.next_value()?,
+                        "authenticatedRateLimit" => fields.18 = Some(map.next_value()?),
+                        "sandboxCreateRateLimit" => fields.19 = Some(map.next_value()?),
+                        "sandboxLifecycleRateLimit" => {
+                            fields.20 = Some(map.next_value()?);
+                        }
+                        "experimentalConfig" => fields.21 = Some(map.next_value()?),
+                        "otelConfig" => fields.22 = Some(map.next_value()?),
                         "authenticatedRateLimitTtlSeconds" => {
-                            field_23 = Some(map.next_value()?);
+                            fields.23 = Some(map.next_value()?);
                         }
                         "sandboxCreateRateLimitTtlSeconds" => {
-                            field_24 = Some(map.next_value()?);
+                            fields.24 = Some(map.next_value()?);
                         }
                         "sandboxLifecycleRateLimitTtlSeconds" => {
-                            field_25 = Some(map.next_value()?);
+                            fields.25 = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Organization {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    created_by: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("createdBy"))?,
-                    personal: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("personal"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    suspended: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("suspended"))?,
-                    suspended_at: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("suspendedAt"))?,
-                    suspension_reason: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "suspensionReason",
-                        ))?,
-                    suspended_until: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "suspendedUntil",
-                        ))?,
-                    suspension_cleanup_grace_period_hours: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "suspensionCleanupGracePeriodHours",
-                        ))?,
-                    max_cpu_per_sandbox: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerSandbox",
-                        ))?,
-                    max_memory_per_sandbox: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerSandbox",
-                        ))?,
-                    max_disk_per_sandbox: field_13
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerSandbox",
-                        ))?,
-                    snapshot_deactivation_timeout_minutes: field_14
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "snapshotDeactivationTimeoutMinutes",
-                        ))?,
-                    sandbox_limited_network_egress: field_15
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxLimitedNetworkEgress",
-                        ))?,
-                    preview_warning_enabled: field_16
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "previewWarningEnabled",
-                        ))?,
-                    default_region_id: field_17,
-                    authenticated_rate_limit: field_18
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "authenticatedRateLimit",
-                        ))?,
-                    sandbox_create_rate_limit: field_19
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxCreateRateLimit",
-                        ))?,
-                    sandbox_lifecycle_rate_limit: field_20
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxLifecycleRateLimit",
-                        ))?,
-                    experimental_config: field_21
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "experimentalConfig",
-                        ))?,
-                    otel_config: field_22
-                        .ok_or_else(|| serde::de::Error::missing_field("otelConfig"))?,
-                    authenticated_rate_limit_ttl_seconds: field_23
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "authenticatedRateLimitTtlSeconds",
-                        ))?,
-                    sandbox_create_rate_limit_ttl_seconds: field_24
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxCreateRateLimitTtlSeconds",
-                        ))?,
-                    sandbox_lifecycle_rate_limit_ttl_seconds: field_25
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxLifecycleRateLimitTtlSeconds",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                        Some(field_11),
+                        Some(field_12),
+                        Some(field_13),
+                        Some(field_14),
+                        Some(field_15),
+                        Some(field_16),
+                        field_17,
+                        Some(field_18),
+                        Some(field_19),
+                        Some(field_20),
+                        Some(field_21),
+                        Some(field_22),
+                        Some(field_23),
+                        Some(field_24),
+                        Some(field_25),
+                    ) => {
+                        Ok(Organization {
+                            id: field_0,
+                            name: field_1,
+                            created_by: field_2,
+                            personal: field_3,
+                            created_at: field_4,
+                            updated_at: field_5,
+                            suspended: field_6,
+                            suspended_at: field_7,
+                            suspension_reason: field_8,
+                            suspended_until: field_9,
+                            suspension_cleanup_grace_period_hours: field_10,
+                            max_cpu_per_sandbox: field_11,
+                            max_memory_per_sandbox: field_12,
+                            max_disk_per_sandbox: field_13,
+                            snapshot_deactivation_timeout_minutes: field_14,
+                            sandbox_limited_network_egress: field_15,
+                            preview_warning_enabled: field_16,
+                            default_region_id: field_17,
+                            authenticated_rate_limit: field_18,
+                            sandbox_create_rate_limit: field_19,
+                            sandbox_lifecycle_rate_limit: field_20,
+                            experimental_config: field_21,
+                            otel_config: field_22,
+                            authenticated_rate_limit_ttl_seconds: field_23,
+                            sandbox_create_rate_limit_ttl_seconds: field_24,
+                            sandbox_lifecycle_rate_limit_ttl_seconds: field_25,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "createdBy"
+                                } else if fields.3.is_none() {
+                                    "personal"
+                                } else if fields.4.is_none() {
+                                    "createdAt"
+                                } else if fields.5.is_none() {
+                                    "updatedAt"
+                                } else if fields.6.is_none() {
+                                    "suspended"
+                                } else if fields.7.is_none() {
+                                    "suspendedAt"
+                                } else if fields.8.is_none() {
+                                    "suspensionReason"
+                                } else if fields.9.is_none() {
+                                    "suspendedUntil"
+                                } else if fields.10.is_none() {
+                                    "suspensionCleanupGracePeriodHours"
+                                } else if fields.11.is_none() {
+                                    "maxCpuPerSandbox"
+                                } else if fields.12.is_none() {
+                                    "maxMemoryPerSandbox"
+                                } else if fields.13.is_none() {
+                                    "maxDiskPerSandbox"
+                                } else if fields.14.is_none() {
+                                    "snapshotDeactivationTimeoutMinutes"
+                                } else if fields.15.is_none() {
+                                    "sandboxLimitedNetworkEgress"
+                                } else if fields.16.is_none() {
+                                    "previewWarningEnabled"
+                                } else if fields.18.is_none() {
+                                    "authenticatedRateLimit"
+                                } else if fields.19.is_none() {
+                                    "sandboxCreateRateLimit"
+                                } else if fields.20.is_none() {
+                                    "sandboxLifecycleRateLimit"
+                                } else if fields.21.is_none() {
+                                    "experimentalConfig"
+                                } else if fields.22.is_none() {
+                                    "otelConfig"
+                                } else if fields.23.is_none() {
+                                    "authenticatedRateLimitTtlSeconds"
+                                } else if fields.24.is_none() {
+                                    "sandboxCreateRateLimitTtlSeconds"
+                                } else {
+                                    "sandboxLifecycleRateLimitTtlSeconds"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1629,21 +1905,23 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationDefaultRegion, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "defaultRegionId" => field_0 = Some(map.next_value()?),
+                        "defaultRegionId" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationDefaultRegion {
-                    default_region_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "defaultRegionId",
-                        ))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(UpdateOrganizationDefaultRegion {
+                            default_region_id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("defaultRegionId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1990,118 +2268,156 @@ impl<'de> serde::Deserialize<'de> for RegionUsageOverview {
                 self,
                 mut map: A,
             ) -> Result<RegionUsageOverview, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<SandboxClass> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<f64> = None;
-                let mut field_10: Option<Vec<GpuType>> = None;
-                let mut field_11: Option<Option<f64>> = None;
-                let mut field_12: Option<Option<f64>> = None;
-                let mut field_13: Option<Option<f64>> = None;
-                let mut field_14: Option<Option<f64>> = None;
-                let mut field_15: Option<Option<f64>> = None;
-                let mut field_16: Option<Option<f64>> = None;
-                let mut field_17: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Vec<GpuType>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "regionId" => field_0 = Some(map.next_value()?),
-                        "sandboxClass" => field_1 = Some(map.next_value()?),
-                        "totalCpuQuota" => field_2 = Some(map.next_value()?),
-                        "currentCpuUsage" => field_3 = Some(map.next_value()?),
-                        "totalMemoryQuota" => field_4 = Some(map.next_value()?),
-                        "currentMemoryUsage" => field_5 = Some(map.next_value()?),
-                        "totalDiskQuota" => field_6 = Some(map.next_value()?),
-                        "currentDiskUsage" => field_7 = Some(map.next_value()?),
-                        "totalGpuQuota" => field_8 = Some(map.next_value()?),
-                        "currentGpuUsage" => field_9 = Some(map.next_value()?),
-                        "allowedGpuTypes" => field_10 = map.next_value()?,
-                        "maxCpuPerSandbox" => field_11 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_12 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_13 = Some(map.next_value()?),
+                        "regionId" => fields.0 = Some(map.next_value()?),
+                        "sandboxClass" => fields.1 = Some(map.next_value()?),
+                        "totalCpuQuota" => fields.2 = Some(map.next_value()?),
+                        "currentCpuUsage" => fields.3 = Some(map.next_value()?),
+                        "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
+                        "currentMemoryUsage" => fields.5 = Some(map.next_value()?),
+                        "totalDiskQuota" => fields.6 = Some(map.next_value()?),
+                        "currentDiskUsage" => fields.7 = Some(map.next_value()?),
+                        "totalGpuQuota" => fields.8 = Some(map.next_value()?),
+                        "currentGpuUsage" => fields.9 = Some(map.next_value()?),
+                        "allowedGpuTypes" => fields.10 = map.next_value()?,
+                        "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
                         "maxDiskPerNonEphemeralSandbox" => {
-                            field_14 = Some(map.next_value()?);
+                            fields.14 = Some(map.next_value()?);
                         }
-                        "maxCpuPerGpuSandbox" => field_15 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => field_16 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => field_17 = Some(map.next_value()?),
+                        "maxCpuPerGpuSandbox" => fields.15 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => fields.16 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => fields.17 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RegionUsageOverview {
-                    region_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
-                    sandbox_class: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
-                    total_cpu_quota: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalCpuQuota",
-                        ))?,
-                    current_cpu_usage: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentCpuUsage",
-                        ))?,
-                    total_memory_quota: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalMemoryQuota",
-                        ))?,
-                    current_memory_usage: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentMemoryUsage",
-                        ))?,
-                    total_disk_quota: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalDiskQuota",
-                        ))?,
-                    current_disk_usage: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentDiskUsage",
-                        ))?,
-                    total_gpu_quota: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalGpuQuota",
-                        ))?,
-                    current_gpu_usage: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentGpuUsage",
-                        ))?,
-                    allowed_gpu_types: field_10,
-                    max_cpu_per_sandbox: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerSandbox",
-                        ))?,
-                    max_memory_per_sandbox: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerSandbox",
-                        ))?,
-                    max_disk_per_sandbox: field_13
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerSandbox",
-                        ))?,
-                    max_disk_per_non_ephemeral_sandbox: field_14
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerNonEphemeralSandbox",
-                        ))?,
-                    max_cpu_per_gpu_sandbox: field_15
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerGpuSandbox",
-                        ))?,
-                    max_memory_per_gpu_sandbox: field_16
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerGpuSandbox",
-                        ))?,
-                    max_disk_per_gpu_sandbox: field_17
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerGpuSandbox",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        field_10,
+                        Some(field_11),
+                        Some(field_12),
+                        Some(field_13),
+                        Some(field_14),
+                        Some(field_15),
+                        Some(field_16),
+                        Some(field_17),
+                    ) => {
+                        Ok(RegionUsageOverview {
+                            region_id: field_0,
+                            sandbox_class: field_1,
+                            total_cpu_quota: field_2,
+                            current_cpu_usage: field_3,
+                            total_memory_quota: field_4,
+                            current_memory_usage: field_5,
+                            total_disk_quota: field_6,
+                            current_disk_usage: field_7,
+                            total_gpu_quota: field_8,
+                            current_gpu_usage: field_9,
+                            allowed_gpu_types: field_10,
+                            max_cpu_per_sandbox: field_11,
+                            max_memory_per_sandbox: field_12,
+                            max_disk_per_sandbox: field_13,
+                            max_disk_per_non_ephemeral_sandbox: field_14,
+                            max_cpu_per_gpu_sandbox: field_15,
+                            max_memory_per_gpu_sandbox: field_16,
+                            max_disk_per_gpu_sandbox: field_17,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "regionId"
+                                } else if fields.1.is_none() {
+                                    "sandboxClass"
+                                } else if fields.2.is_none() {
+                                    "totalCpuQuota"
+                                } else if fields.3.is_none() {
+                                    "currentCpuUsage"
+                                } else if fields.4.is_none() {
+                                    "totalMemoryQuota"
+                                } else if fields.5.is_none() {
+                                    "currentMemoryUsage"
+                                } else if fields.6.is_none() {
+                                    "totalDiskQuota"
+                                } else if fields.7.is_none() {
+                                    "currentDiskUsage"
+                                } else if fields.8.is_none() {
+                                    "totalGpuQuota"
+                                } else if fields.9.is_none() {
+                                    "currentGpuUsage"
+                                } else if fields.11.is_none() {
+                                    "maxCpuPerSandbox"
+                                } else if fields.12.is_none() {
+                                    "maxMemoryPerSandbox"
+                                } else if fields.13.is_none() {
+                                    "maxDiskPerSandbox"
+                                } else if fields.14.is_none() {
+                                    "maxDiskPerNonEphemeralSandbox"
+                                } else if fields.15.is_none() {
+                                    "maxCpuPerGpuSandbox"
+                                } else if fields.16.is_none() {
+                                    "maxMemoryPerGpuSandbox"
+                                } else {
+                                    "maxDiskPerGpuSandbox"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2143,43 +2459,59 @@ impl<'de> serde::Deserialize<'de> for OrganizationUsageOverview {
                 self,
                 mut map: A,
             ) -> Result<OrganizationUsageOverview, A::Error> {
-                let mut field_0: Option<Vec<RegionUsageOverview>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<RegionUsageOverview>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "regionUsage" => field_0 = Some(map.next_value()?),
-                        "totalSnapshotQuota" => field_1 = Some(map.next_value()?),
-                        "currentSnapshotUsage" => field_2 = Some(map.next_value()?),
-                        "totalVolumeQuota" => field_3 = Some(map.next_value()?),
-                        "currentVolumeUsage" => field_4 = Some(map.next_value()?),
+                        "regionUsage" => fields.0 = Some(map.next_value()?),
+                        "totalSnapshotQuota" => fields.1 = Some(map.next_value()?),
+                        "currentSnapshotUsage" => fields.2 = Some(map.next_value()?),
+                        "totalVolumeQuota" => fields.3 = Some(map.next_value()?),
+                        "currentVolumeUsage" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationUsageOverview {
-                    region_usage: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("regionUsage"))?,
-                    total_snapshot_quota: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalSnapshotQuota",
-                        ))?,
-                    current_snapshot_usage: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentSnapshotUsage",
-                        ))?,
-                    total_volume_quota: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalVolumeQuota",
-                        ))?,
-                    current_volume_usage: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentVolumeUsage",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(OrganizationUsageOverview {
+                            region_usage: field_0,
+                            total_snapshot_quota: field_1,
+                            current_snapshot_usage: field_2,
+                            total_volume_quota: field_3,
+                            current_volume_usage: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "regionUsage"
+                                } else if fields.1.is_none() {
+                                    "totalSnapshotQuota"
+                                } else if fields.2.is_none() {
+                                    "currentSnapshotUsage"
+                                } else if fields.3.is_none() {
+                                    "totalVolumeQuota"
+                                } else {
+                                    "currentVolumeUsage"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2272,99 +2604,129 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationQuota, A::Error> {
-                let mut field_0: Option<Option<f64>> = None;
-                let mut field_1: Option<Option<f64>> = None;
-                let mut field_2: Option<Option<f64>> = None;
-                let mut field_3: Option<Option<f64>> = None;
-                let mut field_4: Option<Option<f64>> = None;
-                let mut field_5: Option<Option<f64>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<f64>> = None;
-                let mut field_8: Option<Option<f64>> = None;
-                let mut field_9: Option<Option<f64>> = None;
-                let mut field_10: Option<Option<f64>> = None;
-                let mut field_11: Option<Option<f64>> = None;
-                let mut field_12: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "maxCpuPerSandbox" => field_0 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_1 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_2 = Some(map.next_value()?),
-                        "snapshotQuota" => field_3 = Some(map.next_value()?),
-                        "maxSnapshotSize" => field_4 = Some(map.next_value()?),
-                        "volumeQuota" => field_5 = Some(map.next_value()?),
-                        "authenticatedRateLimit" => field_6 = Some(map.next_value()?),
-                        "sandboxCreateRateLimit" => field_7 = Some(map.next_value()?),
-                        "sandboxLifecycleRateLimit" => field_8 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => fields.0 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.1 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.2 = Some(map.next_value()?),
+                        "snapshotQuota" => fields.3 = Some(map.next_value()?),
+                        "maxSnapshotSize" => fields.4 = Some(map.next_value()?),
+                        "volumeQuota" => fields.5 = Some(map.next_value()?),
+                        "authenticatedRateLimit" => fields.6 = Some(map.next_value()?),
+                        "sandboxCreateRateLimit" => fields.7 = Some(map.next_value()?),
+                        "sandboxLifecycleRateLimit" => fields.8 = Some(map.next_value()?),
                         "authenticatedRateLimitTtlSeconds" => {
-                            field_9 = Some(map.next_value()?);
+                            fields.9 = Some(map.next_value()?);
                         }
                         "sandboxCreateRateLimitTtlSeconds" => {
-                            field_10 = Some(map.next_value()?);
+                            fields.10 = Some(map.next_value()?);
                         }
                         "sandboxLifecycleRateLimitTtlSeconds" => {
-                            field_11 = Some(map.next_value()?);
+                            fields.11 = Some(map.next_value()?);
                         }
                         "snapshotDeactivationTimeoutMinutes" => {
-                            field_12 = Some(map.next_value()?);
+                            fields.12 = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationQuota {
-                    max_cpu_per_sandbox: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerSandbox",
-                        ))?,
-                    max_memory_per_sandbox: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerSandbox",
-                        ))?,
-                    max_disk_per_sandbox: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerSandbox",
-                        ))?,
-                    snapshot_quota: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "snapshotQuota",
-                        ))?,
-                    max_snapshot_size: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxSnapshotSize",
-                        ))?,
-                    volume_quota: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("volumeQuota"))?,
-                    authenticated_rate_limit: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "authenticatedRateLimit",
-                        ))?,
-                    sandbox_create_rate_limit: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxCreateRateLimit",
-                        ))?,
-                    sandbox_lifecycle_rate_limit: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxLifecycleRateLimit",
-                        ))?,
-                    authenticated_rate_limit_ttl_seconds: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "authenticatedRateLimitTtlSeconds",
-                        ))?,
-                    sandbox_create_rate_limit_ttl_seconds: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxCreateRateLimitTtlSeconds",
-                        ))?,
-                    sandbox_lifecycle_rate_limit_ttl_seconds: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxLifecycleRateLimitTtlSeconds",
-                        ))?,
-                    snapshot_deactivation_timeout_minutes: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "snapshotDeactivationTimeoutMinutes",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                        Some(field_11),
+                        Some(field_12),
+                    ) => {
+                        Ok(UpdateOrganizationQuota {
+                            max_cpu_per_sandbox: field_0,
+                            max_memory_per_sandbox: field_1,
+                            max_disk_per_sandbox: field_2,
+                            snapshot_quota: field_3,
+                            max_snapshot_size: field_4,
+                            volume_quota: field_5,
+                            authenticated_rate_limit: field_6,
+                            sandbox_create_rate_limit: field_7,
+                            sandbox_lifecycle_rate_limit: field_8,
+                            authenticated_rate_limit_ttl_seconds: field_9,
+                            sandbox_create_rate_limit_ttl_seconds: field_10,
+                            sandbox_lifecycle_rate_limit_ttl_seconds: field_11,
+                            snapshot_deactivation_timeout_minutes: field_12,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "maxCpuPerSandbox"
+                                } else if fields.1.is_none() {
+                                    "maxMemoryPerSandbox"
+                                } else if fields.2.is_none() {
+                                    "maxDiskPerSandbox"
+                                } else if fields.3.is_none() {
+                                    "snapshotQuota"
+                                } else if fields.4.is_none() {
+                                    "maxSnapshotSize"
+                                } else if fields.5.is_none() {
+                                    "volumeQuota"
+                                } else if fields.6.is_none() {
+                                    "authenticatedRateLimit"
+                                } else if fields.7.is_none() {
+                                    "sandboxCreateRateLimit"
+                                } else if fields.8.is_none() {
+                                    "sandboxLifecycleRateLimit"
+                                } else if fields.9.is_none() {
+                                    "authenticatedRateLimitTtlSeconds"
+                                } else if fields.10.is_none() {
+                                    "sandboxCreateRateLimitTtlSeconds"
+                                } else if fields.11.is_none() {
+                                    "sandboxLifecycleRateLimitTtlSeconds"
+                                } else {
+                                    "snapshotDeactivationTimeoutMinutes"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2458,68 +2820,105 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRegionQuota {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationRegionQuota, A::Error> {
-                let mut field_0: Option<SandboxClass> = None;
-                let mut field_1: Option<Option<f64>> = None;
-                let mut field_2: Option<Option<f64>> = None;
-                let mut field_3: Option<Option<f64>> = None;
-                let mut field_4: Option<Option<f64>> = None;
-                let mut field_5: Option<Option<Vec<GpuType>>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<f64>> = None;
-                let mut field_8: Option<Option<f64>> = None;
-                let mut field_9: Option<Option<f64>> = None;
-                let mut field_10: Option<Option<f64>> = None;
-                let mut field_11: Option<Option<f64>> = None;
-                let mut field_12: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<SandboxClass>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<Vec<GpuType>>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sandboxClass" => field_0 = map.next_value()?,
-                        "totalCpuQuota" => field_1 = Some(map.next_value()?),
-                        "totalMemoryQuota" => field_2 = Some(map.next_value()?),
-                        "totalDiskQuota" => field_3 = Some(map.next_value()?),
-                        "totalGpuQuota" => field_4 = Some(map.next_value()?),
-                        "allowedGpuTypes" => field_5 = Some(map.next_value()?),
-                        "maxCpuPerSandbox" => field_6 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_7 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_8 = Some(map.next_value()?),
+                        "sandboxClass" => fields.0 = map.next_value()?,
+                        "totalCpuQuota" => fields.1 = Some(map.next_value()?),
+                        "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
+                        "totalDiskQuota" => fields.3 = Some(map.next_value()?),
+                        "totalGpuQuota" => fields.4 = Some(map.next_value()?),
+                        "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
                         "maxDiskPerNonEphemeralSandbox" => {
-                            field_9 = Some(map.next_value()?);
+                            fields.9 = Some(map.next_value()?);
                         }
-                        "maxCpuPerGpuSandbox" => field_10 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => field_11 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => field_12 = Some(map.next_value()?),
+                        "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationRegionQuota {
-                    sandbox_class: field_0,
-                    total_cpu_quota: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalCpuQuota",
-                        ))?,
-                    total_memory_quota: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalMemoryQuota",
-                        ))?,
-                    total_disk_quota: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalDiskQuota",
-                        ))?,
-                    total_gpu_quota: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalGpuQuota",
-                        ))?,
-                    allowed_gpu_types: field_5,
-                    max_cpu_per_sandbox: field_6,
-                    max_memory_per_sandbox: field_7,
-                    max_disk_per_sandbox: field_8,
-                    max_disk_per_non_ephemeral_sandbox: field_9,
-                    max_cpu_per_gpu_sandbox: field_10,
-                    max_memory_per_gpu_sandbox: field_11,
-                    max_disk_per_gpu_sandbox: field_12,
-                })
+                match fields {
+                    (
+                        field_0,
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_11,
+                        field_12,
+                    ) => {
+                        Ok(UpdateOrganizationRegionQuota {
+                            sandbox_class: field_0,
+                            total_cpu_quota: field_1,
+                            total_memory_quota: field_2,
+                            total_disk_quota: field_3,
+                            total_gpu_quota: field_4,
+                            allowed_gpu_types: field_5,
+                            max_cpu_per_sandbox: field_6,
+                            max_memory_per_sandbox: field_7,
+                            max_disk_per_sandbox: field_8,
+                            max_disk_per_non_ephemeral_sandbox: field_9,
+                            max_cpu_per_gpu_sandbox: field_10,
+                            max_memory_per_gpu_sandbox: field_11,
+                            max_disk_per_gpu_sandbox: field_12,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.1.is_none() {
+                                    "totalCpuQuota"
+                                } else if fields.2.is_none() {
+                                    "totalMemoryQuota"
+                                } else if fields.3.is_none() {
+                                    "totalDiskQuota"
+                                } else {
+                                    "totalGpuQuota"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2557,28 +2956,39 @@ impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
                 self,
                 mut map: A,
             ) -> Result<OrganizationSuspension, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::DateTime> = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<crate::runtime::DateTime>,
+                    Option<f64>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "reason" => field_0 = Some(map.next_value()?),
-                        "until" => field_1 = Some(map.next_value()?),
+                        "reason" => fields.0 = Some(map.next_value()?),
+                        "until" => fields.1 = Some(map.next_value()?),
                         "suspensionCleanupGracePeriodHours" => {
-                            field_2 = map.next_value()?;
+                            fields.2 = map.next_value()?;
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationSuspension {
-                    reason: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("reason"))?,
-                    until: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("until"))?,
-                    suspension_cleanup_grace_period_hours: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(OrganizationSuspension {
+                            reason: field_0,
+                            until: field_1,
+                            suspension_cleanup_grace_period_hours: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "reason" } else { "until" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2609,23 +3019,31 @@ impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEg
                 self,
                 mut map: A,
             ) -> Result<OrganizationSandboxDefaultLimitedNetworkEgress, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
                         "sandboxDefaultLimitedNetworkEgress" => {
-                            field_0 = Some(map.next_value()?);
+                            fields.0 = Some(map.next_value()?);
                         }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationSandboxDefaultLimitedNetworkEgress {
-                    sandbox_default_limited_network_egress: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "sandboxDefaultLimitedNetworkEgress",
-                        ))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(OrganizationSandboxDefaultLimitedNetworkEgress {
+                            sandbox_default_limited_network_egress: field_0,
+                        })
+                    }
+                    _ => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                "sandboxDefaultLimitedNetworkEgress",
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2663,27 +3081,43 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
                 self,
                 mut map: A,
             ) -> Result<CreateOrganizationRole, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<Permission>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<Permission>>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "permissions" => field_2 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "description" => fields.1 = Some(map.next_value()?),
+                        "permissions" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateOrganizationRole {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    description: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    permissions: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(CreateOrganizationRole {
+                            name: field_0,
+                            description: field_1,
+                            permissions: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "description"
+                                } else {
+                                    "permissions"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2721,27 +3155,43 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationRole, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<Permission>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<Permission>>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "description" => field_1 = Some(map.next_value()?),
-                        "permissions" => field_2 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "description" => fields.1 = Some(map.next_value()?),
+                        "permissions" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationRole {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    description: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("description"))?,
-                    permissions: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(UpdateOrganizationRole {
+                            name: field_0,
+                            description: field_1,
+                            permissions: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "description"
+                                } else {
+                                    "permissions"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2789,51 +3239,77 @@ impl<'de> serde::Deserialize<'de> for OrganizationUser {
                 self,
                 mut map: A,
             ) -> Result<OrganizationUser, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<OrganizationMemberRole> = None;
-                let mut field_5: Option<Vec<OrganizationRole>> = None;
-                let mut field_6: Option<crate::runtime::DateTime> = None;
-                let mut field_7: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<OrganizationMemberRole>,
+                    Option<Vec<OrganizationRole>>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "userId" => field_0 = Some(map.next_value()?),
-                        "organizationId" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "email" => field_3 = Some(map.next_value()?),
-                        "role" => field_4 = Some(map.next_value()?),
-                        "assignedRoles" => field_5 = Some(map.next_value()?),
-                        "createdAt" => field_6 = Some(map.next_value()?),
-                        "updatedAt" => field_7 = Some(map.next_value()?),
+                        "userId" => fields.0 = Some(map.next_value()?),
+                        "organizationId" => fields.1 = Some(map.next_value()?),
+                        "name" => fields.2 = Some(map.next_value()?),
+                        "email" => fields.3 = Some(map.next_value()?),
+                        "role" => fields.4 = Some(map.next_value()?),
+                        "assignedRoles" => fields.5 = Some(map.next_value()?),
+                        "createdAt" => fields.6 = Some(map.next_value()?),
+                        "updatedAt" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationUser {
-                    user_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
-                    organization_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    email: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    role: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    assigned_roles: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "assignedRoles",
-                        ))?,
-                    created_at: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(OrganizationUser {
+                            user_id: field_0,
+                            organization_id: field_1,
+                            name: field_2,
+                            email: field_3,
+                            role: field_4,
+                            assigned_roles: field_5,
+                            created_at: field_6,
+                            updated_at: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "userId"
+                                } else if fields.1.is_none() {
+                                    "organizationId"
+                                } else if fields.2.is_none() {
+                                    "name"
+                                } else if fields.3.is_none() {
+                                    "email"
+                                } else if fields.4.is_none() {
+                                    "role"
+                                } else if fields.5.is_none() {
+                                    "assignedRoles"
+                                } else if fields.6.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2870,25 +3346,34 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationMemberAccess, A::Error> {
-                let mut field_0: Option<OrganizationMemberRole> = None;
-                let mut field_1: Option<Vec<String>> = None;
+                let mut fields: (Option<OrganizationMemberRole>, Option<Vec<String>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "role" => field_0 = Some(map.next_value()?),
-                        "assignedRoleIds" => field_1 = Some(map.next_value()?),
+                        "role" => fields.0 = Some(map.next_value()?),
+                        "assignedRoleIds" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationMemberAccess {
-                    role: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    assigned_role_ids: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "assignedRoleIds",
-                        ))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(UpdateOrganizationMemberAccess {
+                            role: field_0,
+                            assigned_role_ids: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "role" } else { "assignedRoleIds" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2934,32 +3419,46 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
                 self,
                 mut map: A,
             ) -> Result<CreateOrganizationInvitation, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<OrganizationMemberRole> = None;
-                let mut field_2: Option<Vec<String>> = None;
-                let mut field_3: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<OrganizationMemberRole>,
+                    Option<Vec<String>>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "email" => field_0 = Some(map.next_value()?),
-                        "role" => field_1 = Some(map.next_value()?),
-                        "assignedRoleIds" => field_2 = Some(map.next_value()?),
-                        "expiresAt" => field_3 = map.next_value()?,
+                        "email" => fields.0 = Some(map.next_value()?),
+                        "role" => fields.1 = Some(map.next_value()?),
+                        "assignedRoleIds" => fields.2 = Some(map.next_value()?),
+                        "expiresAt" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateOrganizationInvitation {
-                    email: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    role: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    assigned_role_ids: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "assignedRoleIds",
-                        ))?,
-                    expires_at: field_3,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), field_3) => {
+                        Ok(CreateOrganizationInvitation {
+                            email: field_0,
+                            role: field_1,
+                            assigned_role_ids: field_2,
+                            expires_at: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "email"
+                                } else if fields.1.is_none() {
+                                    "role"
+                                } else {
+                                    "assignedRoleIds"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2997,28 +3496,37 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
                 self,
                 mut map: A,
             ) -> Result<UpdateOrganizationInvitation, A::Error> {
-                let mut field_0: Option<OrganizationMemberRole> = None;
-                let mut field_1: Option<Vec<String>> = None;
-                let mut field_2: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<OrganizationMemberRole>,
+                    Option<Vec<String>>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "role" => field_0 = Some(map.next_value()?),
-                        "assignedRoleIds" => field_1 = Some(map.next_value()?),
-                        "expiresAt" => field_2 = map.next_value()?,
+                        "role" => fields.0 = Some(map.next_value()?),
+                        "assignedRoleIds" => fields.1 = Some(map.next_value()?),
+                        "expiresAt" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateOrganizationInvitation {
-                    role: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("role"))?,
-                    assigned_role_ids: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "assignedRoleIds",
-                        ))?,
-                    expires_at: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(UpdateOrganizationInvitation {
+                            role: field_0,
+                            assigned_role_ids: field_1,
+                            expires_at: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "role" } else { "assignedRoleIds" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3229,46 +3737,75 @@ impl<'de> serde::Deserialize<'de> for Region {
                 self,
                 mut map: A,
             ) -> Result<Region, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<RegionType> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
-                let mut field_8: Option<Option<String>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Option<String>>,
+                    Option<RegionType>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                ) = (None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "organizationId" => field_2 = Some(map.next_value()?),
-                        "regionType" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
-                        "updatedAt" => field_5 = Some(map.next_value()?),
-                        "proxyUrl" => field_6 = Some(map.next_value()?),
-                        "sshGatewayUrl" => field_7 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => field_8 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "organizationId" => fields.2 = Some(map.next_value()?),
+                        "regionType" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
+                        "updatedAt" => fields.5 = Some(map.next_value()?),
+                        "proxyUrl" => fields.6 = Some(map.next_value()?),
+                        "sshGatewayUrl" => fields.7 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => fields.8 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Region {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    organization_id: field_2,
-                    region_type: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("regionType"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    proxy_url: field_6,
-                    ssh_gateway_url: field_7,
-                    snapshot_manager_url: field_8,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        field_2,
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        field_6,
+                        field_7,
+                        field_8,
+                    ) => {
+                        Ok(Region {
+                            id: field_0,
+                            name: field_1,
+                            organization_id: field_2,
+                            region_type: field_3,
+                            created_at: field_4,
+                            updated_at: field_5,
+                            proxy_url: field_6,
+                            ssh_gateway_url: field_7,
+                            snapshot_manager_url: field_8,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.3.is_none() {
+                                    "regionType"
+                                } else if fields.4.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3321,28 +3858,34 @@ impl<'de> serde::Deserialize<'de> for CreateRegion {
                 self,
                 mut map: A,
             ) -> Result<CreateRegion, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<Option<String>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "proxyUrl" => field_1 = Some(map.next_value()?),
-                        "sshGatewayUrl" => field_2 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => field_3 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "proxyUrl" => fields.1 = Some(map.next_value()?),
+                        "sshGatewayUrl" => fields.2 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateRegion {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    proxy_url: field_1,
-                    ssh_gateway_url: field_2,
-                    snapshot_manager_url: field_3,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2, field_3) => {
+                        Ok(CreateRegion {
+                            name: field_0,
+                            proxy_url: field_1,
+                            ssh_gateway_url: field_2,
+                            snapshot_manager_url: field_3,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("name")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3417,30 +3960,37 @@ impl<'de> serde::Deserialize<'de> for CreateRegionResponse {
                 self,
                 mut map: A,
             ) -> Result<CreateRegionResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<crate::runtime::Secret>> = None;
-                let mut field_2: Option<Option<crate::runtime::Secret>> = None;
-                let mut field_3: Option<Option<String>> = None;
-                let mut field_4: Option<Option<crate::runtime::Secret>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Option<crate::runtime::Secret>>,
+                    Option<Option<crate::runtime::Secret>>,
+                    Option<Option<String>>,
+                    Option<Option<crate::runtime::Secret>>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "proxyApiKey" => field_1 = Some(map.next_value()?),
-                        "sshGatewayApiKey" => field_2 = Some(map.next_value()?),
-                        "snapshotManagerUsername" => field_3 = Some(map.next_value()?),
-                        "snapshotManagerPassword" => field_4 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "proxyApiKey" => fields.1 = Some(map.next_value()?),
+                        "sshGatewayApiKey" => fields.2 = Some(map.next_value()?),
+                        "snapshotManagerUsername" => fields.3 = Some(map.next_value()?),
+                        "snapshotManagerPassword" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateRegionResponse {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    proxy_api_key: field_1,
-                    ssh_gateway_api_key: field_2,
-                    snapshot_manager_username: field_3,
-                    snapshot_manager_password: field_4,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2, field_3, field_4) => {
+                        Ok(CreateRegionResponse {
+                            id: field_0,
+                            proxy_api_key: field_1,
+                            ssh_gateway_api_key: field_2,
+                            snapshot_manager_username: field_3,
+                            snapshot_manager_password: field_4,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3472,19 +4022,23 @@ impl<'de> serde::Deserialize<'de> for RegenerateApiKeyResponse {
                 self,
                 mut map: A,
             ) -> Result<RegenerateApiKeyResponse, A::Error> {
-                let mut field_0: Option<crate::runtime::Secret> = None;
+                let mut fields: (Option<crate::runtime::Secret>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "apiKey" => field_0 = Some(map.next_value()?),
+                        "apiKey" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RegenerateApiKeyResponse {
-                    api_key: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(RegenerateApiKeyResponse {
+                            api_key: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("apiKey")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3533,19 +4087,22 @@ impl<'de> serde::Deserialize<'de> for UpdateRegion {
                 self,
                 mut map: A,
             ) -> Result<UpdateRegion, A::Error> {
-                let mut field_0: Option<Option<String>> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
+                let mut fields: (
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "proxyUrl" => field_0 = Some(map.next_value()?),
-                        "sshGatewayUrl" => field_1 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => field_2 = Some(map.next_value()?),
+                        "proxyUrl" => fields.0 = Some(map.next_value()?),
+                        "sshGatewayUrl" => fields.1 = Some(map.next_value()?),
+                        "snapshotManagerUrl" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(UpdateRegion {
                     proxy_url: field_0,
                     ssh_gateway_url: field_1,
@@ -3583,23 +4140,34 @@ impl<'de> serde::Deserialize<'de> for SnapshotManagerCredentials {
                 self,
                 mut map: A,
             ) -> Result<SnapshotManagerCredentials, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::Secret> = None;
+                let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "username" => field_0 = Some(map.next_value()?),
-                        "password" => field_1 = Some(map.next_value()?),
+                        "username" => fields.0 = Some(map.next_value()?),
+                        "password" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SnapshotManagerCredentials {
-                    username: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
-                    password: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(SnapshotManagerCredentials {
+                            username: field_0,
+                            password: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "username" } else { "password" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3630,21 +4198,31 @@ impl<'de> serde::Deserialize<'de> for UserPublicKey {
                 self,
                 mut map: A,
             ) -> Result<UserPublicKey, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "key" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "key" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UserPublicKey {
-                    key: field_0.ok_or_else(|| serde::de::Error::missing_field("key"))?,
-                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(UserPublicKey {
+                            key: field_0,
+                            name: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "key" } else { "name" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3683,34 +4261,59 @@ impl<'de> serde::Deserialize<'de> for User {
                 self,
                 mut map: A,
             ) -> Result<User, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Vec<UserPublicKey>> = None;
-                let mut field_4: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<UserPublicKey>>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "email" => field_2 = Some(map.next_value()?),
-                        "publicKeys" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "email" => fields.2 = Some(map.next_value()?),
+                        "publicKeys" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(User {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    email: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    public_keys: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("publicKeys"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(User {
+                            id: field_0,
+                            name: field_1,
+                            email: field_2,
+                            public_keys: field_3,
+                            created_at: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "email"
+                                } else if fields.3.is_none() {
+                                    "publicKeys"
+                                } else {
+                                    "createdAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3742,23 +4345,31 @@ impl<'de> serde::Deserialize<'de> for AccountProvider {
                 self,
                 mut map: A,
             ) -> Result<AccountProvider, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "displayName" => field_1 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "displayName" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AccountProvider {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    display_name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(AccountProvider {
+                            name: field_0,
+                            display_name: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "name" } else { "displayName" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3791,23 +4402,31 @@ impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
                 self,
                 mut map: A,
             ) -> Result<CreateLinkedAccount, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "provider" => field_0 = Some(map.next_value()?),
-                        "userId" => field_1 = Some(map.next_value()?),
+                        "provider" => fields.0 = Some(map.next_value()?),
+                        "userId" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateLinkedAccount {
-                    provider: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("provider"))?,
-                    user_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("userId"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(CreateLinkedAccount {
+                            provider: field_0,
+                            user_id: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "provider" } else { "userId" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4473,112 +5092,194 @@ impl<'de> serde::Deserialize<'de> for SandboxListItem {
                 self,
                 mut map: A,
             ) -> Result<SandboxListItem, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<SandboxClass> = None;
-                let mut field_6: Option<SandboxState> = None;
-                let mut field_7: Option<SandboxDesiredState> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<String> = None;
-                let mut field_11: Option<bool> = None;
-                let mut field_12: Option<bool> = None;
-                let mut field_13: Option<f64> = None;
-                let mut field_14: Option<f64> = None;
-                let mut field_15: Option<GpuType> = None;
-                let mut field_16: Option<f64> = None;
-                let mut field_17: Option<f64> = None;
-                let mut field_18: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_19: Option<BackupState> = None;
-                let mut field_20: Option<f64> = None;
-                let mut field_21: Option<f64> = None;
-                let mut field_22: Option<f64> = None;
-                let mut field_23: Option<String> = None;
-                let mut field_24: Option<String> = None;
-                let mut field_25: Option<String> = None;
-                let mut field_26: Option<String> = None;
-                let mut field_27: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<SandboxState>,
+                    Option<SandboxDesiredState>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<bool>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<GpuType>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<BackupState>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "organizationId" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "target" => field_3 = Some(map.next_value()?),
-                        "runnerId" => field_4 = map.next_value()?,
-                        "sandboxClass" => field_5 = map.next_value()?,
-                        "state" => field_6 = map.next_value()?,
-                        "desiredState" => field_7 = map.next_value()?,
-                        "snapshot" => field_8 = map.next_value()?,
-                        "user" => field_9 = Some(map.next_value()?),
-                        "errorReason" => field_10 = map.next_value()?,
-                        "recoverable" => field_11 = map.next_value()?,
-                        "public" => field_12 = Some(map.next_value()?),
-                        "cpu" => field_13 = Some(map.next_value()?),
-                        "gpu" => field_14 = Some(map.next_value()?),
-                        "gpuType" => field_15 = map.next_value()?,
-                        "memory" => field_16 = Some(map.next_value()?),
-                        "disk" => field_17 = Some(map.next_value()?),
-                        "labels" => field_18 = Some(map.next_value()?),
-                        "backupState" => field_19 = map.next_value()?,
-                        "autoStopInterval" => field_20 = map.next_value()?,
-                        "autoArchiveInterval" => field_21 = map.next_value()?,
-                        "autoDeleteInterval" => field_22 = map.next_value()?,
-                        "createdAt" => field_23 = map.next_value()?,
-                        "updatedAt" => field_24 = map.next_value()?,
-                        "lastActivityAt" => field_25 = map.next_value()?,
-                        "daemonVersion" => field_26 = map.next_value()?,
-                        "toolboxProxyUrl" => field_27 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "organizationId" => fields.1 = Some(map.next_value()?),
+                        "name" => fields.2 = Some(map.next_value()?),
+                        "target" => fields.3 = Some(map.next_value()?),
+                        "runnerId" => fields.4 = map.next_value()?,
+                        "sandboxClass" => fields.5 = map.next_value()?,
+                        "state" => fields.6 = map.next_value()?,
+                        "desiredState" => fields.7 = map.next_value()?,
+                        "snapshot" => fields.8 = map.next_value()?,
+                        "user" => fields.9 = Some(map.next_value()?),
+                        "errorReason" => fields.10 = map.next_value()?,
+                        "recoverable" => fields.11 = map.next_value()?,
+                        "public" => fields.12 = Some(map.next_value()?),
+                        "cpu" => fields.13 = Some(map.next_value()?),
+                        "gpu" => fields.14 = Some(map.next_value()?),
+                        "gpuType" => fields.15 = map.next_value()?,
+                        "memory" => fields.16 = Some(map.next_value()?),
+                        "disk" => fields.17 = Some(map.next_value()?),
+                        "labels" => fields.18 = Some(map.next_value()?),
+                        "backupState" => fields.19 = map.next_value()?,
+                        "autoStopInterval" => fields.20 = map.next_value()?,
+                        "autoArchiveInterval" => fields.21 = map.next_value()?,
+                        "autoDeleteInterval" => fields.22 = map.next_value()?,
+                        "createdAt" => fields.23 = map.next_value()?,
+                        "updatedAt" => fields.24 = map.next_value()?,
+                        "lastActivityAt" => fields.25 = map.next_value()?,
+                        "daemonVersion" => fields.26 = map.next_value()?,
+                        "toolboxProxyUrl" => fields.27 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SandboxListItem {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    organization_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    target: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
-                    runner_id: field_4,
-                    sandbox_class: field_5,
-                    state: field_6,
-                    desired_state: field_7,
-                    snapshot: field_8,
-                    user: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field("user"))?,
-                    error_reason: field_10,
-                    recoverable: field_11,
-                    public: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field("public"))?,
-                    cpu: field_13.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    gpu: field_14.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
-                    gpu_type: field_15,
-                    memory: field_16
-                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
-                    disk: field_17
-                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
-                    labels: field_18
-                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
-                    backup_state: field_19,
-                    auto_stop_interval: field_20,
-                    auto_archive_interval: field_21,
-                    auto_delete_interval: field_22,
-                    created_at: field_23,
-                    updated_at: field_24,
-                    last_activity_at: field_25,
-                    daemon_version: field_26,
-                    toolbox_proxy_url: field_27
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "toolboxProxyUrl",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        Some(field_9),
+                        field_10,
+                        field_11,
+                        Some(field_12),
+                        Some(field_13),
+                        Some(field_14),
+                        field_15,
+                        Some(field_16),
+                        Some(field_17),
+                        Some(field_18),
+                        field_19,
+                        field_20,
+                        field_21,
+                        field_22,
+                        field_23,
+                        field_24,
+                        field_25,
+                        field_26,
+                        Some(field_27),
+                    ) => {
+                        Ok(SandboxListItem {
+                            id: field_0,
+                            organization_id: field_1,
+                            name: field_2,
+                            target: field_3,
+                            runner_id: field_4,
+                            sandbox_class: field_5,
+                            state: field_6,
+                            desired_state: field_7,
+                            snapshot: field_8,
+                            user: field_9,
+                            error_reason: field_10,
+                            recoverable: field_11,
+                            public: field_12,
+                            cpu: field_13,
+                            gpu: field_14,
+                            gpu_type: field_15,
+                            memory: field_16,
+                            disk: field_17,
+                            labels: field_18,
+                            backup_state: field_19,
+                            auto_stop_interval: field_20,
+                            auto_archive_interval: field_21,
+                            auto_delete_interval: field_22,
+                            created_at: field_23,
+                            updated_at: field_24,
+                            last_activity_at: field_25,
+                            daemon_version: field_26,
+                            toolbox_proxy_url: field_27,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "organizationId"
+                                } else if fields.2.is_none() {
+                                    "name"
+                                } else if fields.3.is_none() {
+                                    "target"
+                                } else if fields.9.is_none() {
+                                    "user"
+                                } else if fields.12.is_none() {
+                                    "public"
+                                } else if fields.13.is_none() {
+                                    "cpu"
+                                } else if fields.14.is_none() {
+                                    "gpu"
+                                } else if fields.16.is_none() {
+                                    "memory"
+                                } else if fields.17.is_none() {
+                                    "disk"
+                                } else if fields.18.is_none() {
+                                    "labels"
+                                } else {
+                                    "toolboxProxyUrl"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4612,23 +5313,34 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
                 self,
                 mut map: A,
             ) -> Result<ListSandboxesResponse, A::Error> {
-                let mut field_0: Option<Vec<SandboxListItem>> = None;
-                let mut field_1: Option<Option<String>> = None;
+                let mut fields: (Option<Vec<SandboxListItem>>, Option<Option<String>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "nextCursor" => field_1 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "nextCursor" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ListSandboxesResponse {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    next_cursor: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("nextCursor"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ListSandboxesResponse {
+                            items: field_0,
+                            next_cursor: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "items" } else { "nextCursor" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4670,26 +5382,37 @@ impl<'de> serde::Deserialize<'de> for SandboxVolume {
                 self,
                 mut map: A,
             ) -> Result<SandboxVolume, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "volumeId" => field_0 = Some(map.next_value()?),
-                        "mountPath" => field_1 = Some(map.next_value()?),
-                        "subpath" => field_2 = map.next_value()?,
+                        "volumeId" => fields.0 = Some(map.next_value()?),
+                        "mountPath" => fields.1 = Some(map.next_value()?),
+                        "subpath" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SandboxVolume {
-                    volume_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("volumeId"))?,
-                    mount_path: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("mountPath"))?,
-                    subpath: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(SandboxVolume {
+                            volume_id: field_0,
+                            mount_path: field_1,
+                            subpath: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "volumeId" } else { "mountPath" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4743,33 +5466,49 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
                 self,
                 mut map: A,
             ) -> Result<BuildInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
-                let mut field_2: Option<crate::runtime::DateTime> = None;
-                let mut field_3: Option<crate::runtime::DateTime> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Vec<String>>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dockerfileContent" => field_0 = map.next_value()?,
-                        "contextHashes" => field_1 = map.next_value()?,
-                        "createdAt" => field_2 = Some(map.next_value()?),
-                        "updatedAt" => field_3 = Some(map.next_value()?),
-                        "snapshotRef" => field_4 = Some(map.next_value()?),
+                        "dockerfileContent" => fields.0 = map.next_value()?,
+                        "contextHashes" => fields.1 = map.next_value()?,
+                        "createdAt" => fields.2 = Some(map.next_value()?),
+                        "updatedAt" => fields.3 = Some(map.next_value()?),
+                        "snapshotRef" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(BuildInfo {
-                    dockerfile_content: field_0,
-                    context_hashes: field_1,
-                    created_at: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    snapshot_ref: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("snapshotRef"))?,
-                })
+                match fields {
+                    (field_0, field_1, Some(field_2), Some(field_3), Some(field_4)) => {
+                        Ok(BuildInfo {
+                            dockerfile_content: field_0,
+                            context_hashes: field_1,
+                            created_at: field_2,
+                            updated_at: field_3,
+                            snapshot_ref: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.2.is_none() {
+                                    "createdAt"
+                                } else if fields.3.is_none() {
+                                    "updatedAt"
+                                } else {
+                                    "snapshotRef"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5007,136 +5746,233 @@ impl<'de> serde::Deserialize<'de> for Sandbox {
                 self,
                 mut map: A,
             ) -> Result<Sandbox, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_7: Option<bool> = None;
-                let mut field_8: Option<bool> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<String> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<GpuType> = None;
-                let mut field_14: Option<f64> = None;
-                let mut field_15: Option<f64> = None;
-                let mut field_16: Option<SandboxState> = None;
-                let mut field_17: Option<SandboxDesiredState> = None;
-                let mut field_18: Option<String> = None;
-                let mut field_19: Option<bool> = None;
-                let mut field_20: Option<BackupState> = None;
-                let mut field_21: Option<String> = None;
-                let mut field_22: Option<f64> = None;
-                let mut field_23: Option<f64> = None;
-                let mut field_24: Option<f64> = None;
-                let mut field_25: Option<Vec<SandboxVolume>> = None;
-                let mut field_26: Option<BuildInfo> = None;
-                let mut field_27: Option<String> = None;
-                let mut field_28: Option<String> = None;
-                let mut field_29: Option<String> = None;
-                let mut field_30: Option<SandboxClass> = None;
-                let mut field_31: Option<String> = None;
-                let mut field_32: Option<String> = None;
-                let mut field_33: Option<String> = None;
-                let mut field_34: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<bool>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<GpuType>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<SandboxState>,
+                    Option<SandboxDesiredState>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<BackupState>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Vec<SandboxVolume>>,
+                    Option<BuildInfo>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "organizationId" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
-                        "snapshot" => field_3 = map.next_value()?,
-                        "user" => field_4 = Some(map.next_value()?),
-                        "env" => field_5 = Some(map.next_value()?),
-                        "labels" => field_6 = Some(map.next_value()?),
-                        "public" => field_7 = Some(map.next_value()?),
-                        "networkBlockAll" => field_8 = Some(map.next_value()?),
-                        "networkAllowList" => field_9 = map.next_value()?,
-                        "target" => field_10 = Some(map.next_value()?),
-                        "cpu" => field_11 = Some(map.next_value()?),
-                        "gpu" => field_12 = Some(map.next_value()?),
-                        "gpuType" => field_13 = map.next_value()?,
-                        "memory" => field_14 = Some(map.next_value()?),
-                        "disk" => field_15 = Some(map.next_value()?),
-                        "state" => field_16 = map.next_value()?,
-                        "desiredState" => field_17 = map.next_value()?,
-                        "errorReason" => field_18 = map.next_value()?,
-                        "recoverable" => field_19 = map.next_value()?,
-                        "backupState" => field_20 = map.next_value()?,
-                        "backupCreatedAt" => field_21 = map.next_value()?,
-                        "autoStopInterval" => field_22 = map.next_value()?,
-                        "autoArchiveInterval" => field_23 = map.next_value()?,
-                        "autoDeleteInterval" => field_24 = map.next_value()?,
-                        "volumes" => field_25 = map.next_value()?,
-                        "buildInfo" => field_26 = map.next_value()?,
-                        "createdAt" => field_27 = map.next_value()?,
-                        "updatedAt" => field_28 = map.next_value()?,
-                        "lastActivityAt" => field_29 = map.next_value()?,
-                        "sandboxClass" => field_30 = map.next_value()?,
-                        "daemonVersion" => field_31 = map.next_value()?,
-                        "runnerId" => field_32 = map.next_value()?,
-                        "linkedSandboxId" => field_33 = map.next_value()?,
-                        "toolboxProxyUrl" => field_34 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "organizationId" => fields.1 = Some(map.next_value()?),
+                        "name" => fields.2 = Some(map.next_value()?),
+                        "snapshot" => fields.3 = map.next_value()?,
+                        "user" => fields.4 = Some(map.next_value()?),
+                        "env" => fields.5 = Some(map.next_value()?),
+                        "labels" => fields.6 = Some(map.next_value()?),
+                        "public" => fields.7 = Some(map.next_value()?),
+                        "networkBlockAll" => fields.8 = Some(map.next_value()?),
+                        "networkAllowList" => fields.9 = map.next_value()?,
+                        "target" => fields.10 = Some(map.next_value()?),
+                        "cpu" => fields.11 = Some(map.next_value()?),
+                        "gpu" => fields.12 = Some(map.next_value()?),
+                        "gpuType" => fields.13 = map.next_value()?,
+                        "memory" => fields.14 = Some(map.next_value()?),
+                        "disk" => fields.15 = Some(map.next_value()?),
+                        "state" => fields.16 = map.next_value()?,
+                        "desiredState" => fields.17 = map.next_value()?,
+                        "errorReason" => fields.18 = map.next_value()?,
+                        "recoverable" => fields.19 = map.next_value()?,
+                        "backupState" => fields.20 = map.next_value()?,
+                        "backupCreatedAt" => fields.21 = map.next_value()?,
+                        "autoStopInterval" => fields.22 = map.next_value()?,
+                        "autoArchiveInterval" => fields.23 = map.next_value()?,
+                        "autoDeleteInterval" => fields.24 = map.next_value()?,
+                        "volumes" => fields.25 = map.next_value()?,
+                        "buildInfo" => fields.26 = map.next_value()?,
+                        "createdAt" => fields.27 = map.next_value()?,
+                        "updatedAt" => fields.28 = map.next_value()?,
+                        "lastActivityAt" => fields.29 = map.next_value()?,
+                        "sandboxClass" => fields.30 = map.next_value()?,
+                        "daemonVersion" => fields.31 = map.next_value()?,
+                        "runnerId" => fields.32 = map.next_value()?,
+                        "linkedSandboxId" => fields.33 = map.next_value()?,
+                        "toolboxProxyUrl" => fields.34 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Sandbox {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    organization_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    name: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    snapshot: field_3,
-                    user: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("user"))?,
-                    env: field_5.ok_or_else(|| serde::de::Error::missing_field("env"))?,
-                    labels: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
-                    public: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("public"))?,
-                    network_block_all: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "networkBlockAll",
-                        ))?,
-                    network_allow_list: field_9,
-                    target: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field("target"))?,
-                    cpu: field_11.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    gpu: field_12.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
-                    gpu_type: field_13,
-                    memory: field_14
-                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
-                    disk: field_15
-                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
-                    state: field_16,
-                    desired_state: field_17,
-                    error_reason: field_18,
-                    recoverable: field_19,
-                    backup_state: field_20,
-                    backup_created_at: field_21,
-                    auto_stop_interval: field_22,
-                    auto_archive_interval: field_23,
-                    auto_delete_interval: field_24,
-                    volumes: field_25,
-                    build_info: field_26,
-                    created_at: field_27,
-                    updated_at: field_28,
-                    last_activity_at: field_29,
-                    sandbox_class: field_30,
-                    daemon_version: field_31,
-                    runner_id: field_32,
-                    linked_sandbox_id: field_33,
-                    toolbox_proxy_url: field_34
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "toolboxProxyUrl",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        field_3,
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        field_9,
+                        Some(field_10),
+                        Some(field_11),
+                        Some(field_12),
+                        field_13,
+                        Some(field_14),
+                        Some(field_15),
+                        field_16,
+                        field_17,
+                        field_18,
+                        field_19,
+                        field_20,
+                        field_21,
+                        field_22,
+                        field_23,
+                        field_24,
+                        field_25,
+                        field_26,
+                        field_27,
+                        field_28,
+                        field_29,
+                        field_30,
+                        field_31,
+                        field_32,
+                        field_33,
+                        Some(field_34),
+                    ) => {
+                        Ok(Sandbox {
+                            id: field_0,
+                            organization_id: field_1,
+                            name: field_2,
+                            snapshot: field_3,
+                            user: field_4,
+                            env: field_5,
+                            labels: field_6,
+                            public: field_7,
+                            network_block_all: field_8,
+                            network_allow_list: field_9,
+                            target: field_10,
+                            cpu: field_11,
+                            gpu: field_12,
+                            gpu_type: field_13,
+                            memory: field_14,
+                            disk: field_15,
+                            state: field_16,
+                            desired_state: field_17,
+                            error_reason: field_18,
+                            recoverable: field_19,
+                            backup_state: field_20,
+                            backup_created_at: field_21,
+                            auto_stop_interval: field_22,
+                            auto_archive_interval: field_23,
+                            auto_delete_interval: field_24,
+                            volumes: field_25,
+                            build_info: field_26,
+                            created_at: field_27,
+                            updated_at: field_28,
+                            last_activity_at: field_29,
+                            sandbox_class: field_30,
+                            daemon_version: field_31,
+                            runner_id: field_32,
+                            linked_sandbox_id: field_33,
+                            toolbox_proxy_url: field_34,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "organizationId"
+                                } else if fields.2.is_none() {
+                                    "name"
+                                } else if fields.4.is_none() {
+                                    "user"
+                                } else if fields.5.is_none() {
+                                    "env"
+                                } else if fields.6.is_none() {
+                                    "labels"
+                                } else if fields.7.is_none() {
+                                    "public"
+                                } else if fields.8.is_none() {
+                                    "networkBlockAll"
+                                } else if fields.10.is_none() {
+                                    "target"
+                                } else if fields.11.is_none() {
+                                    "cpu"
+                                } else if fields.12.is_none() {
+                                    "gpu"
+                                } else if fields.14.is_none() {
+                                    "memory"
+                                } else if fields.15.is_none() {
+                                    "disk"
+                                } else {
+                                    "toolboxProxyUrl"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5172,31 +6008,48 @@ impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
                 self,
                 mut map: A,
             ) -> Result<PaginatedSandboxesDeprecated, A::Error> {
-                let mut field_0: Option<Vec<Sandbox>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<Sandbox>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedSandboxesDeprecated {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(PaginatedSandboxesDeprecated {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5234,24 +6087,25 @@ impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
                 self,
                 mut map: A,
             ) -> Result<CreateBuildInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
+                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dockerfileContent" => field_0 = Some(map.next_value()?),
-                        "contextHashes" => field_1 = map.next_value()?,
+                        "dockerfileContent" => fields.0 = Some(map.next_value()?),
+                        "contextHashes" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateBuildInfo {
-                    dockerfile_content: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "dockerfileContent",
-                        ))?,
-                    context_hashes: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(CreateBuildInfo {
+                            dockerfile_content: field_0,
+                            context_hashes: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("dockerfileContent")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5375,53 +6229,98 @@ impl<'de> serde::Deserialize<'de> for CreateSandbox {
                 self,
                 mut map: A,
             ) -> Result<CreateSandbox, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_4: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_5: Option<bool> = None;
-                let mut field_6: Option<bool> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<i64> = None;
-                let mut field_10: Option<i64> = None;
-                let mut field_11: Option<Vec<GpuType>> = None;
-                let mut field_12: Option<i64> = None;
-                let mut field_13: Option<i64> = None;
-                let mut field_14: Option<i64> = None;
-                let mut field_15: Option<i64> = None;
-                let mut field_16: Option<i64> = None;
-                let mut field_17: Option<Vec<SandboxVolume>> = None;
-                let mut field_18: Option<CreateBuildInfo> = None;
-                let mut field_19: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<bool>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<Vec<GpuType>>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<Vec<SandboxVolume>>,
+                    Option<CreateBuildInfo>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = map.next_value()?,
-                        "snapshot" => field_1 = map.next_value()?,
-                        "user" => field_2 = map.next_value()?,
-                        "env" => field_3 = map.next_value()?,
-                        "labels" => field_4 = map.next_value()?,
-                        "public" => field_5 = map.next_value()?,
-                        "networkBlockAll" => field_6 = map.next_value()?,
-                        "networkAllowList" => field_7 = map.next_value()?,
-                        "target" => field_8 = map.next_value()?,
-                        "cpu" => field_9 = map.next_value()?,
-                        "gpu" => field_10 = map.next_value()?,
-                        "gpuType" => field_11 = map.next_value()?,
-                        "memory" => field_12 = map.next_value()?,
-                        "disk" => field_13 = map.next_value()?,
-                        "autoStopInterval" => field_14 = map.next_value()?,
-                        "autoArchiveInterval" => field_15 = map.next_value()?,
-                        "autoDeleteInterval" => field_16 = map.next_value()?,
-                        "volumes" => field_17 = map.next_value()?,
-                        "buildInfo" => field_18 = map.next_value()?,
-                        "linkedSandbox" => field_19 = map.next_value()?,
+                        "name" => fields.0 = map.next_value()?,
+                        "snapshot" => fields.1 = map.next_value()?,
+                        "user" => fields.2 = map.next_value()?,
+                        "env" => fields.3 = map.next_value()?,
+                        "labels" => fields.4 = map.next_value()?,
+                        "public" => fields.5 = map.next_value()?,
+                        "networkBlockAll" => fields.6 = map.next_value()?,
+                        "networkAllowList" => fields.7 = map.next_value()?,
+                        "target" => fields.8 = map.next_value()?,
+                        "cpu" => fields.9 = map.next_value()?,
+                        "gpu" => fields.10 = map.next_value()?,
+                        "gpuType" => fields.11 = map.next_value()?,
+                        "memory" => fields.12 = map.next_value()?,
+                        "disk" => fields.13 = map.next_value()?,
+                        "autoStopInterval" => fields.14 = map.next_value()?,
+                        "autoArchiveInterval" => fields.15 = map.next_value()?,
+                        "autoDeleteInterval" => fields.16 = map.next_value()?,
+                        "volumes" => fields.17 = map.next_value()?,
+                        "buildInfo" => fields.18 = map.next_value()?,
+                        "linkedSandbox" => fields.19 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                    field_12,
+                    field_13,
+                    field_14,
+                    field_15,
+                    field_16,
+                    field_17,
+                    field_18,
+                    field_19,
+                ) = fields;
                 Ok(CreateSandbox {
                     name: field_0,
                     snapshot: field_1,
@@ -5486,19 +6385,22 @@ impl<'de> serde::Deserialize<'de> for ResizeSandbox {
                 self,
                 mut map: A,
             ) -> Result<ResizeSandbox, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>, Option<i64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cpu" => field_0 = map.next_value()?,
-                        "memory" => field_1 = map.next_value()?,
-                        "disk" => field_2 = map.next_value()?,
+                        "cpu" => fields.0 = map.next_value()?,
+                        "memory" => fields.1 = map.next_value()?,
+                        "disk" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(ResizeSandbox {
                     cpu: field_0,
                     memory: field_1,
@@ -5534,19 +6436,21 @@ impl<'de> serde::Deserialize<'de> for SandboxLabels {
                 self,
                 mut map: A,
             ) -> Result<SandboxLabels, A::Error> {
-                let mut field_0: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut fields: (Option<std::collections::BTreeMap<String, String>>,) = (
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "labels" => field_0 = Some(map.next_value()?),
+                        "labels" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SandboxLabels {
-                    labels: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("labels"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(SandboxLabels { labels: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("labels")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5588,25 +6492,31 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
                 self,
                 mut map: A,
             ) -> Result<UpdateSandboxStateDto, A::Error> {
-                let mut field_0: Option<SandboxState> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<bool> = None;
+                let mut fields: (Option<SandboxState>, Option<String>, Option<bool>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "state" => field_0 = Some(map.next_value()?),
-                        "errorReason" => field_1 = map.next_value()?,
-                        "recoverable" => field_2 = map.next_value()?,
+                        "state" => fields.0 = Some(map.next_value()?),
+                        "errorReason" => fields.1 = map.next_value()?,
+                        "recoverable" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateSandboxStateDto {
-                    state: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    error_reason: field_1,
-                    recoverable: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(UpdateSandboxStateDto {
+                            state: field_0,
+                            error_reason: field_1,
+                            recoverable: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("state")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5638,18 +6548,23 @@ impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
                 self,
                 mut map: A,
             ) -> Result<CreateSandboxSnapshot, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateSandboxSnapshot {
-                    name: field_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(CreateSandboxSnapshot {
+                            name: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("name")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5682,15 +6597,16 @@ impl<'de> serde::Deserialize<'de> for ForkSandbox {
                 self,
                 mut map: A,
             ) -> Result<ForkSandbox, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = map.next_value()?,
+                        "name" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(ForkSandbox { name: field_0 })
             }
         }
@@ -5729,17 +6645,17 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
                 self,
                 mut map: A,
             ) -> Result<UpdateSandboxNetworkSettings, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<bool>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "networkBlockAll" => field_0 = map.next_value()?,
-                        "networkAllowList" => field_1 = map.next_value()?,
+                        "networkBlockAll" => fields.0 = map.next_value()?,
+                        "networkAllowList" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(UpdateSandboxNetworkSettings {
                     network_block_all: field_0,
                     network_allow_list: field_1,
@@ -5783,26 +6699,43 @@ impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
                 self,
                 mut map: A,
             ) -> Result<PortPreviewUrl, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<crate::runtime::Secret> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sandboxId" => field_0 = Some(map.next_value()?),
-                        "url" => field_1 = Some(map.next_value()?),
-                        "token" => field_2 = Some(map.next_value()?),
+                        "sandboxId" => fields.0 = Some(map.next_value()?),
+                        "url" => fields.1 = Some(map.next_value()?),
+                        "token" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PortPreviewUrl {
-                    sandbox_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
-                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    token: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(PortPreviewUrl {
+                            sandbox_id: field_0,
+                            url: field_1,
+                            token: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "sandboxId"
+                                } else if fields.1.is_none() {
+                                    "url"
+                                } else {
+                                    "token"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5846,30 +6779,48 @@ impl<'de> serde::Deserialize<'de> for SignedPortPreviewUrl {
                 self,
                 mut map: A,
             ) -> Result<SignedPortPreviewUrl, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<crate::runtime::Secret> = None;
-                let mut field_3: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<i64>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sandboxId" => field_0 = Some(map.next_value()?),
-                        "port" => field_1 = Some(map.next_value()?),
-                        "token" => field_2 = Some(map.next_value()?),
-                        "url" => field_3 = Some(map.next_value()?),
+                        "sandboxId" => fields.0 = Some(map.next_value()?),
+                        "port" => fields.1 = Some(map.next_value()?),
+                        "token" => fields.2 = Some(map.next_value()?),
+                        "url" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SignedPortPreviewUrl {
-                    sandbox_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
-                    port: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("port"))?,
-                    token: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                    url: field_3.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(SignedPortPreviewUrl {
+                            sandbox_id: field_0,
+                            port: field_1,
+                            token: field_2,
+                            url: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "sandboxId"
+                                } else if fields.1.is_none() {
+                                    "port"
+                                } else if fields.2.is_none() {
+                                    "token"
+                                } else {
+                                    "url"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5898,18 +6849,19 @@ impl<'de> serde::Deserialize<'de> for Url {
                 self,
                 mut map: A,
             ) -> Result<Url, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field_0 = Some(map.next_value()?),
+                        "url" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Url {
-                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(Url { url: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("url")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5969,42 +6921,71 @@ impl<'de> serde::Deserialize<'de> for SshAccessDto {
                 self,
                 mut map: A,
             ) -> Result<SshAccessDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<crate::runtime::Secret> = None;
-                let mut field_3: Option<crate::runtime::DateTime> = None;
-                let mut field_4: Option<crate::runtime::DateTime> = None;
-                let mut field_5: Option<crate::runtime::DateTime> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "sandboxId" => field_1 = Some(map.next_value()?),
-                        "token" => field_2 = Some(map.next_value()?),
-                        "expiresAt" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
-                        "updatedAt" => field_5 = Some(map.next_value()?),
-                        "sshCommand" => field_6 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "sandboxId" => fields.1 = Some(map.next_value()?),
+                        "token" => fields.2 = Some(map.next_value()?),
+                        "expiresAt" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
+                        "updatedAt" => fields.5 = Some(map.next_value()?),
+                        "sshCommand" => fields.6 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SshAccessDto {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    sandbox_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
-                    token: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                    expires_at: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    ssh_command: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("sshCommand"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                    ) => {
+                        Ok(SshAccessDto {
+                            id: field_0,
+                            sandbox_id: field_1,
+                            token: field_2,
+                            expires_at: field_3,
+                            created_at: field_4,
+                            updated_at: field_5,
+                            ssh_command: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "sandboxId"
+                                } else if fields.2.is_none() {
+                                    "token"
+                                } else if fields.3.is_none() {
+                                    "expiresAt"
+                                } else if fields.4.is_none() {
+                                    "createdAt"
+                                } else if fields.5.is_none() {
+                                    "updatedAt"
+                                } else {
+                                    "sshCommand"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6040,23 +7021,31 @@ impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
                 self,
                 mut map: A,
             ) -> Result<SshAccessValidationDto, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<bool>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "valid" => field_0 = Some(map.next_value()?),
-                        "sandboxId" => field_1 = Some(map.next_value()?),
+                        "valid" => fields.0 = Some(map.next_value()?),
+                        "sandboxId" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SshAccessValidationDto {
-                    valid: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("valid"))?,
-                    sandbox_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxId"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(SshAccessValidationDto {
+                            valid: field_0,
+                            sandbox_id: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "valid" } else { "sandboxId" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6087,18 +7076,19 @@ impl<'de> serde::Deserialize<'de> for ToolboxProxyUrl {
                 self,
                 mut map: A,
             ) -> Result<ToolboxProxyUrl, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field_0 = Some(map.next_value()?),
+                        "url" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ToolboxProxyUrl {
-                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(ToolboxProxyUrl { url: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("url")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6190,100 +7180,135 @@ impl<'de> serde::Deserialize<'de> for RegionQuota {
                 self,
                 mut map: A,
             ) -> Result<RegionQuota, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<SandboxClass> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<Vec<GpuType>> = None;
-                let mut field_8: Option<Option<f64>> = None;
-                let mut field_9: Option<Option<f64>> = None;
-                let mut field_10: Option<Option<f64>> = None;
-                let mut field_11: Option<Option<f64>> = None;
-                let mut field_12: Option<Option<f64>> = None;
-                let mut field_13: Option<Option<f64>> = None;
-                let mut field_14: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Vec<GpuType>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "organizationId" => field_0 = Some(map.next_value()?),
-                        "regionId" => field_1 = Some(map.next_value()?),
-                        "sandboxClass" => field_2 = Some(map.next_value()?),
-                        "totalCpuQuota" => field_3 = Some(map.next_value()?),
-                        "totalMemoryQuota" => field_4 = Some(map.next_value()?),
-                        "totalDiskQuota" => field_5 = Some(map.next_value()?),
-                        "totalGpuQuota" => field_6 = Some(map.next_value()?),
-                        "allowedGpuTypes" => field_7 = map.next_value()?,
-                        "maxCpuPerSandbox" => field_8 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_9 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_10 = Some(map.next_value()?),
+                        "organizationId" => fields.0 = Some(map.next_value()?),
+                        "regionId" => fields.1 = Some(map.next_value()?),
+                        "sandboxClass" => fields.2 = Some(map.next_value()?),
+                        "totalCpuQuota" => fields.3 = Some(map.next_value()?),
+                        "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
+                        "totalDiskQuota" => fields.5 = Some(map.next_value()?),
+                        "totalGpuQuota" => fields.6 = Some(map.next_value()?),
+                        "allowedGpuTypes" => fields.7 = map.next_value()?,
+                        "maxCpuPerSandbox" => fields.8 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.9 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.10 = Some(map.next_value()?),
                         "maxDiskPerNonEphemeralSandbox" => {
-                            field_11 = Some(map.next_value()?);
+                            fields.11 = Some(map.next_value()?);
                         }
-                        "maxCpuPerGpuSandbox" => field_12 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => field_13 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => field_14 = Some(map.next_value()?),
+                        "maxCpuPerGpuSandbox" => fields.12 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => fields.13 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => fields.14 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RegionQuota {
-                    organization_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    region_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
-                    sandbox_class: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
-                    total_cpu_quota: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalCpuQuota",
-                        ))?,
-                    total_memory_quota: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalMemoryQuota",
-                        ))?,
-                    total_disk_quota: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalDiskQuota",
-                        ))?,
-                    total_gpu_quota: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalGpuQuota",
-                        ))?,
-                    allowed_gpu_types: field_7,
-                    max_cpu_per_sandbox: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerSandbox",
-                        ))?,
-                    max_memory_per_sandbox: field_9
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerSandbox",
-                        ))?,
-                    max_disk_per_sandbox: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerSandbox",
-                        ))?,
-                    max_disk_per_non_ephemeral_sandbox: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerNonEphemeralSandbox",
-                        ))?,
-                    max_cpu_per_gpu_sandbox: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxCpuPerGpuSandbox",
-                        ))?,
-                    max_memory_per_gpu_sandbox: field_13
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxMemoryPerGpuSandbox",
-                        ))?,
-                    max_disk_per_gpu_sandbox: field_14
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "maxDiskPerGpuSandbox",
-                        ))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        field_7,
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                        Some(field_11),
+                        Some(field_12),
+                        Some(field_13),
+                        Some(field_14),
+                    ) => {
+                        Ok(RegionQuota {
+                            organization_id: field_0,
+                            region_id: field_1,
+                            sandbox_class: field_2,
+                            total_cpu_quota: field_3,
+                            total_memory_quota: field_4,
+                            total_disk_quota: field_5,
+                            total_gpu_quota: field_6,
+                            allowed_gpu_types: field_7,
+                            max_cpu_per_sandbox: field_8,
+                            max_memory_per_sandbox: field_9,
+                            max_disk_per_sandbox: field_10,
+                            max_disk_per_non_ephemeral_sandbox: field_11,
+                            max_cpu_per_gpu_sandbox: field_12,
+                            max_memory_per_gpu_sandbox: field_13,
+                            max_disk_per_gpu_sandbox: field_14,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "organizationId"
+                                } else if fields.1.is_none() {
+                                    "regionId"
+                                } else if fields.2.is_none() {
+                                    "sandboxClass"
+                                } else if fields.3.is_none() {
+                                    "totalCpuQuota"
+                                } else if fields.4.is_none() {
+                                    "totalMemoryQuota"
+                                } else if fields.5.is_none() {
+                                    "totalDiskQuota"
+                                } else if fields.6.is_none() {
+                                    "totalGpuQuota"
+                                } else if fields.8.is_none() {
+                                    "maxCpuPerSandbox"
+                                } else if fields.9.is_none() {
+                                    "maxMemoryPerSandbox"
+                                } else if fields.10.is_none() {
+                                    "maxDiskPerSandbox"
+                                } else if fields.11.is_none() {
+                                    "maxDiskPerNonEphemeralSandbox"
+                                } else if fields.12.is_none() {
+                                    "maxCpuPerGpuSandbox"
+                                } else if fields.13.is_none() {
+                                    "maxMemoryPerGpuSandbox"
+                                } else {
+                                    "maxDiskPerGpuSandbox"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6321,26 +7346,37 @@ impl<'de> serde::Deserialize<'de> for CreateRunner {
                 self,
                 mut map: A,
             ) -> Result<CreateRunner, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<String>> = None;
+                let mut fields: (Option<String>, Option<String>, Option<Vec<String>>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "regionId" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "tags" => field_2 = map.next_value()?,
+                        "regionId" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "tags" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateRunner {
-                    region_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    tags: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(CreateRunner {
+                            region_id: field_0,
+                            name: field_1,
+                            tags: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "regionId" } else { "name" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6376,22 +7412,34 @@ impl<'de> serde::Deserialize<'de> for CreateRunnerResponse {
                 self,
                 mut map: A,
             ) -> Result<CreateRunnerResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::Secret> = None;
+                let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "apiKey" => field_1 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "apiKey" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateRunnerResponse {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    api_key: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(CreateRunnerResponse {
+                            id: field_0,
+                            api_key: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "id" } else { "apiKey" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6786,129 +7834,225 @@ impl<'de> serde::Deserialize<'de> for RunnerFull {
                 self,
                 mut map: A,
             ) -> Result<RunnerFull, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<SandboxClass> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<f64> = None;
-                let mut field_14: Option<f64> = None;
-                let mut field_15: Option<f64> = None;
-                let mut field_16: Option<f64> = None;
-                let mut field_17: Option<f64> = None;
-                let mut field_18: Option<f64> = None;
-                let mut field_19: Option<String> = None;
-                let mut field_20: Option<String> = None;
-                let mut field_21: Option<RunnerState> = None;
-                let mut field_22: Option<String> = None;
-                let mut field_23: Option<bool> = None;
-                let mut field_24: Option<Vec<String>> = None;
-                let mut field_25: Option<String> = None;
-                let mut field_26: Option<String> = None;
-                let mut field_27: Option<String> = None;
-                let mut field_28: Option<String> = None;
-                let mut field_29: Option<RunnerClass> = None;
-                let mut field_30: Option<String> = None;
-                let mut field_31: Option<crate::runtime::Secret> = None;
-                let mut field_32: Option<RegionType> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<RunnerState>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<Vec<String>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<RunnerClass>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<RegionType>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "domain" => field_1 = map.next_value()?,
-                        "apiUrl" => field_2 = map.next_value()?,
-                        "proxyUrl" => field_3 = map.next_value()?,
-                        "cpu" => field_4 = Some(map.next_value()?),
-                        "memory" => field_5 = Some(map.next_value()?),
-                        "disk" => field_6 = Some(map.next_value()?),
-                        "gpu" => field_7 = map.next_value()?,
-                        "gpuType" => field_8 = map.next_value()?,
-                        "sandboxClass" => field_9 = map.next_value()?,
-                        "currentCpuUsagePercentage" => field_10 = map.next_value()?,
-                        "currentMemoryUsagePercentage" => field_11 = map.next_value()?,
-                        "currentDiskUsagePercentage" => field_12 = map.next_value()?,
-                        "currentAllocatedCpu" => field_13 = map.next_value()?,
-                        "currentAllocatedMemoryGiB" => field_14 = map.next_value()?,
-                        "currentAllocatedDiskGiB" => field_15 = map.next_value()?,
-                        "currentSnapshotCount" => field_16 = map.next_value()?,
-                        "currentStartedSandboxes" => field_17 = map.next_value()?,
-                        "availabilityScore" => field_18 = map.next_value()?,
-                        "region" => field_19 = Some(map.next_value()?),
-                        "name" => field_20 = Some(map.next_value()?),
-                        "state" => field_21 = Some(map.next_value()?),
-                        "lastChecked" => field_22 = map.next_value()?,
-                        "unschedulable" => field_23 = Some(map.next_value()?),
-                        "tags" => field_24 = Some(map.next_value()?),
-                        "createdAt" => field_25 = Some(map.next_value()?),
-                        "updatedAt" => field_26 = Some(map.next_value()?),
-                        "version" => field_27 = Some(map.next_value()?),
-                        "apiVersion" => field_28 = Some(map.next_value()?),
-                        "runnerClass" => field_29 = Some(map.next_value()?),
-                        "appVersion" => field_30 = map.next_value()?,
-                        "apiKey" => field_31 = Some(map.next_value()?),
-                        "regionType" => field_32 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "domain" => fields.1 = map.next_value()?,
+                        "apiUrl" => fields.2 = map.next_value()?,
+                        "proxyUrl" => fields.3 = map.next_value()?,
+                        "cpu" => fields.4 = Some(map.next_value()?),
+                        "memory" => fields.5 = Some(map.next_value()?),
+                        "disk" => fields.6 = Some(map.next_value()?),
+                        "gpu" => fields.7 = map.next_value()?,
+                        "gpuType" => fields.8 = map.next_value()?,
+                        "sandboxClass" => fields.9 = map.next_value()?,
+                        "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
+                        "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
+                        "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
+                        "currentAllocatedCpu" => fields.13 = map.next_value()?,
+                        "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
+                        "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
+                        "currentSnapshotCount" => fields.16 = map.next_value()?,
+                        "currentStartedSandboxes" => fields.17 = map.next_value()?,
+                        "availabilityScore" => fields.18 = map.next_value()?,
+                        "region" => fields.19 = Some(map.next_value()?),
+                        "name" => fields.20 = Some(map.next_value()?),
+                        "state" => fields.21 = Some(map.next_value()?),
+                        "lastChecked" => fields.22 = map.next_value()?,
+                        "unschedulable" => fields.23 = Some(map.next_value()?),
+                        "tags" => fields.24 = Some(map.next_value()?),
+                        "createdAt" => fields.25 = Some(map.next_value()?),
+                        "updatedAt" => fields.26 = Some(map.next_value()?),
+                        "version" => fields.27 = Some(map.next_value()?),
+                        "apiVersion" => fields.28 = Some(map.next_value()?),
+                        "runnerClass" => fields.29 = Some(map.next_value()?),
+                        "appVersion" => fields.30 = map.next_value()?,
+                        "apiKey" => fields.31 = Some(map.next_value()?),
+                        "regionType" => fields.32 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RunnerFull {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    domain: field_1,
-                    api_url: field_2,
-                    proxy_url: field_3,
-                    cpu: field_4.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    memory: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
-                    disk: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
-                    gpu: field_7,
-                    gpu_type: field_8,
-                    sandbox_class: field_9,
-                    current_cpu_usage_percentage: field_10,
-                    current_memory_usage_percentage: field_11,
-                    current_disk_usage_percentage: field_12,
-                    current_allocated_cpu: field_13,
-                    current_allocated_memory_gi_b: field_14,
-                    current_allocated_disk_gi_b: field_15,
-                    current_snapshot_count: field_16,
-                    current_started_sandboxes: field_17,
-                    availability_score: field_18,
-                    region: field_19
-                        .ok_or_else(|| serde::de::Error::missing_field("region"))?,
-                    name: field_20
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    state: field_21
-                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    last_checked: field_22,
-                    unschedulable: field_23
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "unschedulable",
-                        ))?,
-                    tags: field_24
-                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
-                    created_at: field_25
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_26
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    version: field_27
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    api_version: field_28
-                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
-                    runner_class: field_29
-                        .ok_or_else(|| serde::de::Error::missing_field("runnerClass"))?,
-                    app_version: field_30,
-                    api_key: field_31
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                    region_type: field_32,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        field_2,
+                        field_3,
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_11,
+                        field_12,
+                        field_13,
+                        field_14,
+                        field_15,
+                        field_16,
+                        field_17,
+                        field_18,
+                        Some(field_19),
+                        Some(field_20),
+                        Some(field_21),
+                        field_22,
+                        Some(field_23),
+                        Some(field_24),
+                        Some(field_25),
+                        Some(field_26),
+                        Some(field_27),
+                        Some(field_28),
+                        Some(field_29),
+                        field_30,
+                        Some(field_31),
+                        field_32,
+                    ) => {
+                        Ok(RunnerFull {
+                            id: field_0,
+                            domain: field_1,
+                            api_url: field_2,
+                            proxy_url: field_3,
+                            cpu: field_4,
+                            memory: field_5,
+                            disk: field_6,
+                            gpu: field_7,
+                            gpu_type: field_8,
+                            sandbox_class: field_9,
+                            current_cpu_usage_percentage: field_10,
+                            current_memory_usage_percentage: field_11,
+                            current_disk_usage_percentage: field_12,
+                            current_allocated_cpu: field_13,
+                            current_allocated_memory_gi_b: field_14,
+                            current_allocated_disk_gi_b: field_15,
+                            current_snapshot_count: field_16,
+                            current_started_sandboxes: field_17,
+                            availability_score: field_18,
+                            region: field_19,
+                            name: field_20,
+                            state: field_21,
+                            last_checked: field_22,
+                            unschedulable: field_23,
+                            tags: field_24,
+                            created_at: field_25,
+                            updated_at: field_26,
+                            version: field_27,
+                            api_version: field_28,
+                            runner_class: field_29,
+                            app_version: field_30,
+                            api_key: field_31,
+                            region_type: field_32,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.4.is_none() {
+                                    "cpu"
+                                } else if fields.5.is_none() {
+                                    "memory"
+                                } else if fields.6.is_none() {
+                                    "disk"
+                                } else if fields.19.is_none() {
+                                    "region"
+                                } else if fields.20.is_none() {
+                                    "name"
+                                } else if fields.21.is_none() {
+                                    "state"
+                                } else if fields.23.is_none() {
+                                    "unschedulable"
+                                } else if fields.24.is_none() {
+                                    "tags"
+                                } else if fields.25.is_none() {
+                                    "createdAt"
+                                } else if fields.26.is_none() {
+                                    "updatedAt"
+                                } else if fields.27.is_none() {
+                                    "version"
+                                } else if fields.28.is_none() {
+                                    "apiVersion"
+                                } else if fields.29.is_none() {
+                                    "runnerClass"
+                                } else {
+                                    "apiKey"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -6953,28 +8097,41 @@ impl<'de> serde::Deserialize<'de> for RunnerSnapshotDto {
                 self,
                 mut map: A,
             ) -> Result<RunnerSnapshotDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "runnerSnapshotId" => field_0 = Some(map.next_value()?),
-                        "runnerId" => field_1 = Some(map.next_value()?),
-                        "runnerDomain" => field_2 = map.next_value()?,
+                        "runnerSnapshotId" => fields.0 = Some(map.next_value()?),
+                        "runnerId" => fields.1 = Some(map.next_value()?),
+                        "runnerDomain" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RunnerSnapshotDto {
-                    runner_snapshot_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "runnerSnapshotId",
-                        ))?,
-                    runner_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("runnerId"))?,
-                    runner_domain: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(RunnerSnapshotDto {
+                            runner_snapshot_id: field_0,
+                            runner_id: field_1,
+                            runner_domain: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "runnerSnapshotId"
+                                } else {
+                                    "runnerId"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7210,122 +8367,213 @@ impl<'de> serde::Deserialize<'de> for Runner {
                 self,
                 mut map: A,
             ) -> Result<Runner, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<SandboxClass> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<f64> = None;
-                let mut field_14: Option<f64> = None;
-                let mut field_15: Option<f64> = None;
-                let mut field_16: Option<f64> = None;
-                let mut field_17: Option<f64> = None;
-                let mut field_18: Option<f64> = None;
-                let mut field_19: Option<String> = None;
-                let mut field_20: Option<String> = None;
-                let mut field_21: Option<RunnerState> = None;
-                let mut field_22: Option<String> = None;
-                let mut field_23: Option<bool> = None;
-                let mut field_24: Option<Vec<String>> = None;
-                let mut field_25: Option<String> = None;
-                let mut field_26: Option<String> = None;
-                let mut field_27: Option<String> = None;
-                let mut field_28: Option<String> = None;
-                let mut field_29: Option<RunnerClass> = None;
-                let mut field_30: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<RunnerState>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<Vec<String>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<RunnerClass>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "domain" => field_1 = map.next_value()?,
-                        "apiUrl" => field_2 = map.next_value()?,
-                        "proxyUrl" => field_3 = map.next_value()?,
-                        "cpu" => field_4 = Some(map.next_value()?),
-                        "memory" => field_5 = Some(map.next_value()?),
-                        "disk" => field_6 = Some(map.next_value()?),
-                        "gpu" => field_7 = map.next_value()?,
-                        "gpuType" => field_8 = map.next_value()?,
-                        "sandboxClass" => field_9 = map.next_value()?,
-                        "currentCpuUsagePercentage" => field_10 = map.next_value()?,
-                        "currentMemoryUsagePercentage" => field_11 = map.next_value()?,
-                        "currentDiskUsagePercentage" => field_12 = map.next_value()?,
-                        "currentAllocatedCpu" => field_13 = map.next_value()?,
-                        "currentAllocatedMemoryGiB" => field_14 = map.next_value()?,
-                        "currentAllocatedDiskGiB" => field_15 = map.next_value()?,
-                        "currentSnapshotCount" => field_16 = map.next_value()?,
-                        "currentStartedSandboxes" => field_17 = map.next_value()?,
-                        "availabilityScore" => field_18 = map.next_value()?,
-                        "region" => field_19 = Some(map.next_value()?),
-                        "name" => field_20 = Some(map.next_value()?),
-                        "state" => field_21 = Some(map.next_value()?),
-                        "lastChecked" => field_22 = map.next_value()?,
-                        "unschedulable" => field_23 = Some(map.next_value()?),
-                        "tags" => field_24 = Some(map.next_value()?),
-                        "createdAt" => field_25 = Some(map.next_value()?),
-                        "updatedAt" => field_26 = Some(map.next_value()?),
-                        "version" => field_27 = Some(map.next_value()?),
-                        "apiVersion" => field_28 = Some(map.next_value()?),
-                        "runnerClass" => field_29 = Some(map.next_value()?),
-                        "appVersion" => field_30 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "domain" => fields.1 = map.next_value()?,
+                        "apiUrl" => fields.2 = map.next_value()?,
+                        "proxyUrl" => fields.3 = map.next_value()?,
+                        "cpu" => fields.4 = Some(map.next_value()?),
+                        "memory" => fields.5 = Some(map.next_value()?),
+                        "disk" => fields.6 = Some(map.next_value()?),
+                        "gpu" => fields.7 = map.next_value()?,
+                        "gpuType" => fields.8 = map.next_value()?,
+                        "sandboxClass" => fields.9 = map.next_value()?,
+                        "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
+                        "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
+                        "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
+                        "currentAllocatedCpu" => fields.13 = map.next_value()?,
+                        "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
+                        "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
+                        "currentSnapshotCount" => fields.16 = map.next_value()?,
+                        "currentStartedSandboxes" => fields.17 = map.next_value()?,
+                        "availabilityScore" => fields.18 = map.next_value()?,
+                        "region" => fields.19 = Some(map.next_value()?),
+                        "name" => fields.20 = Some(map.next_value()?),
+                        "state" => fields.21 = Some(map.next_value()?),
+                        "lastChecked" => fields.22 = map.next_value()?,
+                        "unschedulable" => fields.23 = Some(map.next_value()?),
+                        "tags" => fields.24 = Some(map.next_value()?),
+                        "createdAt" => fields.25 = Some(map.next_value()?),
+                        "updatedAt" => fields.26 = Some(map.next_value()?),
+                        "version" => fields.27 = Some(map.next_value()?),
+                        "apiVersion" => fields.28 = Some(map.next_value()?),
+                        "runnerClass" => fields.29 = Some(map.next_value()?),
+                        "appVersion" => fields.30 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Runner {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    domain: field_1,
-                    api_url: field_2,
-                    proxy_url: field_3,
-                    cpu: field_4.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    memory: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("memory"))?,
-                    disk: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
-                    gpu: field_7,
-                    gpu_type: field_8,
-                    sandbox_class: field_9,
-                    current_cpu_usage_percentage: field_10,
-                    current_memory_usage_percentage: field_11,
-                    current_disk_usage_percentage: field_12,
-                    current_allocated_cpu: field_13,
-                    current_allocated_memory_gi_b: field_14,
-                    current_allocated_disk_gi_b: field_15,
-                    current_snapshot_count: field_16,
-                    current_started_sandboxes: field_17,
-                    availability_score: field_18,
-                    region: field_19
-                        .ok_or_else(|| serde::de::Error::missing_field("region"))?,
-                    name: field_20
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    state: field_21
-                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    last_checked: field_22,
-                    unschedulable: field_23
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "unschedulable",
-                        ))?,
-                    tags: field_24
-                        .ok_or_else(|| serde::de::Error::missing_field("tags"))?,
-                    created_at: field_25
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_26
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    version: field_27
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                    api_version: field_28
-                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
-                    runner_class: field_29
-                        .ok_or_else(|| serde::de::Error::missing_field("runnerClass"))?,
-                    app_version: field_30,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        field_2,
+                        field_3,
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_11,
+                        field_12,
+                        field_13,
+                        field_14,
+                        field_15,
+                        field_16,
+                        field_17,
+                        field_18,
+                        Some(field_19),
+                        Some(field_20),
+                        Some(field_21),
+                        field_22,
+                        Some(field_23),
+                        Some(field_24),
+                        Some(field_25),
+                        Some(field_26),
+                        Some(field_27),
+                        Some(field_28),
+                        Some(field_29),
+                        field_30,
+                    ) => {
+                        Ok(Runner {
+                            id: field_0,
+                            domain: field_1,
+                            api_url: field_2,
+                            proxy_url: field_3,
+                            cpu: field_4,
+                            memory: field_5,
+                            disk: field_6,
+                            gpu: field_7,
+                            gpu_type: field_8,
+                            sandbox_class: field_9,
+                            current_cpu_usage_percentage: field_10,
+                            current_memory_usage_percentage: field_11,
+                            current_disk_usage_percentage: field_12,
+                            current_allocated_cpu: field_13,
+                            current_allocated_memory_gi_b: field_14,
+                            current_allocated_disk_gi_b: field_15,
+                            current_snapshot_count: field_16,
+                            current_started_sandboxes: field_17,
+                            availability_score: field_18,
+                            region: field_19,
+                            name: field_20,
+                            state: field_21,
+                            last_checked: field_22,
+                            unschedulable: field_23,
+                            tags: field_24,
+                            created_at: field_25,
+                            updated_at: field_26,
+                            version: field_27,
+                            api_version: field_28,
+                            runner_class: field_29,
+                            app_version: field_30,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.4.is_none() {
+                                    "cpu"
+                                } else if fields.5.is_none() {
+                                    "memory"
+                                } else if fields.6.is_none() {
+                                    "disk"
+                                } else if fields.19.is_none() {
+                                    "region"
+                                } else if fields.20.is_none() {
+                                    "name"
+                                } else if fields.21.is_none() {
+                                    "state"
+                                } else if fields.23.is_none() {
+                                    "unschedulable"
+                                } else if fields.24.is_none() {
+                                    "tags"
+                                } else if fields.25.is_none() {
+                                    "createdAt"
+                                } else if fields.26.is_none() {
+                                    "updatedAt"
+                                } else if fields.27.is_none() {
+                                    "version"
+                                } else if fields.28.is_none() {
+                                    "apiVersion"
+                                } else {
+                                    "runnerClass"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7422,88 +8670,128 @@ impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
                 self,
                 mut map: A,
             ) -> Result<RunnerHealthMetrics, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<f64> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<String> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "currentCpuLoadAverage" => field_0 = Some(map.next_value()?),
-                        "currentCpuUsagePercentage" => field_1 = Some(map.next_value()?),
+                        "currentCpuLoadAverage" => fields.0 = Some(map.next_value()?),
+                        "currentCpuUsagePercentage" => fields.1 = Some(map.next_value()?),
                         "currentMemoryUsagePercentage" => {
-                            field_2 = Some(map.next_value()?);
+                            fields.2 = Some(map.next_value()?);
                         }
-                        "currentDiskUsagePercentage" => field_3 = Some(map.next_value()?),
-                        "currentAllocatedCpu" => field_4 = Some(map.next_value()?),
-                        "currentAllocatedMemoryGiB" => field_5 = Some(map.next_value()?),
-                        "currentAllocatedDiskGiB" => field_6 = Some(map.next_value()?),
-                        "currentSnapshotCount" => field_7 = Some(map.next_value()?),
-                        "currentStartedSandboxes" => field_8 = Some(map.next_value()?),
-                        "cpu" => field_9 = Some(map.next_value()?),
-                        "memoryGiB" => field_10 = Some(map.next_value()?),
-                        "diskGiB" => field_11 = Some(map.next_value()?),
-                        "gpu" => field_12 = map.next_value()?,
-                        "gpuType" => field_13 = map.next_value()?,
+                        "currentDiskUsagePercentage" => {
+                            fields.3 = Some(map.next_value()?);
+                        }
+                        "currentAllocatedCpu" => fields.4 = Some(map.next_value()?),
+                        "currentAllocatedMemoryGiB" => fields.5 = Some(map.next_value()?),
+                        "currentAllocatedDiskGiB" => fields.6 = Some(map.next_value()?),
+                        "currentSnapshotCount" => fields.7 = Some(map.next_value()?),
+                        "currentStartedSandboxes" => fields.8 = Some(map.next_value()?),
+                        "cpu" => fields.9 = Some(map.next_value()?),
+                        "memoryGiB" => fields.10 = Some(map.next_value()?),
+                        "diskGiB" => fields.11 = Some(map.next_value()?),
+                        "gpu" => fields.12 = map.next_value()?,
+                        "gpuType" => fields.13 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RunnerHealthMetrics {
-                    current_cpu_load_average: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentCpuLoadAverage",
-                        ))?,
-                    current_cpu_usage_percentage: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentCpuUsagePercentage",
-                        ))?,
-                    current_memory_usage_percentage: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentMemoryUsagePercentage",
-                        ))?,
-                    current_disk_usage_percentage: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentDiskUsagePercentage",
-                        ))?,
-                    current_allocated_cpu: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentAllocatedCpu",
-                        ))?,
-                    current_allocated_memory_gi_b: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentAllocatedMemoryGiB",
-                        ))?,
-                    current_allocated_disk_gi_b: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentAllocatedDiskGiB",
-                        ))?,
-                    current_snapshot_count: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentSnapshotCount",
-                        ))?,
-                    current_started_sandboxes: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentStartedSandboxes",
-                        ))?,
-                    cpu: field_9.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    memory_gi_b: field_10
-                        .ok_or_else(|| serde::de::Error::missing_field("memoryGiB"))?,
-                    disk_gi_b: field_11
-                        .ok_or_else(|| serde::de::Error::missing_field("diskGiB"))?,
-                    gpu: field_12,
-                    gpu_type: field_13,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        Some(field_10),
+                        Some(field_11),
+                        field_12,
+                        field_13,
+                    ) => {
+                        Ok(RunnerHealthMetrics {
+                            current_cpu_load_average: field_0,
+                            current_cpu_usage_percentage: field_1,
+                            current_memory_usage_percentage: field_2,
+                            current_disk_usage_percentage: field_3,
+                            current_allocated_cpu: field_4,
+                            current_allocated_memory_gi_b: field_5,
+                            current_allocated_disk_gi_b: field_6,
+                            current_snapshot_count: field_7,
+                            current_started_sandboxes: field_8,
+                            cpu: field_9,
+                            memory_gi_b: field_10,
+                            disk_gi_b: field_11,
+                            gpu: field_12,
+                            gpu_type: field_13,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "currentCpuLoadAverage"
+                                } else if fields.1.is_none() {
+                                    "currentCpuUsagePercentage"
+                                } else if fields.2.is_none() {
+                                    "currentMemoryUsagePercentage"
+                                } else if fields.3.is_none() {
+                                    "currentDiskUsagePercentage"
+                                } else if fields.4.is_none() {
+                                    "currentAllocatedCpu"
+                                } else if fields.5.is_none() {
+                                    "currentAllocatedMemoryGiB"
+                                } else if fields.6.is_none() {
+                                    "currentAllocatedDiskGiB"
+                                } else if fields.7.is_none() {
+                                    "currentSnapshotCount"
+                                } else if fields.8.is_none() {
+                                    "currentStartedSandboxes"
+                                } else if fields.9.is_none() {
+                                    "cpu"
+                                } else if fields.10.is_none() {
+                                    "memoryGiB"
+                                } else {
+                                    "diskGiB"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7545,26 +8833,37 @@ impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
                 self,
                 mut map: A,
             ) -> Result<RunnerServiceHealth, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<bool>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "serviceName" => field_0 = Some(map.next_value()?),
-                        "healthy" => field_1 = Some(map.next_value()?),
-                        "errorReason" => field_2 = map.next_value()?,
+                        "serviceName" => fields.0 = Some(map.next_value()?),
+                        "healthy" => fields.1 = Some(map.next_value()?),
+                        "errorReason" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RunnerServiceHealth {
-                    service_name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("serviceName"))?,
-                    healthy: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("healthy"))?,
-                    error_reason: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(RunnerServiceHealth {
+                            service_name: field_0,
+                            healthy: field_1,
+                            error_reason: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "serviceName" } else { "healthy" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7618,34 +8917,40 @@ impl<'de> serde::Deserialize<'de> for RunnerHealthcheck {
                 self,
                 mut map: A,
             ) -> Result<RunnerHealthcheck, A::Error> {
-                let mut field_0: Option<RunnerHealthMetrics> = None;
-                let mut field_1: Option<Vec<RunnerServiceHealth>> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
+                let mut fields: (
+                    Option<RunnerHealthMetrics>,
+                    Option<Vec<RunnerServiceHealth>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "metrics" => field_0 = map.next_value()?,
-                        "serviceHealth" => field_1 = map.next_value()?,
-                        "domain" => field_2 = map.next_value()?,
-                        "proxyUrl" => field_3 = map.next_value()?,
-                        "apiUrl" => field_4 = map.next_value()?,
-                        "appVersion" => field_5 = Some(map.next_value()?),
+                        "metrics" => fields.0 = map.next_value()?,
+                        "serviceHealth" => fields.1 = map.next_value()?,
+                        "domain" => fields.2 = map.next_value()?,
+                        "proxyUrl" => fields.3 = map.next_value()?,
+                        "apiUrl" => fields.4 = map.next_value()?,
+                        "appVersion" => fields.5 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RunnerHealthcheck {
-                    metrics: field_0,
-                    service_health: field_1,
-                    domain: field_2,
-                    proxy_url: field_3,
-                    api_url: field_4,
-                    app_version: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("appVersion"))?,
-                })
+                match fields {
+                    (field_0, field_1, field_2, field_3, field_4, Some(field_5)) => {
+                        Ok(RunnerHealthcheck {
+                            metrics: field_0,
+                            service_health: field_1,
+                            domain: field_2,
+                            proxy_url: field_3,
+                            api_url: field_4,
+                            app_version: field_5,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("appVersion")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7675,15 +8980,16 @@ impl<'de> serde::Deserialize<'de> for ProjectDirResponse {
                 self,
                 mut map: A,
             ) -> Result<ProjectDirResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dir" => field_0 = map.next_value()?,
+                        "dir" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(ProjectDirResponse { dir: field_0 })
             }
         }
@@ -7714,15 +9020,16 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
                 self,
                 mut map: A,
             ) -> Result<UserHomeDirResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dir" => field_0 = map.next_value()?,
+                        "dir" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(UserHomeDirResponse {
                     dir: field_0,
                 })
@@ -7755,15 +9062,16 @@ impl<'de> serde::Deserialize<'de> for WorkDirResponse {
                 self,
                 mut map: A,
             ) -> Result<WorkDirResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dir" => field_0 = map.next_value()?,
+                        "dir" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(WorkDirResponse { dir: field_0 })
             }
         }
@@ -7809,47 +9117,77 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
                 self,
                 mut map: A,
             ) -> Result<FileInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<bool>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "isDir" => field_1 = Some(map.next_value()?),
-                        "size" => field_2 = Some(map.next_value()?),
-                        "modTime" => field_3 = Some(map.next_value()?),
-                        "mode" => field_4 = Some(map.next_value()?),
-                        "permissions" => field_5 = Some(map.next_value()?),
-                        "owner" => field_6 = Some(map.next_value()?),
-                        "group" => field_7 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "isDir" => fields.1 = Some(map.next_value()?),
+                        "size" => fields.2 = Some(map.next_value()?),
+                        "modTime" => fields.3 = Some(map.next_value()?),
+                        "mode" => fields.4 = Some(map.next_value()?),
+                        "permissions" => fields.5 = Some(map.next_value()?),
+                        "owner" => fields.6 = Some(map.next_value()?),
+                        "group" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(FileInfo {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    is_dir: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("isDir"))?,
-                    size: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                    mod_time: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("modTime"))?,
-                    mode: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                    permissions: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    owner: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
-                    group: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("group"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(FileInfo {
+                            name: field_0,
+                            is_dir: field_1,
+                            size: field_2,
+                            mod_time: field_3,
+                            mode: field_4,
+                            permissions: field_5,
+                            owner: field_6,
+                            group: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "isDir"
+                                } else if fields.2.is_none() {
+                                    "size"
+                                } else if fields.3.is_none() {
+                                    "modTime"
+                                } else if fields.4.is_none() {
+                                    "mode"
+                                } else if fields.5.is_none() {
+                                    "permissions"
+                                } else if fields.6.is_none() {
+                                    "owner"
+                                } else {
+                                    "group"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7879,19 +9217,19 @@ impl<'de> serde::Deserialize<'de> for DownloadFiles {
                 self,
                 mut map: A,
             ) -> Result<DownloadFiles, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "paths" => field_0 = Some(map.next_value()?),
+                        "paths" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(DownloadFiles {
-                    paths: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("paths"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(DownloadFiles { paths: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("paths")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7924,27 +9262,43 @@ impl<'de> serde::Deserialize<'de> for Match {
                 self,
                 mut map: A,
             ) -> Result<Match, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<f64>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = Some(map.next_value()?),
-                        "line" => field_1 = Some(map.next_value()?),
-                        "content" => field_2 = Some(map.next_value()?),
+                        "file" => fields.0 = Some(map.next_value()?),
+                        "line" => fields.1 = Some(map.next_value()?),
+                        "content" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Match {
-                    file: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    line: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("line"))?,
-                    content: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(Match {
+                            file: field_0,
+                            line: field_1,
+                            content: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "file"
+                                } else if fields.1.is_none() {
+                                    "line"
+                                } else {
+                                    "content"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -7979,27 +9333,43 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
                 self,
                 mut map: A,
             ) -> Result<ReplaceRequest, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "files" => field_0 = Some(map.next_value()?),
-                        "pattern" => field_1 = Some(map.next_value()?),
-                        "newValue" => field_2 = Some(map.next_value()?),
+                        "files" => fields.0 = Some(map.next_value()?),
+                        "pattern" => fields.1 = Some(map.next_value()?),
+                        "newValue" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ReplaceRequest {
-                    files: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                    pattern: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("pattern"))?,
-                    new_value: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("newValue"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(ReplaceRequest {
+                            files: field_0,
+                            pattern: field_1,
+                            new_value: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "files"
+                                } else if fields.1.is_none() {
+                                    "pattern"
+                                } else {
+                                    "newValue"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8035,19 +9405,22 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
                 self,
                 mut map: A,
             ) -> Result<ReplaceResult, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<bool>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = map.next_value()?,
-                        "success" => field_1 = map.next_value()?,
-                        "error" => field_2 = map.next_value()?,
+                        "file" => fields.0 = map.next_value()?,
+                        "success" => fields.1 = map.next_value()?,
+                        "error" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(ReplaceResult {
                     file: field_0,
                     success: field_1,
@@ -8081,19 +9454,23 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
                 self,
                 mut map: A,
             ) -> Result<SearchFilesResponse, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "files" => field_0 = Some(map.next_value()?),
+                        "files" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SearchFilesResponse {
-                    files: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(SearchFilesResponse {
+                            files: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("files")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8125,22 +9502,34 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
                 self,
                 mut map: A,
             ) -> Result<UploadFile, A::Error> {
-                let mut field_0: Option<crate::runtime::Binary> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "file" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UploadFile {
-                    file: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(UploadFile {
+                            file: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "file" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8179,23 +9568,31 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
                 self,
                 mut map: A,
             ) -> Result<GitAddRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
+                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "files" => field_1 = Some(map.next_value()?),
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "files" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitAddRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    files: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitAddRequest {
+                            path: field_0,
+                            files: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "path" } else { "files" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8224,19 +9621,23 @@ impl<'de> serde::Deserialize<'de> for ListBranchResponse {
                 self,
                 mut map: A,
             ) -> Result<ListBranchResponse, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "branches" => field_0 = Some(map.next_value()?),
+                        "branches" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ListBranchResponse {
-                    branches: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("branches"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(ListBranchResponse {
+                            branches: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("branches")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8268,22 +9669,31 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
                 self,
                 mut map: A,
             ) -> Result<GitBranchRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitBranchRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitBranchRequest {
+                            path: field_0,
+                            name: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "path" } else { "name" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8315,22 +9725,31 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
                 self,
                 mut map: A,
             ) -> Result<GitDeleteBranchRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitDeleteBranchRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    name: field_1.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitDeleteBranchRequest {
+                            path: field_0,
+                            name: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "path" } else { "name" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8374,34 +9793,53 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCloneRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<crate::runtime::Secret> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
-                        "username" => field_2 = map.next_value()?,
-                        "password" => field_3 = map.next_value()?,
-                        "branch" => field_4 = map.next_value()?,
-                        "commit_id" => field_5 = map.next_value()?,
+                        "url" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
+                        "username" => fields.2 = map.next_value()?,
+                        "password" => fields.3 = map.next_value()?,
+                        "branch" => fields.4 = map.next_value()?,
+                        "commit_id" => fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCloneRequest {
-                    url: field_0.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    path: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    username: field_2,
-                    password: field_3,
-                    branch: field_4,
-                    commit_id: field_5,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        field_2,
+                        field_3,
+                        field_4,
+                        field_5,
+                    ) => {
+                        Ok(GitCloneRequest {
+                            url: field_0,
+                            path: field_1,
+                            username: field_2,
+                            password: field_3,
+                            branch: field_4,
+                            commit_id: field_5,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "url" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8442,34 +9880,57 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCommitRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<bool> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<bool>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "message" => field_1 = Some(map.next_value()?),
-                        "author" => field_2 = Some(map.next_value()?),
-                        "email" => field_3 = Some(map.next_value()?),
-                        "allow_empty" => field_4 = map.next_value()?,
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "message" => fields.1 = Some(map.next_value()?),
+                        "author" => fields.2 = Some(map.next_value()?),
+                        "email" => fields.3 = Some(map.next_value()?),
+                        "allow_empty" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    message: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    author: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
-                    email: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    allow_empty: field_4,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                    ) => {
+                        Ok(GitCommitRequest {
+                            path: field_0,
+                            message: field_1,
+                            author: field_2,
+                            email: field_3,
+                            allow_empty: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "path"
+                                } else if fields.1.is_none() {
+                                    "message"
+                                } else if fields.2.is_none() {
+                                    "author"
+                                } else {
+                                    "email"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8498,18 +9959,19 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
                 self,
                 mut map: A,
             ) -> Result<GitCommitResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "hash" => field_0 = Some(map.next_value()?),
+                        "hash" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitResponse {
-                    hash: field_0.ok_or_else(|| serde::de::Error::missing_field("hash"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("hash")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8546,35 +10008,59 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
                 self,
                 mut map: A,
             ) -> Result<GitCommitInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "hash" => field_0 = Some(map.next_value()?),
-                        "message" => field_1 = Some(map.next_value()?),
-                        "author" => field_2 = Some(map.next_value()?),
-                        "email" => field_3 = Some(map.next_value()?),
-                        "timestamp" => field_4 = Some(map.next_value()?),
+                        "hash" => fields.0 = Some(map.next_value()?),
+                        "message" => fields.1 = Some(map.next_value()?),
+                        "author" => fields.2 = Some(map.next_value()?),
+                        "email" => fields.3 = Some(map.next_value()?),
+                        "timestamp" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitInfo {
-                    hash: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("hash"))?,
-                    message: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    author: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
-                    email: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    timestamp: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(GitCommitInfo {
+                            hash: field_0,
+                            message: field_1,
+                            author: field_2,
+                            email: field_3,
+                            timestamp: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "hash"
+                                } else if fields.1.is_none() {
+                                    "message"
+                                } else if fields.2.is_none() {
+                                    "author"
+                                } else if fields.3.is_none() {
+                                    "email"
+                                } else {
+                                    "timestamp"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8610,25 +10096,31 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
                 self,
                 mut map: A,
             ) -> Result<GitRepoRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<crate::runtime::Secret> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "username" => field_1 = map.next_value()?,
-                        "password" => field_2 = map.next_value()?,
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "username" => fields.1 = map.next_value()?,
+                        "password" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitRepoRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    username: field_1,
-                    password: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(GitRepoRequest {
+                            path: field_0,
+                            username: field_1,
+                            password: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("path")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8660,23 +10152,31 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCheckoutRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "path" => field_0 = Some(map.next_value()?),
-                        "branch" => field_1 = Some(map.next_value()?),
+                        "path" => fields.0 = Some(map.next_value()?),
+                        "branch" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCheckoutRequest {
-                    path: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    branch: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("branch"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitCheckoutRequest {
+                            path: field_0,
+                            branch: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "path" } else { "branch" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8711,31 +10211,48 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
                 self,
                 mut map: A,
             ) -> Result<FileStatus, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "staging" => field_1 = Some(map.next_value()?),
-                        "worktree" => field_2 = Some(map.next_value()?),
-                        "extra" => field_3 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "staging" => fields.1 = Some(map.next_value()?),
+                        "worktree" => fields.2 = Some(map.next_value()?),
+                        "extra" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(FileStatus {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    staging: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("staging"))?,
-                    worktree: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("worktree"))?,
-                    extra: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("extra"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(FileStatus {
+                            name: field_0,
+                            staging: field_1,
+                            worktree: field_2,
+                            extra: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "staging"
+                                } else if fields.2.is_none() {
+                                    "worktree"
+                                } else {
+                                    "extra"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8780,34 +10297,47 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
                 self,
                 mut map: A,
             ) -> Result<GitStatus, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<FileStatus>> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<bool> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Vec<FileStatus>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<bool>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "currentBranch" => field_0 = Some(map.next_value()?),
-                        "fileStatus" => field_1 = Some(map.next_value()?),
-                        "ahead" => field_2 = map.next_value()?,
-                        "behind" => field_3 = map.next_value()?,
-                        "branchPublished" => field_4 = map.next_value()?,
+                        "currentBranch" => fields.0 = Some(map.next_value()?),
+                        "fileStatus" => fields.1 = Some(map.next_value()?),
+                        "ahead" => fields.2 = map.next_value()?,
+                        "behind" => fields.3 = map.next_value()?,
+                        "branchPublished" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitStatus {
-                    current_branch: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentBranch",
-                        ))?,
-                    file_status: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("fileStatus"))?,
-                    ahead: field_2,
-                    behind: field_3,
-                    branch_published: field_4,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2, field_3, field_4) => {
+                        Ok(GitStatus {
+                            current_branch: field_0,
+                            file_status: field_1,
+                            ahead: field_2,
+                            behind: field_3,
+                            branch_published: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "currentBranch"
+                                } else {
+                                    "fileStatus"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8843,25 +10373,31 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
                 self,
                 mut map: A,
             ) -> Result<ExecuteRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "command" => field_0 = Some(map.next_value()?),
-                        "cwd" => field_1 = map.next_value()?,
-                        "timeout" => field_2 = map.next_value()?,
+                        "command" => fields.0 = Some(map.next_value()?),
+                        "cwd" => fields.1 = map.next_value()?,
+                        "timeout" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ExecuteRequest {
-                    command: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    cwd: field_1,
-                    timeout: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(ExecuteRequest {
+                            command: field_0,
+                            cwd: field_1,
+                            timeout: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("command")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8897,23 +10433,31 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
                 self,
                 mut map: A,
             ) -> Result<ExecuteResponse, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<f64>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "exitCode" => field_0 = Some(map.next_value()?),
-                        "result" => field_1 = Some(map.next_value()?),
+                        "exitCode" => fields.0 = Some(map.next_value()?),
+                        "result" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ExecuteResponse {
-                    exit_code: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("exitCode"))?,
-                    result: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("result"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ExecuteResponse {
+                            exit_code: field_0,
+                            result: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "exitCode" } else { "result" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8956,25 +10500,37 @@ impl<'de> serde::Deserialize<'de> for Command {
                 self,
                 mut map: A,
             ) -> Result<Command, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "command" => field_1 = Some(map.next_value()?),
-                        "exitCode" => field_2 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "command" => fields.1 = Some(map.next_value()?),
+                        "exitCode" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Command {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    command: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    exit_code: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(Command {
+                            id: field_0,
+                            command: field_1,
+                            exit_code: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "id" } else { "command" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9010,23 +10566,34 @@ impl<'de> serde::Deserialize<'de> for Session {
                 self,
                 mut map: A,
             ) -> Result<Session, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<Vec<Command>>> = None;
+                let mut fields: (Option<String>, Option<Option<Vec<Command>>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessionId" => field_0 = Some(map.next_value()?),
-                        "commands" => field_1 = Some(map.next_value()?),
+                        "sessionId" => fields.0 = Some(map.next_value()?),
+                        "commands" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Session {
-                    session_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                    commands: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("commands"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(Session {
+                            session_id: field_0,
+                            commands: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "sessionId" } else { "commands" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9059,19 +10626,23 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
                 self,
                 mut map: A,
             ) -> Result<CreateSessionRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessionId" => field_0 = Some(map.next_value()?),
+                        "sessionId" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateSessionRequest {
-                    session_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(CreateSessionRequest {
+                            session_id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessionId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9114,25 +10685,31 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
                 self,
                 mut map: A,
             ) -> Result<SessionExecuteRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<bool> = None;
+                let mut fields: (Option<String>, Option<bool>, Option<bool>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "command" => field_0 = Some(map.next_value()?),
-                        "runAsync" => field_1 = map.next_value()?,
-                        "async" => field_2 = map.next_value()?,
+                        "command" => fields.0 = Some(map.next_value()?),
+                        "runAsync" => fields.1 = map.next_value()?,
+                        "async" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SessionExecuteRequest {
-                    command: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    run_async: field_1,
-                    async_: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(SessionExecuteRequest {
+                            command: field_0,
+                            run_async: field_1,
+                            async_: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("command")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9180,19 +10757,22 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
                 self,
                 mut map: A,
             ) -> Result<SessionExecuteResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cmdId" => field_0 = map.next_value()?,
-                        "output" => field_1 = map.next_value()?,
-                        "exitCode" => field_2 = map.next_value()?,
+                        "cmdId" => fields.0 = map.next_value()?,
+                        "output" => fields.1 = map.next_value()?,
+                        "exitCode" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(SessionExecuteResponse {
                     cmd_id: field_0,
                     output: field_1,
@@ -9260,47 +10840,77 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
                 self,
                 mut map: A,
             ) -> Result<PtySessionInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<bool> = None;
-                let mut field_7: Option<bool> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<bool>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "cwd" => field_1 = Some(map.next_value()?),
-                        "envs" => field_2 = Some(map.next_value()?),
-                        "cols" => field_3 = Some(map.next_value()?),
-                        "rows" => field_4 = Some(map.next_value()?),
-                        "createdAt" => field_5 = Some(map.next_value()?),
-                        "active" => field_6 = Some(map.next_value()?),
-                        "lazyStart" => field_7 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "cwd" => fields.1 = Some(map.next_value()?),
+                        "envs" => fields.2 = Some(map.next_value()?),
+                        "cols" => fields.3 = Some(map.next_value()?),
+                        "rows" => fields.4 = Some(map.next_value()?),
+                        "createdAt" => fields.5 = Some(map.next_value()?),
+                        "active" => fields.6 = Some(map.next_value()?),
+                        "lazyStart" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtySessionInfo {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    cwd: field_1.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
-                    envs: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("envs"))?,
-                    cols: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
-                    rows: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("rows"))?,
-                    created_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    active: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
-                    lazy_start: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("lazyStart"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(PtySessionInfo {
+                            id: field_0,
+                            cwd: field_1,
+                            envs: field_2,
+                            cols: field_3,
+                            rows: field_4,
+                            created_at: field_5,
+                            active: field_6,
+                            lazy_start: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "cwd"
+                                } else if fields.2.is_none() {
+                                    "envs"
+                                } else if fields.3.is_none() {
+                                    "cols"
+                                } else if fields.4.is_none() {
+                                    "rows"
+                                } else if fields.5.is_none() {
+                                    "createdAt"
+                                } else if fields.6.is_none() {
+                                    "active"
+                                } else {
+                                    "lazyStart"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9329,19 +10939,23 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
                 self,
                 mut map: A,
             ) -> Result<PtyListResponse, A::Error> {
-                let mut field_0: Option<Vec<PtySessionInfo>> = None;
+                let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessions" => field_0 = Some(map.next_value()?),
+                        "sessions" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyListResponse {
-                    sessions: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessions"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(PtyListResponse {
+                            sessions: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessions")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9400,35 +11014,40 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
                 self,
                 mut map: A,
             ) -> Result<PtyCreateRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<bool> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<bool>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "cwd" => field_1 = map.next_value()?,
-                        "envs" => field_2 = map.next_value()?,
-                        "cols" => field_3 = map.next_value()?,
-                        "rows" => field_4 = map.next_value()?,
-                        "lazyStart" => field_5 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "cwd" => fields.1 = map.next_value()?,
+                        "envs" => fields.2 = map.next_value()?,
+                        "cols" => fields.3 = map.next_value()?,
+                        "rows" => fields.4 = map.next_value()?,
+                        "lazyStart" => fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyCreateRequest {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    cwd: field_1,
-                    envs: field_2,
-                    cols: field_3,
-                    rows: field_4,
-                    lazy_start: field_5,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2, field_3, field_4, field_5) => {
+                        Ok(PtyCreateRequest {
+                            id: field_0,
+                            cwd: field_1,
+                            envs: field_2,
+                            cols: field_3,
+                            rows: field_4,
+                            lazy_start: field_5,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9460,19 +11079,23 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
                 self,
                 mut map: A,
             ) -> Result<PtyCreateResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessionId" => field_0 = Some(map.next_value()?),
+                        "sessionId" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyCreateResponse {
-                    session_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(PtyCreateResponse {
+                            session_id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessionId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9508,22 +11131,31 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
                 self,
                 mut map: A,
             ) -> Result<PtyResizeRequest, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cols" => field_0 = Some(map.next_value()?),
-                        "rows" => field_1 = Some(map.next_value()?),
+                        "cols" => fields.0 = Some(map.next_value()?),
+                        "rows" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyResizeRequest {
-                    cols: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
-                    rows: field_1.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(PtyResizeRequest {
+                            cols: field_0,
+                            rows: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "cols" } else { "rows" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9554,23 +11186,31 @@ impl<'de> serde::Deserialize<'de> for Position {
                 self,
                 mut map: A,
             ) -> Result<Position, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "line" => field_0 = Some(map.next_value()?),
-                        "character" => field_1 = Some(map.next_value()?),
+                        "line" => fields.0 = Some(map.next_value()?),
+                        "character" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Position {
-                    line: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("line"))?,
-                    character: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("character"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(Position {
+                            line: field_0,
+                            character: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "line" } else { "character" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9604,22 +11244,25 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
                 self,
                 mut map: A,
             ) -> Result<CompletionContext, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<f64>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "triggerKind" => field_0 = Some(map.next_value()?),
-                        "triggerCharacter" => field_1 = map.next_value()?,
+                        "triggerKind" => fields.0 = Some(map.next_value()?),
+                        "triggerCharacter" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionContext {
-                    trigger_kind: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("triggerKind"))?,
-                    trigger_character: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(CompletionContext {
+                            trigger_kind: field_0,
+                            trigger_character: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("triggerKind")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9660,35 +11303,57 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
                 self,
                 mut map: A,
             ) -> Result<LspCompletionParams, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<Position> = None;
-                let mut field_4: Option<CompletionContext> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Position>,
+                    Option<CompletionContext>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "languageId" => field_0 = Some(map.next_value()?),
-                        "pathToProject" => field_1 = Some(map.next_value()?),
-                        "uri" => field_2 = Some(map.next_value()?),
-                        "position" => field_3 = Some(map.next_value()?),
-                        "context" => field_4 = map.next_value()?,
+                        "languageId" => fields.0 = Some(map.next_value()?),
+                        "pathToProject" => fields.1 = Some(map.next_value()?),
+                        "uri" => fields.2 = Some(map.next_value()?),
+                        "position" => fields.3 = Some(map.next_value()?),
+                        "context" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspCompletionParams {
-                    language_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pathToProject",
-                        ))?,
-                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                    position: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("position"))?,
-                    context: field_4,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                    ) => {
+                        Ok(LspCompletionParams {
+                            language_id: field_0,
+                            path_to_project: field_1,
+                            uri: field_2,
+                            position: field_3,
+                            context: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "languageId"
+                                } else if fields.1.is_none() {
+                                    "pathToProject"
+                                } else if fields.2.is_none() {
+                                    "uri"
+                                } else {
+                                    "position"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9744,39 +11409,51 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
                 self,
                 mut map: A,
             ) -> Result<CompletionItem, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "label" => field_0 = Some(map.next_value()?),
-                        "kind" => field_1 = map.next_value()?,
-                        "detail" => field_2 = map.next_value()?,
-                        "documentation" => field_3 = map.next_value()?,
-                        "sortText" => field_4 = map.next_value()?,
-                        "filterText" => field_5 = map.next_value()?,
-                        "insertText" => field_6 = map.next_value()?,
+                        "label" => fields.0 = Some(map.next_value()?),
+                        "kind" => fields.1 = map.next_value()?,
+                        "detail" => fields.2 = map.next_value()?,
+                        "documentation" => fields.3 = map.next_value()?,
+                        "sortText" => fields.4 = map.next_value()?,
+                        "filterText" => fields.5 = map.next_value()?,
+                        "insertText" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionItem {
-                    label: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("label"))?,
-                    kind: field_1,
-                    detail: field_2,
-                    documentation: field_3,
-                    sort_text: field_4,
-                    filter_text: field_5,
-                    insert_text: field_6,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        field_2,
+                        field_3,
+                        field_4,
+                        field_5,
+                        field_6,
+                    ) => {
+                        Ok(CompletionItem {
+                            label: field_0,
+                            kind: field_1,
+                            detail: field_2,
+                            documentation: field_3,
+                            sort_text: field_4,
+                            filter_text: field_5,
+                            insert_text: field_6,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("label")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9808,23 +11485,34 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
                 self,
                 mut map: A,
             ) -> Result<CompletionList, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<Vec<CompletionItem>> = None;
+                let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "isIncomplete" => field_0 = Some(map.next_value()?),
-                        "items" => field_1 = Some(map.next_value()?),
+                        "isIncomplete" => fields.0 = Some(map.next_value()?),
+                        "items" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionList {
-                    is_incomplete: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("isIncomplete"))?,
-                    items: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(CompletionList {
+                            is_incomplete: field_0,
+                            items: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "isIncomplete" } else { "items" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9860,28 +11548,43 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
                 self,
                 mut map: A,
             ) -> Result<LspDocumentRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "languageId" => field_0 = Some(map.next_value()?),
-                        "pathToProject" => field_1 = Some(map.next_value()?),
-                        "uri" => field_2 = Some(map.next_value()?),
+                        "languageId" => fields.0 = Some(map.next_value()?),
+                        "pathToProject" => fields.1 = Some(map.next_value()?),
+                        "uri" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspDocumentRequest {
-                    language_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pathToProject",
-                        ))?,
-                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(LspDocumentRequest {
+                            language_id: field_0,
+                            path_to_project: field_1,
+                            uri: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "languageId"
+                                } else if fields.1.is_none() {
+                                    "pathToProject"
+                                } else {
+                                    "uri"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9912,22 +11615,31 @@ impl<'de> serde::Deserialize<'de> for Range {
                 self,
                 mut map: A,
             ) -> Result<Range, A::Error> {
-                let mut field_0: Option<Position> = None;
-                let mut field_1: Option<Position> = None;
+                let mut fields: (Option<Position>, Option<Position>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "start" => field_0 = Some(map.next_value()?),
-                        "end" => field_1 = Some(map.next_value()?),
+                        "start" => fields.0 = Some(map.next_value()?),
+                        "end" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Range {
-                    start: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                    end: field_1.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(Range {
+                            start: field_0,
+                            end: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "start" } else { "end" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -9958,22 +11670,31 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
                 self,
                 mut map: A,
             ) -> Result<LspLocation, A::Error> {
-                let mut field_0: Option<Range> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<Range>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "range" => field_0 = Some(map.next_value()?),
-                        "uri" => field_1 = Some(map.next_value()?),
+                        "range" => fields.0 = Some(map.next_value()?),
+                        "uri" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspLocation {
-                    range: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("range"))?,
-                    uri: field_1.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspLocation {
+                            range: field_0,
+                            uri: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "range" } else { "uri" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10006,26 +11727,43 @@ impl<'de> serde::Deserialize<'de> for LspSymbol {
                 self,
                 mut map: A,
             ) -> Result<LspSymbol, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<LspLocation> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<f64>, Option<LspLocation>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "kind" => field_0 = Some(map.next_value()?),
-                        "location" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
+                        "kind" => fields.0 = Some(map.next_value()?),
+                        "location" => fields.1 = Some(map.next_value()?),
+                        "name" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspSymbol {
-                    kind: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    location: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
-                    name: field_2.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(LspSymbol {
+                            kind: field_0,
+                            location: field_1,
+                            name: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "kind"
+                                } else if fields.1.is_none() {
+                                    "location"
+                                } else {
+                                    "name"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10059,23 +11797,35 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
                 self,
                 mut map: A,
             ) -> Result<LspServerRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "languageId" => field_0 = Some(map.next_value()?),
-                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        "languageId" => fields.0 = Some(map.next_value()?),
+                        "pathToProject" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspServerRequest {
-                    language_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("pathToProject"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspServerRequest {
+                            language_id: field_0,
+                            path_to_project: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "languageId"
+                                } else {
+                                    "pathToProject"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10110,25 +11860,34 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStartResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
+                        "message" => fields.0 = Some(map.next_value()?),
+                        "status" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ComputerUseStartResponse {
-                    message: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    status: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ComputerUseStartResponse {
+                            message: field_0,
+                            status: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "message" } else { "status" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10163,25 +11922,34 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStopResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = Some(map.next_value()?),
-                        "status" => field_1 = Some(map.next_value()?),
+                        "message" => fields.0 = Some(map.next_value()?),
+                        "status" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ComputerUseStopResponse {
-                    message: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    status: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ComputerUseStopResponse {
+                            message: field_0,
+                            status: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "message" } else { "status" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10289,19 +12057,23 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStatusResponse, A::Error> {
-                let mut field_0: Option<ComputerUseStatusResponseStatus> = None;
+                let mut fields: (Option<ComputerUseStatusResponseStatus>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = Some(map.next_value()?),
+                        "status" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ComputerUseStatusResponse {
-                    status: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(ComputerUseStatusResponse {
+                            status: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("status")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10337,23 +12109,31 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessStatusResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
+                let mut fields: (Option<String>, Option<bool>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "processName" => field_0 = Some(map.next_value()?),
-                        "running" => field_1 = Some(map.next_value()?),
+                        "processName" => fields.0 = Some(map.next_value()?),
+                        "running" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ProcessStatusResponse {
-                    process_name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
-                    running: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("running"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ProcessStatusResponse {
+                            process_name: field_0,
+                            running: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "processName" } else { "running" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10389,23 +12169,31 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessRestartResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = Some(map.next_value()?),
-                        "processName" => field_1 = Some(map.next_value()?),
+                        "message" => fields.0 = Some(map.next_value()?),
+                        "processName" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ProcessRestartResponse {
-                    message: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    process_name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ProcessRestartResponse {
+                            message: field_0,
+                            process_name: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "message" } else { "processName" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10441,22 +12229,31 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessLogsResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "processName" => field_0 = Some(map.next_value()?),
-                        "logs" => field_1 = Some(map.next_value()?),
+                        "processName" => fields.0 = Some(map.next_value()?),
+                        "logs" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ProcessLogsResponse {
-                    process_name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
-                    logs: field_1.ok_or_else(|| serde::de::Error::missing_field("logs"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ProcessLogsResponse {
+                            process_name: field_0,
+                            logs: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "processName" } else { "logs" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10492,23 +12289,31 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessErrorsResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "processName" => field_0 = Some(map.next_value()?),
-                        "errors" => field_1 = Some(map.next_value()?),
+                        "processName" => fields.0 = Some(map.next_value()?),
+                        "errors" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ProcessErrorsResponse {
-                    process_name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("processName"))?,
-                    errors: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("errors"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(ProcessErrorsResponse {
+                            process_name: field_0,
+                            errors: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "processName" } else { "errors" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10543,21 +12348,31 @@ impl<'de> serde::Deserialize<'de> for MousePosition {
                 self,
                 mut map: A,
             ) -> Result<MousePosition, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MousePosition {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MousePosition {
+                            x: field_0,
+                            y: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10593,21 +12408,31 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseMoveRequest, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseMoveRequest {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MouseMoveRequest {
+                            x: field_0,
+                            y: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10642,21 +12467,31 @@ impl<'de> serde::Deserialize<'de> for MouseMoveResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseMoveResponse, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseMoveResponse {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MouseMoveResponse {
+                            x: field_0,
+                            y: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10702,27 +12537,40 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseClickRequest, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<bool> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<bool>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
-                        "button" => field_2 = map.next_value()?,
-                        "double" => field_3 = map.next_value()?,
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
+                        "button" => fields.2 = map.next_value()?,
+                        "double" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseClickRequest {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                    button: field_2,
-                    double: field_3,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2, field_3) => {
+                        Ok(MouseClickRequest {
+                            x: field_0,
+                            y: field_1,
+                            button: field_2,
+                            double: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10757,21 +12605,31 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseClickResponse, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseClickResponse {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MouseClickResponse {
+                            x: field_0,
+                            y: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10824,34 +12682,57 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseDragRequest, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "startX" => field_0 = Some(map.next_value()?),
-                        "startY" => field_1 = Some(map.next_value()?),
-                        "endX" => field_2 = Some(map.next_value()?),
-                        "endY" => field_3 = Some(map.next_value()?),
-                        "button" => field_4 = map.next_value()?,
+                        "startX" => fields.0 = Some(map.next_value()?),
+                        "startY" => fields.1 = Some(map.next_value()?),
+                        "endX" => fields.2 = Some(map.next_value()?),
+                        "endY" => fields.3 = Some(map.next_value()?),
+                        "button" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseDragRequest {
-                    start_x: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("startX"))?,
-                    start_y: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("startY"))?,
-                    end_x: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("endX"))?,
-                    end_y: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("endY"))?,
-                    button: field_4,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                    ) => {
+                        Ok(MouseDragRequest {
+                            start_x: field_0,
+                            start_y: field_1,
+                            end_x: field_2,
+                            end_y: field_3,
+                            button: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "startX"
+                                } else if fields.1.is_none() {
+                                    "startY"
+                                } else if fields.2.is_none() {
+                                    "endX"
+                                } else {
+                                    "endY"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10886,21 +12767,31 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseDragResponse, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<f64>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseDragResponse {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MouseDragResponse {
+                            x: field_0,
+                            y: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "x" } else { "y" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10945,28 +12836,46 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseScrollRequest, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = Some(map.next_value()?),
-                        "y" => field_1 = Some(map.next_value()?),
-                        "direction" => field_2 = Some(map.next_value()?),
-                        "amount" => field_3 = map.next_value()?,
+                        "x" => fields.0 = Some(map.next_value()?),
+                        "y" => fields.1 = Some(map.next_value()?),
+                        "direction" => fields.2 = Some(map.next_value()?),
+                        "amount" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseScrollRequest {
-                    x: field_0.ok_or_else(|| serde::de::Error::missing_field("x"))?,
-                    y: field_1.ok_or_else(|| serde::de::Error::missing_field("y"))?,
-                    direction: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("direction"))?,
-                    amount: field_3,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), field_3) => {
+                        Ok(MouseScrollRequest {
+                            x: field_0,
+                            y: field_1,
+                            direction: field_2,
+                            amount: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "x"
+                                } else if fields.1.is_none() {
+                                    "y"
+                                } else {
+                                    "direction"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -10997,19 +12906,23 @@ impl<'de> serde::Deserialize<'de> for MouseScrollResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseScrollResponse, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "success" => field_0 = Some(map.next_value()?),
+                        "success" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MouseScrollResponse {
-                    success: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("success"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(MouseScrollResponse {
+                            success: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("success")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11046,22 +12959,25 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardTypeRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<String>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "text" => field_0 = Some(map.next_value()?),
-                        "delay" => field_1 = map.next_value()?,
+                        "text" => fields.0 = Some(map.next_value()?),
+                        "delay" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(KeyboardTypeRequest {
-                    text: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                    delay: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(KeyboardTypeRequest {
+                            text: field_0,
+                            delay: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("text")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11098,21 +13014,25 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardPressRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
+                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "key" => field_0 = Some(map.next_value()?),
-                        "modifiers" => field_1 = map.next_value()?,
+                        "key" => fields.0 = Some(map.next_value()?),
+                        "modifiers" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(KeyboardPressRequest {
-                    key: field_0.ok_or_else(|| serde::de::Error::missing_field("key"))?,
-                    modifiers: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(KeyboardPressRequest {
+                            key: field_0,
+                            modifiers: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("key")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11144,18 +13064,23 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardHotkeyRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "keys" => field_0 = Some(map.next_value()?),
+                        "keys" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(KeyboardHotkeyRequest {
-                    keys: field_0.ok_or_else(|| serde::de::Error::missing_field("keys"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(KeyboardHotkeyRequest {
+                            keys: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("keys")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11202,27 +13127,31 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
                 self,
                 mut map: A,
             ) -> Result<ScreenshotResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<f64>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "screenshot" => field_0 = Some(map.next_value()?),
-                        "cursorPosition" => field_1 = map.next_value()?,
-                        "sizeBytes" => field_2 = map.next_value()?,
+                        "screenshot" => fields.0 = Some(map.next_value()?),
+                        "cursorPosition" => fields.1 = map.next_value()?,
+                        "sizeBytes" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ScreenshotResponse {
-                    screenshot: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
-                    cursor_position: field_1,
-                    size_bytes: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(ScreenshotResponse {
+                            screenshot: field_0,
+                            cursor_position: field_1,
+                            size_bytes: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("screenshot")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11269,27 +13198,31 @@ impl<'de> serde::Deserialize<'de> for RegionScreenshotResponse {
                 self,
                 mut map: A,
             ) -> Result<RegionScreenshotResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<f64>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "screenshot" => field_0 = Some(map.next_value()?),
-                        "cursorPosition" => field_1 = map.next_value()?,
-                        "sizeBytes" => field_2 = map.next_value()?,
+                        "screenshot" => fields.0 = Some(map.next_value()?),
+                        "cursorPosition" => fields.1 = map.next_value()?,
+                        "sizeBytes" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RegionScreenshotResponse {
-                    screenshot: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
-                    cursor_position: field_1,
-                    size_bytes: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(RegionScreenshotResponse {
+                            screenshot: field_0,
+                            cursor_position: field_1,
+                            size_bytes: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("screenshot")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11336,27 +13269,31 @@ impl<'de> serde::Deserialize<'de> for CompressedScreenshotResponse {
                 self,
                 mut map: A,
             ) -> Result<CompressedScreenshotResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_2: Option<f64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<f64>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "screenshot" => field_0 = Some(map.next_value()?),
-                        "cursorPosition" => field_1 = map.next_value()?,
-                        "sizeBytes" => field_2 = map.next_value()?,
+                        "screenshot" => fields.0 = Some(map.next_value()?),
+                        "cursorPosition" => fields.1 = map.next_value()?,
+                        "sizeBytes" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompressedScreenshotResponse {
-                    screenshot: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("screenshot"))?,
-                    cursor_position: field_1,
-                    size_bytes: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(CompressedScreenshotResponse {
+                            screenshot: field_0,
+                            cursor_position: field_1,
+                            size_bytes: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("screenshot")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11387,21 +13324,25 @@ impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
                 self,
                 mut map: A,
             ) -> Result<DisplayInfoResponse, A::Error> {
-                let mut field_0: Option<
-                    Vec<std::collections::BTreeMap<String, serde_json::Value>>,
-                > = None;
+                let mut fields: (
+                    Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+                ) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "displays" => field_0 = Some(map.next_value()?),
+                        "displays" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(DisplayInfoResponse {
-                    displays: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("displays"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(DisplayInfoResponse {
+                            displays: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("displays")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11436,25 +13377,34 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
                 self,
                 mut map: A,
             ) -> Result<WindowsResponse, A::Error> {
-                let mut field_0: Option<
-                    Vec<std::collections::BTreeMap<String, serde_json::Value>>,
-                > = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+                    Option<f64>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "windows" => field_0 = Some(map.next_value()?),
-                        "count" => field_1 = Some(map.next_value()?),
+                        "windows" => fields.0 = Some(map.next_value()?),
+                        "count" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(WindowsResponse {
-                    windows: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("windows"))?,
-                    count: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("count"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(WindowsResponse {
+                            windows: field_0,
+                            count: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "windows" } else { "count" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11532,49 +13482,67 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshot {
                 self,
                 mut map: A,
             ) -> Result<CreateSnapshot, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<String>> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<Vec<GpuType>> = None;
-                let mut field_6: Option<i64> = None;
-                let mut field_7: Option<i64> = None;
-                let mut field_8: Option<CreateBuildInfo> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<SandboxClass> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<Vec<GpuType>>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<CreateBuildInfo>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                ) = (None, None, None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "imageName" => field_1 = map.next_value()?,
-                        "entrypoint" => field_2 = map.next_value()?,
-                        "cpu" => field_3 = map.next_value()?,
-                        "gpu" => field_4 = map.next_value()?,
-                        "gpuType" => field_5 = map.next_value()?,
-                        "memory" => field_6 = map.next_value()?,
-                        "disk" => field_7 = map.next_value()?,
-                        "buildInfo" => field_8 = map.next_value()?,
-                        "regionId" => field_9 = map.next_value()?,
-                        "sandboxClass" => field_10 = map.next_value()?,
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "imageName" => fields.1 = map.next_value()?,
+                        "entrypoint" => fields.2 = map.next_value()?,
+                        "cpu" => fields.3 = map.next_value()?,
+                        "gpu" => fields.4 = map.next_value()?,
+                        "gpuType" => fields.5 = map.next_value()?,
+                        "memory" => fields.6 = map.next_value()?,
+                        "disk" => fields.7 = map.next_value()?,
+                        "buildInfo" => fields.8 = map.next_value()?,
+                        "regionId" => fields.9 = map.next_value()?,
+                        "sandboxClass" => fields.10 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateSnapshot {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    image_name: field_1,
-                    entrypoint: field_2,
-                    cpu: field_3,
-                    gpu: field_4,
-                    gpu_type: field_5,
-                    memory: field_6,
-                    disk: field_7,
-                    build_info: field_8,
-                    region_id: field_9,
-                    sandbox_class: field_10,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        field_2,
+                        field_3,
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                    ) => {
+                        Ok(CreateSnapshot {
+                            name: field_0,
+                            image_name: field_1,
+                            entrypoint: field_2,
+                            cpu: field_3,
+                            gpu: field_4,
+                            gpu_type: field_5,
+                            memory: field_6,
+                            disk: field_7,
+                            build_info: field_8,
+                            region_id: field_9,
+                            sandbox_class: field_10,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("name")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11794,91 +13762,168 @@ impl<'de> serde::Deserialize<'de> for SnapshotDto {
                 self,
                 mut map: A,
             ) -> Result<SnapshotDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<SnapshotState> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<Vec<String>>> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<f64> = None;
-                let mut field_10: Option<GpuType> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<f64> = None;
-                let mut field_13: Option<Option<String>> = None;
-                let mut field_14: Option<crate::runtime::DateTime> = None;
-                let mut field_15: Option<crate::runtime::DateTime> = None;
-                let mut field_16: Option<Option<crate::runtime::DateTime>> = None;
-                let mut field_17: Option<BuildInfo> = None;
-                let mut field_18: Option<Vec<String>> = None;
-                let mut field_19: Option<String> = None;
-                let mut field_20: Option<String> = None;
-                let mut field_21: Option<SandboxClass> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<SnapshotState>,
+                    Option<Option<f64>>,
+                    Option<Option<Vec<String>>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<GpuType>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Option<String>>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                    Option<Option<crate::runtime::DateTime>>,
+                    Option<BuildInfo>,
+                    Option<Vec<String>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<SandboxClass>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "organizationId" => field_1 = map.next_value()?,
-                        "general" => field_2 = Some(map.next_value()?),
-                        "name" => field_3 = Some(map.next_value()?),
-                        "imageName" => field_4 = map.next_value()?,
-                        "state" => field_5 = Some(map.next_value()?),
-                        "size" => field_6 = Some(map.next_value()?),
-                        "entrypoint" => field_7 = Some(map.next_value()?),
-                        "cpu" => field_8 = Some(map.next_value()?),
-                        "gpu" => field_9 = Some(map.next_value()?),
-                        "gpuType" => field_10 = map.next_value()?,
-                        "mem" => field_11 = Some(map.next_value()?),
-                        "disk" => field_12 = Some(map.next_value()?),
-                        "errorReason" => field_13 = Some(map.next_value()?),
-                        "createdAt" => field_14 = Some(map.next_value()?),
-                        "updatedAt" => field_15 = Some(map.next_value()?),
-                        "lastUsedAt" => field_16 = Some(map.next_value()?),
-                        "buildInfo" => field_17 = map.next_value()?,
-                        "regionIds" => field_18 = map.next_value()?,
-                        "initialRunnerId" => field_19 = map.next_value()?,
-                        "ref" => field_20 = map.next_value()?,
-                        "sandboxClass" => field_21 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "organizationId" => fields.1 = map.next_value()?,
+                        "general" => fields.2 = Some(map.next_value()?),
+                        "name" => fields.3 = Some(map.next_value()?),
+                        "imageName" => fields.4 = map.next_value()?,
+                        "state" => fields.5 = Some(map.next_value()?),
+                        "size" => fields.6 = Some(map.next_value()?),
+                        "entrypoint" => fields.7 = Some(map.next_value()?),
+                        "cpu" => fields.8 = Some(map.next_value()?),
+                        "gpu" => fields.9 = Some(map.next_value()?),
+                        "gpuType" => fields.10 = map.next_value()?,
+                        "mem" => fields.11 = Some(map.next_value()?),
+                        "disk" => fields.12 = Some(map.next_value()?),
+                        "errorReason" => fields.13 = Some(map.next_value()?),
+                        "createdAt" => fields.14 = Some(map.next_value()?),
+                        "updatedAt" => fields.15 = Some(map.next_value()?),
+                        "lastUsedAt" => fields.16 = Some(map.next_value()?),
+                        "buildInfo" => fields.17 = map.next_value()?,
+                        "regionIds" => fields.18 = map.next_value()?,
+                        "initialRunnerId" => fields.19 = map.next_value()?,
+                        "ref" => fields.20 = map.next_value()?,
+                        "sandboxClass" => fields.21 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SnapshotDto {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    organization_id: field_1,
-                    general: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("general"))?,
-                    name: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    image_name: field_4,
-                    state: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    size: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                    entrypoint: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("entrypoint"))?,
-                    cpu: field_8.ok_or_else(|| serde::de::Error::missing_field("cpu"))?,
-                    gpu: field_9.ok_or_else(|| serde::de::Error::missing_field("gpu"))?,
-                    gpu_type: field_10,
-                    mem: field_11.ok_or_else(|| serde::de::Error::missing_field("mem"))?,
-                    disk: field_12
-                        .ok_or_else(|| serde::de::Error::missing_field("disk"))?,
-                    error_reason: field_13
-                        .ok_or_else(|| serde::de::Error::missing_field("errorReason"))?,
-                    created_at: field_14
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_15
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    last_used_at: field_16
-                        .ok_or_else(|| serde::de::Error::missing_field("lastUsedAt"))?,
-                    build_info: field_17,
-                    region_ids: field_18,
-                    initial_runner_id: field_19,
-                    ref_: field_20,
-                    sandbox_class: field_21,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        field_1,
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                        Some(field_9),
+                        field_10,
+                        Some(field_11),
+                        Some(field_12),
+                        Some(field_13),
+                        Some(field_14),
+                        Some(field_15),
+                        Some(field_16),
+                        field_17,
+                        field_18,
+                        field_19,
+                        field_20,
+                        field_21,
+                    ) => {
+                        Ok(SnapshotDto {
+                            id: field_0,
+                            organization_id: field_1,
+                            general: field_2,
+                            name: field_3,
+                            image_name: field_4,
+                            state: field_5,
+                            size: field_6,
+                            entrypoint: field_7,
+                            cpu: field_8,
+                            gpu: field_9,
+                            gpu_type: field_10,
+                            mem: field_11,
+                            disk: field_12,
+                            error_reason: field_13,
+                            created_at: field_14,
+                            updated_at: field_15,
+                            last_used_at: field_16,
+                            build_info: field_17,
+                            region_ids: field_18,
+                            initial_runner_id: field_19,
+                            ref_: field_20,
+                            sandbox_class: field_21,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.2.is_none() {
+                                    "general"
+                                } else if fields.3.is_none() {
+                                    "name"
+                                } else if fields.5.is_none() {
+                                    "state"
+                                } else if fields.6.is_none() {
+                                    "size"
+                                } else if fields.7.is_none() {
+                                    "entrypoint"
+                                } else if fields.8.is_none() {
+                                    "cpu"
+                                } else if fields.9.is_none() {
+                                    "gpu"
+                                } else if fields.11.is_none() {
+                                    "mem"
+                                } else if fields.12.is_none() {
+                                    "disk"
+                                } else if fields.13.is_none() {
+                                    "errorReason"
+                                } else if fields.14.is_none() {
+                                    "createdAt"
+                                } else if fields.15.is_none() {
+                                    "updatedAt"
+                                } else {
+                                    "lastUsedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11914,31 +13959,48 @@ impl<'de> serde::Deserialize<'de> for PaginatedSnapshots {
                 self,
                 mut map: A,
             ) -> Result<PaginatedSnapshots, A::Error> {
-                let mut field_0: Option<Vec<SnapshotDto>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<SnapshotDto>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedSnapshots {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(PaginatedSnapshots {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -11967,19 +14029,19 @@ impl<'de> serde::Deserialize<'de> for PreviewWarning {
                 self,
                 mut map: A,
             ) -> Result<PreviewWarning, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "enabled" => field_0 = Some(map.next_value()?),
+                        "enabled" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PreviewWarning {
-                    enabled: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("enabled"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(PreviewWarning { enabled: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("enabled")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12142,47 +14204,75 @@ impl<'de> serde::Deserialize<'de> for VolumeDto {
                 self,
                 mut map: A,
             ) -> Result<VolumeDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<VolumeState> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<Option<String>> = None;
-                let mut field_7: Option<Option<String>> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<VolumeState>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "organizationId" => field_2 = Some(map.next_value()?),
-                        "state" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
-                        "updatedAt" => field_5 = Some(map.next_value()?),
-                        "lastUsedAt" => field_6 = Some(map.next_value()?),
-                        "errorReason" => field_7 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "organizationId" => fields.2 = Some(map.next_value()?),
+                        "state" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
+                        "updatedAt" => fields.5 = Some(map.next_value()?),
+                        "lastUsedAt" => fields.6 = Some(map.next_value()?),
+                        "errorReason" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(VolumeDto {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    organization_id: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    state: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("state"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                    last_used_at: field_6,
-                    error_reason: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("errorReason"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        field_6,
+                        Some(field_7),
+                    ) => {
+                        Ok(VolumeDto {
+                            id: field_0,
+                            name: field_1,
+                            organization_id: field_2,
+                            state: field_3,
+                            created_at: field_4,
+                            updated_at: field_5,
+                            last_used_at: field_6,
+                            error_reason: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "organizationId"
+                                } else if fields.3.is_none() {
+                                    "state"
+                                } else if fields.4.is_none() {
+                                    "createdAt"
+                                } else if fields.5.is_none() {
+                                    "updatedAt"
+                                } else {
+                                    "errorReason"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12212,18 +14302,19 @@ impl<'de> serde::Deserialize<'de> for CreateVolume {
                 self,
                 mut map: A,
             ) -> Result<CreateVolume, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateVolume {
-                    name: field_0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(CreateVolume { name: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("name")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12581,52 +14672,81 @@ impl<'de> serde::Deserialize<'de> for Job {
                 self,
                 mut map: A,
             ) -> Result<Job, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<JobType> = None;
-                let mut field_2: Option<JobStatus> = None;
-                let mut field_3: Option<JobResourceType> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<JobType>,
+                    Option<JobStatus>,
+                    Option<JobResourceType>,
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "type" => field_1 = Some(map.next_value()?),
-                        "status" => field_2 = Some(map.next_value()?),
-                        "resourceType" => field_3 = Some(map.next_value()?),
-                        "resourceId" => field_4 = Some(map.next_value()?),
-                        "payload" => field_5 = map.next_value()?,
-                        "traceContext" => field_6 = map.next_value()?,
-                        "errorMessage" => field_7 = map.next_value()?,
-                        "createdAt" => field_8 = Some(map.next_value()?),
-                        "updatedAt" => field_9 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "type" => fields.1 = Some(map.next_value()?),
+                        "status" => fields.2 = Some(map.next_value()?),
+                        "resourceType" => fields.3 = Some(map.next_value()?),
+                        "resourceId" => fields.4 = Some(map.next_value()?),
+                        "payload" => fields.5 = map.next_value()?,
+                        "traceContext" => fields.6 = map.next_value()?,
+                        "errorMessage" => fields.7 = map.next_value()?,
+                        "createdAt" => fields.8 = Some(map.next_value()?),
+                        "updatedAt" => fields.9 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Job {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    type_: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    status: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    resource_type: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("resourceType"))?,
-                    resource_id: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("resourceId"))?,
-                    payload: field_5,
-                    trace_context: field_6,
-                    error_message: field_7,
-                    created_at: field_8
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_9,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        field_6,
+                        field_7,
+                        Some(field_8),
+                        field_9,
+                    ) => {
+                        Ok(Job {
+                            id: field_0,
+                            type_: field_1,
+                            status: field_2,
+                            resource_type: field_3,
+                            resource_id: field_4,
+                            payload: field_5,
+                            trace_context: field_6,
+                            error_message: field_7,
+                            created_at: field_8,
+                            updated_at: field_9,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "type"
+                                } else if fields.2.is_none() {
+                                    "status"
+                                } else if fields.3.is_none() {
+                                    "resourceType"
+                                } else if fields.4.is_none() {
+                                    "resourceId"
+                                } else {
+                                    "createdAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12662,31 +14782,48 @@ impl<'de> serde::Deserialize<'de> for PaginatedJobs {
                 self,
                 mut map: A,
             ) -> Result<PaginatedJobs, A::Error> {
-                let mut field_0: Option<Vec<Job>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<Job>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedJobs {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(PaginatedJobs {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12715,18 +14852,19 @@ impl<'de> serde::Deserialize<'de> for PollJobsResponse {
                 self,
                 mut map: A,
             ) -> Result<PollJobsResponse, A::Error> {
-                let mut field_0: Option<Vec<Job>> = None;
+                let mut fields: (Option<Vec<Job>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "jobs" => field_0 = Some(map.next_value()?),
+                        "jobs" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PollJobsResponse {
-                    jobs: field_0.ok_or_else(|| serde::de::Error::missing_field("jobs"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(PollJobsResponse { jobs: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("jobs")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12766,25 +14904,31 @@ impl<'de> serde::Deserialize<'de> for UpdateJobStatus {
                 self,
                 mut map: A,
             ) -> Result<UpdateJobStatus, A::Error> {
-                let mut field_0: Option<JobStatus> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<JobStatus>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = Some(map.next_value()?),
-                        "errorMessage" => field_1 = map.next_value()?,
-                        "resultMetadata" => field_2 = map.next_value()?,
+                        "status" => fields.0 = Some(map.next_value()?),
+                        "errorMessage" => fields.1 = map.next_value()?,
+                        "resultMetadata" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateJobStatus {
-                    status: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    error_message: field_1,
-                    result_metadata: field_2,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2) => {
+                        Ok(UpdateJobStatus {
+                            status: field_0,
+                            error_message: field_1,
+                            result_metadata: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("status")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12823,33 +14967,57 @@ impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
                 self,
                 mut map: A,
             ) -> Result<CreateDockerRegistry, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<crate::runtime::Secret> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "url" => field_1 = Some(map.next_value()?),
-                        "username" => field_2 = Some(map.next_value()?),
-                        "password" => field_3 = Some(map.next_value()?),
-                        "project" => field_4 = map.next_value()?,
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "url" => fields.1 = Some(map.next_value()?),
+                        "username" => fields.2 = Some(map.next_value()?),
+                        "password" => fields.3 = Some(map.next_value()?),
+                        "project" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateDockerRegistry {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    username: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
-                    password: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("password"))?,
-                    project: field_4,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                    ) => {
+                        Ok(CreateDockerRegistry {
+                            name: field_0,
+                            url: field_1,
+                            username: field_2,
+                            password: field_3,
+                            project: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "url"
+                                } else if fields.2.is_none() {
+                                    "username"
+                                } else {
+                                    "password"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -12988,45 +15156,77 @@ impl<'de> serde::Deserialize<'de> for DockerRegistry {
                 self,
                 mut map: A,
             ) -> Result<DockerRegistry, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<DockerRegistryRegistryType> = None;
-                let mut field_6: Option<crate::runtime::DateTime> = None;
-                let mut field_7: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<DockerRegistryRegistryType>,
+                    Option<crate::runtime::DateTime>,
+                    Option<crate::runtime::DateTime>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "url" => field_2 = Some(map.next_value()?),
-                        "username" => field_3 = Some(map.next_value()?),
-                        "project" => field_4 = Some(map.next_value()?),
-                        "registryType" => field_5 = Some(map.next_value()?),
-                        "createdAt" => field_6 = Some(map.next_value()?),
-                        "updatedAt" => field_7 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "url" => fields.2 = Some(map.next_value()?),
+                        "username" => fields.3 = Some(map.next_value()?),
+                        "project" => fields.4 = Some(map.next_value()?),
+                        "registryType" => fields.5 = Some(map.next_value()?),
+                        "createdAt" => fields.6 = Some(map.next_value()?),
+                        "updatedAt" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(DockerRegistry {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    url: field_2.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    username: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
-                    project: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("project"))?,
-                    registry_type: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("registryType"))?,
-                    created_at: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(DockerRegistry {
+                            id: field_0,
+                            name: field_1,
+                            url: field_2,
+                            username: field_3,
+                            project: field_4,
+                            registry_type: field_5,
+                            created_at: field_6,
+                            updated_at: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "url"
+                                } else if fields.3.is_none() {
+                                    "username"
+                                } else if fields.4.is_none() {
+                                    "project"
+                                } else if fields.5.is_none() {
+                                    "registryType"
+                                } else if fields.6.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13080,39 +15280,65 @@ impl<'de> serde::Deserialize<'de> for RegistryPushAccessDto {
                 self,
                 mut map: A,
             ) -> Result<RegistryPushAccessDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::Secret> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "username" => field_0 = Some(map.next_value()?),
-                        "secret" => field_1 = Some(map.next_value()?),
-                        "registryUrl" => field_2 = Some(map.next_value()?),
-                        "registryId" => field_3 = Some(map.next_value()?),
-                        "project" => field_4 = Some(map.next_value()?),
-                        "expiresAt" => field_5 = Some(map.next_value()?),
+                        "username" => fields.0 = Some(map.next_value()?),
+                        "secret" => fields.1 = Some(map.next_value()?),
+                        "registryUrl" => fields.2 = Some(map.next_value()?),
+                        "registryId" => fields.3 = Some(map.next_value()?),
+                        "project" => fields.4 = Some(map.next_value()?),
+                        "expiresAt" => fields.5 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(RegistryPushAccessDto {
-                    username: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
-                    secret: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("secret"))?,
-                    registry_url: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("registryUrl"))?,
-                    registry_id: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("registryId"))?,
-                    project: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("project"))?,
-                    expires_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("expiresAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                    ) => {
+                        Ok(RegistryPushAccessDto {
+                            username: field_0,
+                            secret: field_1,
+                            registry_url: field_2,
+                            registry_id: field_3,
+                            project: field_4,
+                            expires_at: field_5,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "username"
+                                } else if fields.1.is_none() {
+                                    "secret"
+                                } else if fields.2.is_none() {
+                                    "registryUrl"
+                                } else if fields.3.is_none() {
+                                    "registryId"
+                                } else if fields.4.is_none() {
+                                    "project"
+                                } else {
+                                    "expiresAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13152,32 +15378,49 @@ impl<'de> serde::Deserialize<'de> for UpdateDockerRegistry {
                 self,
                 mut map: A,
             ) -> Result<UpdateDockerRegistry, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<crate::runtime::Secret> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "url" => field_1 = Some(map.next_value()?),
-                        "username" => field_2 = Some(map.next_value()?),
-                        "password" => field_3 = map.next_value()?,
-                        "project" => field_4 = map.next_value()?,
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "url" => fields.1 = Some(map.next_value()?),
+                        "username" => fields.2 = Some(map.next_value()?),
+                        "password" => fields.3 = map.next_value()?,
+                        "project" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UpdateDockerRegistry {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    username: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("username"))?,
-                    password: field_3,
-                    project: field_4,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), field_3, field_4) => {
+                        Ok(UpdateDockerRegistry {
+                            name: field_0,
+                            url: field_1,
+                            username: field_2,
+                            password: field_3,
+                            project: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "name"
+                                } else if fields.1.is_none() {
+                                    "url"
+                                } else {
+                                    "username"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13253,52 +15496,81 @@ impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
                 self,
                 mut map: A,
             ) -> Result<AdminCreateRunner, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Vec<String>> = None;
-                let mut field_3: Option<crate::runtime::Secret> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<f64> = None;
-                let mut field_9: Option<f64> = None;
-                let mut field_10: Option<f64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "regionId" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "tags" => field_2 = map.next_value()?,
-                        "apiKey" => field_3 = Some(map.next_value()?),
-                        "apiVersion" => field_4 = Some(map.next_value()?),
-                        "domain" => field_5 = map.next_value()?,
-                        "apiUrl" => field_6 = map.next_value()?,
-                        "proxyUrl" => field_7 = map.next_value()?,
-                        "cpu" => field_8 = map.next_value()?,
-                        "memoryGiB" => field_9 = map.next_value()?,
-                        "diskGiB" => field_10 = map.next_value()?,
+                        "regionId" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "tags" => fields.2 = map.next_value()?,
+                        "apiKey" => fields.3 = Some(map.next_value()?),
+                        "apiVersion" => fields.4 = Some(map.next_value()?),
+                        "domain" => fields.5 = map.next_value()?,
+                        "apiUrl" => fields.6 = map.next_value()?,
+                        "proxyUrl" => fields.7 = map.next_value()?,
+                        "cpu" => fields.8 = map.next_value()?,
+                        "memoryGiB" => fields.9 = map.next_value()?,
+                        "diskGiB" => fields.10 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AdminCreateRunner {
-                    region_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("regionId"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    tags: field_2,
-                    api_key: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("apiKey"))?,
-                    api_version: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("apiVersion"))?,
-                    domain: field_5,
-                    api_url: field_6,
-                    proxy_url: field_7,
-                    cpu: field_8,
-                    memory_gi_b: field_9,
-                    disk_gi_b: field_10,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        field_2,
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                    ) => {
+                        Ok(AdminCreateRunner {
+                            region_id: field_0,
+                            name: field_1,
+                            tags: field_2,
+                            api_key: field_3,
+                            api_version: field_4,
+                            domain: field_5,
+                            api_url: field_6,
+                            proxy_url: field_7,
+                            cpu: field_8,
+                            memory_gi_b: field_9,
+                            disk_gi_b: field_10,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "regionId"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.3.is_none() {
+                                    "apiKey"
+                                } else {
+                                    "apiVersion"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13353,31 +15625,44 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationQuota {
                 self,
                 mut map: A,
             ) -> Result<CreateOrganizationQuota, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<f64> = None;
-                let mut field_8: Option<f64> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "totalCpuQuota" => field_0 = map.next_value()?,
-                        "totalMemoryQuota" => field_1 = map.next_value()?,
-                        "totalDiskQuota" => field_2 = map.next_value()?,
-                        "maxCpuPerSandbox" => field_3 = map.next_value()?,
-                        "maxMemoryPerSandbox" => field_4 = map.next_value()?,
-                        "maxDiskPerSandbox" => field_5 = map.next_value()?,
-                        "snapshotQuota" => field_6 = map.next_value()?,
-                        "maxSnapshotSize" => field_7 = map.next_value()?,
-                        "volumeQuota" => field_8 = map.next_value()?,
+                        "totalCpuQuota" => fields.0 = map.next_value()?,
+                        "totalMemoryQuota" => fields.1 = map.next_value()?,
+                        "totalDiskQuota" => fields.2 = map.next_value()?,
+                        "maxCpuPerSandbox" => fields.3 = map.next_value()?,
+                        "maxMemoryPerSandbox" => fields.4 = map.next_value()?,
+                        "maxDiskPerSandbox" => fields.5 = map.next_value()?,
+                        "snapshotQuota" => fields.6 = map.next_value()?,
+                        "maxSnapshotSize" => fields.7 = map.next_value()?,
+                        "volumeQuota" => fields.8 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                ) = fields;
                 Ok(CreateOrganizationQuota {
                     total_cpu_quota: field_0,
                     total_memory_quota: field_1,
@@ -13508,39 +15793,59 @@ impl<'de> serde::Deserialize<'de> for CreateUser {
                 self,
                 mut map: A,
             ) -> Result<CreateUser, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<CreateOrganizationQuota> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<CreateUserRole> = None;
-                let mut field_6: Option<bool> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<CreateOrganizationQuota>,
+                    Option<String>,
+                    Option<CreateUserRole>,
+                    Option<bool>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "email" => field_2 = map.next_value()?,
-                        "personalOrganizationQuota" => field_3 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "email" => fields.2 = map.next_value()?,
+                        "personalOrganizationQuota" => fields.3 = map.next_value()?,
                         "personalOrganizationDefaultRegionId" => {
-                            field_4 = map.next_value()?;
+                            fields.4 = map.next_value()?;
                         }
-                        "role" => field_5 = map.next_value()?,
-                        "emailVerified" => field_6 = map.next_value()?,
+                        "role" => fields.5 = map.next_value()?,
+                        "emailVerified" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateUser {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    email: field_2,
-                    personal_organization_quota: field_3,
-                    personal_organization_default_region_id: field_4,
-                    role: field_5,
-                    email_verified: field_6,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        field_2,
+                        field_3,
+                        field_4,
+                        field_5,
+                        field_6,
+                    ) => {
+                        Ok(CreateUser {
+                            id: field_0,
+                            name: field_1,
+                            email: field_2,
+                            personal_organization_quota: field_3,
+                            personal_organization_default_region_id: field_4,
+                            role: field_5,
+                            email_verified: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "id" } else { "name" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13674,28 +15979,37 @@ impl<'de> serde::Deserialize<'de> for SendWebhookDto {
                 self,
                 mut map: A,
             ) -> Result<SendWebhookDto, A::Error> {
-                let mut field_0: Option<WebhookEvent> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (
+                    Option<WebhookEvent>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<String>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "eventType" => field_0 = Some(map.next_value()?),
-                        "payload" => field_1 = Some(map.next_value()?),
-                        "eventId" => field_2 = map.next_value()?,
+                        "eventType" => fields.0 = Some(map.next_value()?),
+                        "payload" => fields.1 = Some(map.next_value()?),
+                        "eventId" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SendWebhookDto {
-                    event_type: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("eventType"))?,
-                    payload: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("payload"))?,
-                    event_id: field_2,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), field_2) => {
+                        Ok(SendWebhookDto {
+                            event_type: field_0,
+                            payload: field_1,
+                            event_id: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "eventType" } else { "payload" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13727,19 +16041,23 @@ impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
                 self,
                 mut map: A,
             ) -> Result<SetSnapshotGeneralStatusDto, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "general" => field_0 = Some(map.next_value()?),
+                        "general" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SetSnapshotGeneralStatusDto {
-                    general: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("general"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(SetSnapshotGeneralStatusDto {
+                            general: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("general")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13839,69 +16157,120 @@ impl<'de> serde::Deserialize<'de> for AuditLog {
                 self,
                 mut map: A,
             ) -> Result<AuditLog, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<f64> = None;
-                let mut field_10: Option<String> = None;
-                let mut field_11: Option<String> = None;
-                let mut field_12: Option<String> = None;
-                let mut field_13: Option<String> = None;
-                let mut field_14: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_15: Option<crate::runtime::DateTime> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<crate::runtime::DateTime>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "actorId" => field_1 = Some(map.next_value()?),
-                        "actorEmail" => field_2 = Some(map.next_value()?),
-                        "actorApiKeyPrefix" => field_3 = map.next_value()?,
-                        "actorApiKeySuffix" => field_4 = map.next_value()?,
-                        "organizationId" => field_5 = map.next_value()?,
-                        "action" => field_6 = Some(map.next_value()?),
-                        "targetType" => field_7 = map.next_value()?,
-                        "targetId" => field_8 = map.next_value()?,
-                        "statusCode" => field_9 = map.next_value()?,
-                        "errorMessage" => field_10 = map.next_value()?,
-                        "ipAddress" => field_11 = map.next_value()?,
-                        "userAgent" => field_12 = map.next_value()?,
-                        "source" => field_13 = map.next_value()?,
-                        "metadata" => field_14 = map.next_value()?,
-                        "createdAt" => field_15 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "actorId" => fields.1 = Some(map.next_value()?),
+                        "actorEmail" => fields.2 = Some(map.next_value()?),
+                        "actorApiKeyPrefix" => fields.3 = map.next_value()?,
+                        "actorApiKeySuffix" => fields.4 = map.next_value()?,
+                        "organizationId" => fields.5 = map.next_value()?,
+                        "action" => fields.6 = Some(map.next_value()?),
+                        "targetType" => fields.7 = map.next_value()?,
+                        "targetId" => fields.8 = map.next_value()?,
+                        "statusCode" => fields.9 = map.next_value()?,
+                        "errorMessage" => fields.10 = map.next_value()?,
+                        "ipAddress" => fields.11 = map.next_value()?,
+                        "userAgent" => fields.12 = map.next_value()?,
+                        "source" => fields.13 = map.next_value()?,
+                        "metadata" => fields.14 = map.next_value()?,
+                        "createdAt" => fields.15 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AuditLog {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    actor_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("actorId"))?,
-                    actor_email: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("actorEmail"))?,
-                    actor_api_key_prefix: field_3,
-                    actor_api_key_suffix: field_4,
-                    organization_id: field_5,
-                    action: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("action"))?,
-                    target_type: field_7,
-                    target_id: field_8,
-                    status_code: field_9,
-                    error_message: field_10,
-                    ip_address: field_11,
-                    user_agent: field_12,
-                    source: field_13,
-                    metadata: field_14,
-                    created_at: field_15
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        field_3,
+                        field_4,
+                        field_5,
+                        Some(field_6),
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_11,
+                        field_12,
+                        field_13,
+                        field_14,
+                        Some(field_15),
+                    ) => {
+                        Ok(AuditLog {
+                            id: field_0,
+                            actor_id: field_1,
+                            actor_email: field_2,
+                            actor_api_key_prefix: field_3,
+                            actor_api_key_suffix: field_4,
+                            organization_id: field_5,
+                            action: field_6,
+                            target_type: field_7,
+                            target_id: field_8,
+                            status_code: field_9,
+                            error_message: field_10,
+                            ip_address: field_11,
+                            user_agent: field_12,
+                            source: field_13,
+                            metadata: field_14,
+                            created_at: field_15,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "id"
+                                } else if fields.1.is_none() {
+                                    "actorId"
+                                } else if fields.2.is_none() {
+                                    "actorEmail"
+                                } else if fields.6.is_none() {
+                                    "action"
+                                } else {
+                                    "createdAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -13943,34 +16312,57 @@ impl<'de> serde::Deserialize<'de> for PaginatedAuditLogs {
                 self,
                 mut map: A,
             ) -> Result<PaginatedAuditLogs, A::Error> {
-                let mut field_0: Option<Vec<AuditLog>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<Vec<AuditLog>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
-                        "nextToken" => field_4 = map.next_value()?,
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
+                        "nextToken" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedAuditLogs {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                    next_token: field_4,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        field_4,
+                    ) => {
+                        Ok(PaginatedAuditLogs {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                            next_token: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14056,69 +16448,107 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
                 self,
                 mut map: A,
             ) -> Result<CreateOrganizationRegionQuota, A::Error> {
-                let mut field_0: Option<SandboxClass> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<Option<Vec<GpuType>>> = None;
-                let mut field_6: Option<Option<f64>> = None;
-                let mut field_7: Option<Option<f64>> = None;
-                let mut field_8: Option<Option<f64>> = None;
-                let mut field_9: Option<Option<f64>> = None;
-                let mut field_10: Option<Option<f64>> = None;
-                let mut field_11: Option<Option<f64>> = None;
-                let mut field_12: Option<Option<f64>> = None;
+                let mut fields: (
+                    Option<SandboxClass>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Option<Vec<GpuType>>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                    Option<Option<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sandboxClass" => field_0 = Some(map.next_value()?),
-                        "totalCpuQuota" => field_1 = Some(map.next_value()?),
-                        "totalMemoryQuota" => field_2 = Some(map.next_value()?),
-                        "totalDiskQuota" => field_3 = Some(map.next_value()?),
-                        "totalGpuQuota" => field_4 = Some(map.next_value()?),
-                        "allowedGpuTypes" => field_5 = Some(map.next_value()?),
-                        "maxCpuPerSandbox" => field_6 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => field_7 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => field_8 = Some(map.next_value()?),
+                        "sandboxClass" => fields.0 = Some(map.next_value()?),
+                        "totalCpuQuota" => fields.1 = Some(map.next_value()?),
+                        "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
+                        "totalDiskQuota" => fields.3 = Some(map.next_value()?),
+                        "totalGpuQuota" => fields.4 = Some(map.next_value()?),
+                        "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
+                        "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
+                        "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
+                        "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
                         "maxDiskPerNonEphemeralSandbox" => {
-                            field_9 = Some(map.next_value()?);
+                            fields.9 = Some(map.next_value()?);
                         }
-                        "maxCpuPerGpuSandbox" => field_10 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => field_11 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => field_12 = Some(map.next_value()?),
+                        "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
+                        "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
+                        "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateOrganizationRegionQuota {
-                    sandbox_class: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sandboxClass"))?,
-                    total_cpu_quota: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalCpuQuota",
-                        ))?,
-                    total_memory_quota: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalMemoryQuota",
-                        ))?,
-                    total_disk_quota: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalDiskQuota",
-                        ))?,
-                    total_gpu_quota: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "totalGpuQuota",
-                        ))?,
-                    allowed_gpu_types: field_5,
-                    max_cpu_per_sandbox: field_6,
-                    max_memory_per_sandbox: field_7,
-                    max_disk_per_sandbox: field_8,
-                    max_disk_per_non_ephemeral_sandbox: field_9,
-                    max_cpu_per_gpu_sandbox: field_10,
-                    max_memory_per_gpu_sandbox: field_11,
-                    max_disk_per_gpu_sandbox: field_12,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_11,
+                        field_12,
+                    ) => {
+                        Ok(CreateOrganizationRegionQuota {
+                            sandbox_class: field_0,
+                            total_cpu_quota: field_1,
+                            total_memory_quota: field_2,
+                            total_disk_quota: field_3,
+                            total_gpu_quota: field_4,
+                            allowed_gpu_types: field_5,
+                            max_cpu_per_sandbox: field_6,
+                            max_memory_per_sandbox: field_7,
+                            max_disk_per_sandbox: field_8,
+                            max_disk_per_non_ephemeral_sandbox: field_9,
+                            max_cpu_per_gpu_sandbox: field_10,
+                            max_memory_per_gpu_sandbox: field_11,
+                            max_disk_per_gpu_sandbox: field_12,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "sandboxClass"
+                                } else if fields.1.is_none() {
+                                    "totalCpuQuota"
+                                } else if fields.2.is_none() {
+                                    "totalMemoryQuota"
+                                } else if fields.3.is_none() {
+                                    "totalDiskQuota"
+                                } else {
+                                    "totalGpuQuota"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14149,21 +16579,23 @@ impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
                 self,
                 mut map: A,
             ) -> Result<OrganizationPreviewWarning, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "previewWarningEnabled" => field_0 = Some(map.next_value()?),
+                        "previewWarningEnabled" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(OrganizationPreviewWarning {
-                    preview_warning_enabled: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "previewWarningEnabled",
-                        ))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(OrganizationPreviewWarning {
+                            preview_warning_enabled: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("previewWarningEnabled")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14198,22 +16630,34 @@ impl<'de> serde::Deserialize<'de> for WebhookAppPortalAccess {
                 self,
                 mut map: A,
             ) -> Result<WebhookAppPortalAccess, A::Error> {
-                let mut field_0: Option<crate::runtime::Secret> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<crate::runtime::Secret>, Option<String>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field_0 = Some(map.next_value()?),
-                        "url" => field_1 = Some(map.next_value()?),
+                        "token" => fields.0 = Some(map.next_value()?),
+                        "url" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(WebhookAppPortalAccess {
-                    token: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                    url: field_1.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(WebhookAppPortalAccess {
+                            token: field_0,
+                            url: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "token" } else { "url" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14274,43 +16718,65 @@ impl<'de> serde::Deserialize<'de> for WebhookInitializationStatus {
                 self,
                 mut map: A,
             ) -> Result<WebhookInitializationStatus, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Option<String>> = None;
-                let mut field_2: Option<Option<String>> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<Option<String>>,
+                    Option<Option<String>>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "organizationId" => field_0 = Some(map.next_value()?),
-                        "svixApplicationId" => field_1 = Some(map.next_value()?),
-                        "lastError" => field_2 = Some(map.next_value()?),
-                        "retryCount" => field_3 = Some(map.next_value()?),
-                        "createdAt" => field_4 = Some(map.next_value()?),
-                        "updatedAt" => field_5 = Some(map.next_value()?),
+                        "organizationId" => fields.0 = Some(map.next_value()?),
+                        "svixApplicationId" => fields.1 = Some(map.next_value()?),
+                        "lastError" => fields.2 = Some(map.next_value()?),
+                        "retryCount" => fields.3 = Some(map.next_value()?),
+                        "createdAt" => fields.4 = Some(map.next_value()?),
+                        "updatedAt" => fields.5 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(WebhookInitializationStatus {
-                    organization_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    svix_application_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "svixApplicationId",
-                        ))?,
-                    last_error: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("lastError"))?,
-                    retry_count: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("retryCount"))?,
-                    created_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    updated_at: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("updatedAt"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                    ) => {
+                        Ok(WebhookInitializationStatus {
+                            organization_id: field_0,
+                            svix_application_id: field_1,
+                            last_error: field_2,
+                            retry_count: field_3,
+                            created_at: field_4,
+                            updated_at: field_5,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "organizationId"
+                                } else if fields.1.is_none() {
+                                    "svixApplicationId"
+                                } else if fields.2.is_none() {
+                                    "lastError"
+                                } else if fields.3.is_none() {
+                                    "retryCount"
+                                } else if fields.4.is_none() {
+                                    "createdAt"
+                                } else {
+                                    "updatedAt"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14365,41 +16831,65 @@ impl<'de> serde::Deserialize<'de> for StorageAccessDto {
                 self,
                 mut map: A,
             ) -> Result<StorageAccessDto, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<crate::runtime::Secret> = None;
-                let mut field_2: Option<crate::runtime::Secret> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<crate::runtime::Secret>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "accessKey" => field_0 = Some(map.next_value()?),
-                        "secret" => field_1 = Some(map.next_value()?),
-                        "sessionToken" => field_2 = Some(map.next_value()?),
-                        "storageUrl" => field_3 = Some(map.next_value()?),
-                        "organizationId" => field_4 = Some(map.next_value()?),
-                        "bucket" => field_5 = Some(map.next_value()?),
+                        "accessKey" => fields.0 = Some(map.next_value()?),
+                        "secret" => fields.1 = Some(map.next_value()?),
+                        "sessionToken" => fields.2 = Some(map.next_value()?),
+                        "storageUrl" => fields.3 = Some(map.next_value()?),
+                        "organizationId" => fields.4 = Some(map.next_value()?),
+                        "bucket" => fields.5 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(StorageAccessDto {
-                    access_key: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("accessKey"))?,
-                    secret: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("secret"))?,
-                    session_token: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionToken"))?,
-                    storage_url: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("storageUrl"))?,
-                    organization_id: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "organizationId",
-                        ))?,
-                    bucket: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("bucket"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                    ) => {
+                        Ok(StorageAccessDto {
+                            access_key: field_0,
+                            secret: field_1,
+                            session_token: field_2,
+                            storage_url: field_3,
+                            organization_id: field_4,
+                            bucket: field_5,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "accessKey"
+                                } else if fields.1.is_none() {
+                                    "secret"
+                                } else if fields.2.is_none() {
+                                    "sessionToken"
+                                } else if fields.3.is_none() {
+                                    "storageUrl"
+                                } else if fields.4.is_none() {
+                                    "organizationId"
+                                } else {
+                                    "bucket"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14460,52 +16950,77 @@ impl<'de> serde::Deserialize<'de> for LogEntry {
                 self,
                 mut map: A,
             ) -> Result<LogEntry, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<f64> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => field_0 = Some(map.next_value()?),
-                        "body" => field_1 = Some(map.next_value()?),
-                        "severityText" => field_2 = Some(map.next_value()?),
-                        "severityNumber" => field_3 = map.next_value()?,
-                        "serviceName" => field_4 = Some(map.next_value()?),
-                        "resourceAttributes" => field_5 = Some(map.next_value()?),
-                        "logAttributes" => field_6 = Some(map.next_value()?),
-                        "traceId" => field_7 = map.next_value()?,
-                        "spanId" => field_8 = map.next_value()?,
+                        "timestamp" => fields.0 = Some(map.next_value()?),
+                        "body" => fields.1 = Some(map.next_value()?),
+                        "severityText" => fields.2 = Some(map.next_value()?),
+                        "severityNumber" => fields.3 = map.next_value()?,
+                        "serviceName" => fields.4 = Some(map.next_value()?),
+                        "resourceAttributes" => fields.5 = Some(map.next_value()?),
+                        "logAttributes" => fields.6 = Some(map.next_value()?),
+                        "traceId" => fields.7 = map.next_value()?,
+                        "spanId" => fields.8 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LogEntry {
-                    timestamp: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    body: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("body"))?,
-                    severity_text: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("severityText"))?,
-                    severity_number: field_3,
-                    service_name: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("serviceName"))?,
-                    resource_attributes: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "resourceAttributes",
-                        ))?,
-                    log_attributes: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "logAttributes",
-                        ))?,
-                    trace_id: field_7,
-                    span_id: field_8,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        field_3,
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        field_7,
+                        field_8,
+                    ) => {
+                        Ok(LogEntry {
+                            timestamp: field_0,
+                            body: field_1,
+                            severity_text: field_2,
+                            severity_number: field_3,
+                            service_name: field_4,
+                            resource_attributes: field_5,
+                            log_attributes: field_6,
+                            trace_id: field_7,
+                            span_id: field_8,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "timestamp"
+                                } else if fields.1.is_none() {
+                                    "body"
+                                } else if fields.2.is_none() {
+                                    "severityText"
+                                } else if fields.4.is_none() {
+                                    "serviceName"
+                                } else if fields.5.is_none() {
+                                    "resourceAttributes"
+                                } else {
+                                    "logAttributes"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14541,31 +17056,48 @@ impl<'de> serde::Deserialize<'de> for PaginatedLogs {
                 self,
                 mut map: A,
             ) -> Result<PaginatedLogs, A::Error> {
-                let mut field_0: Option<Vec<LogEntry>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<LogEntry>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedLogs {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(PaginatedLogs {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14616,42 +17148,69 @@ impl<'de> serde::Deserialize<'de> for TraceSummary {
                 self,
                 mut map: A,
             ) -> Result<TraceSummary, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "traceId" => field_0 = Some(map.next_value()?),
-                        "rootSpanName" => field_1 = Some(map.next_value()?),
-                        "startTime" => field_2 = Some(map.next_value()?),
-                        "endTime" => field_3 = Some(map.next_value()?),
-                        "durationMs" => field_4 = Some(map.next_value()?),
-                        "spanCount" => field_5 = Some(map.next_value()?),
-                        "statusCode" => field_6 = map.next_value()?,
+                        "traceId" => fields.0 = Some(map.next_value()?),
+                        "rootSpanName" => fields.1 = Some(map.next_value()?),
+                        "startTime" => fields.2 = Some(map.next_value()?),
+                        "endTime" => fields.3 = Some(map.next_value()?),
+                        "durationMs" => fields.4 = Some(map.next_value()?),
+                        "spanCount" => fields.5 = Some(map.next_value()?),
+                        "statusCode" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(TraceSummary {
-                    trace_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("traceId"))?,
-                    root_span_name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("rootSpanName"))?,
-                    start_time: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("startTime"))?,
-                    end_time: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("endTime"))?,
-                    duration_ms: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("durationMs"))?,
-                    span_count: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("spanCount"))?,
-                    status_code: field_6,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        field_6,
+                    ) => {
+                        Ok(TraceSummary {
+                            trace_id: field_0,
+                            root_span_name: field_1,
+                            start_time: field_2,
+                            end_time: field_3,
+                            duration_ms: field_4,
+                            span_count: field_5,
+                            status_code: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "traceId"
+                                } else if fields.1.is_none() {
+                                    "rootSpanName"
+                                } else if fields.2.is_none() {
+                                    "startTime"
+                                } else if fields.3.is_none() {
+                                    "endTime"
+                                } else if fields.4.is_none() {
+                                    "durationMs"
+                                } else {
+                                    "spanCount"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14687,31 +17246,48 @@ impl<'de> serde::Deserialize<'de> for PaginatedTraces {
                 self,
                 mut map: A,
             ) -> Result<PaginatedTraces, A::Error> {
-                let mut field_0: Option<Vec<TraceSummary>> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<f64> = None;
-                let mut field_3: Option<f64> = None;
+                let mut fields: (
+                    Option<Vec<TraceSummary>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "items" => field_0 = Some(map.next_value()?),
-                        "total" => field_1 = Some(map.next_value()?),
-                        "page" => field_2 = Some(map.next_value()?),
-                        "totalPages" => field_3 = Some(map.next_value()?),
+                        "items" => fields.0 = Some(map.next_value()?),
+                        "total" => fields.1 = Some(map.next_value()?),
+                        "page" => fields.2 = Some(map.next_value()?),
+                        "totalPages" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PaginatedTraces {
-                    items: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    total: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    page: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("page"))?,
-                    total_pages: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("totalPages"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(PaginatedTraces {
+                            items: field_0,
+                            total: field_1,
+                            page: field_2,
+                            total_pages: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "items"
+                                } else if fields.1.is_none() {
+                                    "total"
+                                } else if fields.2.is_none() {
+                                    "page"
+                                } else {
+                                    "totalPages"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14773,50 +17349,77 @@ impl<'de> serde::Deserialize<'de> for TraceSpan {
                 self,
                 mut map: A,
             ) -> Result<TraceSpan, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "traceId" => field_0 = Some(map.next_value()?),
-                        "spanId" => field_1 = Some(map.next_value()?),
-                        "parentSpanId" => field_2 = map.next_value()?,
-                        "spanName" => field_3 = Some(map.next_value()?),
-                        "timestamp" => field_4 = Some(map.next_value()?),
-                        "durationNs" => field_5 = Some(map.next_value()?),
-                        "spanAttributes" => field_6 = Some(map.next_value()?),
-                        "statusCode" => field_7 = map.next_value()?,
-                        "statusMessage" => field_8 = map.next_value()?,
+                        "traceId" => fields.0 = Some(map.next_value()?),
+                        "spanId" => fields.1 = Some(map.next_value()?),
+                        "parentSpanId" => fields.2 = map.next_value()?,
+                        "spanName" => fields.3 = Some(map.next_value()?),
+                        "timestamp" => fields.4 = Some(map.next_value()?),
+                        "durationNs" => fields.5 = Some(map.next_value()?),
+                        "spanAttributes" => fields.6 = Some(map.next_value()?),
+                        "statusCode" => fields.7 = map.next_value()?,
+                        "statusMessage" => fields.8 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(TraceSpan {
-                    trace_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("traceId"))?,
-                    span_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("spanId"))?,
-                    parent_span_id: field_2,
-                    span_name: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("spanName"))?,
-                    timestamp: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    duration_ns: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("durationNs"))?,
-                    span_attributes: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "spanAttributes",
-                        ))?,
-                    status_code: field_7,
-                    status_message: field_8,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        field_2,
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        field_7,
+                        field_8,
+                    ) => {
+                        Ok(TraceSpan {
+                            trace_id: field_0,
+                            span_id: field_1,
+                            parent_span_id: field_2,
+                            span_name: field_3,
+                            timestamp: field_4,
+                            duration_ns: field_5,
+                            span_attributes: field_6,
+                            status_code: field_7,
+                            status_message: field_8,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "traceId"
+                                } else if fields.1.is_none() {
+                                    "spanId"
+                                } else if fields.3.is_none() {
+                                    "spanName"
+                                } else if fields.4.is_none() {
+                                    "timestamp"
+                                } else if fields.5.is_none() {
+                                    "durationNs"
+                                } else {
+                                    "spanAttributes"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14847,23 +17450,31 @@ impl<'de> serde::Deserialize<'de> for MetricDataPoint {
                 self,
                 mut map: A,
             ) -> Result<MetricDataPoint, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<f64> = None;
+                let mut fields: (Option<String>, Option<f64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "timestamp" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = Some(map.next_value()?),
+                        "timestamp" => fields.0 = Some(map.next_value()?),
+                        "value" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MetricDataPoint {
-                    timestamp: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                    value: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MetricDataPoint {
+                            timestamp: field_0,
+                            value: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "timestamp" } else { "value" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14896,23 +17507,34 @@ impl<'de> serde::Deserialize<'de> for MetricSeries {
                 self,
                 mut map: A,
             ) -> Result<MetricSeries, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<MetricDataPoint>> = None;
+                let mut fields: (Option<String>, Option<Vec<MetricDataPoint>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "metricName" => field_0 = Some(map.next_value()?),
-                        "dataPoints" => field_1 = Some(map.next_value()?),
+                        "metricName" => fields.0 = Some(map.next_value()?),
+                        "dataPoints" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MetricSeries {
-                    metric_name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("metricName"))?,
-                    data_points: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("dataPoints"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(MetricSeries {
+                            metric_name: field_0,
+                            data_points: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "metricName" } else { "dataPoints" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14941,19 +17563,19 @@ impl<'de> serde::Deserialize<'de> for MetricsResponse {
                 self,
                 mut map: A,
             ) -> Result<MetricsResponse, A::Error> {
-                let mut field_0: Option<Vec<MetricSeries>> = None;
+                let mut fields: (Option<Vec<MetricSeries>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "series" => field_0 = Some(map.next_value()?),
+                        "series" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(MetricsResponse {
-                    series: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("series"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(MetricsResponse { series: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("series")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -14984,15 +17606,16 @@ impl<'de> serde::Deserialize<'de> for UploadFileDeprecatedRequest {
                 self,
                 mut map: A,
             ) -> Result<UploadFileDeprecatedRequest, A::Error> {
-                let mut field_0: Option<crate::runtime::Binary> = None;
+                let mut fields: (Option<crate::runtime::Binary>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = map.next_value()?,
+                        "file" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(UploadFileDeprecatedRequest {
                     file: field_0,
                 })
@@ -15033,15 +17656,16 @@ impl<'de> serde::Deserialize<'de> for AdminGetWebhookStatus200Response {
                 self,
                 mut map: A,
             ) -> Result<AdminGetWebhookStatus200Response, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "enabled" => field_0 = map.next_value()?,
+                        "enabled" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(AdminGetWebhookStatus200Response {
                     enabled: field_0,
                 })
@@ -15076,22 +17700,26 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200ResponseInfoValue 
                 self,
                 mut map: A,
             ) -> Result<HealthControllerCheck200ResponseInfoValue, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 let mut additional_properties = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = Some(map.next_value()?),
+                        "status" => fields.0 = Some(map.next_value()?),
                         _ => {
                             additional_properties
                                 .insert(key.into_string(), map.next_value()?);
                         }
                     }
                 }
-                Ok(HealthControllerCheck200ResponseInfoValue {
-                    status: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    additional_properties,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(HealthControllerCheck200ResponseInfoValue {
+                            status: field_0,
+                            additional_properties,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("status")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -15144,40 +17772,43 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200Response {
                 self,
                 mut map: A,
             ) -> Result<HealthControllerCheck200Response, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
+                let mut fields: (
+                    Option<String>,
+                    Option<
+                        Option<
+                            std::collections::BTreeMap<
+                                String,
+                                HealthControllerCheck200ResponseInfoValue,
+                            >,
+                        >,
+                    >,
+                    Option<
+                        Option<
+                            std::collections::BTreeMap<
+                                String,
+                                HealthControllerCheck200ResponseInfoValue,
+                            >,
+                        >,
+                    >,
                     Option<
                         std::collections::BTreeMap<
                             String,
                             HealthControllerCheck200ResponseInfoValue,
                         >,
                     >,
-                > = None;
-                let mut field_2: Option<
-                    Option<
-                        std::collections::BTreeMap<
-                            String,
-                            HealthControllerCheck200ResponseInfoValue,
-                        >,
-                    >,
-                > = None;
-                let mut field_3: Option<
-                    std::collections::BTreeMap<
-                        String,
-                        HealthControllerCheck200ResponseInfoValue,
-                    >,
-                > = None;
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = map.next_value()?,
-                        "info" => field_1 = Some(map.next_value()?),
-                        "error" => field_2 = Some(map.next_value()?),
-                        "details" => field_3 = map.next_value()?,
+                        "status" => fields.0 = map.next_value()?,
+                        "info" => fields.1 = Some(map.next_value()?),
+                        "error" => fields.2 = Some(map.next_value()?),
+                        "details" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(HealthControllerCheck200Response {
                     status: field_0,
                     info: field_1,
@@ -15236,40 +17867,43 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck503Response {
                 self,
                 mut map: A,
             ) -> Result<HealthControllerCheck503Response, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
+                let mut fields: (
+                    Option<String>,
+                    Option<
+                        Option<
+                            std::collections::BTreeMap<
+                                String,
+                                HealthControllerCheck200ResponseInfoValue,
+                            >,
+                        >,
+                    >,
+                    Option<
+                        Option<
+                            std::collections::BTreeMap<
+                                String,
+                                HealthControllerCheck200ResponseInfoValue,
+                            >,
+                        >,
+                    >,
                     Option<
                         std::collections::BTreeMap<
                             String,
                             HealthControllerCheck200ResponseInfoValue,
                         >,
                     >,
-                > = None;
-                let mut field_2: Option<
-                    Option<
-                        std::collections::BTreeMap<
-                            String,
-                            HealthControllerCheck200ResponseInfoValue,
-                        >,
-                    >,
-                > = None;
-                let mut field_3: Option<
-                    std::collections::BTreeMap<
-                        String,
-                        HealthControllerCheck200ResponseInfoValue,
-                    >,
-                > = None;
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = map.next_value()?,
-                        "info" => field_1 = Some(map.next_value()?),
-                        "error" => field_2 = Some(map.next_value()?),
-                        "details" => field_3 = map.next_value()?,
+                        "status" => fields.0 = map.next_value()?,
+                        "info" => fields.1 = Some(map.next_value()?),
+                        "error" => fields.2 = Some(map.next_value()?),
+                        "details" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(HealthControllerCheck503Response {
                     status: field_0,
                     info: field_1,

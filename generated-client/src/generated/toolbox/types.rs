@@ -2,7 +2,12 @@
 // Do not edit it by hand: change the spec or the generator, then run the command again.
 
 //! Models: every schema of the spec.
-#![allow(deprecated, clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    deprecated,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity
+)]
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -36,21 +41,24 @@ impl<'de> serde::Deserialize<'de> for AccessibilityBounds {
                 self,
                 mut map: A,
             ) -> Result<AccessibilityBounds, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "height" => field_0 = map.next_value()?,
-                        "width" => field_1 = map.next_value()?,
-                        "x" => field_2 = map.next_value()?,
-                        "y" => field_3 = map.next_value()?,
+                        "height" => fields.0 = map.next_value()?,
+                        "width" => fields.1 = map.next_value()?,
+                        "x" => fields.2 = map.next_value()?,
+                        "y" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(AccessibilityBounds {
                     height: field_0,
                     width: field_1,
@@ -89,21 +97,25 @@ impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
                 self,
                 mut map: A,
             ) -> Result<AccessibilityInvokeRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "action" => field_0 = map.next_value()?,
-                        "id" => field_1 = Some(map.next_value()?),
+                        "action" => fields.0 = map.next_value()?,
+                        "id" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AccessibilityInvokeRequest {
-                    action: field_0,
-                    id: field_1.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
+                match fields {
+                    (field_0, Some(field_1)) => {
+                        Ok(AccessibilityInvokeRequest {
+                            action: field_0,
+                            id: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -133,18 +145,23 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
                 self,
                 mut map: A,
             ) -> Result<AccessibilityNodeRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AccessibilityNodeRequest {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(AccessibilityNodeRequest {
+                            id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -177,17 +194,20 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodesResponse {
                 self,
                 mut map: A,
             ) -> Result<AccessibilityNodesResponse, A::Error> {
-                let mut field_0: Option<Vec<ComputeruseAccessibilityNode>> = None;
-                let mut field_1: Option<bool> = None;
+                let mut fields: (
+                    Option<Vec<ComputeruseAccessibilityNode>>,
+                    Option<bool>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "matches" => field_0 = map.next_value()?,
-                        "truncated" => field_1 = map.next_value()?,
+                        "matches" => fields.0 = map.next_value()?,
+                        "truncated" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(AccessibilityNodesResponse {
                     matches: field_0,
                     truncated: field_1,
@@ -224,21 +244,25 @@ impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
                 self,
                 mut map: A,
             ) -> Result<AccessibilitySetValueRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
-                        "value" => field_1 = map.next_value()?,
+                        "id" => fields.0 = Some(map.next_value()?),
+                        "value" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(AccessibilitySetValueRequest {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    value: field_1,
-                })
+                match fields {
+                    (Some(field_0), field_1) => {
+                        Ok(AccessibilitySetValueRequest {
+                            id: field_0,
+                            value: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -271,17 +295,20 @@ impl<'de> serde::Deserialize<'de> for AccessibilityTreeResponse {
                 self,
                 mut map: A,
             ) -> Result<AccessibilityTreeResponse, A::Error> {
-                let mut field_0: Option<ComputeruseAccessibilityNode> = None;
-                let mut field_1: Option<bool> = None;
+                let mut fields: (Option<ComputeruseAccessibilityNode>, Option<bool>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "root" => field_0 = map.next_value()?,
-                        "truncated" => field_1 = map.next_value()?,
+                        "root" => fields.0 = map.next_value()?,
+                        "truncated" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(AccessibilityTreeResponse {
                     root: field_0,
                     truncated: field_1,
@@ -351,37 +378,66 @@ impl<'de> serde::Deserialize<'de> for Chart {
                 self,
                 mut map: A,
             ) -> Result<Chart, A::Error> {
-                let mut field_0: Option<Vec<ChartElement>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<Vec<String>> = None;
-                let mut field_7: Option<Vec<f64>> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<String> = None;
-                let mut field_10: Option<Vec<String>> = None;
-                let mut field_11: Option<Vec<f64>> = None;
+                let mut fields: (
+                    Option<Vec<ChartElement>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                    Option<Vec<f64>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                    Option<Vec<f64>>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "elements" => field_0 = map.next_value()?,
-                        "png" => field_1 = map.next_value()?,
-                        "title" => field_2 = map.next_value()?,
-                        "type" => field_3 = map.next_value()?,
-                        "x_label" => field_4 = map.next_value()?,
-                        "x_scale" => field_5 = map.next_value()?,
-                        "x_tick_labels" => field_6 = map.next_value()?,
-                        "x_ticks" => field_7 = map.next_value()?,
-                        "y_label" => field_8 = map.next_value()?,
-                        "y_scale" => field_9 = map.next_value()?,
-                        "y_tick_labels" => field_10 = map.next_value()?,
-                        "y_ticks" => field_11 = map.next_value()?,
+                        "elements" => fields.0 = map.next_value()?,
+                        "png" => fields.1 = map.next_value()?,
+                        "title" => fields.2 = map.next_value()?,
+                        "type" => fields.3 = map.next_value()?,
+                        "x_label" => fields.4 = map.next_value()?,
+                        "x_scale" => fields.5 = map.next_value()?,
+                        "x_tick_labels" => fields.6 = map.next_value()?,
+                        "x_ticks" => fields.7 = map.next_value()?,
+                        "y_label" => fields.8 = map.next_value()?,
+                        "y_scale" => fields.9 = map.next_value()?,
+                        "y_tick_labels" => fields.10 = map.next_value()?,
+                        "y_ticks" => fields.11 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                ) = fields;
                 Ok(Chart {
                     elements: field_0,
                     png: field_1,
@@ -476,47 +532,86 @@ impl<'de> serde::Deserialize<'de> for ChartElement {
                 self,
                 mut map: A,
             ) -> Result<ChartElement, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<f64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<f64> = None;
-                let mut field_5: Option<f64> = None;
-                let mut field_6: Option<f64> = None;
-                let mut field_7: Option<Vec<f64>> = None;
-                let mut field_8: Option<String> = None;
-                let mut field_9: Option<Vec<Vec<f64>>> = None;
-                let mut field_10: Option<f64> = None;
-                let mut field_11: Option<f64> = None;
-                let mut field_12: Option<String> = None;
-                let mut field_13: Option<String> = None;
-                let mut field_14: Option<String> = None;
-                let mut field_15: Option<String> = None;
-                let mut field_16: Option<String> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<Vec<f64>>,
+                    Option<String>,
+                    Option<Vec<Vec<f64>>>,
+                    Option<f64>,
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "angle" => field_0 = map.next_value()?,
-                        "first_quartile" => field_1 = map.next_value()?,
-                        "group" => field_2 = map.next_value()?,
-                        "label" => field_3 = map.next_value()?,
-                        "max" => field_4 = map.next_value()?,
-                        "median" => field_5 = map.next_value()?,
-                        "min" => field_6 = map.next_value()?,
-                        "outliers" => field_7 = map.next_value()?,
-                        "png" => field_8 = map.next_value()?,
-                        "points" => field_9 = map.next_value()?,
-                        "radius" => field_10 = map.next_value()?,
-                        "third_quartile" => field_11 = map.next_value()?,
-                        "title" => field_12 = map.next_value()?,
-                        "type" => field_13 = map.next_value()?,
-                        "value" => field_14 = map.next_value()?,
-                        "x_label" => field_15 = map.next_value()?,
-                        "y_label" => field_16 = map.next_value()?,
+                        "angle" => fields.0 = map.next_value()?,
+                        "first_quartile" => fields.1 = map.next_value()?,
+                        "group" => fields.2 = map.next_value()?,
+                        "label" => fields.3 = map.next_value()?,
+                        "max" => fields.4 = map.next_value()?,
+                        "median" => fields.5 = map.next_value()?,
+                        "min" => fields.6 = map.next_value()?,
+                        "outliers" => fields.7 = map.next_value()?,
+                        "png" => fields.8 = map.next_value()?,
+                        "points" => fields.9 = map.next_value()?,
+                        "radius" => fields.10 = map.next_value()?,
+                        "third_quartile" => fields.11 = map.next_value()?,
+                        "title" => fields.12 = map.next_value()?,
+                        "type" => fields.13 = map.next_value()?,
+                        "value" => fields.14 = map.next_value()?,
+                        "x_label" => fields.15 = map.next_value()?,
+                        "y_label" => fields.16 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                    field_12,
+                    field_13,
+                    field_14,
+                    field_15,
+                    field_16,
+                ) = fields;
                 Ok(ChartElement {
                     angle: field_0,
                     first_quartile: field_1,
@@ -565,15 +660,16 @@ impl<'de> serde::Deserialize<'de> for CodeRunArtifacts {
                 self,
                 mut map: A,
             ) -> Result<CodeRunArtifacts, A::Error> {
-                let mut field_0: Option<Vec<Chart>> = None;
+                let mut fields: (Option<Vec<Chart>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "charts" => field_0 = map.next_value()?,
+                        "charts" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(CodeRunArtifacts {
                     charts: field_0,
                 })
@@ -617,32 +713,43 @@ impl<'de> serde::Deserialize<'de> for CodeRunRequest {
                 self,
                 mut map: A,
             ) -> Result<CodeRunRequest, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<i64> = None;
+                let mut fields: (
+                    Option<Vec<String>>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<String>,
+                    Option<i64>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "argv" => field_0 = map.next_value()?,
-                        "code" => field_1 = Some(map.next_value()?),
-                        "envs" => field_2 = map.next_value()?,
-                        "language" => field_3 = Some(map.next_value()?),
-                        "timeout" => field_4 = map.next_value()?,
+                        "argv" => fields.0 = map.next_value()?,
+                        "code" => fields.1 = Some(map.next_value()?),
+                        "envs" => fields.2 = map.next_value()?,
+                        "language" => fields.3 = Some(map.next_value()?),
+                        "timeout" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CodeRunRequest {
-                    argv: field_0,
-                    code: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("code"))?,
-                    envs: field_2,
-                    language: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
-                    timeout: field_4,
-                })
+                match fields {
+                    (field_0, Some(field_1), field_2, Some(field_3), field_4) => {
+                        Ok(CodeRunRequest {
+                            argv: field_0,
+                            code: field_1,
+                            envs: field_2,
+                            language: field_3,
+                            timeout: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.1.is_none() { "code" } else { "language" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -681,19 +788,22 @@ impl<'de> serde::Deserialize<'de> for CodeRunResponse {
                 self,
                 mut map: A,
             ) -> Result<CodeRunResponse, A::Error> {
-                let mut field_0: Option<CodeRunArtifacts> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (
+                    Option<CodeRunArtifacts>,
+                    Option<i64>,
+                    Option<String>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "artifacts" => field_0 = map.next_value()?,
-                        "exitCode" => field_1 = map.next_value()?,
-                        "result" => field_2 = map.next_value()?,
+                        "artifacts" => fields.0 = map.next_value()?,
+                        "exitCode" => fields.1 = map.next_value()?,
+                        "result" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(CodeRunResponse {
                     artifacts: field_0,
                     exit_code: field_1,
@@ -735,25 +845,37 @@ impl<'de> serde::Deserialize<'de> for Command {
                 self,
                 mut map: A,
             ) -> Result<Command, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<i64>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "command" => field_0 = Some(map.next_value()?),
-                        "exitCode" => field_1 = map.next_value()?,
-                        "id" => field_2 = Some(map.next_value()?),
+                        "command" => fields.0 = Some(map.next_value()?),
+                        "exitCode" => fields.1 = map.next_value()?,
+                        "id" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Command {
-                    command: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    exit_code: field_1,
-                    id: field_2.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
+                match fields {
+                    (Some(field_0), field_1, Some(field_2)) => {
+                        Ok(Command {
+                            command: field_0,
+                            exit_code: field_1,
+                            id: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "command" } else { "id" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -787,22 +909,25 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
                 self,
                 mut map: A,
             ) -> Result<CompletionContext, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<String>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "triggerCharacter" => field_0 = map.next_value()?,
-                        "triggerKind" => field_1 = Some(map.next_value()?),
+                        "triggerCharacter" => fields.0 = map.next_value()?,
+                        "triggerKind" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionContext {
-                    trigger_character: field_0,
-                    trigger_kind: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("triggerKind"))?,
-                })
+                match fields {
+                    (field_0, Some(field_1)) => {
+                        Ok(CompletionContext {
+                            trigger_character: field_0,
+                            trigger_kind: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("triggerKind")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -858,39 +983,51 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
                 self,
                 mut map: A,
             ) -> Result<CompletionItem, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "detail" => field_0 = map.next_value()?,
-                        "documentation" => field_1 = map.next_value()?,
-                        "filterText" => field_2 = map.next_value()?,
-                        "insertText" => field_3 = map.next_value()?,
-                        "kind" => field_4 = map.next_value()?,
-                        "label" => field_5 = Some(map.next_value()?),
-                        "sortText" => field_6 = map.next_value()?,
+                        "detail" => fields.0 = map.next_value()?,
+                        "documentation" => fields.1 = map.next_value()?,
+                        "filterText" => fields.2 = map.next_value()?,
+                        "insertText" => fields.3 = map.next_value()?,
+                        "kind" => fields.4 = map.next_value()?,
+                        "label" => fields.5 = Some(map.next_value()?),
+                        "sortText" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionItem {
-                    detail: field_0,
-                    documentation: field_1,
-                    filter_text: field_2,
-                    insert_text: field_3,
-                    kind: field_4,
-                    label: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("label"))?,
-                    sort_text: field_6,
-                })
+                match fields {
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
+                        field_3,
+                        field_4,
+                        Some(field_5),
+                        field_6,
+                    ) => {
+                        Ok(CompletionItem {
+                            detail: field_0,
+                            documentation: field_1,
+                            filter_text: field_2,
+                            insert_text: field_3,
+                            kind: field_4,
+                            label: field_5,
+                            sort_text: field_6,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("label")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -922,23 +1059,34 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
                 self,
                 mut map: A,
             ) -> Result<CompletionList, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<Vec<CompletionItem>> = None;
+                let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "isIncomplete" => field_0 = Some(map.next_value()?),
-                        "items" => field_1 = Some(map.next_value()?),
+                        "isIncomplete" => fields.0 = Some(map.next_value()?),
+                        "items" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CompletionList {
-                    is_incomplete: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("isIncomplete"))?,
-                    items: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(CompletionList {
+                            is_incomplete: field_0,
+                            items: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "isIncomplete" } else { "items" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -971,19 +1119,20 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStartResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, ProcessStatus>,
-                > = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, ProcessStatus>>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = map.next_value()?,
-                        "status" => field_1 = map.next_value()?,
+                        "message" => fields.0 = map.next_value()?,
+                        "status" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ComputerUseStartResponse {
                     message: field_0,
                     status: field_1,
@@ -1017,15 +1166,16 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStatusResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field_0 = map.next_value()?,
+                        "status" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(ComputerUseStatusResponse {
                     status: field_0,
                 })
@@ -1061,19 +1211,20 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
                 self,
                 mut map: A,
             ) -> Result<ComputerUseStopResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<
-                    std::collections::BTreeMap<String, ProcessStatus>,
-                > = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, ProcessStatus>>,
+                ) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = map.next_value()?,
-                        "status" => field_1 = map.next_value()?,
+                        "message" => fields.0 = map.next_value()?,
+                        "status" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ComputerUseStopResponse {
                     message: field_0,
                     status: field_1,
@@ -1111,17 +1262,17 @@ impl<'de> serde::Deserialize<'de> for CreateContextRequest {
                 self,
                 mut map: A,
             ) -> Result<CreateContextRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cwd" => field_0 = map.next_value()?,
-                        "language" => field_1 = map.next_value()?,
+                        "cwd" => fields.0 = map.next_value()?,
+                        "language" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(CreateContextRequest {
                     cwd: field_0,
                     language: field_1,
@@ -1156,19 +1307,23 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
                 self,
                 mut map: A,
             ) -> Result<CreateSessionRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessionId" => field_0 = Some(map.next_value()?),
+                        "sessionId" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(CreateSessionRequest {
-                    session_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(CreateSessionRequest {
+                            session_id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessionId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1216,25 +1371,28 @@ impl<'de> serde::Deserialize<'de> for DisplayInfo {
                 self,
                 mut map: A,
             ) -> Result<DisplayInfo, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<i64> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<i64>,
+                    Option<bool>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "height" => field_0 = map.next_value()?,
-                        "id" => field_1 = map.next_value()?,
-                        "isActive" => field_2 = map.next_value()?,
-                        "width" => field_3 = map.next_value()?,
-                        "x" => field_4 = map.next_value()?,
-                        "y" => field_5 = map.next_value()?,
+                        "height" => fields.0 = map.next_value()?,
+                        "id" => fields.1 = map.next_value()?,
+                        "isActive" => fields.2 = map.next_value()?,
+                        "width" => fields.3 = map.next_value()?,
+                        "x" => fields.4 = map.next_value()?,
+                        "y" => fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
                 Ok(DisplayInfo {
                     height: field_0,
                     id: field_1,
@@ -1272,15 +1430,16 @@ impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
                 self,
                 mut map: A,
             ) -> Result<DisplayInfoResponse, A::Error> {
-                let mut field_0: Option<Vec<DisplayInfo>> = None;
+                let mut fields: (Option<Vec<DisplayInfo>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "displays" => field_0 = map.next_value()?,
+                        "displays" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(DisplayInfoResponse {
                     displays: field_0,
                 })
@@ -1325,28 +1484,34 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
                 self,
                 mut map: A,
             ) -> Result<ExecuteRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_3: Option<i64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<i64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "command" => field_0 = Some(map.next_value()?),
-                        "cwd" => field_1 = map.next_value()?,
-                        "envs" => field_2 = map.next_value()?,
-                        "timeout" => field_3 = map.next_value()?,
+                        "command" => fields.0 = Some(map.next_value()?),
+                        "cwd" => fields.1 = map.next_value()?,
+                        "envs" => fields.2 = map.next_value()?,
+                        "timeout" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ExecuteRequest {
-                    command: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    cwd: field_1,
-                    envs: field_2,
-                    timeout: field_3,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2, field_3) => {
+                        Ok(ExecuteRequest {
+                            command: field_0,
+                            cwd: field_1,
+                            envs: field_2,
+                            timeout: field_3,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("command")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1381,22 +1546,25 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
                 self,
                 mut map: A,
             ) -> Result<ExecuteResponse, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<i64>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "exitCode" => field_0 = map.next_value()?,
-                        "result" => field_1 = Some(map.next_value()?),
+                        "exitCode" => fields.0 = map.next_value()?,
+                        "result" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ExecuteResponse {
-                    exit_code: field_0,
-                    result: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("result"))?,
-                })
+                match fields {
+                    (field_0, Some(field_1)) => {
+                        Ok(ExecuteResponse {
+                            exit_code: field_0,
+                            result: field_1,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("result")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1445,50 +1613,83 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
                 self,
                 mut map: A,
             ) -> Result<FileInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
-                let mut field_8: Option<i64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                ) = (None, None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "group" => field_0 = Some(map.next_value()?),
-                        "isDir" => field_1 = Some(map.next_value()?),
-                        "modTime" => field_2 = Some(map.next_value()?),
-                        "mode" => field_3 = Some(map.next_value()?),
-                        "modifiedAt" => field_4 = Some(map.next_value()?),
-                        "name" => field_5 = Some(map.next_value()?),
-                        "owner" => field_6 = Some(map.next_value()?),
-                        "permissions" => field_7 = Some(map.next_value()?),
-                        "size" => field_8 = Some(map.next_value()?),
+                        "group" => fields.0 = Some(map.next_value()?),
+                        "isDir" => fields.1 = Some(map.next_value()?),
+                        "modTime" => fields.2 = Some(map.next_value()?),
+                        "mode" => fields.3 = Some(map.next_value()?),
+                        "modifiedAt" => fields.4 = Some(map.next_value()?),
+                        "name" => fields.5 = Some(map.next_value()?),
+                        "owner" => fields.6 = Some(map.next_value()?),
+                        "permissions" => fields.7 = Some(map.next_value()?),
+                        "size" => fields.8 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(FileInfo {
-                    group: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("group"))?,
-                    is_dir: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("isDir"))?,
-                    mod_time: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("modTime"))?,
-                    mode: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("mode"))?,
-                    modified_at: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("modifiedAt"))?,
-                    name: field_5
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    owner: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("owner"))?,
-                    permissions: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("permissions"))?,
-                    size: field_8.ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                        Some(field_8),
+                    ) => {
+                        Ok(FileInfo {
+                            group: field_0,
+                            is_dir: field_1,
+                            mod_time: field_2,
+                            mode: field_3,
+                            modified_at: field_4,
+                            name: field_5,
+                            owner: field_6,
+                            permissions: field_7,
+                            size: field_8,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "group"
+                                } else if fields.1.is_none() {
+                                    "isDir"
+                                } else if fields.2.is_none() {
+                                    "modTime"
+                                } else if fields.3.is_none() {
+                                    "mode"
+                                } else if fields.4.is_none() {
+                                    "modifiedAt"
+                                } else if fields.5.is_none() {
+                                    "name"
+                                } else if fields.6.is_none() {
+                                    "owner"
+                                } else if fields.7.is_none() {
+                                    "permissions"
+                                } else {
+                                    "size"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1523,31 +1724,48 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
                 self,
                 mut map: A,
             ) -> Result<FileStatus, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<Status> = None;
-                let mut field_3: Option<Status> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<Status>,
+                    Option<Status>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "extra" => field_0 = Some(map.next_value()?),
-                        "name" => field_1 = Some(map.next_value()?),
-                        "staging" => field_2 = Some(map.next_value()?),
-                        "worktree" => field_3 = Some(map.next_value()?),
+                        "extra" => fields.0 = Some(map.next_value()?),
+                        "name" => fields.1 = Some(map.next_value()?),
+                        "staging" => fields.2 = Some(map.next_value()?),
+                        "worktree" => fields.3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(FileStatus {
-                    extra: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("extra"))?,
-                    name: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    staging: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("staging"))?,
-                    worktree: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("worktree"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                        Ok(FileStatus {
+                            extra: field_0,
+                            name: field_1,
+                            staging: field_2,
+                            worktree: field_3,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "extra"
+                                } else if fields.1.is_none() {
+                                    "name"
+                                } else if fields.2.is_none() {
+                                    "staging"
+                                } else {
+                                    "worktree"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1577,19 +1795,23 @@ impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
                 self,
                 mut map: A,
             ) -> Result<FilesDownloadRequest, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "paths" => field_0 = Some(map.next_value()?),
+                        "paths" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(FilesDownloadRequest {
-                    paths: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("paths"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(FilesDownloadRequest {
+                            paths: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("paths")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1638,27 +1860,30 @@ impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
                 self,
                 mut map: A,
             ) -> Result<FindAccessibilityNodesRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<Vec<String>> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "limit" => field_0 = map.next_value()?,
-                        "name" => field_1 = map.next_value()?,
-                        "nameMatch" => field_2 = map.next_value()?,
-                        "pid" => field_3 = map.next_value()?,
-                        "role" => field_4 = map.next_value()?,
-                        "scope" => field_5 = map.next_value()?,
-                        "states" => field_6 = map.next_value()?,
+                        "limit" => fields.0 = map.next_value()?,
+                        "name" => fields.1 = map.next_value()?,
+                        "nameMatch" => fields.2 = map.next_value()?,
+                        "pid" => fields.3 = map.next_value()?,
+                        "role" => fields.4 = map.next_value()?,
+                        "scope" => fields.5 = map.next_value()?,
+                        "states" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
                 Ok(FindAccessibilityNodesRequest {
                     limit: field_0,
                     name: field_1,
@@ -1699,22 +1924,31 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
                 self,
                 mut map: A,
             ) -> Result<GitAddRequest, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<Vec<String>>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "files" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "files" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitAddRequest {
-                    files: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitAddRequest {
+                            files: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "files" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1746,22 +1980,31 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
                 self,
                 mut map: A,
             ) -> Result<GitBranchRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitBranchRequest {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitBranchRequest {
+                            name: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "name" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1793,22 +2036,31 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCheckoutRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "branch" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "branch" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCheckoutRequest {
-                    branch: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("branch"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitCheckoutRequest {
+                            branch: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "branch" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1858,37 +2110,57 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCloneRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<crate::runtime::Secret> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "branch" => field_0 = map.next_value()?,
-                        "commit_id" => field_1 = map.next_value()?,
-                        "insecure_skip_tls" => field_2 = map.next_value()?,
-                        "password" => field_3 = map.next_value()?,
-                        "path" => field_4 = Some(map.next_value()?),
-                        "url" => field_5 = Some(map.next_value()?),
-                        "username" => field_6 = map.next_value()?,
+                        "branch" => fields.0 = map.next_value()?,
+                        "commit_id" => fields.1 = map.next_value()?,
+                        "insecure_skip_tls" => fields.2 = map.next_value()?,
+                        "password" => fields.3 = map.next_value()?,
+                        "path" => fields.4 = Some(map.next_value()?),
+                        "url" => fields.5 = Some(map.next_value()?),
+                        "username" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCloneRequest {
-                    branch: field_0,
-                    commit_id: field_1,
-                    insecure_skip_tls: field_2,
-                    password: field_3,
-                    path: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    url: field_5.ok_or_else(|| serde::de::Error::missing_field("url"))?,
-                    username: field_6,
-                })
+                match fields {
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
+                        field_3,
+                        Some(field_4),
+                        Some(field_5),
+                        field_6,
+                    ) => {
+                        Ok(GitCloneRequest {
+                            branch: field_0,
+                            commit_id: field_1,
+                            insecure_skip_tls: field_2,
+                            password: field_3,
+                            path: field_4,
+                            url: field_5,
+                            username: field_6,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.4.is_none() { "path" } else { "url" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1925,35 +2197,59 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
                 self,
                 mut map: A,
             ) -> Result<GitCommitInfo, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "author" => field_0 = Some(map.next_value()?),
-                        "email" => field_1 = Some(map.next_value()?),
-                        "hash" => field_2 = Some(map.next_value()?),
-                        "message" => field_3 = Some(map.next_value()?),
-                        "timestamp" => field_4 = Some(map.next_value()?),
+                        "author" => fields.0 = Some(map.next_value()?),
+                        "email" => fields.1 = Some(map.next_value()?),
+                        "hash" => fields.2 = Some(map.next_value()?),
+                        "message" => fields.3 = Some(map.next_value()?),
+                        "timestamp" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitInfo {
-                    author: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
-                    email: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    hash: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("hash"))?,
-                    message: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    timestamp: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("timestamp"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(GitCommitInfo {
+                            author: field_0,
+                            email: field_1,
+                            hash: field_2,
+                            message: field_3,
+                            timestamp: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "author"
+                                } else if fields.1.is_none() {
+                                    "email"
+                                } else if fields.2.is_none() {
+                                    "hash"
+                                } else if fields.3.is_none() {
+                                    "message"
+                                } else {
+                                    "timestamp"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -1992,33 +2288,57 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
                 self,
                 mut map: A,
             ) -> Result<GitCommitRequest, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "allow_empty" => field_0 = map.next_value()?,
-                        "author" => field_1 = Some(map.next_value()?),
-                        "email" => field_2 = Some(map.next_value()?),
-                        "message" => field_3 = Some(map.next_value()?),
-                        "path" => field_4 = Some(map.next_value()?),
+                        "allow_empty" => fields.0 = map.next_value()?,
+                        "author" => fields.1 = Some(map.next_value()?),
+                        "email" => fields.2 = Some(map.next_value()?),
+                        "message" => fields.3 = Some(map.next_value()?),
+                        "path" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitRequest {
-                    allow_empty: field_0,
-                    author: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("author"))?,
-                    email: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    message: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("message"))?,
-                    path: field_4.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (
+                        field_0,
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(GitCommitRequest {
+                            allow_empty: field_0,
+                            author: field_1,
+                            email: field_2,
+                            message: field_3,
+                            path: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.1.is_none() {
+                                    "author"
+                                } else if fields.2.is_none() {
+                                    "email"
+                                } else if fields.3.is_none() {
+                                    "message"
+                                } else {
+                                    "path"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2047,18 +2367,19 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
                 self,
                 mut map: A,
             ) -> Result<GitCommitResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "hash" => field_0 = Some(map.next_value()?),
+                        "hash" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitCommitResponse {
-                    hash: field_0.ok_or_else(|| serde::de::Error::missing_field("hash"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("hash")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2090,22 +2411,31 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
                 self,
                 mut map: A,
             ) -> Result<GitDeleteBranchRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "name" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitDeleteBranchRequest {
-                    name: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(GitDeleteBranchRequest {
+                            name: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "name" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2141,25 +2471,31 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
                 self,
                 mut map: A,
             ) -> Result<GitRepoRequest, A::Error> {
-                let mut field_0: Option<crate::runtime::Secret> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (
+                    Option<crate::runtime::Secret>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "password" => field_0 = map.next_value()?,
-                        "path" => field_1 = Some(map.next_value()?),
-                        "username" => field_2 = map.next_value()?,
+                        "password" => fields.0 = map.next_value()?,
+                        "path" => fields.1 = Some(map.next_value()?),
+                        "username" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitRepoRequest {
-                    password: field_0,
-                    path: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                    username: field_2,
-                })
+                match fields {
+                    (field_0, Some(field_1), field_2) => {
+                        Ok(GitRepoRequest {
+                            password: field_0,
+                            path: field_1,
+                            username: field_2,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("path")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2204,34 +2540,47 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
                 self,
                 mut map: A,
             ) -> Result<GitStatus, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<Vec<FileStatus>> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<i64>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<Vec<FileStatus>>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "ahead" => field_0 = map.next_value()?,
-                        "behind" => field_1 = map.next_value()?,
-                        "branchPublished" => field_2 = map.next_value()?,
-                        "currentBranch" => field_3 = Some(map.next_value()?),
-                        "fileStatus" => field_4 = Some(map.next_value()?),
+                        "ahead" => fields.0 = map.next_value()?,
+                        "behind" => fields.1 = map.next_value()?,
+                        "branchPublished" => fields.2 = map.next_value()?,
+                        "currentBranch" => fields.3 = Some(map.next_value()?),
+                        "fileStatus" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(GitStatus {
-                    ahead: field_0,
-                    behind: field_1,
-                    branch_published: field_2,
-                    current_branch: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "currentBranch",
-                        ))?,
-                    file_status: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("fileStatus"))?,
-                })
+                match fields {
+                    (field_0, field_1, field_2, Some(field_3), Some(field_4)) => {
+                        Ok(GitStatus {
+                            ahead: field_0,
+                            behind: field_1,
+                            branch_published: field_2,
+                            current_branch: field_3,
+                            file_status: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.3.is_none() {
+                                    "currentBranch"
+                                } else {
+                                    "fileStatus"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2261,19 +2610,23 @@ impl<'de> serde::Deserialize<'de> for InitializeRequest {
                 self,
                 mut map: A,
             ) -> Result<InitializeRequest, A::Error> {
-                let mut field_0: Option<crate::runtime::Secret> = None;
+                let mut fields: (Option<crate::runtime::Secret>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field_0 = Some(map.next_value()?),
+                        "token" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(InitializeRequest {
-                    token: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("token"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(InitializeRequest {
+                            token: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("token")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2311,33 +2664,59 @@ impl<'de> serde::Deserialize<'de> for InterpreterContext {
                 self,
                 mut map: A,
             ) -> Result<InterpreterContext, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<bool>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "active" => field_0 = Some(map.next_value()?),
-                        "createdAt" => field_1 = Some(map.next_value()?),
-                        "cwd" => field_2 = Some(map.next_value()?),
-                        "id" => field_3 = Some(map.next_value()?),
-                        "language" => field_4 = Some(map.next_value()?),
+                        "active" => fields.0 = Some(map.next_value()?),
+                        "createdAt" => fields.1 = Some(map.next_value()?),
+                        "cwd" => fields.2 = Some(map.next_value()?),
+                        "id" => fields.3 = Some(map.next_value()?),
+                        "language" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(InterpreterContext {
-                    active: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
-                    created_at: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    cwd: field_2.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
-                    id: field_3.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    language: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("language"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(InterpreterContext {
+                            active: field_0,
+                            created_at: field_1,
+                            cwd: field_2,
+                            id: field_3,
+                            language: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "active"
+                                } else if fields.1.is_none() {
+                                    "createdAt"
+                                } else if fields.2.is_none() {
+                                    "cwd"
+                                } else if fields.3.is_none() {
+                                    "id"
+                                } else {
+                                    "language"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2370,15 +2749,16 @@ impl<'de> serde::Deserialize<'de> for IsPortInUseResponse {
                 self,
                 mut map: A,
             ) -> Result<IsPortInUseResponse, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "isInUse" => field_0 = map.next_value()?,
+                        "isInUse" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(IsPortInUseResponse {
                     is_in_use: field_0,
                 })
@@ -2412,15 +2792,16 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardHotkeyRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "keys" => field_0 = map.next_value()?,
+                        "keys" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(KeyboardHotkeyRequest {
                     keys: field_0,
                 })
@@ -2457,17 +2838,17 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardPressRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<Vec<String>> = None;
+                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "key" => field_0 = map.next_value()?,
-                        "modifiers" => field_1 = map.next_value()?,
+                        "key" => fields.0 = map.next_value()?,
+                        "modifiers" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(KeyboardPressRequest {
                     key: field_0,
                     modifiers: field_1,
@@ -2505,17 +2886,17 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
                 self,
                 mut map: A,
             ) -> Result<KeyboardTypeRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<i64>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "delay" => field_0 = map.next_value()?,
-                        "text" => field_1 = map.next_value()?,
+                        "delay" => fields.0 = map.next_value()?,
+                        "text" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(KeyboardTypeRequest {
                     delay: field_0,
                     text: field_1,
@@ -2548,19 +2929,23 @@ impl<'de> serde::Deserialize<'de> for ListBranchResponse {
                 self,
                 mut map: A,
             ) -> Result<ListBranchResponse, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "branches" => field_0 = Some(map.next_value()?),
+                        "branches" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ListBranchResponse {
-                    branches: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("branches"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(ListBranchResponse {
+                            branches: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("branches")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2589,19 +2974,23 @@ impl<'de> serde::Deserialize<'de> for ListContextsResponse {
                 self,
                 mut map: A,
             ) -> Result<ListContextsResponse, A::Error> {
-                let mut field_0: Option<Vec<InterpreterContext>> = None;
+                let mut fields: (Option<Vec<InterpreterContext>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "contexts" => field_0 = Some(map.next_value()?),
+                        "contexts" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ListContextsResponse {
-                    contexts: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("contexts"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(ListContextsResponse {
+                            contexts: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("contexts")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2630,19 +3019,23 @@ impl<'de> serde::Deserialize<'de> for ListRecordingsResponse {
                 self,
                 mut map: A,
             ) -> Result<ListRecordingsResponse, A::Error> {
-                let mut field_0: Option<Vec<Recording>> = None;
+                let mut fields: (Option<Vec<Recording>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "recordings" => field_0 = Some(map.next_value()?),
+                        "recordings" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ListRecordingsResponse {
-                    recordings: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("recordings"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(ListRecordingsResponse {
+                            recordings: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("recordings")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2683,35 +3076,57 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
                 self,
                 mut map: A,
             ) -> Result<LspCompletionParams, A::Error> {
-                let mut field_0: Option<CompletionContext> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<LspPosition> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<CompletionContext>,
+                    Option<String>,
+                    Option<String>,
+                    Option<LspPosition>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "context" => field_0 = map.next_value()?,
-                        "languageId" => field_1 = Some(map.next_value()?),
-                        "pathToProject" => field_2 = Some(map.next_value()?),
-                        "position" => field_3 = Some(map.next_value()?),
-                        "uri" => field_4 = Some(map.next_value()?),
+                        "context" => fields.0 = map.next_value()?,
+                        "languageId" => fields.1 = Some(map.next_value()?),
+                        "pathToProject" => fields.2 = Some(map.next_value()?),
+                        "position" => fields.3 = Some(map.next_value()?),
+                        "uri" => fields.4 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspCompletionParams {
-                    context: field_0,
-                    language_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pathToProject",
-                        ))?,
-                    position: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("position"))?,
-                    uri: field_4.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                })
+                match fields {
+                    (
+                        field_0,
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                    ) => {
+                        Ok(LspCompletionParams {
+                            context: field_0,
+                            language_id: field_1,
+                            path_to_project: field_2,
+                            position: field_3,
+                            uri: field_4,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.1.is_none() {
+                                    "languageId"
+                                } else if fields.2.is_none() {
+                                    "pathToProject"
+                                } else if fields.3.is_none() {
+                                    "position"
+                                } else {
+                                    "uri"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2747,28 +3162,43 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
                 self,
                 mut map: A,
             ) -> Result<LspDocumentRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "languageId" => field_0 = Some(map.next_value()?),
-                        "pathToProject" => field_1 = Some(map.next_value()?),
-                        "uri" => field_2 = Some(map.next_value()?),
+                        "languageId" => fields.0 = Some(map.next_value()?),
+                        "pathToProject" => fields.1 = Some(map.next_value()?),
+                        "uri" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspDocumentRequest {
-                    language_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "pathToProject",
-                        ))?,
-                    uri: field_2.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(LspDocumentRequest {
+                            language_id: field_0,
+                            path_to_project: field_1,
+                            uri: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "languageId"
+                                } else if fields.1.is_none() {
+                                    "pathToProject"
+                                } else {
+                                    "uri"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2799,22 +3229,31 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
                 self,
                 mut map: A,
             ) -> Result<LspLocation, A::Error> {
-                let mut field_0: Option<LspRange> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<LspRange>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "range" => field_0 = Some(map.next_value()?),
-                        "uri" => field_1 = Some(map.next_value()?),
+                        "range" => fields.0 = Some(map.next_value()?),
+                        "uri" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspLocation {
-                    range: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("range"))?,
-                    uri: field_1.ok_or_else(|| serde::de::Error::missing_field("uri"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspLocation {
+                            range: field_0,
+                            uri: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "range" } else { "uri" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2845,22 +3284,31 @@ impl<'de> serde::Deserialize<'de> for LspPosition {
                 self,
                 mut map: A,
             ) -> Result<LspPosition, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "character" => field_0 = Some(map.next_value()?),
-                        "line" => field_1 = Some(map.next_value()?),
+                        "character" => fields.0 = Some(map.next_value()?),
+                        "line" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspPosition {
-                    character: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("character"))?,
-                    line: field_1.ok_or_else(|| serde::de::Error::missing_field("line"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspPosition {
+                            character: field_0,
+                            line: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "character" } else { "line" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2891,22 +3339,34 @@ impl<'de> serde::Deserialize<'de> for LspRange {
                 self,
                 mut map: A,
             ) -> Result<LspRange, A::Error> {
-                let mut field_0: Option<LspPosition> = None;
-                let mut field_1: Option<LspPosition> = None;
+                let mut fields: (Option<LspPosition>, Option<LspPosition>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "end" => field_0 = Some(map.next_value()?),
-                        "start" => field_1 = Some(map.next_value()?),
+                        "end" => fields.0 = Some(map.next_value()?),
+                        "start" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspRange {
-                    end: field_0.ok_or_else(|| serde::de::Error::missing_field("end"))?,
-                    start: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("start"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspRange {
+                            end: field_0,
+                            start: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "end" } else { "start" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2940,23 +3400,35 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
                 self,
                 mut map: A,
             ) -> Result<LspServerRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "languageId" => field_0 = Some(map.next_value()?),
-                        "pathToProject" => field_1 = Some(map.next_value()?),
+                        "languageId" => fields.0 = Some(map.next_value()?),
+                        "pathToProject" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspServerRequest {
-                    language_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("languageId"))?,
-                    path_to_project: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("pathToProject"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(LspServerRequest {
+                            language_id: field_0,
+                            path_to_project: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "languageId"
+                                } else {
+                                    "pathToProject"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -2989,26 +3461,43 @@ impl<'de> serde::Deserialize<'de> for LspSymbol {
                 self,
                 mut map: A,
             ) -> Result<LspSymbol, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<LspLocation> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<i64>, Option<LspLocation>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "kind" => field_0 = Some(map.next_value()?),
-                        "location" => field_1 = Some(map.next_value()?),
-                        "name" => field_2 = Some(map.next_value()?),
+                        "kind" => fields.0 = Some(map.next_value()?),
+                        "location" => fields.1 = Some(map.next_value()?),
+                        "name" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(LspSymbol {
-                    kind: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    location: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("location"))?,
-                    name: field_2.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(LspSymbol {
+                            kind: field_0,
+                            location: field_1,
+                            name: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "kind"
+                                } else if fields.1.is_none() {
+                                    "location"
+                                } else {
+                                    "name"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3041,26 +3530,43 @@ impl<'de> serde::Deserialize<'de> for Match {
                 self,
                 mut map: A,
             ) -> Result<Match, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<i64> = None;
+                let mut fields: (Option<String>, Option<String>, Option<i64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "content" => field_0 = Some(map.next_value()?),
-                        "file" => field_1 = Some(map.next_value()?),
-                        "line" => field_2 = Some(map.next_value()?),
+                        "content" => fields.0 = Some(map.next_value()?),
+                        "file" => fields.1 = Some(map.next_value()?),
+                        "line" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Match {
-                    content: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("content"))?,
-                    file: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    line: field_2.ok_or_else(|| serde::de::Error::missing_field("line"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(Match {
+                            content: field_0,
+                            file: field_1,
+                            line: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "content"
+                                } else if fields.1.is_none() {
+                                    "file"
+                                } else {
+                                    "line"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3100,21 +3606,24 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseClickRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<bool>,
+                    Option<i64>,
+                    Option<i64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "button" => field_0 = map.next_value()?,
-                        "double" => field_1 = map.next_value()?,
-                        "x" => field_2 = map.next_value()?,
-                        "y" => field_3 = map.next_value()?,
+                        "button" => fields.0 = map.next_value()?,
+                        "double" => fields.1 = map.next_value()?,
+                        "x" => fields.2 = map.next_value()?,
+                        "y" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(MouseClickRequest {
                     button: field_0,
                     double: field_1,
@@ -3153,17 +3662,17 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseClickResponse, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = map.next_value()?,
-                        "y" => field_1 = map.next_value()?,
+                        "x" => fields.0 = map.next_value()?,
+                        "y" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(MouseClickResponse {
                     x: field_0,
                     y: field_1,
@@ -3210,23 +3719,26 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseDragRequest, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
-                let mut field_4: Option<i64> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "button" => field_0 = map.next_value()?,
-                        "endX" => field_1 = map.next_value()?,
-                        "endY" => field_2 = map.next_value()?,
-                        "startX" => field_3 = map.next_value()?,
-                        "startY" => field_4 = map.next_value()?,
+                        "button" => fields.0 = map.next_value()?,
+                        "endX" => fields.1 = map.next_value()?,
+                        "endY" => fields.2 = map.next_value()?,
+                        "startX" => fields.3 = map.next_value()?,
+                        "startY" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3, field_4) = fields;
                 Ok(MouseDragRequest {
                     button: field_0,
                     end_x: field_1,
@@ -3266,17 +3778,17 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
                 self,
                 mut map: A,
             ) -> Result<MouseDragResponse, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = map.next_value()?,
-                        "y" => field_1 = map.next_value()?,
+                        "x" => fields.0 = map.next_value()?,
+                        "y" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(MouseDragResponse {
                     x: field_0,
                     y: field_1,
@@ -3314,17 +3826,17 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseMoveRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = map.next_value()?,
-                        "y" => field_1 = map.next_value()?,
+                        "x" => fields.0 = map.next_value()?,
+                        "y" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(MouseMoveRequest {
                     x: field_0,
                     y: field_1,
@@ -3361,17 +3873,17 @@ impl<'de> serde::Deserialize<'de> for MousePositionResponse {
                 self,
                 mut map: A,
             ) -> Result<MousePositionResponse, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = map.next_value()?,
-                        "y" => field_1 = map.next_value()?,
+                        "x" => fields.0 = map.next_value()?,
+                        "y" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(MousePositionResponse {
                     x: field_0,
                     y: field_1,
@@ -3415,21 +3927,24 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
                 self,
                 mut map: A,
             ) -> Result<MouseScrollRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<i64> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<i64>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field_0 = map.next_value()?,
-                        "direction" => field_1 = map.next_value()?,
-                        "x" => field_2 = map.next_value()?,
-                        "y" => field_3 = map.next_value()?,
+                        "amount" => fields.0 = map.next_value()?,
+                        "direction" => fields.1 = map.next_value()?,
+                        "x" => fields.2 = map.next_value()?,
+                        "y" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(MouseScrollRequest {
                     amount: field_0,
                     direction: field_1,
@@ -3465,15 +3980,16 @@ impl<'de> serde::Deserialize<'de> for PortList {
                 self,
                 mut map: A,
             ) -> Result<PortList, A::Error> {
-                let mut field_0: Option<Vec<i64>> = None;
+                let mut fields: (Option<Vec<i64>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "ports" => field_0 = map.next_value()?,
+                        "ports" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(PortList { ports: field_0 })
             }
         }
@@ -3507,17 +4023,17 @@ impl<'de> serde::Deserialize<'de> for Position {
                 self,
                 mut map: A,
             ) -> Result<Position, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "x" => field_0 = map.next_value()?,
-                        "y" => field_1 = map.next_value()?,
+                        "x" => fields.0 = map.next_value()?,
+                        "y" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(Position { x: field_0, y: field_1 })
             }
         }
@@ -3554,17 +4070,17 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessErrorsResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "errors" => field_0 = map.next_value()?,
-                        "processName" => field_1 = map.next_value()?,
+                        "errors" => fields.0 = map.next_value()?,
+                        "processName" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ProcessErrorsResponse {
                     errors: field_0,
                     process_name: field_1,
@@ -3604,17 +4120,17 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessLogsResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "logs" => field_0 = map.next_value()?,
-                        "processName" => field_1 = map.next_value()?,
+                        "logs" => fields.0 = map.next_value()?,
+                        "processName" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ProcessLogsResponse {
                     logs: field_0,
                     process_name: field_1,
@@ -3654,17 +4170,17 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessRestartResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field_0 = map.next_value()?,
-                        "processName" => field_1 = map.next_value()?,
+                        "message" => fields.0 = map.next_value()?,
+                        "processName" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ProcessRestartResponse {
                     message: field_0,
                     process_name: field_1,
@@ -3710,21 +4226,24 @@ impl<'de> serde::Deserialize<'de> for ProcessStatus {
                 self,
                 mut map: A,
             ) -> Result<ProcessStatus, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<i64> = None;
-                let mut field_3: Option<bool> = None;
+                let mut fields: (Option<bool>, Option<i64>, Option<i64>, Option<bool>) = (
+                    None,
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "autoRestart" => field_0 = map.next_value()?,
-                        "pid" => field_1 = map.next_value()?,
-                        "priority" => field_2 = map.next_value()?,
-                        "running" => field_3 = map.next_value()?,
+                        "autoRestart" => fields.0 = map.next_value()?,
+                        "pid" => fields.1 = map.next_value()?,
+                        "priority" => fields.2 = map.next_value()?,
+                        "running" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3) = fields;
                 Ok(ProcessStatus {
                     auto_restart: field_0,
                     pid: field_1,
@@ -3766,17 +4285,17 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
                 self,
                 mut map: A,
             ) -> Result<ProcessStatusResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<bool> = None;
+                let mut fields: (Option<String>, Option<bool>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "processName" => field_0 = map.next_value()?,
-                        "running" => field_1 = map.next_value()?,
+                        "processName" => fields.0 = map.next_value()?,
+                        "running" => fields.1 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1) = fields;
                 Ok(ProcessStatusResponse {
                     process_name: field_0,
                     running: field_1,
@@ -3826,25 +4345,28 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
                 self,
                 mut map: A,
             ) -> Result<PtyCreateRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<bool> = None;
-                let mut field_5: Option<i64> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<i64>,
+                ) = (None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cols" => field_0 = map.next_value()?,
-                        "cwd" => field_1 = map.next_value()?,
-                        "envs" => field_2 = map.next_value()?,
-                        "id" => field_3 = map.next_value()?,
-                        "lazyStart" => field_4 = map.next_value()?,
-                        "rows" => field_5 = map.next_value()?,
+                        "cols" => fields.0 = map.next_value()?,
+                        "cwd" => fields.1 = map.next_value()?,
+                        "envs" => fields.2 = map.next_value()?,
+                        "id" => fields.3 = map.next_value()?,
+                        "lazyStart" => fields.4 = map.next_value()?,
+                        "rows" => fields.5 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
                 Ok(PtyCreateRequest {
                     cols: field_0,
                     cwd: field_1,
@@ -3882,19 +4404,23 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
                 self,
                 mut map: A,
             ) -> Result<PtyCreateResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessionId" => field_0 = Some(map.next_value()?),
+                        "sessionId" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyCreateResponse {
-                    session_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(PtyCreateResponse {
+                            session_id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessionId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3923,19 +4449,23 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
                 self,
                 mut map: A,
             ) -> Result<PtyListResponse, A::Error> {
-                let mut field_0: Option<Vec<PtySessionInfo>> = None;
+                let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "sessions" => field_0 = Some(map.next_value()?),
+                        "sessions" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyListResponse {
-                    sessions: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("sessions"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(PtyListResponse {
+                            sessions: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("sessions")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -3967,22 +4497,31 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
                 self,
                 mut map: A,
             ) -> Result<PtyResizeRequest, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
+                let mut fields: (Option<i64>, Option<i64>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cols" => field_0 = Some(map.next_value()?),
-                        "rows" => field_1 = Some(map.next_value()?),
+                        "cols" => fields.0 = Some(map.next_value()?),
+                        "rows" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtyResizeRequest {
-                    cols: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
-                    rows: field_1.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(PtyResizeRequest {
+                            cols: field_0,
+                            rows: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "cols" } else { "rows" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4027,44 +4566,77 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
                 self,
                 mut map: A,
             ) -> Result<PtySessionInfo, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<bool> = None;
-                let mut field_7: Option<i64> = None;
+                let mut fields: (
+                    Option<bool>,
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<std::collections::BTreeMap<String, String>>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<i64>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "active" => field_0 = Some(map.next_value()?),
-                        "cols" => field_1 = Some(map.next_value()?),
-                        "createdAt" => field_2 = Some(map.next_value()?),
-                        "cwd" => field_3 = Some(map.next_value()?),
-                        "envs" => field_4 = Some(map.next_value()?),
-                        "id" => field_5 = Some(map.next_value()?),
-                        "lazyStart" => field_6 = Some(map.next_value()?),
-                        "rows" => field_7 = Some(map.next_value()?),
+                        "active" => fields.0 = Some(map.next_value()?),
+                        "cols" => fields.1 = Some(map.next_value()?),
+                        "createdAt" => fields.2 = Some(map.next_value()?),
+                        "cwd" => fields.3 = Some(map.next_value()?),
+                        "envs" => fields.4 = Some(map.next_value()?),
+                        "id" => fields.5 = Some(map.next_value()?),
+                        "lazyStart" => fields.6 = Some(map.next_value()?),
+                        "rows" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(PtySessionInfo {
-                    active: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("active"))?,
-                    cols: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("cols"))?,
-                    created_at: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("createdAt"))?,
-                    cwd: field_3.ok_or_else(|| serde::de::Error::missing_field("cwd"))?,
-                    envs: field_4
-                        .ok_or_else(|| serde::de::Error::missing_field("envs"))?,
-                    id: field_5.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    lazy_start: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("lazyStart"))?,
-                    rows: field_7.ok_or_else(|| serde::de::Error::missing_field("rows"))?,
-                })
+                match fields {
+                    (
+                        Some(field_0),
+                        Some(field_1),
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        Some(field_5),
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(PtySessionInfo {
+                            active: field_0,
+                            cols: field_1,
+                            created_at: field_2,
+                            cwd: field_3,
+                            envs: field_4,
+                            id: field_5,
+                            lazy_start: field_6,
+                            rows: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "active"
+                                } else if fields.1.is_none() {
+                                    "cols"
+                                } else if fields.2.is_none() {
+                                    "createdAt"
+                                } else if fields.3.is_none() {
+                                    "cwd"
+                                } else if fields.4.is_none() {
+                                    "envs"
+                                } else if fields.5.is_none() {
+                                    "id"
+                                } else if fields.6.is_none() {
+                                    "lazyStart"
+                                } else {
+                                    "rows"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4122,43 +4694,71 @@ impl<'de> serde::Deserialize<'de> for Recording {
                 self,
                 mut map: A,
             ) -> Result<Recording, A::Error> {
-                let mut field_0: Option<f64> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<String> = None;
+                let mut fields: (
+                    Option<f64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "durationSeconds" => field_0 = map.next_value()?,
-                        "endTime" => field_1 = map.next_value()?,
-                        "fileName" => field_2 = Some(map.next_value()?),
-                        "filePath" => field_3 = Some(map.next_value()?),
-                        "id" => field_4 = Some(map.next_value()?),
-                        "sizeBytes" => field_5 = map.next_value()?,
-                        "startTime" => field_6 = Some(map.next_value()?),
-                        "status" => field_7 = Some(map.next_value()?),
+                        "durationSeconds" => fields.0 = map.next_value()?,
+                        "endTime" => fields.1 = map.next_value()?,
+                        "fileName" => fields.2 = Some(map.next_value()?),
+                        "filePath" => fields.3 = Some(map.next_value()?),
+                        "id" => fields.4 = Some(map.next_value()?),
+                        "sizeBytes" => fields.5 = map.next_value()?,
+                        "startTime" => fields.6 = Some(map.next_value()?),
+                        "status" => fields.7 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Recording {
-                    duration_seconds: field_0,
-                    end_time: field_1,
-                    file_name: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("fileName"))?,
-                    file_path: field_3
-                        .ok_or_else(|| serde::de::Error::missing_field("filePath"))?,
-                    id: field_4.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    size_bytes: field_5,
-                    start_time: field_6
-                        .ok_or_else(|| serde::de::Error::missing_field("startTime"))?,
-                    status: field_7
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                })
+                match fields {
+                    (
+                        field_0,
+                        field_1,
+                        Some(field_2),
+                        Some(field_3),
+                        Some(field_4),
+                        field_5,
+                        Some(field_6),
+                        Some(field_7),
+                    ) => {
+                        Ok(Recording {
+                            duration_seconds: field_0,
+                            end_time: field_1,
+                            file_name: field_2,
+                            file_path: field_3,
+                            id: field_4,
+                            size_bytes: field_5,
+                            start_time: field_6,
+                            status: field_7,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.2.is_none() {
+                                    "fileName"
+                                } else if fields.3.is_none() {
+                                    "filePath"
+                                } else if fields.4.is_none() {
+                                    "id"
+                                } else if fields.6.is_none() {
+                                    "startTime"
+                                } else {
+                                    "status"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4193,27 +4793,43 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
                 self,
                 mut map: A,
             ) -> Result<ReplaceRequest, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "files" => field_0 = Some(map.next_value()?),
-                        "newValue" => field_1 = Some(map.next_value()?),
-                        "pattern" => field_2 = Some(map.next_value()?),
+                        "files" => fields.0 = Some(map.next_value()?),
+                        "newValue" => fields.1 = Some(map.next_value()?),
+                        "pattern" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(ReplaceRequest {
-                    files: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                    new_value: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("newValue"))?,
-                    pattern: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("pattern"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(ReplaceRequest {
+                            files: field_0,
+                            new_value: field_1,
+                            pattern: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "files"
+                                } else if fields.1.is_none() {
+                                    "newValue"
+                                } else {
+                                    "pattern"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4249,19 +4865,22 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
                 self,
                 mut map: A,
             ) -> Result<ReplaceResult, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<bool> = None;
+                let mut fields: (Option<String>, Option<String>, Option<bool>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "error" => field_0 = map.next_value()?,
-                        "file" => field_1 = map.next_value()?,
-                        "success" => field_2 = map.next_value()?,
+                        "error" => fields.0 = map.next_value()?,
+                        "file" => fields.1 = map.next_value()?,
+                        "success" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(ReplaceResult {
                     error: field_0,
                     file: field_1,
@@ -4308,19 +4927,22 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
                 self,
                 mut map: A,
             ) -> Result<ScreenshotResponse, A::Error> {
-                let mut field_0: Option<Position> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<i64> = None;
+                let mut fields: (Option<Position>, Option<String>, Option<i64>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cursorPosition" => field_0 = map.next_value()?,
-                        "screenshot" => field_1 = map.next_value()?,
-                        "sizeBytes" => field_2 = map.next_value()?,
+                        "cursorPosition" => fields.0 = map.next_value()?,
+                        "screenshot" => fields.1 = map.next_value()?,
+                        "sizeBytes" => fields.2 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2) = fields;
                 Ok(ScreenshotResponse {
                     cursor_position: field_0,
                     screenshot: field_1,
@@ -4355,15 +4977,16 @@ impl<'de> serde::Deserialize<'de> for ScrollResponse {
                 self,
                 mut map: A,
             ) -> Result<ScrollResponse, A::Error> {
-                let mut field_0: Option<bool> = None;
+                let mut fields: (Option<bool>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "success" => field_0 = map.next_value()?,
+                        "success" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(ScrollResponse { success: field_0 })
             }
         }
@@ -4393,19 +5016,23 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
                 self,
                 mut map: A,
             ) -> Result<SearchFilesResponse, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
+                let mut fields: (Option<Vec<String>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "files" => field_0 = Some(map.next_value()?),
+                        "files" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SearchFilesResponse {
-                    files: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("files"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(SearchFilesResponse {
+                            files: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("files")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4437,23 +5064,31 @@ impl<'de> serde::Deserialize<'de> for Session {
                 self,
                 mut map: A,
             ) -> Result<Session, A::Error> {
-                let mut field_0: Option<Vec<Command>> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<Vec<Command>>, Option<String>) = (None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "commands" => field_0 = Some(map.next_value()?),
-                        "sessionId" => field_1 = Some(map.next_value()?),
+                        "commands" => fields.0 = Some(map.next_value()?),
+                        "sessionId" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(Session {
-                    commands: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("commands"))?,
-                    session_id: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("sessionId"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(Session {
+                            commands: field_0,
+                            session_id: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "commands" } else { "sessionId" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4486,27 +5121,43 @@ impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
                 self,
                 mut map: A,
             ) -> Result<SessionCommandLogsResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<String> = None;
+                let mut fields: (Option<String>, Option<String>, Option<String>) = (
+                    None,
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "output" => field_0 = Some(map.next_value()?),
-                        "stderr" => field_1 = Some(map.next_value()?),
-                        "stdout" => field_2 = Some(map.next_value()?),
+                        "output" => fields.0 = Some(map.next_value()?),
+                        "stderr" => fields.1 = Some(map.next_value()?),
+                        "stdout" => fields.2 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SessionCommandLogsResponse {
-                    output: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("output"))?,
-                    stderr: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("stderr"))?,
-                    stdout: field_2
-                        .ok_or_else(|| serde::de::Error::missing_field("stdout"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1), Some(field_2)) => {
+                        Ok(SessionCommandLogsResponse {
+                            output: field_0,
+                            stderr: field_1,
+                            stdout: field_2,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() {
+                                    "output"
+                                } else if fields.1.is_none() {
+                                    "stderr"
+                                } else {
+                                    "stdout"
+                                },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4545,28 +5196,34 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
                 self,
                 mut map: A,
             ) -> Result<SessionExecuteRequest, A::Error> {
-                let mut field_0: Option<bool> = None;
-                let mut field_1: Option<String> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<bool> = None;
+                let mut fields: (
+                    Option<bool>,
+                    Option<String>,
+                    Option<bool>,
+                    Option<bool>,
+                ) = (None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "async" => field_0 = map.next_value()?,
-                        "command" => field_1 = Some(map.next_value()?),
-                        "runAsync" => field_2 = map.next_value()?,
-                        "suppressInputEcho" => field_3 = map.next_value()?,
+                        "async" => fields.0 = map.next_value()?,
+                        "command" => fields.1 = Some(map.next_value()?),
+                        "runAsync" => fields.2 = map.next_value()?,
+                        "suppressInputEcho" => fields.3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SessionExecuteRequest {
-                    async_: field_0,
-                    command: field_1
-                        .ok_or_else(|| serde::de::Error::missing_field("command"))?,
-                    run_async: field_2,
-                    suppress_input_echo: field_3,
-                })
+                match fields {
+                    (field_0, Some(field_1), field_2, field_3) => {
+                        Ok(SessionExecuteRequest {
+                            async_: field_0,
+                            command: field_1,
+                            run_async: field_2,
+                            suppress_input_echo: field_3,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("command")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4611,31 +5268,37 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
                 self,
                 mut map: A,
             ) -> Result<SessionExecuteResponse, A::Error> {
-                let mut field_0: Option<String> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<String> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
+                let mut fields: (
+                    Option<String>,
+                    Option<i64>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                ) = (None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "cmdId" => field_0 = Some(map.next_value()?),
-                        "exitCode" => field_1 = map.next_value()?,
-                        "output" => field_2 = map.next_value()?,
-                        "stderr" => field_3 = map.next_value()?,
-                        "stdout" => field_4 = map.next_value()?,
+                        "cmdId" => fields.0 = Some(map.next_value()?),
+                        "exitCode" => fields.1 = map.next_value()?,
+                        "output" => fields.2 = map.next_value()?,
+                        "stderr" => fields.3 = map.next_value()?,
+                        "stdout" => fields.4 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SessionExecuteResponse {
-                    cmd_id: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("cmdId"))?,
-                    exit_code: field_1,
-                    output: field_2,
-                    stderr: field_3,
-                    stdout: field_4,
-                })
+                match fields {
+                    (Some(field_0), field_1, field_2, field_3, field_4) => {
+                        Ok(SessionExecuteResponse {
+                            cmd_id: field_0,
+                            exit_code: field_1,
+                            output: field_2,
+                            stderr: field_3,
+                            stdout: field_4,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("cmdId")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4665,18 +5328,23 @@ impl<'de> serde::Deserialize<'de> for SessionSendInputRequest {
                 self,
                 mut map: A,
             ) -> Result<SessionSendInputRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field_0 = Some(map.next_value()?),
+                        "data" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(SessionSendInputRequest {
-                    data: field_0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(SessionSendInputRequest {
+                            data: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("data")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4707,15 +5375,16 @@ impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
                 self,
                 mut map: A,
             ) -> Result<StartRecordingRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "label" => field_0 = map.next_value()?,
+                        "label" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(StartRecordingRequest {
                     label: field_0,
                 })
@@ -4845,18 +5514,23 @@ impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
                 self,
                 mut map: A,
             ) -> Result<StopRecordingRequest, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field_0 = Some(map.next_value()?),
+                        "id" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(StopRecordingRequest {
-                    id: field_0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(StopRecordingRequest {
+                            id: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("id")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4885,18 +5559,23 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
                 self,
                 mut map: A,
             ) -> Result<UserHomeDirResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dir" => field_0 = Some(map.next_value()?),
+                        "dir" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UserHomeDirResponse {
-                    dir: field_0.ok_or_else(|| serde::de::Error::missing_field("dir"))?,
-                })
+                match fields {
+                    (Some(field_0),) => {
+                        Ok(UserHomeDirResponse {
+                            dir: field_0,
+                        })
+                    }
+                    _ => Err(serde::de::Error::missing_field("dir")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -4947,27 +5626,30 @@ impl<'de> serde::Deserialize<'de> for WindowInfo {
                 self,
                 mut map: A,
             ) -> Result<WindowInfo, A::Error> {
-                let mut field_0: Option<i64> = None;
-                let mut field_1: Option<i64> = None;
-                let mut field_2: Option<bool> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<i64> = None;
-                let mut field_5: Option<i64> = None;
-                let mut field_6: Option<i64> = None;
+                let mut fields: (
+                    Option<i64>,
+                    Option<i64>,
+                    Option<bool>,
+                    Option<String>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                ) = (None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "height" => field_0 = map.next_value()?,
-                        "id" => field_1 = map.next_value()?,
-                        "isActive" => field_2 = map.next_value()?,
-                        "title" => field_3 = map.next_value()?,
-                        "width" => field_4 = map.next_value()?,
-                        "x" => field_5 = map.next_value()?,
-                        "y" => field_6 = map.next_value()?,
+                        "height" => fields.0 = map.next_value()?,
+                        "id" => fields.1 = map.next_value()?,
+                        "isActive" => fields.2 = map.next_value()?,
+                        "title" => fields.3 = map.next_value()?,
+                        "width" => fields.4 = map.next_value()?,
+                        "x" => fields.5 = map.next_value()?,
+                        "y" => fields.6 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
                 Ok(WindowInfo {
                     height: field_0,
                     id: field_1,
@@ -5006,15 +5688,16 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
                 self,
                 mut map: A,
             ) -> Result<WindowsResponse, A::Error> {
-                let mut field_0: Option<Vec<WindowInfo>> = None;
+                let mut fields: (Option<Vec<WindowInfo>>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "windows" => field_0 = map.next_value()?,
+                        "windows" => fields.0 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (field_0,) = fields;
                 Ok(WindowsResponse {
                     windows: field_0,
                 })
@@ -5046,18 +5729,19 @@ impl<'de> serde::Deserialize<'de> for WorkDirResponse {
                 self,
                 mut map: A,
             ) -> Result<WorkDirResponse, A::Error> {
-                let mut field_0: Option<String> = None;
+                let mut fields: (Option<String>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "dir" => field_0 = Some(map.next_value()?),
+                        "dir" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(WorkDirResponse {
-                    dir: field_0.ok_or_else(|| serde::de::Error::missing_field("dir"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(WorkDirResponse { dir: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("dir")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5108,29 +5792,41 @@ impl<'de> serde::Deserialize<'de> for ComputeruseAccessibilityNode {
                 self,
                 mut map: A,
             ) -> Result<ComputeruseAccessibilityNode, A::Error> {
-                let mut field_0: Option<Vec<String>> = None;
-                let mut field_1: Option<AccessibilityBounds> = None;
-                let mut field_2: Option<Vec<ComputeruseAccessibilityNode>> = None;
-                let mut field_3: Option<String> = None;
-                let mut field_4: Option<String> = None;
-                let mut field_5: Option<String> = None;
-                let mut field_6: Option<String> = None;
-                let mut field_7: Option<Vec<String>> = None;
+                let mut fields: (
+                    Option<Vec<String>>,
+                    Option<AccessibilityBounds>,
+                    Option<Vec<ComputeruseAccessibilityNode>>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<String>,
+                    Option<Vec<String>>,
+                ) = (None, None, None, None, None, None, None, None);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "actions" => field_0 = map.next_value()?,
-                        "bounds" => field_1 = map.next_value()?,
-                        "children" => field_2 = map.next_value()?,
-                        "description" => field_3 = map.next_value()?,
-                        "id" => field_4 = map.next_value()?,
-                        "name" => field_5 = map.next_value()?,
-                        "role" => field_6 = map.next_value()?,
-                        "states" => field_7 = map.next_value()?,
+                        "actions" => fields.0 = map.next_value()?,
+                        "bounds" => fields.1 = map.next_value()?,
+                        "children" => fields.2 = map.next_value()?,
+                        "description" => fields.3 = map.next_value()?,
+                        "id" => fields.4 = map.next_value()?,
+                        "name" => fields.5 = map.next_value()?,
+                        "role" => fields.6 = map.next_value()?,
+                        "states" => fields.7 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
+                let (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                ) = fields;
                 Ok(ComputeruseAccessibilityNode {
                     actions: field_0,
                     bounds: field_1,
@@ -5176,18 +5872,19 @@ impl<'de> serde::Deserialize<'de> for UploadFileRequest {
                 self,
                 mut map: A,
             ) -> Result<UploadFileRequest, A::Error> {
-                let mut field_0: Option<crate::runtime::Binary> = None;
+                let mut fields: (Option<crate::runtime::Binary>,) = (None,);
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = Some(map.next_value()?),
+                        "file" => fields.0 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UploadFileRequest {
-                    file: field_0.ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                })
+                match fields {
+                    (Some(field_0),) => Ok(UploadFileRequest { file: field_0 }),
+                    _ => Err(serde::de::Error::missing_field("file")),
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5225,22 +5922,34 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
                 self,
                 mut map: A,
             ) -> Result<UploadFile, A::Error> {
-                let mut field_0: Option<crate::runtime::Binary> = None;
-                let mut field_1: Option<String> = None;
+                let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (
+                    None,
+                    None,
+                );
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        "file" => field_0 = Some(map.next_value()?),
-                        "path" => field_1 = Some(map.next_value()?),
+                        "file" => fields.0 = Some(map.next_value()?),
+                        "path" => fields.1 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                Ok(UploadFile {
-                    file: field_0
-                        .ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    path: field_1.ok_or_else(|| serde::de::Error::missing_field("path"))?,
-                })
+                match fields {
+                    (Some(field_0), Some(field_1)) => {
+                        Ok(UploadFile {
+                            file: field_0,
+                            path: field_1,
+                        })
+                    }
+                    fields => {
+                        Err(
+                            serde::de::Error::missing_field(
+                                if fields.0.is_none() { "file" } else { "path" },
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Visitor)
