@@ -71,7 +71,7 @@ impl<T> Call<T> {
         decode: fn(Response) -> Result<T, Error>,
     ) -> Self {
         Call {
-            state: State::Ready(client.clone(), Box::new(request)),
+            state: State::ready(client, request),
             decode,
         }
     }
@@ -124,6 +124,12 @@ impl<T> fmt::Debug for Call<T> {
 }
 
 impl State {
+    /// A call waiting to be sent. Not generic, so the work of [`Call::new`] is compiled once
+    /// rather than once per response type.
+    fn ready(client: &Client, request: Request) -> State {
+        State::Ready(client.clone(), Box::new(request))
+    }
+
     /// Applies a change of settings; only a call that has not started can change.
     fn change(&mut self, change: impl FnOnce(&mut Request)) {
         match self {
