@@ -154,6 +154,75 @@ impl State {
     }
 }
 
+impl<T> Call<T> {
+    /// The call, resolving to the decoded value with the response's status and headers, for a
+    /// caller that needs them (a rate-limit header, an `ETag`, a request id).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &client_runtime::Client) -> Result<(), client_runtime::Error> {
+    /// # use client_runtime::{Call, Method, Request, Response};
+    /// # let request = Request::new(Method::GET, "listPets", "/pets".to_string());
+    /// let answer = Call::new(client, request, Response::json::<serde_json::Value>)
+    ///     .with_response()
+    ///     .await?;
+    /// println!("{} {:?}", answer.status, answer.headers.get("x-request-id"));
+    /// let pets = answer.value;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_response(self) -> WithResponse<T> {
+        WithResponse(self)
+    }
+}
+
+/// A [`Call`] that resolves to a [`Success`]: see [`Call::with_response`].
+#[must_use = "a Call sends nothing until it is awaited"]
+#[derive(Debug)]
+pub struct WithResponse<T>(Call<T>);
+
+/// A decoded success response with its status and headers.
+#[derive(Clone)]
+pub struct Success<T> {
+    /// The status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The decoded body.
+    pub value: T,
+}
+
+impl<T: fmt::Debug> fmt::Debug for Success<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = crate::config::shown_pairs(
+            self.headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
+        );
+        f.debug_struct("Success")
+            .field("status", &self.status)
+            .field("headers", &headers)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl<T> Future for WithResponse<T> {
+    type Output = Result<Success<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let decode = self.0.decode;
+        poll_response(&mut self.0.state, cx).map(|outcome| {
+            let response = outcome?;
+            let (status, headers) = (response.status, response.headers.clone());
+            decode(response).map(|value| Success {
+                status,
+                headers,
+                value,
+            })
+        })
+    }
+}
+
 impl<T> Future for Call<T> {
     type Output = Result<T, Error>;
 

@@ -210,7 +210,8 @@ impl Client {
                         .and_then(|v| v.to_str().ok())
                         .and_then(parse_retry_after),
                 ),
-                Err(Error::Transport { kind, .. }) if *kind != TransportKind::Timeout => Some(None),
+                // The rule callers see as `Error::is_retryable`.
+                Err(error @ Error::Transport { .. }) if error.is_retryable() => Some(None),
                 _ => None,
             };
             let Some(retry_after) = retry_after else {

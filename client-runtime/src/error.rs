@@ -133,7 +133,7 @@ impl fmt::Display for TransportKind {
 }
 
 /// A non-success answer from the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ApiError {
     /// The operation id.
     pub operation: &'static str,
@@ -148,6 +148,27 @@ pub struct ApiError {
     /// The body decoded into the model the spec declares for this status, if it declares one
     /// and the body fits it.
     pub model: Option<ErrorModel>,
+    /// The response headers (`Debug` shows credential-named ones as `[redacted]`).
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = crate::config::shown_pairs(
+            self.headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
+        );
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field("body", &self.body)
+            .field("model", &self.model)
+            .field("headers", &headers)
+            .finish()
+    }
 }
 
 impl ApiError {
@@ -160,7 +181,21 @@ impl ApiError {
     pub fn model<T: 'static>(&self) -> Option<&T> {
         self.model.as_ref()?.downcast_ref()
     }
+
+    /// A response header, when it is present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The id the server gave the request (its `X-Request-Id`, or `Request-Id`), for a
+    /// support ticket or a log search; `None` when it gave none.
+    pub fn request_id(&self) -> Option<&str> {
+        REQUEST_ID_HEADERS.iter().find_map(|name| self.header(name))
+    }
 }
+
+/// The response headers that carry a request id, most common first.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id"];
 
 /// An error body decoded into the type the spec declares for its status.
 #[derive(Clone)]
@@ -218,13 +253,203 @@ impl fmt::Display for ApiError {
     }
 }
 
+/// What a failure is, to decide what to do about it: [`Error::is_not_found`] and the like ask
+/// about the status of an answer; a failure with no answer is none of those.
 impl Error {
-    /// The HTTP status, for errors that have one.
+    /// The HTTP status, for errors that have one: a non-success answer, a redirect, or a
+    /// success whose body did not decode.
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Redirect { status, .. } | Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// The server's non-success answer, when that is what this is.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    fn api_status(&self) -> Option<u16> {
+        self.api().map(|api| api.status)
+    }
+
+    /// The server answered 404: what was named does not exist (or is not visible to the
+    /// credentials used).
+    ///
+    /// ```
+    /// # async fn run(call: client_runtime::Call<()>) -> Result<(), client_runtime::Error> {
+    /// match call.await {
+    ///     Err(error) if error.is_not_found() => println!("already gone"),
+    ///     other => other?,
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.api_status() == Some(404)
+    }
+
+    /// The server answered 409: the request conflicts with the current state (a name already
+    /// taken, a sandbox in a state that does not allow the change).
+    pub fn is_conflict(&self) -> bool {
+        self.api_status() == Some(409)
+    }
+
+    /// The server answered 429: too many requests. The client has already retried as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_status() == Some(429)
+    }
+
+    /// The server answered 401: the credentials are missing, wrong or expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_status() == Some(401)
+    }
+
+    /// The server answered 403: the credentials are valid but may not do this.
+    pub fn is_forbidden(&self) -> bool {
+        self.api_status() == Some(403)
+    }
+
+    /// The server answered with a 5xx status.
+    pub fn is_server_error(&self) -> bool {
+        self.api_status().is_some_and(|status| status >= 500)
+    }
+
+    /// Time ran out: an attempt's time limit, a transfer without progress, or a wait's
+    /// deadline.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            } | Error::Transfer {
+                kind: TransportKind::Timeout,
+                ..
+            } | Error::Deadline { .. }
+        )
+    }
+
+    /// Whether the client retries a failure like this one: an answer with one of
+    /// [`RETRY_STATUSES`](crate::RETRY_STATUSES) or no answer at all for a reason other than
+    /// a timeout (a timed-out request may still be running on the server). The client applies
+    /// this same rule; an error that reaches the caller and says `true` has used up its
+    /// attempts, or its operation is not one the client may repeat.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(api) => crate::retry::RETRY_STATUSES.contains(&api.status),
+            Error::Transport { kind, .. } => *kind != TransportKind::Timeout,
+            _ => false,
+        }
+    }
+
+    /// The id the server gave the request, when it answered with one
+    /// ([`ApiError::request_id`]).
+    pub fn request_id(&self) -> Option<&str> {
+        self.api()?.request_id()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn answered(status: u16, headers: &[(&'static str, &str)]) -> Error {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Error::Api(Box::new(ApiError {
+            operation: "getSandbox",
+            method: Method::GET,
+            path: "/sandbox/sb-1".to_string(),
+            status,
+            body: String::new(),
+            model: None,
+            headers: map,
+        }))
+    }
+
+    #[test]
+    fn each_question_is_true_for_its_status_alone() {
+        type Question = fn(&Error) -> bool;
+        let questions: [(&str, Question, u16); 5] = [
+            ("not found", Error::is_not_found, 404),
+            ("conflict", Error::is_conflict, 409),
+            ("rate limited", Error::is_rate_limited, 429),
+            ("unauthorized", Error::is_unauthorized, 401),
+            ("forbidden", Error::is_forbidden, 403),
+        ];
+        for status in [400, 401, 403, 404, 409, 429, 500, 502, 503] {
+            let error = answered(status, &[]);
+            for (name, question, its_status) in questions {
+                assert_eq!(
+                    question(&error),
+                    status == its_status,
+                    "{name} for {status}"
+                );
+            }
+            assert_eq!(error.is_server_error(), status >= 500, "{status}");
+            assert_eq!(
+                error.is_retryable(),
+                crate::retry::RETRY_STATUSES.contains(&status),
+                "{status}"
+            );
+            assert_eq!(error.status(), Some(status));
+        }
+        // A decode failure has a status but is no answer's error.
+        let decode = Error::Decode {
+            operation: "getSandbox",
+            status: 404,
+            json_path: ".".to_string(),
+            message: "x".to_string(),
+        };
+        assert!(!decode.is_not_found() && !decode.is_retryable() && !decode.is_timeout());
+    }
+
+    #[test]
+    fn timeouts_and_waits_are_timeouts_and_not_retried() {
+        let transfer = Error::Transfer {
+            operation: "downloadFile",
+            path: "/files/download".to_string(),
+            kind: TransportKind::Timeout,
+            message: "no progress".to_string(),
+        };
+        let deadline = Error::Deadline {
+            what: "sandbox sb-1 to start".to_string(),
+            waited: std::time::Duration::from_secs(60),
+            last: "starting".to_string(),
+        };
+        for error in [&transfer, &deadline] {
+            assert!(error.is_timeout() && !error.is_retryable(), "{error}");
+        }
+        assert!(!answered(504, &[]).is_timeout());
+    }
+
+    #[test]
+    fn the_request_id_comes_from_the_answer_and_debug_hides_credentials() {
+        let error = answered(
+            500,
+            &[
+                ("x-request-id", "req-42"),
+                ("set-cookie", "session=abcdefgh12345"),
+            ],
+        );
+        assert_eq!(error.request_id(), Some("req-42"));
+        assert_eq!(
+            answered(500, &[("request-id", "r-7")]).request_id(),
+            Some("r-7")
+        );
+        assert_eq!(answered(500, &[]).request_id(), None);
+        let shown = format!("{error:?}");
+        assert!(shown.contains("req-42"), "{shown}");
+        assert!(!shown.contains("abcdefgh12345"), "{shown}");
     }
 }

@@ -23,7 +23,7 @@ mod websocket;
 
 pub use binary::Binary;
 pub use bytes::Bytes;
-pub use call::Call;
+pub use call::{Call, Success, WithResponse};
 pub use client::{Client, SPAN_NAME};
 pub use config::{is_credential_header, Config, ConfigBuilder};
 pub use error::{error_model, ApiError, Error, ErrorDecoder, ErrorModel, TransportKind};

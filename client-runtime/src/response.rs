@@ -157,6 +157,7 @@ impl Response {
             path: self.path,
             status: self.status,
             body,
+            headers: self.headers,
         }))
     }
 

@@ -339,3 +339,66 @@ async fn a_retry_after_holds_off_every_request_of_the_client() {
         CALLERS - 1
     );
 }
+
+/// Each answer's error says what it is, the client retried exactly those `is_retryable` calls
+/// retryable, and the request id comes from the answer.
+#[tokio::test]
+async fn errors_say_what_they_are_and_retries_follow_is_retryable() {
+    for (status, attempts_expected) in [(404, 1), (409, 1), (401, 1), (429, 3), (503, 3), (500, 1)]
+    {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("X-Request-Id", format!("req-{status}").as_str()),
+            )
+            .mount(&server)
+            .await;
+        let error = api::config::get_config(&client(&server)).await.unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(error.is_not_found(), status == 404, "{status}");
+        assert_eq!(error.is_conflict(), status == 409, "{status}");
+        assert_eq!(error.is_unauthorized(), status == 401, "{status}");
+        assert_eq!(error.is_rate_limited(), status == 429, "{status}");
+        assert_eq!(error.is_server_error(), status >= 500, "{status}");
+        assert_eq!(error.is_retryable(), attempts_expected > 1, "{status}");
+        assert_eq!(attempts(&server).await, attempts_expected, "{status}");
+        assert_eq!(error.request_id(), Some(format!("req-{status}").as_str()));
+        let api_error = error.api().unwrap();
+        assert_eq!(api_error.header("x-request-id"), error.request_id());
+    }
+    // No answer at all: a refused connection is retried, and is no status's error.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let error = api::config::get_config(&client_for(&url, fast_retries(), Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert!(error.is_retryable() && !error.is_not_found() && error.status().is_none());
+}
+
+#[tokio::test]
+async fn a_success_comes_with_its_status_and_headers_when_asked() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(config_json())
+                .insert_header("ETag", "\"v7\"")
+                .insert_header("Set-Cookie", "session=secret-cookie-value"),
+        )
+        .mount(&server)
+        .await;
+    let answer = api::config::get_config(&client(&server))
+        .with_response()
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.headers["etag"], "\"v7\"");
+    assert_eq!(answer.value.version, "1");
+    let shown = format!("{answer:?}");
+    assert!(
+        shown.contains("v7") && !shown.contains("secret-cookie-value"),
+        "{shown}"
+    );
+}

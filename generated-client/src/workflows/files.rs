@@ -251,6 +251,7 @@ fn file_error(body: &[u8]) -> Error {
         status,
         body: String::from_utf8_lossy(body).into_owned(),
         model: None,
+        headers: Default::default(),
     }))
 }
 
