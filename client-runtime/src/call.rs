@@ -193,7 +193,7 @@ pub struct Success<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Success<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = crate::config::shown_pairs(
+        let headers = super::config::shown_pairs(
             self.headers
                 .iter()
                 .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),

@@ -1,5 +1,6 @@
 //! The one error type of the client.
 
+use super::retry::RETRY_STATUSES;
 use reqwest::Method;
 use std::any::Any;
 use std::fmt;
@@ -154,7 +155,7 @@ pub struct ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = crate::config::shown_pairs(
+        let headers = super::config::shown_pairs(
             self.headers
                 .iter()
                 .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
@@ -301,7 +302,7 @@ impl Error {
     }
 
     /// The server answered 429: too many requests. The client has already retried as its
-    /// [`RetryPolicy`](crate::RetryPolicy) allows.
+    /// [`RetryPolicy`](super::RetryPolicy) allows.
     pub fn is_rate_limited(&self) -> bool {
         self.api_status() == Some(429)
     }
@@ -337,13 +338,13 @@ impl Error {
     }
 
     /// Whether the client retries a failure like this one: an answer with one of
-    /// [`RETRY_STATUSES`](crate::RETRY_STATUSES) or no answer at all for a reason other than
+    /// [`RETRY_STATUSES`](super::RETRY_STATUSES) or no answer at all for a reason other than
     /// a timeout (a timed-out request may still be running on the server). The client applies
     /// this same rule; an error that reaches the caller and says `true` has used up its
     /// attempts, or its operation is not one the client may repeat.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(api) => crate::retry::RETRY_STATUSES.contains(&api.status),
+            Error::Api(api) => RETRY_STATUSES.contains(&api.status),
             Error::Transport { kind, .. } => *kind != TransportKind::Timeout,
             _ => false,
         }
@@ -399,7 +400,7 @@ mod tests {
             assert_eq!(error.is_server_error(), status >= 500, "{status}");
             assert_eq!(
                 error.is_retryable(),
-                crate::retry::RETRY_STATUSES.contains(&status),
+                RETRY_STATUSES.contains(&status),
                 "{status}"
             );
             assert_eq!(error.status(), Some(status));

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "target" / "bench"
 SPECS = ["daytona-api", "daytona-toolbox", "daytona-api-keys"]
-RUNS = 7
+RUNS = 15
 REBUILDS = 5
 
 
@@ -144,14 +144,13 @@ def main():
     results = {}
     for name in SPECS:
         # One untimed round first (the binaries and the spec come into the page cache), then
-        # the timed rounds, interleaved: each round runs every tool once. Each run starts a
-        # second after the last one ended: a JVM that has just exited (openapi-generator's)
-        # slows whatever runs next by about half for a few hundred milliseconds.
+        # the timed rounds, interleaved: each round runs every tool once. The host's other
+        # tenants add pauses of up to 100 ms at random, as large as a whole run of ours, so
+        # the medians are of 15 runs.
         for run_index in range(RUNS + 1):
             for tool, command in tools[name].items():
                 out = WORK / "out" / tool.replace(" ", "-") / name
                 shutil.rmtree(out, ignore_errors=True)
-                time.sleep(1)
                 seconds, kib = measure(command(str(out)))
                 if run_index == 0:
                     continue
