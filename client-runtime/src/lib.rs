@@ -34,7 +34,9 @@ pub use reqwest::Method;
 pub use response::{decode, JsonOrText, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
-pub use serde_support::{enum_string, nullable, tagged, Base64, FieldName};
+pub use serde_support::{
+    deserialize_object, enum_string, nullable, tagged, Base64, FieldName, FromObject,
+};
 pub use stream::{ByteStream, Progress};
 pub use uuid::Uuid;
 pub use websocket::{Close, Connect, Message, Receiver, Sender, WebSocket, KEEPALIVE};

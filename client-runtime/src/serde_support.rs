@@ -137,6 +137,38 @@ impl<'de> Deserialize<'de> for FieldName<'de> {
     }
 }
 
+/// A model read from a JSON object: the body of a serde `visit_map`. Generated models implement
+/// it and call [`deserialize_object`] from their `Deserialize` impl, so the visitor around it is
+/// written once here rather than once per model.
+pub trait FromObject: Sized {
+    /// What a decoding error says was expected: `an object (Sandbox)`.
+    const EXPECTING: &'static str;
+
+    /// Reads the model from the object's entries.
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// Reads a `T` from a JSON object through [`FromObject`].
+pub fn deserialize_object<'de, T: FromObject, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: FromObject> serde::de::Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_object(map)
+        }
+    }
+
+    deserializer.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+}
+
 /// Nullable fields: `required` for fields that must be present (maybe `null`), `optional` for
 /// fields that may also be absent, which keeps absent (`None`) and `null` (`Some(None)`) apart.
 pub mod nullable {

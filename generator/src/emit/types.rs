@@ -288,9 +288,10 @@ fn declared_type(field: &Field, boxed: bool) -> TokenStream {
     }
 }
 
-/// `Deserialize` for a struct, written out instead of derived: one `visit_map` that matches
-/// property names (read as the runtime's shared `FieldName`) and leaves unknown ones, where
-/// serde's derive would add a field enum with its own visitor and a `visit_seq` per model. It
+/// `Deserialize` for a struct, written out instead of derived: the body of one `visit_map`
+/// (the runtime's `FromObject`, whose visitor `deserialize_object` holds) that matches property
+/// names (read as the runtime's shared `FieldName`) and leaves unknown ones, where serde's
+/// derive would add a field enum with its own visitor and a `visit_seq` per model. It
 /// reads what the derive with the fields' attributes read: a missing required field is an
 /// error; `null` is `None` for a nullable field and for an optional one; an optional nullable
 /// field keeps absent (`None`) and `null` (`Some(None)`) apart; properties beyond the declared
@@ -401,30 +402,23 @@ fn deserialize_impl(
         finish
     };
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<#name, A::Error> {
-                        #declaration
-                        #additional_init
-                        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                            match key.as_str() {
-                                #read
-                                _ => { #unknown }
-                            }
-                        }
-                        #finish
+        impl crate::runtime::FromObject for #name {
+            const EXPECTING: &'static str = #expecting;
+            fn from_object<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #declaration
+                #additional_init
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        #read
+                        _ => { #unknown }
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                #finish
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::deserialize_object(deserializer)
             }
         }
     }

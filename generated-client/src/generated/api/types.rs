@@ -27,42 +27,38 @@ pub struct Announcement {
     pub learn_more_url: Option<String>,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for Announcement {
+    const EXPECTING: &'static str = "an object (Announcement)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "text" => fields.0 = Some(map.next_value()?),
+                "learnMoreUrl" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(Announcement {
+                    text: field_0,
+                    learn_more_url: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("text")),
+        }
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for Announcement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Announcement;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Announcement)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Announcement, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "text" => fields.0 = Some(map.next_value()?),
-                        "learnMoreUrl" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(Announcement {
-                            text: field_0,
-                            learn_more_url: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("text")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `PosthogConfig` schema.
@@ -81,48 +77,44 @@ pub struct PosthogConfig {
     pub host: String,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for PosthogConfig {
+    const EXPECTING: &'static str = "an object (PosthogConfig)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "apiKey" => fields.0 = Some(map.next_value()?),
+                "host" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(PosthogConfig {
+                    api_key: field_0,
+                    host: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "apiKey" } else { "host" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for PosthogConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PosthogConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PosthogConfig)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PosthogConfig, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "apiKey" => fields.0 = Some(map.next_value()?),
-                        "host" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(PosthogConfig {
-                            api_key: field_0,
-                            host: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "apiKey" } else { "host" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `OidcConfig` schema.
@@ -145,60 +137,56 @@ pub struct OidcConfig {
     pub audience: String,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for OidcConfig {
+    const EXPECTING: &'static str = "an object (OidcConfig)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "issuer" => fields.0 = Some(map.next_value()?),
+                "clientId" => fields.1 = Some(map.next_value()?),
+                "audience" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(OidcConfig {
+                    issuer: field_0,
+                    client_id: field_1,
+                    audience: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "issuer"
+                        } else if fields.1.is_none() {
+                            "clientId"
+                        } else {
+                            "audience"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for OidcConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OidcConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OidcConfig)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OidcConfig, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "issuer" => fields.0 = Some(map.next_value()?),
-                        "clientId" => fields.1 = Some(map.next_value()?),
-                        "audience" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(OidcConfig {
-                            issuer: field_0,
-                            client_id: field_1,
-                            audience: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "issuer"
-                                } else if fields.1.is_none() {
-                                    "clientId"
-                                } else {
-                                    "audience"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `RateLimitEntry` schema.
@@ -218,38 +206,34 @@ pub struct RateLimitEntry {
     pub limit: Option<f64>,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for RateLimitEntry {
+    const EXPECTING: &'static str = "an object (RateLimitEntry)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "ttl" => fields.0 = map.next_value()?,
+                "limit" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(RateLimitEntry {
+            ttl: field_0,
+            limit: field_1,
+        })
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for RateLimitEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RateLimitEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RateLimitEntry)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RateLimitEntry, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "ttl" => fields.0 = map.next_value()?,
-                        "limit" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(RateLimitEntry {
-                    ttl: field_0,
-                    limit: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `RateLimitConfig` schema.
@@ -280,47 +264,43 @@ pub struct RateLimitConfig {
     pub sandbox_lifecycle: Option<RateLimitEntry>,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for RateLimitConfig {
+    const EXPECTING: &'static str = "an object (RateLimitConfig)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<RateLimitEntry>,
+            Option<RateLimitEntry>,
+            Option<RateLimitEntry>,
+            Option<RateLimitEntry>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "failedAuth" => fields.0 = map.next_value()?,
+                "authenticated" => fields.1 = map.next_value()?,
+                "sandboxCreate" => fields.2 = map.next_value()?,
+                "sandboxLifecycle" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(RateLimitConfig {
+            failed_auth: field_0,
+            authenticated: field_1,
+            sandbox_create: field_2,
+            sandbox_lifecycle: field_3,
+        })
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for RateLimitConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RateLimitConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RateLimitConfig)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RateLimitConfig, A::Error> {
-                let mut fields: (
-                    Option<RateLimitEntry>,
-                    Option<RateLimitEntry>,
-                    Option<RateLimitEntry>,
-                    Option<RateLimitEntry>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "failedAuth" => fields.0 = map.next_value()?,
-                        "authenticated" => fields.1 = map.next_value()?,
-                        "sandboxCreate" => fields.2 = map.next_value()?,
-                        "sandboxLifecycle" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(RateLimitConfig {
-                    failed_auth: field_0,
-                    authenticated: field_1,
-                    sandbox_create: field_2,
-                    sandbox_lifecycle: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
@@ -428,159 +408,155 @@ pub struct DaytonaConfiguration {
     pub rate_limit: Option<RateLimitConfig>,
 }
 #[cfg(feature = "api-config")]
+impl crate::runtime::FromObject for DaytonaConfiguration {
+    const EXPECTING: &'static str = "an object (DaytonaConfiguration)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<PosthogConfig>,
+            Option<OidcConfig>,
+            Option<bool>,
+            Option<std::collections::BTreeMap<String, Announcement>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<RateLimitConfig>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "version" => fields.0 = Some(map.next_value()?),
+                "posthog" => fields.1 = map.next_value()?,
+                "oidc" => fields.2 = Some(map.next_value()?),
+                "linkedAccountsEnabled" => fields.3 = Some(map.next_value()?),
+                "announcements" => fields.4 = Some(map.next_value()?),
+                "pylonAppId" => fields.5 = map.next_value()?,
+                "proxyTemplateUrl" => fields.6 = Some(map.next_value()?),
+                "proxyToolboxUrl" => fields.7 = Some(map.next_value()?),
+                "defaultSnapshot" => fields.8 = Some(map.next_value()?),
+                "dashboardUrl" => fields.9 = Some(map.next_value()?),
+                "maxAutoArchiveInterval" => fields.10 = Some(map.next_value()?),
+                "maintananceMode" => fields.11 = Some(map.next_value()?),
+                "environment" => fields.12 = Some(map.next_value()?),
+                "billingApiUrl" => fields.13 = map.next_value()?,
+                "analyticsApiUrl" => fields.14 = map.next_value()?,
+                "sshGatewayCommand" => fields.15 = map.next_value()?,
+                "sshGatewayPublicKey" => fields.16 = map.next_value()?,
+                "rateLimit" => fields.17 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                field_1,
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+                field_13,
+                field_14,
+                field_15,
+                field_16,
+                field_17,
+            ) => {
+                Ok(DaytonaConfiguration {
+                    version: field_0,
+                    posthog: field_1,
+                    oidc: field_2,
+                    linked_accounts_enabled: field_3,
+                    announcements: field_4,
+                    pylon_app_id: field_5,
+                    proxy_template_url: field_6,
+                    proxy_toolbox_url: field_7,
+                    default_snapshot: field_8,
+                    dashboard_url: field_9,
+                    max_auto_archive_interval: field_10,
+                    maintanance_mode: field_11,
+                    environment: field_12,
+                    billing_api_url: field_13,
+                    analytics_api_url: field_14,
+                    ssh_gateway_command: field_15,
+                    ssh_gateway_public_key: field_16,
+                    rate_limit: field_17,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "version"
+                        } else if fields.2.is_none() {
+                            "oidc"
+                        } else if fields.3.is_none() {
+                            "linkedAccountsEnabled"
+                        } else if fields.4.is_none() {
+                            "announcements"
+                        } else if fields.6.is_none() {
+                            "proxyTemplateUrl"
+                        } else if fields.7.is_none() {
+                            "proxyToolboxUrl"
+                        } else if fields.8.is_none() {
+                            "defaultSnapshot"
+                        } else if fields.9.is_none() {
+                            "dashboardUrl"
+                        } else if fields.10.is_none() {
+                            "maxAutoArchiveInterval"
+                        } else if fields.11.is_none() {
+                            "maintananceMode"
+                        } else {
+                            "environment"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-config")]
 impl<'de> serde::Deserialize<'de> for DaytonaConfiguration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DaytonaConfiguration;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DaytonaConfiguration)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DaytonaConfiguration, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<PosthogConfig>,
-                    Option<OidcConfig>,
-                    Option<bool>,
-                    Option<std::collections::BTreeMap<String, Announcement>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<RateLimitConfig>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "version" => fields.0 = Some(map.next_value()?),
-                        "posthog" => fields.1 = map.next_value()?,
-                        "oidc" => fields.2 = Some(map.next_value()?),
-                        "linkedAccountsEnabled" => fields.3 = Some(map.next_value()?),
-                        "announcements" => fields.4 = Some(map.next_value()?),
-                        "pylonAppId" => fields.5 = map.next_value()?,
-                        "proxyTemplateUrl" => fields.6 = Some(map.next_value()?),
-                        "proxyToolboxUrl" => fields.7 = Some(map.next_value()?),
-                        "defaultSnapshot" => fields.8 = Some(map.next_value()?),
-                        "dashboardUrl" => fields.9 = Some(map.next_value()?),
-                        "maxAutoArchiveInterval" => fields.10 = Some(map.next_value()?),
-                        "maintananceMode" => fields.11 = Some(map.next_value()?),
-                        "environment" => fields.12 = Some(map.next_value()?),
-                        "billingApiUrl" => fields.13 = map.next_value()?,
-                        "analyticsApiUrl" => fields.14 = map.next_value()?,
-                        "sshGatewayCommand" => fields.15 = map.next_value()?,
-                        "sshGatewayPublicKey" => fields.16 = map.next_value()?,
-                        "rateLimit" => fields.17 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                        Some(field_11),
-                        Some(field_12),
-                        field_13,
-                        field_14,
-                        field_15,
-                        field_16,
-                        field_17,
-                    ) => {
-                        Ok(DaytonaConfiguration {
-                            version: field_0,
-                            posthog: field_1,
-                            oidc: field_2,
-                            linked_accounts_enabled: field_3,
-                            announcements: field_4,
-                            pylon_app_id: field_5,
-                            proxy_template_url: field_6,
-                            proxy_toolbox_url: field_7,
-                            default_snapshot: field_8,
-                            dashboard_url: field_9,
-                            max_auto_archive_interval: field_10,
-                            maintanance_mode: field_11,
-                            environment: field_12,
-                            billing_api_url: field_13,
-                            analytics_api_url: field_14,
-                            ssh_gateway_command: field_15,
-                            ssh_gateway_public_key: field_16,
-                            rate_limit: field_17,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "version"
-                                } else if fields.2.is_none() {
-                                    "oidc"
-                                } else if fields.3.is_none() {
-                                    "linkedAccountsEnabled"
-                                } else if fields.4.is_none() {
-                                    "announcements"
-                                } else if fields.6.is_none() {
-                                    "proxyTemplateUrl"
-                                } else if fields.7.is_none() {
-                                    "proxyToolboxUrl"
-                                } else if fields.8.is_none() {
-                                    "defaultSnapshot"
-                                } else if fields.9.is_none() {
-                                    "dashboardUrl"
-                                } else if fields.10.is_none() {
-                                    "maxAutoArchiveInterval"
-                                } else if fields.11.is_none() {
-                                    "maintananceMode"
-                                } else {
-                                    "environment"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The schema at `#/components/schemas/CreateApiKey/properties/permissions/items`.
@@ -736,54 +712,50 @@ pub struct CreateApiKey {
 }
 #[cfg(feature = "api-api-keys")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateApiKey {
+    const EXPECTING: &'static str = "an object (CreateApiKey)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Vec<Permission>>,
+            Option<Option<crate::runtime::DateTime>>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "permissions" => fields.1 = Some(map.next_value()?),
+                "expiresAt" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(CreateApiKey {
+                    name: field_0,
+                    permissions: field_1,
+                    expires_at: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "name" } else { "permissions" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-api-keys")]
 impl<'de> serde::Deserialize<'de> for CreateApiKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateApiKey;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateApiKey)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateApiKey, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Vec<Permission>>,
-                    Option<Option<crate::runtime::DateTime>>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "permissions" => fields.1 = Some(map.next_value()?),
-                        "expiresAt" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(CreateApiKey {
-                            name: field_0,
-                            permissions: field_1,
-                            expires_at: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "name" } else { "permissions" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
@@ -815,76 +787,72 @@ pub struct ApiKeyResponse {
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 #[cfg(feature = "api-api-keys")]
+impl crate::runtime::FromObject for ApiKeyResponse {
+    const EXPECTING: &'static str = "an object (ApiKeyResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<crate::runtime::DateTime>,
+            Option<Vec<Permission>>,
+            Option<Option<crate::runtime::DateTime>>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "value" => fields.1 = Some(map.next_value()?),
+                "createdAt" => fields.2 = Some(map.next_value()?),
+                "permissions" => fields.3 = Some(map.next_value()?),
+                "expiresAt" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(ApiKeyResponse {
+                    name: field_0,
+                    value: field_1,
+                    created_at: field_2,
+                    permissions: field_3,
+                    expires_at: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "value"
+                        } else if fields.2.is_none() {
+                            "createdAt"
+                        } else if fields.3.is_none() {
+                            "permissions"
+                        } else {
+                            "expiresAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-api-keys")]
 impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ApiKeyResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<crate::runtime::DateTime>,
-                    Option<Vec<Permission>>,
-                    Option<Option<crate::runtime::DateTime>>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "value" => fields.1 = Some(map.next_value()?),
-                        "createdAt" => fields.2 = Some(map.next_value()?),
-                        "permissions" => fields.3 = Some(map.next_value()?),
-                        "expiresAt" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(ApiKeyResponse {
-                            name: field_0,
-                            value: field_1,
-                            created_at: field_2,
-                            permissions: field_3,
-                            expires_at: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "value"
-                                } else if fields.2.is_none() {
-                                    "createdAt"
-                                } else if fields.3.is_none() {
-                                    "permissions"
-                                } else {
-                                    "expiresAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
@@ -928,88 +896,84 @@ pub struct ApiKeyList {
     pub user_id: String,
 }
 #[cfg(feature = "api-api-keys")]
+impl crate::runtime::FromObject for ApiKeyList {
+    const EXPECTING: &'static str = "an object (ApiKeyList)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::DateTime>,
+            Option<Vec<Permission>>,
+            Option<Option<crate::runtime::DateTime>>,
+            Option<Option<crate::runtime::DateTime>>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "value" => fields.1 = Some(map.next_value()?),
+                "createdAt" => fields.2 = Some(map.next_value()?),
+                "permissions" => fields.3 = Some(map.next_value()?),
+                "lastUsedAt" => fields.4 = Some(map.next_value()?),
+                "expiresAt" => fields.5 = Some(map.next_value()?),
+                "userId" => fields.6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+            ) => {
+                Ok(ApiKeyList {
+                    name: field_0,
+                    value: field_1,
+                    created_at: field_2,
+                    permissions: field_3,
+                    last_used_at: field_4,
+                    expires_at: field_5,
+                    user_id: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "value"
+                        } else if fields.2.is_none() {
+                            "createdAt"
+                        } else if fields.3.is_none() {
+                            "permissions"
+                        } else if fields.4.is_none() {
+                            "lastUsedAt"
+                        } else if fields.5.is_none() {
+                            "expiresAt"
+                        } else {
+                            "userId"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-api-keys")]
 impl<'de> serde::Deserialize<'de> for ApiKeyList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApiKeyList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ApiKeyList)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApiKeyList, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::DateTime>,
-                    Option<Vec<Permission>>,
-                    Option<Option<crate::runtime::DateTime>>,
-                    Option<Option<crate::runtime::DateTime>>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "value" => fields.1 = Some(map.next_value()?),
-                        "createdAt" => fields.2 = Some(map.next_value()?),
-                        "permissions" => fields.3 = Some(map.next_value()?),
-                        "lastUsedAt" => fields.4 = Some(map.next_value()?),
-                        "expiresAt" => fields.5 = Some(map.next_value()?),
-                        "userId" => fields.6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                    ) => {
-                        Ok(ApiKeyList {
-                            name: field_0,
-                            value: field_1,
-                            created_at: field_2,
-                            permissions: field_3,
-                            last_used_at: field_4,
-                            expires_at: field_5,
-                            user_id: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "value"
-                                } else if fields.2.is_none() {
-                                    "createdAt"
-                                } else if fields.3.is_none() {
-                                    "permissions"
-                                } else if fields.4.is_none() {
-                                    "lastUsedAt"
-                                } else if fields.5.is_none() {
-                                    "expiresAt"
-                                } else {
-                                    "userId"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
@@ -1036,88 +1000,84 @@ pub struct OrganizationRole {
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for OrganizationRole {
+    const EXPECTING: &'static str = "an object (OrganizationRole)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<Permission>>,
+            Option<bool>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "description" => fields.2 = Some(map.next_value()?),
+                "permissions" => fields.3 = Some(map.next_value()?),
+                "isGlobal" => fields.4 = Some(map.next_value()?),
+                "createdAt" => fields.5 = Some(map.next_value()?),
+                "updatedAt" => fields.6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+            ) => {
+                Ok(OrganizationRole {
+                    id: field_0,
+                    name: field_1,
+                    description: field_2,
+                    permissions: field_3,
+                    is_global: field_4,
+                    created_at: field_5,
+                    updated_at: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "description"
+                        } else if fields.3.is_none() {
+                            "permissions"
+                        } else if fields.4.is_none() {
+                            "isGlobal"
+                        } else if fields.5.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationRole;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationRole)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationRole, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<Permission>>,
-                    Option<bool>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "description" => fields.2 = Some(map.next_value()?),
-                        "permissions" => fields.3 = Some(map.next_value()?),
-                        "isGlobal" => fields.4 = Some(map.next_value()?),
-                        "createdAt" => fields.5 = Some(map.next_value()?),
-                        "updatedAt" => fields.6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                    ) => {
-                        Ok(OrganizationRole {
-                            id: field_0,
-                            name: field_1,
-                            description: field_2,
-                            permissions: field_3,
-                            is_global: field_4,
-                            created_at: field_5,
-                            updated_at: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "description"
-                                } else if fields.3.is_none() {
-                                    "permissions"
-                                } else if fields.4.is_none() {
-                                    "isGlobal"
-                                } else if fields.5.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Invitation status
@@ -1300,112 +1260,108 @@ pub struct OrganizationInvitation {
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for OrganizationInvitation {
+    const EXPECTING: &'static str = "an object (OrganizationInvitation)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::DateTime>,
+            Option<OrganizationInvitationStatus>,
+            Option<OrganizationMemberRole>,
+            Option<Vec<OrganizationRole>>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "email" => fields.1 = Some(map.next_value()?),
+                "invitedBy" => fields.2 = Some(map.next_value()?),
+                "organizationId" => fields.3 = Some(map.next_value()?),
+                "organizationName" => fields.4 = Some(map.next_value()?),
+                "expiresAt" => fields.5 = Some(map.next_value()?),
+                "status" => fields.6 = Some(map.next_value()?),
+                "role" => fields.7 = Some(map.next_value()?),
+                "assignedRoles" => fields.8 = Some(map.next_value()?),
+                "createdAt" => fields.9 = Some(map.next_value()?),
+                "updatedAt" => fields.10 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+            ) => {
+                Ok(OrganizationInvitation {
+                    id: field_0,
+                    email: field_1,
+                    invited_by: field_2,
+                    organization_id: field_3,
+                    organization_name: field_4,
+                    expires_at: field_5,
+                    status: field_6,
+                    role: field_7,
+                    assigned_roles: field_8,
+                    created_at: field_9,
+                    updated_at: field_10,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "email"
+                        } else if fields.2.is_none() {
+                            "invitedBy"
+                        } else if fields.3.is_none() {
+                            "organizationId"
+                        } else if fields.4.is_none() {
+                            "organizationName"
+                        } else if fields.5.is_none() {
+                            "expiresAt"
+                        } else if fields.6.is_none() {
+                            "status"
+                        } else if fields.7.is_none() {
+                            "role"
+                        } else if fields.8.is_none() {
+                            "assignedRoles"
+                        } else if fields.9.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationInvitation)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::DateTime>,
-                    Option<OrganizationInvitationStatus>,
-                    Option<OrganizationMemberRole>,
-                    Option<Vec<OrganizationRole>>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "email" => fields.1 = Some(map.next_value()?),
-                        "invitedBy" => fields.2 = Some(map.next_value()?),
-                        "organizationId" => fields.3 = Some(map.next_value()?),
-                        "organizationName" => fields.4 = Some(map.next_value()?),
-                        "expiresAt" => fields.5 = Some(map.next_value()?),
-                        "status" => fields.6 = Some(map.next_value()?),
-                        "role" => fields.7 = Some(map.next_value()?),
-                        "assignedRoles" => fields.8 = Some(map.next_value()?),
-                        "createdAt" => fields.9 = Some(map.next_value()?),
-                        "updatedAt" => fields.10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                    ) => {
-                        Ok(OrganizationInvitation {
-                            id: field_0,
-                            email: field_1,
-                            invited_by: field_2,
-                            organization_id: field_3,
-                            organization_name: field_4,
-                            expires_at: field_5,
-                            status: field_6,
-                            role: field_7,
-                            assigned_roles: field_8,
-                            created_at: field_9,
-                            updated_at: field_10,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "email"
-                                } else if fields.2.is_none() {
-                                    "invitedBy"
-                                } else if fields.3.is_none() {
-                                    "organizationId"
-                                } else if fields.4.is_none() {
-                                    "organizationName"
-                                } else if fields.5.is_none() {
-                                    "expiresAt"
-                                } else if fields.6.is_none() {
-                                    "status"
-                                } else if fields.7.is_none() {
-                                    "role"
-                                } else if fields.8.is_none() {
-                                    "assignedRoles"
-                                } else if fields.9.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
@@ -1425,48 +1381,44 @@ pub struct CreateOrganization {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateOrganization {
+    const EXPECTING: &'static str = "an object (CreateOrganization)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "defaultRegionId" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(CreateOrganization {
+                    name: field_0,
+                    default_region_id: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "name" } else { "defaultRegionId" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganization;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateOrganization)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganization, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "defaultRegionId" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(CreateOrganization {
-                            name: field_0,
-                            default_region_id: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "name" } else { "defaultRegionId" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"headers":{"x-api-key":"my-api-key"},"endpoint":"endpoint"}`
@@ -1485,45 +1437,41 @@ pub struct OtelConfig {
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl crate::runtime::FromObject for OtelConfig {
+    const EXPECTING: &'static str = "an object (OtelConfig)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Option<std::collections::BTreeMap<String, String>>>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "endpoint" => fields.0 = Some(map.next_value()?),
+                "headers" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(OtelConfig {
+                    endpoint: field_0,
+                    headers: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("endpoint")),
+        }
+    }
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for OtelConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OtelConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OtelConfig)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OtelConfig, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Option<std::collections::BTreeMap<String, String>>>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "endpoint" => fields.0 = Some(map.next_value()?),
-                        "headers" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(OtelConfig {
-                            endpoint: field_0,
-                            headers: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("endpoint")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
@@ -1641,241 +1589,229 @@ pub struct Organization {
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl crate::runtime::FromObject for Organization {
+    const EXPECTING: &'static str = "an object (Organization)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+            Option<bool>,
+            Option<crate::runtime::DateTime>,
+            Option<String>,
+            Option<crate::runtime::DateTime>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<bool>,
+            Option<bool>,
+            Option<String>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<Option<OtelConfig>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "createdBy" => fields.2 = Some(map.next_value()?),
+                "personal" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                "updatedAt" => fields.5 = Some(map.next_value()?),
+                "suspended" => fields.6 = Some(map.next_value()?),
+                "suspendedAt" => fields.7 = Some(map.next_value()?),
+                "suspensionReason" => fields.8 = Some(map.next_value()?),
+                "suspendedUntil" => fields.9 = Some(map.next_value()?),
+                "suspensionCleanupGracePeriodHours" => {
+                    fields.10 = Some(map.next_value()?);
+                }
+                "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
+                "snapshotDeactivationTimeoutMinutes" => {
+                    fields.14 = Some(map.next_value()?);
+                }
+                "sandboxLimitedNetworkEgress" => fields.15 = Some(map.next_value()?),
+                "previewWarningEnabled" => fields.16 = Some(map.next_value()?),
+                "defaultRegionId" => fields.17 = map.next_value()?,
+                "authenticatedRateLimit" => fields.18 = Some(map.next_value()?),
+                "sandboxCreateRateLimit" => fields.19 = Some(map.next_value()?),
+                "sandboxLifecycleRateLimit" => fields.20 = Some(map.next_value()?),
+                "experimentalConfig" => fields.21 = Some(map.next_value()?),
+                "otelConfig" => fields.22 = Some(map.next_value()?),
+                "authenticatedRateLimitTtlSeconds" => fields.23 = Some(map.next_value()?),
+                "sandboxCreateRateLimitTtlSeconds" => fields.24 = Some(map.next_value()?),
+                "sandboxLifecycleRateLimitTtlSeconds" => {
+                    fields.25 = Some(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+                Some(field_15),
+                Some(field_16),
+                field_17,
+                Some(field_18),
+                Some(field_19),
+                Some(field_20),
+                Some(field_21),
+                Some(field_22),
+                Some(field_23),
+                Some(field_24),
+                Some(field_25),
+            ) => {
+                Ok(Organization {
+                    id: field_0,
+                    name: field_1,
+                    created_by: field_2,
+                    personal: field_3,
+                    created_at: field_4,
+                    updated_at: field_5,
+                    suspended: field_6,
+                    suspended_at: field_7,
+                    suspension_reason: field_8,
+                    suspended_until: field_9,
+                    suspension_cleanup_grace_period_hours: field_10,
+                    max_cpu_per_sandbox: field_11,
+                    max_memory_per_sandbox: field_12,
+                    max_disk_per_sandbox: field_13,
+                    snapshot_deactivation_timeout_minutes: field_14,
+                    sandbox_limited_network_egress: field_15,
+                    preview_warning_enabled: field_16,
+                    default_region_id: field_17,
+                    authenticated_rate_limit: field_18,
+                    sandbox_create_rate_limit: field_19,
+                    sandbox_lifecycle_rate_limit: field_20,
+                    experimental_config: field_21,
+                    otel_config: field_22,
+                    authenticated_rate_limit_ttl_seconds: field_23,
+                    sandbox_create_rate_limit_ttl_seconds: field_24,
+                    sandbox_lifecycle_rate_limit_ttl_seconds: field_25,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "createdBy"
+                        } else if fields.3.is_none() {
+                            "personal"
+                        } else if fields.4.is_none() {
+                            "createdAt"
+                        } else if fields.5.is_none() {
+                            "updatedAt"
+                        } else if fields.6.is_none() {
+                            "suspended"
+                        } else if fields.7.is_none() {
+                            "suspendedAt"
+                        } else if fields.8.is_none() {
+                            "suspensionReason"
+                        } else if fields.9.is_none() {
+                            "suspendedUntil"
+                        } else if fields.10.is_none() {
+                            "suspensionCleanupGracePeriodHours"
+                        } else if fields.11.is_none() {
+                            "maxCpuPerSandbox"
+                        } else if fields.12.is_none() {
+                            "maxMemoryPerSandbox"
+                        } else if fields.13.is_none() {
+                            "maxDiskPerSandbox"
+                        } else if fields.14.is_none() {
+                            "snapshotDeactivationTimeoutMinutes"
+                        } else if fields.15.is_none() {
+                            "sandboxLimitedNetworkEgress"
+                        } else if fields.16.is_none() {
+                            "previewWarningEnabled"
+                        } else if fields.18.is_none() {
+                            "authenticatedRateLimit"
+                        } else if fields.19.is_none() {
+                            "sandboxCreateRateLimit"
+                        } else if fields.20.is_none() {
+                            "sandboxLifecycleRateLimit"
+                        } else if fields.21.is_none() {
+                            "experimentalConfig"
+                        } else if fields.22.is_none() {
+                            "otelConfig"
+                        } else if fields.23.is_none() {
+                            "authenticatedRateLimitTtlSeconds"
+                        } else if fields.24.is_none() {
+                            "sandboxCreateRateLimitTtlSeconds"
+                        } else {
+                            "sandboxLifecycleRateLimitTtlSeconds"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Organization;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Organization)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Organization, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                    Option<bool>,
-                    Option<crate::runtime::DateTime>,
-                    Option<String>,
-                    Option<crate::runtime::DateTime>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<bool>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<Option<OtelConfig>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "createdBy" => fields.2 = Some(map.next_value()?),
-                        "personal" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        "updatedAt" => fields.5 = Some(map.next_value()?),
-                        "suspended" => fields.6 = Some(map.next_value()?),
-                        "suspendedAt" => fields.7 = Some(map.next_value()?),
-                        "suspensionReason" => fields.8 = Some(map.next_value()?),
-                        "suspendedUntil" => fields.9 = Some(map.next_value()?),
-                        "suspensionCleanupGracePeriodHours" => {
-                            fields.10 = Some(map.next_value()?);
-                        }
-                        "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
-                        "snapshotDeactivationTimeoutMinutes" => {
-                            fields.14 = Some(map.next_value()?);
-                        }
-                        "sandboxLimitedNetworkEgress" => {
-                            fields.15 = Some(map.next_value()?);
-                        }
-                        "previewWarningEnabled" => fields.16 = Some(map.next_value()?),
-                        "defaultRegionId" => fields.17 = map.next_value()?,
-                        "authenticatedRateLimit" => fields.18 = Some(map.next_value()?),
-                        "sandboxCreateRateLimit" => fields.19 = Some(map.next_value()?),
-                        "sandboxLifecycleRateLimit" => {
-                            fields.20 = Some(map.next_value()?);
-                        }
-                        "experimentalConfig" => fields.21 = Some(map.next_value()?),
-                        "otelConfig" => fields.22 = Some(map.next_value()?),
-                        "authenticatedRateLimitTtlSeconds" => {
-                            fields.23 = Some(map.next_value()?);
-                        }
-                        "sandboxCreateRateLimitTtlSeconds" => {
-                            fields.24 = Some(map.next_value()?);
-                        }
-                        "sandboxLifecycleRateLimitTtlSeconds" => {
-                            fields.25 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                        Some(field_11),
-                        Some(field_12),
-                        Some(field_13),
-                        Some(field_14),
-                        Some(field_15),
-                        Some(field_16),
-                        field_17,
-                        Some(field_18),
-                        Some(field_19),
-                        Some(field_20),
-                        Some(field_21),
-                        Some(field_22),
-                        Some(field_23),
-                        Some(field_24),
-                        Some(field_25),
-                    ) => {
-                        Ok(Organization {
-                            id: field_0,
-                            name: field_1,
-                            created_by: field_2,
-                            personal: field_3,
-                            created_at: field_4,
-                            updated_at: field_5,
-                            suspended: field_6,
-                            suspended_at: field_7,
-                            suspension_reason: field_8,
-                            suspended_until: field_9,
-                            suspension_cleanup_grace_period_hours: field_10,
-                            max_cpu_per_sandbox: field_11,
-                            max_memory_per_sandbox: field_12,
-                            max_disk_per_sandbox: field_13,
-                            snapshot_deactivation_timeout_minutes: field_14,
-                            sandbox_limited_network_egress: field_15,
-                            preview_warning_enabled: field_16,
-                            default_region_id: field_17,
-                            authenticated_rate_limit: field_18,
-                            sandbox_create_rate_limit: field_19,
-                            sandbox_lifecycle_rate_limit: field_20,
-                            experimental_config: field_21,
-                            otel_config: field_22,
-                            authenticated_rate_limit_ttl_seconds: field_23,
-                            sandbox_create_rate_limit_ttl_seconds: field_24,
-                            sandbox_lifecycle_rate_limit_ttl_seconds: field_25,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "createdBy"
-                                } else if fields.3.is_none() {
-                                    "personal"
-                                } else if fields.4.is_none() {
-                                    "createdAt"
-                                } else if fields.5.is_none() {
-                                    "updatedAt"
-                                } else if fields.6.is_none() {
-                                    "suspended"
-                                } else if fields.7.is_none() {
-                                    "suspendedAt"
-                                } else if fields.8.is_none() {
-                                    "suspensionReason"
-                                } else if fields.9.is_none() {
-                                    "suspendedUntil"
-                                } else if fields.10.is_none() {
-                                    "suspensionCleanupGracePeriodHours"
-                                } else if fields.11.is_none() {
-                                    "maxCpuPerSandbox"
-                                } else if fields.12.is_none() {
-                                    "maxMemoryPerSandbox"
-                                } else if fields.13.is_none() {
-                                    "maxDiskPerSandbox"
-                                } else if fields.14.is_none() {
-                                    "snapshotDeactivationTimeoutMinutes"
-                                } else if fields.15.is_none() {
-                                    "sandboxLimitedNetworkEgress"
-                                } else if fields.16.is_none() {
-                                    "previewWarningEnabled"
-                                } else if fields.18.is_none() {
-                                    "authenticatedRateLimit"
-                                } else if fields.19.is_none() {
-                                    "sandboxCreateRateLimit"
-                                } else if fields.20.is_none() {
-                                    "sandboxLifecycleRateLimit"
-                                } else if fields.21.is_none() {
-                                    "experimentalConfig"
-                                } else if fields.22.is_none() {
-                                    "otelConfig"
-                                } else if fields.23.is_none() {
-                                    "authenticatedRateLimitTtlSeconds"
-                                } else if fields.24.is_none() {
-                                    "sandboxCreateRateLimitTtlSeconds"
-                                } else {
-                                    "sandboxLifecycleRateLimitTtlSeconds"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"defaultRegionId":"us"}`
@@ -1891,40 +1827,36 @@ pub struct UpdateOrganizationDefaultRegion {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationDefaultRegion {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationDefaultRegion)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "defaultRegionId" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(UpdateOrganizationDefaultRegion {
+                    default_region_id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("defaultRegionId")),
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationDefaultRegion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationDefaultRegion)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationDefaultRegion, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "defaultRegionId" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(UpdateOrganizationDefaultRegion {
-                            default_region_id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("defaultRegionId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `SandboxClass` schema.
@@ -2254,173 +2186,167 @@ pub struct RegionUsageOverview {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for RegionUsageOverview {
+    const EXPECTING: &'static str = "an object (RegionUsageOverview)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<SandboxClass>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<Vec<GpuType>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "regionId" => fields.0 = Some(map.next_value()?),
+                "sandboxClass" => fields.1 = Some(map.next_value()?),
+                "totalCpuQuota" => fields.2 = Some(map.next_value()?),
+                "currentCpuUsage" => fields.3 = Some(map.next_value()?),
+                "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
+                "currentMemoryUsage" => fields.5 = Some(map.next_value()?),
+                "totalDiskQuota" => fields.6 = Some(map.next_value()?),
+                "currentDiskUsage" => fields.7 = Some(map.next_value()?),
+                "totalGpuQuota" => fields.8 = Some(map.next_value()?),
+                "currentGpuUsage" => fields.9 = Some(map.next_value()?),
+                "allowedGpuTypes" => fields.10 = map.next_value()?,
+                "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
+                "maxDiskPerNonEphemeralSandbox" => fields.14 = Some(map.next_value()?),
+                "maxCpuPerGpuSandbox" => fields.15 = Some(map.next_value()?),
+                "maxMemoryPerGpuSandbox" => fields.16 = Some(map.next_value()?),
+                "maxDiskPerGpuSandbox" => fields.17 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                field_10,
+                Some(field_11),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+                Some(field_15),
+                Some(field_16),
+                Some(field_17),
+            ) => {
+                Ok(RegionUsageOverview {
+                    region_id: field_0,
+                    sandbox_class: field_1,
+                    total_cpu_quota: field_2,
+                    current_cpu_usage: field_3,
+                    total_memory_quota: field_4,
+                    current_memory_usage: field_5,
+                    total_disk_quota: field_6,
+                    current_disk_usage: field_7,
+                    total_gpu_quota: field_8,
+                    current_gpu_usage: field_9,
+                    allowed_gpu_types: field_10,
+                    max_cpu_per_sandbox: field_11,
+                    max_memory_per_sandbox: field_12,
+                    max_disk_per_sandbox: field_13,
+                    max_disk_per_non_ephemeral_sandbox: field_14,
+                    max_cpu_per_gpu_sandbox: field_15,
+                    max_memory_per_gpu_sandbox: field_16,
+                    max_disk_per_gpu_sandbox: field_17,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "regionId"
+                        } else if fields.1.is_none() {
+                            "sandboxClass"
+                        } else if fields.2.is_none() {
+                            "totalCpuQuota"
+                        } else if fields.3.is_none() {
+                            "currentCpuUsage"
+                        } else if fields.4.is_none() {
+                            "totalMemoryQuota"
+                        } else if fields.5.is_none() {
+                            "currentMemoryUsage"
+                        } else if fields.6.is_none() {
+                            "totalDiskQuota"
+                        } else if fields.7.is_none() {
+                            "currentDiskUsage"
+                        } else if fields.8.is_none() {
+                            "totalGpuQuota"
+                        } else if fields.9.is_none() {
+                            "currentGpuUsage"
+                        } else if fields.11.is_none() {
+                            "maxCpuPerSandbox"
+                        } else if fields.12.is_none() {
+                            "maxMemoryPerSandbox"
+                        } else if fields.13.is_none() {
+                            "maxDiskPerSandbox"
+                        } else if fields.14.is_none() {
+                            "maxDiskPerNonEphemeralSandbox"
+                        } else if fields.15.is_none() {
+                            "maxCpuPerGpuSandbox"
+                        } else if fields.16.is_none() {
+                            "maxMemoryPerGpuSandbox"
+                        } else {
+                            "maxDiskPerGpuSandbox"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for RegionUsageOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RegionUsageOverview;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RegionUsageOverview)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegionUsageOverview, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Vec<GpuType>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "regionId" => fields.0 = Some(map.next_value()?),
-                        "sandboxClass" => fields.1 = Some(map.next_value()?),
-                        "totalCpuQuota" => fields.2 = Some(map.next_value()?),
-                        "currentCpuUsage" => fields.3 = Some(map.next_value()?),
-                        "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
-                        "currentMemoryUsage" => fields.5 = Some(map.next_value()?),
-                        "totalDiskQuota" => fields.6 = Some(map.next_value()?),
-                        "currentDiskUsage" => fields.7 = Some(map.next_value()?),
-                        "totalGpuQuota" => fields.8 = Some(map.next_value()?),
-                        "currentGpuUsage" => fields.9 = Some(map.next_value()?),
-                        "allowedGpuTypes" => fields.10 = map.next_value()?,
-                        "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
-                        "maxDiskPerNonEphemeralSandbox" => {
-                            fields.14 = Some(map.next_value()?);
-                        }
-                        "maxCpuPerGpuSandbox" => fields.15 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => fields.16 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => fields.17 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        field_10,
-                        Some(field_11),
-                        Some(field_12),
-                        Some(field_13),
-                        Some(field_14),
-                        Some(field_15),
-                        Some(field_16),
-                        Some(field_17),
-                    ) => {
-                        Ok(RegionUsageOverview {
-                            region_id: field_0,
-                            sandbox_class: field_1,
-                            total_cpu_quota: field_2,
-                            current_cpu_usage: field_3,
-                            total_memory_quota: field_4,
-                            current_memory_usage: field_5,
-                            total_disk_quota: field_6,
-                            current_disk_usage: field_7,
-                            total_gpu_quota: field_8,
-                            current_gpu_usage: field_9,
-                            allowed_gpu_types: field_10,
-                            max_cpu_per_sandbox: field_11,
-                            max_memory_per_sandbox: field_12,
-                            max_disk_per_sandbox: field_13,
-                            max_disk_per_non_ephemeral_sandbox: field_14,
-                            max_cpu_per_gpu_sandbox: field_15,
-                            max_memory_per_gpu_sandbox: field_16,
-                            max_disk_per_gpu_sandbox: field_17,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "regionId"
-                                } else if fields.1.is_none() {
-                                    "sandboxClass"
-                                } else if fields.2.is_none() {
-                                    "totalCpuQuota"
-                                } else if fields.3.is_none() {
-                                    "currentCpuUsage"
-                                } else if fields.4.is_none() {
-                                    "totalMemoryQuota"
-                                } else if fields.5.is_none() {
-                                    "currentMemoryUsage"
-                                } else if fields.6.is_none() {
-                                    "totalDiskQuota"
-                                } else if fields.7.is_none() {
-                                    "currentDiskUsage"
-                                } else if fields.8.is_none() {
-                                    "totalGpuQuota"
-                                } else if fields.9.is_none() {
-                                    "currentGpuUsage"
-                                } else if fields.11.is_none() {
-                                    "maxCpuPerSandbox"
-                                } else if fields.12.is_none() {
-                                    "maxMemoryPerSandbox"
-                                } else if fields.13.is_none() {
-                                    "maxDiskPerSandbox"
-                                } else if fields.14.is_none() {
-                                    "maxDiskPerNonEphemeralSandbox"
-                                } else if fields.15.is_none() {
-                                    "maxCpuPerGpuSandbox"
-                                } else if fields.16.is_none() {
-                                    "maxMemoryPerGpuSandbox"
-                                } else {
-                                    "maxDiskPerGpuSandbox"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
@@ -2445,76 +2371,72 @@ pub struct OrganizationUsageOverview {
     pub current_volume_usage: f64,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for OrganizationUsageOverview {
+    const EXPECTING: &'static str = "an object (OrganizationUsageOverview)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<RegionUsageOverview>>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "regionUsage" => fields.0 = Some(map.next_value()?),
+                "totalSnapshotQuota" => fields.1 = Some(map.next_value()?),
+                "currentSnapshotUsage" => fields.2 = Some(map.next_value()?),
+                "totalVolumeQuota" => fields.3 = Some(map.next_value()?),
+                "currentVolumeUsage" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(OrganizationUsageOverview {
+                    region_usage: field_0,
+                    total_snapshot_quota: field_1,
+                    current_snapshot_usage: field_2,
+                    total_volume_quota: field_3,
+                    current_volume_usage: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "regionUsage"
+                        } else if fields.1.is_none() {
+                            "totalSnapshotQuota"
+                        } else if fields.2.is_none() {
+                            "currentSnapshotUsage"
+                        } else if fields.3.is_none() {
+                            "totalVolumeQuota"
+                        } else {
+                            "currentVolumeUsage"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationUsageOverview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationUsageOverview;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationUsageOverview)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationUsageOverview, A::Error> {
-                let mut fields: (
-                    Option<Vec<RegionUsageOverview>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "regionUsage" => fields.0 = Some(map.next_value()?),
-                        "totalSnapshotQuota" => fields.1 = Some(map.next_value()?),
-                        "currentSnapshotUsage" => fields.2 = Some(map.next_value()?),
-                        "totalVolumeQuota" => fields.3 = Some(map.next_value()?),
-                        "currentVolumeUsage" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(OrganizationUsageOverview {
-                            region_usage: field_0,
-                            total_snapshot_quota: field_1,
-                            current_snapshot_usage: field_2,
-                            total_volume_quota: field_3,
-                            current_volume_usage: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "regionUsage"
-                                } else if fields.1.is_none() {
-                                    "totalSnapshotQuota"
-                                } else if fields.2.is_none() {
-                                    "currentSnapshotUsage"
-                                } else if fields.3.is_none() {
-                                    "totalVolumeQuota"
-                                } else {
-                                    "currentVolumeUsage"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
@@ -2590,146 +2512,138 @@ pub struct UpdateOrganizationQuota {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationQuota {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationQuota)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "maxCpuPerSandbox" => fields.0 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.1 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.2 = Some(map.next_value()?),
+                "snapshotQuota" => fields.3 = Some(map.next_value()?),
+                "maxSnapshotSize" => fields.4 = Some(map.next_value()?),
+                "volumeQuota" => fields.5 = Some(map.next_value()?),
+                "authenticatedRateLimit" => fields.6 = Some(map.next_value()?),
+                "sandboxCreateRateLimit" => fields.7 = Some(map.next_value()?),
+                "sandboxLifecycleRateLimit" => fields.8 = Some(map.next_value()?),
+                "authenticatedRateLimitTtlSeconds" => fields.9 = Some(map.next_value()?),
+                "sandboxCreateRateLimitTtlSeconds" => fields.10 = Some(map.next_value()?),
+                "sandboxLifecycleRateLimitTtlSeconds" => {
+                    fields.11 = Some(map.next_value()?);
+                }
+                "snapshotDeactivationTimeoutMinutes" => {
+                    fields.12 = Some(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+            ) => {
+                Ok(UpdateOrganizationQuota {
+                    max_cpu_per_sandbox: field_0,
+                    max_memory_per_sandbox: field_1,
+                    max_disk_per_sandbox: field_2,
+                    snapshot_quota: field_3,
+                    max_snapshot_size: field_4,
+                    volume_quota: field_5,
+                    authenticated_rate_limit: field_6,
+                    sandbox_create_rate_limit: field_7,
+                    sandbox_lifecycle_rate_limit: field_8,
+                    authenticated_rate_limit_ttl_seconds: field_9,
+                    sandbox_create_rate_limit_ttl_seconds: field_10,
+                    sandbox_lifecycle_rate_limit_ttl_seconds: field_11,
+                    snapshot_deactivation_timeout_minutes: field_12,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "maxCpuPerSandbox"
+                        } else if fields.1.is_none() {
+                            "maxMemoryPerSandbox"
+                        } else if fields.2.is_none() {
+                            "maxDiskPerSandbox"
+                        } else if fields.3.is_none() {
+                            "snapshotQuota"
+                        } else if fields.4.is_none() {
+                            "maxSnapshotSize"
+                        } else if fields.5.is_none() {
+                            "volumeQuota"
+                        } else if fields.6.is_none() {
+                            "authenticatedRateLimit"
+                        } else if fields.7.is_none() {
+                            "sandboxCreateRateLimit"
+                        } else if fields.8.is_none() {
+                            "sandboxLifecycleRateLimit"
+                        } else if fields.9.is_none() {
+                            "authenticatedRateLimitTtlSeconds"
+                        } else if fields.10.is_none() {
+                            "sandboxCreateRateLimitTtlSeconds"
+                        } else if fields.11.is_none() {
+                            "sandboxLifecycleRateLimitTtlSeconds"
+                        } else {
+                            "snapshotDeactivationTimeoutMinutes"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationQuota)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationQuota, A::Error> {
-                let mut fields: (
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "maxCpuPerSandbox" => fields.0 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.1 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.2 = Some(map.next_value()?),
-                        "snapshotQuota" => fields.3 = Some(map.next_value()?),
-                        "maxSnapshotSize" => fields.4 = Some(map.next_value()?),
-                        "volumeQuota" => fields.5 = Some(map.next_value()?),
-                        "authenticatedRateLimit" => fields.6 = Some(map.next_value()?),
-                        "sandboxCreateRateLimit" => fields.7 = Some(map.next_value()?),
-                        "sandboxLifecycleRateLimit" => fields.8 = Some(map.next_value()?),
-                        "authenticatedRateLimitTtlSeconds" => {
-                            fields.9 = Some(map.next_value()?);
-                        }
-                        "sandboxCreateRateLimitTtlSeconds" => {
-                            fields.10 = Some(map.next_value()?);
-                        }
-                        "sandboxLifecycleRateLimitTtlSeconds" => {
-                            fields.11 = Some(map.next_value()?);
-                        }
-                        "snapshotDeactivationTimeoutMinutes" => {
-                            fields.12 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                        Some(field_11),
-                        Some(field_12),
-                    ) => {
-                        Ok(UpdateOrganizationQuota {
-                            max_cpu_per_sandbox: field_0,
-                            max_memory_per_sandbox: field_1,
-                            max_disk_per_sandbox: field_2,
-                            snapshot_quota: field_3,
-                            max_snapshot_size: field_4,
-                            volume_quota: field_5,
-                            authenticated_rate_limit: field_6,
-                            sandbox_create_rate_limit: field_7,
-                            sandbox_lifecycle_rate_limit: field_8,
-                            authenticated_rate_limit_ttl_seconds: field_9,
-                            sandbox_create_rate_limit_ttl_seconds: field_10,
-                            sandbox_lifecycle_rate_limit_ttl_seconds: field_11,
-                            snapshot_deactivation_timeout_minutes: field_12,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "maxCpuPerSandbox"
-                                } else if fields.1.is_none() {
-                                    "maxMemoryPerSandbox"
-                                } else if fields.2.is_none() {
-                                    "maxDiskPerSandbox"
-                                } else if fields.3.is_none() {
-                                    "snapshotQuota"
-                                } else if fields.4.is_none() {
-                                    "maxSnapshotSize"
-                                } else if fields.5.is_none() {
-                                    "volumeQuota"
-                                } else if fields.6.is_none() {
-                                    "authenticatedRateLimit"
-                                } else if fields.7.is_none() {
-                                    "sandboxCreateRateLimit"
-                                } else if fields.8.is_none() {
-                                    "sandboxLifecycleRateLimit"
-                                } else if fields.9.is_none() {
-                                    "authenticatedRateLimitTtlSeconds"
-                                } else if fields.10.is_none() {
-                                    "sandboxCreateRateLimitTtlSeconds"
-                                } else if fields.11.is_none() {
-                                    "sandboxLifecycleRateLimitTtlSeconds"
-                                } else {
-                                    "snapshotDeactivationTimeoutMinutes"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
@@ -2806,122 +2720,116 @@ pub struct UpdateOrganizationRegionQuota {
 }
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationRegionQuota {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationRegionQuota)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<SandboxClass>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<Vec<GpuType>>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sandboxClass" => fields.0 = map.next_value()?,
+                "totalCpuQuota" => fields.1 = Some(map.next_value()?),
+                "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
+                "totalDiskQuota" => fields.3 = Some(map.next_value()?),
+                "totalGpuQuota" => fields.4 = Some(map.next_value()?),
+                "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
+                "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
+                "maxDiskPerNonEphemeralSandbox" => fields.9 = Some(map.next_value()?),
+                "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
+                "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
+                "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                field_0,
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+            ) => {
+                Ok(UpdateOrganizationRegionQuota {
+                    sandbox_class: field_0,
+                    total_cpu_quota: field_1,
+                    total_memory_quota: field_2,
+                    total_disk_quota: field_3,
+                    total_gpu_quota: field_4,
+                    allowed_gpu_types: field_5,
+                    max_cpu_per_sandbox: field_6,
+                    max_memory_per_sandbox: field_7,
+                    max_disk_per_sandbox: field_8,
+                    max_disk_per_non_ephemeral_sandbox: field_9,
+                    max_cpu_per_gpu_sandbox: field_10,
+                    max_memory_per_gpu_sandbox: field_11,
+                    max_disk_per_gpu_sandbox: field_12,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.1.is_none() {
+                            "totalCpuQuota"
+                        } else if fields.2.is_none() {
+                            "totalMemoryQuota"
+                        } else if fields.3.is_none() {
+                            "totalDiskQuota"
+                        } else {
+                            "totalGpuQuota"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRegionQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationRegionQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationRegionQuota)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationRegionQuota, A::Error> {
-                let mut fields: (
-                    Option<SandboxClass>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<Vec<GpuType>>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sandboxClass" => fields.0 = map.next_value()?,
-                        "totalCpuQuota" => fields.1 = Some(map.next_value()?),
-                        "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
-                        "totalDiskQuota" => fields.3 = Some(map.next_value()?),
-                        "totalGpuQuota" => fields.4 = Some(map.next_value()?),
-                        "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
-                        "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
-                        "maxDiskPerNonEphemeralSandbox" => {
-                            fields.9 = Some(map.next_value()?);
-                        }
-                        "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        field_6,
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                        field_11,
-                        field_12,
-                    ) => {
-                        Ok(UpdateOrganizationRegionQuota {
-                            sandbox_class: field_0,
-                            total_cpu_quota: field_1,
-                            total_memory_quota: field_2,
-                            total_disk_quota: field_3,
-                            total_gpu_quota: field_4,
-                            allowed_gpu_types: field_5,
-                            max_cpu_per_sandbox: field_6,
-                            max_memory_per_sandbox: field_7,
-                            max_disk_per_sandbox: field_8,
-                            max_disk_per_non_ephemeral_sandbox: field_9,
-                            max_cpu_per_gpu_sandbox: field_10,
-                            max_memory_per_gpu_sandbox: field_11,
-                            max_disk_per_gpu_sandbox: field_12,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.1.is_none() {
-                                    "totalCpuQuota"
-                                } else if fields.2.is_none() {
-                                    "totalMemoryQuota"
-                                } else if fields.3.is_none() {
-                                    "totalDiskQuota"
-                                } else {
-                                    "totalGpuQuota"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
@@ -2942,56 +2850,50 @@ pub struct OrganizationSuspension {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for OrganizationSuspension {
+    const EXPECTING: &'static str = "an object (OrganizationSuspension)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<crate::runtime::DateTime>,
+            Option<f64>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "reason" => fields.0 = Some(map.next_value()?),
+                "until" => fields.1 = Some(map.next_value()?),
+                "suspensionCleanupGracePeriodHours" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(OrganizationSuspension {
+                    reason: field_0,
+                    until: field_1,
+                    suspension_cleanup_grace_period_hours: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "reason" } else { "until" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationSuspension;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationSuspension)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationSuspension, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<crate::runtime::DateTime>,
-                    Option<f64>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "reason" => fields.0 = Some(map.next_value()?),
-                        "until" => fields.1 = Some(map.next_value()?),
-                        "suspensionCleanupGracePeriodHours" => {
-                            fields.2 = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(OrganizationSuspension {
-                            reason: field_0,
-                            until: field_1,
-                            suspension_cleanup_grace_period_hours: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "reason" } else { "until" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
@@ -3005,48 +2907,42 @@ pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for OrganizationSandboxDefaultLimitedNetworkEgress {
+    const EXPECTING: &'static str = "an object (OrganizationSandboxDefaultLimitedNetworkEgress)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sandboxDefaultLimitedNetworkEgress" => {
+                    fields.0 = Some(map.next_value()?);
+                }
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(OrganizationSandboxDefaultLimitedNetworkEgress {
+                    sandbox_default_limited_network_egress: field_0,
+                })
+            }
+            _ => {
+                Err(
+                    serde::de::Error::missing_field("sandboxDefaultLimitedNetworkEgress"),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEgress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationSandboxDefaultLimitedNetworkEgress;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationSandboxDefaultLimitedNetworkEgress)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationSandboxDefaultLimitedNetworkEgress, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sandboxDefaultLimitedNetworkEgress" => {
-                            fields.0 = Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(OrganizationSandboxDefaultLimitedNetworkEgress {
-                            sandbox_default_limited_network_egress: field_0,
-                        })
-                    }
-                    _ => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                "sandboxDefaultLimitedNetworkEgress",
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
@@ -3067,60 +2963,56 @@ pub struct CreateOrganizationRole {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateOrganizationRole {
+    const EXPECTING: &'static str = "an object (CreateOrganizationRole)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<Vec<Permission>>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "description" => fields.1 = Some(map.next_value()?),
+                "permissions" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(CreateOrganizationRole {
+                    name: field_0,
+                    description: field_1,
+                    permissions: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "description"
+                        } else {
+                            "permissions"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationRole;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateOrganizationRole)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationRole, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<Permission>>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "description" => fields.1 = Some(map.next_value()?),
-                        "permissions" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(CreateOrganizationRole {
-                            name: field_0,
-                            description: field_1,
-                            permissions: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "description"
-                                } else {
-                                    "permissions"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
@@ -3141,60 +3033,56 @@ pub struct UpdateOrganizationRole {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationRole {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationRole)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<Vec<Permission>>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "description" => fields.1 = Some(map.next_value()?),
+                "permissions" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(UpdateOrganizationRole {
+                    name: field_0,
+                    description: field_1,
+                    permissions: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "description"
+                        } else {
+                            "permissions"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationRole;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationRole)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationRole, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<Permission>>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "description" => fields.1 = Some(map.next_value()?),
-                        "permissions" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(UpdateOrganizationRole {
-                            name: field_0,
-                            description: field_1,
-                            permissions: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "description"
-                                } else {
-                                    "permissions"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
@@ -3225,94 +3113,90 @@ pub struct OrganizationUser {
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for OrganizationUser {
+    const EXPECTING: &'static str = "an object (OrganizationUser)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<OrganizationMemberRole>,
+            Option<Vec<OrganizationRole>>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "userId" => fields.0 = Some(map.next_value()?),
+                "organizationId" => fields.1 = Some(map.next_value()?),
+                "name" => fields.2 = Some(map.next_value()?),
+                "email" => fields.3 = Some(map.next_value()?),
+                "role" => fields.4 = Some(map.next_value()?),
+                "assignedRoles" => fields.5 = Some(map.next_value()?),
+                "createdAt" => fields.6 = Some(map.next_value()?),
+                "updatedAt" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(OrganizationUser {
+                    user_id: field_0,
+                    organization_id: field_1,
+                    name: field_2,
+                    email: field_3,
+                    role: field_4,
+                    assigned_roles: field_5,
+                    created_at: field_6,
+                    updated_at: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "userId"
+                        } else if fields.1.is_none() {
+                            "organizationId"
+                        } else if fields.2.is_none() {
+                            "name"
+                        } else if fields.3.is_none() {
+                            "email"
+                        } else if fields.4.is_none() {
+                            "role"
+                        } else if fields.5.is_none() {
+                            "assignedRoles"
+                        } else if fields.6.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for OrganizationUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationUser)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationUser, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<OrganizationMemberRole>,
-                    Option<Vec<OrganizationRole>>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "userId" => fields.0 = Some(map.next_value()?),
-                        "organizationId" => fields.1 = Some(map.next_value()?),
-                        "name" => fields.2 = Some(map.next_value()?),
-                        "email" => fields.3 = Some(map.next_value()?),
-                        "role" => fields.4 = Some(map.next_value()?),
-                        "assignedRoles" => fields.5 = Some(map.next_value()?),
-                        "createdAt" => fields.6 = Some(map.next_value()?),
-                        "updatedAt" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(OrganizationUser {
-                            user_id: field_0,
-                            organization_id: field_1,
-                            name: field_2,
-                            email: field_3,
-                            role: field_4,
-                            assigned_roles: field_5,
-                            created_at: field_6,
-                            updated_at: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "userId"
-                                } else if fields.1.is_none() {
-                                    "organizationId"
-                                } else if fields.2.is_none() {
-                                    "name"
-                                } else if fields.3.is_none() {
-                                    "email"
-                                } else if fields.4.is_none() {
-                                    "role"
-                                } else if fields.5.is_none() {
-                                    "assignedRoles"
-                                } else if fields.6.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
@@ -3332,51 +3216,47 @@ pub struct UpdateOrganizationMemberAccess {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationMemberAccess {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationMemberAccess)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<OrganizationMemberRole>, Option<Vec<String>>) = (
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "role" => fields.0 = Some(map.next_value()?),
+                "assignedRoleIds" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(UpdateOrganizationMemberAccess {
+                    role: field_0,
+                    assigned_role_ids: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "role" } else { "assignedRoleIds" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationMemberAccess;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationMemberAccess)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationMemberAccess, A::Error> {
-                let mut fields: (Option<OrganizationMemberRole>, Option<Vec<String>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "role" => fields.0 = Some(map.next_value()?),
-                        "assignedRoleIds" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(UpdateOrganizationMemberAccess {
-                            role: field_0,
-                            assigned_role_ids: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "role" } else { "assignedRoleIds" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
@@ -3405,63 +3285,59 @@ pub struct CreateOrganizationInvitation {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateOrganizationInvitation {
+    const EXPECTING: &'static str = "an object (CreateOrganizationInvitation)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<OrganizationMemberRole>,
+            Option<Vec<String>>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "email" => fields.0 = Some(map.next_value()?),
+                "role" => fields.1 = Some(map.next_value()?),
+                "assignedRoleIds" => fields.2 = Some(map.next_value()?),
+                "expiresAt" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), field_3) => {
+                Ok(CreateOrganizationInvitation {
+                    email: field_0,
+                    role: field_1,
+                    assigned_role_ids: field_2,
+                    expires_at: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "email"
+                        } else if fields.1.is_none() {
+                            "role"
+                        } else {
+                            "assignedRoleIds"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationInvitation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateOrganizationInvitation)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationInvitation, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<OrganizationMemberRole>,
-                    Option<Vec<String>>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "email" => fields.0 = Some(map.next_value()?),
-                        "role" => fields.1 = Some(map.next_value()?),
-                        "assignedRoleIds" => fields.2 = Some(map.next_value()?),
-                        "expiresAt" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), field_3) => {
-                        Ok(CreateOrganizationInvitation {
-                            email: field_0,
-                            role: field_1,
-                            assigned_role_ids: field_2,
-                            expires_at: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "email"
-                                } else if fields.1.is_none() {
-                                    "role"
-                                } else {
-                                    "assignedRoleIds"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
@@ -3482,54 +3358,50 @@ pub struct UpdateOrganizationInvitation {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateOrganizationInvitation {
+    const EXPECTING: &'static str = "an object (UpdateOrganizationInvitation)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<OrganizationMemberRole>,
+            Option<Vec<String>>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "role" => fields.0 = Some(map.next_value()?),
+                "assignedRoleIds" => fields.1 = Some(map.next_value()?),
+                "expiresAt" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(UpdateOrganizationInvitation {
+                    role: field_0,
+                    assigned_role_ids: field_1,
+                    expires_at: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "role" } else { "assignedRoleIds" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationInvitation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateOrganizationInvitation)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationInvitation, A::Error> {
-                let mut fields: (
-                    Option<OrganizationMemberRole>,
-                    Option<Vec<String>>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "role" => fields.0 = Some(map.next_value()?),
-                        "assignedRoleIds" => fields.1 = Some(map.next_value()?),
-                        "expiresAt" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(UpdateOrganizationInvitation {
-                            role: field_0,
-                            assigned_role_ids: field_1,
-                            expires_at: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "role" } else { "assignedRoleIds" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The type of the region
@@ -3723,92 +3595,88 @@ pub struct Region {
     pub snapshot_manager_url: Option<Option<String>>,
 }
 #[cfg(any(feature = "api-organizations", feature = "api-regions"))]
+impl crate::runtime::FromObject for Region {
+    const EXPECTING: &'static str = "an object (Region)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<Option<String>>,
+            Option<RegionType>,
+            Option<String>,
+            Option<String>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+        ) = (None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "organizationId" => fields.2 = Some(map.next_value()?),
+                "regionType" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                "updatedAt" => fields.5 = Some(map.next_value()?),
+                "proxyUrl" => fields.6 = Some(map.next_value()?),
+                "sshGatewayUrl" => fields.7 = Some(map.next_value()?),
+                "snapshotManagerUrl" => fields.8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                field_2,
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                field_6,
+                field_7,
+                field_8,
+            ) => {
+                Ok(Region {
+                    id: field_0,
+                    name: field_1,
+                    organization_id: field_2,
+                    region_type: field_3,
+                    created_at: field_4,
+                    updated_at: field_5,
+                    proxy_url: field_6,
+                    ssh_gateway_url: field_7,
+                    snapshot_manager_url: field_8,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.3.is_none() {
+                            "regionType"
+                        } else if fields.4.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 impl<'de> serde::Deserialize<'de> for Region {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Region;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Region)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Region, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Option<String>>,
-                    Option<RegionType>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                ) = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "organizationId" => fields.2 = Some(map.next_value()?),
-                        "regionType" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        "updatedAt" => fields.5 = Some(map.next_value()?),
-                        "proxyUrl" => fields.6 = Some(map.next_value()?),
-                        "sshGatewayUrl" => fields.7 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => fields.8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        field_2,
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        field_6,
-                        field_7,
-                        field_8,
-                    ) => {
-                        Ok(Region {
-                            id: field_0,
-                            name: field_1,
-                            organization_id: field_2,
-                            region_type: field_3,
-                            created_at: field_4,
-                            updated_at: field_5,
-                            proxy_url: field_6,
-                            ssh_gateway_url: field_7,
-                            snapshot_manager_url: field_8,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.3.is_none() {
-                                    "regionType"
-                                } else if fields.4.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
@@ -3844,51 +3712,47 @@ pub struct CreateRegion {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateRegion {
+    const EXPECTING: &'static str = "an object (CreateRegion)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "proxyUrl" => fields.1 = Some(map.next_value()?),
+                "sshGatewayUrl" => fields.2 = Some(map.next_value()?),
+                "snapshotManagerUrl" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3) => {
+                Ok(CreateRegion {
+                    name: field_0,
+                    proxy_url: field_1,
+                    ssh_gateway_url: field_2,
+                    snapshot_manager_url: field_3,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("name")),
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for CreateRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateRegion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateRegion)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRegion, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "proxyUrl" => fields.1 = Some(map.next_value()?),
-                        "sshGatewayUrl" => fields.2 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2, field_3) => {
-                        Ok(CreateRegion {
-                            name: field_0,
-                            proxy_url: field_1,
-                            ssh_gateway_url: field_2,
-                            snapshot_manager_url: field_3,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("name")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
@@ -3946,54 +3810,50 @@ pub struct CreateRegionResponse {
     pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for CreateRegionResponse {
+    const EXPECTING: &'static str = "an object (CreateRegionResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Option<crate::runtime::Secret>>,
+            Option<Option<crate::runtime::Secret>>,
+            Option<Option<String>>,
+            Option<Option<crate::runtime::Secret>>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "proxyApiKey" => fields.1 = Some(map.next_value()?),
+                "sshGatewayApiKey" => fields.2 = Some(map.next_value()?),
+                "snapshotManagerUsername" => fields.3 = Some(map.next_value()?),
+                "snapshotManagerPassword" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3, field_4) => {
+                Ok(CreateRegionResponse {
+                    id: field_0,
+                    proxy_api_key: field_1,
+                    ssh_gateway_api_key: field_2,
+                    snapshot_manager_username: field_3,
+                    snapshot_manager_password: field_4,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for CreateRegionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateRegionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateRegionResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRegionResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Option<crate::runtime::Secret>>,
-                    Option<Option<crate::runtime::Secret>>,
-                    Option<Option<String>>,
-                    Option<Option<crate::runtime::Secret>>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "proxyApiKey" => fields.1 = Some(map.next_value()?),
-                        "sshGatewayApiKey" => fields.2 = Some(map.next_value()?),
-                        "snapshotManagerUsername" => fields.3 = Some(map.next_value()?),
-                        "snapshotManagerPassword" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2, field_3, field_4) => {
-                        Ok(CreateRegionResponse {
-                            id: field_0,
-                            proxy_api_key: field_1,
-                            ssh_gateway_api_key: field_2,
-                            snapshot_manager_username: field_3,
-                            snapshot_manager_password: field_4,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
@@ -4008,40 +3868,36 @@ pub struct RegenerateApiKeyResponse {
     pub api_key: crate::runtime::Secret,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for RegenerateApiKeyResponse {
+    const EXPECTING: &'static str = "an object (RegenerateApiKeyResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Secret>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "apiKey" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(RegenerateApiKeyResponse {
+                    api_key: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("apiKey")),
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for RegenerateApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RegenerateApiKeyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RegenerateApiKeyResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegenerateApiKeyResponse, A::Error> {
-                let mut fields: (Option<crate::runtime::Secret>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "apiKey" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(RegenerateApiKeyResponse {
-                            api_key: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("apiKey")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
@@ -4073,44 +3929,40 @@ pub struct UpdateRegion {
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateRegion {
+    const EXPECTING: &'static str = "an object (UpdateRegion)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "proxyUrl" => fields.0 = Some(map.next_value()?),
+                "sshGatewayUrl" => fields.1 = Some(map.next_value()?),
+                "snapshotManagerUrl" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(UpdateRegion {
+            proxy_url: field_0,
+            ssh_gateway_url: field_1,
+            snapshot_manager_url: field_2,
+        })
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for UpdateRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateRegion;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateRegion)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateRegion, A::Error> {
-                let mut fields: (
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "proxyUrl" => fields.0 = Some(map.next_value()?),
-                        "sshGatewayUrl" => fields.1 = Some(map.next_value()?),
-                        "snapshotManagerUrl" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(UpdateRegion {
-                    proxy_url: field_0,
-                    ssh_gateway_url: field_1,
-                    snapshot_manager_url: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"password":"password","username":"daytona"}`
@@ -4126,51 +3978,44 @@ pub struct SnapshotManagerCredentials {
     pub password: crate::runtime::Secret,
 }
 #[cfg(feature = "api-organizations")]
+impl crate::runtime::FromObject for SnapshotManagerCredentials {
+    const EXPECTING: &'static str = "an object (SnapshotManagerCredentials)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "username" => fields.0 = Some(map.next_value()?),
+                "password" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(SnapshotManagerCredentials {
+                    username: field_0,
+                    password: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "username" } else { "password" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-organizations")]
 impl<'de> serde::Deserialize<'de> for SnapshotManagerCredentials {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SnapshotManagerCredentials;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SnapshotManagerCredentials)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SnapshotManagerCredentials, A::Error> {
-                let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "username" => fields.0 = Some(map.next_value()?),
-                        "password" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(SnapshotManagerCredentials {
-                            username: field_0,
-                            password: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "username" } else { "password" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"name":"name","key":"key"}`
@@ -4184,48 +4029,44 @@ pub struct UserPublicKey {
     pub name: String,
 }
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
+impl crate::runtime::FromObject for UserPublicKey {
+    const EXPECTING: &'static str = "an object (UserPublicKey)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "key" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(UserPublicKey {
+                    key: field_0,
+                    name: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "key" } else { "name" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
 impl<'de> serde::Deserialize<'de> for UserPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserPublicKey;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UserPublicKey)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserPublicKey, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "key" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(UserPublicKey {
-                            key: field_0,
-                            name: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "key" } else { "name" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
@@ -4247,76 +4088,72 @@ pub struct User {
     pub created_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
+impl crate::runtime::FromObject for User {
+    const EXPECTING: &'static str = "an object (User)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<UserPublicKey>>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "email" => fields.2 = Some(map.next_value()?),
+                "publicKeys" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(User {
+                    id: field_0,
+                    name: field_1,
+                    email: field_2,
+                    public_keys: field_3,
+                    created_at: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "email"
+                        } else if fields.3.is_none() {
+                            "publicKeys"
+                        } else {
+                            "createdAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (User)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<UserPublicKey>>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "email" => fields.2 = Some(map.next_value()?),
-                        "publicKeys" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(User {
-                            id: field_0,
-                            name: field_1,
-                            email: field_2,
-                            public_keys: field_3,
-                            created_at: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "email"
-                                } else if fields.3.is_none() {
-                                    "publicKeys"
-                                } else {
-                                    "createdAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"displayName":"displayName","name":"name"}`
@@ -4331,48 +4168,44 @@ pub struct AccountProvider {
     pub display_name: String,
 }
 #[cfg(feature = "api-users")]
+impl crate::runtime::FromObject for AccountProvider {
+    const EXPECTING: &'static str = "an object (AccountProvider)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "displayName" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(AccountProvider {
+                    name: field_0,
+                    display_name: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "name" } else { "displayName" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-users")]
 impl<'de> serde::Deserialize<'de> for AccountProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccountProvider;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccountProvider)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountProvider, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "displayName" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(AccountProvider {
-                            name: field_0,
-                            display_name: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "name" } else { "displayName" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"provider":"provider","userId":"userId"}`
@@ -4388,48 +4221,44 @@ pub struct CreateLinkedAccount {
 }
 #[cfg(feature = "api-users")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateLinkedAccount {
+    const EXPECTING: &'static str = "an object (CreateLinkedAccount)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "provider" => fields.0 = Some(map.next_value()?),
+                "userId" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(CreateLinkedAccount {
+                    provider: field_0,
+                    user_id: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "provider" } else { "userId" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-users")]
 impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLinkedAccount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateLinkedAccount)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateLinkedAccount, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "provider" => fields.0 = Some(map.next_value()?),
-                        "userId" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(CreateLinkedAccount {
-                            provider: field_0,
-                            user_id: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "provider" } else { "userId" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `SandboxState` schema.
@@ -5078,211 +4907,207 @@ pub struct SandboxListItem {
     pub toolbox_proxy_url: String,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for SandboxListItem {
+    const EXPECTING: &'static str = "an object (SandboxListItem)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<SandboxClass>,
+            Option<SandboxState>,
+            Option<SandboxDesiredState>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<bool>,
+            Option<f64>,
+            Option<f64>,
+            Option<GpuType>,
+            Option<f64>,
+            Option<f64>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<BackupState>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "organizationId" => fields.1 = Some(map.next_value()?),
+                "name" => fields.2 = Some(map.next_value()?),
+                "target" => fields.3 = Some(map.next_value()?),
+                "runnerId" => fields.4 = map.next_value()?,
+                "sandboxClass" => fields.5 = map.next_value()?,
+                "state" => fields.6 = map.next_value()?,
+                "desiredState" => fields.7 = map.next_value()?,
+                "snapshot" => fields.8 = map.next_value()?,
+                "user" => fields.9 = Some(map.next_value()?),
+                "errorReason" => fields.10 = map.next_value()?,
+                "recoverable" => fields.11 = map.next_value()?,
+                "public" => fields.12 = Some(map.next_value()?),
+                "cpu" => fields.13 = Some(map.next_value()?),
+                "gpu" => fields.14 = Some(map.next_value()?),
+                "gpuType" => fields.15 = map.next_value()?,
+                "memory" => fields.16 = Some(map.next_value()?),
+                "disk" => fields.17 = Some(map.next_value()?),
+                "labels" => fields.18 = Some(map.next_value()?),
+                "backupState" => fields.19 = map.next_value()?,
+                "autoStopInterval" => fields.20 = map.next_value()?,
+                "autoArchiveInterval" => fields.21 = map.next_value()?,
+                "autoDeleteInterval" => fields.22 = map.next_value()?,
+                "createdAt" => fields.23 = map.next_value()?,
+                "updatedAt" => fields.24 = map.next_value()?,
+                "lastActivityAt" => fields.25 = map.next_value()?,
+                "daemonVersion" => fields.26 = map.next_value()?,
+                "toolboxProxyUrl" => fields.27 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                field_4,
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                Some(field_9),
+                field_10,
+                field_11,
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+                field_15,
+                Some(field_16),
+                Some(field_17),
+                Some(field_18),
+                field_19,
+                field_20,
+                field_21,
+                field_22,
+                field_23,
+                field_24,
+                field_25,
+                field_26,
+                Some(field_27),
+            ) => {
+                Ok(SandboxListItem {
+                    id: field_0,
+                    organization_id: field_1,
+                    name: field_2,
+                    target: field_3,
+                    runner_id: field_4,
+                    sandbox_class: field_5,
+                    state: field_6,
+                    desired_state: field_7,
+                    snapshot: field_8,
+                    user: field_9,
+                    error_reason: field_10,
+                    recoverable: field_11,
+                    public: field_12,
+                    cpu: field_13,
+                    gpu: field_14,
+                    gpu_type: field_15,
+                    memory: field_16,
+                    disk: field_17,
+                    labels: field_18,
+                    backup_state: field_19,
+                    auto_stop_interval: field_20,
+                    auto_archive_interval: field_21,
+                    auto_delete_interval: field_22,
+                    created_at: field_23,
+                    updated_at: field_24,
+                    last_activity_at: field_25,
+                    daemon_version: field_26,
+                    toolbox_proxy_url: field_27,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "organizationId"
+                        } else if fields.2.is_none() {
+                            "name"
+                        } else if fields.3.is_none() {
+                            "target"
+                        } else if fields.9.is_none() {
+                            "user"
+                        } else if fields.12.is_none() {
+                            "public"
+                        } else if fields.13.is_none() {
+                            "cpu"
+                        } else if fields.14.is_none() {
+                            "gpu"
+                        } else if fields.16.is_none() {
+                            "memory"
+                        } else if fields.17.is_none() {
+                            "disk"
+                        } else if fields.18.is_none() {
+                            "labels"
+                        } else {
+                            "toolboxProxyUrl"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SandboxListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxListItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SandboxListItem)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxListItem, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<SandboxState>,
-                    Option<SandboxDesiredState>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<bool>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<GpuType>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<BackupState>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "organizationId" => fields.1 = Some(map.next_value()?),
-                        "name" => fields.2 = Some(map.next_value()?),
-                        "target" => fields.3 = Some(map.next_value()?),
-                        "runnerId" => fields.4 = map.next_value()?,
-                        "sandboxClass" => fields.5 = map.next_value()?,
-                        "state" => fields.6 = map.next_value()?,
-                        "desiredState" => fields.7 = map.next_value()?,
-                        "snapshot" => fields.8 = map.next_value()?,
-                        "user" => fields.9 = Some(map.next_value()?),
-                        "errorReason" => fields.10 = map.next_value()?,
-                        "recoverable" => fields.11 = map.next_value()?,
-                        "public" => fields.12 = Some(map.next_value()?),
-                        "cpu" => fields.13 = Some(map.next_value()?),
-                        "gpu" => fields.14 = Some(map.next_value()?),
-                        "gpuType" => fields.15 = map.next_value()?,
-                        "memory" => fields.16 = Some(map.next_value()?),
-                        "disk" => fields.17 = Some(map.next_value()?),
-                        "labels" => fields.18 = Some(map.next_value()?),
-                        "backupState" => fields.19 = map.next_value()?,
-                        "autoStopInterval" => fields.20 = map.next_value()?,
-                        "autoArchiveInterval" => fields.21 = map.next_value()?,
-                        "autoDeleteInterval" => fields.22 = map.next_value()?,
-                        "createdAt" => fields.23 = map.next_value()?,
-                        "updatedAt" => fields.24 = map.next_value()?,
-                        "lastActivityAt" => fields.25 = map.next_value()?,
-                        "daemonVersion" => fields.26 = map.next_value()?,
-                        "toolboxProxyUrl" => fields.27 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                        field_5,
-                        field_6,
-                        field_7,
-                        field_8,
-                        Some(field_9),
-                        field_10,
-                        field_11,
-                        Some(field_12),
-                        Some(field_13),
-                        Some(field_14),
-                        field_15,
-                        Some(field_16),
-                        Some(field_17),
-                        Some(field_18),
-                        field_19,
-                        field_20,
-                        field_21,
-                        field_22,
-                        field_23,
-                        field_24,
-                        field_25,
-                        field_26,
-                        Some(field_27),
-                    ) => {
-                        Ok(SandboxListItem {
-                            id: field_0,
-                            organization_id: field_1,
-                            name: field_2,
-                            target: field_3,
-                            runner_id: field_4,
-                            sandbox_class: field_5,
-                            state: field_6,
-                            desired_state: field_7,
-                            snapshot: field_8,
-                            user: field_9,
-                            error_reason: field_10,
-                            recoverable: field_11,
-                            public: field_12,
-                            cpu: field_13,
-                            gpu: field_14,
-                            gpu_type: field_15,
-                            memory: field_16,
-                            disk: field_17,
-                            labels: field_18,
-                            backup_state: field_19,
-                            auto_stop_interval: field_20,
-                            auto_archive_interval: field_21,
-                            auto_delete_interval: field_22,
-                            created_at: field_23,
-                            updated_at: field_24,
-                            last_activity_at: field_25,
-                            daemon_version: field_26,
-                            toolbox_proxy_url: field_27,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "organizationId"
-                                } else if fields.2.is_none() {
-                                    "name"
-                                } else if fields.3.is_none() {
-                                    "target"
-                                } else if fields.9.is_none() {
-                                    "user"
-                                } else if fields.12.is_none() {
-                                    "public"
-                                } else if fields.13.is_none() {
-                                    "cpu"
-                                } else if fields.14.is_none() {
-                                    "gpu"
-                                } else if fields.16.is_none() {
-                                    "memory"
-                                } else if fields.17.is_none() {
-                                    "disk"
-                                } else if fields.18.is_none() {
-                                    "labels"
-                                } else {
-                                    "toolboxProxyUrl"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
@@ -5299,51 +5124,47 @@ pub struct ListSandboxesResponse {
     pub next_cursor: Option<String>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for ListSandboxesResponse {
+    const EXPECTING: &'static str = "an object (ListSandboxesResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<SandboxListItem>>, Option<Option<String>>) = (
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "nextCursor" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ListSandboxesResponse {
+                    items: field_0,
+                    next_cursor: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "items" } else { "nextCursor" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListSandboxesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListSandboxesResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListSandboxesResponse, A::Error> {
-                let mut fields: (Option<Vec<SandboxListItem>>, Option<Option<String>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "nextCursor" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ListSandboxesResponse {
-                            items: field_0,
-                            next_cursor: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "items" } else { "nextCursor" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}`
@@ -5368,54 +5189,50 @@ pub struct SandboxVolume {
     pub subpath: Option<String>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl crate::runtime::FromObject for SandboxVolume {
+    const EXPECTING: &'static str = "an object (SandboxVolume)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "volumeId" => fields.0 = Some(map.next_value()?),
+                "mountPath" => fields.1 = Some(map.next_value()?),
+                "subpath" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(SandboxVolume {
+                    volume_id: field_0,
+                    mount_path: field_1,
+                    subpath: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "volumeId" } else { "mountPath" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for SandboxVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxVolume;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SandboxVolume)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxVolume, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "volumeId" => fields.0 = Some(map.next_value()?),
-                        "mountPath" => fields.1 = Some(map.next_value()?),
-                        "subpath" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(SandboxVolume {
-                            volume_id: field_0,
-                            mount_path: field_1,
-                            subpath: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "volumeId" } else { "mountPath" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `BuildInfo` schema.
@@ -5452,66 +5269,62 @@ pub struct BuildInfo {
     pub snapshot_ref: String,
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
+impl crate::runtime::FromObject for BuildInfo {
+    const EXPECTING: &'static str = "an object (BuildInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Vec<String>>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dockerfileContent" => fields.0 = map.next_value()?,
+                "contextHashes" => fields.1 = map.next_value()?,
+                "createdAt" => fields.2 = Some(map.next_value()?),
+                "updatedAt" => fields.3 = Some(map.next_value()?),
+                "snapshotRef" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, field_1, Some(field_2), Some(field_3), Some(field_4)) => {
+                Ok(BuildInfo {
+                    dockerfile_content: field_0,
+                    context_hashes: field_1,
+                    created_at: field_2,
+                    updated_at: field_3,
+                    snapshot_ref: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.2.is_none() {
+                            "createdAt"
+                        } else if fields.3.is_none() {
+                            "updatedAt"
+                        } else {
+                            "snapshotRef"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BuildInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (BuildInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BuildInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Vec<String>>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dockerfileContent" => fields.0 = map.next_value()?,
-                        "contextHashes" => fields.1 = map.next_value()?,
-                        "createdAt" => fields.2 = Some(map.next_value()?),
-                        "updatedAt" => fields.3 = Some(map.next_value()?),
-                        "snapshotRef" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, field_1, Some(field_2), Some(field_3), Some(field_4)) => {
-                        Ok(BuildInfo {
-                            dockerfile_content: field_0,
-                            context_hashes: field_1,
-                            created_at: field_2,
-                            updated_at: field_3,
-                            snapshot_ref: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.2.is_none() {
-                                    "createdAt"
-                                } else if fields.3.is_none() {
-                                    "updatedAt"
-                                } else {
-                                    "snapshotRef"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
@@ -5732,250 +5545,246 @@ pub struct Sandbox {
     pub toolbox_proxy_url: String,
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl crate::runtime::FromObject for Sandbox {
+    const EXPECTING: &'static str = "an object (Sandbox)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<bool>,
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<GpuType>,
+            Option<f64>,
+            Option<f64>,
+            Option<SandboxState>,
+            Option<SandboxDesiredState>,
+            Option<String>,
+            Option<bool>,
+            Option<BackupState>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<Vec<SandboxVolume>>,
+            Option<BuildInfo>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<SandboxClass>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "organizationId" => fields.1 = Some(map.next_value()?),
+                "name" => fields.2 = Some(map.next_value()?),
+                "snapshot" => fields.3 = map.next_value()?,
+                "user" => fields.4 = Some(map.next_value()?),
+                "env" => fields.5 = Some(map.next_value()?),
+                "labels" => fields.6 = Some(map.next_value()?),
+                "public" => fields.7 = Some(map.next_value()?),
+                "networkBlockAll" => fields.8 = Some(map.next_value()?),
+                "networkAllowList" => fields.9 = map.next_value()?,
+                "target" => fields.10 = Some(map.next_value()?),
+                "cpu" => fields.11 = Some(map.next_value()?),
+                "gpu" => fields.12 = Some(map.next_value()?),
+                "gpuType" => fields.13 = map.next_value()?,
+                "memory" => fields.14 = Some(map.next_value()?),
+                "disk" => fields.15 = Some(map.next_value()?),
+                "state" => fields.16 = map.next_value()?,
+                "desiredState" => fields.17 = map.next_value()?,
+                "errorReason" => fields.18 = map.next_value()?,
+                "recoverable" => fields.19 = map.next_value()?,
+                "backupState" => fields.20 = map.next_value()?,
+                "backupCreatedAt" => fields.21 = map.next_value()?,
+                "autoStopInterval" => fields.22 = map.next_value()?,
+                "autoArchiveInterval" => fields.23 = map.next_value()?,
+                "autoDeleteInterval" => fields.24 = map.next_value()?,
+                "volumes" => fields.25 = map.next_value()?,
+                "buildInfo" => fields.26 = map.next_value()?,
+                "createdAt" => fields.27 = map.next_value()?,
+                "updatedAt" => fields.28 = map.next_value()?,
+                "lastActivityAt" => fields.29 = map.next_value()?,
+                "sandboxClass" => fields.30 = map.next_value()?,
+                "daemonVersion" => fields.31 = map.next_value()?,
+                "runnerId" => fields.32 = map.next_value()?,
+                "linkedSandboxId" => fields.33 = map.next_value()?,
+                "toolboxProxyUrl" => fields.34 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                field_3,
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                field_9,
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+                field_13,
+                Some(field_14),
+                Some(field_15),
+                field_16,
+                field_17,
+                field_18,
+                field_19,
+                field_20,
+                field_21,
+                field_22,
+                field_23,
+                field_24,
+                field_25,
+                field_26,
+                field_27,
+                field_28,
+                field_29,
+                field_30,
+                field_31,
+                field_32,
+                field_33,
+                Some(field_34),
+            ) => {
+                Ok(Sandbox {
+                    id: field_0,
+                    organization_id: field_1,
+                    name: field_2,
+                    snapshot: field_3,
+                    user: field_4,
+                    env: field_5,
+                    labels: field_6,
+                    public: field_7,
+                    network_block_all: field_8,
+                    network_allow_list: field_9,
+                    target: field_10,
+                    cpu: field_11,
+                    gpu: field_12,
+                    gpu_type: field_13,
+                    memory: field_14,
+                    disk: field_15,
+                    state: field_16,
+                    desired_state: field_17,
+                    error_reason: field_18,
+                    recoverable: field_19,
+                    backup_state: field_20,
+                    backup_created_at: field_21,
+                    auto_stop_interval: field_22,
+                    auto_archive_interval: field_23,
+                    auto_delete_interval: field_24,
+                    volumes: field_25,
+                    build_info: field_26,
+                    created_at: field_27,
+                    updated_at: field_28,
+                    last_activity_at: field_29,
+                    sandbox_class: field_30,
+                    daemon_version: field_31,
+                    runner_id: field_32,
+                    linked_sandbox_id: field_33,
+                    toolbox_proxy_url: field_34,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "organizationId"
+                        } else if fields.2.is_none() {
+                            "name"
+                        } else if fields.4.is_none() {
+                            "user"
+                        } else if fields.5.is_none() {
+                            "env"
+                        } else if fields.6.is_none() {
+                            "labels"
+                        } else if fields.7.is_none() {
+                            "public"
+                        } else if fields.8.is_none() {
+                            "networkBlockAll"
+                        } else if fields.10.is_none() {
+                            "target"
+                        } else if fields.11.is_none() {
+                            "cpu"
+                        } else if fields.12.is_none() {
+                            "gpu"
+                        } else if fields.14.is_none() {
+                            "memory"
+                        } else if fields.15.is_none() {
+                            "disk"
+                        } else {
+                            "toolboxProxyUrl"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for Sandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Sandbox;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Sandbox)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Sandbox, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<bool>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<GpuType>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<SandboxState>,
-                    Option<SandboxDesiredState>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<BackupState>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Vec<SandboxVolume>>,
-                    Option<BuildInfo>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "organizationId" => fields.1 = Some(map.next_value()?),
-                        "name" => fields.2 = Some(map.next_value()?),
-                        "snapshot" => fields.3 = map.next_value()?,
-                        "user" => fields.4 = Some(map.next_value()?),
-                        "env" => fields.5 = Some(map.next_value()?),
-                        "labels" => fields.6 = Some(map.next_value()?),
-                        "public" => fields.7 = Some(map.next_value()?),
-                        "networkBlockAll" => fields.8 = Some(map.next_value()?),
-                        "networkAllowList" => fields.9 = map.next_value()?,
-                        "target" => fields.10 = Some(map.next_value()?),
-                        "cpu" => fields.11 = Some(map.next_value()?),
-                        "gpu" => fields.12 = Some(map.next_value()?),
-                        "gpuType" => fields.13 = map.next_value()?,
-                        "memory" => fields.14 = Some(map.next_value()?),
-                        "disk" => fields.15 = Some(map.next_value()?),
-                        "state" => fields.16 = map.next_value()?,
-                        "desiredState" => fields.17 = map.next_value()?,
-                        "errorReason" => fields.18 = map.next_value()?,
-                        "recoverable" => fields.19 = map.next_value()?,
-                        "backupState" => fields.20 = map.next_value()?,
-                        "backupCreatedAt" => fields.21 = map.next_value()?,
-                        "autoStopInterval" => fields.22 = map.next_value()?,
-                        "autoArchiveInterval" => fields.23 = map.next_value()?,
-                        "autoDeleteInterval" => fields.24 = map.next_value()?,
-                        "volumes" => fields.25 = map.next_value()?,
-                        "buildInfo" => fields.26 = map.next_value()?,
-                        "createdAt" => fields.27 = map.next_value()?,
-                        "updatedAt" => fields.28 = map.next_value()?,
-                        "lastActivityAt" => fields.29 = map.next_value()?,
-                        "sandboxClass" => fields.30 = map.next_value()?,
-                        "daemonVersion" => fields.31 = map.next_value()?,
-                        "runnerId" => fields.32 = map.next_value()?,
-                        "linkedSandboxId" => fields.33 = map.next_value()?,
-                        "toolboxProxyUrl" => fields.34 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        field_3,
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        field_9,
-                        Some(field_10),
-                        Some(field_11),
-                        Some(field_12),
-                        field_13,
-                        Some(field_14),
-                        Some(field_15),
-                        field_16,
-                        field_17,
-                        field_18,
-                        field_19,
-                        field_20,
-                        field_21,
-                        field_22,
-                        field_23,
-                        field_24,
-                        field_25,
-                        field_26,
-                        field_27,
-                        field_28,
-                        field_29,
-                        field_30,
-                        field_31,
-                        field_32,
-                        field_33,
-                        Some(field_34),
-                    ) => {
-                        Ok(Sandbox {
-                            id: field_0,
-                            organization_id: field_1,
-                            name: field_2,
-                            snapshot: field_3,
-                            user: field_4,
-                            env: field_5,
-                            labels: field_6,
-                            public: field_7,
-                            network_block_all: field_8,
-                            network_allow_list: field_9,
-                            target: field_10,
-                            cpu: field_11,
-                            gpu: field_12,
-                            gpu_type: field_13,
-                            memory: field_14,
-                            disk: field_15,
-                            state: field_16,
-                            desired_state: field_17,
-                            error_reason: field_18,
-                            recoverable: field_19,
-                            backup_state: field_20,
-                            backup_created_at: field_21,
-                            auto_stop_interval: field_22,
-                            auto_archive_interval: field_23,
-                            auto_delete_interval: field_24,
-                            volumes: field_25,
-                            build_info: field_26,
-                            created_at: field_27,
-                            updated_at: field_28,
-                            last_activity_at: field_29,
-                            sandbox_class: field_30,
-                            daemon_version: field_31,
-                            runner_id: field_32,
-                            linked_sandbox_id: field_33,
-                            toolbox_proxy_url: field_34,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "organizationId"
-                                } else if fields.2.is_none() {
-                                    "name"
-                                } else if fields.4.is_none() {
-                                    "user"
-                                } else if fields.5.is_none() {
-                                    "env"
-                                } else if fields.6.is_none() {
-                                    "labels"
-                                } else if fields.7.is_none() {
-                                    "public"
-                                } else if fields.8.is_none() {
-                                    "networkBlockAll"
-                                } else if fields.10.is_none() {
-                                    "target"
-                                } else if fields.11.is_none() {
-                                    "cpu"
-                                } else if fields.12.is_none() {
-                                    "gpu"
-                                } else if fields.14.is_none() {
-                                    "memory"
-                                } else if fields.15.is_none() {
-                                    "disk"
-                                } else {
-                                    "toolboxProxyUrl"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
@@ -5994,65 +5803,61 @@ pub struct PaginatedSandboxesDeprecated {
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for PaginatedSandboxesDeprecated {
+    const EXPECTING: &'static str = "an object (PaginatedSandboxesDeprecated)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Sandbox>>, Option<f64>, Option<f64>, Option<f64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(PaginatedSandboxesDeprecated {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedSandboxesDeprecated;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedSandboxesDeprecated)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedSandboxesDeprecated, A::Error> {
-                let mut fields: (
-                    Option<Vec<Sandbox>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(PaginatedSandboxesDeprecated {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `CreateBuildInfo` schema.
@@ -6073,42 +5878,38 @@ pub struct CreateBuildInfo {
 }
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateBuildInfo {
+    const EXPECTING: &'static str = "an object (CreateBuildInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dockerfileContent" => fields.0 = Some(map.next_value()?),
+                "contextHashes" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(CreateBuildInfo {
+                    dockerfile_content: field_0,
+                    context_hashes: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("dockerfileContent")),
+        }
+    }
+}
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBuildInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateBuildInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateBuildInfo, A::Error> {
-                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dockerfileContent" => fields.0 = Some(map.next_value()?),
-                        "contextHashes" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(CreateBuildInfo {
-                            dockerfile_content: field_0,
-                            context_hashes: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("dockerfileContent")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
@@ -6215,137 +6016,133 @@ pub struct CreateSandbox {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateSandbox {
+    const EXPECTING: &'static str = "an object (CreateSandbox)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<bool>,
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<Vec<GpuType>>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<Vec<SandboxVolume>>,
+            Option<CreateBuildInfo>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = map.next_value()?,
+                "snapshot" => fields.1 = map.next_value()?,
+                "user" => fields.2 = map.next_value()?,
+                "env" => fields.3 = map.next_value()?,
+                "labels" => fields.4 = map.next_value()?,
+                "public" => fields.5 = map.next_value()?,
+                "networkBlockAll" => fields.6 = map.next_value()?,
+                "networkAllowList" => fields.7 = map.next_value()?,
+                "target" => fields.8 = map.next_value()?,
+                "cpu" => fields.9 = map.next_value()?,
+                "gpu" => fields.10 = map.next_value()?,
+                "gpuType" => fields.11 = map.next_value()?,
+                "memory" => fields.12 = map.next_value()?,
+                "disk" => fields.13 = map.next_value()?,
+                "autoStopInterval" => fields.14 = map.next_value()?,
+                "autoArchiveInterval" => fields.15 = map.next_value()?,
+                "autoDeleteInterval" => fields.16 = map.next_value()?,
+                "volumes" => fields.17 = map.next_value()?,
+                "buildInfo" => fields.18 = map.next_value()?,
+                "linkedSandbox" => fields.19 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_10,
+            field_11,
+            field_12,
+            field_13,
+            field_14,
+            field_15,
+            field_16,
+            field_17,
+            field_18,
+            field_19,
+        ) = fields;
+        Ok(CreateSandbox {
+            name: field_0,
+            snapshot: field_1,
+            user: field_2,
+            env: field_3,
+            labels: field_4,
+            public: field_5,
+            network_block_all: field_6,
+            network_allow_list: field_7,
+            target: field_8,
+            cpu: field_9,
+            gpu: field_10,
+            gpu_type: field_11,
+            memory: field_12,
+            disk: field_13,
+            auto_stop_interval: field_14,
+            auto_archive_interval: field_15,
+            auto_delete_interval: field_16,
+            volumes: field_17,
+            build_info: field_18,
+            linked_sandbox: field_19,
+        })
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for CreateSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSandbox;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateSandbox)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSandbox, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<bool>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<Vec<GpuType>>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<Vec<SandboxVolume>>,
-                    Option<CreateBuildInfo>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = map.next_value()?,
-                        "snapshot" => fields.1 = map.next_value()?,
-                        "user" => fields.2 = map.next_value()?,
-                        "env" => fields.3 = map.next_value()?,
-                        "labels" => fields.4 = map.next_value()?,
-                        "public" => fields.5 = map.next_value()?,
-                        "networkBlockAll" => fields.6 = map.next_value()?,
-                        "networkAllowList" => fields.7 = map.next_value()?,
-                        "target" => fields.8 = map.next_value()?,
-                        "cpu" => fields.9 = map.next_value()?,
-                        "gpu" => fields.10 = map.next_value()?,
-                        "gpuType" => fields.11 = map.next_value()?,
-                        "memory" => fields.12 = map.next_value()?,
-                        "disk" => fields.13 = map.next_value()?,
-                        "autoStopInterval" => fields.14 = map.next_value()?,
-                        "autoArchiveInterval" => fields.15 = map.next_value()?,
-                        "autoDeleteInterval" => fields.16 = map.next_value()?,
-                        "volumes" => fields.17 = map.next_value()?,
-                        "buildInfo" => fields.18 = map.next_value()?,
-                        "linkedSandbox" => fields.19 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field_0,
-                    field_1,
-                    field_2,
-                    field_3,
-                    field_4,
-                    field_5,
-                    field_6,
-                    field_7,
-                    field_8,
-                    field_9,
-                    field_10,
-                    field_11,
-                    field_12,
-                    field_13,
-                    field_14,
-                    field_15,
-                    field_16,
-                    field_17,
-                    field_18,
-                    field_19,
-                ) = fields;
-                Ok(CreateSandbox {
-                    name: field_0,
-                    snapshot: field_1,
-                    user: field_2,
-                    env: field_3,
-                    labels: field_4,
-                    public: field_5,
-                    network_block_all: field_6,
-                    network_allow_list: field_7,
-                    target: field_8,
-                    cpu: field_9,
-                    gpu: field_10,
-                    gpu_type: field_11,
-                    memory: field_12,
-                    disk: field_13,
-                    auto_stop_interval: field_14,
-                    auto_archive_interval: field_15,
-                    auto_delete_interval: field_16,
-                    volumes: field_17,
-                    build_info: field_18,
-                    linked_sandbox: field_19,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
@@ -6371,44 +6168,36 @@ pub struct ResizeSandbox {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ResizeSandbox {
+    const EXPECTING: &'static str = "an object (ResizeSandbox)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>, Option<i64>) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cpu" => fields.0 = map.next_value()?,
+                "memory" => fields.1 = map.next_value()?,
+                "disk" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(ResizeSandbox {
+            cpu: field_0,
+            memory: field_1,
+            disk: field_2,
+        })
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ResizeSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ResizeSandbox;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ResizeSandbox)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ResizeSandbox, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>, Option<i64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cpu" => fields.0 = map.next_value()?,
-                        "memory" => fields.1 = map.next_value()?,
-                        "disk" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(ResizeSandbox {
-                    cpu: field_0,
-                    memory: field_1,
-                    disk: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"labels":{"environment":"dev","team":"backend"}}`
@@ -6422,38 +6211,32 @@ pub struct SandboxLabels {
     pub labels: std::collections::BTreeMap<String, String>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for SandboxLabels {
+    const EXPECTING: &'static str = "an object (SandboxLabels)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<std::collections::BTreeMap<String, String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "labels" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(SandboxLabels { labels: field_0 }),
+            _ => Err(serde::de::Error::missing_field("labels")),
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SandboxLabels {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SandboxLabels;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SandboxLabels)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SandboxLabels, A::Error> {
-                let mut fields: (Option<std::collections::BTreeMap<String, String>>,) = (
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "labels" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(SandboxLabels { labels: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("labels")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
@@ -6478,48 +6261,44 @@ pub struct UpdateSandboxStateDto {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateSandboxStateDto {
+    const EXPECTING: &'static str = "an object (UpdateSandboxStateDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<SandboxState>, Option<String>, Option<bool>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "state" => fields.0 = Some(map.next_value()?),
+                "errorReason" => fields.1 = map.next_value()?,
+                "recoverable" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(UpdateSandboxStateDto {
+                    state: field_0,
+                    error_reason: field_1,
+                    recoverable: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("state")),
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSandboxStateDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateSandboxStateDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSandboxStateDto, A::Error> {
-                let mut fields: (Option<SandboxState>, Option<String>, Option<bool>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "state" => fields.0 = Some(map.next_value()?),
-                        "errorReason" => fields.1 = map.next_value()?,
-                        "recoverable" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(UpdateSandboxStateDto {
-                            state: field_0,
-                            error_reason: field_1,
-                            recoverable: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("state")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"name":"my-dev-env-v1"}`
@@ -6534,40 +6313,36 @@ pub struct CreateSandboxSnapshot {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateSandboxSnapshot {
+    const EXPECTING: &'static str = "an object (CreateSandboxSnapshot)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(CreateSandboxSnapshot {
+                    name: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("name")),
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSandboxSnapshot;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateSandboxSnapshot)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSandboxSnapshot, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(CreateSandboxSnapshot {
-                            name: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("name")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"name":"my-forked-sandbox"}`
@@ -6583,34 +6358,30 @@ pub struct ForkSandbox {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ForkSandbox {
+    const EXPECTING: &'static str = "an object (ForkSandbox)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(ForkSandbox { name: field_0 })
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ForkSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ForkSandbox;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ForkSandbox)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ForkSandbox, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(ForkSandbox { name: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
@@ -6631,38 +6402,34 @@ pub struct UpdateSandboxNetworkSettings {
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateSandboxNetworkSettings {
+    const EXPECTING: &'static str = "an object (UpdateSandboxNetworkSettings)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "networkBlockAll" => fields.0 = map.next_value()?,
+                "networkAllowList" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(UpdateSandboxNetworkSettings {
+            network_block_all: field_0,
+            network_allow_list: field_1,
+        })
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSandboxNetworkSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateSandboxNetworkSettings)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSandboxNetworkSettings, A::Error> {
-                let mut fields: (Option<bool>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "networkBlockAll" => fields.0 = map.next_value()?,
-                        "networkAllowList" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(UpdateSandboxNetworkSettings {
-                    network_block_all: field_0,
-                    network_allow_list: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
@@ -6685,60 +6452,56 @@ pub struct PortPreviewUrl {
     pub token: crate::runtime::Secret,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for PortPreviewUrl {
+    const EXPECTING: &'static str = "an object (PortPreviewUrl)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sandboxId" => fields.0 = Some(map.next_value()?),
+                "url" => fields.1 = Some(map.next_value()?),
+                "token" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(PortPreviewUrl {
+                    sandbox_id: field_0,
+                    url: field_1,
+                    token: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "sandboxId"
+                        } else if fields.1.is_none() {
+                            "url"
+                        } else {
+                            "token"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PortPreviewUrl;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PortPreviewUrl)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortPreviewUrl, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sandboxId" => fields.0 = Some(map.next_value()?),
-                        "url" => fields.1 = Some(map.next_value()?),
-                        "token" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(PortPreviewUrl {
-                            sandbox_id: field_0,
-                            url: field_1,
-                            token: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "sandboxId"
-                                } else if fields.1.is_none() {
-                                    "url"
-                                } else {
-                                    "token"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
@@ -6765,65 +6528,61 @@ pub struct SignedPortPreviewUrl {
     pub url: String,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for SignedPortPreviewUrl {
+    const EXPECTING: &'static str = "an object (SignedPortPreviewUrl)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<i64>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sandboxId" => fields.0 = Some(map.next_value()?),
+                "port" => fields.1 = Some(map.next_value()?),
+                "token" => fields.2 = Some(map.next_value()?),
+                "url" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(SignedPortPreviewUrl {
+                    sandbox_id: field_0,
+                    port: field_1,
+                    token: field_2,
+                    url: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "sandboxId"
+                        } else if fields.1.is_none() {
+                            "port"
+                        } else if fields.2.is_none() {
+                            "token"
+                        } else {
+                            "url"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SignedPortPreviewUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignedPortPreviewUrl;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SignedPortPreviewUrl)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignedPortPreviewUrl, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<i64>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sandboxId" => fields.0 = Some(map.next_value()?),
-                        "port" => fields.1 = Some(map.next_value()?),
-                        "token" => fields.2 = Some(map.next_value()?),
-                        "url" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(SignedPortPreviewUrl {
-                            sandbox_id: field_0,
-                            port: field_1,
-                            token: field_2,
-                            url: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "sandboxId"
-                                } else if fields.1.is_none() {
-                                    "port"
-                                } else if fields.2.is_none() {
-                                    "token"
-                                } else {
-                                    "url"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"url":"url"}`
@@ -6835,36 +6594,32 @@ pub struct Url {
     pub url: String,
 }
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+impl crate::runtime::FromObject for Url {
+    const EXPECTING: &'static str = "an object (Url)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "url" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(Url { url: field_0 }),
+            _ => Err(serde::de::Error::missing_field("url")),
+        }
+    }
+}
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for Url {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Url;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Url)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Url, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "url" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(Url { url: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("url")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
@@ -6907,88 +6662,84 @@ pub struct SshAccessDto {
     pub ssh_command: String,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for SshAccessDto {
+    const EXPECTING: &'static str = "an object (SshAccessDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "sandboxId" => fields.1 = Some(map.next_value()?),
+                "token" => fields.2 = Some(map.next_value()?),
+                "expiresAt" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                "updatedAt" => fields.5 = Some(map.next_value()?),
+                "sshCommand" => fields.6 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+            ) => {
+                Ok(SshAccessDto {
+                    id: field_0,
+                    sandbox_id: field_1,
+                    token: field_2,
+                    expires_at: field_3,
+                    created_at: field_4,
+                    updated_at: field_5,
+                    ssh_command: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "sandboxId"
+                        } else if fields.2.is_none() {
+                            "token"
+                        } else if fields.3.is_none() {
+                            "expiresAt"
+                        } else if fields.4.is_none() {
+                            "createdAt"
+                        } else if fields.5.is_none() {
+                            "updatedAt"
+                        } else {
+                            "sshCommand"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SshAccessDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SshAccessDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SshAccessDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SshAccessDto, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "sandboxId" => fields.1 = Some(map.next_value()?),
-                        "token" => fields.2 = Some(map.next_value()?),
-                        "expiresAt" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        "updatedAt" => fields.5 = Some(map.next_value()?),
-                        "sshCommand" => fields.6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                    ) => {
-                        Ok(SshAccessDto {
-                            id: field_0,
-                            sandbox_id: field_1,
-                            token: field_2,
-                            expires_at: field_3,
-                            created_at: field_4,
-                            updated_at: field_5,
-                            ssh_command: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "sandboxId"
-                                } else if fields.2.is_none() {
-                                    "token"
-                                } else if fields.3.is_none() {
-                                    "expiresAt"
-                                } else if fields.4.is_none() {
-                                    "createdAt"
-                                } else if fields.5.is_none() {
-                                    "updatedAt"
-                                } else {
-                                    "sshCommand"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
@@ -7007,48 +6758,44 @@ pub struct SshAccessValidationDto {
     pub sandbox_id: String,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for SshAccessValidationDto {
+    const EXPECTING: &'static str = "an object (SshAccessValidationDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "valid" => fields.0 = Some(map.next_value()?),
+                "sandboxId" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(SshAccessValidationDto {
+                    valid: field_0,
+                    sandbox_id: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "valid" } else { "sandboxId" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SshAccessValidationDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SshAccessValidationDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SshAccessValidationDto, A::Error> {
-                let mut fields: (Option<bool>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "valid" => fields.0 = Some(map.next_value()?),
-                        "sandboxId" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(SshAccessValidationDto {
-                            valid: field_0,
-                            sandbox_id: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "valid" } else { "sandboxId" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
@@ -7062,36 +6809,32 @@ pub struct ToolboxProxyUrl {
     pub url: String,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for ToolboxProxyUrl {
+    const EXPECTING: &'static str = "an object (ToolboxProxyUrl)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "url" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(ToolboxProxyUrl { url: field_0 }),
+            _ => Err(serde::de::Error::missing_field("url")),
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for ToolboxProxyUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToolboxProxyUrl;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ToolboxProxyUrl)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToolboxProxyUrl, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "url" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(ToolboxProxyUrl { url: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("url")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
@@ -7166,152 +6909,146 @@ pub struct RegionQuota {
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+impl crate::runtime::FromObject for RegionQuota {
+    const EXPECTING: &'static str = "an object (RegionQuota)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<SandboxClass>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<Vec<GpuType>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "organizationId" => fields.0 = Some(map.next_value()?),
+                "regionId" => fields.1 = Some(map.next_value()?),
+                "sandboxClass" => fields.2 = Some(map.next_value()?),
+                "totalCpuQuota" => fields.3 = Some(map.next_value()?),
+                "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
+                "totalDiskQuota" => fields.5 = Some(map.next_value()?),
+                "totalGpuQuota" => fields.6 = Some(map.next_value()?),
+                "allowedGpuTypes" => fields.7 = map.next_value()?,
+                "maxCpuPerSandbox" => fields.8 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.9 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.10 = Some(map.next_value()?),
+                "maxDiskPerNonEphemeralSandbox" => fields.11 = Some(map.next_value()?),
+                "maxCpuPerGpuSandbox" => fields.12 = Some(map.next_value()?),
+                "maxMemoryPerGpuSandbox" => fields.13 = Some(map.next_value()?),
+                "maxDiskPerGpuSandbox" => fields.14 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                field_7,
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+            ) => {
+                Ok(RegionQuota {
+                    organization_id: field_0,
+                    region_id: field_1,
+                    sandbox_class: field_2,
+                    total_cpu_quota: field_3,
+                    total_memory_quota: field_4,
+                    total_disk_quota: field_5,
+                    total_gpu_quota: field_6,
+                    allowed_gpu_types: field_7,
+                    max_cpu_per_sandbox: field_8,
+                    max_memory_per_sandbox: field_9,
+                    max_disk_per_sandbox: field_10,
+                    max_disk_per_non_ephemeral_sandbox: field_11,
+                    max_cpu_per_gpu_sandbox: field_12,
+                    max_memory_per_gpu_sandbox: field_13,
+                    max_disk_per_gpu_sandbox: field_14,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "organizationId"
+                        } else if fields.1.is_none() {
+                            "regionId"
+                        } else if fields.2.is_none() {
+                            "sandboxClass"
+                        } else if fields.3.is_none() {
+                            "totalCpuQuota"
+                        } else if fields.4.is_none() {
+                            "totalMemoryQuota"
+                        } else if fields.5.is_none() {
+                            "totalDiskQuota"
+                        } else if fields.6.is_none() {
+                            "totalGpuQuota"
+                        } else if fields.8.is_none() {
+                            "maxCpuPerSandbox"
+                        } else if fields.9.is_none() {
+                            "maxMemoryPerSandbox"
+                        } else if fields.10.is_none() {
+                            "maxDiskPerSandbox"
+                        } else if fields.11.is_none() {
+                            "maxDiskPerNonEphemeralSandbox"
+                        } else if fields.12.is_none() {
+                            "maxCpuPerGpuSandbox"
+                        } else if fields.13.is_none() {
+                            "maxMemoryPerGpuSandbox"
+                        } else {
+                            "maxDiskPerGpuSandbox"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl<'de> serde::Deserialize<'de> for RegionQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RegionQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RegionQuota)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegionQuota, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Vec<GpuType>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "organizationId" => fields.0 = Some(map.next_value()?),
-                        "regionId" => fields.1 = Some(map.next_value()?),
-                        "sandboxClass" => fields.2 = Some(map.next_value()?),
-                        "totalCpuQuota" => fields.3 = Some(map.next_value()?),
-                        "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
-                        "totalDiskQuota" => fields.5 = Some(map.next_value()?),
-                        "totalGpuQuota" => fields.6 = Some(map.next_value()?),
-                        "allowedGpuTypes" => fields.7 = map.next_value()?,
-                        "maxCpuPerSandbox" => fields.8 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.9 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.10 = Some(map.next_value()?),
-                        "maxDiskPerNonEphemeralSandbox" => {
-                            fields.11 = Some(map.next_value()?);
-                        }
-                        "maxCpuPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => fields.13 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => fields.14 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        field_7,
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                        Some(field_11),
-                        Some(field_12),
-                        Some(field_13),
-                        Some(field_14),
-                    ) => {
-                        Ok(RegionQuota {
-                            organization_id: field_0,
-                            region_id: field_1,
-                            sandbox_class: field_2,
-                            total_cpu_quota: field_3,
-                            total_memory_quota: field_4,
-                            total_disk_quota: field_5,
-                            total_gpu_quota: field_6,
-                            allowed_gpu_types: field_7,
-                            max_cpu_per_sandbox: field_8,
-                            max_memory_per_sandbox: field_9,
-                            max_disk_per_sandbox: field_10,
-                            max_disk_per_non_ephemeral_sandbox: field_11,
-                            max_cpu_per_gpu_sandbox: field_12,
-                            max_memory_per_gpu_sandbox: field_13,
-                            max_disk_per_gpu_sandbox: field_14,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "organizationId"
-                                } else if fields.1.is_none() {
-                                    "regionId"
-                                } else if fields.2.is_none() {
-                                    "sandboxClass"
-                                } else if fields.3.is_none() {
-                                    "totalCpuQuota"
-                                } else if fields.4.is_none() {
-                                    "totalMemoryQuota"
-                                } else if fields.5.is_none() {
-                                    "totalDiskQuota"
-                                } else if fields.6.is_none() {
-                                    "totalGpuQuota"
-                                } else if fields.8.is_none() {
-                                    "maxCpuPerSandbox"
-                                } else if fields.9.is_none() {
-                                    "maxMemoryPerSandbox"
-                                } else if fields.10.is_none() {
-                                    "maxDiskPerSandbox"
-                                } else if fields.11.is_none() {
-                                    "maxDiskPerNonEphemeralSandbox"
-                                } else if fields.12.is_none() {
-                                    "maxCpuPerGpuSandbox"
-                                } else if fields.13.is_none() {
-                                    "maxMemoryPerGpuSandbox"
-                                } else {
-                                    "maxDiskPerGpuSandbox"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
@@ -7332,54 +7069,50 @@ pub struct CreateRunner {
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateRunner {
+    const EXPECTING: &'static str = "an object (CreateRunner)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<Vec<String>>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "regionId" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "tags" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(CreateRunner {
+                    region_id: field_0,
+                    name: field_1,
+                    tags: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "regionId" } else { "name" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for CreateRunner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateRunner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateRunner)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRunner, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<Vec<String>>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "regionId" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "tags" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(CreateRunner {
-                            region_id: field_0,
-                            name: field_1,
-                            tags: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "regionId" } else { "name" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
@@ -7398,51 +7131,44 @@ pub struct CreateRunnerResponse {
     pub api_key: crate::runtime::Secret,
 }
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
+impl crate::runtime::FromObject for CreateRunnerResponse {
+    const EXPECTING: &'static str = "an object (CreateRunnerResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "apiKey" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(CreateRunnerResponse {
+                    id: field_0,
+                    api_key: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "id" } else { "apiKey" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl<'de> serde::Deserialize<'de> for CreateRunnerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateRunnerResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateRunnerResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRunnerResponse, A::Error> {
-                let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "apiKey" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(CreateRunnerResponse {
-                            id: field_0,
-                            api_key: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "id" } else { "apiKey" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The state of the runner
@@ -7820,242 +7546,238 @@ pub struct RunnerFull {
     pub region_type: Option<RegionType>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
+impl crate::runtime::FromObject for RunnerFull {
+    const EXPECTING: &'static str = "an object (RunnerFull)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<SandboxClass>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<RunnerState>,
+            Option<String>,
+            Option<bool>,
+            Option<Vec<String>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<RunnerClass>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<RegionType>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "domain" => fields.1 = map.next_value()?,
+                "apiUrl" => fields.2 = map.next_value()?,
+                "proxyUrl" => fields.3 = map.next_value()?,
+                "cpu" => fields.4 = Some(map.next_value()?),
+                "memory" => fields.5 = Some(map.next_value()?),
+                "disk" => fields.6 = Some(map.next_value()?),
+                "gpu" => fields.7 = map.next_value()?,
+                "gpuType" => fields.8 = map.next_value()?,
+                "sandboxClass" => fields.9 = map.next_value()?,
+                "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
+                "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
+                "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
+                "currentAllocatedCpu" => fields.13 = map.next_value()?,
+                "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
+                "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
+                "currentSnapshotCount" => fields.16 = map.next_value()?,
+                "currentStartedSandboxes" => fields.17 = map.next_value()?,
+                "availabilityScore" => fields.18 = map.next_value()?,
+                "region" => fields.19 = Some(map.next_value()?),
+                "name" => fields.20 = Some(map.next_value()?),
+                "state" => fields.21 = Some(map.next_value()?),
+                "lastChecked" => fields.22 = map.next_value()?,
+                "unschedulable" => fields.23 = Some(map.next_value()?),
+                "tags" => fields.24 = Some(map.next_value()?),
+                "createdAt" => fields.25 = Some(map.next_value()?),
+                "updatedAt" => fields.26 = Some(map.next_value()?),
+                "version" => fields.27 = Some(map.next_value()?),
+                "apiVersion" => fields.28 = Some(map.next_value()?),
+                "runnerClass" => fields.29 = Some(map.next_value()?),
+                "appVersion" => fields.30 = map.next_value()?,
+                "apiKey" => fields.31 = Some(map.next_value()?),
+                "regionType" => fields.32 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                field_1,
+                field_2,
+                field_3,
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+                field_13,
+                field_14,
+                field_15,
+                field_16,
+                field_17,
+                field_18,
+                Some(field_19),
+                Some(field_20),
+                Some(field_21),
+                field_22,
+                Some(field_23),
+                Some(field_24),
+                Some(field_25),
+                Some(field_26),
+                Some(field_27),
+                Some(field_28),
+                Some(field_29),
+                field_30,
+                Some(field_31),
+                field_32,
+            ) => {
+                Ok(RunnerFull {
+                    id: field_0,
+                    domain: field_1,
+                    api_url: field_2,
+                    proxy_url: field_3,
+                    cpu: field_4,
+                    memory: field_5,
+                    disk: field_6,
+                    gpu: field_7,
+                    gpu_type: field_8,
+                    sandbox_class: field_9,
+                    current_cpu_usage_percentage: field_10,
+                    current_memory_usage_percentage: field_11,
+                    current_disk_usage_percentage: field_12,
+                    current_allocated_cpu: field_13,
+                    current_allocated_memory_gi_b: field_14,
+                    current_allocated_disk_gi_b: field_15,
+                    current_snapshot_count: field_16,
+                    current_started_sandboxes: field_17,
+                    availability_score: field_18,
+                    region: field_19,
+                    name: field_20,
+                    state: field_21,
+                    last_checked: field_22,
+                    unschedulable: field_23,
+                    tags: field_24,
+                    created_at: field_25,
+                    updated_at: field_26,
+                    version: field_27,
+                    api_version: field_28,
+                    runner_class: field_29,
+                    app_version: field_30,
+                    api_key: field_31,
+                    region_type: field_32,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.4.is_none() {
+                            "cpu"
+                        } else if fields.5.is_none() {
+                            "memory"
+                        } else if fields.6.is_none() {
+                            "disk"
+                        } else if fields.19.is_none() {
+                            "region"
+                        } else if fields.20.is_none() {
+                            "name"
+                        } else if fields.21.is_none() {
+                            "state"
+                        } else if fields.23.is_none() {
+                            "unschedulable"
+                        } else if fields.24.is_none() {
+                            "tags"
+                        } else if fields.25.is_none() {
+                            "createdAt"
+                        } else if fields.26.is_none() {
+                            "updatedAt"
+                        } else if fields.27.is_none() {
+                            "version"
+                        } else if fields.28.is_none() {
+                            "apiVersion"
+                        } else if fields.29.is_none() {
+                            "runnerClass"
+                        } else {
+                            "apiKey"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl<'de> serde::Deserialize<'de> for RunnerFull {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RunnerFull;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RunnerFull)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RunnerFull, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<RunnerState>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<Vec<String>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<RunnerClass>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<RegionType>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "domain" => fields.1 = map.next_value()?,
-                        "apiUrl" => fields.2 = map.next_value()?,
-                        "proxyUrl" => fields.3 = map.next_value()?,
-                        "cpu" => fields.4 = Some(map.next_value()?),
-                        "memory" => fields.5 = Some(map.next_value()?),
-                        "disk" => fields.6 = Some(map.next_value()?),
-                        "gpu" => fields.7 = map.next_value()?,
-                        "gpuType" => fields.8 = map.next_value()?,
-                        "sandboxClass" => fields.9 = map.next_value()?,
-                        "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
-                        "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
-                        "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
-                        "currentAllocatedCpu" => fields.13 = map.next_value()?,
-                        "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
-                        "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
-                        "currentSnapshotCount" => fields.16 = map.next_value()?,
-                        "currentStartedSandboxes" => fields.17 = map.next_value()?,
-                        "availabilityScore" => fields.18 = map.next_value()?,
-                        "region" => fields.19 = Some(map.next_value()?),
-                        "name" => fields.20 = Some(map.next_value()?),
-                        "state" => fields.21 = Some(map.next_value()?),
-                        "lastChecked" => fields.22 = map.next_value()?,
-                        "unschedulable" => fields.23 = Some(map.next_value()?),
-                        "tags" => fields.24 = Some(map.next_value()?),
-                        "createdAt" => fields.25 = Some(map.next_value()?),
-                        "updatedAt" => fields.26 = Some(map.next_value()?),
-                        "version" => fields.27 = Some(map.next_value()?),
-                        "apiVersion" => fields.28 = Some(map.next_value()?),
-                        "runnerClass" => fields.29 = Some(map.next_value()?),
-                        "appVersion" => fields.30 = map.next_value()?,
-                        "apiKey" => fields.31 = Some(map.next_value()?),
-                        "regionType" => fields.32 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        field_2,
-                        field_3,
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                        field_11,
-                        field_12,
-                        field_13,
-                        field_14,
-                        field_15,
-                        field_16,
-                        field_17,
-                        field_18,
-                        Some(field_19),
-                        Some(field_20),
-                        Some(field_21),
-                        field_22,
-                        Some(field_23),
-                        Some(field_24),
-                        Some(field_25),
-                        Some(field_26),
-                        Some(field_27),
-                        Some(field_28),
-                        Some(field_29),
-                        field_30,
-                        Some(field_31),
-                        field_32,
-                    ) => {
-                        Ok(RunnerFull {
-                            id: field_0,
-                            domain: field_1,
-                            api_url: field_2,
-                            proxy_url: field_3,
-                            cpu: field_4,
-                            memory: field_5,
-                            disk: field_6,
-                            gpu: field_7,
-                            gpu_type: field_8,
-                            sandbox_class: field_9,
-                            current_cpu_usage_percentage: field_10,
-                            current_memory_usage_percentage: field_11,
-                            current_disk_usage_percentage: field_12,
-                            current_allocated_cpu: field_13,
-                            current_allocated_memory_gi_b: field_14,
-                            current_allocated_disk_gi_b: field_15,
-                            current_snapshot_count: field_16,
-                            current_started_sandboxes: field_17,
-                            availability_score: field_18,
-                            region: field_19,
-                            name: field_20,
-                            state: field_21,
-                            last_checked: field_22,
-                            unschedulable: field_23,
-                            tags: field_24,
-                            created_at: field_25,
-                            updated_at: field_26,
-                            version: field_27,
-                            api_version: field_28,
-                            runner_class: field_29,
-                            app_version: field_30,
-                            api_key: field_31,
-                            region_type: field_32,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.4.is_none() {
-                                    "cpu"
-                                } else if fields.5.is_none() {
-                                    "memory"
-                                } else if fields.6.is_none() {
-                                    "disk"
-                                } else if fields.19.is_none() {
-                                    "region"
-                                } else if fields.20.is_none() {
-                                    "name"
-                                } else if fields.21.is_none() {
-                                    "state"
-                                } else if fields.23.is_none() {
-                                    "unschedulable"
-                                } else if fields.24.is_none() {
-                                    "tags"
-                                } else if fields.25.is_none() {
-                                    "createdAt"
-                                } else if fields.26.is_none() {
-                                    "updatedAt"
-                                } else if fields.27.is_none() {
-                                    "version"
-                                } else if fields.28.is_none() {
-                                    "apiVersion"
-                                } else if fields.29.is_none() {
-                                    "runnerClass"
-                                } else {
-                                    "apiKey"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
@@ -8083,58 +7805,50 @@ pub struct RunnerSnapshotDto {
     pub runner_domain: Option<String>,
 }
 #[cfg(feature = "api-runners")]
+impl crate::runtime::FromObject for RunnerSnapshotDto {
+    const EXPECTING: &'static str = "an object (RunnerSnapshotDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "runnerSnapshotId" => fields.0 = Some(map.next_value()?),
+                "runnerId" => fields.1 = Some(map.next_value()?),
+                "runnerDomain" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(RunnerSnapshotDto {
+                    runner_snapshot_id: field_0,
+                    runner_id: field_1,
+                    runner_domain: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "runnerSnapshotId" } else { "runnerId" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for RunnerSnapshotDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RunnerSnapshotDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RunnerSnapshotDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RunnerSnapshotDto, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "runnerSnapshotId" => fields.0 = Some(map.next_value()?),
-                        "runnerId" => fields.1 = Some(map.next_value()?),
-                        "runnerDomain" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(RunnerSnapshotDto {
-                            runner_snapshot_id: field_0,
-                            runner_id: field_1,
-                            runner_domain: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "runnerSnapshotId"
-                                } else {
-                                    "runnerId"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
@@ -8353,230 +8067,226 @@ pub struct Runner {
     pub app_version: Option<String>,
 }
 #[cfg(feature = "api-runners")]
+impl crate::runtime::FromObject for Runner {
+    const EXPECTING: &'static str = "an object (Runner)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<SandboxClass>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<RunnerState>,
+            Option<String>,
+            Option<bool>,
+            Option<Vec<String>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<RunnerClass>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "domain" => fields.1 = map.next_value()?,
+                "apiUrl" => fields.2 = map.next_value()?,
+                "proxyUrl" => fields.3 = map.next_value()?,
+                "cpu" => fields.4 = Some(map.next_value()?),
+                "memory" => fields.5 = Some(map.next_value()?),
+                "disk" => fields.6 = Some(map.next_value()?),
+                "gpu" => fields.7 = map.next_value()?,
+                "gpuType" => fields.8 = map.next_value()?,
+                "sandboxClass" => fields.9 = map.next_value()?,
+                "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
+                "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
+                "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
+                "currentAllocatedCpu" => fields.13 = map.next_value()?,
+                "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
+                "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
+                "currentSnapshotCount" => fields.16 = map.next_value()?,
+                "currentStartedSandboxes" => fields.17 = map.next_value()?,
+                "availabilityScore" => fields.18 = map.next_value()?,
+                "region" => fields.19 = Some(map.next_value()?),
+                "name" => fields.20 = Some(map.next_value()?),
+                "state" => fields.21 = Some(map.next_value()?),
+                "lastChecked" => fields.22 = map.next_value()?,
+                "unschedulable" => fields.23 = Some(map.next_value()?),
+                "tags" => fields.24 = Some(map.next_value()?),
+                "createdAt" => fields.25 = Some(map.next_value()?),
+                "updatedAt" => fields.26 = Some(map.next_value()?),
+                "version" => fields.27 = Some(map.next_value()?),
+                "apiVersion" => fields.28 = Some(map.next_value()?),
+                "runnerClass" => fields.29 = Some(map.next_value()?),
+                "appVersion" => fields.30 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                field_1,
+                field_2,
+                field_3,
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+                field_13,
+                field_14,
+                field_15,
+                field_16,
+                field_17,
+                field_18,
+                Some(field_19),
+                Some(field_20),
+                Some(field_21),
+                field_22,
+                Some(field_23),
+                Some(field_24),
+                Some(field_25),
+                Some(field_26),
+                Some(field_27),
+                Some(field_28),
+                Some(field_29),
+                field_30,
+            ) => {
+                Ok(Runner {
+                    id: field_0,
+                    domain: field_1,
+                    api_url: field_2,
+                    proxy_url: field_3,
+                    cpu: field_4,
+                    memory: field_5,
+                    disk: field_6,
+                    gpu: field_7,
+                    gpu_type: field_8,
+                    sandbox_class: field_9,
+                    current_cpu_usage_percentage: field_10,
+                    current_memory_usage_percentage: field_11,
+                    current_disk_usage_percentage: field_12,
+                    current_allocated_cpu: field_13,
+                    current_allocated_memory_gi_b: field_14,
+                    current_allocated_disk_gi_b: field_15,
+                    current_snapshot_count: field_16,
+                    current_started_sandboxes: field_17,
+                    availability_score: field_18,
+                    region: field_19,
+                    name: field_20,
+                    state: field_21,
+                    last_checked: field_22,
+                    unschedulable: field_23,
+                    tags: field_24,
+                    created_at: field_25,
+                    updated_at: field_26,
+                    version: field_27,
+                    api_version: field_28,
+                    runner_class: field_29,
+                    app_version: field_30,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.4.is_none() {
+                            "cpu"
+                        } else if fields.5.is_none() {
+                            "memory"
+                        } else if fields.6.is_none() {
+                            "disk"
+                        } else if fields.19.is_none() {
+                            "region"
+                        } else if fields.20.is_none() {
+                            "name"
+                        } else if fields.21.is_none() {
+                            "state"
+                        } else if fields.23.is_none() {
+                            "unschedulable"
+                        } else if fields.24.is_none() {
+                            "tags"
+                        } else if fields.25.is_none() {
+                            "createdAt"
+                        } else if fields.26.is_none() {
+                            "updatedAt"
+                        } else if fields.27.is_none() {
+                            "version"
+                        } else if fields.28.is_none() {
+                            "apiVersion"
+                        } else {
+                            "runnerClass"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for Runner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Runner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Runner)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Runner, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<RunnerState>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<Vec<String>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<RunnerClass>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "domain" => fields.1 = map.next_value()?,
-                        "apiUrl" => fields.2 = map.next_value()?,
-                        "proxyUrl" => fields.3 = map.next_value()?,
-                        "cpu" => fields.4 = Some(map.next_value()?),
-                        "memory" => fields.5 = Some(map.next_value()?),
-                        "disk" => fields.6 = Some(map.next_value()?),
-                        "gpu" => fields.7 = map.next_value()?,
-                        "gpuType" => fields.8 = map.next_value()?,
-                        "sandboxClass" => fields.9 = map.next_value()?,
-                        "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
-                        "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
-                        "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
-                        "currentAllocatedCpu" => fields.13 = map.next_value()?,
-                        "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
-                        "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
-                        "currentSnapshotCount" => fields.16 = map.next_value()?,
-                        "currentStartedSandboxes" => fields.17 = map.next_value()?,
-                        "availabilityScore" => fields.18 = map.next_value()?,
-                        "region" => fields.19 = Some(map.next_value()?),
-                        "name" => fields.20 = Some(map.next_value()?),
-                        "state" => fields.21 = Some(map.next_value()?),
-                        "lastChecked" => fields.22 = map.next_value()?,
-                        "unschedulable" => fields.23 = Some(map.next_value()?),
-                        "tags" => fields.24 = Some(map.next_value()?),
-                        "createdAt" => fields.25 = Some(map.next_value()?),
-                        "updatedAt" => fields.26 = Some(map.next_value()?),
-                        "version" => fields.27 = Some(map.next_value()?),
-                        "apiVersion" => fields.28 = Some(map.next_value()?),
-                        "runnerClass" => fields.29 = Some(map.next_value()?),
-                        "appVersion" => fields.30 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        field_2,
-                        field_3,
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                        field_11,
-                        field_12,
-                        field_13,
-                        field_14,
-                        field_15,
-                        field_16,
-                        field_17,
-                        field_18,
-                        Some(field_19),
-                        Some(field_20),
-                        Some(field_21),
-                        field_22,
-                        Some(field_23),
-                        Some(field_24),
-                        Some(field_25),
-                        Some(field_26),
-                        Some(field_27),
-                        Some(field_28),
-                        Some(field_29),
-                        field_30,
-                    ) => {
-                        Ok(Runner {
-                            id: field_0,
-                            domain: field_1,
-                            api_url: field_2,
-                            proxy_url: field_3,
-                            cpu: field_4,
-                            memory: field_5,
-                            disk: field_6,
-                            gpu: field_7,
-                            gpu_type: field_8,
-                            sandbox_class: field_9,
-                            current_cpu_usage_percentage: field_10,
-                            current_memory_usage_percentage: field_11,
-                            current_disk_usage_percentage: field_12,
-                            current_allocated_cpu: field_13,
-                            current_allocated_memory_gi_b: field_14,
-                            current_allocated_disk_gi_b: field_15,
-                            current_snapshot_count: field_16,
-                            current_started_sandboxes: field_17,
-                            availability_score: field_18,
-                            region: field_19,
-                            name: field_20,
-                            state: field_21,
-                            last_checked: field_22,
-                            unschedulable: field_23,
-                            tags: field_24,
-                            created_at: field_25,
-                            updated_at: field_26,
-                            version: field_27,
-                            api_version: field_28,
-                            runner_class: field_29,
-                            app_version: field_30,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.4.is_none() {
-                                    "cpu"
-                                } else if fields.5.is_none() {
-                                    "memory"
-                                } else if fields.6.is_none() {
-                                    "disk"
-                                } else if fields.19.is_none() {
-                                    "region"
-                                } else if fields.20.is_none() {
-                                    "name"
-                                } else if fields.21.is_none() {
-                                    "state"
-                                } else if fields.23.is_none() {
-                                    "unschedulable"
-                                } else if fields.24.is_none() {
-                                    "tags"
-                                } else if fields.25.is_none() {
-                                    "createdAt"
-                                } else if fields.26.is_none() {
-                                    "updatedAt"
-                                } else if fields.27.is_none() {
-                                    "version"
-                                } else if fields.28.is_none() {
-                                    "apiVersion"
-                                } else {
-                                    "runnerClass"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `RunnerHealthMetrics` schema.
@@ -8656,145 +8366,137 @@ pub struct RunnerHealthMetrics {
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for RunnerHealthMetrics {
+    const EXPECTING: &'static str = "an object (RunnerHealthMetrics)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "currentCpuLoadAverage" => fields.0 = Some(map.next_value()?),
+                "currentCpuUsagePercentage" => fields.1 = Some(map.next_value()?),
+                "currentMemoryUsagePercentage" => fields.2 = Some(map.next_value()?),
+                "currentDiskUsagePercentage" => fields.3 = Some(map.next_value()?),
+                "currentAllocatedCpu" => fields.4 = Some(map.next_value()?),
+                "currentAllocatedMemoryGiB" => fields.5 = Some(map.next_value()?),
+                "currentAllocatedDiskGiB" => fields.6 = Some(map.next_value()?),
+                "currentSnapshotCount" => fields.7 = Some(map.next_value()?),
+                "currentStartedSandboxes" => fields.8 = Some(map.next_value()?),
+                "cpu" => fields.9 = Some(map.next_value()?),
+                "memoryGiB" => fields.10 = Some(map.next_value()?),
+                "diskGiB" => fields.11 = Some(map.next_value()?),
+                "gpu" => fields.12 = map.next_value()?,
+                "gpuType" => fields.13 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                field_12,
+                field_13,
+            ) => {
+                Ok(RunnerHealthMetrics {
+                    current_cpu_load_average: field_0,
+                    current_cpu_usage_percentage: field_1,
+                    current_memory_usage_percentage: field_2,
+                    current_disk_usage_percentage: field_3,
+                    current_allocated_cpu: field_4,
+                    current_allocated_memory_gi_b: field_5,
+                    current_allocated_disk_gi_b: field_6,
+                    current_snapshot_count: field_7,
+                    current_started_sandboxes: field_8,
+                    cpu: field_9,
+                    memory_gi_b: field_10,
+                    disk_gi_b: field_11,
+                    gpu: field_12,
+                    gpu_type: field_13,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "currentCpuLoadAverage"
+                        } else if fields.1.is_none() {
+                            "currentCpuUsagePercentage"
+                        } else if fields.2.is_none() {
+                            "currentMemoryUsagePercentage"
+                        } else if fields.3.is_none() {
+                            "currentDiskUsagePercentage"
+                        } else if fields.4.is_none() {
+                            "currentAllocatedCpu"
+                        } else if fields.5.is_none() {
+                            "currentAllocatedMemoryGiB"
+                        } else if fields.6.is_none() {
+                            "currentAllocatedDiskGiB"
+                        } else if fields.7.is_none() {
+                            "currentSnapshotCount"
+                        } else if fields.8.is_none() {
+                            "currentStartedSandboxes"
+                        } else if fields.9.is_none() {
+                            "cpu"
+                        } else if fields.10.is_none() {
+                            "memoryGiB"
+                        } else {
+                            "diskGiB"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RunnerHealthMetrics;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RunnerHealthMetrics)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RunnerHealthMetrics, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "currentCpuLoadAverage" => fields.0 = Some(map.next_value()?),
-                        "currentCpuUsagePercentage" => fields.1 = Some(map.next_value()?),
-                        "currentMemoryUsagePercentage" => {
-                            fields.2 = Some(map.next_value()?);
-                        }
-                        "currentDiskUsagePercentage" => {
-                            fields.3 = Some(map.next_value()?);
-                        }
-                        "currentAllocatedCpu" => fields.4 = Some(map.next_value()?),
-                        "currentAllocatedMemoryGiB" => fields.5 = Some(map.next_value()?),
-                        "currentAllocatedDiskGiB" => fields.6 = Some(map.next_value()?),
-                        "currentSnapshotCount" => fields.7 = Some(map.next_value()?),
-                        "currentStartedSandboxes" => fields.8 = Some(map.next_value()?),
-                        "cpu" => fields.9 = Some(map.next_value()?),
-                        "memoryGiB" => fields.10 = Some(map.next_value()?),
-                        "diskGiB" => fields.11 = Some(map.next_value()?),
-                        "gpu" => fields.12 = map.next_value()?,
-                        "gpuType" => fields.13 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        Some(field_10),
-                        Some(field_11),
-                        field_12,
-                        field_13,
-                    ) => {
-                        Ok(RunnerHealthMetrics {
-                            current_cpu_load_average: field_0,
-                            current_cpu_usage_percentage: field_1,
-                            current_memory_usage_percentage: field_2,
-                            current_disk_usage_percentage: field_3,
-                            current_allocated_cpu: field_4,
-                            current_allocated_memory_gi_b: field_5,
-                            current_allocated_disk_gi_b: field_6,
-                            current_snapshot_count: field_7,
-                            current_started_sandboxes: field_8,
-                            cpu: field_9,
-                            memory_gi_b: field_10,
-                            disk_gi_b: field_11,
-                            gpu: field_12,
-                            gpu_type: field_13,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "currentCpuLoadAverage"
-                                } else if fields.1.is_none() {
-                                    "currentCpuUsagePercentage"
-                                } else if fields.2.is_none() {
-                                    "currentMemoryUsagePercentage"
-                                } else if fields.3.is_none() {
-                                    "currentDiskUsagePercentage"
-                                } else if fields.4.is_none() {
-                                    "currentAllocatedCpu"
-                                } else if fields.5.is_none() {
-                                    "currentAllocatedMemoryGiB"
-                                } else if fields.6.is_none() {
-                                    "currentAllocatedDiskGiB"
-                                } else if fields.7.is_none() {
-                                    "currentSnapshotCount"
-                                } else if fields.8.is_none() {
-                                    "currentStartedSandboxes"
-                                } else if fields.9.is_none() {
-                                    "cpu"
-                                } else if fields.10.is_none() {
-                                    "memoryGiB"
-                                } else {
-                                    "diskGiB"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
@@ -8819,54 +8521,50 @@ pub struct RunnerServiceHealth {
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for RunnerServiceHealth {
+    const EXPECTING: &'static str = "an object (RunnerServiceHealth)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "serviceName" => fields.0 = Some(map.next_value()?),
+                "healthy" => fields.1 = Some(map.next_value()?),
+                "errorReason" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(RunnerServiceHealth {
+                    service_name: field_0,
+                    healthy: field_1,
+                    error_reason: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "serviceName" } else { "healthy" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RunnerServiceHealth;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RunnerServiceHealth)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RunnerServiceHealth, A::Error> {
-                let mut fields: (Option<String>, Option<bool>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "serviceName" => fields.0 = Some(map.next_value()?),
-                        "healthy" => fields.1 = Some(map.next_value()?),
-                        "errorReason" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(RunnerServiceHealth {
-                            service_name: field_0,
-                            healthy: field_1,
-                            error_reason: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "serviceName" } else { "healthy" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
@@ -8903,57 +8601,53 @@ pub struct RunnerHealthcheck {
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for RunnerHealthcheck {
+    const EXPECTING: &'static str = "an object (RunnerHealthcheck)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<RunnerHealthMetrics>,
+            Option<Vec<RunnerServiceHealth>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "metrics" => fields.0 = map.next_value()?,
+                "serviceHealth" => fields.1 = map.next_value()?,
+                "domain" => fields.2 = map.next_value()?,
+                "proxyUrl" => fields.3 = map.next_value()?,
+                "apiUrl" => fields.4 = map.next_value()?,
+                "appVersion" => fields.5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, field_1, field_2, field_3, field_4, Some(field_5)) => {
+                Ok(RunnerHealthcheck {
+                    metrics: field_0,
+                    service_health: field_1,
+                    domain: field_2,
+                    proxy_url: field_3,
+                    api_url: field_4,
+                    app_version: field_5,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("appVersion")),
+        }
+    }
+}
+#[cfg(feature = "api-runners")]
 impl<'de> serde::Deserialize<'de> for RunnerHealthcheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RunnerHealthcheck;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RunnerHealthcheck)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RunnerHealthcheck, A::Error> {
-                let mut fields: (
-                    Option<RunnerHealthMetrics>,
-                    Option<Vec<RunnerServiceHealth>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "metrics" => fields.0 = map.next_value()?,
-                        "serviceHealth" => fields.1 = map.next_value()?,
-                        "domain" => fields.2 = map.next_value()?,
-                        "proxyUrl" => fields.3 = map.next_value()?,
-                        "apiUrl" => fields.4 = map.next_value()?,
-                        "appVersion" => fields.5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, field_1, field_2, field_3, field_4, Some(field_5)) => {
-                        Ok(RunnerHealthcheck {
-                            metrics: field_0,
-                            service_health: field_1,
-                            domain: field_2,
-                            proxy_url: field_3,
-                            api_url: field_4,
-                            app_version: field_5,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("appVersion")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dir":"dir"}`
@@ -8966,34 +8660,30 @@ pub struct ProjectDirResponse {
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ProjectDirResponse {
+    const EXPECTING: &'static str = "an object (ProjectDirResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dir" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(ProjectDirResponse { dir: field_0 })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ProjectDirResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProjectDirResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProjectDirResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProjectDirResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dir" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(ProjectDirResponse { dir: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dir":"dir"}`
@@ -9006,36 +8696,32 @@ pub struct UserHomeDirResponse {
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for UserHomeDirResponse {
+    const EXPECTING: &'static str = "an object (UserHomeDirResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dir" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(UserHomeDirResponse {
+            dir: field_0,
+        })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserHomeDirResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UserHomeDirResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserHomeDirResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dir" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(UserHomeDirResponse {
-                    dir: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dir":"dir"}`
@@ -9048,34 +8734,30 @@ pub struct WorkDirResponse {
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for WorkDirResponse {
+    const EXPECTING: &'static str = "an object (WorkDirResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dir" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(WorkDirResponse { dir: field_0 })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for WorkDirResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkDirResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WorkDirResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkDirResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dir" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(WorkDirResponse { dir: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
@@ -9103,94 +8785,90 @@ pub struct FileInfo {
     pub group: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for FileInfo {
+    const EXPECTING: &'static str = "an object (FileInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<bool>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "isDir" => fields.1 = Some(map.next_value()?),
+                "size" => fields.2 = Some(map.next_value()?),
+                "modTime" => fields.3 = Some(map.next_value()?),
+                "mode" => fields.4 = Some(map.next_value()?),
+                "permissions" => fields.5 = Some(map.next_value()?),
+                "owner" => fields.6 = Some(map.next_value()?),
+                "group" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(FileInfo {
+                    name: field_0,
+                    is_dir: field_1,
+                    size: field_2,
+                    mod_time: field_3,
+                    mode: field_4,
+                    permissions: field_5,
+                    owner: field_6,
+                    group: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "isDir"
+                        } else if fields.2.is_none() {
+                            "size"
+                        } else if fields.3.is_none() {
+                            "modTime"
+                        } else if fields.4.is_none() {
+                            "mode"
+                        } else if fields.5.is_none() {
+                            "permissions"
+                        } else if fields.6.is_none() {
+                            "owner"
+                        } else {
+                            "group"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for FileInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FileInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<bool>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "isDir" => fields.1 = Some(map.next_value()?),
-                        "size" => fields.2 = Some(map.next_value()?),
-                        "modTime" => fields.3 = Some(map.next_value()?),
-                        "mode" => fields.4 = Some(map.next_value()?),
-                        "permissions" => fields.5 = Some(map.next_value()?),
-                        "owner" => fields.6 = Some(map.next_value()?),
-                        "group" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(FileInfo {
-                            name: field_0,
-                            is_dir: field_1,
-                            size: field_2,
-                            mod_time: field_3,
-                            mode: field_4,
-                            permissions: field_5,
-                            owner: field_6,
-                            group: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "isDir"
-                                } else if fields.2.is_none() {
-                                    "size"
-                                } else if fields.3.is_none() {
-                                    "modTime"
-                                } else if fields.4.is_none() {
-                                    "mode"
-                                } else if fields.5.is_none() {
-                                    "permissions"
-                                } else if fields.6.is_none() {
-                                    "owner"
-                                } else {
-                                    "group"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"paths":["paths","paths"]}`
@@ -9203,36 +8881,32 @@ pub struct DownloadFiles {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for DownloadFiles {
+    const EXPECTING: &'static str = "an object (DownloadFiles)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "paths" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(DownloadFiles { paths: field_0 }),
+            _ => Err(serde::de::Error::missing_field("paths")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for DownloadFiles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DownloadFiles;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DownloadFiles)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DownloadFiles, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "paths" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(DownloadFiles { paths: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("paths")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
@@ -9248,60 +8922,56 @@ pub struct Match {
     pub content: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for Match {
+    const EXPECTING: &'static str = "an object (Match)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<f64>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = Some(map.next_value()?),
+                "line" => fields.1 = Some(map.next_value()?),
+                "content" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Match {
+                    file: field_0,
+                    line: field_1,
+                    content: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "file"
+                        } else if fields.1.is_none() {
+                            "line"
+                        } else {
+                            "content"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for Match {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Match;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Match)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Match, A::Error> {
-                let mut fields: (Option<String>, Option<f64>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = Some(map.next_value()?),
-                        "line" => fields.1 = Some(map.next_value()?),
-                        "content" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(Match {
-                            file: field_0,
-                            line: field_1,
-                            content: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "file"
-                                } else if fields.1.is_none() {
-                                    "line"
-                                } else {
-                                    "content"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
@@ -9319,60 +8989,56 @@ pub struct ReplaceRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ReplaceRequest {
+    const EXPECTING: &'static str = "an object (ReplaceRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "files" => fields.0 = Some(map.next_value()?),
+                "pattern" => fields.1 = Some(map.next_value()?),
+                "newValue" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(ReplaceRequest {
+                    files: field_0,
+                    pattern: field_1,
+                    new_value: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "files"
+                        } else if fields.1.is_none() {
+                            "pattern"
+                        } else {
+                            "newValue"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ReplaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ReplaceRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceRequest, A::Error> {
-                let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "files" => fields.0 = Some(map.next_value()?),
-                        "pattern" => fields.1 = Some(map.next_value()?),
-                        "newValue" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(ReplaceRequest {
-                            files: field_0,
-                            pattern: field_1,
-                            new_value: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "files"
-                                } else if fields.1.is_none() {
-                                    "pattern"
-                                } else {
-                                    "newValue"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
@@ -9391,44 +9057,40 @@ pub struct ReplaceResult {
     pub error: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ReplaceResult {
+    const EXPECTING: &'static str = "an object (ReplaceResult)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = map.next_value()?,
+                "success" => fields.1 = map.next_value()?,
+                "error" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(ReplaceResult {
+            file: field_0,
+            success: field_1,
+            error: field_2,
+        })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ReplaceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ReplaceResult)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceResult, A::Error> {
-                let mut fields: (Option<String>, Option<bool>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = map.next_value()?,
-                        "success" => fields.1 = map.next_value()?,
-                        "error" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(ReplaceResult {
-                    file: field_0,
-                    success: field_1,
-                    error: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"files":["files","files"]}`
@@ -9440,40 +9102,36 @@ pub struct SearchFilesResponse {
     pub files: Vec<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for SearchFilesResponse {
+    const EXPECTING: &'static str = "an object (SearchFilesResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "files" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(SearchFilesResponse {
+                    files: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("files")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SearchFilesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SearchFilesResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchFilesResponse, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "files" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(SearchFilesResponse {
-                            files: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("files")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `UploadFile` schema.
@@ -9488,51 +9146,44 @@ pub struct UploadFile {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UploadFile {
+    const EXPECTING: &'static str = "an object (UploadFile)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(UploadFile {
+                    file: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "file" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for UploadFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadFile;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UploadFile)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFile, A::Error> {
-                let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(UploadFile {
-                            file: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "file" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "api-toolbox")]
@@ -9554,48 +9205,44 @@ pub struct GitAddRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitAddRequest {
+    const EXPECTING: &'static str = "an object (GitAddRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "files" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitAddRequest {
+                    path: field_0,
+                    files: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "path" } else { "files" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitAddRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitAddRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitAddRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitAddRequest, A::Error> {
-                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "files" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitAddRequest {
-                            path: field_0,
-                            files: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "path" } else { "files" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"branches":["branches","branches"]}`
@@ -9607,40 +9254,36 @@ pub struct ListBranchResponse {
     pub branches: Vec<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ListBranchResponse {
+    const EXPECTING: &'static str = "an object (ListBranchResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "branches" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(ListBranchResponse {
+                    branches: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("branches")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ListBranchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListBranchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListBranchResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListBranchResponse, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "branches" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(ListBranchResponse {
-                            branches: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("branches")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","name":"name"}`
@@ -9655,48 +9298,44 @@ pub struct GitBranchRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitBranchRequest {
+    const EXPECTING: &'static str = "an object (GitBranchRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitBranchRequest {
+                    path: field_0,
+                    name: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "path" } else { "name" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitBranchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitBranchRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitBranchRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitBranchRequest {
-                            path: field_0,
-                            name: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "path" } else { "name" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","name":"name"}`
@@ -9711,48 +9350,44 @@ pub struct GitDeleteBranchRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitDeleteBranchRequest {
+    const EXPECTING: &'static str = "an object (GitDeleteBranchRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitDeleteBranchRequest {
+                    path: field_0,
+                    name: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "path" } else { "name" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitDeleteBranchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitDeleteBranchRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitDeleteBranchRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitDeleteBranchRequest {
-                            path: field_0,
-                            name: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "path" } else { "name" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
@@ -9779,70 +9414,59 @@ pub struct GitCloneRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCloneRequest {
+    const EXPECTING: &'static str = "an object (GitCloneRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "url" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                "username" => fields.2 = map.next_value()?,
+                "password" => fields.3 = map.next_value()?,
+                "branch" => fields.4 = map.next_value()?,
+                "commit_id" => fields.5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2, field_3, field_4, field_5) => {
+                Ok(GitCloneRequest {
+                    url: field_0,
+                    path: field_1,
+                    username: field_2,
+                    password: field_3,
+                    branch: field_4,
+                    commit_id: field_5,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "url" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitCloneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCloneRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCloneRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCloneRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "url" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        "username" => fields.2 = map.next_value()?,
-                        "password" => fields.3 = map.next_value()?,
-                        "branch" => fields.4 = map.next_value()?,
-                        "commit_id" => fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        field_2,
-                        field_3,
-                        field_4,
-                        field_5,
-                    ) => {
-                        Ok(GitCloneRequest {
-                            url: field_0,
-                            path: field_1,
-                            username: field_2,
-                            password: field_3,
-                            branch: field_4,
-                            commit_id: field_5,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "url" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
@@ -9866,74 +9490,64 @@ pub struct GitCommitRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCommitRequest {
+    const EXPECTING: &'static str = "an object (GitCommitRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "message" => fields.1 = Some(map.next_value()?),
+                "author" => fields.2 = Some(map.next_value()?),
+                "email" => fields.3 = Some(map.next_value()?),
+                "allow_empty" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
+                Ok(GitCommitRequest {
+                    path: field_0,
+                    message: field_1,
+                    author: field_2,
+                    email: field_3,
+                    allow_empty: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "path"
+                        } else if fields.1.is_none() {
+                            "message"
+                        } else if fields.2.is_none() {
+                            "author"
+                        } else {
+                            "email"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitCommitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<bool>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "message" => fields.1 = Some(map.next_value()?),
-                        "author" => fields.2 = Some(map.next_value()?),
-                        "email" => fields.3 = Some(map.next_value()?),
-                        "allow_empty" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                    ) => {
-                        Ok(GitCommitRequest {
-                            path: field_0,
-                            message: field_1,
-                            author: field_2,
-                            email: field_3,
-                            allow_empty: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "path"
-                                } else if fields.1.is_none() {
-                                    "message"
-                                } else if fields.2.is_none() {
-                                    "author"
-                                } else {
-                                    "email"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"hash":"hash"}`
@@ -9945,36 +9559,32 @@ pub struct GitCommitResponse {
     pub hash: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for GitCommitResponse {
+    const EXPECTING: &'static str = "an object (GitCommitResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "hash" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
+            _ => Err(serde::de::Error::missing_field("hash")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitCommitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "hash" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("hash")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
@@ -9994,76 +9604,72 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for GitCommitInfo {
+    const EXPECTING: &'static str = "an object (GitCommitInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "hash" => fields.0 = Some(map.next_value()?),
+                "message" => fields.1 = Some(map.next_value()?),
+                "author" => fields.2 = Some(map.next_value()?),
+                "email" => fields.3 = Some(map.next_value()?),
+                "timestamp" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(GitCommitInfo {
+                    hash: field_0,
+                    message: field_1,
+                    author: field_2,
+                    email: field_3,
+                    timestamp: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "hash"
+                        } else if fields.1.is_none() {
+                            "message"
+                        } else if fields.2.is_none() {
+                            "author"
+                        } else if fields.3.is_none() {
+                            "email"
+                        } else {
+                            "timestamp"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitCommitInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "hash" => fields.0 = Some(map.next_value()?),
-                        "message" => fields.1 = Some(map.next_value()?),
-                        "author" => fields.2 = Some(map.next_value()?),
-                        "email" => fields.3 = Some(map.next_value()?),
-                        "timestamp" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(GitCommitInfo {
-                            hash: field_0,
-                            message: field_1,
-                            author: field_2,
-                            email: field_3,
-                            timestamp: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "hash"
-                                } else if fields.1.is_none() {
-                                    "message"
-                                } else if fields.2.is_none() {
-                                    "author"
-                                } else if fields.3.is_none() {
-                                    "email"
-                                } else {
-                                    "timestamp"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
@@ -10082,48 +9688,44 @@ pub struct GitRepoRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitRepoRequest {
+    const EXPECTING: &'static str = "an object (GitRepoRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "username" => fields.1 = map.next_value()?,
+                "password" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(GitRepoRequest {
+                    path: field_0,
+                    username: field_1,
+                    password: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("path")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitRepoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitRepoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitRepoRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitRepoRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "username" => fields.1 = map.next_value()?,
-                        "password" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(GitRepoRequest {
-                            path: field_0,
-                            username: field_1,
-                            password: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("path")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","branch":"branch"}`
@@ -10138,48 +9740,44 @@ pub struct GitCheckoutRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCheckoutRequest {
+    const EXPECTING: &'static str = "an object (GitCheckoutRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "path" => fields.0 = Some(map.next_value()?),
+                "branch" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitCheckoutRequest {
+                    path: field_0,
+                    branch: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "path" } else { "branch" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCheckoutRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCheckoutRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCheckoutRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "path" => fields.0 = Some(map.next_value()?),
-                        "branch" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitCheckoutRequest {
-                            path: field_0,
-                            branch: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "path" } else { "branch" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
@@ -10197,65 +9795,61 @@ pub struct FileStatus {
     pub extra: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for FileStatus {
+    const EXPECTING: &'static str = "an object (FileStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "staging" => fields.1 = Some(map.next_value()?),
+                "worktree" => fields.2 = Some(map.next_value()?),
+                "extra" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(FileStatus {
+                    name: field_0,
+                    staging: field_1,
+                    worktree: field_2,
+                    extra: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "staging"
+                        } else if fields.2.is_none() {
+                            "worktree"
+                        } else {
+                            "extra"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for FileStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FileStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileStatus, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "staging" => fields.1 = Some(map.next_value()?),
-                        "worktree" => fields.2 = Some(map.next_value()?),
-                        "extra" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(FileStatus {
-                            name: field_0,
-                            staging: field_1,
-                            worktree: field_2,
-                            extra: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "staging"
-                                } else if fields.2.is_none() {
-                                    "worktree"
-                                } else {
-                                    "extra"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
@@ -10283,64 +9877,56 @@ pub struct GitStatus {
     pub branch_published: Option<bool>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for GitStatus {
+    const EXPECTING: &'static str = "an object (GitStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Vec<FileStatus>>,
+            Option<f64>,
+            Option<f64>,
+            Option<bool>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "currentBranch" => fields.0 = Some(map.next_value()?),
+                "fileStatus" => fields.1 = Some(map.next_value()?),
+                "ahead" => fields.2 = map.next_value()?,
+                "behind" => fields.3 = map.next_value()?,
+                "branchPublished" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2, field_3, field_4) => {
+                Ok(GitStatus {
+                    current_branch: field_0,
+                    file_status: field_1,
+                    ahead: field_2,
+                    behind: field_3,
+                    branch_published: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "currentBranch" } else { "fileStatus" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for GitStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitStatus, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Vec<FileStatus>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<bool>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "currentBranch" => fields.0 = Some(map.next_value()?),
-                        "fileStatus" => fields.1 = Some(map.next_value()?),
-                        "ahead" => fields.2 = map.next_value()?,
-                        "behind" => fields.3 = map.next_value()?,
-                        "branchPublished" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2, field_3, field_4) => {
-                        Ok(GitStatus {
-                            current_branch: field_0,
-                            file_status: field_1,
-                            ahead: field_2,
-                            behind: field_3,
-                            branch_published: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "currentBranch"
-                                } else {
-                                    "fileStatus"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
@@ -10359,48 +9945,44 @@ pub struct ExecuteRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ExecuteRequest {
+    const EXPECTING: &'static str = "an object (ExecuteRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "command" => fields.0 = Some(map.next_value()?),
+                "cwd" => fields.1 = map.next_value()?,
+                "timeout" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(ExecuteRequest {
+                    command: field_0,
+                    cwd: field_1,
+                    timeout: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("command")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExecuteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ExecuteRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExecuteRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "command" => fields.0 = Some(map.next_value()?),
-                        "cwd" => fields.1 = map.next_value()?,
-                        "timeout" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(ExecuteRequest {
-                            command: field_0,
-                            cwd: field_1,
-                            timeout: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("command")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"result":"Command output here","exitCode":0}`
@@ -10419,48 +10001,44 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ExecuteResponse {
+    const EXPECTING: &'static str = "an object (ExecuteResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "exitCode" => fields.0 = Some(map.next_value()?),
+                "result" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ExecuteResponse {
+                    exit_code: field_0,
+                    result: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "exitCode" } else { "result" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ExecuteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExecuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ExecuteResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExecuteResponse, A::Error> {
-                let mut fields: (Option<f64>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "exitCode" => fields.0 = Some(map.next_value()?),
-                        "result" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ExecuteResponse {
-                            exit_code: field_0,
-                            result: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "exitCode" } else { "result" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
@@ -10486,54 +10064,50 @@ pub struct Command {
     pub exit_code: Option<f64>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for Command {
+    const EXPECTING: &'static str = "an object (Command)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "command" => fields.1 = Some(map.next_value()?),
+                "exitCode" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(Command {
+                    id: field_0,
+                    command: field_1,
+                    exit_code: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "id" } else { "command" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for Command {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Command;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Command)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Command, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "command" => fields.1 = Some(map.next_value()?),
-                        "exitCode" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(Command {
-                            id: field_0,
-                            command: field_1,
-                            exit_code: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "id" } else { "command" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
@@ -10552,51 +10126,44 @@ pub struct Session {
     pub commands: Option<Vec<Command>>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for Session {
+    const EXPECTING: &'static str = "an object (Session)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Option<Vec<Command>>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessionId" => fields.0 = Some(map.next_value()?),
+                "commands" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Session {
+                    session_id: field_0,
+                    commands: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "sessionId" } else { "commands" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Session;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Session)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Session, A::Error> {
-                let mut fields: (Option<String>, Option<Option<Vec<Command>>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessionId" => fields.0 = Some(map.next_value()?),
-                        "commands" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(Session {
-                            session_id: field_0,
-                            commands: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "sessionId" } else { "commands" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"session-123"}`
@@ -10612,40 +10179,36 @@ pub struct CreateSessionRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateSessionRequest {
+    const EXPECTING: &'static str = "an object (CreateSessionRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessionId" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(CreateSessionRequest {
+                    session_id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessionId")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateSessionRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessionId" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(CreateSessionRequest {
-                            session_id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessionId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
@@ -10671,48 +10234,44 @@ pub struct SessionExecuteRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for SessionExecuteRequest {
+    const EXPECTING: &'static str = "an object (SessionExecuteRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>, Option<bool>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "command" => fields.0 = Some(map.next_value()?),
+                "runAsync" => fields.1 = map.next_value()?,
+                "async" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(SessionExecuteRequest {
+                    command: field_0,
+                    run_async: field_1,
+                    async_: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("command")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionExecuteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionExecuteRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionExecuteRequest, A::Error> {
-                let mut fields: (Option<String>, Option<bool>, Option<bool>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "command" => fields.0 = Some(map.next_value()?),
-                        "runAsync" => fields.1 = map.next_value()?,
-                        "async" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(SessionExecuteRequest {
-                            command: field_0,
-                            run_async: field_1,
-                            async_: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("command")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
@@ -10743,44 +10302,40 @@ pub struct SessionExecuteResponse {
     pub exit_code: Option<f64>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for SessionExecuteResponse {
+    const EXPECTING: &'static str = "an object (SessionExecuteResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<f64>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cmdId" => fields.0 = map.next_value()?,
+                "output" => fields.1 = map.next_value()?,
+                "exitCode" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(SessionExecuteResponse {
+            cmd_id: field_0,
+            output: field_1,
+            exit_code: field_2,
+        })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionExecuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionExecuteResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionExecuteResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<f64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cmdId" => fields.0 = map.next_value()?,
-                        "output" => fields.1 = map.next_value()?,
-                        "exitCode" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(SessionExecuteResponse {
-                    cmd_id: field_0,
-                    output: field_1,
-                    exit_code: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
@@ -10826,94 +10381,90 @@ pub struct PtySessionInfo {
     pub lazy_start: bool,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for PtySessionInfo {
+    const EXPECTING: &'static str = "an object (PtySessionInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<bool>,
+            Option<bool>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "cwd" => fields.1 = Some(map.next_value()?),
+                "envs" => fields.2 = Some(map.next_value()?),
+                "cols" => fields.3 = Some(map.next_value()?),
+                "rows" => fields.4 = Some(map.next_value()?),
+                "createdAt" => fields.5 = Some(map.next_value()?),
+                "active" => fields.6 = Some(map.next_value()?),
+                "lazyStart" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(PtySessionInfo {
+                    id: field_0,
+                    cwd: field_1,
+                    envs: field_2,
+                    cols: field_3,
+                    rows: field_4,
+                    created_at: field_5,
+                    active: field_6,
+                    lazy_start: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "cwd"
+                        } else if fields.2.is_none() {
+                            "envs"
+                        } else if fields.3.is_none() {
+                            "cols"
+                        } else if fields.4.is_none() {
+                            "rows"
+                        } else if fields.5.is_none() {
+                            "createdAt"
+                        } else if fields.6.is_none() {
+                            "active"
+                        } else {
+                            "lazyStart"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for PtySessionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtySessionInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtySessionInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtySessionInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<bool>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "cwd" => fields.1 = Some(map.next_value()?),
-                        "envs" => fields.2 = Some(map.next_value()?),
-                        "cols" => fields.3 = Some(map.next_value()?),
-                        "rows" => fields.4 = Some(map.next_value()?),
-                        "createdAt" => fields.5 = Some(map.next_value()?),
-                        "active" => fields.6 = Some(map.next_value()?),
-                        "lazyStart" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(PtySessionInfo {
-                            id: field_0,
-                            cwd: field_1,
-                            envs: field_2,
-                            cols: field_3,
-                            rows: field_4,
-                            created_at: field_5,
-                            active: field_6,
-                            lazy_start: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "cwd"
-                                } else if fields.2.is_none() {
-                                    "envs"
-                                } else if fields.3.is_none() {
-                                    "cols"
-                                } else if fields.4.is_none() {
-                                    "rows"
-                                } else if fields.5.is_none() {
-                                    "createdAt"
-                                } else if fields.6.is_none() {
-                                    "active"
-                                } else {
-                                    "lazyStart"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
@@ -10925,40 +10476,36 @@ pub struct PtyListResponse {
     pub sessions: Vec<PtySessionInfo>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for PtyListResponse {
+    const EXPECTING: &'static str = "an object (PtyListResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessions" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(PtyListResponse {
+                    sessions: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessions")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for PtyListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyListResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyListResponse, A::Error> {
-                let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessions" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(PtyListResponse {
-                            sessions: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessions")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
@@ -11000,57 +10547,53 @@ pub struct PtyCreateRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for PtyCreateRequest {
+    const EXPECTING: &'static str = "an object (PtyCreateRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<f64>,
+            Option<f64>,
+            Option<bool>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "cwd" => fields.1 = map.next_value()?,
+                "envs" => fields.2 = map.next_value()?,
+                "cols" => fields.3 = map.next_value()?,
+                "rows" => fields.4 = map.next_value()?,
+                "lazyStart" => fields.5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3, field_4, field_5) => {
+                Ok(PtyCreateRequest {
+                    id: field_0,
+                    cwd: field_1,
+                    envs: field_2,
+                    cols: field_3,
+                    rows: field_4,
+                    lazy_start: field_5,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyCreateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyCreateRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyCreateRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<bool>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "cwd" => fields.1 = map.next_value()?,
-                        "envs" => fields.2 = map.next_value()?,
-                        "cols" => fields.3 = map.next_value()?,
-                        "rows" => fields.4 = map.next_value()?,
-                        "lazyStart" => fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2, field_3, field_4, field_5) => {
-                        Ok(PtyCreateRequest {
-                            id: field_0,
-                            cwd: field_1,
-                            envs: field_2,
-                            cols: field_3,
-                            rows: field_4,
-                            lazy_start: field_5,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"pty-session-12345"}`
@@ -11065,40 +10608,36 @@ pub struct PtyCreateResponse {
     pub session_id: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for PtyCreateResponse {
+    const EXPECTING: &'static str = "an object (PtyCreateResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessionId" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(PtyCreateResponse {
+                    session_id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessionId")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyCreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyCreateResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyCreateResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessionId" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(PtyCreateResponse {
-                            session_id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessionId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"rows":24,"cols":80}`
@@ -11117,48 +10656,44 @@ pub struct PtyResizeRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for PtyResizeRequest {
+    const EXPECTING: &'static str = "an object (PtyResizeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cols" => fields.0 = Some(map.next_value()?),
+                "rows" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(PtyResizeRequest {
+                    cols: field_0,
+                    rows: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "cols" } else { "rows" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyResizeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyResizeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyResizeRequest, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cols" => fields.0 = Some(map.next_value()?),
-                        "rows" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(PtyResizeRequest {
-                            cols: field_0,
-                            rows: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "cols" } else { "rows" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"character":6.027456183070403,"line":0.8008281904610115}`
@@ -11172,48 +10707,44 @@ pub struct Position {
     pub character: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for Position {
+    const EXPECTING: &'static str = "an object (Position)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "line" => fields.0 = Some(map.next_value()?),
+                "character" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Position {
+                    line: field_0,
+                    character: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "line" } else { "character" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for Position {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Position;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Position)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Position, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "line" => fields.0 = Some(map.next_value()?),
-                        "character" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(Position {
-                            line: field_0,
-                            character: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "line" } else { "character" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
@@ -11230,42 +10761,38 @@ pub struct CompletionContext {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CompletionContext {
+    const EXPECTING: &'static str = "an object (CompletionContext)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "triggerKind" => fields.0 = Some(map.next_value()?),
+                "triggerCharacter" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(CompletionContext {
+                    trigger_kind: field_0,
+                    trigger_character: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("triggerKind")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for CompletionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionContext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionContext)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionContext, A::Error> {
-                let mut fields: (Option<f64>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "triggerKind" => fields.0 = Some(map.next_value()?),
-                        "triggerCharacter" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(CompletionContext {
-                            trigger_kind: field_0,
-                            trigger_character: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("triggerKind")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
@@ -11289,74 +10816,64 @@ pub struct LspCompletionParams {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspCompletionParams {
+    const EXPECTING: &'static str = "an object (LspCompletionParams)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Position>,
+            Option<CompletionContext>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "languageId" => fields.0 = Some(map.next_value()?),
+                "pathToProject" => fields.1 = Some(map.next_value()?),
+                "uri" => fields.2 = Some(map.next_value()?),
+                "position" => fields.3 = Some(map.next_value()?),
+                "context" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
+                Ok(LspCompletionParams {
+                    language_id: field_0,
+                    path_to_project: field_1,
+                    uri: field_2,
+                    position: field_3,
+                    context: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "languageId"
+                        } else if fields.1.is_none() {
+                            "pathToProject"
+                        } else if fields.2.is_none() {
+                            "uri"
+                        } else {
+                            "position"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for LspCompletionParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspCompletionParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspCompletionParams)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspCompletionParams, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Position>,
-                    Option<CompletionContext>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "languageId" => fields.0 = Some(map.next_value()?),
-                        "pathToProject" => fields.1 = Some(map.next_value()?),
-                        "uri" => fields.2 = Some(map.next_value()?),
-                        "position" => fields.3 = Some(map.next_value()?),
-                        "context" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                    ) => {
-                        Ok(LspCompletionParams {
-                            language_id: field_0,
-                            path_to_project: field_1,
-                            uri: field_2,
-                            position: field_3,
-                            context: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "languageId"
-                                } else if fields.1.is_none() {
-                                    "pathToProject"
-                                } else if fields.2.is_none() {
-                                    "uri"
-                                } else {
-                                    "position"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
@@ -11395,68 +10912,56 @@ pub struct CompletionItem {
     pub insert_text: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for CompletionItem {
+    const EXPECTING: &'static str = "an object (CompletionItem)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "label" => fields.0 = Some(map.next_value()?),
+                "kind" => fields.1 = map.next_value()?,
+                "detail" => fields.2 = map.next_value()?,
+                "documentation" => fields.3 = map.next_value()?,
+                "sortText" => fields.4 = map.next_value()?,
+                "filterText" => fields.5 = map.next_value()?,
+                "insertText" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3, field_4, field_5, field_6) => {
+                Ok(CompletionItem {
+                    label: field_0,
+                    kind: field_1,
+                    detail: field_2,
+                    documentation: field_3,
+                    sort_text: field_4,
+                    filter_text: field_5,
+                    insert_text: field_6,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("label")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for CompletionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionItem)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionItem, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "label" => fields.0 = Some(map.next_value()?),
-                        "kind" => fields.1 = map.next_value()?,
-                        "detail" => fields.2 = map.next_value()?,
-                        "documentation" => fields.3 = map.next_value()?,
-                        "sortText" => fields.4 = map.next_value()?,
-                        "filterText" => fields.5 = map.next_value()?,
-                        "insertText" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        field_2,
-                        field_3,
-                        field_4,
-                        field_5,
-                        field_6,
-                    ) => {
-                        Ok(CompletionItem {
-                            label: field_0,
-                            kind: field_1,
-                            detail: field_2,
-                            documentation: field_3,
-                            sort_text: field_4,
-                            filter_text: field_5,
-                            insert_text: field_6,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("label")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
@@ -11471,51 +10976,44 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for CompletionList {
+    const EXPECTING: &'static str = "an object (CompletionList)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "isIncomplete" => fields.0 = Some(map.next_value()?),
+                "items" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(CompletionList {
+                    is_incomplete: field_0,
+                    items: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "isIncomplete" } else { "items" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for CompletionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionList)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionList, A::Error> {
-                let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "isIncomplete" => fields.0 = Some(map.next_value()?),
-                        "items" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(CompletionList {
-                            is_incomplete: field_0,
-                            items: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "isIncomplete" } else { "items" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
@@ -11534,60 +11032,56 @@ pub struct LspDocumentRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspDocumentRequest {
+    const EXPECTING: &'static str = "an object (LspDocumentRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "languageId" => fields.0 = Some(map.next_value()?),
+                "pathToProject" => fields.1 = Some(map.next_value()?),
+                "uri" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(LspDocumentRequest {
+                    language_id: field_0,
+                    path_to_project: field_1,
+                    uri: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "languageId"
+                        } else if fields.1.is_none() {
+                            "pathToProject"
+                        } else {
+                            "uri"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspDocumentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspDocumentRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspDocumentRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "languageId" => fields.0 = Some(map.next_value()?),
-                        "pathToProject" => fields.1 = Some(map.next_value()?),
-                        "uri" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(LspDocumentRequest {
-                            language_id: field_0,
-                            path_to_project: field_1,
-                            uri: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "languageId"
-                                } else if fields.1.is_none() {
-                                    "pathToProject"
-                                } else {
-                                    "uri"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
@@ -11601,48 +11095,44 @@ pub struct Range {
     pub end: Position,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for Range {
+    const EXPECTING: &'static str = "an object (Range)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Position>, Option<Position>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "start" => fields.0 = Some(map.next_value()?),
+                "end" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Range {
+                    start: field_0,
+                    end: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "start" } else { "end" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for Range {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Range;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Range)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Range, A::Error> {
-                let mut fields: (Option<Position>, Option<Position>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "start" => fields.0 = Some(map.next_value()?),
-                        "end" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(Range {
-                            start: field_0,
-                            end: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "start" } else { "end" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
@@ -11656,48 +11146,44 @@ pub struct LspLocation {
     pub uri: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for LspLocation {
+    const EXPECTING: &'static str = "an object (LspLocation)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Range>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "range" => fields.0 = Some(map.next_value()?),
+                "uri" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspLocation {
+                    range: field_0,
+                    uri: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "range" } else { "uri" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for LspLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspLocation)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspLocation, A::Error> {
-                let mut fields: (Option<Range>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "range" => fields.0 = Some(map.next_value()?),
-                        "uri" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspLocation {
-                            range: field_0,
-                            uri: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "range" } else { "uri" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
@@ -11713,60 +11199,56 @@ pub struct LspSymbol {
     pub name: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for LspSymbol {
+    const EXPECTING: &'static str = "an object (LspSymbol)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<LspLocation>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "kind" => fields.0 = Some(map.next_value()?),
+                "location" => fields.1 = Some(map.next_value()?),
+                "name" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(LspSymbol {
+                    kind: field_0,
+                    location: field_1,
+                    name: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "kind"
+                        } else if fields.1.is_none() {
+                            "location"
+                        } else {
+                            "name"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for LspSymbol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspSymbol;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspSymbol)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspSymbol, A::Error> {
-                let mut fields: (Option<f64>, Option<LspLocation>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "kind" => fields.0 = Some(map.next_value()?),
-                        "location" => fields.1 = Some(map.next_value()?),
-                        "name" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(LspSymbol {
-                            kind: field_0,
-                            location: field_1,
-                            name: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "kind"
-                                } else if fields.1.is_none() {
-                                    "location"
-                                } else {
-                                    "name"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
@@ -11783,52 +11265,44 @@ pub struct LspServerRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspServerRequest {
+    const EXPECTING: &'static str = "an object (LspServerRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "languageId" => fields.0 = Some(map.next_value()?),
+                "pathToProject" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspServerRequest {
+                    language_id: field_0,
+                    path_to_project: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "languageId" } else { "pathToProject" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for LspServerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspServerRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspServerRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspServerRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "languageId" => fields.0 = Some(map.next_value()?),
-                        "pathToProject" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspServerRequest {
-                            language_id: field_0,
-                            path_to_project: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "languageId"
-                                } else {
-                                    "pathToProject"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
@@ -11846,51 +11320,47 @@ pub struct ComputerUseStartResponse {
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ComputerUseStartResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStartResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = Some(map.next_value()?),
+                "status" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ComputerUseStartResponse {
+                    message: field_0,
+                    status: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "message" } else { "status" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStartResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStartResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStartResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = Some(map.next_value()?),
-                        "status" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ComputerUseStartResponse {
-                            message: field_0,
-                            status: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "message" } else { "status" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
@@ -11908,51 +11378,47 @@ pub struct ComputerUseStopResponse {
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ComputerUseStopResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStopResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = Some(map.next_value()?),
+                "status" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ComputerUseStopResponse {
+                    message: field_0,
+                    status: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "message" } else { "status" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStopResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStopResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStopResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = Some(map.next_value()?),
-                        "status" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ComputerUseStopResponse {
-                            message: field_0,
-                            status: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "message" } else { "status" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Status of computer use services (active, partial, inactive, error)
@@ -12043,40 +11509,36 @@ pub struct ComputerUseStatusResponse {
     pub status: ComputerUseStatusResponseStatus,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ComputerUseStatusResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStatusResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<ComputerUseStatusResponseStatus>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(ComputerUseStatusResponse {
+                    status: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("status")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStatusResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStatusResponse, A::Error> {
-                let mut fields: (Option<ComputerUseStatusResponseStatus>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(ComputerUseStatusResponse {
-                            status: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("status")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"running":true,"processName":"xfce4"}`
@@ -12095,48 +11557,44 @@ pub struct ProcessStatusResponse {
     pub running: bool,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ProcessStatusResponse {
+    const EXPECTING: &'static str = "an object (ProcessStatusResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "processName" => fields.0 = Some(map.next_value()?),
+                "running" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ProcessStatusResponse {
+                    process_name: field_0,
+                    running: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "processName" } else { "running" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessStatusResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessStatusResponse, A::Error> {
-                let mut fields: (Option<String>, Option<bool>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "processName" => fields.0 = Some(map.next_value()?),
-                        "running" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ProcessStatusResponse {
-                            process_name: field_0,
-                            running: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "processName" } else { "running" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
@@ -12155,48 +11613,44 @@ pub struct ProcessRestartResponse {
     pub process_name: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ProcessRestartResponse {
+    const EXPECTING: &'static str = "an object (ProcessRestartResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = Some(map.next_value()?),
+                "processName" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ProcessRestartResponse {
+                    message: field_0,
+                    process_name: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "message" } else { "processName" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessRestartResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessRestartResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessRestartResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = Some(map.next_value()?),
-                        "processName" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ProcessRestartResponse {
-                            message: field_0,
-                            process_name: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "message" } else { "processName" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
@@ -12215,48 +11669,44 @@ pub struct ProcessLogsResponse {
     pub logs: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ProcessLogsResponse {
+    const EXPECTING: &'static str = "an object (ProcessLogsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "processName" => fields.0 = Some(map.next_value()?),
+                "logs" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ProcessLogsResponse {
+                    process_name: field_0,
+                    logs: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "processName" } else { "logs" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessLogsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessLogsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessLogsResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "processName" => fields.0 = Some(map.next_value()?),
-                        "logs" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ProcessLogsResponse {
-                            process_name: field_0,
-                            logs: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "processName" } else { "logs" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
@@ -12275,48 +11725,44 @@ pub struct ProcessErrorsResponse {
     pub errors: String,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ProcessErrorsResponse {
+    const EXPECTING: &'static str = "an object (ProcessErrorsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "processName" => fields.0 = Some(map.next_value()?),
+                "errors" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(ProcessErrorsResponse {
+                    process_name: field_0,
+                    errors: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "processName" } else { "errors" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessErrorsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessErrorsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessErrorsResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "processName" => fields.0 = Some(map.next_value()?),
-                        "errors" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(ProcessErrorsResponse {
-                            process_name: field_0,
-                            errors: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "processName" } else { "errors" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":100,"y":200}`
@@ -12334,48 +11780,44 @@ pub struct MousePosition {
     pub y: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for MousePosition {
+    const EXPECTING: &'static str = "an object (MousePosition)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MousePosition {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MousePosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MousePosition;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MousePosition)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MousePosition, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MousePosition {
-                            x: field_0,
-                            y: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":150,"y":250}`
@@ -12394,48 +11836,44 @@ pub struct MouseMoveRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseMoveRequest {
+    const EXPECTING: &'static str = "an object (MouseMoveRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MouseMoveRequest {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseMoveRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseMoveRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseMoveRequest, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MouseMoveRequest {
-                            x: field_0,
-                            y: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":150,"y":250}`
@@ -12453,48 +11891,44 @@ pub struct MouseMoveResponse {
     pub y: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for MouseMoveResponse {
+    const EXPECTING: &'static str = "an object (MouseMoveResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MouseMoveResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseMoveResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseMoveResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseMoveResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseMoveResponse, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MouseMoveResponse {
-                            x: field_0,
-                            y: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
@@ -12523,57 +11957,53 @@ pub struct MouseClickRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseClickRequest {
+    const EXPECTING: &'static str = "an object (MouseClickRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>, Option<String>, Option<bool>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                "button" => fields.2 = map.next_value()?,
+                "double" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2, field_3) => {
+                Ok(MouseClickRequest {
+                    x: field_0,
+                    y: field_1,
+                    button: field_2,
+                    double: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseClickRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseClickRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseClickRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseClickRequest, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<bool>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        "button" => fields.2 = map.next_value()?,
-                        "double" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2, field_3) => {
-                        Ok(MouseClickRequest {
-                            x: field_0,
-                            y: field_1,
-                            button: field_2,
-                            double: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":100,"y":200}`
@@ -12591,48 +12021,44 @@ pub struct MouseClickResponse {
     pub y: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for MouseClickResponse {
+    const EXPECTING: &'static str = "an object (MouseClickResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MouseClickResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseClickResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseClickResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseClickResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseClickResponse, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MouseClickResponse {
-                            x: field_0,
-                            y: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
@@ -12668,74 +12094,64 @@ pub struct MouseDragRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseDragRequest {
+    const EXPECTING: &'static str = "an object (MouseDragRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "startX" => fields.0 = Some(map.next_value()?),
+                "startY" => fields.1 = Some(map.next_value()?),
+                "endX" => fields.2 = Some(map.next_value()?),
+                "endY" => fields.3 = Some(map.next_value()?),
+                "button" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
+                Ok(MouseDragRequest {
+                    start_x: field_0,
+                    start_y: field_1,
+                    end_x: field_2,
+                    end_y: field_3,
+                    button: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "startX"
+                        } else if fields.1.is_none() {
+                            "startY"
+                        } else if fields.2.is_none() {
+                            "endX"
+                        } else {
+                            "endY"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseDragRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseDragRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseDragRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseDragRequest, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "startX" => fields.0 = Some(map.next_value()?),
-                        "startY" => fields.1 = Some(map.next_value()?),
-                        "endX" => fields.2 = Some(map.next_value()?),
-                        "endY" => fields.3 = Some(map.next_value()?),
-                        "button" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                    ) => {
-                        Ok(MouseDragRequest {
-                            start_x: field_0,
-                            start_y: field_1,
-                            end_x: field_2,
-                            end_y: field_3,
-                            button: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "startX"
-                                } else if fields.1.is_none() {
-                                    "startY"
-                                } else if fields.2.is_none() {
-                                    "endX"
-                                } else {
-                                    "endY"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":300,"y":400}`
@@ -12753,48 +12169,44 @@ pub struct MouseDragResponse {
     pub y: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for MouseDragResponse {
+    const EXPECTING: &'static str = "an object (MouseDragResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MouseDragResponse {
+                    x: field_0,
+                    y: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "x" } else { "y" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseDragResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseDragResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseDragResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseDragResponse, A::Error> {
-                let mut fields: (Option<f64>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MouseDragResponse {
-                            x: field_0,
-                            y: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "x" } else { "y" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
@@ -12822,63 +12234,59 @@ pub struct MouseScrollRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseScrollRequest {
+    const EXPECTING: &'static str = "an object (MouseScrollRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<f64>, Option<f64>, Option<String>, Option<f64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = Some(map.next_value()?),
+                "y" => fields.1 = Some(map.next_value()?),
+                "direction" => fields.2 = Some(map.next_value()?),
+                "amount" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), field_3) => {
+                Ok(MouseScrollRequest {
+                    x: field_0,
+                    y: field_1,
+                    direction: field_2,
+                    amount: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "x"
+                        } else if fields.1.is_none() {
+                            "y"
+                        } else {
+                            "direction"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseScrollRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseScrollRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseScrollRequest, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = Some(map.next_value()?),
-                        "y" => fields.1 = Some(map.next_value()?),
-                        "direction" => fields.2 = Some(map.next_value()?),
-                        "amount" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), field_3) => {
-                        Ok(MouseScrollRequest {
-                            x: field_0,
-                            y: field_1,
-                            direction: field_2,
-                            amount: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "x"
-                                } else if fields.1.is_none() {
-                                    "y"
-                                } else {
-                                    "direction"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"success":true}`
@@ -12892,40 +12300,36 @@ pub struct MouseScrollResponse {
     pub success: bool,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for MouseScrollResponse {
+    const EXPECTING: &'static str = "an object (MouseScrollResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "success" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(MouseScrollResponse {
+                    success: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("success")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for MouseScrollResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseScrollResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseScrollResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseScrollResponse, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "success" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(MouseScrollResponse {
-                            success: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("success")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"delay":100,"text":"Hello, World!"}`
@@ -12945,42 +12349,38 @@ pub struct KeyboardTypeRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardTypeRequest {
+    const EXPECTING: &'static str = "an object (KeyboardTypeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "text" => fields.0 = Some(map.next_value()?),
+                "delay" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(KeyboardTypeRequest {
+                    text: field_0,
+                    delay: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("text")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardTypeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardTypeRequest, A::Error> {
-                let mut fields: (Option<String>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "text" => fields.0 = Some(map.next_value()?),
-                        "delay" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(KeyboardTypeRequest {
-                            text: field_0,
-                            delay: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("text")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
@@ -13000,42 +12400,38 @@ pub struct KeyboardPressRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardPressRequest {
+    const EXPECTING: &'static str = "an object (KeyboardPressRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "key" => fields.0 = Some(map.next_value()?),
+                "modifiers" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(KeyboardPressRequest {
+                    key: field_0,
+                    modifiers: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("key")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardPressRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardPressRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardPressRequest, A::Error> {
-                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "key" => fields.0 = Some(map.next_value()?),
-                        "modifiers" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(KeyboardPressRequest {
-                            key: field_0,
-                            modifiers: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("key")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"keys":"ctrl+c"}`
@@ -13050,40 +12446,36 @@ pub struct KeyboardHotkeyRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardHotkeyRequest {
+    const EXPECTING: &'static str = "an object (KeyboardHotkeyRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "keys" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(KeyboardHotkeyRequest {
+                    keys: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("keys")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardHotkeyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardHotkeyRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardHotkeyRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "keys" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(KeyboardHotkeyRequest {
-                            keys: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("keys")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
@@ -13113,48 +12505,44 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for ScreenshotResponse {
+    const EXPECTING: &'static str = "an object (ScreenshotResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<f64>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "screenshot" => fields.0 = Some(map.next_value()?),
+                "cursorPosition" => fields.1 = map.next_value()?,
+                "sizeBytes" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(ScreenshotResponse {
+                    screenshot: field_0,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("screenshot")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScreenshotResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ScreenshotResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScreenshotResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<f64>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "screenshot" => fields.0 = Some(map.next_value()?),
-                        "cursorPosition" => fields.1 = map.next_value()?,
-                        "sizeBytes" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(ScreenshotResponse {
-                            screenshot: field_0,
-                            cursor_position: field_1,
-                            size_bytes: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("screenshot")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
@@ -13184,48 +12572,44 @@ pub struct RegionScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for RegionScreenshotResponse {
+    const EXPECTING: &'static str = "an object (RegionScreenshotResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<f64>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "screenshot" => fields.0 = Some(map.next_value()?),
+                "cursorPosition" => fields.1 = map.next_value()?,
+                "sizeBytes" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(RegionScreenshotResponse {
+                    screenshot: field_0,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("screenshot")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for RegionScreenshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RegionScreenshotResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RegionScreenshotResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegionScreenshotResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<f64>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "screenshot" => fields.0 = Some(map.next_value()?),
-                        "cursorPosition" => fields.1 = map.next_value()?,
-                        "sizeBytes" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(RegionScreenshotResponse {
-                            screenshot: field_0,
-                            cursor_position: field_1,
-                            size_bytes: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("screenshot")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
@@ -13255,48 +12639,44 @@ pub struct CompressedScreenshotResponse {
     pub size_bytes: Option<f64>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for CompressedScreenshotResponse {
+    const EXPECTING: &'static str = "an object (CompressedScreenshotResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<f64>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "screenshot" => fields.0 = Some(map.next_value()?),
+                "cursorPosition" => fields.1 = map.next_value()?,
+                "sizeBytes" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(CompressedScreenshotResponse {
+                    screenshot: field_0,
+                    cursor_position: field_1,
+                    size_bytes: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("screenshot")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for CompressedScreenshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompressedScreenshotResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompressedScreenshotResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompressedScreenshotResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<f64>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "screenshot" => fields.0 = Some(map.next_value()?),
-                        "cursorPosition" => fields.1 = map.next_value()?,
-                        "sizeBytes" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(CompressedScreenshotResponse {
-                            screenshot: field_0,
-                            cursor_position: field_1,
-                            size_bytes: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("screenshot")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
@@ -13310,42 +12690,38 @@ pub struct DisplayInfoResponse {
     pub displays: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for DisplayInfoResponse {
+    const EXPECTING: &'static str = "an object (DisplayInfoResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+        ) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "displays" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(DisplayInfoResponse {
+                    displays: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("displays")),
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DisplayInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DisplayInfoResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DisplayInfoResponse, A::Error> {
-                let mut fields: (
-                    Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-                ) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "displays" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(DisplayInfoResponse {
-                            displays: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("displays")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
@@ -13363,51 +12739,47 @@ pub struct WindowsResponse {
     pub count: f64,
 }
 #[cfg(feature = "api-toolbox")]
+impl crate::runtime::FromObject for WindowsResponse {
+    const EXPECTING: &'static str = "an object (WindowsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+            Option<f64>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "windows" => fields.0 = Some(map.next_value()?),
+                "count" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(WindowsResponse {
+                    windows: field_0,
+                    count: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "windows" } else { "count" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for WindowsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WindowsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WindowsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WindowsResponse, A::Error> {
-                let mut fields: (
-                    Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-                    Option<f64>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "windows" => fields.0 = Some(map.next_value()?),
-                        "count" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(WindowsResponse {
-                            windows: field_0,
-                            count: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "windows" } else { "count" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
@@ -13468,84 +12840,80 @@ pub struct CreateSnapshot {
 }
 #[cfg(feature = "api-snapshots")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateSnapshot {
+    const EXPECTING: &'static str = "an object (CreateSnapshot)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+            Option<i64>,
+            Option<i64>,
+            Option<Vec<GpuType>>,
+            Option<i64>,
+            Option<i64>,
+            Option<CreateBuildInfo>,
+            Option<String>,
+            Option<SandboxClass>,
+        ) = (None, None, None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "imageName" => fields.1 = map.next_value()?,
+                "entrypoint" => fields.2 = map.next_value()?,
+                "cpu" => fields.3 = map.next_value()?,
+                "gpu" => fields.4 = map.next_value()?,
+                "gpuType" => fields.5 = map.next_value()?,
+                "memory" => fields.6 = map.next_value()?,
+                "disk" => fields.7 = map.next_value()?,
+                "buildInfo" => fields.8 = map.next_value()?,
+                "regionId" => fields.9 = map.next_value()?,
+                "sandboxClass" => fields.10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                field_1,
+                field_2,
+                field_3,
+                field_4,
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+            ) => {
+                Ok(CreateSnapshot {
+                    name: field_0,
+                    image_name: field_1,
+                    entrypoint: field_2,
+                    cpu: field_3,
+                    gpu: field_4,
+                    gpu_type: field_5,
+                    memory: field_6,
+                    disk: field_7,
+                    build_info: field_8,
+                    region_id: field_9,
+                    sandbox_class: field_10,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("name")),
+        }
+    }
+}
+#[cfg(feature = "api-snapshots")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSnapshot;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateSnapshot)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSnapshot, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<Vec<GpuType>>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<CreateBuildInfo>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                ) = (None, None, None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "imageName" => fields.1 = map.next_value()?,
-                        "entrypoint" => fields.2 = map.next_value()?,
-                        "cpu" => fields.3 = map.next_value()?,
-                        "gpu" => fields.4 = map.next_value()?,
-                        "gpuType" => fields.5 = map.next_value()?,
-                        "memory" => fields.6 = map.next_value()?,
-                        "disk" => fields.7 = map.next_value()?,
-                        "buildInfo" => fields.8 = map.next_value()?,
-                        "regionId" => fields.9 = map.next_value()?,
-                        "sandboxClass" => fields.10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        field_2,
-                        field_3,
-                        field_4,
-                        field_5,
-                        field_6,
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                    ) => {
-                        Ok(CreateSnapshot {
-                            name: field_0,
-                            image_name: field_1,
-                            entrypoint: field_2,
-                            cpu: field_3,
-                            gpu: field_4,
-                            gpu_type: field_5,
-                            memory: field_6,
-                            disk: field_7,
-                            build_info: field_8,
-                            region_id: field_9,
-                            sandbox_class: field_10,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("name")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `SnapshotState` schema.
@@ -13748,185 +13116,181 @@ pub struct SnapshotDto {
     pub sandbox_class: Option<SandboxClass>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
+impl crate::runtime::FromObject for SnapshotDto {
+    const EXPECTING: &'static str = "an object (SnapshotDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<SnapshotState>,
+            Option<Option<f64>>,
+            Option<Option<Vec<String>>>,
+            Option<f64>,
+            Option<f64>,
+            Option<GpuType>,
+            Option<f64>,
+            Option<f64>,
+            Option<Option<String>>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+            Option<Option<crate::runtime::DateTime>>,
+            Option<BuildInfo>,
+            Option<Vec<String>>,
+            Option<String>,
+            Option<String>,
+            Option<SandboxClass>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "organizationId" => fields.1 = map.next_value()?,
+                "general" => fields.2 = Some(map.next_value()?),
+                "name" => fields.3 = Some(map.next_value()?),
+                "imageName" => fields.4 = map.next_value()?,
+                "state" => fields.5 = Some(map.next_value()?),
+                "size" => fields.6 = Some(map.next_value()?),
+                "entrypoint" => fields.7 = Some(map.next_value()?),
+                "cpu" => fields.8 = Some(map.next_value()?),
+                "gpu" => fields.9 = Some(map.next_value()?),
+                "gpuType" => fields.10 = map.next_value()?,
+                "mem" => fields.11 = Some(map.next_value()?),
+                "disk" => fields.12 = Some(map.next_value()?),
+                "errorReason" => fields.13 = Some(map.next_value()?),
+                "createdAt" => fields.14 = Some(map.next_value()?),
+                "updatedAt" => fields.15 = Some(map.next_value()?),
+                "lastUsedAt" => fields.16 = Some(map.next_value()?),
+                "buildInfo" => fields.17 = map.next_value()?,
+                "regionIds" => fields.18 = map.next_value()?,
+                "initialRunnerId" => fields.19 = map.next_value()?,
+                "ref" => fields.20 = map.next_value()?,
+                "sandboxClass" => fields.21 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                field_1,
+                Some(field_2),
+                Some(field_3),
+                field_4,
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                field_10,
+                Some(field_11),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+                Some(field_15),
+                Some(field_16),
+                field_17,
+                field_18,
+                field_19,
+                field_20,
+                field_21,
+            ) => {
+                Ok(SnapshotDto {
+                    id: field_0,
+                    organization_id: field_1,
+                    general: field_2,
+                    name: field_3,
+                    image_name: field_4,
+                    state: field_5,
+                    size: field_6,
+                    entrypoint: field_7,
+                    cpu: field_8,
+                    gpu: field_9,
+                    gpu_type: field_10,
+                    mem: field_11,
+                    disk: field_12,
+                    error_reason: field_13,
+                    created_at: field_14,
+                    updated_at: field_15,
+                    last_used_at: field_16,
+                    build_info: field_17,
+                    region_ids: field_18,
+                    initial_runner_id: field_19,
+                    ref_: field_20,
+                    sandbox_class: field_21,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.2.is_none() {
+                            "general"
+                        } else if fields.3.is_none() {
+                            "name"
+                        } else if fields.5.is_none() {
+                            "state"
+                        } else if fields.6.is_none() {
+                            "size"
+                        } else if fields.7.is_none() {
+                            "entrypoint"
+                        } else if fields.8.is_none() {
+                            "cpu"
+                        } else if fields.9.is_none() {
+                            "gpu"
+                        } else if fields.11.is_none() {
+                            "mem"
+                        } else if fields.12.is_none() {
+                            "disk"
+                        } else if fields.13.is_none() {
+                            "errorReason"
+                        } else if fields.14.is_none() {
+                            "createdAt"
+                        } else if fields.15.is_none() {
+                            "updatedAt"
+                        } else {
+                            "lastUsedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl<'de> serde::Deserialize<'de> for SnapshotDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SnapshotDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SnapshotDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SnapshotDto, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<SnapshotState>,
-                    Option<Option<f64>>,
-                    Option<Option<Vec<String>>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<GpuType>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Option<String>>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                    Option<Option<crate::runtime::DateTime>>,
-                    Option<BuildInfo>,
-                    Option<Vec<String>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<SandboxClass>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "organizationId" => fields.1 = map.next_value()?,
-                        "general" => fields.2 = Some(map.next_value()?),
-                        "name" => fields.3 = Some(map.next_value()?),
-                        "imageName" => fields.4 = map.next_value()?,
-                        "state" => fields.5 = Some(map.next_value()?),
-                        "size" => fields.6 = Some(map.next_value()?),
-                        "entrypoint" => fields.7 = Some(map.next_value()?),
-                        "cpu" => fields.8 = Some(map.next_value()?),
-                        "gpu" => fields.9 = Some(map.next_value()?),
-                        "gpuType" => fields.10 = map.next_value()?,
-                        "mem" => fields.11 = Some(map.next_value()?),
-                        "disk" => fields.12 = Some(map.next_value()?),
-                        "errorReason" => fields.13 = Some(map.next_value()?),
-                        "createdAt" => fields.14 = Some(map.next_value()?),
-                        "updatedAt" => fields.15 = Some(map.next_value()?),
-                        "lastUsedAt" => fields.16 = Some(map.next_value()?),
-                        "buildInfo" => fields.17 = map.next_value()?,
-                        "regionIds" => fields.18 = map.next_value()?,
-                        "initialRunnerId" => fields.19 = map.next_value()?,
-                        "ref" => fields.20 = map.next_value()?,
-                        "sandboxClass" => fields.21 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        field_1,
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                        Some(field_9),
-                        field_10,
-                        Some(field_11),
-                        Some(field_12),
-                        Some(field_13),
-                        Some(field_14),
-                        Some(field_15),
-                        Some(field_16),
-                        field_17,
-                        field_18,
-                        field_19,
-                        field_20,
-                        field_21,
-                    ) => {
-                        Ok(SnapshotDto {
-                            id: field_0,
-                            organization_id: field_1,
-                            general: field_2,
-                            name: field_3,
-                            image_name: field_4,
-                            state: field_5,
-                            size: field_6,
-                            entrypoint: field_7,
-                            cpu: field_8,
-                            gpu: field_9,
-                            gpu_type: field_10,
-                            mem: field_11,
-                            disk: field_12,
-                            error_reason: field_13,
-                            created_at: field_14,
-                            updated_at: field_15,
-                            last_used_at: field_16,
-                            build_info: field_17,
-                            region_ids: field_18,
-                            initial_runner_id: field_19,
-                            ref_: field_20,
-                            sandbox_class: field_21,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.2.is_none() {
-                                    "general"
-                                } else if fields.3.is_none() {
-                                    "name"
-                                } else if fields.5.is_none() {
-                                    "state"
-                                } else if fields.6.is_none() {
-                                    "size"
-                                } else if fields.7.is_none() {
-                                    "entrypoint"
-                                } else if fields.8.is_none() {
-                                    "cpu"
-                                } else if fields.9.is_none() {
-                                    "gpu"
-                                } else if fields.11.is_none() {
-                                    "mem"
-                                } else if fields.12.is_none() {
-                                    "disk"
-                                } else if fields.13.is_none() {
-                                    "errorReason"
-                                } else if fields.14.is_none() {
-                                    "createdAt"
-                                } else if fields.15.is_none() {
-                                    "updatedAt"
-                                } else {
-                                    "lastUsedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
@@ -13945,65 +13309,61 @@ pub struct PaginatedSnapshots {
     pub total_pages: f64,
 }
 #[cfg(feature = "api-snapshots")]
+impl crate::runtime::FromObject for PaginatedSnapshots {
+    const EXPECTING: &'static str = "an object (PaginatedSnapshots)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<SnapshotDto>>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(PaginatedSnapshots {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-snapshots")]
 impl<'de> serde::Deserialize<'de> for PaginatedSnapshots {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedSnapshots;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedSnapshots)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedSnapshots, A::Error> {
-                let mut fields: (
-                    Option<Vec<SnapshotDto>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(PaginatedSnapshots {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"enabled":true}`
@@ -14015,36 +13375,32 @@ pub struct PreviewWarning {
     pub enabled: bool,
 }
 #[cfg(feature = "api-preview")]
+impl crate::runtime::FromObject for PreviewWarning {
+    const EXPECTING: &'static str = "an object (PreviewWarning)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "enabled" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(PreviewWarning { enabled: field_0 }),
+            _ => Err(serde::de::Error::missing_field("enabled")),
+        }
+    }
+}
+#[cfg(feature = "api-preview")]
 impl<'de> serde::Deserialize<'de> for PreviewWarning {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PreviewWarning;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PreviewWarning)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreviewWarning, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(PreviewWarning { enabled: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("enabled")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Volume state
@@ -14190,92 +13546,88 @@ pub struct VolumeDto {
     pub error_reason: Option<String>,
 }
 #[cfg(feature = "api-volumes")]
+impl crate::runtime::FromObject for VolumeDto {
+    const EXPECTING: &'static str = "an object (VolumeDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<VolumeState>,
+            Option<String>,
+            Option<String>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "organizationId" => fields.2 = Some(map.next_value()?),
+                "state" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                "updatedAt" => fields.5 = Some(map.next_value()?),
+                "lastUsedAt" => fields.6 = Some(map.next_value()?),
+                "errorReason" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                field_6,
+                Some(field_7),
+            ) => {
+                Ok(VolumeDto {
+                    id: field_0,
+                    name: field_1,
+                    organization_id: field_2,
+                    state: field_3,
+                    created_at: field_4,
+                    updated_at: field_5,
+                    last_used_at: field_6,
+                    error_reason: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "organizationId"
+                        } else if fields.3.is_none() {
+                            "state"
+                        } else if fields.4.is_none() {
+                            "createdAt"
+                        } else if fields.5.is_none() {
+                            "updatedAt"
+                        } else {
+                            "errorReason"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-volumes")]
 impl<'de> serde::Deserialize<'de> for VolumeDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VolumeDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (VolumeDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VolumeDto, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<VolumeState>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "organizationId" => fields.2 = Some(map.next_value()?),
-                        "state" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        "updatedAt" => fields.5 = Some(map.next_value()?),
-                        "lastUsedAt" => fields.6 = Some(map.next_value()?),
-                        "errorReason" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        field_6,
-                        Some(field_7),
-                    ) => {
-                        Ok(VolumeDto {
-                            id: field_0,
-                            name: field_1,
-                            organization_id: field_2,
-                            state: field_3,
-                            created_at: field_4,
-                            updated_at: field_5,
-                            last_used_at: field_6,
-                            error_reason: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "organizationId"
-                                } else if fields.3.is_none() {
-                                    "state"
-                                } else if fields.4.is_none() {
-                                    "createdAt"
-                                } else if fields.5.is_none() {
-                                    "updatedAt"
-                                } else {
-                                    "errorReason"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"name":"name"}`
@@ -14288,36 +13640,32 @@ pub struct CreateVolume {
 }
 #[cfg(feature = "api-volumes")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateVolume {
+    const EXPECTING: &'static str = "an object (CreateVolume)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(CreateVolume { name: field_0 }),
+            _ => Err(serde::de::Error::missing_field("name")),
+        }
+    }
+}
+#[cfg(feature = "api-volumes")]
 impl<'de> serde::Deserialize<'de> for CreateVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateVolume;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateVolume)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateVolume, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(CreateVolume { name: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("name")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `JobStatus` schema.
@@ -14658,98 +14006,94 @@ pub struct Job {
     pub updated_at: Option<String>,
 }
 #[cfg(feature = "api-jobs")]
+impl crate::runtime::FromObject for Job {
+    const EXPECTING: &'static str = "an object (Job)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<JobType>,
+            Option<JobStatus>,
+            Option<JobResourceType>,
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "type" => fields.1 = Some(map.next_value()?),
+                "status" => fields.2 = Some(map.next_value()?),
+                "resourceType" => fields.3 = Some(map.next_value()?),
+                "resourceId" => fields.4 = Some(map.next_value()?),
+                "payload" => fields.5 = map.next_value()?,
+                "traceContext" => fields.6 = map.next_value()?,
+                "errorMessage" => fields.7 = map.next_value()?,
+                "createdAt" => fields.8 = Some(map.next_value()?),
+                "updatedAt" => fields.9 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                field_6,
+                field_7,
+                Some(field_8),
+                field_9,
+            ) => {
+                Ok(Job {
+                    id: field_0,
+                    type_: field_1,
+                    status: field_2,
+                    resource_type: field_3,
+                    resource_id: field_4,
+                    payload: field_5,
+                    trace_context: field_6,
+                    error_message: field_7,
+                    created_at: field_8,
+                    updated_at: field_9,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "type"
+                        } else if fields.2.is_none() {
+                            "status"
+                        } else if fields.3.is_none() {
+                            "resourceType"
+                        } else if fields.4.is_none() {
+                            "resourceId"
+                        } else {
+                            "createdAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for Job {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Job;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Job)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Job, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<JobType>,
-                    Option<JobStatus>,
-                    Option<JobResourceType>,
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "type" => fields.1 = Some(map.next_value()?),
-                        "status" => fields.2 = Some(map.next_value()?),
-                        "resourceType" => fields.3 = Some(map.next_value()?),
-                        "resourceId" => fields.4 = Some(map.next_value()?),
-                        "payload" => fields.5 = map.next_value()?,
-                        "traceContext" => fields.6 = map.next_value()?,
-                        "errorMessage" => fields.7 = map.next_value()?,
-                        "createdAt" => fields.8 = Some(map.next_value()?),
-                        "updatedAt" => fields.9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        field_6,
-                        field_7,
-                        Some(field_8),
-                        field_9,
-                    ) => {
-                        Ok(Job {
-                            id: field_0,
-                            type_: field_1,
-                            status: field_2,
-                            resource_type: field_3,
-                            resource_id: field_4,
-                            payload: field_5,
-                            trace_context: field_6,
-                            error_message: field_7,
-                            created_at: field_8,
-                            updated_at: field_9,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "type"
-                                } else if fields.2.is_none() {
-                                    "status"
-                                } else if fields.3.is_none() {
-                                    "resourceType"
-                                } else if fields.4.is_none() {
-                                    "resourceId"
-                                } else {
-                                    "createdAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
@@ -14768,65 +14112,61 @@ pub struct PaginatedJobs {
     pub total_pages: f64,
 }
 #[cfg(feature = "api-jobs")]
+impl crate::runtime::FromObject for PaginatedJobs {
+    const EXPECTING: &'static str = "an object (PaginatedJobs)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Job>>, Option<f64>, Option<f64>, Option<f64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(PaginatedJobs {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for PaginatedJobs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedJobs;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedJobs)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedJobs, A::Error> {
-                let mut fields: (
-                    Option<Vec<Job>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(PaginatedJobs {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
@@ -14838,36 +14178,32 @@ pub struct PollJobsResponse {
     pub jobs: Vec<Job>,
 }
 #[cfg(feature = "api-jobs")]
+impl crate::runtime::FromObject for PollJobsResponse {
+    const EXPECTING: &'static str = "an object (PollJobsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Job>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "jobs" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(PollJobsResponse { jobs: field_0 }),
+            _ => Err(serde::de::Error::missing_field("jobs")),
+        }
+    }
+}
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for PollJobsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PollJobsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PollJobsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PollJobsResponse, A::Error> {
-                let mut fields: (Option<Vec<Job>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "jobs" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(PollJobsResponse { jobs: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("jobs")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
@@ -14890,48 +14226,44 @@ pub struct UpdateJobStatus {
 }
 #[cfg(feature = "api-jobs")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateJobStatus {
+    const EXPECTING: &'static str = "an object (UpdateJobStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<JobStatus>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = Some(map.next_value()?),
+                "errorMessage" => fields.1 = map.next_value()?,
+                "resultMetadata" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2) => {
+                Ok(UpdateJobStatus {
+                    status: field_0,
+                    error_message: field_1,
+                    result_metadata: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("status")),
+        }
+    }
+}
+#[cfg(feature = "api-jobs")]
 impl<'de> serde::Deserialize<'de> for UpdateJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateJobStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateJobStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateJobStatus, A::Error> {
-                let mut fields: (Option<JobStatus>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = Some(map.next_value()?),
-                        "errorMessage" => fields.1 = map.next_value()?,
-                        "resultMetadata" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2) => {
-                        Ok(UpdateJobStatus {
-                            status: field_0,
-                            error_message: field_1,
-                            result_metadata: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("status")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
@@ -14953,74 +14285,64 @@ pub struct CreateDockerRegistry {
 }
 #[cfg(feature = "api-docker-registry")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateDockerRegistry {
+    const EXPECTING: &'static str = "an object (CreateDockerRegistry)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "url" => fields.1 = Some(map.next_value()?),
+                "username" => fields.2 = Some(map.next_value()?),
+                "password" => fields.3 = Some(map.next_value()?),
+                "project" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
+                Ok(CreateDockerRegistry {
+                    name: field_0,
+                    url: field_1,
+                    username: field_2,
+                    password: field_3,
+                    project: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "url"
+                        } else if fields.2.is_none() {
+                            "username"
+                        } else {
+                            "password"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-docker-registry")]
 impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateDockerRegistry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateDockerRegistry)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateDockerRegistry, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "url" => fields.1 = Some(map.next_value()?),
-                        "username" => fields.2 = Some(map.next_value()?),
-                        "password" => fields.3 = Some(map.next_value()?),
-                        "project" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                    ) => {
-                        Ok(CreateDockerRegistry {
-                            name: field_0,
-                            url: field_1,
-                            username: field_2,
-                            password: field_3,
-                            project: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "url"
-                                } else if fields.2.is_none() {
-                                    "username"
-                                } else {
-                                    "password"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Registry type
@@ -15142,94 +14464,90 @@ pub struct DockerRegistry {
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
+impl crate::runtime::FromObject for DockerRegistry {
+    const EXPECTING: &'static str = "an object (DockerRegistry)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<DockerRegistryRegistryType>,
+            Option<crate::runtime::DateTime>,
+            Option<crate::runtime::DateTime>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "url" => fields.2 = Some(map.next_value()?),
+                "username" => fields.3 = Some(map.next_value()?),
+                "project" => fields.4 = Some(map.next_value()?),
+                "registryType" => fields.5 = Some(map.next_value()?),
+                "createdAt" => fields.6 = Some(map.next_value()?),
+                "updatedAt" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(DockerRegistry {
+                    id: field_0,
+                    name: field_1,
+                    url: field_2,
+                    username: field_3,
+                    project: field_4,
+                    registry_type: field_5,
+                    created_at: field_6,
+                    updated_at: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "url"
+                        } else if fields.3.is_none() {
+                            "username"
+                        } else if fields.4.is_none() {
+                            "project"
+                        } else if fields.5.is_none() {
+                            "registryType"
+                        } else if fields.6.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl<'de> serde::Deserialize<'de> for DockerRegistry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DockerRegistry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DockerRegistry)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DockerRegistry, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<DockerRegistryRegistryType>,
-                    Option<crate::runtime::DateTime>,
-                    Option<crate::runtime::DateTime>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "url" => fields.2 = Some(map.next_value()?),
-                        "username" => fields.3 = Some(map.next_value()?),
-                        "project" => fields.4 = Some(map.next_value()?),
-                        "registryType" => fields.5 = Some(map.next_value()?),
-                        "createdAt" => fields.6 = Some(map.next_value()?),
-                        "updatedAt" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(DockerRegistry {
-                            id: field_0,
-                            name: field_1,
-                            url: field_2,
-                            username: field_3,
-                            project: field_4,
-                            registry_type: field_5,
-                            created_at: field_6,
-                            updated_at: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "url"
-                                } else if fields.3.is_none() {
-                                    "username"
-                                } else if fields.4.is_none() {
-                                    "project"
-                                } else if fields.5.is_none() {
-                                    "registryType"
-                                } else if fields.6.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
@@ -15266,82 +14584,78 @@ pub struct RegistryPushAccessDto {
     pub expires_at: String,
 }
 #[cfg(feature = "api-docker-registry")]
+impl crate::runtime::FromObject for RegistryPushAccessDto {
+    const EXPECTING: &'static str = "an object (RegistryPushAccessDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "username" => fields.0 = Some(map.next_value()?),
+                "secret" => fields.1 = Some(map.next_value()?),
+                "registryUrl" => fields.2 = Some(map.next_value()?),
+                "registryId" => fields.3 = Some(map.next_value()?),
+                "project" => fields.4 = Some(map.next_value()?),
+                "expiresAt" => fields.5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(RegistryPushAccessDto {
+                    username: field_0,
+                    secret: field_1,
+                    registry_url: field_2,
+                    registry_id: field_3,
+                    project: field_4,
+                    expires_at: field_5,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "username"
+                        } else if fields.1.is_none() {
+                            "secret"
+                        } else if fields.2.is_none() {
+                            "registryUrl"
+                        } else if fields.3.is_none() {
+                            "registryId"
+                        } else if fields.4.is_none() {
+                            "project"
+                        } else {
+                            "expiresAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-docker-registry")]
 impl<'de> serde::Deserialize<'de> for RegistryPushAccessDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RegistryPushAccessDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (RegistryPushAccessDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RegistryPushAccessDto, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "username" => fields.0 = Some(map.next_value()?),
-                        "secret" => fields.1 = Some(map.next_value()?),
-                        "registryUrl" => fields.2 = Some(map.next_value()?),
-                        "registryId" => fields.3 = Some(map.next_value()?),
-                        "project" => fields.4 = Some(map.next_value()?),
-                        "expiresAt" => fields.5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                    ) => {
-                        Ok(RegistryPushAccessDto {
-                            username: field_0,
-                            secret: field_1,
-                            registry_url: field_2,
-                            registry_id: field_3,
-                            project: field_4,
-                            expires_at: field_5,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "username"
-                                } else if fields.1.is_none() {
-                                    "secret"
-                                } else if fields.2.is_none() {
-                                    "registryUrl"
-                                } else if fields.3.is_none() {
-                                    "registryId"
-                                } else if fields.4.is_none() {
-                                    "project"
-                                } else {
-                                    "expiresAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
@@ -15364,66 +14678,62 @@ pub struct UpdateDockerRegistry {
 }
 #[cfg(feature = "api-docker-registry")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UpdateDockerRegistry {
+    const EXPECTING: &'static str = "an object (UpdateDockerRegistry)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "url" => fields.1 = Some(map.next_value()?),
+                "username" => fields.2 = Some(map.next_value()?),
+                "password" => fields.3 = map.next_value()?,
+                "project" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), field_3, field_4) => {
+                Ok(UpdateDockerRegistry {
+                    name: field_0,
+                    url: field_1,
+                    username: field_2,
+                    password: field_3,
+                    project: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "name"
+                        } else if fields.1.is_none() {
+                            "url"
+                        } else {
+                            "username"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-docker-registry")]
 impl<'de> serde::Deserialize<'de> for UpdateDockerRegistry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateDockerRegistry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UpdateDockerRegistry)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDockerRegistry, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "url" => fields.1 = Some(map.next_value()?),
-                        "username" => fields.2 = Some(map.next_value()?),
-                        "password" => fields.3 = map.next_value()?,
-                        "project" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), field_3, field_4) => {
-                        Ok(UpdateDockerRegistry {
-                            name: field_0,
-                            url: field_1,
-                            username: field_2,
-                            password: field_3,
-                            project: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "name"
-                                } else if fields.1.is_none() {
-                                    "url"
-                                } else {
-                                    "username"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
@@ -15482,98 +14792,94 @@ pub struct AdminCreateRunner {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for AdminCreateRunner {
+    const EXPECTING: &'static str = "an object (AdminCreateRunner)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        ) = (None, None, None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "regionId" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "tags" => fields.2 = map.next_value()?,
+                "apiKey" => fields.3 = Some(map.next_value()?),
+                "apiVersion" => fields.4 = Some(map.next_value()?),
+                "domain" => fields.5 = map.next_value()?,
+                "apiUrl" => fields.6 = map.next_value()?,
+                "proxyUrl" => fields.7 = map.next_value()?,
+                "cpu" => fields.8 = map.next_value()?,
+                "memoryGiB" => fields.9 = map.next_value()?,
+                "diskGiB" => fields.10 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                field_2,
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+            ) => {
+                Ok(AdminCreateRunner {
+                    region_id: field_0,
+                    name: field_1,
+                    tags: field_2,
+                    api_key: field_3,
+                    api_version: field_4,
+                    domain: field_5,
+                    api_url: field_6,
+                    proxy_url: field_7,
+                    cpu: field_8,
+                    memory_gi_b: field_9,
+                    disk_gi_b: field_10,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "regionId"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.3.is_none() {
+                            "apiKey"
+                        } else {
+                            "apiVersion"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AdminCreateRunner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AdminCreateRunner)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AdminCreateRunner, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "regionId" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "tags" => fields.2 = map.next_value()?,
-                        "apiKey" => fields.3 = Some(map.next_value()?),
-                        "apiVersion" => fields.4 = Some(map.next_value()?),
-                        "domain" => fields.5 = map.next_value()?,
-                        "apiUrl" => fields.6 = map.next_value()?,
-                        "proxyUrl" => fields.7 = map.next_value()?,
-                        "cpu" => fields.8 = map.next_value()?,
-                        "memoryGiB" => fields.9 = map.next_value()?,
-                        "diskGiB" => fields.10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        field_2,
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        field_6,
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                    ) => {
-                        Ok(AdminCreateRunner {
-                            region_id: field_0,
-                            name: field_1,
-                            tags: field_2,
-                            api_key: field_3,
-                            api_version: field_4,
-                            domain: field_5,
-                            api_url: field_6,
-                            proxy_url: field_7,
-                            cpu: field_8,
-                            memory_gi_b: field_9,
-                            disk_gi_b: field_10,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "regionId"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.3.is_none() {
-                                    "apiKey"
-                                } else {
-                                    "apiVersion"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
@@ -15611,72 +14917,68 @@ pub struct CreateOrganizationQuota {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateOrganizationQuota {
+    const EXPECTING: &'static str = "an object (CreateOrganizationQuota)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        ) = (None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "totalCpuQuota" => fields.0 = map.next_value()?,
+                "totalMemoryQuota" => fields.1 = map.next_value()?,
+                "totalDiskQuota" => fields.2 = map.next_value()?,
+                "maxCpuPerSandbox" => fields.3 = map.next_value()?,
+                "maxMemoryPerSandbox" => fields.4 = map.next_value()?,
+                "maxDiskPerSandbox" => fields.5 = map.next_value()?,
+                "snapshotQuota" => fields.6 = map.next_value()?,
+                "maxSnapshotSize" => fields.7 = map.next_value()?,
+                "volumeQuota" => fields.8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+        ) = fields;
+        Ok(CreateOrganizationQuota {
+            total_cpu_quota: field_0,
+            total_memory_quota: field_1,
+            total_disk_quota: field_2,
+            max_cpu_per_sandbox: field_3,
+            max_memory_per_sandbox: field_4,
+            max_disk_per_sandbox: field_5,
+            snapshot_quota: field_6,
+            max_snapshot_size: field_7,
+            volume_quota: field_8,
+        })
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateOrganizationQuota)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationQuota, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "totalCpuQuota" => fields.0 = map.next_value()?,
-                        "totalMemoryQuota" => fields.1 = map.next_value()?,
-                        "totalDiskQuota" => fields.2 = map.next_value()?,
-                        "maxCpuPerSandbox" => fields.3 = map.next_value()?,
-                        "maxMemoryPerSandbox" => fields.4 = map.next_value()?,
-                        "maxDiskPerSandbox" => fields.5 = map.next_value()?,
-                        "snapshotQuota" => fields.6 = map.next_value()?,
-                        "maxSnapshotSize" => fields.7 = map.next_value()?,
-                        "volumeQuota" => fields.8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field_0,
-                    field_1,
-                    field_2,
-                    field_3,
-                    field_4,
-                    field_5,
-                    field_6,
-                    field_7,
-                    field_8,
-                ) = fields;
-                Ok(CreateOrganizationQuota {
-                    total_cpu_quota: field_0,
-                    total_memory_quota: field_1,
-                    total_disk_quota: field_2,
-                    max_cpu_per_sandbox: field_3,
-                    max_memory_per_sandbox: field_4,
-                    max_disk_per_sandbox: field_5,
-                    snapshot_quota: field_6,
-                    max_snapshot_size: field_7,
-                    volume_quota: field_8,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The schema at `#/components/schemas/CreateUser/properties/role`.
@@ -15779,76 +15081,70 @@ pub struct CreateUser {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateUser {
+    const EXPECTING: &'static str = "an object (CreateUser)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<CreateOrganizationQuota>,
+            Option<String>,
+            Option<CreateUserRole>,
+            Option<bool>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "email" => fields.2 = map.next_value()?,
+                "personalOrganizationQuota" => fields.3 = map.next_value()?,
+                "personalOrganizationDefaultRegionId" => fields.4 = map.next_value()?,
+                "role" => fields.5 = map.next_value()?,
+                "emailVerified" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                field_2,
+                field_3,
+                field_4,
+                field_5,
+                field_6,
+            ) => {
+                Ok(CreateUser {
+                    id: field_0,
+                    name: field_1,
+                    email: field_2,
+                    personal_organization_quota: field_3,
+                    personal_organization_default_region_id: field_4,
+                    role: field_5,
+                    email_verified: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "id" } else { "name" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for CreateUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateUser;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateUser)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUser, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<CreateOrganizationQuota>,
-                    Option<String>,
-                    Option<CreateUserRole>,
-                    Option<bool>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "email" => fields.2 = map.next_value()?,
-                        "personalOrganizationQuota" => fields.3 = map.next_value()?,
-                        "personalOrganizationDefaultRegionId" => {
-                            fields.4 = map.next_value()?;
-                        }
-                        "role" => fields.5 = map.next_value()?,
-                        "emailVerified" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        field_2,
-                        field_3,
-                        field_4,
-                        field_5,
-                        field_6,
-                    ) => {
-                        Ok(CreateUser {
-                            id: field_0,
-                            name: field_1,
-                            email: field_2,
-                            personal_organization_quota: field_3,
-                            personal_organization_default_region_id: field_4,
-                            role: field_5,
-                            email_verified: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "id" } else { "name" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The type of event being sent
@@ -15965,54 +15261,50 @@ pub struct SendWebhookDto {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for SendWebhookDto {
+    const EXPECTING: &'static str = "an object (SendWebhookDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<WebhookEvent>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<String>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "eventType" => fields.0 = Some(map.next_value()?),
+                "payload" => fields.1 = Some(map.next_value()?),
+                "eventId" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), field_2) => {
+                Ok(SendWebhookDto {
+                    event_type: field_0,
+                    payload: field_1,
+                    event_id: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "eventType" } else { "payload" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for SendWebhookDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SendWebhookDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SendWebhookDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SendWebhookDto, A::Error> {
-                let mut fields: (
-                    Option<WebhookEvent>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<String>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "eventType" => fields.0 = Some(map.next_value()?),
-                        "payload" => fields.1 = Some(map.next_value()?),
-                        "eventId" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), field_2) => {
-                        Ok(SendWebhookDto {
-                            event_type: field_0,
-                            payload: field_1,
-                            event_id: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "eventType" } else { "payload" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"general":true}`
@@ -16027,40 +15319,36 @@ pub struct SetSnapshotGeneralStatusDto {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for SetSnapshotGeneralStatusDto {
+    const EXPECTING: &'static str = "an object (SetSnapshotGeneralStatusDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "general" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(SetSnapshotGeneralStatusDto {
+                    general: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("general")),
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSnapshotGeneralStatusDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SetSnapshotGeneralStatusDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetSnapshotGeneralStatusDto, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "general" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(SetSnapshotGeneralStatusDto {
-                            general: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("general")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
@@ -16143,137 +15431,133 @@ pub struct AuditLog {
     pub created_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
+impl crate::runtime::FromObject for AuditLog {
+    const EXPECTING: &'static str = "an object (AuditLog)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<crate::runtime::DateTime>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "actorId" => fields.1 = Some(map.next_value()?),
+                "actorEmail" => fields.2 = Some(map.next_value()?),
+                "actorApiKeyPrefix" => fields.3 = map.next_value()?,
+                "actorApiKeySuffix" => fields.4 = map.next_value()?,
+                "organizationId" => fields.5 = map.next_value()?,
+                "action" => fields.6 = Some(map.next_value()?),
+                "targetType" => fields.7 = map.next_value()?,
+                "targetId" => fields.8 = map.next_value()?,
+                "statusCode" => fields.9 = map.next_value()?,
+                "errorMessage" => fields.10 = map.next_value()?,
+                "ipAddress" => fields.11 = map.next_value()?,
+                "userAgent" => fields.12 = map.next_value()?,
+                "source" => fields.13 = map.next_value()?,
+                "metadata" => fields.14 = map.next_value()?,
+                "createdAt" => fields.15 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                field_3,
+                field_4,
+                field_5,
+                Some(field_6),
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+                field_13,
+                field_14,
+                Some(field_15),
+            ) => {
+                Ok(AuditLog {
+                    id: field_0,
+                    actor_id: field_1,
+                    actor_email: field_2,
+                    actor_api_key_prefix: field_3,
+                    actor_api_key_suffix: field_4,
+                    organization_id: field_5,
+                    action: field_6,
+                    target_type: field_7,
+                    target_id: field_8,
+                    status_code: field_9,
+                    error_message: field_10,
+                    ip_address: field_11,
+                    user_agent: field_12,
+                    source: field_13,
+                    metadata: field_14,
+                    created_at: field_15,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "id"
+                        } else if fields.1.is_none() {
+                            "actorId"
+                        } else if fields.2.is_none() {
+                            "actorEmail"
+                        } else if fields.6.is_none() {
+                            "action"
+                        } else {
+                            "createdAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
 impl<'de> serde::Deserialize<'de> for AuditLog {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AuditLog;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AuditLog)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AuditLog, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<crate::runtime::DateTime>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "actorId" => fields.1 = Some(map.next_value()?),
-                        "actorEmail" => fields.2 = Some(map.next_value()?),
-                        "actorApiKeyPrefix" => fields.3 = map.next_value()?,
-                        "actorApiKeySuffix" => fields.4 = map.next_value()?,
-                        "organizationId" => fields.5 = map.next_value()?,
-                        "action" => fields.6 = Some(map.next_value()?),
-                        "targetType" => fields.7 = map.next_value()?,
-                        "targetId" => fields.8 = map.next_value()?,
-                        "statusCode" => fields.9 = map.next_value()?,
-                        "errorMessage" => fields.10 = map.next_value()?,
-                        "ipAddress" => fields.11 = map.next_value()?,
-                        "userAgent" => fields.12 = map.next_value()?,
-                        "source" => fields.13 = map.next_value()?,
-                        "metadata" => fields.14 = map.next_value()?,
-                        "createdAt" => fields.15 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        field_3,
-                        field_4,
-                        field_5,
-                        Some(field_6),
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                        field_11,
-                        field_12,
-                        field_13,
-                        field_14,
-                        Some(field_15),
-                    ) => {
-                        Ok(AuditLog {
-                            id: field_0,
-                            actor_id: field_1,
-                            actor_email: field_2,
-                            actor_api_key_prefix: field_3,
-                            actor_api_key_suffix: field_4,
-                            organization_id: field_5,
-                            action: field_6,
-                            target_type: field_7,
-                            target_id: field_8,
-                            status_code: field_9,
-                            error_message: field_10,
-                            ip_address: field_11,
-                            user_agent: field_12,
-                            source: field_13,
-                            metadata: field_14,
-                            created_at: field_15,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "id"
-                                } else if fields.1.is_none() {
-                                    "actorId"
-                                } else if fields.2.is_none() {
-                                    "actorEmail"
-                                } else if fields.6.is_none() {
-                                    "action"
-                                } else {
-                                    "createdAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
@@ -16298,74 +15582,64 @@ pub struct PaginatedAuditLogs {
     pub next_token: Option<String>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
+impl crate::runtime::FromObject for PaginatedAuditLogs {
+    const EXPECTING: &'static str = "an object (PaginatedAuditLogs)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<AuditLog>>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                "nextToken" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
+                Ok(PaginatedAuditLogs {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                    next_token: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
 impl<'de> serde::Deserialize<'de> for PaginatedAuditLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedAuditLogs;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedAuditLogs)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedAuditLogs, A::Error> {
-                let mut fields: (
-                    Option<Vec<AuditLog>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        "nextToken" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        field_4,
-                    ) => {
-                        Ok(PaginatedAuditLogs {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                            next_token: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
@@ -16434,124 +15708,118 @@ pub struct CreateOrganizationRegionQuota {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateOrganizationRegionQuota {
+    const EXPECTING: &'static str = "an object (CreateOrganizationRegionQuota)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<SandboxClass>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<Option<Vec<GpuType>>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+            Option<Option<f64>>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sandboxClass" => fields.0 = Some(map.next_value()?),
+                "totalCpuQuota" => fields.1 = Some(map.next_value()?),
+                "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
+                "totalDiskQuota" => fields.3 = Some(map.next_value()?),
+                "totalGpuQuota" => fields.4 = Some(map.next_value()?),
+                "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
+                "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
+                "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
+                "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
+                "maxDiskPerNonEphemeralSandbox" => fields.9 = Some(map.next_value()?),
+                "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
+                "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
+                "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+            ) => {
+                Ok(CreateOrganizationRegionQuota {
+                    sandbox_class: field_0,
+                    total_cpu_quota: field_1,
+                    total_memory_quota: field_2,
+                    total_disk_quota: field_3,
+                    total_gpu_quota: field_4,
+                    allowed_gpu_types: field_5,
+                    max_cpu_per_sandbox: field_6,
+                    max_memory_per_sandbox: field_7,
+                    max_disk_per_sandbox: field_8,
+                    max_disk_per_non_ephemeral_sandbox: field_9,
+                    max_cpu_per_gpu_sandbox: field_10,
+                    max_memory_per_gpu_sandbox: field_11,
+                    max_disk_per_gpu_sandbox: field_12,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "sandboxClass"
+                        } else if fields.1.is_none() {
+                            "totalCpuQuota"
+                        } else if fields.2.is_none() {
+                            "totalMemoryQuota"
+                        } else if fields.3.is_none() {
+                            "totalDiskQuota"
+                        } else {
+                            "totalGpuQuota"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationRegionQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateOrganizationRegionQuota)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationRegionQuota, A::Error> {
-                let mut fields: (
-                    Option<SandboxClass>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Option<Vec<GpuType>>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                    Option<Option<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sandboxClass" => fields.0 = Some(map.next_value()?),
-                        "totalCpuQuota" => fields.1 = Some(map.next_value()?),
-                        "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
-                        "totalDiskQuota" => fields.3 = Some(map.next_value()?),
-                        "totalGpuQuota" => fields.4 = Some(map.next_value()?),
-                        "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
-                        "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
-                        "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
-                        "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
-                        "maxDiskPerNonEphemeralSandbox" => {
-                            fields.9 = Some(map.next_value()?);
-                        }
-                        "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
-                        "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
-                        "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        field_6,
-                        field_7,
-                        field_8,
-                        field_9,
-                        field_10,
-                        field_11,
-                        field_12,
-                    ) => {
-                        Ok(CreateOrganizationRegionQuota {
-                            sandbox_class: field_0,
-                            total_cpu_quota: field_1,
-                            total_memory_quota: field_2,
-                            total_disk_quota: field_3,
-                            total_gpu_quota: field_4,
-                            allowed_gpu_types: field_5,
-                            max_cpu_per_sandbox: field_6,
-                            max_memory_per_sandbox: field_7,
-                            max_disk_per_sandbox: field_8,
-                            max_disk_per_non_ephemeral_sandbox: field_9,
-                            max_cpu_per_gpu_sandbox: field_10,
-                            max_memory_per_gpu_sandbox: field_11,
-                            max_disk_per_gpu_sandbox: field_12,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "sandboxClass"
-                                } else if fields.1.is_none() {
-                                    "totalCpuQuota"
-                                } else if fields.2.is_none() {
-                                    "totalMemoryQuota"
-                                } else if fields.3.is_none() {
-                                    "totalDiskQuota"
-                                } else {
-                                    "totalGpuQuota"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"previewWarningEnabled":true}`
@@ -16565,40 +15833,36 @@ pub struct OrganizationPreviewWarning {
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for OrganizationPreviewWarning {
+    const EXPECTING: &'static str = "an object (OrganizationPreviewWarning)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "previewWarningEnabled" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(OrganizationPreviewWarning {
+                    preview_warning_enabled: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("previewWarningEnabled")),
+        }
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationPreviewWarning;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (OrganizationPreviewWarning)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationPreviewWarning, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "previewWarningEnabled" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(OrganizationPreviewWarning {
-                            preview_warning_enabled: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("previewWarningEnabled")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
@@ -16616,51 +15880,44 @@ pub struct WebhookAppPortalAccess {
     pub url: String,
 }
 #[cfg(feature = "api-webhooks")]
+impl crate::runtime::FromObject for WebhookAppPortalAccess {
+    const EXPECTING: &'static str = "an object (WebhookAppPortalAccess)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Secret>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "token" => fields.0 = Some(map.next_value()?),
+                "url" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(WebhookAppPortalAccess {
+                    token: field_0,
+                    url: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "token" } else { "url" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-webhooks")]
 impl<'de> serde::Deserialize<'de> for WebhookAppPortalAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookAppPortalAccess;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WebhookAppPortalAccess)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookAppPortalAccess, A::Error> {
-                let mut fields: (Option<crate::runtime::Secret>, Option<String>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "token" => fields.0 = Some(map.next_value()?),
-                        "url" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(WebhookAppPortalAccess {
-                            token: field_0,
-                            url: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "token" } else { "url" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
@@ -16704,82 +15961,78 @@ pub struct WebhookInitializationStatus {
     pub updated_at: String,
 }
 #[cfg(feature = "api-webhooks")]
+impl crate::runtime::FromObject for WebhookInitializationStatus {
+    const EXPECTING: &'static str = "an object (WebhookInitializationStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<Option<String>>,
+            Option<Option<String>>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "organizationId" => fields.0 = Some(map.next_value()?),
+                "svixApplicationId" => fields.1 = Some(map.next_value()?),
+                "lastError" => fields.2 = Some(map.next_value()?),
+                "retryCount" => fields.3 = Some(map.next_value()?),
+                "createdAt" => fields.4 = Some(map.next_value()?),
+                "updatedAt" => fields.5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(WebhookInitializationStatus {
+                    organization_id: field_0,
+                    svix_application_id: field_1,
+                    last_error: field_2,
+                    retry_count: field_3,
+                    created_at: field_4,
+                    updated_at: field_5,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "organizationId"
+                        } else if fields.1.is_none() {
+                            "svixApplicationId"
+                        } else if fields.2.is_none() {
+                            "lastError"
+                        } else if fields.3.is_none() {
+                            "retryCount"
+                        } else if fields.4.is_none() {
+                            "createdAt"
+                        } else {
+                            "updatedAt"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-webhooks")]
 impl<'de> serde::Deserialize<'de> for WebhookInitializationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookInitializationStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WebhookInitializationStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookInitializationStatus, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<Option<String>>,
-                    Option<Option<String>>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "organizationId" => fields.0 = Some(map.next_value()?),
-                        "svixApplicationId" => fields.1 = Some(map.next_value()?),
-                        "lastError" => fields.2 = Some(map.next_value()?),
-                        "retryCount" => fields.3 = Some(map.next_value()?),
-                        "createdAt" => fields.4 = Some(map.next_value()?),
-                        "updatedAt" => fields.5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                    ) => {
-                        Ok(WebhookInitializationStatus {
-                            organization_id: field_0,
-                            svix_application_id: field_1,
-                            last_error: field_2,
-                            retry_count: field_3,
-                            created_at: field_4,
-                            updated_at: field_5,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "organizationId"
-                                } else if fields.1.is_none() {
-                                    "svixApplicationId"
-                                } else if fields.2.is_none() {
-                                    "lastError"
-                                } else if fields.3.is_none() {
-                                    "retryCount"
-                                } else if fields.4.is_none() {
-                                    "createdAt"
-                                } else {
-                                    "updatedAt"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
@@ -16817,82 +16070,78 @@ pub struct StorageAccessDto {
     pub bucket: String,
 }
 #[cfg(feature = "api-object-storage")]
+impl crate::runtime::FromObject for StorageAccessDto {
+    const EXPECTING: &'static str = "an object (StorageAccessDto)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<crate::runtime::Secret>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "accessKey" => fields.0 = Some(map.next_value()?),
+                "secret" => fields.1 = Some(map.next_value()?),
+                "sessionToken" => fields.2 = Some(map.next_value()?),
+                "storageUrl" => fields.3 = Some(map.next_value()?),
+                "organizationId" => fields.4 = Some(map.next_value()?),
+                "bucket" => fields.5 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(StorageAccessDto {
+                    access_key: field_0,
+                    secret: field_1,
+                    session_token: field_2,
+                    storage_url: field_3,
+                    organization_id: field_4,
+                    bucket: field_5,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "accessKey"
+                        } else if fields.1.is_none() {
+                            "secret"
+                        } else if fields.2.is_none() {
+                            "sessionToken"
+                        } else if fields.3.is_none() {
+                            "storageUrl"
+                        } else if fields.4.is_none() {
+                            "organizationId"
+                        } else {
+                            "bucket"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-object-storage")]
 impl<'de> serde::Deserialize<'de> for StorageAccessDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StorageAccessDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (StorageAccessDto)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StorageAccessDto, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<crate::runtime::Secret>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "accessKey" => fields.0 = Some(map.next_value()?),
-                        "secret" => fields.1 = Some(map.next_value()?),
-                        "sessionToken" => fields.2 = Some(map.next_value()?),
-                        "storageUrl" => fields.3 = Some(map.next_value()?),
-                        "organizationId" => fields.4 = Some(map.next_value()?),
-                        "bucket" => fields.5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                    ) => {
-                        Ok(StorageAccessDto {
-                            access_key: field_0,
-                            secret: field_1,
-                            session_token: field_2,
-                            storage_url: field_3,
-                            organization_id: field_4,
-                            bucket: field_5,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "accessKey"
-                                } else if fields.1.is_none() {
-                                    "secret"
-                                } else if fields.2.is_none() {
-                                    "sessionToken"
-                                } else if fields.3.is_none() {
-                                    "storageUrl"
-                                } else if fields.4.is_none() {
-                                    "organizationId"
-                                } else {
-                                    "bucket"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
@@ -16936,94 +16185,90 @@ pub struct LogEntry {
     pub span_id: Option<String>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for LogEntry {
+    const EXPECTING: &'static str = "an object (LogEntry)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "timestamp" => fields.0 = Some(map.next_value()?),
+                "body" => fields.1 = Some(map.next_value()?),
+                "severityText" => fields.2 = Some(map.next_value()?),
+                "severityNumber" => fields.3 = map.next_value()?,
+                "serviceName" => fields.4 = Some(map.next_value()?),
+                "resourceAttributes" => fields.5 = Some(map.next_value()?),
+                "logAttributes" => fields.6 = Some(map.next_value()?),
+                "traceId" => fields.7 = map.next_value()?,
+                "spanId" => fields.8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                field_3,
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                field_7,
+                field_8,
+            ) => {
+                Ok(LogEntry {
+                    timestamp: field_0,
+                    body: field_1,
+                    severity_text: field_2,
+                    severity_number: field_3,
+                    service_name: field_4,
+                    resource_attributes: field_5,
+                    log_attributes: field_6,
+                    trace_id: field_7,
+                    span_id: field_8,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "timestamp"
+                        } else if fields.1.is_none() {
+                            "body"
+                        } else if fields.2.is_none() {
+                            "severityText"
+                        } else if fields.4.is_none() {
+                            "serviceName"
+                        } else if fields.5.is_none() {
+                            "resourceAttributes"
+                        } else {
+                            "logAttributes"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for LogEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LogEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LogEntry)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LogEntry, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => fields.0 = Some(map.next_value()?),
-                        "body" => fields.1 = Some(map.next_value()?),
-                        "severityText" => fields.2 = Some(map.next_value()?),
-                        "severityNumber" => fields.3 = map.next_value()?,
-                        "serviceName" => fields.4 = Some(map.next_value()?),
-                        "resourceAttributes" => fields.5 = Some(map.next_value()?),
-                        "logAttributes" => fields.6 = Some(map.next_value()?),
-                        "traceId" => fields.7 = map.next_value()?,
-                        "spanId" => fields.8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        field_3,
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        field_7,
-                        field_8,
-                    ) => {
-                        Ok(LogEntry {
-                            timestamp: field_0,
-                            body: field_1,
-                            severity_text: field_2,
-                            severity_number: field_3,
-                            service_name: field_4,
-                            resource_attributes: field_5,
-                            log_attributes: field_6,
-                            trace_id: field_7,
-                            span_id: field_8,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "timestamp"
-                                } else if fields.1.is_none() {
-                                    "body"
-                                } else if fields.2.is_none() {
-                                    "severityText"
-                                } else if fields.4.is_none() {
-                                    "serviceName"
-                                } else if fields.5.is_none() {
-                                    "resourceAttributes"
-                                } else {
-                                    "logAttributes"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
@@ -17042,65 +16287,61 @@ pub struct PaginatedLogs {
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for PaginatedLogs {
+    const EXPECTING: &'static str = "an object (PaginatedLogs)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<LogEntry>>, Option<f64>, Option<f64>, Option<f64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(PaginatedLogs {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for PaginatedLogs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedLogs;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedLogs)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedLogs, A::Error> {
-                let mut fields: (
-                    Option<Vec<LogEntry>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(PaginatedLogs {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
@@ -17134,86 +16375,82 @@ pub struct TraceSummary {
     pub status_code: Option<String>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for TraceSummary {
+    const EXPECTING: &'static str = "an object (TraceSummary)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "traceId" => fields.0 = Some(map.next_value()?),
+                "rootSpanName" => fields.1 = Some(map.next_value()?),
+                "startTime" => fields.2 = Some(map.next_value()?),
+                "endTime" => fields.3 = Some(map.next_value()?),
+                "durationMs" => fields.4 = Some(map.next_value()?),
+                "spanCount" => fields.5 = Some(map.next_value()?),
+                "statusCode" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                field_6,
+            ) => {
+                Ok(TraceSummary {
+                    trace_id: field_0,
+                    root_span_name: field_1,
+                    start_time: field_2,
+                    end_time: field_3,
+                    duration_ms: field_4,
+                    span_count: field_5,
+                    status_code: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "traceId"
+                        } else if fields.1.is_none() {
+                            "rootSpanName"
+                        } else if fields.2.is_none() {
+                            "startTime"
+                        } else if fields.3.is_none() {
+                            "endTime"
+                        } else if fields.4.is_none() {
+                            "durationMs"
+                        } else {
+                            "spanCount"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for TraceSummary {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TraceSummary;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (TraceSummary)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TraceSummary, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "traceId" => fields.0 = Some(map.next_value()?),
-                        "rootSpanName" => fields.1 = Some(map.next_value()?),
-                        "startTime" => fields.2 = Some(map.next_value()?),
-                        "endTime" => fields.3 = Some(map.next_value()?),
-                        "durationMs" => fields.4 = Some(map.next_value()?),
-                        "spanCount" => fields.5 = Some(map.next_value()?),
-                        "statusCode" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        field_6,
-                    ) => {
-                        Ok(TraceSummary {
-                            trace_id: field_0,
-                            root_span_name: field_1,
-                            start_time: field_2,
-                            end_time: field_3,
-                            duration_ms: field_4,
-                            span_count: field_5,
-                            status_code: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "traceId"
-                                } else if fields.1.is_none() {
-                                    "rootSpanName"
-                                } else if fields.2.is_none() {
-                                    "startTime"
-                                } else if fields.3.is_none() {
-                                    "endTime"
-                                } else if fields.4.is_none() {
-                                    "durationMs"
-                                } else {
-                                    "spanCount"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
@@ -17232,65 +16469,61 @@ pub struct PaginatedTraces {
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for PaginatedTraces {
+    const EXPECTING: &'static str = "an object (PaginatedTraces)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<TraceSummary>>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "items" => fields.0 = Some(map.next_value()?),
+                "total" => fields.1 = Some(map.next_value()?),
+                "page" => fields.2 = Some(map.next_value()?),
+                "totalPages" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(PaginatedTraces {
+                    items: field_0,
+                    total: field_1,
+                    page: field_2,
+                    total_pages: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "items"
+                        } else if fields.1.is_none() {
+                            "total"
+                        } else if fields.2.is_none() {
+                            "page"
+                        } else {
+                            "totalPages"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for PaginatedTraces {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedTraces;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PaginatedTraces)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedTraces, A::Error> {
-                let mut fields: (
-                    Option<Vec<TraceSummary>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => fields.0 = Some(map.next_value()?),
-                        "total" => fields.1 = Some(map.next_value()?),
-                        "page" => fields.2 = Some(map.next_value()?),
-                        "totalPages" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(PaginatedTraces {
-                            items: field_0,
-                            total: field_1,
-                            page: field_2,
-                            total_pages: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "items"
-                                } else if fields.1.is_none() {
-                                    "total"
-                                } else if fields.2.is_none() {
-                                    "page"
-                                } else {
-                                    "totalPages"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
@@ -17335,94 +16568,90 @@ pub struct TraceSpan {
     pub status_message: Option<String>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for TraceSpan {
+    const EXPECTING: &'static str = "an object (TraceSpan)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "traceId" => fields.0 = Some(map.next_value()?),
+                "spanId" => fields.1 = Some(map.next_value()?),
+                "parentSpanId" => fields.2 = map.next_value()?,
+                "spanName" => fields.3 = Some(map.next_value()?),
+                "timestamp" => fields.4 = Some(map.next_value()?),
+                "durationNs" => fields.5 = Some(map.next_value()?),
+                "spanAttributes" => fields.6 = Some(map.next_value()?),
+                "statusCode" => fields.7 = map.next_value()?,
+                "statusMessage" => fields.8 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                field_2,
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                field_7,
+                field_8,
+            ) => {
+                Ok(TraceSpan {
+                    trace_id: field_0,
+                    span_id: field_1,
+                    parent_span_id: field_2,
+                    span_name: field_3,
+                    timestamp: field_4,
+                    duration_ns: field_5,
+                    span_attributes: field_6,
+                    status_code: field_7,
+                    status_message: field_8,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "traceId"
+                        } else if fields.1.is_none() {
+                            "spanId"
+                        } else if fields.3.is_none() {
+                            "spanName"
+                        } else if fields.4.is_none() {
+                            "timestamp"
+                        } else if fields.5.is_none() {
+                            "durationNs"
+                        } else {
+                            "spanAttributes"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for TraceSpan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TraceSpan;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (TraceSpan)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TraceSpan, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "traceId" => fields.0 = Some(map.next_value()?),
-                        "spanId" => fields.1 = Some(map.next_value()?),
-                        "parentSpanId" => fields.2 = map.next_value()?,
-                        "spanName" => fields.3 = Some(map.next_value()?),
-                        "timestamp" => fields.4 = Some(map.next_value()?),
-                        "durationNs" => fields.5 = Some(map.next_value()?),
-                        "spanAttributes" => fields.6 = Some(map.next_value()?),
-                        "statusCode" => fields.7 = map.next_value()?,
-                        "statusMessage" => fields.8 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        field_2,
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        field_7,
-                        field_8,
-                    ) => {
-                        Ok(TraceSpan {
-                            trace_id: field_0,
-                            span_id: field_1,
-                            parent_span_id: field_2,
-                            span_name: field_3,
-                            timestamp: field_4,
-                            duration_ns: field_5,
-                            span_attributes: field_6,
-                            status_code: field_7,
-                            status_message: field_8,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "traceId"
-                                } else if fields.1.is_none() {
-                                    "spanId"
-                                } else if fields.3.is_none() {
-                                    "spanName"
-                                } else if fields.4.is_none() {
-                                    "timestamp"
-                                } else if fields.5.is_none() {
-                                    "durationNs"
-                                } else {
-                                    "spanAttributes"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
@@ -17436,48 +16665,44 @@ pub struct MetricDataPoint {
     pub value: f64,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for MetricDataPoint {
+    const EXPECTING: &'static str = "an object (MetricDataPoint)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<f64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "timestamp" => fields.0 = Some(map.next_value()?),
+                "value" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MetricDataPoint {
+                    timestamp: field_0,
+                    value: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "timestamp" } else { "value" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for MetricDataPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MetricDataPoint;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MetricDataPoint)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetricDataPoint, A::Error> {
-                let mut fields: (Option<String>, Option<f64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "timestamp" => fields.0 = Some(map.next_value()?),
-                        "value" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MetricDataPoint {
-                            timestamp: field_0,
-                            value: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "timestamp" } else { "value" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
@@ -17493,51 +16718,44 @@ pub struct MetricSeries {
     pub data_points: Vec<MetricDataPoint>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for MetricSeries {
+    const EXPECTING: &'static str = "an object (MetricSeries)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Vec<MetricDataPoint>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "metricName" => fields.0 = Some(map.next_value()?),
+                "dataPoints" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(MetricSeries {
+                    metric_name: field_0,
+                    data_points: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "metricName" } else { "dataPoints" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for MetricSeries {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MetricSeries;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MetricSeries)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetricSeries, A::Error> {
-                let mut fields: (Option<String>, Option<Vec<MetricDataPoint>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "metricName" => fields.0 = Some(map.next_value()?),
-                        "dataPoints" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(MetricSeries {
-                            metric_name: field_0,
-                            data_points: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "metricName" } else { "dataPoints" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
@@ -17549,36 +16767,32 @@ pub struct MetricsResponse {
     pub series: Vec<MetricSeries>,
 }
 #[cfg(feature = "api-sandbox")]
+impl crate::runtime::FromObject for MetricsResponse {
+    const EXPECTING: &'static str = "an object (MetricsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<MetricSeries>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "series" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(MetricsResponse { series: field_0 }),
+            _ => Err(serde::de::Error::missing_field("series")),
+        }
+    }
+}
+#[cfg(feature = "api-sandbox")]
 impl<'de> serde::Deserialize<'de> for MetricsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MetricsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MetricsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MetricsResponse, A::Error> {
-                let mut fields: (Option<Vec<MetricSeries>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "series" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(MetricsResponse { series: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("series")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `uploadFile_deprecated_request` schema.
@@ -17592,36 +16806,32 @@ pub struct UploadFileDeprecatedRequest {
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UploadFileDeprecatedRequest {
+    const EXPECTING: &'static str = "an object (UploadFileDeprecatedRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Binary>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(UploadFileDeprecatedRequest {
+            file: field_0,
+        })
+    }
+}
+#[cfg(feature = "api-toolbox")]
 impl<'de> serde::Deserialize<'de> for UploadFileDeprecatedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadFileDeprecatedRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UploadFileDeprecatedRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFileDeprecatedRequest, A::Error> {
-                let mut fields: (Option<crate::runtime::Binary>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(UploadFileDeprecatedRequest {
-                    file: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "api-toolbox")]
@@ -17642,36 +16852,32 @@ pub struct AdminGetWebhookStatus200Response {
     pub enabled: Option<bool>,
 }
 #[cfg(feature = "api-admin")]
+impl crate::runtime::FromObject for AdminGetWebhookStatus200Response {
+    const EXPECTING: &'static str = "an object (AdminGetWebhookStatus200Response)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "enabled" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(AdminGetWebhookStatus200Response {
+            enabled: field_0,
+        })
+    }
+}
+#[cfg(feature = "api-admin")]
 impl<'de> serde::Deserialize<'de> for AdminGetWebhookStatus200Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AdminGetWebhookStatus200Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AdminGetWebhookStatus200Response)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AdminGetWebhookStatus200Response, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(AdminGetWebhookStatus200Response {
-                    enabled: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `HealthController_check_200_response_info_value` schema.
@@ -17686,43 +16892,38 @@ pub struct HealthControllerCheck200ResponseInfoValue {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(feature = "api-health")]
+impl crate::runtime::FromObject for HealthControllerCheck200ResponseInfoValue {
+    const EXPECTING: &'static str = "an object (HealthControllerCheck200ResponseInfoValue)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        let mut additional_properties = std::collections::BTreeMap::new();
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    additional_properties.insert(key.into_string(), map.next_value()?);
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(HealthControllerCheck200ResponseInfoValue {
+                    status: field_0,
+                    additional_properties,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("status")),
+        }
+    }
+}
+#[cfg(feature = "api-health")]
 impl<'de> serde::Deserialize<'de> for HealthControllerCheck200ResponseInfoValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HealthControllerCheck200ResponseInfoValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (HealthControllerCheck200ResponseInfoValue)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HealthControllerCheck200ResponseInfoValue, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                let mut additional_properties = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            additional_properties
-                                .insert(key.into_string(), map.next_value()?);
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(HealthControllerCheck200ResponseInfoValue {
-                            status: field_0,
-                            additional_properties,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("status")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
@@ -17758,66 +16959,62 @@ pub struct HealthControllerCheck200Response {
     >,
 }
 #[cfg(feature = "api-health")]
+impl crate::runtime::FromObject for HealthControllerCheck200Response {
+    const EXPECTING: &'static str = "an object (HealthControllerCheck200Response)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<
+                Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                >,
+            >,
+            Option<
+                Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                >,
+            >,
+            Option<
+                std::collections::BTreeMap<
+                    String,
+                    HealthControllerCheck200ResponseInfoValue,
+                >,
+            >,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = map.next_value()?,
+                "info" => fields.1 = Some(map.next_value()?),
+                "error" => fields.2 = Some(map.next_value()?),
+                "details" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(HealthControllerCheck200Response {
+            status: field_0,
+            info: field_1,
+            error: field_2,
+            details: field_3,
+        })
+    }
+}
+#[cfg(feature = "api-health")]
 impl<'de> serde::Deserialize<'de> for HealthControllerCheck200Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HealthControllerCheck200Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (HealthControllerCheck200Response)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HealthControllerCheck200Response, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<
-                        Option<
-                            std::collections::BTreeMap<
-                                String,
-                                HealthControllerCheck200ResponseInfoValue,
-                            >,
-                        >,
-                    >,
-                    Option<
-                        Option<
-                            std::collections::BTreeMap<
-                                String,
-                                HealthControllerCheck200ResponseInfoValue,
-                            >,
-                        >,
-                    >,
-                    Option<
-                        std::collections::BTreeMap<
-                            String,
-                            HealthControllerCheck200ResponseInfoValue,
-                        >,
-                    >,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = map.next_value()?,
-                        "info" => fields.1 = Some(map.next_value()?),
-                        "error" => fields.2 = Some(map.next_value()?),
-                        "details" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(HealthControllerCheck200Response {
-                    status: field_0,
-                    info: field_1,
-                    error: field_2,
-                    details: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
@@ -17853,66 +17050,62 @@ pub struct HealthControllerCheck503Response {
     >,
 }
 #[cfg(feature = "api-health")]
+impl crate::runtime::FromObject for HealthControllerCheck503Response {
+    const EXPECTING: &'static str = "an object (HealthControllerCheck503Response)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<
+                Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                >,
+            >,
+            Option<
+                Option<
+                    std::collections::BTreeMap<
+                        String,
+                        HealthControllerCheck200ResponseInfoValue,
+                    >,
+                >,
+            >,
+            Option<
+                std::collections::BTreeMap<
+                    String,
+                    HealthControllerCheck200ResponseInfoValue,
+                >,
+            >,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = map.next_value()?,
+                "info" => fields.1 = Some(map.next_value()?),
+                "error" => fields.2 = Some(map.next_value()?),
+                "details" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(HealthControllerCheck503Response {
+            status: field_0,
+            info: field_1,
+            error: field_2,
+            details: field_3,
+        })
+    }
+}
+#[cfg(feature = "api-health")]
 impl<'de> serde::Deserialize<'de> for HealthControllerCheck503Response {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HealthControllerCheck503Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (HealthControllerCheck503Response)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<HealthControllerCheck503Response, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<
-                        Option<
-                            std::collections::BTreeMap<
-                                String,
-                                HealthControllerCheck200ResponseInfoValue,
-                            >,
-                        >,
-                    >,
-                    Option<
-                        Option<
-                            std::collections::BTreeMap<
-                                String,
-                                HealthControllerCheck200ResponseInfoValue,
-                            >,
-                        >,
-                    >,
-                    Option<
-                        std::collections::BTreeMap<
-                            String,
-                            HealthControllerCheck200ResponseInfoValue,
-                        >,
-                    >,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = map.next_value()?,
-                        "info" => fields.1 = Some(map.next_value()?),
-                        "error" => fields.2 = Some(map.next_value()?),
-                        "details" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(HealthControllerCheck503Response {
-                    status: field_0,
-                    info: field_1,
-                    error: field_2,
-                    details: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/7/schema/items`.

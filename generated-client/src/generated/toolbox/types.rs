@@ -27,47 +27,43 @@ pub struct AccessibilityBounds {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for AccessibilityBounds {
+    const EXPECTING: &'static str = "an object (AccessibilityBounds)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "height" => fields.0 = map.next_value()?,
+                "width" => fields.1 = map.next_value()?,
+                "x" => fields.2 = map.next_value()?,
+                "y" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(AccessibilityBounds {
+            height: field_0,
+            width: field_1,
+            x: field_2,
+            y: field_3,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilityBounds {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilityBounds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilityBounds)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilityBounds, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "height" => fields.0 = map.next_value()?,
-                        "width" => fields.1 = map.next_value()?,
-                        "x" => fields.2 = map.next_value()?,
-                        "y" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(AccessibilityBounds {
-                    height: field_0,
-                    width: field_1,
-                    x: field_2,
-                    y: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"action":"action","id":"id"}`
@@ -83,42 +79,38 @@ pub struct AccessibilityInvokeRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for AccessibilityInvokeRequest {
+    const EXPECTING: &'static str = "an object (AccessibilityInvokeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "action" => fields.0 = map.next_value()?,
+                "id" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1)) => {
+                Ok(AccessibilityInvokeRequest {
+                    action: field_0,
+                    id: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilityInvokeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilityInvokeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilityInvokeRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "action" => fields.0 = map.next_value()?,
-                        "id" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1)) => {
-                        Ok(AccessibilityInvokeRequest {
-                            action: field_0,
-                            id: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"id":"id"}`
@@ -131,40 +123,36 @@ pub struct AccessibilityNodeRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for AccessibilityNodeRequest {
+    const EXPECTING: &'static str = "an object (AccessibilityNodeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(AccessibilityNodeRequest {
+                    id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilityNodeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilityNodeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilityNodeRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(AccessibilityNodeRequest {
-                            id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
@@ -180,41 +168,37 @@ pub struct AccessibilityNodesResponse {
     pub truncated: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for AccessibilityNodesResponse {
+    const EXPECTING: &'static str = "an object (AccessibilityNodesResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<ComputeruseAccessibilityNode>>, Option<bool>) = (
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "matches" => fields.0 = map.next_value()?,
+                "truncated" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(AccessibilityNodesResponse {
+            matches: field_0,
+            truncated: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilityNodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilityNodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilityNodesResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilityNodesResponse, A::Error> {
-                let mut fields: (
-                    Option<Vec<ComputeruseAccessibilityNode>>,
-                    Option<bool>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "matches" => fields.0 = map.next_value()?,
-                        "truncated" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(AccessibilityNodesResponse {
-                    matches: field_0,
-                    truncated: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"id":"id","value":"value"}`
@@ -230,42 +214,38 @@ pub struct AccessibilitySetValueRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for AccessibilitySetValueRequest {
+    const EXPECTING: &'static str = "an object (AccessibilitySetValueRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                "value" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1) => {
+                Ok(AccessibilitySetValueRequest {
+                    id: field_0,
+                    value: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilitySetValueRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilitySetValueRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilitySetValueRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        "value" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1) => {
-                        Ok(AccessibilitySetValueRequest {
-                            id: field_0,
-                            value: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
@@ -281,41 +261,37 @@ pub struct AccessibilityTreeResponse {
     pub truncated: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for AccessibilityTreeResponse {
+    const EXPECTING: &'static str = "an object (AccessibilityTreeResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<ComputeruseAccessibilityNode>, Option<bool>) = (
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "root" => fields.0 = map.next_value()?,
+                "truncated" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(AccessibilityTreeResponse {
+            root: field_0,
+            truncated: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for AccessibilityTreeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AccessibilityTreeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (AccessibilityTreeResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccessibilityTreeResponse, A::Error> {
-                let mut fields: (Option<ComputeruseAccessibilityNode>, Option<bool>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "root" => fields.0 = map.next_value()?,
-                        "truncated" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(AccessibilityTreeResponse {
-                    root: field_0,
-                    truncated: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
@@ -364,97 +340,80 @@ pub struct Chart {
     pub y_ticks: Option<Vec<f64>>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for Chart {
+    const EXPECTING: &'static str = "an object (Chart)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<ChartElement>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+            Option<Vec<f64>>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+            Option<Vec<f64>>,
+        ) = (None, None, None, None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "elements" => fields.0 = map.next_value()?,
+                "png" => fields.1 = map.next_value()?,
+                "title" => fields.2 = map.next_value()?,
+                "type" => fields.3 = map.next_value()?,
+                "x_label" => fields.4 = map.next_value()?,
+                "x_scale" => fields.5 = map.next_value()?,
+                "x_tick_labels" => fields.6 = map.next_value()?,
+                "x_ticks" => fields.7 = map.next_value()?,
+                "y_label" => fields.8 = map.next_value()?,
+                "y_scale" => fields.9 = map.next_value()?,
+                "y_tick_labels" => fields.10 = map.next_value()?,
+                "y_ticks" => fields.11 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_10,
+            field_11,
+        ) = fields;
+        Ok(Chart {
+            elements: field_0,
+            png: field_1,
+            title: field_2,
+            type_: field_3,
+            x_label: field_4,
+            x_scale: field_5,
+            x_tick_labels: field_6,
+            x_ticks: field_7,
+            y_label: field_8,
+            y_scale: field_9,
+            y_tick_labels: field_10,
+            y_ticks: field_11,
+        })
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for Chart {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Chart;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Chart)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Chart, A::Error> {
-                let mut fields: (
-                    Option<Vec<ChartElement>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                    Option<Vec<f64>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                    Option<Vec<f64>>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "elements" => fields.0 = map.next_value()?,
-                        "png" => fields.1 = map.next_value()?,
-                        "title" => fields.2 = map.next_value()?,
-                        "type" => fields.3 = map.next_value()?,
-                        "x_label" => fields.4 = map.next_value()?,
-                        "x_scale" => fields.5 = map.next_value()?,
-                        "x_tick_labels" => fields.6 = map.next_value()?,
-                        "x_ticks" => fields.7 = map.next_value()?,
-                        "y_label" => fields.8 = map.next_value()?,
-                        "y_scale" => fields.9 = map.next_value()?,
-                        "y_tick_labels" => fields.10 = map.next_value()?,
-                        "y_ticks" => fields.11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field_0,
-                    field_1,
-                    field_2,
-                    field_3,
-                    field_4,
-                    field_5,
-                    field_6,
-                    field_7,
-                    field_8,
-                    field_9,
-                    field_10,
-                    field_11,
-                ) = fields;
-                Ok(Chart {
-                    elements: field_0,
-                    png: field_1,
-                    title: field_2,
-                    type_: field_3,
-                    x_label: field_4,
-                    x_scale: field_5,
-                    x_tick_labels: field_6,
-                    x_ticks: field_7,
-                    y_label: field_8,
-                    y_scale: field_9,
-                    y_tick_labels: field_10,
-                    y_ticks: field_11,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
@@ -518,122 +477,118 @@ pub struct ChartElement {
     pub y_label: Option<String>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for ChartElement {
+    const EXPECTING: &'static str = "an object (ChartElement)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<Vec<f64>>,
+            Option<String>,
+            Option<Vec<Vec<f64>>>,
+            Option<f64>,
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "angle" => fields.0 = map.next_value()?,
+                "first_quartile" => fields.1 = map.next_value()?,
+                "group" => fields.2 = map.next_value()?,
+                "label" => fields.3 = map.next_value()?,
+                "max" => fields.4 = map.next_value()?,
+                "median" => fields.5 = map.next_value()?,
+                "min" => fields.6 = map.next_value()?,
+                "outliers" => fields.7 = map.next_value()?,
+                "png" => fields.8 = map.next_value()?,
+                "points" => fields.9 = map.next_value()?,
+                "radius" => fields.10 = map.next_value()?,
+                "third_quartile" => fields.11 = map.next_value()?,
+                "title" => fields.12 = map.next_value()?,
+                "type" => fields.13 = map.next_value()?,
+                "value" => fields.14 = map.next_value()?,
+                "x_label" => fields.15 = map.next_value()?,
+                "y_label" => fields.16 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_10,
+            field_11,
+            field_12,
+            field_13,
+            field_14,
+            field_15,
+            field_16,
+        ) = fields;
+        Ok(ChartElement {
+            angle: field_0,
+            first_quartile: field_1,
+            group: field_2,
+            label: field_3,
+            max: field_4,
+            median: field_5,
+            min: field_6,
+            outliers: field_7,
+            png: field_8,
+            points: field_9,
+            radius: field_10,
+            third_quartile: field_11,
+            title: field_12,
+            type_: field_13,
+            value: field_14,
+            x_label: field_15,
+            y_label: field_16,
+        })
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for ChartElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChartElement;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ChartElement)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChartElement, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<Vec<f64>>,
-                    Option<String>,
-                    Option<Vec<Vec<f64>>>,
-                    Option<f64>,
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "angle" => fields.0 = map.next_value()?,
-                        "first_quartile" => fields.1 = map.next_value()?,
-                        "group" => fields.2 = map.next_value()?,
-                        "label" => fields.3 = map.next_value()?,
-                        "max" => fields.4 = map.next_value()?,
-                        "median" => fields.5 = map.next_value()?,
-                        "min" => fields.6 = map.next_value()?,
-                        "outliers" => fields.7 = map.next_value()?,
-                        "png" => fields.8 = map.next_value()?,
-                        "points" => fields.9 = map.next_value()?,
-                        "radius" => fields.10 = map.next_value()?,
-                        "third_quartile" => fields.11 = map.next_value()?,
-                        "title" => fields.12 = map.next_value()?,
-                        "type" => fields.13 = map.next_value()?,
-                        "value" => fields.14 = map.next_value()?,
-                        "x_label" => fields.15 = map.next_value()?,
-                        "y_label" => fields.16 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field_0,
-                    field_1,
-                    field_2,
-                    field_3,
-                    field_4,
-                    field_5,
-                    field_6,
-                    field_7,
-                    field_8,
-                    field_9,
-                    field_10,
-                    field_11,
-                    field_12,
-                    field_13,
-                    field_14,
-                    field_15,
-                    field_16,
-                ) = fields;
-                Ok(ChartElement {
-                    angle: field_0,
-                    first_quartile: field_1,
-                    group: field_2,
-                    label: field_3,
-                    max: field_4,
-                    median: field_5,
-                    min: field_6,
-                    outliers: field_7,
-                    png: field_8,
-                    points: field_9,
-                    radius: field_10,
-                    third_quartile: field_11,
-                    title: field_12,
-                    type_: field_13,
-                    value: field_14,
-                    x_label: field_15,
-                    y_label: field_16,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
@@ -646,36 +601,32 @@ pub struct CodeRunArtifacts {
     pub charts: Option<Vec<Chart>>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for CodeRunArtifacts {
+    const EXPECTING: &'static str = "an object (CodeRunArtifacts)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Chart>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "charts" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(CodeRunArtifacts {
+            charts: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for CodeRunArtifacts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeRunArtifacts;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CodeRunArtifacts)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeRunArtifacts, A::Error> {
-                let mut fields: (Option<Vec<Chart>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "charts" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(CodeRunArtifacts {
-                    charts: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
@@ -699,60 +650,56 @@ pub struct CodeRunRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CodeRunRequest {
+    const EXPECTING: &'static str = "an object (CodeRunRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<String>>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<String>,
+            Option<i64>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "argv" => fields.0 = map.next_value()?,
+                "code" => fields.1 = Some(map.next_value()?),
+                "envs" => fields.2 = map.next_value()?,
+                "language" => fields.3 = Some(map.next_value()?),
+                "timeout" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1), field_2, Some(field_3), field_4) => {
+                Ok(CodeRunRequest {
+                    argv: field_0,
+                    code: field_1,
+                    envs: field_2,
+                    language: field_3,
+                    timeout: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.1.is_none() { "code" } else { "language" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for CodeRunRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeRunRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CodeRunRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeRunRequest, A::Error> {
-                let mut fields: (
-                    Option<Vec<String>>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<String>,
-                    Option<i64>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "argv" => fields.0 = map.next_value()?,
-                        "code" => fields.1 = Some(map.next_value()?),
-                        "envs" => fields.2 = map.next_value()?,
-                        "language" => fields.3 = Some(map.next_value()?),
-                        "timeout" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1), field_2, Some(field_3), field_4) => {
-                        Ok(CodeRunRequest {
-                            argv: field_0,
-                            code: field_1,
-                            envs: field_2,
-                            language: field_3,
-                            timeout: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.1.is_none() { "code" } else { "language" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
@@ -774,44 +721,40 @@ pub struct CodeRunResponse {
     pub result: Option<String>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for CodeRunResponse {
+    const EXPECTING: &'static str = "an object (CodeRunResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<CodeRunArtifacts>, Option<i64>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "artifacts" => fields.0 = map.next_value()?,
+                "exitCode" => fields.1 = map.next_value()?,
+                "result" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(CodeRunResponse {
+            artifacts: field_0,
+            exit_code: field_1,
+            result: field_2,
+        })
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for CodeRunResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeRunResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CodeRunResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CodeRunResponse, A::Error> {
-                let mut fields: (
-                    Option<CodeRunArtifacts>,
-                    Option<i64>,
-                    Option<String>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "artifacts" => fields.0 = map.next_value()?,
-                        "exitCode" => fields.1 = map.next_value()?,
-                        "result" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(CodeRunResponse {
-                    artifacts: field_0,
-                    exit_code: field_1,
-                    result: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
@@ -831,54 +774,50 @@ pub struct Command {
     pub id: String,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for Command {
+    const EXPECTING: &'static str = "an object (Command)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<i64>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "command" => fields.0 = Some(map.next_value()?),
+                "exitCode" => fields.1 = map.next_value()?,
+                "id" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, Some(field_2)) => {
+                Ok(Command {
+                    command: field_0,
+                    exit_code: field_1,
+                    id: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "command" } else { "id" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for Command {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Command;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Command)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Command, A::Error> {
-                let mut fields: (Option<String>, Option<i64>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "command" => fields.0 = Some(map.next_value()?),
-                        "exitCode" => fields.1 = map.next_value()?,
-                        "id" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, Some(field_2)) => {
-                        Ok(Command {
-                            command: field_0,
-                            exit_code: field_1,
-                            id: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "command" } else { "id" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
@@ -895,42 +834,38 @@ pub struct CompletionContext {
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CompletionContext {
+    const EXPECTING: &'static str = "an object (CompletionContext)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "triggerCharacter" => fields.0 = map.next_value()?,
+                "triggerKind" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1)) => {
+                Ok(CompletionContext {
+                    trigger_character: field_0,
+                    trigger_kind: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("triggerKind")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for CompletionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionContext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionContext)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionContext, A::Error> {
-                let mut fields: (Option<String>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "triggerCharacter" => fields.0 = map.next_value()?,
-                        "triggerKind" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1)) => {
-                        Ok(CompletionContext {
-                            trigger_character: field_0,
-                            trigger_kind: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("triggerKind")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
@@ -969,68 +904,56 @@ pub struct CompletionItem {
     pub sort_text: Option<String>,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for CompletionItem {
+    const EXPECTING: &'static str = "an object (CompletionItem)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, serde_json::Value>>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "detail" => fields.0 = map.next_value()?,
+                "documentation" => fields.1 = map.next_value()?,
+                "filterText" => fields.2 = map.next_value()?,
+                "insertText" => fields.3 = map.next_value()?,
+                "kind" => fields.4 = map.next_value()?,
+                "label" => fields.5 = Some(map.next_value()?),
+                "sortText" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, field_1, field_2, field_3, field_4, Some(field_5), field_6) => {
+                Ok(CompletionItem {
+                    detail: field_0,
+                    documentation: field_1,
+                    filter_text: field_2,
+                    insert_text: field_3,
+                    kind: field_4,
+                    label: field_5,
+                    sort_text: field_6,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("label")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for CompletionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionItem)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionItem, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, serde_json::Value>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "detail" => fields.0 = map.next_value()?,
-                        "documentation" => fields.1 = map.next_value()?,
-                        "filterText" => fields.2 = map.next_value()?,
-                        "insertText" => fields.3 = map.next_value()?,
-                        "kind" => fields.4 = map.next_value()?,
-                        "label" => fields.5 = Some(map.next_value()?),
-                        "sortText" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        field_1,
-                        field_2,
-                        field_3,
-                        field_4,
-                        Some(field_5),
-                        field_6,
-                    ) => {
-                        Ok(CompletionItem {
-                            detail: field_0,
-                            documentation: field_1,
-                            filter_text: field_2,
-                            insert_text: field_3,
-                            kind: field_4,
-                            label: field_5,
-                            sort_text: field_6,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("label")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
@@ -1045,51 +968,44 @@ pub struct CompletionList {
     pub items: Vec<CompletionItem>,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for CompletionList {
+    const EXPECTING: &'static str = "an object (CompletionList)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "isIncomplete" => fields.0 = Some(map.next_value()?),
+                "items" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(CompletionList {
+                    is_incomplete: field_0,
+                    items: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "isIncomplete" } else { "items" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for CompletionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CompletionList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CompletionList)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CompletionList, A::Error> {
-                let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "isIncomplete" => fields.0 = Some(map.next_value()?),
-                        "items" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(CompletionList {
-                            is_incomplete: field_0,
-                            items: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "isIncomplete" } else { "items" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
@@ -1105,41 +1021,37 @@ pub struct ComputerUseStartResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ComputerUseStartResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStartResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, ProcessStatus>>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = map.next_value()?,
+                "status" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ComputerUseStartResponse {
+            message: field_0,
+            status: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStartResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStartResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStartResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, ProcessStatus>>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = map.next_value()?,
-                        "status" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ComputerUseStartResponse {
-                    message: field_0,
-                    status: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"status":"status"}`
@@ -1152,36 +1064,32 @@ pub struct ComputerUseStatusResponse {
     pub status: Option<String>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ComputerUseStatusResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStatusResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "status" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(ComputerUseStatusResponse {
+            status: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStatusResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStatusResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(ComputerUseStatusResponse {
-                    status: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
@@ -1197,41 +1105,37 @@ pub struct ComputerUseStopResponse {
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ComputerUseStopResponse {
+    const EXPECTING: &'static str = "an object (ComputerUseStopResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<std::collections::BTreeMap<String, ProcessStatus>>,
+        ) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = map.next_value()?,
+                "status" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ComputerUseStopResponse {
+            message: field_0,
+            status: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputerUseStopResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputerUseStopResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputerUseStopResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, ProcessStatus>>,
-                ) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = map.next_value()?,
-                        "status" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ComputerUseStopResponse {
-                    message: field_0,
-                    status: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cwd":"cwd","language":"language"}`
@@ -1248,38 +1152,34 @@ pub struct CreateContextRequest {
 }
 #[cfg(feature = "toolbox-interpreter")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateContextRequest {
+    const EXPECTING: &'static str = "an object (CreateContextRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cwd" => fields.0 = map.next_value()?,
+                "language" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(CreateContextRequest {
+            cwd: field_0,
+            language: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-interpreter")]
 impl<'de> serde::Deserialize<'de> for CreateContextRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateContextRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateContextRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateContextRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cwd" => fields.0 = map.next_value()?,
-                        "language" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(CreateContextRequest {
-                    cwd: field_0,
-                    language: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"sessionId"}`
@@ -1293,40 +1193,36 @@ pub struct CreateSessionRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for CreateSessionRequest {
+    const EXPECTING: &'static str = "an object (CreateSessionRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessionId" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(CreateSessionRequest {
+                    session_id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessionId")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (CreateSessionRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessionId" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(CreateSessionRequest {
-                            session_id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessionId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
@@ -1357,53 +1253,49 @@ pub struct DisplayInfo {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for DisplayInfo {
+    const EXPECTING: &'static str = "an object (DisplayInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<i64>,
+            Option<i64>,
+            Option<bool>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "height" => fields.0 = map.next_value()?,
+                "id" => fields.1 = map.next_value()?,
+                "isActive" => fields.2 = map.next_value()?,
+                "width" => fields.3 = map.next_value()?,
+                "x" => fields.4 = map.next_value()?,
+                "y" => fields.5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
+        Ok(DisplayInfo {
+            height: field_0,
+            id: field_1,
+            is_active: field_2,
+            width: field_3,
+            x: field_4,
+            y: field_5,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for DisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DisplayInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DisplayInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DisplayInfo, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<i64>,
-                    Option<bool>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "height" => fields.0 = map.next_value()?,
-                        "id" => fields.1 = map.next_value()?,
-                        "isActive" => fields.2 = map.next_value()?,
-                        "width" => fields.3 = map.next_value()?,
-                        "x" => fields.4 = map.next_value()?,
-                        "y" => fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
-                Ok(DisplayInfo {
-                    height: field_0,
-                    id: field_1,
-                    is_active: field_2,
-                    width: field_3,
-                    x: field_4,
-                    y: field_5,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
@@ -1416,36 +1308,32 @@ pub struct DisplayInfoResponse {
     pub displays: Option<Vec<DisplayInfo>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for DisplayInfoResponse {
+    const EXPECTING: &'static str = "an object (DisplayInfoResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<DisplayInfo>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "displays" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(DisplayInfoResponse {
+            displays: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DisplayInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (DisplayInfoResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DisplayInfoResponse, A::Error> {
-                let mut fields: (Option<Vec<DisplayInfo>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "displays" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(DisplayInfoResponse {
-                    displays: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `Empty` schema.
@@ -1470,51 +1358,47 @@ pub struct ExecuteRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ExecuteRequest {
+    const EXPECTING: &'static str = "an object (ExecuteRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<i64>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "command" => fields.0 = Some(map.next_value()?),
+                "cwd" => fields.1 = map.next_value()?,
+                "envs" => fields.2 = map.next_value()?,
+                "timeout" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3) => {
+                Ok(ExecuteRequest {
+                    command: field_0,
+                    cwd: field_1,
+                    envs: field_2,
+                    timeout: field_3,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("command")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for ExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExecuteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ExecuteRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExecuteRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<i64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "command" => fields.0 = Some(map.next_value()?),
-                        "cwd" => fields.1 = map.next_value()?,
-                        "envs" => fields.2 = map.next_value()?,
-                        "timeout" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2, field_3) => {
-                        Ok(ExecuteRequest {
-                            command: field_0,
-                            cwd: field_1,
-                            envs: field_2,
-                            timeout: field_3,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("command")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"result":"result","exitCode":0}`
@@ -1532,42 +1416,38 @@ pub struct ExecuteResponse {
     pub result: String,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for ExecuteResponse {
+    const EXPECTING: &'static str = "an object (ExecuteResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "exitCode" => fields.0 = map.next_value()?,
+                "result" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1)) => {
+                Ok(ExecuteResponse {
+                    exit_code: field_0,
+                    result: field_1,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("result")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for ExecuteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExecuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ExecuteResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExecuteResponse, A::Error> {
-                let mut fields: (Option<i64>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "exitCode" => fields.0 = map.next_value()?,
-                        "result" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1)) => {
-                        Ok(ExecuteResponse {
-                            exit_code: field_0,
-                            result: field_1,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("result")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
@@ -1599,100 +1479,96 @@ pub struct FileInfo {
     pub size: i64,
 }
 #[cfg(feature = "toolbox-file-system")]
+impl crate::runtime::FromObject for FileInfo {
+    const EXPECTING: &'static str = "an object (FileInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        ) = (None, None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "group" => fields.0 = Some(map.next_value()?),
+                "isDir" => fields.1 = Some(map.next_value()?),
+                "modTime" => fields.2 = Some(map.next_value()?),
+                "mode" => fields.3 = Some(map.next_value()?),
+                "modifiedAt" => fields.4 = Some(map.next_value()?),
+                "name" => fields.5 = Some(map.next_value()?),
+                "owner" => fields.6 = Some(map.next_value()?),
+                "permissions" => fields.7 = Some(map.next_value()?),
+                "size" => fields.8 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+            ) => {
+                Ok(FileInfo {
+                    group: field_0,
+                    is_dir: field_1,
+                    mod_time: field_2,
+                    mode: field_3,
+                    modified_at: field_4,
+                    name: field_5,
+                    owner: field_6,
+                    permissions: field_7,
+                    size: field_8,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "group"
+                        } else if fields.1.is_none() {
+                            "isDir"
+                        } else if fields.2.is_none() {
+                            "modTime"
+                        } else if fields.3.is_none() {
+                            "mode"
+                        } else if fields.4.is_none() {
+                            "modifiedAt"
+                        } else if fields.5.is_none() {
+                            "name"
+                        } else if fields.6.is_none() {
+                            "owner"
+                        } else if fields.7.is_none() {
+                            "permissions"
+                        } else {
+                            "size"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for FileInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FileInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                ) = (None, None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "group" => fields.0 = Some(map.next_value()?),
-                        "isDir" => fields.1 = Some(map.next_value()?),
-                        "modTime" => fields.2 = Some(map.next_value()?),
-                        "mode" => fields.3 = Some(map.next_value()?),
-                        "modifiedAt" => fields.4 = Some(map.next_value()?),
-                        "name" => fields.5 = Some(map.next_value()?),
-                        "owner" => fields.6 = Some(map.next_value()?),
-                        "permissions" => fields.7 = Some(map.next_value()?),
-                        "size" => fields.8 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                        Some(field_8),
-                    ) => {
-                        Ok(FileInfo {
-                            group: field_0,
-                            is_dir: field_1,
-                            mod_time: field_2,
-                            mode: field_3,
-                            modified_at: field_4,
-                            name: field_5,
-                            owner: field_6,
-                            permissions: field_7,
-                            size: field_8,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "group"
-                                } else if fields.1.is_none() {
-                                    "isDir"
-                                } else if fields.2.is_none() {
-                                    "modTime"
-                                } else if fields.3.is_none() {
-                                    "mode"
-                                } else if fields.4.is_none() {
-                                    "modifiedAt"
-                                } else if fields.5.is_none() {
-                                    "name"
-                                } else if fields.6.is_none() {
-                                    "owner"
-                                } else if fields.7.is_none() {
-                                    "permissions"
-                                } else {
-                                    "size"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
@@ -1710,65 +1586,61 @@ pub struct FileStatus {
     pub worktree: Status,
 }
 #[cfg(feature = "toolbox-git")]
+impl crate::runtime::FromObject for FileStatus {
+    const EXPECTING: &'static str = "an object (FileStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<Status>,
+            Option<Status>,
+        ) = (None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "extra" => fields.0 = Some(map.next_value()?),
+                "name" => fields.1 = Some(map.next_value()?),
+                "staging" => fields.2 = Some(map.next_value()?),
+                "worktree" => fields.3 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(FileStatus {
+                    extra: field_0,
+                    name: field_1,
+                    staging: field_2,
+                    worktree: field_3,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "extra"
+                        } else if fields.1.is_none() {
+                            "name"
+                        } else if fields.2.is_none() {
+                            "staging"
+                        } else {
+                            "worktree"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for FileStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FileStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FileStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FileStatus, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<Status>,
-                    Option<Status>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "extra" => fields.0 = Some(map.next_value()?),
-                        "name" => fields.1 = Some(map.next_value()?),
-                        "staging" => fields.2 = Some(map.next_value()?),
-                        "worktree" => fields.3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
-                        Ok(FileStatus {
-                            extra: field_0,
-                            name: field_1,
-                            staging: field_2,
-                            worktree: field_3,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "extra"
-                                } else if fields.1.is_none() {
-                                    "name"
-                                } else if fields.2.is_none() {
-                                    "staging"
-                                } else {
-                                    "worktree"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"paths":["paths","paths"]}`
@@ -1781,40 +1653,36 @@ pub struct FilesDownloadRequest {
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for FilesDownloadRequest {
+    const EXPECTING: &'static str = "an object (FilesDownloadRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "paths" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(FilesDownloadRequest {
+                    paths: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("paths")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FilesDownloadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FilesDownloadRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FilesDownloadRequest, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "paths" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(FilesDownloadRequest {
-                            paths: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("paths")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
@@ -1846,56 +1714,52 @@ pub struct FindAccessibilityNodesRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for FindAccessibilityNodesRequest {
+    const EXPECTING: &'static str = "an object (FindAccessibilityNodesRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "limit" => fields.0 = map.next_value()?,
+                "name" => fields.1 = map.next_value()?,
+                "nameMatch" => fields.2 = map.next_value()?,
+                "pid" => fields.3 = map.next_value()?,
+                "role" => fields.4 = map.next_value()?,
+                "scope" => fields.5 = map.next_value()?,
+                "states" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
+        Ok(FindAccessibilityNodesRequest {
+            limit: field_0,
+            name: field_1,
+            name_match: field_2,
+            pid: field_3,
+            role: field_4,
+            scope: field_5,
+            states: field_6,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FindAccessibilityNodesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (FindAccessibilityNodesRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FindAccessibilityNodesRequest, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "limit" => fields.0 = map.next_value()?,
-                        "name" => fields.1 = map.next_value()?,
-                        "nameMatch" => fields.2 = map.next_value()?,
-                        "pid" => fields.3 = map.next_value()?,
-                        "role" => fields.4 = map.next_value()?,
-                        "scope" => fields.5 = map.next_value()?,
-                        "states" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
-                Ok(FindAccessibilityNodesRequest {
-                    limit: field_0,
-                    name: field_1,
-                    name_match: field_2,
-                    pid: field_3,
-                    role: field_4,
-                    scope: field_5,
-                    states: field_6,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","files":["files","files"]}`
@@ -1910,48 +1774,44 @@ pub struct GitAddRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitAddRequest {
+    const EXPECTING: &'static str = "an object (GitAddRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "files" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitAddRequest {
+                    files: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "files" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitAddRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitAddRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitAddRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitAddRequest, A::Error> {
-                let mut fields: (Option<Vec<String>>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "files" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitAddRequest {
-                            files: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "files" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","name":"name"}`
@@ -1966,48 +1826,44 @@ pub struct GitBranchRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitBranchRequest {
+    const EXPECTING: &'static str = "an object (GitBranchRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitBranchRequest {
+                    name: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "name" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitBranchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitBranchRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitBranchRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitBranchRequest {
-                            name: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "name" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","branch":"branch"}`
@@ -2022,48 +1878,44 @@ pub struct GitCheckoutRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCheckoutRequest {
+    const EXPECTING: &'static str = "an object (GitCheckoutRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "branch" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitCheckoutRequest {
+                    branch: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "branch" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCheckoutRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCheckoutRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCheckoutRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "branch" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitCheckoutRequest {
-                            branch: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "branch" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
@@ -2096,74 +1948,70 @@ pub struct GitCloneRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCloneRequest {
+    const EXPECTING: &'static str = "an object (GitCloneRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<bool>,
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "branch" => fields.0 = map.next_value()?,
+                "commit_id" => fields.1 = map.next_value()?,
+                "insecure_skip_tls" => fields.2 = map.next_value()?,
+                "password" => fields.3 = map.next_value()?,
+                "path" => fields.4 = Some(map.next_value()?),
+                "url" => fields.5 = Some(map.next_value()?),
+                "username" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                field_0,
+                field_1,
+                field_2,
+                field_3,
+                Some(field_4),
+                Some(field_5),
+                field_6,
+            ) => {
+                Ok(GitCloneRequest {
+                    branch: field_0,
+                    commit_id: field_1,
+                    insecure_skip_tls: field_2,
+                    password: field_3,
+                    path: field_4,
+                    url: field_5,
+                    username: field_6,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.4.is_none() { "path" } else { "url" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitCloneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCloneRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCloneRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCloneRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "branch" => fields.0 = map.next_value()?,
-                        "commit_id" => fields.1 = map.next_value()?,
-                        "insecure_skip_tls" => fields.2 = map.next_value()?,
-                        "password" => fields.3 = map.next_value()?,
-                        "path" => fields.4 = Some(map.next_value()?),
-                        "url" => fields.5 = Some(map.next_value()?),
-                        "username" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        field_1,
-                        field_2,
-                        field_3,
-                        Some(field_4),
-                        Some(field_5),
-                        field_6,
-                    ) => {
-                        Ok(GitCloneRequest {
-                            branch: field_0,
-                            commit_id: field_1,
-                            insecure_skip_tls: field_2,
-                            password: field_3,
-                            path: field_4,
-                            url: field_5,
-                            username: field_6,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.4.is_none() { "path" } else { "url" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
@@ -2183,76 +2031,72 @@ pub struct GitCommitInfo {
     pub timestamp: String,
 }
 #[cfg(feature = "toolbox-git")]
+impl crate::runtime::FromObject for GitCommitInfo {
+    const EXPECTING: &'static str = "an object (GitCommitInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "author" => fields.0 = Some(map.next_value()?),
+                "email" => fields.1 = Some(map.next_value()?),
+                "hash" => fields.2 = Some(map.next_value()?),
+                "message" => fields.3 = Some(map.next_value()?),
+                "timestamp" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(GitCommitInfo {
+                    author: field_0,
+                    email: field_1,
+                    hash: field_2,
+                    message: field_3,
+                    timestamp: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "author"
+                        } else if fields.1.is_none() {
+                            "email"
+                        } else if fields.2.is_none() {
+                            "hash"
+                        } else if fields.3.is_none() {
+                            "message"
+                        } else {
+                            "timestamp"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitCommitInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitInfo, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "author" => fields.0 = Some(map.next_value()?),
-                        "email" => fields.1 = Some(map.next_value()?),
-                        "hash" => fields.2 = Some(map.next_value()?),
-                        "message" => fields.3 = Some(map.next_value()?),
-                        "timestamp" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(GitCommitInfo {
-                            author: field_0,
-                            email: field_1,
-                            hash: field_2,
-                            message: field_3,
-                            timestamp: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "author"
-                                } else if fields.1.is_none() {
-                                    "email"
-                                } else if fields.2.is_none() {
-                                    "hash"
-                                } else if fields.3.is_none() {
-                                    "message"
-                                } else {
-                                    "timestamp"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
@@ -2274,74 +2118,64 @@ pub struct GitCommitRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitCommitRequest {
+    const EXPECTING: &'static str = "an object (GitCommitRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "allow_empty" => fields.0 = map.next_value()?,
+                "author" => fields.1 = Some(map.next_value()?),
+                "email" => fields.2 = Some(map.next_value()?),
+                "message" => fields.3 = Some(map.next_value()?),
+                "path" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1), Some(field_2), Some(field_3), Some(field_4)) => {
+                Ok(GitCommitRequest {
+                    allow_empty: field_0,
+                    author: field_1,
+                    email: field_2,
+                    message: field_3,
+                    path: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.1.is_none() {
+                            "author"
+                        } else if fields.2.is_none() {
+                            "email"
+                        } else if fields.3.is_none() {
+                            "message"
+                        } else {
+                            "path"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitCommitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitRequest, A::Error> {
-                let mut fields: (
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "allow_empty" => fields.0 = map.next_value()?,
-                        "author" => fields.1 = Some(map.next_value()?),
-                        "email" => fields.2 = Some(map.next_value()?),
-                        "message" => fields.3 = Some(map.next_value()?),
-                        "path" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(GitCommitRequest {
-                            allow_empty: field_0,
-                            author: field_1,
-                            email: field_2,
-                            message: field_3,
-                            path: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.1.is_none() {
-                                    "author"
-                                } else if fields.2.is_none() {
-                                    "email"
-                                } else if fields.3.is_none() {
-                                    "message"
-                                } else {
-                                    "path"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"hash":"hash"}`
@@ -2353,36 +2187,32 @@ pub struct GitCommitResponse {
     pub hash: String,
 }
 #[cfg(feature = "toolbox-git")]
+impl crate::runtime::FromObject for GitCommitResponse {
+    const EXPECTING: &'static str = "an object (GitCommitResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "hash" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
+            _ => Err(serde::de::Error::missing_field("hash")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitCommitResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitCommitResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitCommitResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitCommitResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "hash" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("hash")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","name":"name"}`
@@ -2397,48 +2227,44 @@ pub struct GitDeleteBranchRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitDeleteBranchRequest {
+    const EXPECTING: &'static str = "an object (GitDeleteBranchRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "name" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(GitDeleteBranchRequest {
+                    name: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "name" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitDeleteBranchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitDeleteBranchRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitDeleteBranchRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(GitDeleteBranchRequest {
-                            name: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "name" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
@@ -2457,48 +2283,44 @@ pub struct GitRepoRequest {
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for GitRepoRequest {
+    const EXPECTING: &'static str = "an object (GitRepoRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<crate::runtime::Secret>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "password" => fields.0 = map.next_value()?,
+                "path" => fields.1 = Some(map.next_value()?),
+                "username" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1), field_2) => {
+                Ok(GitRepoRequest {
+                    password: field_0,
+                    path: field_1,
+                    username: field_2,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("path")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitRepoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitRepoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitRepoRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitRepoRequest, A::Error> {
-                let mut fields: (
-                    Option<crate::runtime::Secret>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "password" => fields.0 = map.next_value()?,
-                        "path" => fields.1 = Some(map.next_value()?),
-                        "username" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1), field_2) => {
-                        Ok(GitRepoRequest {
-                            password: field_0,
-                            path: field_1,
-                            username: field_2,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("path")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
@@ -2526,64 +2348,56 @@ pub struct GitStatus {
     pub file_status: Vec<FileStatus>,
 }
 #[cfg(feature = "toolbox-git")]
+impl crate::runtime::FromObject for GitStatus {
+    const EXPECTING: &'static str = "an object (GitStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<i64>,
+            Option<i64>,
+            Option<bool>,
+            Option<String>,
+            Option<Vec<FileStatus>>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "ahead" => fields.0 = map.next_value()?,
+                "behind" => fields.1 = map.next_value()?,
+                "branchPublished" => fields.2 = map.next_value()?,
+                "currentBranch" => fields.3 = Some(map.next_value()?),
+                "fileStatus" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, field_1, field_2, Some(field_3), Some(field_4)) => {
+                Ok(GitStatus {
+                    ahead: field_0,
+                    behind: field_1,
+                    branch_published: field_2,
+                    current_branch: field_3,
+                    file_status: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.3.is_none() { "currentBranch" } else { "fileStatus" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for GitStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GitStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (GitStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GitStatus, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<i64>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<Vec<FileStatus>>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "ahead" => fields.0 = map.next_value()?,
-                        "behind" => fields.1 = map.next_value()?,
-                        "branchPublished" => fields.2 = map.next_value()?,
-                        "currentBranch" => fields.3 = Some(map.next_value()?),
-                        "fileStatus" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, field_1, field_2, Some(field_3), Some(field_4)) => {
-                        Ok(GitStatus {
-                            ahead: field_0,
-                            behind: field_1,
-                            branch_published: field_2,
-                            current_branch: field_3,
-                            file_status: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.3.is_none() {
-                                    "currentBranch"
-                                } else {
-                                    "fileStatus"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"token":"token"}`
@@ -2596,40 +2410,36 @@ pub struct InitializeRequest {
 }
 #[cfg(feature = "toolbox-server")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for InitializeRequest {
+    const EXPECTING: &'static str = "an object (InitializeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Secret>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "token" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(InitializeRequest {
+                    token: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("token")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-server")]
 impl<'de> serde::Deserialize<'de> for InitializeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InitializeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (InitializeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InitializeRequest, A::Error> {
-                let mut fields: (Option<crate::runtime::Secret>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "token" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(InitializeRequest {
-                            token: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("token")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
@@ -2650,76 +2460,72 @@ pub struct InterpreterContext {
     pub language: String,
 }
 #[cfg(feature = "toolbox-interpreter")]
+impl crate::runtime::FromObject for InterpreterContext {
+    const EXPECTING: &'static str = "an object (InterpreterContext)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<bool>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "active" => fields.0 = Some(map.next_value()?),
+                "createdAt" => fields.1 = Some(map.next_value()?),
+                "cwd" => fields.2 = Some(map.next_value()?),
+                "id" => fields.3 = Some(map.next_value()?),
+                "language" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(InterpreterContext {
+                    active: field_0,
+                    created_at: field_1,
+                    cwd: field_2,
+                    id: field_3,
+                    language: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "active"
+                        } else if fields.1.is_none() {
+                            "createdAt"
+                        } else if fields.2.is_none() {
+                            "cwd"
+                        } else if fields.3.is_none() {
+                            "id"
+                        } else {
+                            "language"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-interpreter")]
 impl<'de> serde::Deserialize<'de> for InterpreterContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InterpreterContext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (InterpreterContext)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InterpreterContext, A::Error> {
-                let mut fields: (
-                    Option<bool>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "active" => fields.0 = Some(map.next_value()?),
-                        "createdAt" => fields.1 = Some(map.next_value()?),
-                        "cwd" => fields.2 = Some(map.next_value()?),
-                        "id" => fields.3 = Some(map.next_value()?),
-                        "language" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(InterpreterContext {
-                            active: field_0,
-                            created_at: field_1,
-                            cwd: field_2,
-                            id: field_3,
-                            language: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "active"
-                                } else if fields.1.is_none() {
-                                    "createdAt"
-                                } else if fields.2.is_none() {
-                                    "cwd"
-                                } else if fields.3.is_none() {
-                                    "id"
-                                } else {
-                                    "language"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"isInUse":true}`
@@ -2735,36 +2541,32 @@ pub struct IsPortInUseResponse {
     pub is_in_use: Option<bool>,
 }
 #[cfg(feature = "toolbox-port")]
+impl crate::runtime::FromObject for IsPortInUseResponse {
+    const EXPECTING: &'static str = "an object (IsPortInUseResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "isInUse" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(IsPortInUseResponse {
+            is_in_use: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-port")]
 impl<'de> serde::Deserialize<'de> for IsPortInUseResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IsPortInUseResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (IsPortInUseResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IsPortInUseResponse, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "isInUse" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(IsPortInUseResponse {
-                    is_in_use: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"keys":"keys"}`
@@ -2778,36 +2580,32 @@ pub struct KeyboardHotkeyRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardHotkeyRequest {
+    const EXPECTING: &'static str = "an object (KeyboardHotkeyRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "keys" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(KeyboardHotkeyRequest {
+            keys: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardHotkeyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardHotkeyRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardHotkeyRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "keys" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(KeyboardHotkeyRequest {
-                    keys: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
@@ -2824,38 +2622,34 @@ pub struct KeyboardPressRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardPressRequest {
+    const EXPECTING: &'static str = "an object (KeyboardPressRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "key" => fields.0 = map.next_value()?,
+                "modifiers" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(KeyboardPressRequest {
+            key: field_0,
+            modifiers: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardPressRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardPressRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardPressRequest, A::Error> {
-                let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "key" => fields.0 = map.next_value()?,
-                        "modifiers" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(KeyboardPressRequest {
-                    key: field_0,
-                    modifiers: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"delay":0,"text":"text"}`
@@ -2872,38 +2666,34 @@ pub struct KeyboardTypeRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for KeyboardTypeRequest {
+    const EXPECTING: &'static str = "an object (KeyboardTypeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "delay" => fields.0 = map.next_value()?,
+                "text" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(KeyboardTypeRequest {
+            delay: field_0,
+            text: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyboardTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (KeyboardTypeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyboardTypeRequest, A::Error> {
-                let mut fields: (Option<i64>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "delay" => fields.0 = map.next_value()?,
-                        "text" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(KeyboardTypeRequest {
-                    delay: field_0,
-                    text: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"branches":["branches","branches"]}`
@@ -2915,40 +2705,36 @@ pub struct ListBranchResponse {
     pub branches: Vec<String>,
 }
 #[cfg(feature = "toolbox-git")]
+impl crate::runtime::FromObject for ListBranchResponse {
+    const EXPECTING: &'static str = "an object (ListBranchResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "branches" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(ListBranchResponse {
+                    branches: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("branches")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-git")]
 impl<'de> serde::Deserialize<'de> for ListBranchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListBranchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListBranchResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListBranchResponse, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "branches" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(ListBranchResponse {
-                            branches: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("branches")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
@@ -2960,40 +2746,36 @@ pub struct ListContextsResponse {
     pub contexts: Vec<InterpreterContext>,
 }
 #[cfg(feature = "toolbox-interpreter")]
+impl crate::runtime::FromObject for ListContextsResponse {
+    const EXPECTING: &'static str = "an object (ListContextsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<InterpreterContext>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "contexts" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(ListContextsResponse {
+                    contexts: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("contexts")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-interpreter")]
 impl<'de> serde::Deserialize<'de> for ListContextsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListContextsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListContextsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListContextsResponse, A::Error> {
-                let mut fields: (Option<Vec<InterpreterContext>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "contexts" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(ListContextsResponse {
-                            contexts: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("contexts")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
@@ -3005,40 +2787,36 @@ pub struct ListRecordingsResponse {
     pub recordings: Vec<Recording>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ListRecordingsResponse {
+    const EXPECTING: &'static str = "an object (ListRecordingsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Recording>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "recordings" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(ListRecordingsResponse {
+                    recordings: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("recordings")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ListRecordingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListRecordingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ListRecordingsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ListRecordingsResponse, A::Error> {
-                let mut fields: (Option<Vec<Recording>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "recordings" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(ListRecordingsResponse {
-                            recordings: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("recordings")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
@@ -3062,74 +2840,64 @@ pub struct LspCompletionParams {
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspCompletionParams {
+    const EXPECTING: &'static str = "an object (LspCompletionParams)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<CompletionContext>,
+            Option<String>,
+            Option<String>,
+            Option<LspPosition>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "context" => fields.0 = map.next_value()?,
+                "languageId" => fields.1 = Some(map.next_value()?),
+                "pathToProject" => fields.2 = Some(map.next_value()?),
+                "position" => fields.3 = Some(map.next_value()?),
+                "uri" => fields.4 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1), Some(field_2), Some(field_3), Some(field_4)) => {
+                Ok(LspCompletionParams {
+                    context: field_0,
+                    language_id: field_1,
+                    path_to_project: field_2,
+                    position: field_3,
+                    uri: field_4,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.1.is_none() {
+                            "languageId"
+                        } else if fields.2.is_none() {
+                            "pathToProject"
+                        } else if fields.3.is_none() {
+                            "position"
+                        } else {
+                            "uri"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspCompletionParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspCompletionParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspCompletionParams)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspCompletionParams, A::Error> {
-                let mut fields: (
-                    Option<CompletionContext>,
-                    Option<String>,
-                    Option<String>,
-                    Option<LspPosition>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "context" => fields.0 = map.next_value()?,
-                        "languageId" => fields.1 = Some(map.next_value()?),
-                        "pathToProject" => fields.2 = Some(map.next_value()?),
-                        "position" => fields.3 = Some(map.next_value()?),
-                        "uri" => fields.4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                    ) => {
-                        Ok(LspCompletionParams {
-                            context: field_0,
-                            language_id: field_1,
-                            path_to_project: field_2,
-                            position: field_3,
-                            uri: field_4,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.1.is_none() {
-                                    "languageId"
-                                } else if fields.2.is_none() {
-                                    "pathToProject"
-                                } else if fields.3.is_none() {
-                                    "position"
-                                } else {
-                                    "uri"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
@@ -3148,60 +2916,56 @@ pub struct LspDocumentRequest {
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspDocumentRequest {
+    const EXPECTING: &'static str = "an object (LspDocumentRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "languageId" => fields.0 = Some(map.next_value()?),
+                "pathToProject" => fields.1 = Some(map.next_value()?),
+                "uri" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(LspDocumentRequest {
+                    language_id: field_0,
+                    path_to_project: field_1,
+                    uri: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "languageId"
+                        } else if fields.1.is_none() {
+                            "pathToProject"
+                        } else {
+                            "uri"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspDocumentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspDocumentRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspDocumentRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "languageId" => fields.0 = Some(map.next_value()?),
-                        "pathToProject" => fields.1 = Some(map.next_value()?),
-                        "uri" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(LspDocumentRequest {
-                            language_id: field_0,
-                            path_to_project: field_1,
-                            uri: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "languageId"
-                                } else if fields.1.is_none() {
-                                    "pathToProject"
-                                } else {
-                                    "uri"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
@@ -3215,48 +2979,44 @@ pub struct LspLocation {
     pub uri: String,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for LspLocation {
+    const EXPECTING: &'static str = "an object (LspLocation)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<LspRange>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "range" => fields.0 = Some(map.next_value()?),
+                "uri" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspLocation {
+                    range: field_0,
+                    uri: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "range" } else { "uri" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspLocation)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspLocation, A::Error> {
-                let mut fields: (Option<LspRange>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "range" => fields.0 = Some(map.next_value()?),
-                        "uri" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspLocation {
-                            range: field_0,
-                            uri: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "range" } else { "uri" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"character":6,"line":1}`
@@ -3270,48 +3030,44 @@ pub struct LspPosition {
     pub line: i64,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for LspPosition {
+    const EXPECTING: &'static str = "an object (LspPosition)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "character" => fields.0 = Some(map.next_value()?),
+                "line" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspPosition {
+                    character: field_0,
+                    line: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "character" } else { "line" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspPosition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspPosition;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspPosition)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspPosition, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "character" => fields.0 = Some(map.next_value()?),
-                        "line" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspPosition {
-                            character: field_0,
-                            line: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "character" } else { "line" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
@@ -3325,51 +3081,44 @@ pub struct LspRange {
     pub start: LspPosition,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for LspRange {
+    const EXPECTING: &'static str = "an object (LspRange)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<LspPosition>, Option<LspPosition>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "end" => fields.0 = Some(map.next_value()?),
+                "start" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspRange {
+                    end: field_0,
+                    start: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "end" } else { "start" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspRange;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspRange)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspRange, A::Error> {
-                let mut fields: (Option<LspPosition>, Option<LspPosition>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "end" => fields.0 = Some(map.next_value()?),
-                        "start" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspRange {
-                            end: field_0,
-                            start: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "end" } else { "start" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
@@ -3386,52 +3135,44 @@ pub struct LspServerRequest {
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for LspServerRequest {
+    const EXPECTING: &'static str = "an object (LspServerRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "languageId" => fields.0 = Some(map.next_value()?),
+                "pathToProject" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(LspServerRequest {
+                    language_id: field_0,
+                    path_to_project: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "languageId" } else { "pathToProject" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspServerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspServerRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspServerRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspServerRequest, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "languageId" => fields.0 = Some(map.next_value()?),
-                        "pathToProject" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(LspServerRequest {
-                            language_id: field_0,
-                            path_to_project: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "languageId"
-                                } else {
-                                    "pathToProject"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
@@ -3447,60 +3188,56 @@ pub struct LspSymbol {
     pub name: String,
 }
 #[cfg(feature = "toolbox-lsp")]
+impl crate::runtime::FromObject for LspSymbol {
+    const EXPECTING: &'static str = "an object (LspSymbol)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<LspLocation>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "kind" => fields.0 = Some(map.next_value()?),
+                "location" => fields.1 = Some(map.next_value()?),
+                "name" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(LspSymbol {
+                    kind: field_0,
+                    location: field_1,
+                    name: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "kind"
+                        } else if fields.1.is_none() {
+                            "location"
+                        } else {
+                            "name"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-lsp")]
 impl<'de> serde::Deserialize<'de> for LspSymbol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LspSymbol;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (LspSymbol)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LspSymbol, A::Error> {
-                let mut fields: (Option<i64>, Option<LspLocation>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "kind" => fields.0 = Some(map.next_value()?),
-                        "location" => fields.1 = Some(map.next_value()?),
-                        "name" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(LspSymbol {
-                            kind: field_0,
-                            location: field_1,
-                            name: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "kind"
-                                } else if fields.1.is_none() {
-                                    "location"
-                                } else {
-                                    "name"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"file":"file","line":0,"content":"content"}`
@@ -3516,60 +3253,56 @@ pub struct Match {
     pub line: i64,
 }
 #[cfg(feature = "toolbox-file-system")]
+impl crate::runtime::FromObject for Match {
+    const EXPECTING: &'static str = "an object (Match)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<i64>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "content" => fields.0 = Some(map.next_value()?),
+                "file" => fields.1 = Some(map.next_value()?),
+                "line" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Match {
+                    content: field_0,
+                    file: field_1,
+                    line: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "content"
+                        } else if fields.1.is_none() {
+                            "file"
+                        } else {
+                            "line"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for Match {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Match;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Match)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Match, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<i64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "content" => fields.0 = Some(map.next_value()?),
-                        "file" => fields.1 = Some(map.next_value()?),
-                        "line" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(Match {
-                            content: field_0,
-                            file: field_1,
-                            line: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "content"
-                                } else if fields.1.is_none() {
-                                    "file"
-                                } else {
-                                    "line"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
@@ -3592,47 +3325,43 @@ pub struct MouseClickRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseClickRequest {
+    const EXPECTING: &'static str = "an object (MouseClickRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>, Option<i64>, Option<i64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "button" => fields.0 = map.next_value()?,
+                "double" => fields.1 = map.next_value()?,
+                "x" => fields.2 = map.next_value()?,
+                "y" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(MouseClickRequest {
+            button: field_0,
+            double: field_1,
+            x: field_2,
+            y: field_3,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseClickRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseClickRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseClickRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseClickRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<bool>,
-                    Option<i64>,
-                    Option<i64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "button" => fields.0 = map.next_value()?,
-                        "double" => fields.1 = map.next_value()?,
-                        "x" => fields.2 = map.next_value()?,
-                        "y" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(MouseClickRequest {
-                    button: field_0,
-                    double: field_1,
-                    x: field_2,
-                    y: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":0,"y":6}`
@@ -3648,38 +3377,34 @@ pub struct MouseClickResponse {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for MouseClickResponse {
+    const EXPECTING: &'static str = "an object (MouseClickResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = map.next_value()?,
+                "y" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(MouseClickResponse {
+            x: field_0,
+            y: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseClickResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseClickResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseClickResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseClickResponse, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = map.next_value()?,
-                        "y" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(MouseClickResponse {
-                    x: field_0,
-                    y: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
@@ -3705,50 +3430,46 @@ pub struct MouseDragRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseDragRequest {
+    const EXPECTING: &'static str = "an object (MouseDragRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "button" => fields.0 = map.next_value()?,
+                "endX" => fields.1 = map.next_value()?,
+                "endY" => fields.2 = map.next_value()?,
+                "startX" => fields.3 = map.next_value()?,
+                "startY" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4) = fields;
+        Ok(MouseDragRequest {
+            button: field_0,
+            end_x: field_1,
+            end_y: field_2,
+            start_x: field_3,
+            start_y: field_4,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseDragRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseDragRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseDragRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseDragRequest, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "button" => fields.0 = map.next_value()?,
-                        "endX" => fields.1 = map.next_value()?,
-                        "endY" => fields.2 = map.next_value()?,
-                        "startX" => fields.3 = map.next_value()?,
-                        "startY" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3, field_4) = fields;
-                Ok(MouseDragRequest {
-                    button: field_0,
-                    end_x: field_1,
-                    end_y: field_2,
-                    start_x: field_3,
-                    start_y: field_4,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":0,"y":6}`
@@ -3764,38 +3485,34 @@ pub struct MouseDragResponse {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for MouseDragResponse {
+    const EXPECTING: &'static str = "an object (MouseDragResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = map.next_value()?,
+                "y" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(MouseDragResponse {
+            x: field_0,
+            y: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseDragResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseDragResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseDragResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseDragResponse, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = map.next_value()?,
-                        "y" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(MouseDragResponse {
-                    x: field_0,
-                    y: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":0,"y":6}`
@@ -3812,38 +3529,34 @@ pub struct MouseMoveRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseMoveRequest {
+    const EXPECTING: &'static str = "an object (MouseMoveRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = map.next_value()?,
+                "y" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(MouseMoveRequest {
+            x: field_0,
+            y: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseMoveRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseMoveRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseMoveRequest, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = map.next_value()?,
-                        "y" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(MouseMoveRequest {
-                    x: field_0,
-                    y: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":0,"y":6}`
@@ -3859,38 +3572,34 @@ pub struct MousePositionResponse {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for MousePositionResponse {
+    const EXPECTING: &'static str = "an object (MousePositionResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = map.next_value()?,
+                "y" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(MousePositionResponse {
+            x: field_0,
+            y: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MousePositionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MousePositionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MousePositionResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MousePositionResponse, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = map.next_value()?,
-                        "y" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(MousePositionResponse {
-                    x: field_0,
-                    y: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
@@ -3913,47 +3622,43 @@ pub struct MouseScrollRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for MouseScrollRequest {
+    const EXPECTING: &'static str = "an object (MouseScrollRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<String>, Option<i64>, Option<i64>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "amount" => fields.0 = map.next_value()?,
+                "direction" => fields.1 = map.next_value()?,
+                "x" => fields.2 = map.next_value()?,
+                "y" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(MouseScrollRequest {
+            amount: field_0,
+            direction: field_1,
+            x: field_2,
+            y: field_3,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MouseScrollRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (MouseScrollRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MouseScrollRequest, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<i64>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "amount" => fields.0 = map.next_value()?,
-                        "direction" => fields.1 = map.next_value()?,
-                        "x" => fields.2 = map.next_value()?,
-                        "y" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(MouseScrollRequest {
-                    amount: field_0,
-                    direction: field_1,
-                    x: field_2,
-                    y: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"ports":[0,0]}`
@@ -3966,34 +3671,30 @@ pub struct PortList {
     pub ports: Option<Vec<i64>>,
 }
 #[cfg(feature = "toolbox-port")]
+impl crate::runtime::FromObject for PortList {
+    const EXPECTING: &'static str = "an object (PortList)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<i64>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "ports" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(PortList { ports: field_0 })
+    }
+}
+#[cfg(feature = "toolbox-port")]
 impl<'de> serde::Deserialize<'de> for PortList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PortList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PortList)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PortList, A::Error> {
-                let mut fields: (Option<Vec<i64>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "ports" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(PortList { ports: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"x":0,"y":6}`
@@ -4009,35 +3710,31 @@ pub struct Position {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for Position {
+    const EXPECTING: &'static str = "an object (Position)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "x" => fields.0 = map.next_value()?,
+                "y" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(Position { x: field_0, y: field_1 })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for Position {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Position;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Position)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Position, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => fields.0 = map.next_value()?,
-                        "y" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(Position { x: field_0, y: field_1 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"processName","errors":"errors"}`
@@ -4056,38 +3753,34 @@ pub struct ProcessErrorsResponse {
     pub process_name: Option<String>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ProcessErrorsResponse {
+    const EXPECTING: &'static str = "an object (ProcessErrorsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "errors" => fields.0 = map.next_value()?,
+                "processName" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ProcessErrorsResponse {
+            errors: field_0,
+            process_name: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessErrorsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessErrorsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessErrorsResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "errors" => fields.0 = map.next_value()?,
-                        "processName" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ProcessErrorsResponse {
-                    errors: field_0,
-                    process_name: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"processName","logs":"logs"}`
@@ -4106,38 +3799,34 @@ pub struct ProcessLogsResponse {
     pub process_name: Option<String>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ProcessLogsResponse {
+    const EXPECTING: &'static str = "an object (ProcessLogsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "logs" => fields.0 = map.next_value()?,
+                "processName" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ProcessLogsResponse {
+            logs: field_0,
+            process_name: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessLogsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessLogsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessLogsResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "logs" => fields.0 = map.next_value()?,
-                        "processName" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ProcessLogsResponse {
-                    logs: field_0,
-                    process_name: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"processName":"processName","message":"message"}`
@@ -4156,38 +3845,34 @@ pub struct ProcessRestartResponse {
     pub process_name: Option<String>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ProcessRestartResponse {
+    const EXPECTING: &'static str = "an object (ProcessRestartResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "message" => fields.0 = map.next_value()?,
+                "processName" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ProcessRestartResponse {
+            message: field_0,
+            process_name: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessRestartResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessRestartResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessRestartResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => fields.0 = map.next_value()?,
-                        "processName" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ProcessRestartResponse {
-                    message: field_0,
-                    process_name: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
@@ -4212,47 +3897,43 @@ pub struct ProcessStatus {
     pub running: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ProcessStatus {
+    const EXPECTING: &'static str = "an object (ProcessStatus)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<i64>, Option<i64>, Option<bool>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "autoRestart" => fields.0 = map.next_value()?,
+                "pid" => fields.1 = map.next_value()?,
+                "priority" => fields.2 = map.next_value()?,
+                "running" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3) = fields;
+        Ok(ProcessStatus {
+            auto_restart: field_0,
+            pid: field_1,
+            priority: field_2,
+            running: field_3,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ProcessStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessStatus;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessStatus)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessStatus, A::Error> {
-                let mut fields: (Option<bool>, Option<i64>, Option<i64>, Option<bool>) = (
-                    None,
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "autoRestart" => fields.0 = map.next_value()?,
-                        "pid" => fields.1 = map.next_value()?,
-                        "priority" => fields.2 = map.next_value()?,
-                        "running" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3) = fields;
-                Ok(ProcessStatus {
-                    auto_restart: field_0,
-                    pid: field_1,
-                    priority: field_2,
-                    running: field_3,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"running":true,"processName":"processName"}`
@@ -4271,38 +3952,34 @@ pub struct ProcessStatusResponse {
     pub running: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ProcessStatusResponse {
+    const EXPECTING: &'static str = "an object (ProcessStatusResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<bool>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "processName" => fields.0 = map.next_value()?,
+                "running" => fields.1 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1) = fields;
+        Ok(ProcessStatusResponse {
+            process_name: field_0,
+            running: field_1,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProcessStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ProcessStatusResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProcessStatusResponse, A::Error> {
-                let mut fields: (Option<String>, Option<bool>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "processName" => fields.0 = map.next_value()?,
-                        "running" => fields.1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1) = fields;
-                Ok(ProcessStatusResponse {
-                    process_name: field_0,
-                    running: field_1,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
@@ -4331,53 +4008,49 @@ pub struct PtyCreateRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for PtyCreateRequest {
+    const EXPECTING: &'static str = "an object (PtyCreateRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<i64>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        ) = (None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cols" => fields.0 = map.next_value()?,
+                "cwd" => fields.1 = map.next_value()?,
+                "envs" => fields.2 = map.next_value()?,
+                "id" => fields.3 = map.next_value()?,
+                "lazyStart" => fields.4 = map.next_value()?,
+                "rows" => fields.5 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
+        Ok(PtyCreateRequest {
+            cols: field_0,
+            cwd: field_1,
+            envs: field_2,
+            id: field_3,
+            lazy_start: field_4,
+            rows: field_5,
+        })
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyCreateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyCreateRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyCreateRequest, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<i64>,
-                ) = (None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cols" => fields.0 = map.next_value()?,
-                        "cwd" => fields.1 = map.next_value()?,
-                        "envs" => fields.2 = map.next_value()?,
-                        "id" => fields.3 = map.next_value()?,
-                        "lazyStart" => fields.4 = map.next_value()?,
-                        "rows" => fields.5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
-                Ok(PtyCreateRequest {
-                    cols: field_0,
-                    cwd: field_1,
-                    envs: field_2,
-                    id: field_3,
-                    lazy_start: field_4,
-                    rows: field_5,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"sessionId"}`
@@ -4390,40 +4063,36 @@ pub struct PtyCreateResponse {
     pub session_id: String,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for PtyCreateResponse {
+    const EXPECTING: &'static str = "an object (PtyCreateResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessionId" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(PtyCreateResponse {
+                    session_id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessionId")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyCreateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyCreateResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyCreateResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessionId" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(PtyCreateResponse {
-                            session_id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessionId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
@@ -4435,40 +4104,36 @@ pub struct PtyListResponse {
     pub sessions: Vec<PtySessionInfo>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for PtyListResponse {
+    const EXPECTING: &'static str = "an object (PtyListResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "sessions" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(PtyListResponse {
+                    sessions: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("sessions")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for PtyListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyListResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyListResponse, A::Error> {
-                let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "sessions" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(PtyListResponse {
-                            sessions: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("sessions")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"rows":603,"cols":81}`
@@ -4483,48 +4148,44 @@ pub struct PtyResizeRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for PtyResizeRequest {
+    const EXPECTING: &'static str = "an object (PtyResizeRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<i64>, Option<i64>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cols" => fields.0 = Some(map.next_value()?),
+                "rows" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(PtyResizeRequest {
+                    cols: field_0,
+                    rows: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "cols" } else { "rows" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtyResizeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtyResizeRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtyResizeRequest, A::Error> {
-                let mut fields: (Option<i64>, Option<i64>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cols" => fields.0 = Some(map.next_value()?),
-                        "rows" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(PtyResizeRequest {
-                            cols: field_0,
-                            rows: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "cols" } else { "rows" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
@@ -4552,94 +4213,90 @@ pub struct PtySessionInfo {
     pub rows: i64,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for PtySessionInfo {
+    const EXPECTING: &'static str = "an object (PtySessionInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<bool>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<std::collections::BTreeMap<String, String>>,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "active" => fields.0 = Some(map.next_value()?),
+                "cols" => fields.1 = Some(map.next_value()?),
+                "createdAt" => fields.2 = Some(map.next_value()?),
+                "cwd" => fields.3 = Some(map.next_value()?),
+                "envs" => fields.4 = Some(map.next_value()?),
+                "id" => fields.5 = Some(map.next_value()?),
+                "lazyStart" => fields.6 = Some(map.next_value()?),
+                "rows" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(PtySessionInfo {
+                    active: field_0,
+                    cols: field_1,
+                    created_at: field_2,
+                    cwd: field_3,
+                    envs: field_4,
+                    id: field_5,
+                    lazy_start: field_6,
+                    rows: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "active"
+                        } else if fields.1.is_none() {
+                            "cols"
+                        } else if fields.2.is_none() {
+                            "createdAt"
+                        } else if fields.3.is_none() {
+                            "cwd"
+                        } else if fields.4.is_none() {
+                            "envs"
+                        } else if fields.5.is_none() {
+                            "id"
+                        } else if fields.6.is_none() {
+                            "lazyStart"
+                        } else {
+                            "rows"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for PtySessionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PtySessionInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (PtySessionInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PtySessionInfo, A::Error> {
-                let mut fields: (
-                    Option<bool>,
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<std::collections::BTreeMap<String, String>>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<i64>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "active" => fields.0 = Some(map.next_value()?),
-                        "cols" => fields.1 = Some(map.next_value()?),
-                        "createdAt" => fields.2 = Some(map.next_value()?),
-                        "cwd" => fields.3 = Some(map.next_value()?),
-                        "envs" => fields.4 = Some(map.next_value()?),
-                        "id" => fields.5 = Some(map.next_value()?),
-                        "lazyStart" => fields.6 = Some(map.next_value()?),
-                        "rows" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        Some(field_0),
-                        Some(field_1),
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        Some(field_5),
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(PtySessionInfo {
-                            active: field_0,
-                            cols: field_1,
-                            created_at: field_2,
-                            cwd: field_3,
-                            envs: field_4,
-                            id: field_5,
-                            lazy_start: field_6,
-                            rows: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "active"
-                                } else if fields.1.is_none() {
-                                    "cols"
-                                } else if fields.2.is_none() {
-                                    "createdAt"
-                                } else if fields.3.is_none() {
-                                    "cwd"
-                                } else if fields.4.is_none() {
-                                    "envs"
-                                } else if fields.5.is_none() {
-                                    "id"
-                                } else if fields.6.is_none() {
-                                    "lazyStart"
-                                } else {
-                                    "rows"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
@@ -4680,88 +4337,84 @@ pub struct Recording {
     pub status: String,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for Recording {
+    const EXPECTING: &'static str = "an object (Recording)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<f64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "durationSeconds" => fields.0 = map.next_value()?,
+                "endTime" => fields.1 = map.next_value()?,
+                "fileName" => fields.2 = Some(map.next_value()?),
+                "filePath" => fields.3 = Some(map.next_value()?),
+                "id" => fields.4 = Some(map.next_value()?),
+                "sizeBytes" => fields.5 = map.next_value()?,
+                "startTime" => fields.6 = Some(map.next_value()?),
+                "status" => fields.7 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (
+                field_0,
+                field_1,
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                field_5,
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(Recording {
+                    duration_seconds: field_0,
+                    end_time: field_1,
+                    file_name: field_2,
+                    file_path: field_3,
+                    id: field_4,
+                    size_bytes: field_5,
+                    start_time: field_6,
+                    status: field_7,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.2.is_none() {
+                            "fileName"
+                        } else if fields.3.is_none() {
+                            "filePath"
+                        } else if fields.4.is_none() {
+                            "id"
+                        } else if fields.6.is_none() {
+                            "startTime"
+                        } else {
+                            "status"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for Recording {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Recording;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Recording)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Recording, A::Error> {
-                let mut fields: (
-                    Option<f64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "durationSeconds" => fields.0 = map.next_value()?,
-                        "endTime" => fields.1 = map.next_value()?,
-                        "fileName" => fields.2 = Some(map.next_value()?),
-                        "filePath" => fields.3 = Some(map.next_value()?),
-                        "id" => fields.4 = Some(map.next_value()?),
-                        "sizeBytes" => fields.5 = map.next_value()?,
-                        "startTime" => fields.6 = Some(map.next_value()?),
-                        "status" => fields.7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (
-                        field_0,
-                        field_1,
-                        Some(field_2),
-                        Some(field_3),
-                        Some(field_4),
-                        field_5,
-                        Some(field_6),
-                        Some(field_7),
-                    ) => {
-                        Ok(Recording {
-                            duration_seconds: field_0,
-                            end_time: field_1,
-                            file_name: field_2,
-                            file_path: field_3,
-                            id: field_4,
-                            size_bytes: field_5,
-                            start_time: field_6,
-                            status: field_7,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.2.is_none() {
-                                    "fileName"
-                                } else if fields.3.is_none() {
-                                    "filePath"
-                                } else if fields.4.is_none() {
-                                    "id"
-                                } else if fields.6.is_none() {
-                                    "startTime"
-                                } else {
-                                    "status"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
@@ -4779,60 +4432,56 @@ pub struct ReplaceRequest {
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for ReplaceRequest {
+    const EXPECTING: &'static str = "an object (ReplaceRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "files" => fields.0 = Some(map.next_value()?),
+                "newValue" => fields.1 = Some(map.next_value()?),
+                "pattern" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(ReplaceRequest {
+                    files: field_0,
+                    new_value: field_1,
+                    pattern: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "files"
+                        } else if fields.1.is_none() {
+                            "newValue"
+                        } else {
+                            "pattern"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for ReplaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ReplaceRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceRequest, A::Error> {
-                let mut fields: (Option<Vec<String>>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "files" => fields.0 = Some(map.next_value()?),
-                        "newValue" => fields.1 = Some(map.next_value()?),
-                        "pattern" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(ReplaceRequest {
-                            files: field_0,
-                            new_value: field_1,
-                            pattern: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "files"
-                                } else if fields.1.is_none() {
-                                    "newValue"
-                                } else {
-                                    "pattern"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
@@ -4851,44 +4500,40 @@ pub struct ReplaceResult {
     pub success: Option<bool>,
 }
 #[cfg(feature = "toolbox-file-system")]
+impl crate::runtime::FromObject for ReplaceResult {
+    const EXPECTING: &'static str = "an object (ReplaceResult)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<bool>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "error" => fields.0 = map.next_value()?,
+                "file" => fields.1 = map.next_value()?,
+                "success" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(ReplaceResult {
+            error: field_0,
+            file: field_1,
+            success: field_2,
+        })
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for ReplaceResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ReplaceResult)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceResult, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<bool>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "error" => fields.0 = map.next_value()?,
-                        "file" => fields.1 = map.next_value()?,
-                        "success" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(ReplaceResult {
-                    error: field_0,
-                    file: field_1,
-                    success: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
@@ -4913,44 +4558,40 @@ pub struct ScreenshotResponse {
     pub size_bytes: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ScreenshotResponse {
+    const EXPECTING: &'static str = "an object (ScreenshotResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Position>, Option<String>, Option<i64>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cursorPosition" => fields.0 = map.next_value()?,
+                "screenshot" => fields.1 = map.next_value()?,
+                "sizeBytes" => fields.2 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2) = fields;
+        Ok(ScreenshotResponse {
+            cursor_position: field_0,
+            screenshot: field_1,
+            size_bytes: field_2,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScreenshotResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ScreenshotResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScreenshotResponse, A::Error> {
-                let mut fields: (Option<Position>, Option<String>, Option<i64>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cursorPosition" => fields.0 = map.next_value()?,
-                        "screenshot" => fields.1 = map.next_value()?,
-                        "sizeBytes" => fields.2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2) = fields;
-                Ok(ScreenshotResponse {
-                    cursor_position: field_0,
-                    screenshot: field_1,
-                    size_bytes: field_2,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"success":true}`
@@ -4963,34 +4604,30 @@ pub struct ScrollResponse {
     pub success: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ScrollResponse {
+    const EXPECTING: &'static str = "an object (ScrollResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "success" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(ScrollResponse { success: field_0 })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ScrollResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScrollResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ScrollResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScrollResponse, A::Error> {
-                let mut fields: (Option<bool>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "success" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(ScrollResponse { success: field_0 })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"files":["files","files"]}`
@@ -5002,40 +4639,36 @@ pub struct SearchFilesResponse {
     pub files: Vec<String>,
 }
 #[cfg(feature = "toolbox-file-system")]
+impl crate::runtime::FromObject for SearchFilesResponse {
+    const EXPECTING: &'static str = "an object (SearchFilesResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<String>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "files" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(SearchFilesResponse {
+                    files: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("files")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SearchFilesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SearchFilesResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchFilesResponse, A::Error> {
-                let mut fields: (Option<Vec<String>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "files" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(SearchFilesResponse {
-                            files: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("files")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
@@ -5050,48 +4683,44 @@ pub struct Session {
     pub session_id: String,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for Session {
+    const EXPECTING: &'static str = "an object (Session)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<Command>>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "commands" => fields.0 = Some(map.next_value()?),
+                "sessionId" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Session {
+                    commands: field_0,
+                    session_id: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "commands" } else { "sessionId" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Session;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (Session)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Session, A::Error> {
-                let mut fields: (Option<Vec<Command>>, Option<String>) = (None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "commands" => fields.0 = Some(map.next_value()?),
-                        "sessionId" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(Session {
-                            commands: field_0,
-                            session_id: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "commands" } else { "sessionId" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
@@ -5107,60 +4736,56 @@ pub struct SessionCommandLogsResponse {
     pub stdout: String,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for SessionCommandLogsResponse {
+    const EXPECTING: &'static str = "an object (SessionCommandLogsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>, Option<String>, Option<String>) = (
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "output" => fields.0 = Some(map.next_value()?),
+                "stderr" => fields.1 = Some(map.next_value()?),
+                "stdout" => fields.2 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(SessionCommandLogsResponse {
+                    output: field_0,
+                    stderr: field_1,
+                    stdout: field_2,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() {
+                            "output"
+                        } else if fields.1.is_none() {
+                            "stderr"
+                        } else {
+                            "stdout"
+                        },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionCommandLogsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionCommandLogsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionCommandLogsResponse, A::Error> {
-                let mut fields: (Option<String>, Option<String>, Option<String>) = (
-                    None,
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "output" => fields.0 = Some(map.next_value()?),
-                        "stderr" => fields.1 = Some(map.next_value()?),
-                        "stdout" => fields.2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1), Some(field_2)) => {
-                        Ok(SessionCommandLogsResponse {
-                            output: field_0,
-                            stderr: field_1,
-                            stdout: field_2,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() {
-                                    "output"
-                                } else if fields.1.is_none() {
-                                    "stderr"
-                                } else {
-                                    "stdout"
-                                },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
@@ -5182,51 +4807,47 @@ pub struct SessionExecuteRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for SessionExecuteRequest {
+    const EXPECTING: &'static str = "an object (SessionExecuteRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<bool>, Option<String>, Option<bool>, Option<bool>) = (
+            None,
+            None,
+            None,
+            None,
+        );
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "async" => fields.0 = map.next_value()?,
+                "command" => fields.1 = Some(map.next_value()?),
+                "runAsync" => fields.2 = map.next_value()?,
+                "suppressInputEcho" => fields.3 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (field_0, Some(field_1), field_2, field_3) => {
+                Ok(SessionExecuteRequest {
+                    async_: field_0,
+                    command: field_1,
+                    run_async: field_2,
+                    suppress_input_echo: field_3,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("command")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionExecuteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionExecuteRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionExecuteRequest, A::Error> {
-                let mut fields: (
-                    Option<bool>,
-                    Option<String>,
-                    Option<bool>,
-                    Option<bool>,
-                ) = (None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "async" => fields.0 = map.next_value()?,
-                        "command" => fields.1 = Some(map.next_value()?),
-                        "runAsync" => fields.2 = map.next_value()?,
-                        "suppressInputEcho" => fields.3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (field_0, Some(field_1), field_2, field_3) => {
-                        Ok(SessionExecuteRequest {
-                            async_: field_0,
-                            command: field_1,
-                            run_async: field_2,
-                            suppress_input_echo: field_3,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("command")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
@@ -5254,54 +4875,50 @@ pub struct SessionExecuteResponse {
     pub stdout: Option<String>,
 }
 #[cfg(feature = "toolbox-process")]
+impl crate::runtime::FromObject for SessionExecuteResponse {
+    const EXPECTING: &'static str = "an object (SessionExecuteResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "cmdId" => fields.0 = Some(map.next_value()?),
+                "exitCode" => fields.1 = map.next_value()?,
+                "output" => fields.2 = map.next_value()?,
+                "stderr" => fields.3 = map.next_value()?,
+                "stdout" => fields.4 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), field_1, field_2, field_3, field_4) => {
+                Ok(SessionExecuteResponse {
+                    cmd_id: field_0,
+                    exit_code: field_1,
+                    output: field_2,
+                    stderr: field_3,
+                    stdout: field_4,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("cmdId")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionExecuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionExecuteResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionExecuteResponse, A::Error> {
-                let mut fields: (
-                    Option<String>,
-                    Option<i64>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                ) = (None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "cmdId" => fields.0 = Some(map.next_value()?),
-                        "exitCode" => fields.1 = map.next_value()?,
-                        "output" => fields.2 = map.next_value()?,
-                        "stderr" => fields.3 = map.next_value()?,
-                        "stdout" => fields.4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), field_1, field_2, field_3, field_4) => {
-                        Ok(SessionExecuteResponse {
-                            cmd_id: field_0,
-                            exit_code: field_1,
-                            output: field_2,
-                            stderr: field_3,
-                            stdout: field_4,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("cmdId")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"data":"data"}`
@@ -5314,40 +4931,36 @@ pub struct SessionSendInputRequest {
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for SessionSendInputRequest {
+    const EXPECTING: &'static str = "an object (SessionSendInputRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "data" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(SessionSendInputRequest {
+                    data: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("data")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-process")]
 impl<'de> serde::Deserialize<'de> for SessionSendInputRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionSendInputRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (SessionSendInputRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionSendInputRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "data" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(SessionSendInputRequest {
-                            data: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("data")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"label":"label"}`
@@ -5361,36 +4974,32 @@ pub struct StartRecordingRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for StartRecordingRequest {
+    const EXPECTING: &'static str = "an object (StartRecordingRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "label" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(StartRecordingRequest {
+            label: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StartRecordingRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (StartRecordingRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StartRecordingRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "label" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(StartRecordingRequest {
-                    label: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `Status` schema.
@@ -5500,40 +5109,36 @@ pub struct StopRecordingRequest {
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for StopRecordingRequest {
+    const EXPECTING: &'static str = "an object (StopRecordingRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "id" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(StopRecordingRequest {
+                    id: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("id")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StopRecordingRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (StopRecordingRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StopRecordingRequest, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(StopRecordingRequest {
-                            id: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("id")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dir":"dir"}`
@@ -5545,40 +5150,36 @@ pub struct UserHomeDirResponse {
     pub dir: String,
 }
 #[cfg(feature = "toolbox-info")]
+impl crate::runtime::FromObject for UserHomeDirResponse {
+    const EXPECTING: &'static str = "an object (UserHomeDirResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dir" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => {
+                Ok(UserHomeDirResponse {
+                    dir: field_0,
+                })
+            }
+            _ => Err(serde::de::Error::missing_field("dir")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-info")]
 impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserHomeDirResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UserHomeDirResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserHomeDirResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dir" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => {
-                        Ok(UserHomeDirResponse {
-                            dir: field_0,
-                        })
-                    }
-                    _ => Err(serde::de::Error::missing_field("dir")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
@@ -5612,56 +5213,52 @@ pub struct WindowInfo {
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for WindowInfo {
+    const EXPECTING: &'static str = "an object (WindowInfo)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<i64>,
+            Option<i64>,
+            Option<bool>,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+        ) = (None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "height" => fields.0 = map.next_value()?,
+                "id" => fields.1 = map.next_value()?,
+                "isActive" => fields.2 = map.next_value()?,
+                "title" => fields.3 = map.next_value()?,
+                "width" => fields.4 = map.next_value()?,
+                "x" => fields.5 = map.next_value()?,
+                "y" => fields.6 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
+        Ok(WindowInfo {
+            height: field_0,
+            id: field_1,
+            is_active: field_2,
+            title: field_3,
+            width: field_4,
+            x: field_5,
+            y: field_6,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for WindowInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WindowInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WindowInfo)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WindowInfo, A::Error> {
-                let mut fields: (
-                    Option<i64>,
-                    Option<i64>,
-                    Option<bool>,
-                    Option<String>,
-                    Option<i64>,
-                    Option<i64>,
-                    Option<i64>,
-                ) = (None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "height" => fields.0 = map.next_value()?,
-                        "id" => fields.1 = map.next_value()?,
-                        "isActive" => fields.2 = map.next_value()?,
-                        "title" => fields.3 = map.next_value()?,
-                        "width" => fields.4 = map.next_value()?,
-                        "x" => fields.5 = map.next_value()?,
-                        "y" => fields.6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
-                Ok(WindowInfo {
-                    height: field_0,
-                    id: field_1,
-                    is_active: field_2,
-                    title: field_3,
-                    width: field_4,
-                    x: field_5,
-                    y: field_6,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
@@ -5674,36 +5271,32 @@ pub struct WindowsResponse {
     pub windows: Option<Vec<WindowInfo>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for WindowsResponse {
+    const EXPECTING: &'static str = "an object (WindowsResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<Vec<WindowInfo>>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "windows" => fields.0 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0,) = fields;
+        Ok(WindowsResponse {
+            windows: field_0,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for WindowsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WindowsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WindowsResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WindowsResponse, A::Error> {
-                let mut fields: (Option<Vec<WindowInfo>>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "windows" => fields.0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (field_0,) = fields;
-                Ok(WindowsResponse {
-                    windows: field_0,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"dir":"dir"}`
@@ -5715,36 +5308,32 @@ pub struct WorkDirResponse {
     pub dir: String,
 }
 #[cfg(feature = "toolbox-info")]
+impl crate::runtime::FromObject for WorkDirResponse {
+    const EXPECTING: &'static str = "an object (WorkDirResponse)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<String>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "dir" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(WorkDirResponse { dir: field_0 }),
+            _ => Err(serde::de::Error::missing_field("dir")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-info")]
 impl<'de> serde::Deserialize<'de> for WorkDirResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WorkDirResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (WorkDirResponse)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WorkDirResponse, A::Error> {
-                let mut fields: (Option<String>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "dir" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(WorkDirResponse { dir: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("dir")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
@@ -5778,68 +5367,55 @@ pub struct ComputeruseAccessibilityNode {
     pub states: Option<Vec<String>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
+impl crate::runtime::FromObject for ComputeruseAccessibilityNode {
+    const EXPECTING: &'static str = "an object (ComputeruseAccessibilityNode)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (
+            Option<Vec<String>>,
+            Option<AccessibilityBounds>,
+            Option<Vec<ComputeruseAccessibilityNode>>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<Vec<String>>,
+        ) = (None, None, None, None, None, None, None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "actions" => fields.0 = map.next_value()?,
+                "bounds" => fields.1 = map.next_value()?,
+                "children" => fields.2 = map.next_value()?,
+                "description" => fields.3 = map.next_value()?,
+                "id" => fields.4 = map.next_value()?,
+                "name" => fields.5 = map.next_value()?,
+                "role" => fields.6 = map.next_value()?,
+                "states" => fields.7 = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let (field_0, field_1, field_2, field_3, field_4, field_5, field_6, field_7) = fields;
+        Ok(ComputeruseAccessibilityNode {
+            actions: field_0,
+            bounds: field_1,
+            children: field_2,
+            description: field_3,
+            id: field_4,
+            name: field_5,
+            role: field_6,
+            states: field_7,
+        })
+    }
+}
+#[cfg(feature = "toolbox-computer-use")]
 impl<'de> serde::Deserialize<'de> for ComputeruseAccessibilityNode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ComputeruseAccessibilityNode;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (ComputeruseAccessibilityNode)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ComputeruseAccessibilityNode, A::Error> {
-                let mut fields: (
-                    Option<Vec<String>>,
-                    Option<AccessibilityBounds>,
-                    Option<Vec<ComputeruseAccessibilityNode>>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<String>,
-                    Option<Vec<String>>,
-                ) = (None, None, None, None, None, None, None, None);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "actions" => fields.0 = map.next_value()?,
-                        "bounds" => fields.1 = map.next_value()?,
-                        "children" => fields.2 = map.next_value()?,
-                        "description" => fields.3 = map.next_value()?,
-                        "id" => fields.4 = map.next_value()?,
-                        "name" => fields.5 = map.next_value()?,
-                        "role" => fields.6 = map.next_value()?,
-                        "states" => fields.7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let (
-                    field_0,
-                    field_1,
-                    field_2,
-                    field_3,
-                    field_4,
-                    field_5,
-                    field_6,
-                    field_7,
-                ) = fields;
-                Ok(ComputeruseAccessibilityNode {
-                    actions: field_0,
-                    bounds: field_1,
-                    children: field_2,
-                    description: field_3,
-                    id: field_4,
-                    name: field_5,
-                    role: field_6,
-                    states: field_7,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 /// The `gin.H` schema.
@@ -5858,36 +5434,32 @@ pub struct UploadFileRequest {
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UploadFileRequest {
+    const EXPECTING: &'static str = "an object (UploadFileRequest)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Binary>,) = (None,);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0),) => Ok(UploadFileRequest { file: field_0 }),
+            _ => Err(serde::de::Error::missing_field("file")),
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for UploadFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadFileRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UploadFileRequest)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFileRequest, A::Error> {
-                let mut fields: (Option<crate::runtime::Binary>,) = (None,);
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0),) => Ok(UploadFileRequest { file: field_0 }),
-                    _ => Err(serde::de::Error::missing_field("file")),
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "toolbox-file-system")]
@@ -5908,51 +5480,44 @@ pub struct UploadFile {
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
+impl crate::runtime::FromObject for UploadFile {
+    const EXPECTING: &'static str = "an object (UploadFile)";
+    fn from_object<'de, A: serde::de::MapAccess<'de>>(
+        mut map: A,
+    ) -> Result<Self, A::Error> {
+        let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (None, None);
+        while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+            match key.as_str() {
+                "file" => fields.0 = Some(map.next_value()?),
+                "path" => fields.1 = Some(map.next_value()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        match fields {
+            (Some(field_0), Some(field_1)) => {
+                Ok(UploadFile {
+                    file: field_0,
+                    path: field_1,
+                })
+            }
+            fields => {
+                Err(
+                    serde::de::Error::missing_field(
+                        if fields.0.is_none() { "file" } else { "path" },
+                    ),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "toolbox-file-system")]
 impl<'de> serde::Deserialize<'de> for UploadFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadFile;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object (UploadFile)")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadFile, A::Error> {
-                let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (
-                    None,
-                    None,
-                );
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "file" => fields.0 = Some(map.next_value()?),
-                        "path" => fields.1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                match fields {
-                    (Some(field_0), Some(field_1)) => {
-                        Ok(UploadFile {
-                            file: field_0,
-                            path: field_1,
-                        })
-                    }
-                    fields => {
-                        Err(
-                            serde::de::Error::missing_field(
-                                if fields.0.is_none() { "file" } else { "path" },
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+        crate::runtime::deserialize_object(deserializer)
     }
 }
 #[cfg(feature = "toolbox-file-system")]
