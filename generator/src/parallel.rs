@@ -14,17 +14,21 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = items.get(index) else { break };
+        let result = f(item);
+        // A worker that panicked poisons the lock; the scope re-raises its panic anyway.
+        let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+        results[index] = Some(result);
+    };
     std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(index) else { break };
-                let result = f(item);
-                // A worker that panicked poisons the lock; the scope re-raises its panic anyway.
-                let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
-                results[index] = Some(result);
-            });
+        for _ in 1..workers {
+            scope.spawn(work);
         }
+        // This thread works too: the memory it freed before (a document read and lowered)
+        // is reused rather than new pages faulted in and zeroed for another thread.
+        work();
     });
     results
         .into_inner()

@@ -37,7 +37,7 @@ enum PartKind {
 
 /// Models per part of `types.rs`: enough that a part is worth a thread's while, few enough
 /// that two cores share the biggest file evenly.
-const MODELS_PER_PART: usize = 48;
+const MODELS_PER_PART: usize = 16;
 
 /// Whether a module carries the helpers a crate's own test suite drives (`round_trip`,
 /// `samples`, and the serde direction a type does not otherwise need), behind the
