@@ -260,8 +260,12 @@ fn struct_item(
         .all(|f| f.presence() != Presence::Required || has_default(&f.ty))
         .then(|| quote!(Default,));
     let deserialize_impl = deserialize.map(|gate| {
-        let body = deserialize_impl(name, &fields, &boxed, def.additional_properties.is_some());
-        quote!(#gate #body)
+        let impls = deserialize_impl(name, &fields, &boxed, def.additional_properties.is_some());
+        // Both impls (`FromObject` and `Deserialize`) behind the gate, if there is one.
+        match gate {
+            Some(gate) => gated(gate, impls),
+            None => impls,
+        }
     });
     quote! {
         #docs

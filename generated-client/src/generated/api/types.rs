@@ -751,6 +751,7 @@ impl crate::runtime::FromObject for CreateApiKey {
     }
 }
 #[cfg(feature = "api-api-keys")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateApiKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1414,6 +1415,7 @@ impl crate::runtime::FromObject for CreateOrganization {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateOrganization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1852,6 +1854,7 @@ impl crate::runtime::FromObject for UpdateOrganizationDefaultRegion {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2639,6 +2642,7 @@ impl crate::runtime::FromObject for UpdateOrganizationQuota {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2825,6 +2829,7 @@ impl crate::runtime::FromObject for UpdateOrganizationRegionQuota {
     }
 }
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRegionQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2889,6 +2894,7 @@ impl crate::runtime::FromObject for OrganizationSuspension {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2938,6 +2944,7 @@ impl crate::runtime::FromObject for OrganizationSandboxDefaultLimitedNetworkEgre
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEgress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3008,6 +3015,7 @@ impl crate::runtime::FromObject for CreateOrganizationRole {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3078,6 +3086,7 @@ impl crate::runtime::FromObject for UpdateOrganizationRole {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3252,6 +3261,7 @@ impl crate::runtime::FromObject for UpdateOrganizationMemberAccess {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3333,6 +3343,7 @@ impl crate::runtime::FromObject for CreateOrganizationInvitation {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3397,6 +3408,7 @@ impl crate::runtime::FromObject for UpdateOrganizationInvitation {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3748,6 +3760,7 @@ impl crate::runtime::FromObject for CreateRegion {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3958,6 +3971,7 @@ impl crate::runtime::FromObject for UpdateRegion {
     }
 }
 #[cfg(feature = "api-organizations")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateRegion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4254,6 +4268,7 @@ impl crate::runtime::FromObject for CreateLinkedAccount {
     }
 }
 #[cfg(feature = "api-users")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5905,6 +5920,7 @@ impl crate::runtime::FromObject for CreateBuildInfo {
     }
 }
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6138,6 +6154,7 @@ impl crate::runtime::FromObject for CreateSandbox {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6193,6 +6210,7 @@ impl crate::runtime::FromObject for ResizeSandbox {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ResizeSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6294,6 +6312,7 @@ impl crate::runtime::FromObject for UpdateSandboxStateDto {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6338,6 +6357,7 @@ impl crate::runtime::FromObject for CreateSandboxSnapshot {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6377,6 +6397,7 @@ impl crate::runtime::FromObject for ForkSandbox {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ForkSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6425,6 +6446,7 @@ impl crate::runtime::FromObject for UpdateSandboxNetworkSettings {
     }
 }
 #[cfg(feature = "api-sandbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7108,6 +7130,7 @@ impl crate::runtime::FromObject for CreateRunner {
     }
 }
 #[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateRunner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8492,6 +8515,7 @@ impl crate::runtime::FromObject for RunnerHealthMetrics {
     }
 }
 #[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8560,6 +8584,7 @@ impl crate::runtime::FromObject for RunnerServiceHealth {
     }
 }
 #[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8643,6 +8668,7 @@ impl crate::runtime::FromObject for RunnerHealthcheck {
     }
 }
 #[cfg(feature = "api-runners")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for RunnerHealthcheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8902,6 +8928,7 @@ impl crate::runtime::FromObject for DownloadFiles {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for DownloadFiles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9034,6 +9061,7 @@ impl crate::runtime::FromObject for ReplaceRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ReplaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9179,6 +9207,7 @@ impl crate::runtime::FromObject for UploadFile {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UploadFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9238,6 +9267,7 @@ impl crate::runtime::FromObject for GitAddRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitAddRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9331,6 +9361,7 @@ impl crate::runtime::FromObject for GitBranchRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9383,6 +9414,7 @@ impl crate::runtime::FromObject for GitDeleteBranchRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9462,6 +9494,7 @@ impl crate::runtime::FromObject for GitCloneRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCloneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9543,6 +9576,7 @@ impl crate::runtime::FromObject for GitCommitRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCommitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9721,6 +9755,7 @@ impl crate::runtime::FromObject for GitRepoRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitRepoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9773,6 +9808,7 @@ impl crate::runtime::FromObject for GitCheckoutRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9978,6 +10014,7 @@ impl crate::runtime::FromObject for ExecuteRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10204,6 +10241,7 @@ impl crate::runtime::FromObject for CreateSessionRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10267,6 +10305,7 @@ impl crate::runtime::FromObject for SessionExecuteRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10589,6 +10628,7 @@ impl crate::runtime::FromObject for PtyCreateRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10689,6 +10729,7 @@ impl crate::runtime::FromObject for PtyResizeRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10788,6 +10829,7 @@ impl crate::runtime::FromObject for CompletionContext {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CompletionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10869,6 +10911,7 @@ impl crate::runtime::FromObject for LspCompletionParams {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspCompletionParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11077,6 +11120,7 @@ impl crate::runtime::FromObject for LspDocumentRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11298,6 +11342,7 @@ impl crate::runtime::FromObject for LspServerRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspServerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11869,6 +11914,7 @@ impl crate::runtime::FromObject for MouseMoveRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11999,6 +12045,7 @@ impl crate::runtime::FromObject for MouseClickRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseClickRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12147,6 +12194,7 @@ impl crate::runtime::FromObject for MouseDragRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseDragRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12282,6 +12330,7 @@ impl crate::runtime::FromObject for MouseScrollRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12376,6 +12425,7 @@ impl crate::runtime::FromObject for KeyboardTypeRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12427,6 +12477,7 @@ impl crate::runtime::FromObject for KeyboardPressRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12471,6 +12522,7 @@ impl crate::runtime::FromObject for KeyboardHotkeyRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12909,6 +12961,7 @@ impl crate::runtime::FromObject for CreateSnapshot {
     }
 }
 #[cfg(feature = "api-snapshots")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSnapshot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13661,6 +13714,7 @@ impl crate::runtime::FromObject for CreateVolume {
     }
 }
 #[cfg(feature = "api-volumes")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14259,6 +14313,7 @@ impl crate::runtime::FromObject for UpdateJobStatus {
     }
 }
 #[cfg(feature = "api-jobs")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateJobStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14338,6 +14393,7 @@ impl crate::runtime::FromObject for CreateDockerRegistry {
     }
 }
 #[cfg(feature = "api-docker-registry")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14729,6 +14785,7 @@ impl crate::runtime::FromObject for UpdateDockerRegistry {
     }
 }
 #[cfg(feature = "api-docker-registry")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UpdateDockerRegistry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14875,6 +14932,7 @@ impl crate::runtime::FromObject for AdminCreateRunner {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14974,6 +15032,7 @@ impl crate::runtime::FromObject for CreateOrganizationQuota {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15140,6 +15199,7 @@ impl crate::runtime::FromObject for CreateUser {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15300,6 +15360,7 @@ impl crate::runtime::FromObject for SendWebhookDto {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SendWebhookDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15344,6 +15405,7 @@ impl crate::runtime::FromObject for SetSnapshotGeneralStatusDto {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15815,6 +15877,7 @@ impl crate::runtime::FromObject for CreateOrganizationRegionQuota {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15858,6 +15921,7 @@ impl crate::runtime::FromObject for OrganizationPreviewWarning {
     }
 }
 #[cfg(feature = "api-admin")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16827,6 +16891,7 @@ impl crate::runtime::FromObject for UploadFileDeprecatedRequest {
     }
 }
 #[cfg(feature = "api-toolbox")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UploadFileDeprecatedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -106,6 +106,7 @@ impl crate::runtime::FromObject for AccessibilityInvokeRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -148,6 +149,7 @@ impl crate::runtime::FromObject for AccessibilityNodeRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,6 +243,7 @@ impl crate::runtime::FromObject for AccessibilitySetValueRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -695,6 +698,7 @@ impl crate::runtime::FromObject for CodeRunRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CodeRunRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -861,6 +865,7 @@ impl crate::runtime::FromObject for CompletionContext {
     }
 }
 #[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CompletionContext {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1175,6 +1180,7 @@ impl crate::runtime::FromObject for CreateContextRequest {
     }
 }
 #[cfg(feature = "toolbox-interpreter")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateContextRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1218,6 +1224,7 @@ impl crate::runtime::FromObject for CreateSessionRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1394,6 +1401,7 @@ impl crate::runtime::FromObject for ExecuteRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1678,6 +1686,7 @@ impl crate::runtime::FromObject for FilesDownloadRequest {
     }
 }
 #[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1755,6 +1764,7 @@ impl crate::runtime::FromObject for FindAccessibilityNodesRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1807,6 +1817,7 @@ impl crate::runtime::FromObject for GitAddRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitAddRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1859,6 +1870,7 @@ impl crate::runtime::FromObject for GitBranchRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1911,6 +1923,7 @@ impl crate::runtime::FromObject for GitCheckoutRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2007,6 +2020,7 @@ impl crate::runtime::FromObject for GitCloneRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCloneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2171,6 +2185,7 @@ impl crate::runtime::FromObject for GitCommitRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitCommitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2260,6 +2275,7 @@ impl crate::runtime::FromObject for GitDeleteBranchRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2316,6 +2332,7 @@ impl crate::runtime::FromObject for GitRepoRequest {
     }
 }
 #[cfg(feature = "toolbox-git")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for GitRepoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2435,6 +2452,7 @@ impl crate::runtime::FromObject for InitializeRequest {
     }
 }
 #[cfg(feature = "toolbox-server")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for InitializeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2601,6 +2619,7 @@ impl crate::runtime::FromObject for KeyboardHotkeyRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2645,6 +2664,7 @@ impl crate::runtime::FromObject for KeyboardPressRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2689,6 +2709,7 @@ impl crate::runtime::FromObject for KeyboardTypeRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2893,6 +2914,7 @@ impl crate::runtime::FromObject for LspCompletionParams {
     }
 }
 #[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspCompletionParams {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2961,6 +2983,7 @@ impl crate::runtime::FromObject for LspDocumentRequest {
     }
 }
 #[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3168,6 +3191,7 @@ impl crate::runtime::FromObject for LspServerRequest {
     }
 }
 #[cfg(feature = "toolbox-lsp")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for LspServerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3357,6 +3381,7 @@ impl crate::runtime::FromObject for MouseClickRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseClickRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3465,6 +3490,7 @@ impl crate::runtime::FromObject for MouseDragRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseDragRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3552,6 +3578,7 @@ impl crate::runtime::FromObject for MouseMoveRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3654,6 +3681,7 @@ impl crate::runtime::FromObject for MouseScrollRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4046,6 +4074,7 @@ impl crate::runtime::FromObject for PtyCreateRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4181,6 +4210,7 @@ impl crate::runtime::FromObject for PtyResizeRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4477,6 +4507,7 @@ impl crate::runtime::FromObject for ReplaceRequest {
     }
 }
 #[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ReplaceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4843,6 +4874,7 @@ impl crate::runtime::FromObject for SessionExecuteRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4956,6 +4988,7 @@ impl crate::runtime::FromObject for SessionSendInputRequest {
     }
 }
 #[cfg(feature = "toolbox-process")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SessionSendInputRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4995,6 +5028,7 @@ impl crate::runtime::FromObject for StartRecordingRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5134,6 +5168,7 @@ impl crate::runtime::FromObject for StopRecordingRequest {
     }
 }
 #[cfg(feature = "toolbox-computer-use")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5455,6 +5490,7 @@ impl crate::runtime::FromObject for UploadFileRequest {
     }
 }
 #[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UploadFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5513,6 +5549,7 @@ impl crate::runtime::FromObject for UploadFile {
     }
 }
 #[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UploadFile {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
