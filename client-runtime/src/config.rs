@@ -94,6 +94,16 @@ pub(crate) fn shown_pairs<'a>(
         .collect()
 }
 
+/// Response or request headers as `Debug` may show them ([`shown_pairs`]); a value that is not
+/// text shows as `[not text]`.
+pub(crate) fn shown_headers(headers: &reqwest::header::HeaderMap) -> Vec<(&str, &str)> {
+    shown_pairs(
+        headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
+    )
+}
+
 impl Config {
     /// Reads the configuration from the environment: `<PREFIX>_API_KEY` (the bearer token, if
     /// the API needs one) and `<PREFIX>_API_URL` (default: the profile's URL), the prefix being

@@ -155,11 +155,7 @@ pub struct ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = super::config::shown_pairs(
-            self.headers
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
-        );
+        let headers = super::config::shown_headers(&self.headers);
         f.debug_struct("ApiError")
             .field("operation", &self.operation)
             .field("method", &self.method)

@@ -1,6 +1,6 @@
 //! A received response, and decoding it into the declared type.
 
-use super::config::shown_pairs;
+use super::config::shown_headers;
 use super::error::{ApiError, Error, ErrorDecoder};
 use super::json_path::json_path_of;
 use super::secret::Secret;
@@ -31,11 +31,7 @@ pub struct Response {
 
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers = shown_pairs(
-            self.headers
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or("[not text]"))),
-        );
+        let headers = shown_headers(&self.headers);
         f.debug_struct("Response")
             .field("operation", &self.operation)
             .field("method", &self.method)
