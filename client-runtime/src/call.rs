@@ -193,7 +193,7 @@ pub struct Success<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Success<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = super::config::shown_headers(&self.headers);
+        let headers = super::redact::shown_headers(&self.headers);
         f.debug_struct("Success")
             .field("status", &self.status)
             .field("headers", &headers)

@@ -1,8 +1,9 @@
 //! The client: one shared HTTP connection pool, the configuration, and the single non-generic
 //! function every generated operation sends its request through.
 
-use super::config::{credential_parts, is_credential_header, Config};
+use super::config::Config;
 use super::error::{Error, TransportKind};
+use super::redact::{credential_parts, is_credential_header};
 use super::request::{Body, Request};
 use super::response::Response;
 use super::retry::{parse_retry_after, RETRY_STATUSES};

@@ -155,7 +155,7 @@ pub struct ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = super::config::shown_headers(&self.headers);
+        let headers = super::redact::shown_headers(&self.headers);
         f.debug_struct("ApiError")
             .field("operation", &self.operation)
             .field("method", &self.method)

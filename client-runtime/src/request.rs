@@ -1,8 +1,8 @@
 //! The plain description of a request that generated functions fill in.
 
 use super::binary::Binary;
-use super::config::shown_pairs;
 use super::error::{Error, ErrorDecoder};
+use super::redact::shown_pairs;
 use super::retry::RetryPolicy;
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};

@@ -1,8 +1,8 @@
 //! A received response, and decoding it into the declared type.
 
-use super::config::shown_headers;
 use super::error::{ApiError, Error, ErrorDecoder};
 use super::json_path::json_path_of;
+use super::redact::shown_headers;
 use super::secret::Secret;
 use super::stream::ByteStream;
 use bytes::Bytes;
