@@ -97,11 +97,11 @@ impl Generator {
         let parts = emitter.parts();
         let texts = parallel::map(&parts, |part| {
             let path = PathBuf::from(&settings.module).join(&part.path);
-            format::format_items(emitter.emit(part), &path.display().to_string())
+            let text = format::format_items(emitter.emit(part), &path.display().to_string());
+            (path, text)
         });
         let mut files: Vec<OutputFile> = Vec::new();
-        for (part, text) in parts.iter().zip(texts) {
-            let path = PathBuf::from(&settings.module).join(&part.path);
+        for (path, text) in texts {
             match files.last_mut() {
                 Some(file) if file.path == path => file.contents.push_str(&text?),
                 _ => files.push(OutputFile {

@@ -161,7 +161,7 @@ fn runtime_crate(root: &Path) -> Result<(RuntimeCrate, PathBuf), String> {
 }
 
 /// A manifest as a TOML table.
-fn read_manifest(path: &Path) -> Result<toml::Table, String> {
+pub(crate) fn read_manifest(path: &Path) -> Result<toml::Table, String> {
     let display = path.display().to_string();
     let text = files::read_text(path, &display).map_err(|e| e.to_string())?;
     text.parse()

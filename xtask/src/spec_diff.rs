@@ -185,14 +185,14 @@ fn read_policy(root: &Path, options: &SpecDiff) -> Result<Policy, String> {
 /// The `version` of the client crate the workspace generates into (its manifest above `output`).
 fn client_version(root: &Path, output: &str) -> Option<String> {
     let path = generator::files::client_manifest_path(root, output)?;
-    let manifest = std::fs::read_to_string(root.join(path)).ok()?;
-    manifest.lines().find_map(|line| {
-        let value = line
-            .strip_prefix("version")?
-            .trim_start()
-            .strip_prefix('=')?;
-        Some(value.trim().trim_matches('"').to_string())
-    })
+    let manifest = crate::generate::read_manifest(&root.join(path)).ok()?;
+    Some(
+        manifest
+            .get("package")?
+            .get("version")?
+            .as_str()?
+            .to_string(),
+    )
 }
 
 /// A side is a file, or `<git-rev>:<path>` read with `git show`.

@@ -370,6 +370,8 @@ fn deserialize_impl(
         .map(|(i, field)| (i, field.json_name.as_str()))
         .collect();
     let finish = match missing.split_last() {
+        // No fields: nothing was read, nothing to take apart.
+        _ if fields.is_empty() => quote!(Ok(#value)),
         None => quote! {
             let (#(#locals,)*) = fields;
             Ok(#value)
@@ -392,19 +394,8 @@ fn deserialize_impl(
             }
         }
     };
-    let (declaration, read) = if fields.is_empty() {
-        (TokenStream::new(), TokenStream::new())
-    } else {
-        (
-            quote!(let mut fields: (#(#slot_types,)*) = (#(#empty,)*);),
-            quote!(#(#arms)*),
-        )
-    };
-    let finish = if fields.is_empty() {
-        quote!(Ok(#value))
-    } else {
-        finish
-    };
+    let declaration =
+        (!fields.is_empty()).then(|| quote!(let mut fields: (#(#slot_types,)*) = (#(#empty,)*);));
     quote! {
         impl crate::runtime::FromObject for #name {
             const EXPECTING: &'static str = #expecting;
@@ -413,7 +404,7 @@ fn deserialize_impl(
                 #additional_init
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
-                        #read
+                        #(#arms)*
                         _ => { #unknown }
                     }
                 }
