@@ -473,6 +473,9 @@ pub struct Operation {
     /// Whether the server upgrades the connection to a WebSocket (configured: a spec cannot
     /// say so).
     pub upgrade: Upgrade,
+    /// The subset feature of its tag the operation belongs to, if any (configured: see
+    /// [`crate::settings::Subset`]).
+    pub subset: Option<String>,
 }
 
 /// Whether an operation upgrades to a WebSocket.
@@ -487,6 +490,12 @@ pub enum Upgrade {
 }
 
 impl Operation {
+    /// The unit of Cargo features the operation compiles with: its subset, or else its tag
+    /// module (both named as in [`crate::naming::tag_feature`]).
+    pub fn feature_unit(&self) -> &str {
+        self.subset.as_deref().unwrap_or(&self.module)
+    }
+
     /// Responses with a success status (1xx or 2xx).
     pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.status.is_success())

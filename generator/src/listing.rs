@@ -193,6 +193,7 @@ fn operation_listing(out: &mut String, op: &Operation) {
         responses,
         params_struct,
         upgrade,
+        subset,
     } = op;
     let mut arguments: Vec<String> = params
         .iter()
@@ -221,9 +222,12 @@ fn operation_listing(out: &mut String, op: &Operation) {
         Upgrade::Only => " upgrades to a WebSocket",
         Upgrade::AlsoHttp => " also as a WebSocket",
     };
+    let subset = subset
+        .as_ref()
+        .map_or(String::new(), |subset| format!(" in subset {subset}"));
     let _ = writeln!(
         out,
-        "fn {module}::{rust_name}({}) -> {}{}  [{} {path} {operation_id}{credentials}{websocket}]",
+        "fn {module}::{rust_name}({}) -> {}{}  [{} {path} {operation_id}{credentials}{websocket}{subset}]",
         arguments.join(", "),
         success.join(" | "),
         deprecated_mark(*deprecated),

@@ -267,26 +267,45 @@ fn manifest(api: &Api, krate: &CrateSettings, module: &str, test_support: bool) 
     )
 }
 
-/// The `full` feature and one feature per tag module of each `(spec module, API)`, as lines
-/// of a `[features]` table.
+/// The `full` feature and one feature per tag module of each `(spec module, API)`, each turning
+/// on its tag's subsets, then one per subset, as lines of a `[features]` table.
 pub fn tag_features_toml(apis: &[(&str, &Api)]) -> String {
-    let features: Vec<String> = apis
+    let units: Vec<(String, Vec<String>)> = apis
         .iter()
         .flat_map(|(spec_module, api)| {
-            crate::usage::feature_modules(api)
+            let feature = |unit: &str| crate::naming::tag_feature(spec_module, unit);
+            crate::usage::feature_units(api)
                 .into_iter()
-                .map(|module| crate::naming::tag_feature(spec_module, &module))
+                .map(move |(unit, subsets)| {
+                    (feature(&unit), subsets.iter().map(|s| feature(s)).collect())
+                })
         })
         .collect();
-    let mut out = String::from(
-        "# Every tag (and `…-other-types`: the models no operation uses, such as webhook payloads).\nfull = [\n",
+    let list = |features: &[String]| {
+        features
+            .iter()
+            .map(|feature| format!("    {},\n", toml_string(feature)))
+            .collect::<String>()
+    };
+    let tags: Vec<String> = units.iter().map(|(tag, _)| tag.clone()).collect();
+    let mut out = format!(
+        "# Every tag (and `…-other-types`: the models no operation uses, such as webhook payloads).\nfull = [\n{}]\n",
+        list(&tags)
     );
-    for feature in &features {
-        out.push_str(&format!("    {},\n", toml_string(feature)));
+    for (tag, subsets) in &units {
+        match subsets.as_slice() {
+            [] => out.push_str(&format!("{tag} = []\n")),
+            subsets => out.push_str(&format!("{tag} = [\n{}]\n", list(subsets))),
+        }
     }
-    out.push_str("]\n");
-    for feature in &features {
-        out.push_str(&format!("{feature} = []\n"));
+    let subsets: Vec<&String> = units.iter().flat_map(|(_, subsets)| subsets).collect();
+    if !subsets.is_empty() {
+        out.push_str(
+            "# Subsets of a tag: each compiles some of its operations without the rest.\n",
+        );
+        for subset in subsets {
+            out.push_str(&format!("{subset} = []\n"));
+        }
     }
     out
 }

@@ -21,6 +21,9 @@ pub struct Settings {
     pub secrets: Vec<String>,
     /// Operations that upgrade the connection to a WebSocket, which a spec cannot say.
     pub websockets: Vec<WebSocketOperation>,
+    /// Cargo features for part of a tag's operations, for builds that need a few of a large
+    /// tag's operations.
+    pub subsets: Vec<Subset>,
     /// The command generated headers name.
     pub command: String,
     /// Whether the helpers a crate's own test suite drives are emitted (behind the
@@ -41,6 +44,7 @@ impl Settings {
             type_names: BTreeMap::new(),
             secrets: Vec::new(),
             websockets: Vec::new(),
+            subsets: Vec::new(),
             command: command.to_string(),
             test_support: false,
             strict: false,
@@ -59,6 +63,21 @@ pub struct WebSocketOperation {
     #[serde(default)]
     pub also_http: bool,
     /// Why (documentation only): where the server's source says so.
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// A Cargo feature that compiles some operations of one tag (and the models they use) without
+/// the rest of the tag; the tag's own feature turns it on.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subset {
+    /// The feature's name after the spec module's: `sandbox-lifecycle` in the module `api` is
+    /// the feature `api-sandbox-lifecycle`.
+    pub feature: String,
+    /// The operations, by `operationId`, all of one tag.
+    pub operations: Vec<String>,
+    /// What the subset is for (documentation only).
     #[serde(default)]
     pub why: Option<String>,
 }
@@ -106,6 +125,9 @@ pub struct WorkspaceSpec {
     /// See [`Settings::websockets`].
     #[serde(default)]
     pub websockets: Vec<WebSocketOperation>,
+    /// See [`Settings::subsets`].
+    #[serde(default)]
+    pub subsets: Vec<Subset>,
 }
 
 impl WorkspaceSpec {
@@ -119,6 +141,7 @@ impl WorkspaceSpec {
             type_names: self.type_names.clone(),
             secrets: self.secrets.clone(),
             websockets: self.websockets.clone(),
+            subsets: self.subsets.clone(),
             command: command.to_string(),
             test_support: true,
             strict: true,

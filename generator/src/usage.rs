@@ -3,7 +3,7 @@
 //! reads a change in the directions a type is used (a new required property breaks callers
 //! only where they send the type).
 
-use crate::ir::{Api, BodyKind, TypeKind, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The request and response reach of every named type.
@@ -66,24 +66,25 @@ impl Usage {
     }
 }
 
-/// For every named type, the tag modules whose operations reach it (through parameters,
-/// bodies and responses, and the types those hold); a type no operation reaches, and what it
-/// holds, also [`OTHER_TYPES`].
+/// For every named type, the feature units ([`Operation::feature_unit`]: tag modules, and
+/// subsets of them) whose operations reach it (through parameters, bodies and responses, and
+/// the types those hold); a type no operation reaches, and what it holds, also [`OTHER_TYPES`].
 ///
-/// The emitter gates each type behind the features of these modules, so a crate built with a
+/// The emitter gates each type behind the features of these units, so a crate built with a
 /// few tags compiles the models those tags need and no others.
-pub fn modules_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
+pub fn units_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
     let index = index(api);
-    let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, operations) in api.operations_by_module() {
-        let mut seen = BTreeSet::new();
-        for op in operations {
-            for ty in operation_types(op) {
-                mark(&index, ty, &mut seen);
-            }
+    let mut seen: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for op in &api.operations {
+        let seen = seen.entry(op.feature_unit()).or_default();
+        for ty in operation_types(op) {
+            mark(&index, ty, seen);
         }
-        for name in seen {
-            reach.entry(name).or_default().insert(module.to_string());
+    }
+    let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (unit, names) in seen {
+        for name in names {
+            reach.entry(name).or_default().insert(unit.to_string());
         }
     }
     // Types no operation uses (webhook payloads and the like), and what they hold, belong to
@@ -106,30 +107,51 @@ pub fn modules_reaching(api: &Api) -> BTreeMap<String, BTreeSet<String>> {
 /// The module name under which types no operation uses get a feature (`api-other-types`).
 pub const OTHER_TYPES: &str = "other_types";
 
-/// The modules that get a feature: every tag module, then [`OTHER_TYPES`] when some type is
-/// used by no operation.
-pub fn feature_modules(api: &Api) -> Vec<String> {
-    let mut modules: Vec<String> = api
+/// The units that get a feature, each with the subsets its feature turns on: every tag
+/// module (in first-seen order) with its subsets, then [`OTHER_TYPES`] when some type is used by
+/// no operation.
+pub fn feature_units(api: &Api) -> Vec<(String, Vec<String>)> {
+    let mut units: Vec<(String, Vec<String>)> = api
         .operations_by_module()
         .into_iter()
-        .map(|(module, _)| module.to_string())
+        .map(|(module, operations)| (module.to_string(), subsets(&operations)))
         .collect();
-    let reach = modules_reaching(api);
+    let reach = units_reaching(api);
     if reach.values().any(|users| users.contains(OTHER_TYPES)) {
-        modules.push(OTHER_TYPES.to_string());
+        units.push((OTHER_TYPES.to_string(), Vec::new()));
     }
-    modules
+    units
 }
 
-/// The types that compile whatever the features: those every tag module reaches, and every
-/// type these hold.
+/// The subsets among `operations` (of one tag), in first-seen order.
+pub fn subsets(operations: &[&Operation]) -> Vec<String> {
+    let mut subsets: Vec<String> = Vec::new();
+    for subset in operations.iter().filter_map(|op| op.subset.as_ref()) {
+        if !subsets.contains(subset) {
+            subsets.push(subset.clone());
+        }
+    }
+    subsets
+}
+
+/// The types that compile whatever the features: those every tag module reaches (by some of its
+/// operations), and every type these hold. `reach` is [`units_reaching`]'s.
 pub fn ungated(api: &Api, reach: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
+    let module_of: HashMap<&str, &str> = api
+        .operations
+        .iter()
+        .map(|op| (op.feature_unit(), op.module.as_str()))
+        .collect();
     let modules = api.operations_by_module().len();
     let index = index(api);
     let mut always = BTreeSet::new();
     for def in &api.types {
         let tags = reach.get(&def.name).map_or(0, |users| {
-            users.iter().filter(|m| *m != OTHER_TYPES).count()
+            users
+                .iter()
+                .filter_map(|unit| module_of.get(unit.as_str()))
+                .collect::<BTreeSet<_>>()
+                .len()
         });
         if modules > 0 && tags >= modules {
             mark(&index, &TypeRef::Named(def.name.clone()), &mut always);
@@ -209,6 +231,10 @@ mod tests {
     use super::*;
 
     fn api() -> Api {
+        api_with(crate::Settings::new("api", "test")).unwrap()
+    }
+
+    fn api_with(settings: crate::Settings) -> crate::Result<Api> {
         let spec = r##"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -225,6 +251,12 @@ paths:
       tags: [owners]
       responses:
         "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Owner"}}}}
+  /owners/count:
+    get:
+      operationId: countOwners
+      tags: [owners]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Count"}}}}
 components:
   schemas:
     Pet: {type: object, properties: {name: {type: string}, tag: {$ref: "#/components/schemas/Tag"}}}
@@ -232,10 +264,23 @@ components:
     Tag: {type: object, properties: {label: {type: string}}}
     Id: {type: object, properties: {value: {type: string}}}
     PetEvent: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}}}
+    Count: {type: object, properties: {n: {type: integer}, tag: {$ref: "#/components/schemas/Tag"}}}
 "##;
-        crate::Generator::new(crate::Settings::new("api", "test"))
-            .api(spec, "t.yaml")
-            .unwrap()
+        crate::Generator::new(settings).api(spec, "t.yaml")
+    }
+
+    fn subset(feature: &str, operations: &[&str]) -> crate::settings::Subset {
+        crate::settings::Subset {
+            feature: feature.to_string(),
+            operations: operations.iter().map(|op| op.to_string()).collect(),
+            why: None,
+        }
+    }
+
+    fn with_subsets(subsets: Vec<crate::settings::Subset>) -> crate::Result<Api> {
+        let mut settings = crate::Settings::new("api", "test");
+        settings.subsets = subsets;
+        api_with(settings)
     }
 
     fn users(reach: &BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<String> {
@@ -245,16 +290,70 @@ components:
     #[test]
     fn a_type_belongs_to_every_module_that_reaches_it() {
         let api = api();
-        let reach = modules_reaching(&api);
+        let reach = units_reaching(&api);
         // `Pet` and what it holds are reached from both tags, and from the event no operation
         // uses; `Owner` and `Id` from one tag; the event only from the other-types module.
         assert_eq!(users(&reach, "Pet"), ["other_types", "owners", "pets"]);
         assert_eq!(users(&reach, "Tag"), ["other_types", "owners", "pets"]);
         assert_eq!(users(&reach, "Id"), ["owners"]);
         assert_eq!(users(&reach, "PetEvent"), ["other_types"]);
-        assert_eq!(feature_modules(&api), ["pets", "owners", "other_types"]);
+        assert_eq!(users(&reach, "Count"), ["owners"]);
+        let units: Vec<String> = feature_units(&api).into_iter().map(|(u, _)| u).collect();
+        assert_eq!(units, ["pets", "owners", "other_types"]);
         // Every tag reaches `Pet`: it compiles whatever the features, and so does `Tag`.
         let always: Vec<String> = ungated(&api, &reach).into_iter().collect();
         assert_eq!(always, ["Pet", "Tag"]);
+    }
+
+    #[test]
+    fn a_subset_is_a_unit_of_its_own_inside_its_tag() {
+        let api = with_subsets(vec![subset("owner-count", &["countOwners"])]).unwrap();
+        let reach = units_reaching(&api);
+        // `Count` only the subset's operation uses; `Id` only the rest of the tag.
+        assert_eq!(users(&reach, "Count"), ["owner-count"]);
+        assert_eq!(users(&reach, "Id"), ["owners"]);
+        assert_eq!(
+            feature_units(&api),
+            [
+                ("pets".to_string(), vec![]),
+                ("owners".to_string(), vec!["owner-count".to_string()]),
+                ("other_types".to_string(), vec![]),
+            ]
+        );
+        // `Tag` is reached from every tag (by `owners` through its subset only): still ungated.
+        let always: Vec<String> = ungated(&api, &reach).into_iter().collect();
+        assert_eq!(always, ["Pet", "Tag"]);
+    }
+
+    #[test]
+    fn subsets_that_cannot_be_features_are_errors() {
+        let cases = [
+            (
+                vec![subset("x", &["nope"])],
+                "'nope', which is not in the spec",
+            ),
+            (
+                vec![subset("x", &["listPets", "listOwners"])],
+                "spans the tags",
+            ),
+            (
+                vec![subset("x", &["listPets"]), subset("y", &["listPets"])],
+                "already in the subset 'x'",
+            ),
+            (vec![subset("owners", &["listOwners"])], "the name of a tag"),
+            (
+                vec![subset("x", &["listPets"]), subset("x", &["listOwners"])],
+                "another subset",
+            ),
+            (
+                vec![subset("Big Name", &["listPets"])],
+                "not a feature name",
+            ),
+            (vec![subset("x", &[])], "names no operation"),
+        ];
+        for (subsets, expected) in cases {
+            let error = with_subsets(subsets).unwrap_err().to_string();
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
     }
 }

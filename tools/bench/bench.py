@@ -275,13 +275,18 @@ def main():
 
 
 def tag_features(full):
-    """daytona-client with each tag's feature alone, and with none: what the README's feature
-    table quotes."""
+    """daytona-client with each tag's feature alone, each subset of a tag alone, and with none:
+    what the README's feature table quotes."""
     import tomllib
 
-    manifest = tomllib.loads((ROOT / "generated-client" / "Cargo.toml").read_text())
-    crates = [Rebuild(f"`{tag}`", ROOT, ROOT / "target", package="daytona-client", features=tag)
-              for tag in manifest["features"]["full"]]
+    features = tomllib.loads((ROOT / "generated-client" / "Cargo.toml").read_text())["features"]
+    crates = []
+    for tag in features["full"]:
+        crates.append(Rebuild(f"`{tag}`", ROOT, ROOT / "target", package="daytona-client",
+                              features=tag))
+        crates += [Rebuild(f"`{subset}` (part of `{tag}`)", ROOT, ROOT / "target",
+                           package="daytona-client", features=subset)
+                   for subset in features[tag]]
     crates.append(Rebuild("none (`default-features = false`)", ROOT, ROOT / "target",
                           package="daytona-client", features=""))
     print("\n## daytona-client with one feature (rebuild of the crate alone, median of 3)\n",

@@ -5,24 +5,34 @@
 //! Hand-written; it only calls the generated [`api`](crate::api) and
 //! [`toolbox`](crate::toolbox) functions.
 
-// Each workflow compiles with the tag features of the operations it calls.
+// Each workflow compiles with the features of the operations it calls (a tag's feature turns on
+// its subsets, such as `api-sandbox-lifecycle`).
 #[cfg(feature = "api-api-keys")]
 mod api_keys;
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions"
+))]
 mod exec;
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 pub mod files;
 #[cfg(all(
-    feature = "api-sandbox",
-    feature = "toolbox-process",
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions",
     feature = "toolbox-interpreter"
 ))]
 mod interpreter;
-#[cfg(all(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(feature = "api-sandbox-lifecycle")]
 mod sandboxes;
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-terminals"
+))]
 mod terminal;
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions"
+))]
 pub mod toolbox;
 
 #[cfg(feature = "api-api-keys")]
@@ -31,37 +41,51 @@ pub use api_keys::{
     get_api_key, list_api_keys, revoke, with_ephemeral_key, EphemeralKey, EphemeralKeyRequest,
     DEFAULT_TTL, MAX_TTL, MIN_TTL,
 };
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions"
+))]
 pub use exec::{exec, exec_stream, ExecEvent, ExecRequest, ExecStream, EXEC_HTTP_MARGIN};
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 pub use files::{
     download_file, download_file_to, download_files, download_files_to_dir, upload_file,
     upload_files, Downloaded, Downloads,
 };
 #[cfg(all(
-    feature = "api-sandbox",
-    feature = "toolbox-process",
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions",
     feature = "toolbox-interpreter"
 ))]
 pub use interpreter::{run_code, CodeError, CodeEvent, CodeRun, RunCode};
-#[cfg(all(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(all(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
+pub use sandboxes::list_snapshots;
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub use sandboxes::{
     create_sandbox, create_sandbox_reporting, delete_sandbox, get_sandbox, list_sandboxes,
-    list_snapshots, start_sandbox, stop_sandbox, wait_for_state, wait_for_state_reporting,
-    SandboxSource, SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
+    start_sandbox, stop_sandbox, wait_for_state, wait_for_state_reporting, SandboxSource,
+    SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
 };
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-terminals"
+))]
 pub use terminal::{
     connect_terminal, open_terminal, Terminal, TerminalExit, TerminalInput, TerminalOptions,
     TerminalOutput,
 };
-#[cfg(all(feature = "api-sandbox", feature = "toolbox-process"))]
+#[cfg(all(
+    feature = "api-sandbox-lifecycle",
+    feature = "toolbox-process-sessions"
+))]
 pub use toolbox::{command_logs, toolbox_client, CommandOutput, Demux, LogChunk};
 
 /// A suffix that makes names unique enough for sessions and keys: time and a counter.
 #[cfg(any(
     feature = "api-api-keys",
-    all(feature = "api-sandbox", feature = "toolbox-process")
+    all(
+        feature = "api-sandbox-lifecycle",
+        feature = "toolbox-process-sessions"
+    )
 ))]
 fn unique_suffix() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

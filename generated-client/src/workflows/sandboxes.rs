@@ -1,7 +1,7 @@
 //! Sandboxes: create, wait for a state, start, stop, delete, get, list; and snapshots.
 
-use crate::api::types::{CreateBuildInfo, CreateSandbox, Sandbox, SandboxState, SnapshotDto};
-use crate::api::{sandbox, snapshots};
+use crate::api::sandbox;
+use crate::api::types::{CreateBuildInfo, CreateSandbox, Sandbox, SandboxState};
 use crate::runtime::Error;
 use crate::Client;
 use std::collections::BTreeMap;
@@ -177,12 +177,15 @@ pub async fn list_sandboxes(
 }
 
 /// The organization's snapshots (first page of up to 100).
-pub async fn list_snapshots(client: &Client) -> Result<Vec<SnapshotDto>, Error> {
-    let params = snapshots::GetAllSnapshotsParams {
+#[cfg(feature = "api-snapshots")]
+pub async fn list_snapshots(client: &Client) -> Result<Vec<crate::api::types::SnapshotDto>, Error> {
+    let params = crate::api::snapshots::GetAllSnapshotsParams {
         limit: Some(100.0),
         ..Default::default()
     };
-    Ok(snapshots::get_all_snapshots(client, &params).await?.items)
+    Ok(crate::api::snapshots::get_all_snapshots(client, &params)
+        .await?
+        .items)
 }
 
 /// How [`wait_for_state`] polls.

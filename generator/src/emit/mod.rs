@@ -143,7 +143,8 @@ impl<'a> ModuleEmitter<'a> {
             PartKind::RoundTrip => round_trip_module(self.api),
             PartKind::Samples => samples::samples_module(self.api),
             PartKind::Tag(index) => {
-                let items = operations::tag_module(self.api, &self.groups[*index].1);
+                let items =
+                    operations::tag_module(self.api, self.spec_module, &self.groups[*index].1);
                 quote! {
                     #lints
                     #items
@@ -159,11 +160,24 @@ impl<'a> ModuleEmitter<'a> {
             " {} (version {}), generated from `{}`.",
             api.title, api.version, api.source
         );
-        let tag_modules = self.groups.iter().map(|(module, _)| {
+        let tag_modules = self.groups.iter().map(|(module, operations)| {
             let module_ident = types::ident(module);
-            let feature = crate::naming::tag_feature(self.spec_module, module);
-            let doc = format!(" Operations tagged `{module}` (Cargo feature `{feature}`).");
-            quote!(#[doc = #doc] #[cfg(feature = #feature)] pub mod #module_ident;)
+            let tag = crate::naming::tag_feature(self.spec_module, module);
+            let subsets: Vec<String> = crate::usage::subsets(operations)
+                .iter()
+                .map(|subset| crate::naming::tag_feature(self.spec_module, subset))
+                .collect();
+            let doc = if subsets.is_empty() {
+                format!(" Operations tagged `{module}` (Cargo feature `{tag}`).")
+            } else {
+                format!(
+                    " Operations tagged `{module}` (Cargo feature `{tag}`; some of them alone: `{}`).",
+                    subsets.join("`, `")
+                )
+            };
+            let features: Vec<String> = std::iter::once(tag).chain(subsets).collect();
+            let gate = types::feature_gate(&features);
+            quote!(#[doc = #doc] #gate pub mod #module_ident;)
         });
         let support_modules = (self.test_support == TestSupport::Include).then(|| {
             let gate = test_support_cfg();
@@ -292,5 +306,100 @@ fn rust_type(ty: &TypeRef, named: TokenStream) -> TokenStream {
             let value = rust_type(value, named);
             quote!(std::collections::BTreeMap<String, #value>)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::{Settings, Subset};
+    use crate::Generator;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+  /owners:
+    get:
+      operationId: listOwners
+      tags: [owners]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Owner"}}}}
+  /owners/count:
+    get:
+      operationId: countOwners
+      tags: [owners]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Count"}}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+    Owner: {type: object, properties: {name: {type: string}}}
+    Count: {type: object, properties: {n: {type: integer}}}
+"##;
+
+    /// The `#[cfg(…)]` attribute on `item` in the generated file at `path`, with the docs
+    /// between them; empty when the item has none.
+    fn gate_of<'a>(files: &'a [crate::OutputFile], path: &str, item: &str) -> &'a str {
+        let file = files
+            .iter()
+            .find(|f| f.path.to_str() == Some(path))
+            .unwrap_or_else(|| panic!("no {path}"));
+        let end = file
+            .contents
+            .find(item)
+            .unwrap_or_else(|| panic!("no `{item}` in {path}"));
+        let start = file.contents[..end].rfind("#[cfg").unwrap_or(end);
+        // Only the attribute right before the item (docs may sit between).
+        let between = &file.contents[start..end];
+        if between.contains("\npub ") {
+            ""
+        } else {
+            between
+        }
+    }
+
+    #[test]
+    fn a_subset_gates_its_operations_and_their_models() {
+        let mut settings = Settings::new("api", "test");
+        settings.subsets = vec![Subset {
+            feature: "owner-count".to_string(),
+            operations: vec!["countOwners".to_string()],
+            why: None,
+        }];
+        let generator = Generator::new(settings);
+        let api = generator.api(SPEC, "t.yaml").unwrap();
+        let files = generator.module_files(&api).unwrap();
+        // The tag module compiles with its own feature or its subset's.
+        let module = gate_of(&files, "api/mod.rs", "pub mod owners;");
+        assert!(
+            module.contains(r#"any(feature = "api-owners", feature = "api-owner-count")"#),
+            "{module}"
+        );
+        // Inside it, the subset's operation with the subset, the rest with the tag.
+        let count = gate_of(&files, "api/owners.rs", "pub fn count_owners(");
+        assert!(count.contains(r#"feature = "api-owner-count""#), "{count}");
+        let list = gate_of(&files, "api/owners.rs", "pub fn list_owners(");
+        assert!(list.contains(r#"feature = "api-owners""#), "{list}");
+        // Models follow the operations that use them.
+        let model = gate_of(&files, "api/types.rs", "pub struct Count {");
+        assert!(model.contains(r#"feature = "api-owner-count""#), "{model}");
+        let model = gate_of(&files, "api/types.rs", "pub struct Owner {");
+        assert!(model.contains(r#"feature = "api-owners""#), "{model}");
+        // A tag without subsets keeps one gate, on its module.
+        assert_eq!(gate_of(&files, "api/pets.rs", "pub fn list_pets("), "");
+        // The tag's feature turns its subsets on.
+        let features = crate::scaffold::tag_features_toml(&[("api", &api)]);
+        assert!(
+            features.contains("api-owners = [\n    \"api-owner-count\",\n]\n"),
+            "{features}"
+        );
+        assert!(features.contains("api-owner-count = []\n"), "{features}");
+        assert!(features.contains("api-pets = []\n"), "{features}");
     }
 }

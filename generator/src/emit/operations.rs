@@ -11,9 +11,19 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The items of one tag module.
-pub fn tag_module(api: &Api, operations: &[&Operation]) -> TokenStream {
-    let items = operations.iter().map(|op| operation_items(api, op));
+/// The items of one tag module. When some of its operations are in a subset, each operation's
+/// items are behind the feature of its unit (the module itself is behind any of them).
+pub fn tag_module(api: &Api, spec_module: &str, operations: &[&Operation]) -> TokenStream {
+    let has_subsets = operations.iter().any(|op| op.subset.is_some());
+    let items = operations.iter().map(|op| {
+        let items = operation_items(api, op);
+        if has_subsets {
+            let feature = crate::naming::tag_feature(spec_module, op.feature_unit());
+            super::types::gated(super::types::feature_gate(&[feature]), items)
+        } else {
+            items
+        }
+    });
     quote!(#(#items)*)
 }
 

@@ -33,7 +33,7 @@ impl<'a> Models<'a> {
         multipart_forms: BTreeSet<String>,
         test_support: TestSupport,
     ) -> Models<'a> {
-        let reach = crate::usage::modules_reaching(api);
+        let reach = crate::usage::units_reaching(api);
         let ungated = crate::usage::ungated(api, &reach);
         Models {
             api,
@@ -73,23 +73,27 @@ impl<'a> Models<'a> {
             Some(users) if !self.ungated.contains(&def.name) => {
                 let features: Vec<String> = users
                     .iter()
-                    .map(|module| crate::naming::tag_feature(self.spec_module, module))
+                    .map(|unit| crate::naming::tag_feature(self.spec_module, unit))
                     .collect();
-                let gate = match features.as_slice() {
-                    [one] => quote!(#[cfg(feature = #one)]),
-                    many => quote!(#[cfg(any(#(feature = #many),*))]),
-                };
-                gated(gate, item)
+                gated(feature_gate(&features), item)
             }
             _ => item,
         }
     }
 }
 
+/// `#[cfg(…)]` for any of `features`.
+pub(super) fn feature_gate(features: &[String]) -> TokenStream {
+    match features {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
 /// Puts `attribute` on every item of `items`, after the item's doc comment. The items are
 /// the emitter's own, so they are split at the token level (an item ends at a top-level `;` or
 /// at a brace block not followed by `;`) rather than parsed: this runs once per gated model.
-fn gated(attribute: TokenStream, items: TokenStream) -> TokenStream {
+pub(super) fn gated(attribute: TokenStream, items: TokenStream) -> TokenStream {
     use proc_macro2::{Delimiter, TokenTree};
     let mut out = TokenStream::new();
     let mut tokens = items.into_iter().peekable();

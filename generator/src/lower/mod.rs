@@ -12,8 +12,8 @@ mod schema;
 use crate::error::{Error, Result};
 use crate::ir::{Api, TypeRef, Upgrade};
 use crate::load::Document;
-use crate::settings::{Settings, WebSocketOperation};
-use std::collections::BTreeMap;
+use crate::settings::{Settings, Subset, WebSocketOperation};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Lowers a parsed document, with the type names and secrets `settings` choose.
 pub fn lower(doc: &Document, settings: &Settings) -> Result<Api> {
@@ -49,7 +49,70 @@ fn lower_document(doc: &Document, options: &Settings) -> Result<Api> {
     check_alias_cycles(&api)?;
     check_secrets(&api, &options.secrets)?;
     mark_websockets(&mut api, &options.websockets)?;
+    mark_subsets(&mut api, &options.module, &options.subsets)?;
     Ok(api)
+}
+
+/// Puts each operation a subset names into it. An operation the spec does not have, one in two
+/// subsets, a subset across tags and a feature name some tag already has are errors.
+fn mark_subsets(api: &mut Api, spec_module: &str, subsets: &[Subset]) -> Result<()> {
+    let feature = |name: &str| crate::naming::tag_feature(spec_module, name);
+    let taken: BTreeSet<String> = api
+        .operations
+        .iter()
+        .map(|op| op.module.as_str())
+        .chain([crate::usage::OTHER_TYPES])
+        .map(feature)
+        .collect();
+    let mut named = BTreeSet::new();
+    for subset in subsets {
+        let invalid = |why: String| {
+            Error::new(format!("the subset '{}' {why}", subset.feature))
+                .with_hint("a subset names operations of one tag by operationId, under a feature name no tag has")
+        };
+        let well_formed = !subset.feature.is_empty()
+            && subset
+                .feature
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !well_formed {
+            return Err(invalid(
+                "is not a feature name (lowercase letters, digits, '-')".to_string(),
+            ));
+        }
+        if taken.contains(&feature(&subset.feature)) || !named.insert(feature(&subset.feature)) {
+            return Err(invalid(
+                "has the name of a tag or of another subset".to_string(),
+            ));
+        }
+        if subset.operations.is_empty() {
+            return Err(invalid("names no operation".to_string()));
+        }
+        let mut module: Option<String> = None;
+        for id in &subset.operations {
+            let op = api
+                .operations
+                .iter_mut()
+                .find(|op| op.operation_id == *id)
+                .ok_or_else(|| invalid(format!("names '{id}', which is not in the spec")))?;
+            if let Some(other) = &op.subset {
+                return Err(invalid(format!(
+                    "names '{id}', already in the subset '{other}'"
+                )));
+            }
+            match &module {
+                Some(module) if *module != op.module => {
+                    return Err(invalid(format!(
+                        "spans the tags '{module}' and '{}' ('{id}')",
+                        op.module
+                    )))
+                }
+                _ => module = Some(op.module.clone()),
+            }
+            op.subset = Some(subset.feature.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Marks the operations the settings say upgrade to a WebSocket; one the spec does not have is

@@ -120,6 +120,7 @@ pub fn lower_operations<'a>(
                 responses,
                 params_struct,
                 upgrade: crate::ir::Upgrade::No,
+                subset: None,
             });
         }
     }

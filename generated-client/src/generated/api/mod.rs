@@ -19,8 +19,8 @@ pub mod users;
 /// Operations tagged `regions` (Cargo feature `api-regions`).
 #[cfg(feature = "api-regions")]
 pub mod regions;
-/// Operations tagged `sandbox` (Cargo feature `api-sandbox`).
-#[cfg(feature = "api-sandbox")]
+/// Operations tagged `sandbox` (Cargo feature `api-sandbox`; some of them alone: `api-sandbox-lifecycle`).
+#[cfg(any(feature = "api-sandbox", feature = "api-sandbox-lifecycle"))]
 pub mod sandbox;
 /// Operations tagged `runners` (Cargo feature `api-runners`).
 #[cfg(feature = "api-runners")]

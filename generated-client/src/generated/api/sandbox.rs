@@ -8,6 +8,7 @@
     clippy::type_complexity
 )]
 /// Optional parameters of [`list_sandboxes`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSandboxesParams {
     /// Use with JWT to specify the organization ID
@@ -70,6 +71,7 @@ pub struct ListSandboxesParams {
 /// Advanced filtering and ordering. Eventually consistent.
 ///
 /// Sends `GET /sandbox` (`listSandboxes`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn list_sandboxes(
     client: &crate::runtime::Client,
     params: &ListSandboxesParams,
@@ -167,6 +169,7 @@ pub fn list_sandboxes(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -175,6 +178,7 @@ pub struct CreateSandboxParams {
 /// Create a new sandbox
 ///
 /// Sends `POST /sandbox` (`createSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn create_sandbox(
     client: &crate::runtime::Client,
     body: &super::types::CreateSandbox,
@@ -196,6 +200,7 @@ pub fn create_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`list_sandboxes_paginated_deprecated`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSandboxesPaginatedDeprecatedParams {
     /// Use with JWT to specify the organization ID
@@ -252,6 +257,7 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
 /// \[DEPRECATED\] List all sandboxes paginated
 ///
 /// Sends `GET /sandbox/paginated` (`listSandboxesPaginated_deprecated`).
+#[cfg(feature = "api-sandbox")]
 #[deprecated]
 pub fn list_sandboxes_paginated_deprecated(
     client: &crate::runtime::Client,
@@ -333,6 +339,7 @@ pub fn list_sandboxes_paginated_deprecated(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandboxes_for_runner`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxesForRunnerParams {
     /// Use with JWT to specify the organization ID
@@ -345,6 +352,7 @@ pub struct GetSandboxesForRunnerParams {
 /// Get sandboxes for the authenticated runner
 ///
 /// Sends `GET /sandbox/for-runner` (`getSandboxesForRunner`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandboxes_for_runner(
     client: &crate::runtime::Client,
     params: &GetSandboxesForRunnerParams,
@@ -368,6 +376,7 @@ pub fn get_sandboxes_for_runner(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -382,6 +391,7 @@ pub struct GetSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}` (`getSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn get_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -404,6 +414,7 @@ pub fn get_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -416,6 +427,7 @@ pub struct DeleteSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `DELETE /sandbox/{sandboxIdOrName}` (`deleteSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn delete_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -435,6 +447,7 @@ pub fn delete_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`recover_sandbox`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RecoverSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -449,6 +462,7 @@ pub struct RecoverSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/recover` (`recoverSandbox`).
+#[cfg(feature = "api-sandbox")]
 pub fn recover_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -471,6 +485,7 @@ pub fn recover_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`start_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StartSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -483,6 +498,7 @@ pub struct StartSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/start` (`startSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn start_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -502,6 +518,7 @@ pub fn start_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`stop_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StopSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -516,6 +533,7 @@ pub struct StopSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/stop` (`stopSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn stop_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -538,6 +556,7 @@ pub fn stop_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`resize_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResizeSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -550,6 +569,7 @@ pub struct ResizeSandboxParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/resize` (`resizeSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn resize_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -573,6 +593,7 @@ pub fn resize_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`replace_labels`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplaceLabelsParams {
     /// Use with JWT to specify the organization ID
@@ -585,6 +606,7 @@ pub struct ReplaceLabelsParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `PUT /sandbox/{sandboxIdOrName}/labels` (`replaceLabels`).
+#[cfg(feature = "api-sandbox")]
 pub fn replace_labels(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -608,6 +630,7 @@ pub fn replace_labels(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_sandbox_state`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateSandboxStateParams {
     /// Use with JWT to specify the organization ID
@@ -620,6 +643,7 @@ pub struct UpdateSandboxStateParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `PUT /sandbox/{sandboxId}/state` (`updateSandboxState`).
+#[cfg(feature = "api-sandbox")]
 pub fn update_sandbox_state(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -642,6 +666,7 @@ pub fn update_sandbox_state(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`create_backup`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateBackupParams {
     /// Use with JWT to specify the organization ID
@@ -654,6 +679,7 @@ pub struct CreateBackupParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/backup` (`createBackup`).
+#[cfg(feature = "api-sandbox")]
 pub fn create_backup(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -673,6 +699,7 @@ pub fn create_backup(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_sandbox_snapshot`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateSandboxSnapshotParams {
     /// Use with JWT to specify the organization ID
@@ -681,6 +708,7 @@ pub struct CreateSandboxSnapshotParams {
 /// Create a snapshot from a sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/snapshot` (`createSandboxSnapshot`).
+#[cfg(feature = "api-sandbox")]
 pub fn create_sandbox_snapshot(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -704,6 +732,7 @@ pub fn create_sandbox_snapshot(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`fork_sandbox`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ForkSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -712,6 +741,7 @@ pub struct ForkSandboxParams {
 /// Fork a sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/fork` (`forkSandbox`).
+#[cfg(feature = "api-sandbox")]
 pub fn fork_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -735,6 +765,7 @@ pub fn fork_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_forks`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxForksParams {
     /// Use with JWT to specify the organization ID
@@ -745,6 +776,7 @@ pub struct GetSandboxForksParams {
 /// Get sandbox fork children
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/forks` (`getSandboxForks`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_forks(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -767,6 +799,7 @@ pub fn get_sandbox_forks(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_parent`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxParentParams {
     /// Use with JWT to specify the organization ID
@@ -775,6 +808,7 @@ pub struct GetSandboxParentParams {
 /// Get sandbox fork parent
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/parent` (`getSandboxParent`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_parent(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -794,6 +828,7 @@ pub fn get_sandbox_parent(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_ancestors`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxAncestorsParams {
     /// Use with JWT to specify the organization ID
@@ -802,6 +837,7 @@ pub struct GetSandboxAncestorsParams {
 /// Get sandbox fork ancestor chain
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ancestors` (`getSandboxAncestors`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_ancestors(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -821,6 +857,7 @@ pub fn get_sandbox_ancestors(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_public_status`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdatePublicStatusParams {
     /// Use with JWT to specify the organization ID
@@ -834,6 +871,7 @@ pub struct UpdatePublicStatusParams {
 /// - `is_public`: Public status to set
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/public/{isPublic}` (`updatePublicStatus`).
+#[cfg(feature = "api-sandbox")]
 pub fn update_public_status(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -857,6 +895,7 @@ pub fn update_public_status(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_last_activity`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateLastActivityParams {
     /// Use with JWT to specify the organization ID
@@ -869,6 +908,7 @@ pub struct UpdateLastActivityParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxId}/last-activity` (`updateLastActivity`).
+#[cfg(feature = "api-sandbox")]
 pub fn update_last_activity(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -887,6 +927,7 @@ pub fn update_last_activity(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`set_autostop_interval`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetAutostopIntervalParams {
     /// Use with JWT to specify the organization ID
@@ -900,6 +941,7 @@ pub struct SetAutostopIntervalParams {
 /// - `interval`: Auto-stop interval in minutes (0 to disable)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autostop/{interval}` (`setAutostopInterval`).
+#[cfg(feature = "api-sandbox")]
 pub fn set_autostop_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -923,6 +965,7 @@ pub fn set_autostop_interval(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`set_auto_archive_interval`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetAutoArchiveIntervalParams {
     /// Use with JWT to specify the organization ID
@@ -936,6 +979,7 @@ pub struct SetAutoArchiveIntervalParams {
 /// - `interval`: Auto-archive interval in minutes (0 means the maximum interval will be used)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autoarchive/{interval}` (`setAutoArchiveInterval`).
+#[cfg(feature = "api-sandbox")]
 pub fn set_auto_archive_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -959,6 +1003,7 @@ pub fn set_auto_archive_interval(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`set_auto_delete_interval`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetAutoDeleteIntervalParams {
     /// Use with JWT to specify the organization ID
@@ -972,6 +1017,7 @@ pub struct SetAutoDeleteIntervalParams {
 /// - `interval`: Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/autodelete/{interval}` (`setAutoDeleteInterval`).
+#[cfg(feature = "api-sandbox")]
 pub fn set_auto_delete_interval(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -995,6 +1041,7 @@ pub fn set_auto_delete_interval(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`update_network_settings`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateNetworkSettingsParams {
     /// Use with JWT to specify the organization ID
@@ -1009,6 +1056,7 @@ pub struct UpdateNetworkSettingsParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/network-settings` (`updateNetworkSettings`).
+#[cfg(feature = "api-sandbox")]
 pub fn update_network_settings(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1032,6 +1080,7 @@ pub fn update_network_settings(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`archive_sandbox`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArchiveSandboxParams {
     /// Use with JWT to specify the organization ID
@@ -1040,6 +1089,7 @@ pub struct ArchiveSandboxParams {
 /// Archive sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/archive` (`archiveSandbox`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn archive_sandbox(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1059,6 +1109,7 @@ pub fn archive_sandbox(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_port_preview_url`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
@@ -1072,6 +1123,7 @@ pub struct GetPortPreviewUrlParams {
 /// - `port`: Port number to get preview URL for
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ports/{port}/preview-url` (`getPortPreviewUrl`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn get_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1095,6 +1147,7 @@ pub fn get_port_preview_url(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_signed_port_preview_url`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSignedPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
@@ -1110,6 +1163,7 @@ pub struct GetSignedPortPreviewUrlParams {
 /// - `port`: Port number to get signed preview URL for
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url` (`getSignedPortPreviewUrl`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_signed_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1136,6 +1190,7 @@ pub fn get_signed_port_preview_url(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`expire_signed_port_preview_url`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExpireSignedPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
@@ -1150,6 +1205,7 @@ pub struct ExpireSignedPortPreviewUrlParams {
 /// - `token`: Token to expire signed preview URL for
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/ports/{port}/signed-preview-url/{token}/expire` (`expireSignedPortPreviewUrl`).
+#[cfg(feature = "api-sandbox")]
 pub fn expire_signed_port_preview_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1176,6 +1232,7 @@ pub fn expire_signed_port_preview_url(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_build_logs`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetBuildLogsParams {
     /// Use with JWT to specify the organization ID
@@ -1192,6 +1249,7 @@ pub struct GetBuildLogsParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/build-logs` (`getBuildLogs`).
+#[cfg(feature = "api-sandbox")]
 #[deprecated]
 pub fn get_build_logs(
     client: &crate::runtime::Client,
@@ -1214,6 +1272,7 @@ pub fn get_build_logs(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_build_logs_url`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetBuildLogsUrlParams {
     /// Use with JWT to specify the organization ID
@@ -1226,6 +1285,7 @@ pub struct GetBuildLogsUrlParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxIdOrName}/build-logs-url` (`getBuildLogsUrl`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_build_logs_url(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1245,6 +1305,7 @@ pub fn get_build_logs_url(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`create_ssh_access`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateSshAccessParams {
     /// Use with JWT to specify the organization ID
@@ -1259,6 +1320,7 @@ pub struct CreateSshAccessParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `POST /sandbox/{sandboxIdOrName}/ssh-access` (`createSshAccess`).
+#[cfg(feature = "api-sandbox")]
 pub fn create_ssh_access(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1281,6 +1343,7 @@ pub fn create_ssh_access(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`revoke_ssh_access`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RevokeSshAccessParams {
     /// Use with JWT to specify the organization ID
@@ -1295,6 +1358,7 @@ pub struct RevokeSshAccessParams {
 /// - `sandbox_id_or_name`: ID or name of the sandbox
 ///
 /// Sends `DELETE /sandbox/{sandboxIdOrName}/ssh-access` (`revokeSshAccess`).
+#[cfg(feature = "api-sandbox")]
 pub fn revoke_ssh_access(
     client: &crate::runtime::Client,
     sandbox_id_or_name: &str,
@@ -1317,6 +1381,7 @@ pub fn revoke_ssh_access(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`validate_ssh_access`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ValidateSshAccessParams {
     /// Use with JWT to specify the organization ID
@@ -1329,6 +1394,7 @@ pub struct ValidateSshAccessParams {
 /// - `token`: SSH access token to validate
 ///
 /// Sends `GET /sandbox/ssh-access/validate` (`validateSshAccess`).
+#[cfg(feature = "api-sandbox")]
 pub fn validate_ssh_access(
     client: &crate::runtime::Client,
     token: &str,
@@ -1348,6 +1414,7 @@ pub fn validate_ssh_access(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_toolbox_proxy_url`].
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetToolboxProxyUrlParams {
     /// Use with JWT to specify the organization ID
@@ -1360,6 +1427,7 @@ pub struct GetToolboxProxyUrlParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/toolbox-proxy-url` (`getToolboxProxyUrl`).
+#[cfg(feature = "api-sandbox-lifecycle")]
 pub fn get_toolbox_proxy_url(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1379,6 +1447,7 @@ pub fn get_toolbox_proxy_url(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_organization_by_sandbox_id`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetOrganizationBySandboxIdParams {
     /// Use with JWT to specify the organization ID
@@ -1391,6 +1460,7 @@ pub struct GetOrganizationBySandboxIdParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/organization` (`getOrganizationBySandboxId`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_organization_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1410,6 +1480,7 @@ pub fn get_organization_by_sandbox_id(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_region_quota_by_sandbox_id`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetRegionQuotaBySandboxIdParams {
     /// Use with JWT to specify the organization ID
@@ -1422,6 +1493,7 @@ pub struct GetRegionQuotaBySandboxIdParams {
 /// - `sandbox_id`: ID of the sandbox
 ///
 /// Sends `GET /sandbox/{sandboxId}/region-quota` (`getRegionQuotaBySandboxId`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_region_quota_by_sandbox_id(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1441,6 +1513,7 @@ pub fn get_region_quota_by_sandbox_id(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_logs`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxLogsParams {
     /// Use with JWT to specify the organization ID
@@ -1469,6 +1542,7 @@ pub struct GetSandboxLogsParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/logs` (`getSandboxLogs`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_logs(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1506,6 +1580,7 @@ pub fn get_sandbox_logs(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_traces`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxTracesParams {
     /// Use with JWT to specify the organization ID
@@ -1530,6 +1605,7 @@ pub struct GetSandboxTracesParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/traces` (`getSandboxTraces`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_traces(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1559,6 +1635,7 @@ pub fn get_sandbox_traces(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_trace_spans`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxTraceSpansParams {
     /// Use with JWT to specify the organization ID
@@ -1574,6 +1651,7 @@ pub struct GetSandboxTraceSpansParams {
 /// - `trace_id`: ID of the trace
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/traces/{traceId}` (`getSandboxTraceSpans`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_trace_spans(
     client: &crate::runtime::Client,
     sandbox_id: &str,
@@ -1597,6 +1675,7 @@ pub fn get_sandbox_trace_spans(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_sandbox_metrics`].
+#[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSandboxMetricsParams {
     /// Use with JWT to specify the organization ID
@@ -1615,6 +1694,7 @@ pub struct GetSandboxMetricsParams {
 /// - `to`: End of time range (ISO 8601)
 ///
 /// Sends `GET /sandbox/{sandboxId}/telemetry/metrics` (`getSandboxMetrics`).
+#[cfg(feature = "api-sandbox")]
 pub fn get_sandbox_metrics(
     client: &crate::runtime::Client,
     sandbox_id: &str,

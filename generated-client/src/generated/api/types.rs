@@ -1871,6 +1871,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1893,6 +1894,7 @@ pub enum SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1921,6 +1923,7 @@ impl SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1941,6 +1944,7 @@ impl From<&str> for SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1956,6 +1960,7 @@ impl std::str::FromStr for SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1970,6 +1975,7 @@ impl std::fmt::Display for SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -1984,6 +1990,7 @@ impl serde::Serialize for SandboxClass {
         feature = "api-organizations",
         feature = "api-runners",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2003,6 +2010,7 @@ impl<'de> serde::Deserialize<'de> for SandboxClass {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2020,6 +2028,7 @@ pub enum GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2040,6 +2049,7 @@ impl GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2057,6 +2067,7 @@ impl From<&str> for GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2071,6 +2082,7 @@ impl std::str::FromStr for GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2084,6 +2096,7 @@ impl std::fmt::Display for GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -2097,6 +2110,7 @@ impl serde::Serialize for GpuType {
         feature = "api-admin",
         feature = "api-organizations",
         feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
         feature = "api-snapshots"
     )
 )]
@@ -4279,7 +4293,13 @@ impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
 /// The `SandboxState` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxState {
     /// `creating`
@@ -4323,7 +4343,13 @@ pub enum SandboxState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl SandboxState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxState] = &[
@@ -4373,7 +4399,13 @@ impl SandboxState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl From<&str> for SandboxState {
     fn from(value: &str) -> Self {
         match value {
@@ -4400,26 +4432,50 @@ impl From<&str> for SandboxState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::str::FromStr for SandboxState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxState::from(value))
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::fmt::Display for SandboxState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl serde::Serialize for SandboxState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SandboxState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4431,7 +4487,7 @@ impl<'de> serde::Deserialize<'de> for SandboxState {
 /// The `SandboxListSortField` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxListSortField {
     /// `name`
@@ -4449,7 +4505,7 @@ pub enum SandboxListSortField {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl SandboxListSortField {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxListSortField] = &[
@@ -4473,7 +4529,7 @@ impl SandboxListSortField {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl From<&str> for SandboxListSortField {
     fn from(value: &str) -> Self {
         match value {
@@ -4487,26 +4543,26 @@ impl From<&str> for SandboxListSortField {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl std::str::FromStr for SandboxListSortField {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxListSortField::from(value))
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl std::fmt::Display for SandboxListSortField {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl serde::Serialize for SandboxListSortField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl<'de> serde::Deserialize<'de> for SandboxListSortField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4518,7 +4574,13 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortField {
 /// The `SandboxListSortDirection` schema.
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxListSortDirection {
     /// `asc`
@@ -4528,7 +4590,13 @@ pub enum SandboxListSortDirection {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl SandboxListSortDirection {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxListSortDirection] = &[
@@ -4544,7 +4612,13 @@ impl SandboxListSortDirection {
         }
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl From<&str> for SandboxListSortDirection {
     fn from(value: &str) -> Self {
         match value {
@@ -4554,26 +4628,50 @@ impl From<&str> for SandboxListSortDirection {
         }
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl std::str::FromStr for SandboxListSortDirection {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxListSortDirection::from(value))
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl std::fmt::Display for SandboxListSortDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl serde::Serialize for SandboxListSortDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4585,7 +4683,13 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
 /// The desired state of the sandbox
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SandboxDesiredState {
     /// `destroyed`
@@ -4601,7 +4705,13 @@ pub enum SandboxDesiredState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl SandboxDesiredState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [SandboxDesiredState] = &[
@@ -4623,7 +4733,13 @@ impl SandboxDesiredState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl From<&str> for SandboxDesiredState {
     fn from(value: &str) -> Self {
         match value {
@@ -4636,26 +4752,50 @@ impl From<&str> for SandboxDesiredState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::str::FromStr for SandboxDesiredState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(SandboxDesiredState::from(value))
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::fmt::Display for SandboxDesiredState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl serde::Serialize for SandboxDesiredState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4667,7 +4807,13 @@ impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
 /// The state of the backup
 ///
 /// Values this client does not know are kept in `Unknown`, so new server values decode.
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackupState {
     /// `None`
@@ -4683,7 +4829,13 @@ pub enum BackupState {
     /// A value that was not known when this client was generated.
     Unknown(String),
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl BackupState {
     /// Every value known when this client was generated.
     pub const KNOWN: &'static [BackupState] = &[
@@ -4705,7 +4857,13 @@ impl BackupState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl From<&str> for BackupState {
     fn from(value: &str) -> Self {
         match value {
@@ -4718,26 +4876,50 @@ impl From<&str> for BackupState {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::str::FromStr for BackupState {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(BackupState::from(value))
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl std::fmt::Display for BackupState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl serde::Serialize for BackupState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for BackupState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4747,7 +4929,7 @@ impl<'de> serde::Deserialize<'de> for BackupState {
     }
 }
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SandboxListItem {
@@ -4921,7 +5103,7 @@ pub struct SandboxListItem {
     #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl crate::runtime::FromObject for SandboxListItem {
     const EXPECTING: &'static str = "an object (SandboxListItem)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -5117,7 +5299,7 @@ impl crate::runtime::FromObject for SandboxListItem {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl<'de> serde::Deserialize<'de> for SandboxListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5126,7 +5308,7 @@ impl<'de> serde::Deserialize<'de> for SandboxListItem {
     }
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
@@ -5138,7 +5320,7 @@ pub struct ListSandboxesResponse {
     #[cfg_attr(feature = "test-support", serde(rename = "nextCursor"))]
     pub next_cursor: Option<String>,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl crate::runtime::FromObject for ListSandboxesResponse {
     const EXPECTING: &'static str = "an object (ListSandboxesResponse)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -5174,7 +5356,7 @@ impl crate::runtime::FromObject for ListSandboxesResponse {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5183,7 +5365,13 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
     }
 }
 /// Example: `{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}`
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct SandboxVolume {
@@ -5203,7 +5391,13 @@ pub struct SandboxVolume {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subpath: Option<String>,
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl crate::runtime::FromObject for SandboxVolume {
     const EXPECTING: &'static str = "an object (SandboxVolume)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -5242,7 +5436,13 @@ impl crate::runtime::FromObject for SandboxVolume {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for SandboxVolume {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5251,7 +5451,14 @@ impl<'de> serde::Deserialize<'de> for SandboxVolume {
     }
 }
 /// The `BuildInfo` schema.
-#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct BuildInfo {
@@ -5283,7 +5490,14 @@ pub struct BuildInfo {
     #[cfg_attr(feature = "test-support", serde(rename = "snapshotRef"))]
     pub snapshot_ref: String,
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl crate::runtime::FromObject for BuildInfo {
     const EXPECTING: &'static str = "an object (BuildInfo)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -5334,7 +5548,14 @@ impl crate::runtime::FromObject for BuildInfo {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for BuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5343,7 +5564,13 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
     }
 }
 /// Example: `{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Sandbox {
@@ -5559,7 +5786,13 @@ pub struct Sandbox {
     #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl crate::runtime::FromObject for Sandbox {
     const EXPECTING: &'static str = "an object (Sandbox)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -5794,7 +6027,13 @@ impl crate::runtime::FromObject for Sandbox {
         }
     }
 }
-#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for Sandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5876,7 +6115,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
     }
 }
 /// The `CreateBuildInfo` schema.
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct CreateBuildInfo {
@@ -5891,7 +6130,7 @@ pub struct CreateBuildInfo {
     #[serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")]
     pub context_hashes: Option<Vec<String>>,
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for CreateBuildInfo {
     const EXPECTING: &'static str = "an object (CreateBuildInfo)";
@@ -5919,7 +6158,7 @@ impl crate::runtime::FromObject for CreateBuildInfo {
         }
     }
 }
-#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5929,7 +6168,7 @@ impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
     }
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct CreateSandbox {
@@ -6030,7 +6269,7 @@ pub struct CreateSandbox {
     #[serde(rename = "linkedSandbox", skip_serializing_if = "Option::is_none")]
     pub linked_sandbox: Option<String>,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for CreateSandbox {
     const EXPECTING: &'static str = "an object (CreateSandbox)";
@@ -6153,7 +6392,7 @@ impl crate::runtime::FromObject for CreateSandbox {
         })
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6163,7 +6402,7 @@ impl<'de> serde::Deserialize<'de> for CreateSandbox {
     }
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct ResizeSandbox {
@@ -6183,7 +6422,7 @@ pub struct ResizeSandbox {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for ResizeSandbox {
     const EXPECTING: &'static str = "an object (ResizeSandbox)";
@@ -6209,7 +6448,7 @@ impl crate::runtime::FromObject for ResizeSandbox {
         })
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for ResizeSandbox {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -6455,7 +6694,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
     }
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PortPreviewUrl {
@@ -6473,7 +6712,7 @@ pub struct PortPreviewUrl {
     /// Example: `"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"`
     pub token: crate::runtime::Secret,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl crate::runtime::FromObject for PortPreviewUrl {
     const EXPECTING: &'static str = "an object (PortPreviewUrl)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -6518,7 +6757,7 @@ impl crate::runtime::FromObject for PortPreviewUrl {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6821,7 +7060,7 @@ impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
     }
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
@@ -6830,7 +7069,7 @@ pub struct ToolboxProxyUrl {
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
     pub url: String,
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl crate::runtime::FromObject for ToolboxProxyUrl {
     const EXPECTING: &'static str = "an object (ToolboxProxyUrl)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -6851,7 +7090,7 @@ impl crate::runtime::FromObject for ToolboxProxyUrl {
         }
     }
 }
-#[cfg(feature = "api-sandbox")]
+#[cfg(feature = "api-sandbox-lifecycle")]
 impl<'de> serde::Deserialize<'de> for ToolboxProxyUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

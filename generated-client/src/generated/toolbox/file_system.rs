@@ -8,6 +8,7 @@
     clippy::type_complexity
 )]
 /// Optional parameters of [`list_files`].
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListFilesParams {
     /// Directory path to list (defaults to working directory)
@@ -18,6 +19,7 @@ pub struct ListFilesParams {
 /// List files and directories in the specified path
 ///
 /// Sends `GET /files` (`ListFiles`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn list_files(
     client: &crate::runtime::Client,
     params: &ListFilesParams,
@@ -35,6 +37,7 @@ pub fn list_files(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`delete_file`].
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteFileParams {
     /// Enable recursive deletion for directories
@@ -49,6 +52,7 @@ pub struct DeleteFileParams {
 /// - `path`: File or directory path to delete
 ///
 /// Sends `DELETE /files` (`DeleteFile`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn delete_file(
     client: &crate::runtime::Client,
     path: &str,
@@ -71,6 +75,7 @@ pub fn delete_file(
 /// Download multiple files by providing their paths. Successful files are returned as multipart parts named `file`. Per-file failures are returned as multipart parts named `error` with JSON payloads shaped like ErrorResponse.
 ///
 /// Sends `POST /files/bulk-download` (`DownloadFiles`).
+#[cfg(feature = "toolbox-file-system-transfer")]
 pub fn download_files(
     client: &crate::runtime::Client,
     body: &super::types::FilesDownloadRequest,
@@ -93,6 +98,7 @@ pub fn download_files(
 /// Upload multiple files with their destination paths
 ///
 /// Sends `POST /files/bulk-upload` (`UploadFiles`).
+#[cfg(feature = "toolbox-file-system-transfer")]
 pub fn upload_files(
     client: &crate::runtime::Client,
     body: &[super::types::UploadFile],
@@ -115,6 +121,7 @@ pub fn upload_files(
 /// - `path`: File path to download
 ///
 /// Sends `GET /files/download` (`DownloadFile`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn download_file(
     client: &crate::runtime::Client,
     path: &str,
@@ -140,6 +147,7 @@ pub fn download_file(
 /// - `pattern`: Text pattern to search for
 ///
 /// Sends `GET /files/find` (`FindInFiles`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn find_in_files(
     client: &crate::runtime::Client,
     path: &str,
@@ -166,6 +174,7 @@ pub fn find_in_files(
 /// - `mode`: Octal permission mode (default: 0755)
 ///
 /// Sends `POST /files/folder` (`CreateFolder`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn create_folder(
     client: &crate::runtime::Client,
     path: &str,
@@ -190,6 +199,7 @@ pub fn create_folder(
 /// - `path`: File or directory path
 ///
 /// Sends `GET /files/info` (`GetFileInfo`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn get_file_info(
     client: &crate::runtime::Client,
     path: &str,
@@ -214,6 +224,7 @@ pub fn get_file_info(
 /// - `destination`: Destination file or directory path
 ///
 /// Sends `POST /files/move` (`MoveFile`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn move_file(
     client: &crate::runtime::Client,
     source: &str,
@@ -230,6 +241,7 @@ pub fn move_file(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`set_file_permissions`].
+#[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SetFilePermissionsParams {
     /// Owner (username or UID)
@@ -248,6 +260,7 @@ pub struct SetFilePermissionsParams {
 /// - `path`: File or directory path
 ///
 /// Sends `POST /files/permissions` (`SetFilePermissions`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn set_file_permissions(
     client: &crate::runtime::Client,
     path: &str,
@@ -276,6 +289,7 @@ pub fn set_file_permissions(
 /// Replace text pattern with new value in multiple files
 ///
 /// Sends `POST /files/replace` (`ReplaceInFiles`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn replace_in_files(
     client: &crate::runtime::Client,
     body: &super::types::ReplaceRequest,
@@ -302,6 +316,7 @@ pub fn replace_in_files(
 /// - `pattern`: File pattern to match (e.g., \*.txt, \*.go)
 ///
 /// Sends `GET /files/search` (`SearchFiles`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn search_files(
     client: &crate::runtime::Client,
     path: &str,
@@ -327,6 +342,7 @@ pub fn search_files(
 /// - `path`: Destination path for the uploaded file
 ///
 /// Sends `POST /files/upload` (`UploadFile`).
+#[cfg(feature = "toolbox-file-system")]
 pub fn upload_file(
     client: &crate::runtime::Client,
     path: &str,

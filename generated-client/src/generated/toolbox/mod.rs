@@ -7,8 +7,8 @@ pub mod types;
 /// Operations tagged `computer_use` (Cargo feature `toolbox-computer-use`).
 #[cfg(feature = "toolbox-computer-use")]
 pub mod computer_use;
-/// Operations tagged `file_system` (Cargo feature `toolbox-file-system`).
-#[cfg(feature = "toolbox-file-system")]
+/// Operations tagged `file_system` (Cargo feature `toolbox-file-system`; some of them alone: `toolbox-file-system-transfer`).
+#[cfg(any(feature = "toolbox-file-system", feature = "toolbox-file-system-transfer"))]
 pub mod file_system;
 /// Operations tagged `git` (Cargo feature `toolbox-git`).
 #[cfg(feature = "toolbox-git")]
@@ -22,8 +22,14 @@ pub mod lsp;
 /// Operations tagged `port` (Cargo feature `toolbox-port`).
 #[cfg(feature = "toolbox-port")]
 pub mod port;
-/// Operations tagged `process` (Cargo feature `toolbox-process`).
-#[cfg(feature = "toolbox-process")]
+/// Operations tagged `process` (Cargo feature `toolbox-process`; some of them alone: `toolbox-process-terminals`, `toolbox-process-sessions`).
+#[cfg(
+    any(
+        feature = "toolbox-process",
+        feature = "toolbox-process-terminals",
+        feature = "toolbox-process-sessions"
+    )
+)]
 pub mod process;
 /// Operations tagged `interpreter` (Cargo feature `toolbox-interpreter`).
 #[cfg(feature = "toolbox-interpreter")]

@@ -12,6 +12,7 @@
 /// Execute Python, JavaScript, or TypeScript code and return output, exit code, and artifacts
 ///
 /// Sends `POST /process/code-run` (`CodeRun`).
+#[cfg(feature = "toolbox-process")]
 pub fn code_run(
     client: &crate::runtime::Client,
     body: &super::types::CodeRunRequest,
@@ -33,6 +34,7 @@ pub fn code_run(
 /// Execute a shell command and return the output and exit code
 ///
 /// Sends `POST /process/execute` (`ExecuteCommand`).
+#[cfg(feature = "toolbox-process")]
 pub fn execute_command(
     client: &crate::runtime::Client,
     body: &super::types::ExecuteRequest,
@@ -54,6 +56,7 @@ pub fn execute_command(
 /// Get a list of all active pseudo-terminal sessions
 ///
 /// Sends `GET /process/pty` (`ListPtySessions`).
+#[cfg(feature = "toolbox-process")]
 pub fn list_pty_sessions(
     client: &crate::runtime::Client,
 ) -> crate::runtime::Call<super::types::PtyListResponse> {
@@ -71,6 +74,7 @@ pub fn list_pty_sessions(
 /// Create a new pseudo-terminal session with specified configuration
 ///
 /// Sends `POST /process/pty` (`CreatePtySession`).
+#[cfg(feature = "toolbox-process-terminals")]
 pub fn create_pty_session(
     client: &crate::runtime::Client,
     body: &super::types::PtyCreateRequest,
@@ -96,6 +100,7 @@ pub fn create_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `GET /process/pty/{sessionId}` (`GetPtySession`).
+#[cfg(feature = "toolbox-process")]
 pub fn get_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -119,6 +124,7 @@ pub fn get_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `DELETE /process/pty/{sessionId}` (`DeletePtySession`).
+#[cfg(feature = "toolbox-process-terminals")]
 pub fn delete_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -142,6 +148,7 @@ pub fn delete_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Opens `GET /process/pty/{sessionId}/connect` (`ConnectPtySession`) as a WebSocket: the server upgrades the connection.
+#[cfg(feature = "toolbox-process-terminals")]
 pub fn connect_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -164,6 +171,7 @@ pub fn connect_pty_session(
 /// - `session_id`: PTY session ID
 ///
 /// Sends `POST /process/pty/{sessionId}/resize` (`ResizePtySession`).
+#[cfg(feature = "toolbox-process-terminals")]
 pub fn resize_pty_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -187,6 +195,7 @@ pub fn resize_pty_session(
 /// Get a list of all active shell sessions
 ///
 /// Sends `GET /process/session` (`ListSessions`).
+#[cfg(feature = "toolbox-process")]
 pub fn list_sessions(
     client: &crate::runtime::Client,
 ) -> crate::runtime::Call<Vec<super::types::Session>> {
@@ -204,6 +213,7 @@ pub fn list_sessions(
 /// Create a new shell session for command execution
 ///
 /// Sends `POST /process/session` (`CreateSession`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn create_session(
     client: &crate::runtime::Client,
     body: &super::types::CreateSessionRequest,
@@ -224,6 +234,7 @@ pub fn create_session(
 /// Get details of an entrypoint session including its commands
 ///
 /// Sends `GET /process/session/entrypoint` (`GetEntrypointSession`).
+#[cfg(feature = "toolbox-process")]
 pub fn get_entrypoint_session(
     client: &crate::runtime::Client,
 ) -> crate::runtime::Call<super::types::Session> {
@@ -237,6 +248,7 @@ pub fn get_entrypoint_session(
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
 /// Optional parameters of [`get_entrypoint_logs`].
+#[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetEntrypointLogsParams {
     /// Follow logs in real-time (WebSocket only)
@@ -247,6 +259,7 @@ pub struct GetEntrypointLogsParams {
 /// Get logs for a sandbox entrypoint session. Returns JSON with separated stdout/stderr for SDK \>= 0.161.0, plain text otherwise. Supports WebSocket streaming.
 ///
 /// Sends `GET /process/session/entrypoint/logs` (`GetEntrypointLogs`).
+#[cfg(feature = "toolbox-process")]
 pub fn get_entrypoint_logs(
     client: &crate::runtime::Client,
     params: &GetEntrypointLogsParams,
@@ -270,6 +283,7 @@ pub fn get_entrypoint_logs(
 /// Get logs for a sandbox entrypoint session. Returns JSON with separated stdout/stderr for SDK \>= 0.161.0, plain text otherwise. Supports WebSocket streaming.
 ///
 /// Opens `GET /process/session/entrypoint/logs` (`GetEntrypointLogs`) as a WebSocket: the server upgrades the connection.
+#[cfg(feature = "toolbox-process")]
 pub fn get_entrypoint_logs_websocket(
     client: &crate::runtime::Client,
     params: &GetEntrypointLogsParams,
@@ -294,6 +308,7 @@ pub fn get_entrypoint_logs_websocket(
 /// - `session_id`: Session ID
 ///
 /// Sends `GET /process/session/{sessionId}` (`GetSession`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn get_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -317,6 +332,7 @@ pub fn get_session(
 /// - `session_id`: Session ID
 ///
 /// Sends `DELETE /process/session/{sessionId}` (`DeleteSession`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn delete_session(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -340,6 +356,7 @@ pub fn delete_session(
 /// - `command_id`: Command ID
 ///
 /// Sends `GET /process/session/{sessionId}/command/{commandId}` (`GetSessionCommand`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn get_session_command(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -368,6 +385,7 @@ pub fn get_session_command(
 /// - `command_id`: Command ID
 ///
 /// Sends `POST /process/session/{sessionId}/command/{commandId}/input` (`SendInput`).
+#[cfg(feature = "toolbox-process")]
 pub fn send_input(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -390,6 +408,7 @@ pub fn send_input(
     crate::runtime::Call::new(client, request, crate::runtime::Response::discard)
 }
 /// Optional parameters of [`get_session_command_logs`].
+#[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetSessionCommandLogsParams {
     /// Follow logs in real-time (WebSocket only)
@@ -405,6 +424,7 @@ pub struct GetSessionCommandLogsParams {
 /// - `command_id`: Command ID
 ///
 /// Sends `GET /process/session/{sessionId}/command/{commandId}/logs` (`GetSessionCommandLogs`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn get_session_command_logs(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -439,6 +459,7 @@ pub fn get_session_command_logs(
 /// - `command_id`: Command ID
 ///
 /// Opens `GET /process/session/{sessionId}/command/{commandId}/logs` (`GetSessionCommandLogs`) as a WebSocket: the server upgrades the connection.
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn get_session_command_logs_websocket(
     client: &crate::runtime::Client,
     session_id: &str,
@@ -469,6 +490,7 @@ pub fn get_session_command_logs_websocket(
 /// - `session_id`: Session ID
 ///
 /// Sends `POST /process/session/{sessionId}/exec` (`SessionExecuteCommand`).
+#[cfg(feature = "toolbox-process-sessions")]
 pub fn session_execute_command(
     client: &crate::runtime::Client,
     session_id: &str,

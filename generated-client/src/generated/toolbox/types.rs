@@ -762,7 +762,7 @@ impl<'de> serde::Deserialize<'de> for CodeRunResponse {
     }
 }
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Command {
@@ -777,7 +777,7 @@ pub struct Command {
     /// The `id` property.
     pub id: String,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for Command {
     const EXPECTING: &'static str = "an object (Command)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -816,7 +816,7 @@ impl crate::runtime::FromObject for Command {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl<'de> serde::Deserialize<'de> for Command {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1189,7 +1189,7 @@ impl<'de> serde::Deserialize<'de> for CreateContextRequest {
     }
 }
 /// Example: `{"sessionId":"sessionId"}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct CreateSessionRequest {
@@ -1197,7 +1197,7 @@ pub struct CreateSessionRequest {
     #[serde(rename = "sessionId")]
     pub session_id: String,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for CreateSessionRequest {
     const EXPECTING: &'static str = "an object (CreateSessionRequest)";
@@ -1223,7 +1223,7 @@ impl crate::runtime::FromObject for CreateSessionRequest {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1652,14 +1652,14 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
     }
 }
 /// Example: `{"paths":["paths","paths"]}`
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
     pub paths: Vec<String>,
 }
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for FilesDownloadRequest {
     const EXPECTING: &'static str = "an object (FilesDownloadRequest)";
@@ -1685,7 +1685,7 @@ impl crate::runtime::FromObject for FilesDownloadRequest {
         }
     }
 }
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4011,7 +4011,7 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
     }
 }
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct PtyCreateRequest {
@@ -4034,7 +4034,7 @@ pub struct PtyCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for PtyCreateRequest {
     const EXPECTING: &'static str = "an object (PtyCreateRequest)";
@@ -4073,7 +4073,7 @@ impl crate::runtime::FromObject for PtyCreateRequest {
         })
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4083,7 +4083,7 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
     }
 }
 /// Example: `{"sessionId":"sessionId"}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
@@ -4091,7 +4091,7 @@ pub struct PtyCreateResponse {
     #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 impl crate::runtime::FromObject for PtyCreateResponse {
     const EXPECTING: &'static str = "an object (PtyCreateResponse)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -4116,7 +4116,7 @@ impl crate::runtime::FromObject for PtyCreateResponse {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4166,7 +4166,7 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
     }
 }
 /// Example: `{"rows":603,"cols":81}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct PtyResizeRequest {
@@ -4175,7 +4175,7 @@ pub struct PtyResizeRequest {
     /// The `rows` property.
     pub rows: i64,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for PtyResizeRequest {
     const EXPECTING: &'static str = "an object (PtyResizeRequest)";
@@ -4209,7 +4209,7 @@ impl crate::runtime::FromObject for PtyResizeRequest {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4219,7 +4219,7 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
     }
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct PtySessionInfo {
@@ -4242,7 +4242,7 @@ pub struct PtySessionInfo {
     /// The `rows` property.
     pub rows: i64,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 impl crate::runtime::FromObject for PtySessionInfo {
     const EXPECTING: &'static str = "an object (PtySessionInfo)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -4321,7 +4321,7 @@ impl crate::runtime::FromObject for PtySessionInfo {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 impl<'de> serde::Deserialize<'de> for PtySessionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4703,7 +4703,7 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
     }
 }
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct Session {
@@ -4713,7 +4713,7 @@ pub struct Session {
     #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
     pub session_id: String,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for Session {
     const EXPECTING: &'static str = "an object (Session)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -4746,7 +4746,7 @@ impl crate::runtime::FromObject for Session {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4755,7 +4755,7 @@ impl<'de> serde::Deserialize<'de> for Session {
     }
 }
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
@@ -4766,7 +4766,7 @@ pub struct SessionCommandLogsResponse {
     /// The `stdout` property.
     pub stdout: String,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for SessionCommandLogsResponse {
     const EXPECTING: &'static str = "an object (SessionCommandLogsResponse)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -4811,7 +4811,7 @@ impl crate::runtime::FromObject for SessionCommandLogsResponse {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4820,7 +4820,7 @@ impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
     }
 }
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
 pub struct SessionExecuteRequest {
@@ -4836,7 +4836,7 @@ pub struct SessionExecuteRequest {
     #[serde(rename = "suppressInputEcho", skip_serializing_if = "Option::is_none")]
     pub suppress_input_echo: Option<bool>,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for SessionExecuteRequest {
     const EXPECTING: &'static str = "an object (SessionExecuteRequest)";
@@ -4873,7 +4873,7 @@ impl crate::runtime::FromObject for SessionExecuteRequest {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4883,7 +4883,7 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
     }
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "test-support", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
@@ -4906,7 +4906,7 @@ pub struct SessionExecuteResponse {
     #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
     pub stdout: Option<String>,
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 impl crate::runtime::FromObject for SessionExecuteResponse {
     const EXPECTING: &'static str = "an object (SessionExecuteResponse)";
     fn from_object<'de, A: serde::de::MapAccess<'de>>(
@@ -4945,7 +4945,7 @@ impl crate::runtime::FromObject for SessionExecuteResponse {
         }
     }
 }
-#[cfg(feature = "toolbox-process")]
+#[cfg(feature = "toolbox-process-sessions")]
 impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5454,7 +5454,7 @@ impl<'de> serde::Deserialize<'de> for ComputeruseAccessibilityNode {
     }
 }
 /// The `gin.H` schema.
-#[cfg(any(feature = "toolbox-file-system", feature = "toolbox-process"))]
+#[cfg(any(feature = "toolbox-file-system", feature = "toolbox-process-terminals"))]
 pub type GinH = std::collections::BTreeMap<
     String,
     std::collections::BTreeMap<String, serde_json::Value>,
@@ -5505,7 +5505,7 @@ impl crate::runtime::MultipartForm for UploadFileRequest {
     }
 }
 /// The `UploadFile` schema.
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
 pub struct UploadFile {
@@ -5514,7 +5514,7 @@ pub struct UploadFile {
     /// Where to write the file in the sandbox.
     pub path: String,
 }
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for UploadFile {
     const EXPECTING: &'static str = "an object (UploadFile)";
@@ -5548,7 +5548,7 @@ impl crate::runtime::FromObject for UploadFile {
         }
     }
 }
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
 impl<'de> serde::Deserialize<'de> for UploadFile {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5557,7 +5557,7 @@ impl<'de> serde::Deserialize<'de> for UploadFile {
         crate::runtime::deserialize_object(deserializer)
     }
 }
-#[cfg(feature = "toolbox-file-system")]
+#[cfg(feature = "toolbox-file-system-transfer")]
 impl crate::runtime::MultipartForm for UploadFile {
     fn write_parts(&self, form: &mut crate::runtime::Form, prefix: &str) {
         form.text(format!("{prefix}path"), String::clone(&self.path));
