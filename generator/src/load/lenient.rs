@@ -6,6 +6,7 @@
 //! out otherwise, with a warning at its pointer: the generated code does not enforce bounds, so
 //! nothing else changes.
 
+use super::trail::Trail;
 use crate::error::{pointer_push, Warning};
 use serde_json::{Map, Value};
 
@@ -34,20 +35,21 @@ enum Narrow {
 /// warning for each one removed.
 pub(super) fn fit_numbers(tree: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    let mut trail = Trail::new();
     // An explicit work list: a document's depth costs heap, not stack. Children are pushed
     // last first, so they are visited (and warned about) in document order.
-    let mut pending: Vec<(String, &mut Value)> = vec![("#".to_string(), tree)];
-    while let Some((pointer, node)) = pending.pop() {
+    let mut pending: Vec<(usize, &mut Value)> = vec![(Trail::ROOT, tree)];
+    while let Some((at, node)) = pending.pop() {
         match node {
             Value::Object(object) => {
-                fit_keywords(object, &pointer, &mut warnings);
+                fit_keywords(object, &|| trail.pointer("#", at), &mut warnings);
                 for (key, child) in object.iter_mut().rev() {
-                    pending.push((pointer_push(&pointer, key), child));
+                    pending.push((trail.key(at, key), child));
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter_mut().enumerate().rev() {
-                    pending.push((pointer_push(&pointer, &i.to_string()), child));
+                    pending.push((trail.index(at, i), child));
                 }
             }
             _ => {}
@@ -56,7 +58,12 @@ pub(super) fn fit_numbers(tree: &mut Value) -> Vec<Warning> {
     warnings
 }
 
-fn fit_keywords(object: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+/// Fits the numeric keywords of one object; `pointer` gives its JSON pointer, for warnings.
+fn fit_keywords(
+    object: &mut Map<String, Value>,
+    pointer: &dyn Fn() -> String,
+    warnings: &mut Vec<Warning>,
+) {
     let integer_schema = object.get("type").and_then(Value::as_str) == Some("integer");
     // In the object's order, so warnings come in the order the document has them.
     let checks: Vec<(String, Narrow)> = object
@@ -92,7 +99,7 @@ fn fit_keywords(object: &mut Map<String, Value>, pointer: &str, warnings: &mut V
             None => {
                 warnings.push(Warning::at(
                     format!("`{key}: {number}` is {what}; it is left out"),
-                    pointer_push(pointer, &key),
+                    pointer_push(&pointer(), &key),
                 ));
                 object.remove(&key);
             }
@@ -115,7 +122,7 @@ fn fit_keywords(object: &mut Map<String, Value>, pointer: &str, warnings: &mut V
                     "the integer enum value {value} does not fit a 64-bit integer; the enum is \
                      left out and the field is a plain integer"
                 ),
-                pointer_push(pointer, "enum"),
+                pointer_push(&pointer(), "enum"),
             ));
             object.remove("enum");
         }

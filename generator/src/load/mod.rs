@@ -9,6 +9,7 @@ mod normalise;
 mod patch;
 mod pointers;
 mod read;
+mod trail;
 
 use crate::error::{Result, Warning};
 use crate::settings::Patch;

@@ -15,6 +15,7 @@
 //! is replaced by what it refers to, its own fields beside the `$ref` kept: the model has no
 //! path item references, and a path's operations are its own functions either way.
 
+use super::trail::Trail;
 use crate::error::{closest, pointer_push, Error, Result};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -140,28 +141,30 @@ struct Reference {
 /// Every local `$ref` that is not of the form `#/components/<section>/<name>`.
 fn inner_references(tree: &Value) -> Vec<Reference> {
     let mut found = Vec::new();
-    let mut pending: Vec<(String, &Value)> = vec![(String::new(), tree)];
-    while let Some((pointer, node)) = pending.pop() {
+    let mut trail = Trail::new();
+    let mut pending: Vec<(usize, &Value)> = vec![(Trail::ROOT, tree)];
+    while let Some((at, node)) = pending.pop() {
         match node {
             Value::Object(object) => {
                 if let Some(Value::String(reference)) = object.get("$ref") {
                     if let Some(target) = reference.strip_prefix('#') {
                         if !is_component(target) {
+                            let pointer = trail.pointer("", at);
                             found.push(Reference {
-                                at: pointer.clone(),
-                                target: target.to_string(),
                                 section: section_expected_at(&pointer),
+                                at: pointer,
+                                target: target.to_string(),
                             });
                         }
                     }
                 }
                 for (key, child) in object.iter().rev() {
-                    pending.push((pointer_push(&pointer, key), child));
+                    pending.push((trail.key(at, key), child));
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate().rev() {
-                    pending.push((pointer_push(&pointer, &i.to_string()), child));
+                    pending.push((trail.index(at, i), child));
                 }
             }
             _ => {}
