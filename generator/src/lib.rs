@@ -25,6 +25,7 @@ mod format;
 mod load;
 mod lower;
 mod naming;
+mod paging;
 mod parallel;
 mod scaffold;
 mod usage;

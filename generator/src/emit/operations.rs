@@ -5,9 +5,11 @@ use super::docs::{doc_attrs, doc_lines, doc_text, sanitise};
 use super::rust_type;
 use super::types::ident;
 use crate::ir::{
-    Api, BodyKind, Method, Operation, Param, ParamLocation, ResponseBody, Status, TypeKind,
-    TypeRef, Upgrade,
+    Api, BodyKind, Field, Method, Operation, Param, ParamLocation, Presence, ResponseBody, Status,
+    TypeKind, TypeRef, Upgrade,
 };
+use crate::paging::Paging;
+use proc_macro2::Ident;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -48,7 +50,124 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             quote!(#http #websocket)
         }
     };
-    quote!(#params_struct #response_enum #functions)
+    let pager = crate::paging::paging(api, op).map(|paging| pager(op, &paging));
+    quote!(#params_struct #response_enum #functions #pager)
+}
+
+/// `<operation>_pages`: every item of a paged list as the runtime's `Pages` stream. It takes
+/// the operation's arguments, keeps its own copies (the stream outlives the call), and asks for
+/// each page with the caller's parameters and the cursor or page number of the next page.
+fn pager(op: &Operation, paging: &Paging) -> TokenStream {
+    let name = ident(&format!("{}_pages", op.rust_name));
+    let operation = ident(&op.rust_name);
+    let operation_id = &op.operation_id;
+    let item = rust_type(paging.item, types_path());
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let names: Vec<Ident> = required.iter().map(|p| ident(&p.rust_name)).collect();
+    let arguments = required.iter().zip(&names).map(|(p, name)| {
+        let ty = argument_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    // Owned copies for the stream to keep, borrowed again for each call.
+    let copies = required.iter().zip(&names).map(|(p, name)| {
+        let copy = match &p.ty {
+            TypeRef::String => quote!(#name.to_string()),
+            ty if ty.is_copy_scalar() => quote!(#name),
+            TypeRef::Array(_) => quote!(#name.to_vec()),
+            _ => quote!(#name.to_owned()),
+        };
+        quote!(let #name = #copy;)
+    });
+    let passed = required.iter().zip(&names).map(|(p, name)| {
+        if p.ty.is_copy_scalar() {
+            quote!(#name)
+        } else {
+            quote!(&#name)
+        }
+    });
+    let set_cursor = paging.cursor.map(|(param, _)| {
+        let field = ident(&param.rust_name);
+        quote!(if let Some(cursor) = next.cursor { params.#field = Some(cursor); })
+    });
+    let set_page = paging.number.map(|number| {
+        let field = ident(&number.param.rust_name);
+        let ty = rust_type(&number.param.ty, types_path());
+        quote!(if let Some(page) = next.page { params.#field = Some(page as #ty); })
+    });
+    let first_page = match paging.number {
+        Some(number) => {
+            let field = ident(&number.param.rust_name);
+            quote!(params.#field.map(|page| page as u64))
+        }
+        None => quote!(None),
+    };
+    // A field of the answer as the `Option` the runtime's `Page` holds; numbers as `f64`.
+    let read = |field: Option<&Field>| {
+        let Some(field) = field else {
+            return quote!(None);
+        };
+        let name = ident(&field.rust_name);
+        let convert = (field.ty.is_number() && field.ty != TypeRef::F64).then(|| quote!(as f64));
+        match (field.presence(), convert) {
+            (Presence::Required, convert) => quote!(Some(answer.#name #convert)),
+            (Presence::RequiredNullable | Presence::Optional, None) => quote!(answer.#name),
+            (Presence::OptionalNullable, None) => quote!(answer.#name.flatten()),
+            (Presence::RequiredNullable | Presence::Optional, Some(convert)) => {
+                quote!(answer.#name.map(|value| value #convert))
+            }
+            (Presence::OptionalNullable, Some(convert)) => {
+                quote!(answer.#name.flatten().map(|value| value #convert))
+            }
+        }
+    };
+    let next_cursor = read(paging.cursor.map(|(_, field)| field));
+    let page = read(paging.number.and_then(|n| n.page));
+    let total_pages = read(paging.number.map(|n| n.total_pages));
+    let items = ident(&paging.items.rust_name);
+    let how = match (paging.cursor, paging.number) {
+        (Some(_), Some(_)) => "by page number, or by cursor once the answer gives one",
+        (Some(_), None) => "by cursor",
+        _ => "by page number",
+    };
+    let docs = doc_lines(&format!(
+        "Every item [`{operation}`] lists, page after page ({how}): a stream that asks\n\
+         for the next page when the items of the one before have been taken.\n\n\
+         The first request has `params` as given (a page or cursor in them is where the list\n\
+         starts). The stream ends after the last page, an empty page or an error; set limits\n\
+         with [`Pages::max_items`](crate::runtime::Pages::max_items) and\n\
+         [`Pages::max_pages`](crate::runtime::Pages::max_pages)."
+    ));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let params_struct = op.params_struct.as_ref().map(|name| ident(name));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(
+            client: &crate::runtime::Client,
+            #(#arguments,)*
+            params: &#params_struct,
+        ) -> crate::runtime::Pages<#item> {
+            let client = client.clone();
+            let params = params.clone();
+            #(#copies)*
+            let first_page = #first_page;
+            crate::runtime::Pages::new(#operation_id, first_page, move |next| {
+                let mut params = params.clone();
+                #set_cursor
+                #set_page
+                let call = #operation(&client, #(#passed,)* &params);
+                Box::pin(async move {
+                    let answer = call.await?;
+                    Ok(crate::runtime::Page {
+                        next_cursor: #next_cursor,
+                        page: #page,
+                        total_pages: #total_pages,
+                        items: answer.#items,
+                    })
+                })
+            })
+        }
+    }
 }
 
 /// The name of the function that opens the WebSocket of an operation that also answers HTTP.

@@ -382,6 +382,44 @@ pub fn admin_get_all_audit_logs(
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
+/// Every item [`admin_get_all_audit_logs`] lists, page after page (by page number, or by cursor once the answer gives one): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+pub fn admin_get_all_audit_logs_pages(
+    client: &crate::runtime::Client,
+    params: &AdminGetAllAuditLogsParams,
+) -> crate::runtime::Pages<super::types::AuditLog> {
+    let client = client.clone();
+    let params = params.clone();
+    let first_page = params.page.map(|page| page as u64);
+    crate::runtime::Pages::new(
+        "adminGetAllAuditLogs",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(cursor) = next.cursor {
+                params.next_token = Some(cursor);
+            }
+            if let Some(page) = next.page {
+                params.page = Some(page as f64);
+            }
+            let call = admin_get_all_audit_logs(&client, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: answer.next_token,
+                    page: Some(answer.page),
+                    total_pages: Some(answer.total_pages),
+                    items: answer.items,
+                })
+            })
+        },
+    )
+}
 /// Create organization region quota
 ///
 /// # Arguments

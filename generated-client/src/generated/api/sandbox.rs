@@ -168,6 +168,42 @@ pub fn list_sandboxes(
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
+/// Every item [`list_sandboxes`] lists, page after page (by cursor): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+#[cfg(feature = "api-sandbox-lifecycle")]
+pub fn list_sandboxes_pages(
+    client: &crate::runtime::Client,
+    params: &ListSandboxesParams,
+) -> crate::runtime::Pages<super::types::SandboxListItem> {
+    let client = client.clone();
+    let params = params.clone();
+    let first_page = None;
+    crate::runtime::Pages::new(
+        "listSandboxes",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(cursor) = next.cursor {
+                params.cursor = Some(cursor);
+            }
+            let call = list_sandboxes(&client, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: answer.next_cursor,
+                    page: None,
+                    total_pages: None,
+                    items: answer.items,
+                })
+            })
+        },
+    )
+}
 /// Optional parameters of [`create_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -337,6 +373,43 @@ pub fn list_sandboxes_paginated_deprecated(
         request.query("order", value);
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
+}
+/// Every item [`list_sandboxes_paginated_deprecated`] lists, page after page (by page number): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+#[cfg(feature = "api-sandbox")]
+#[deprecated]
+pub fn list_sandboxes_paginated_deprecated_pages(
+    client: &crate::runtime::Client,
+    params: &ListSandboxesPaginatedDeprecatedParams,
+) -> crate::runtime::Pages<super::types::Sandbox> {
+    let client = client.clone();
+    let params = params.clone();
+    let first_page = params.page.map(|page| page as u64);
+    crate::runtime::Pages::new(
+        "listSandboxesPaginated_deprecated",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(page) = next.page {
+                params.page = Some(page as f64);
+            }
+            let call = list_sandboxes_paginated_deprecated(&client, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: None,
+                    page: Some(answer.page),
+                    total_pages: Some(answer.total_pages),
+                    items: answer.items,
+                })
+            })
+        },
+    )
 }
 /// Optional parameters of [`get_sandboxes_for_runner`].
 #[cfg(feature = "api-sandbox")]
@@ -1579,6 +1652,48 @@ pub fn get_sandbox_logs(
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
+/// Every item [`get_sandbox_logs`] lists, page after page (by page number): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+#[cfg(feature = "api-sandbox")]
+pub fn get_sandbox_logs_pages(
+    client: &crate::runtime::Client,
+    sandbox_id: &str,
+    from: &crate::runtime::DateTime,
+    to: &crate::runtime::DateTime,
+    params: &GetSandboxLogsParams,
+) -> crate::runtime::Pages<super::types::LogEntry> {
+    let client = client.clone();
+    let params = params.clone();
+    let sandbox_id = sandbox_id.to_string();
+    let from = from.to_owned();
+    let to = to.to_owned();
+    let first_page = params.page.map(|page| page as u64);
+    crate::runtime::Pages::new(
+        "getSandboxLogs",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(page) = next.page {
+                params.page = Some(page as f64);
+            }
+            let call = get_sandbox_logs(&client, &sandbox_id, &from, &to, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: None,
+                    page: Some(answer.page),
+                    total_pages: Some(answer.total_pages),
+                    items: answer.items,
+                })
+            })
+        },
+    )
+}
 /// Optional parameters of [`get_sandbox_traces`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1633,6 +1748,48 @@ pub fn get_sandbox_traces(
         request.query("limit", value);
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
+}
+/// Every item [`get_sandbox_traces`] lists, page after page (by page number): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+#[cfg(feature = "api-sandbox")]
+pub fn get_sandbox_traces_pages(
+    client: &crate::runtime::Client,
+    sandbox_id: &str,
+    from: &crate::runtime::DateTime,
+    to: &crate::runtime::DateTime,
+    params: &GetSandboxTracesParams,
+) -> crate::runtime::Pages<super::types::TraceSummary> {
+    let client = client.clone();
+    let params = params.clone();
+    let sandbox_id = sandbox_id.to_string();
+    let from = from.to_owned();
+    let to = to.to_owned();
+    let first_page = params.page.map(|page| page as u64);
+    crate::runtime::Pages::new(
+        "getSandboxTraces",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(page) = next.page {
+                params.page = Some(page as f64);
+            }
+            let call = get_sandbox_traces(&client, &sandbox_id, &from, &to, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: None,
+                    page: Some(answer.page),
+                    total_pages: Some(answer.total_pages),
+                    items: answer.items,
+                })
+            })
+        },
+    )
 }
 /// Optional parameters of [`get_sandbox_trace_spans`].
 #[cfg(feature = "api-sandbox")]

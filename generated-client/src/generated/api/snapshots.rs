@@ -65,6 +65,41 @@ pub fn get_all_snapshots(
     }
     crate::runtime::Call::new(client, request, crate::runtime::Response::json)
 }
+/// Every item [`get_all_snapshots`] lists, page after page (by page number): a stream that asks
+/// for the next page when the items of the one before have been taken.
+///
+/// The first request has `params` as given (a page or cursor in them is where the list
+/// starts). The stream ends after the last page, an empty page or an error; set limits
+/// with [`Pages::max_items`](crate::runtime::Pages::max_items) and
+/// [`Pages::max_pages`](crate::runtime::Pages::max_pages).
+pub fn get_all_snapshots_pages(
+    client: &crate::runtime::Client,
+    params: &GetAllSnapshotsParams,
+) -> crate::runtime::Pages<super::types::SnapshotDto> {
+    let client = client.clone();
+    let params = params.clone();
+    let first_page = params.page.map(|page| page as u64);
+    crate::runtime::Pages::new(
+        "getAllSnapshots",
+        first_page,
+        move |next| {
+            let mut params = params.clone();
+            if let Some(page) = next.page {
+                params.page = Some(page as f64);
+            }
+            let call = get_all_snapshots(&client, &params);
+            Box::pin(async move {
+                let answer = call.await?;
+                Ok(crate::runtime::Page {
+                    next_cursor: None,
+                    page: Some(answer.page),
+                    total_pages: Some(answer.total_pages),
+                    items: answer.items,
+                })
+            })
+        },
+    )
+}
 /// Optional parameters of [`create_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateSnapshotParams {
