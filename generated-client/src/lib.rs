@@ -9,13 +9,17 @@
 //!   organization, target, toolbox URL) over the generic [`runtime`] (the `client-runtime`
 //!   crate: requests, retries, errors, secrets).
 //! * [`workflows`]: the everyday tasks as one call each: sandboxes, commands, ephemeral keys.
+//! * [`objects`]: the object layer of Daytona's official SDKs: [`Daytona`], a `Sandbox` handle
+//!   with its lifecycle and waiters, and the sandbox's process, files and git.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), daytona_client::Error> {
 //! // Reads DAYTONA_API_KEY (or DAYTONA_JWT_TOKEN with DAYTONA_ORGANIZATION_ID) and DAYTONA_API_URL.
-//! let client = daytona_client::Client::from_env()?;
-//! let page = daytona_client::api::sandbox::list_sandboxes(&client, &Default::default()).await?;
-//! for sandbox in &page.items {
+//! let daytona = daytona_client::Daytona::from_env()?;
+//! // Every sandbox, page after page.
+//! let mut sandboxes = daytona.list(&Default::default());
+//! while let Some(sandbox) = sandboxes.next().await {
+//!     let sandbox = sandbox?;
 //!     let state = sandbox.state.as_ref().map_or("unknown", |s| s.as_str());
 //!     println!("{} {state}", sandbox.name);
 //! }
@@ -28,9 +32,10 @@
 //!
 //! Each tag module is a Cargo feature (`api-sandbox`, `toolbox-process`, …; `full`, every tag,
 //! is the default), and each model compiles with the features of the tags that use it. With
-//! `default-features = false` and, say, `features = ["sandbox-essentials"]` (sandboxes,
-//! snapshots, API keys, commands and files in a sandbox), a build compiles that part of the API
-//! and the workflows over it, in about half the time of the whole crate.
+//! `default-features = false` and, say, `features = ["sandbox-essentials"]` (the sandbox
+//! lifecycle, API keys, commands and file transfers in a sandbox), a build compiles that part of
+//! the API and the workflows and handles over it, in under a third of the time of the whole
+//! crate.
 
 #![warn(missing_docs)]
 
@@ -39,6 +44,8 @@ mod config;
 // Generated code is formatted by the generator (prettyplease), not rustfmt.
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "api-sandbox-lifecycle")]
+pub mod objects;
 pub mod workflows;
 
 pub use client::Client;
@@ -48,4 +55,6 @@ pub use config::{
     env_var, Config, ConfigBuilder, Credentials, DEFAULT_API_URL, ORGANIZATION_HEADER, PROFILE,
 };
 pub use generated::{api, toolbox};
+#[cfg(feature = "api-sandbox-lifecycle")]
+pub use objects::Daytona;
 pub use runtime::{Error, RetryPolicy};

@@ -491,7 +491,7 @@ pub enum Upgrade {
 
 impl Operation {
     /// The unit of Cargo features the operation compiles with: its subset, or else its tag
-    /// module (both named as in [`crate::naming::tag_feature`]).
+    /// module (the feature is the spec module's name, a dash, and the unit's).
     pub fn feature_unit(&self) -> &str {
         self.subset.as_deref().unwrap_or(&self.module)
     }

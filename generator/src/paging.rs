@@ -25,8 +25,6 @@ const CURSORS: [(&str, &str); 3] = [
 /// How an operation pages.
 #[derive(Debug, Clone, Copy)]
 pub struct Paging<'a> {
-    /// The answer's type: a struct.
-    pub page_type: &'a str,
     /// The answer's `items` field.
     pub items: &'a Field,
     /// The type of one item.
@@ -92,7 +90,6 @@ pub fn paging<'a>(api: &'a Api, op: &'a Operation) -> Option<Paging<'a>> {
         return None;
     }
     Some(Paging {
-        page_type,
         items,
         item: item.as_ref(),
         cursor,
@@ -130,11 +127,14 @@ components:
         )
     }
 
-    fn of(spec: &str) -> Option<(Option<(String, String)>, Option<(String, String, bool)>)> {
+    /// The cursor (parameter, answer field) and the page number (parameter, page count, and
+    /// whether the answer says its page), by Rust names.
+    type Found = (Option<(String, String)>, Option<(String, String, bool)>);
+
+    fn of(spec: &str) -> Option<Found> {
         let api = api(spec);
         let op = &api.operations[0];
         paging(&api, op).map(|p| {
-            assert_eq!(p.page_type, "Page");
             assert_eq!(p.item, &TypeRef::Named("Pet".into()));
             (
                 p.cursor

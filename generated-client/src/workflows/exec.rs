@@ -1,6 +1,7 @@
 //! Running a command in a started sandbox through its toolbox.
 
-use super::toolbox::{toolbox_client, CommandOutput, Demux, LogChunk};
+use super::proxy::toolbox_client;
+use super::toolbox::{CommandOutput, Demux, LogChunk};
 use crate::api::types::{Sandbox, SandboxState};
 use crate::runtime::{Error, Message, WebSocket};
 use crate::toolbox::process;

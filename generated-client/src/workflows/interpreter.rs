@@ -9,7 +9,7 @@
 //! 1000 when the run ended, 4008 when it ran out of time, 1008 or 1002 with a reason when the
 //! request was refused.
 
-use super::toolbox::toolbox_client;
+use super::proxy::toolbox_client;
 use crate::api::types::Sandbox;
 use crate::runtime::{Error, Message, TransportKind, WebSocket};
 use crate::toolbox::interpreter;

@@ -23,6 +23,8 @@ pub mod files;
 ))]
 mod interpreter;
 #[cfg(feature = "api-sandbox-lifecycle")]
+mod proxy;
+#[cfg(feature = "api-sandbox-lifecycle")]
 mod sandboxes;
 #[cfg(all(
     feature = "api-sandbox-lifecycle",
@@ -57,6 +59,8 @@ pub use files::{
     feature = "toolbox-interpreter"
 ))]
 pub use interpreter::{run_code, CodeError, CodeEvent, CodeRun, RunCode};
+#[cfg(feature = "api-sandbox-lifecycle")]
+pub use proxy::toolbox_client;
 #[cfg(all(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 pub use sandboxes::list_snapshots;
 #[cfg(feature = "api-sandbox-lifecycle")]
@@ -65,6 +69,8 @@ pub use sandboxes::{
     start_sandbox, stop_sandbox, wait_for_state, wait_for_state_reporting, SandboxSource,
     SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
 };
+#[cfg(feature = "api-sandbox-lifecycle")]
+pub(crate) use sandboxes::{poll, Polled};
 #[cfg(all(
     feature = "api-sandbox-lifecycle",
     feature = "toolbox-process-terminals"
@@ -77,14 +83,17 @@ pub use terminal::{
     feature = "api-sandbox-lifecycle",
     feature = "toolbox-process-sessions"
 ))]
-pub use toolbox::{command_logs, toolbox_client, CommandOutput, Demux, LogChunk};
+pub use toolbox::{command_logs, CommandOutput, Demux, LogChunk};
 
 /// A suffix that makes names unique enough for sessions and keys: time and a counter.
 #[cfg(any(
     feature = "api-api-keys",
     all(
         feature = "api-sandbox-lifecycle",
-        feature = "toolbox-process-sessions"
+        any(
+            feature = "toolbox-process-sessions",
+            feature = "toolbox-process-terminals"
+        )
     )
 ))]
 fn unique_suffix() -> String {

@@ -148,44 +148,31 @@ pub async fn delete_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox
     sandbox::delete_sandbox(client, id_or_name, &Default::default()).await
 }
 
-/// The most pages [`list_sandboxes`] reads, so a server that always returns a cursor cannot
-/// keep it looping.
-const MAX_PAGES: usize = 1000;
-
-/// Every sandbox that carries all of `labels` (all sandboxes when empty), across pages.
+/// Every sandbox that carries all of `labels` (all sandboxes when empty), across pages. For a
+/// stream that stops where the caller does, or a limit, use
+/// [`sandbox::list_sandboxes_pages`](crate::api::sandbox::list_sandboxes_pages).
 pub async fn list_sandboxes(
     client: &Client,
     labels: &BTreeMap<String, String>,
 ) -> Result<Vec<crate::api::types::SandboxListItem>, Error> {
-    let labels = (!labels.is_empty()).then(|| crate::runtime::json_text(labels));
-    let mut items = Vec::new();
-    let mut cursor = None;
-    for _ in 0..MAX_PAGES {
-        let params = sandbox::ListSandboxesParams {
-            labels: labels.clone(),
-            cursor: cursor.take(),
-            ..Default::default()
-        };
-        let page = sandbox::list_sandboxes(client, &params).await?;
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(next) if !next.is_empty() => cursor = Some(next),
-            _ => break,
-        }
-    }
-    Ok(items)
+    let params = sandbox::ListSandboxesParams {
+        labels: (!labels.is_empty()).then(|| crate::runtime::json_text(labels)),
+        ..Default::default()
+    };
+    sandbox::list_sandboxes_pages(client, &params).all().await
 }
 
-/// The organization's snapshots (first page of up to 100).
+/// Every snapshot of the organization, across pages (see
+/// [`snapshots::get_all_snapshots_pages`](crate::api::snapshots::get_all_snapshots_pages)).
 #[cfg(feature = "api-snapshots")]
 pub async fn list_snapshots(client: &Client) -> Result<Vec<crate::api::types::SnapshotDto>, Error> {
     let params = crate::api::snapshots::GetAllSnapshotsParams {
         limit: Some(100.0),
         ..Default::default()
     };
-    Ok(crate::api::snapshots::get_all_snapshots(client, &params)
-        .await?
-        .items)
+    crate::api::snapshots::get_all_snapshots_pages(client, &params)
+        .all()
+        .await
 }
 
 /// How [`wait_for_state`] polls.
@@ -229,31 +216,66 @@ pub async fn wait_for_state_reporting(
     options: &WaitOptions,
     on_poll: &mut (dyn FnMut(&Sandbox) + Send),
 ) -> Result<Sandbox, Error> {
+    let what = format!("sandbox {id_or_name} to be {target}");
+    poll(
+        what,
+        options,
+        || get_sandbox(client, id_or_name),
+        |current| {
+            on_poll(&current);
+            let state = current.state.clone();
+            if state.as_ref() == Some(&target) {
+                return Polled::Done(current);
+            }
+            let failed = matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed))
+                || (state == Some(SandboxState::Destroyed) && target != SandboxState::Destroyed);
+            if failed {
+                return Polled::Failed(Error::UnexpectedState {
+                    subject: format!("sandbox {}", current.id),
+                    state: state.map_or_else(String::new, |s| s.to_string()),
+                    reason: current.error_reason,
+                });
+            }
+            Polled::Pending(state.map_or_else(|| "no state".to_string(), |s| s.to_string()))
+        },
+    )
+    .await
+}
+
+/// What one look at something waited for found.
+pub(crate) enum Polled<T> {
+    /// It is as waited for.
+    Done(T),
+    /// It never will be.
+    Failed(Error),
+    /// Not yet: the state it is in.
+    Pending(String),
+}
+
+/// Fetches with `fetch` and judges with `judge` until the judge says done or failed, pausing
+/// between looks from `options.initial_interval`, doubling up to `options.max_interval`; past
+/// `options.deadline`, an [`Error::Deadline`] for `what` with the last state seen. The one wait
+/// loop of the crate: sandboxes, volumes and snapshots wait by it.
+pub(crate) async fn poll<T, Fut>(
+    what: String,
+    options: &WaitOptions,
+    mut fetch: impl FnMut() -> Fut,
+    mut judge: impl FnMut(T) -> Polled<T>,
+) -> Result<T, Error>
+where
+    Fut: std::future::Future<Output = Result<T, Error>>,
+{
     let started = Instant::now();
     let mut interval = options.initial_interval;
     loop {
-        let current = get_sandbox(client, id_or_name).await?;
-        on_poll(&current);
-        let state = current.state.clone();
-        if state.as_ref() == Some(&target) {
-            return Ok(current);
-        }
-        let failed = matches!(state, Some(SandboxState::Error | SandboxState::BuildFailed))
-            || (state == Some(SandboxState::Destroyed) && target != SandboxState::Destroyed);
-        if failed {
-            return Err(Error::UnexpectedState {
-                subject: format!("sandbox {}", current.id),
-                state: state.map_or_else(String::new, |s| s.to_string()),
-                reason: current.error_reason,
-            });
-        }
+        let last = match judge(fetch().await?) {
+            Polled::Done(value) => return Ok(value),
+            Polled::Failed(error) => return Err(error),
+            Polled::Pending(state) => state,
+        };
         let waited = started.elapsed();
         if waited + interval > options.deadline {
-            return Err(Error::Deadline {
-                what: format!("sandbox {id_or_name} to be {target}"),
-                waited,
-                last: state.map_or_else(|| "no state".to_string(), |s| s.to_string()),
-            });
+            return Err(Error::Deadline { what, waited, last });
         }
         tokio::time::sleep(interval).await;
         interval = (interval * 2).min(options.max_interval);

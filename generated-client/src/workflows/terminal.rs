@@ -9,7 +9,7 @@
 //! `{"type":"control","status":"exited","exitCode":N}` message first, which is read the same
 //! way. Resizing is an HTTP call (`POST /process/pty/{id}/resize`).
 
-use super::toolbox::toolbox_client;
+use super::proxy::toolbox_client;
 use super::unique_suffix;
 use crate::api::types::Sandbox;
 use crate::runtime::{Bytes, Close, Error, Message, Receiver, Sender, TransportKind};

@@ -14,39 +14,17 @@
 //!
 //! Deployed daemons differ in version, so [`CommandOutput`] is built from any of these answers.
 
-use crate::api::types::Sandbox;
 use crate::runtime::{Error, JsonOrText};
 use crate::toolbox::types::{SessionCommandLogsResponse, SessionExecuteResponse};
 use crate::Client;
 
-/// The header that asks the toolbox for a command's raw log, markers kept, instead of its
-/// output with stdout and stderr mixed.
-pub const SPLIT_OUTPUT_HEADER: &str = "x-daytona-split-output";
+pub use super::proxy::{toolbox_client, SPLIT_OUTPUT_HEADER};
 
 /// The prefix of every stdout line in a command's raw log.
 pub const STDOUT_MARKER: &[u8] = b"\x01\x01\x01";
 
 /// The prefix of every stderr line in a command's raw log.
 pub const STDERR_MARKER: &[u8] = b"\x02\x02\x02";
-
-/// A client for a sandbox's toolbox: the toolbox proxy URL the API gives for the sandbox,
-/// followed by the sandbox id (or the configured `toolbox_url`), with this client's
-/// credentials and policies, asking for separate stdout and stderr ([`SPLIT_OUTPUT_HEADER`]).
-///
-/// The credentials matter: the toolbox proxy refuses requests without the API key or JWT,
-/// although the toolbox spec declares no security (see `specs/codegen.yaml`).
-pub fn toolbox_client(client: &Client, sandbox: &Sandbox) -> Client {
-    let base = match &client.config().toolbox_url {
-        Some(url) => client.with_base_url(url),
-        None => {
-            let proxy = sandbox.toolbox_proxy_url.trim_end_matches('/');
-            client.with_base_url(format!("{proxy}/{}", sandbox.id))
-        }
-    };
-    // A constant name and value, so this cannot fail; `base` is the fallback all the same.
-    base.with_header(SPLIT_OUTPUT_HEADER, "true")
-        .unwrap_or(base)
-}
 
 /// Splits a raw command log into stdout and stderr, as the daemon does for its newer clients
 /// (`DemuxLogBytes` in `apps/daemon/pkg/session/execute.go`): the bytes after a marker, up to

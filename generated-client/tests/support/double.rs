@@ -260,6 +260,12 @@ struct State {
     recorded: Vec<Recorded>,
     sandboxes: Vec<SandboxRecord>,
     keys: Vec<KeyRecord>,
+    /// The organization's snapshots, as the API lists them.
+    snapshots: Vec<Value>,
+    /// Volumes by name: the volume and when it is ready (or fails, for the name `broken`).
+    volumes: Vec<(Value, Instant)>,
+    /// Snapshots created through the API: the snapshot and when its build ends.
+    builds: Vec<(Value, Instant)>,
     next_id: u32,
 }
 
@@ -361,6 +367,9 @@ impl State {
             recorded: Vec::new(),
             sandboxes: Vec::new(),
             keys: Vec::new(),
+            snapshots: (1..=SNAPSHOTS).map(snapshot_json).collect(),
+            volumes: Vec::new(),
+            builds: Vec::new(),
             next_id: 1,
         };
         let toolbox = format!("{base}/toolbox");
@@ -395,6 +404,19 @@ impl State {
             .iter_mut()
             .find(|s| s.fields["id"] == id_or_name || s.fields["name"] == id_or_name)
     }
+}
+
+/// How many snapshots the organization has.
+pub const SNAPSHOTS: usize = 5;
+
+/// A snapshot as `GET /snapshots` lists it (`SnapshotDto`).
+fn snapshot_json(n: usize) -> Value {
+    json!({
+        "id": format!("snap-{n}"), "general": false, "name": format!("snapshot-{n}"),
+        "state": "active", "size": 1.5, "entrypoint": null, "cpu": 1, "gpu": 0, "mem": 1,
+        "disk": 3, "errorReason": null, "createdAt": "2026-06-23T12:00:00.000Z",
+        "updatedAt": "2026-06-23T12:00:00.000Z", "lastUsedAt": null,
+    })
 }
 
 fn sandbox_fields(id: &str, name: &str, labels: Value, toolbox: &str, body: &Value) -> Value {
@@ -444,6 +466,8 @@ impl SandboxRecord {
             (Some(reason), "error") => json!(reason),
             _ => Value::Null,
         };
+        // The double's errors (a snapshot that cannot start) are all recoverable.
+        value["recoverable"] = json!(state == "error");
         value
     }
 
@@ -713,6 +737,117 @@ impl Shared {
                     None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
                 }
             }
+            ("POST", ["sandbox", id, "archive"]) => {
+                // sandbox.service.ts `archive`: only a stopped sandbox; archiving, then archived.
+                let settle = self.settings.start_after;
+                match state.sandbox(id) {
+                    Some(sandbox) if sandbox.state() == "stopped" => {
+                        sandbox.go(&["archiving", "archiving", "archived"], settle);
+                        json_answer(StatusCode::OK, &sandbox.json())
+                    }
+                    Some(_) => api_error(StatusCode::BAD_REQUEST, "Sandbox is not stopped"),
+                    None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
+                }
+            }
+            ("POST", ["sandbox", id, "resize"]) => {
+                // sandbox.service.ts `resize`: started or stopped; disk only when stopped and
+                // never smaller; resizing, then the state it had.
+                let body = request.json();
+                let settle = self.settings.start_after;
+                let Some(sandbox) = state.sandbox(id) else {
+                    return api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found"));
+                };
+                let before = sandbox.state();
+                if before != "started" && before != "stopped" {
+                    return api_error(
+                        StatusCode::BAD_REQUEST,
+                        "Sandbox must be in started or stopped state to resize",
+                    );
+                }
+                if body.get("disk").is_some() && before != "stopped" {
+                    return api_error(
+                        StatusCode::BAD_REQUEST,
+                        "Disk resize can only be performed on a stopped sandbox",
+                    );
+                }
+                for field in ["cpu", "memory", "disk"] {
+                    if let Some(value) = body.get(field) {
+                        sandbox.fields[field] = value.clone();
+                    }
+                }
+                sandbox.go(&["resizing", "resizing", before], settle);
+                json_answer(StatusCode::OK, &sandbox.json())
+            }
+            ("GET", ["sandbox", id, "ports", port, "preview-url"]) => match state.sandbox(id) {
+                Some(sandbox) => {
+                    let id = sandbox.fields["id"].clone();
+                    json_answer(
+                        StatusCode::OK,
+                        &json!({"sandboxId": id, "url": format!("https://{port}-{}.proxy.localhost", id.as_str().unwrap_or_default()), "token": "preview-token"}),
+                    )
+                }
+                None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
+            },
+            ("POST", ["sandbox", id, "recover"]) => {
+                // sandbox.service.ts `recover`: only a recoverable sandbox in `error`.
+                let settle = self.settings.start_after;
+                match state.sandbox(id) {
+                    Some(sandbox) if sandbox.state() == "error" => {
+                        sandbox.error_reason = None;
+                        sandbox.go(&["starting", "starting", "started"], settle);
+                        json_answer(StatusCode::OK, &sandbox.json())
+                    }
+                    Some(_) => api_error(
+                        StatusCode::BAD_REQUEST,
+                        "Sandbox is not in a recoverable state",
+                    ),
+                    None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
+                }
+            }
+            ("POST", ["sandbox", id, "fork"]) => {
+                // sandbox.service.ts `fork`: a started sandbox; the copy is created, then starts.
+                let body = request.json();
+                let settle = self.settings.start_after;
+                let next = state.next_id;
+                let Some(source) = state.sandbox(id) else {
+                    return api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found"));
+                };
+                if source.state() != "started" {
+                    return api_error(
+                        StatusCode::BAD_REQUEST,
+                        "Sandbox must be in started state to fork",
+                    );
+                }
+                let id = format!("sb-{next}");
+                let name = body["name"].as_str().map_or(id.clone(), str::to_string);
+                let mut fields = source.fields.clone();
+                fields["id"] = json!(id);
+                fields["name"] = json!(name);
+                let mut fork = SandboxRecord {
+                    fields,
+                    timeline: Vec::new(),
+                    error_reason: None,
+                    sessions: BTreeMap::new(),
+                    files: source.files.clone(),
+                    ptys: BTreeMap::new(),
+                    contexts: Contexts::default(),
+                };
+                fork.go(&["creating", "starting", "started"], settle);
+                let created = fork.json();
+                state.next_id += 1;
+                state.sandboxes.push(fork);
+                json_answer(StatusCode::OK, &created)
+            }
+            ("PUT", ["sandbox", id, "labels"]) => {
+                let labels = request.json()["labels"].clone();
+                match state.sandbox(id) {
+                    Some(sandbox) => {
+                        sandbox.fields["labels"] = labels.clone();
+                        json_answer(StatusCode::OK, &json!({"labels": labels}))
+                    }
+                    None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
+                }
+            }
             ("DELETE", ["sandbox", id]) => match state.sandbox(id) {
                 Some(sandbox) => {
                     sandbox.go(&["destroying", "destroying", "destroyed"], Duration::ZERO);
@@ -720,6 +855,95 @@ impl Shared {
                 }
                 None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
             },
+            ("GET", ["snapshots"]) => {
+                // apps/api/src/sandbox/services/snapshot.service.ts: pages from 1, 100 a page
+                // unless the query says otherwise; `totalPages` is ceil(total / limit).
+                // Numbers as NestJS reads them (`2` and `2.0` alike).
+                let number = |name: &str, default: usize| {
+                    request
+                        .query_value(name)
+                        .and_then(|n| n.parse::<f64>().ok())
+                        .map_or(default, |n| n as usize)
+                };
+                let (page, limit) = (number("page", 1), number("limit", 100));
+                if page < 1 || limit < 1 {
+                    return api_error(StatusCode::BAD_REQUEST, "page and limit must be at least 1");
+                }
+                let total = state.snapshots.len();
+                let start = ((page - 1) * limit).min(total);
+                let items = state.snapshots[start..(start + limit).min(total)].to_vec();
+                json_answer(
+                    StatusCode::OK,
+                    &json!({"items": items, "total": total, "page": page,
+                            "totalPages": total.div_ceil(limit)}),
+                )
+            }
+            ("POST", ["volumes"]) => {
+                // A volume is `pending_create`, then `ready` (`error` for the name `broken`).
+                let name = request.json()["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let volume = json!({
+                    "id": format!("vol-{}", state.volumes.len() + 1), "name": name,
+                    "organizationId": ORGANIZATION, "state": "pending_create",
+                    "createdAt": "2026-06-23T12:00:00.000Z",
+                    "updatedAt": "2026-06-23T12:00:00.000Z", "errorReason": null,
+                });
+                state
+                    .volumes
+                    .push((volume.clone(), Instant::now() + self.settings.start_after));
+                json_answer(StatusCode::OK, &volume)
+            }
+            ("GET", ["volumes", "by-name", name]) => {
+                match state.volumes.iter().find(|(v, _)| v["name"] == *name) {
+                    Some((volume, ready_at)) => {
+                        let mut volume = volume.clone();
+                        if Instant::now() >= *ready_at {
+                            let broken = *name == "broken";
+                            volume["state"] = json!(if broken { "error" } else { "ready" });
+                            if broken {
+                                volume["errorReason"] = json!("no space left for the volume");
+                            }
+                        }
+                        json_answer(StatusCode::OK, &volume)
+                    }
+                    None => api_error(StatusCode::NOT_FOUND, &format!("Volume {name} not found")),
+                }
+            }
+            ("POST", ["snapshots"]) => {
+                // A new snapshot is `pending`, then `active` (`build_failed` for `broken`).
+                let body = request.json();
+                let name = body["name"].as_str().unwrap_or_default().to_string();
+                let mut snapshot = snapshot_json(SNAPSHOTS + state.builds.len() + 1);
+                snapshot["name"] = json!(name);
+                snapshot["state"] = json!("pending");
+                state
+                    .builds
+                    .push((snapshot.clone(), Instant::now() + self.settings.start_after));
+                json_answer(StatusCode::OK, &snapshot)
+            }
+            ("GET", ["snapshots", id]) => {
+                match state
+                    .builds
+                    .iter()
+                    .find(|(s, _)| s["id"] == *id || s["name"] == *id)
+                {
+                    Some((snapshot, built_at)) => {
+                        let mut snapshot = snapshot.clone();
+                        if Instant::now() >= *built_at {
+                            let broken = snapshot["name"] == "broken";
+                            let done = if broken { "build_failed" } else { "active" };
+                            snapshot["state"] = json!(done);
+                            if broken {
+                                snapshot["errorReason"] = json!("the image does not build");
+                            }
+                        }
+                        json_answer(StatusCode::OK, &snapshot)
+                    }
+                    None => api_error(StatusCode::NOT_FOUND, &format!("Snapshot {id} not found")),
+                }
+            }
             ("POST", ["api-keys"]) => {
                 let body = request.json();
                 let Some(name) = body["name"].as_str() else {

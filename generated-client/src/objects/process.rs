@@ -1,0 +1,100 @@
+//! Commands in a sandbox: waited for or streamed, in sessions, and terminals.
+
+use super::Sandbox;
+use crate::runtime::{Call, Error};
+use crate::toolbox::process as operations;
+use crate::toolbox::types::{
+    Command, CreateSessionRequest, Session, SessionExecuteRequest, SessionExecuteResponse,
+};
+use crate::workflows::{self, CommandOutput, ExecRequest, ExecStream};
+use crate::Client;
+
+/// A sandbox's commands, as the official SDKs' `Process`: [`exec`](Process::exec) waits for a
+/// command, [`exec_stream`](Process::exec_stream) streams its output, and sessions keep a
+/// shell's state (directory, variables) between commands.
+#[derive(Debug, Clone)]
+pub struct Process<'a> {
+    sandbox: &'a Sandbox,
+    toolbox: Client,
+}
+
+impl<'a> Process<'a> {
+    pub(super) fn new(sandbox: &'a Sandbox) -> Self {
+        Process {
+            sandbox,
+            toolbox: sandbox.toolbox(),
+        }
+    }
+
+    /// Runs a command and waits for it (see [`workflows::exec`]).
+    pub async fn exec(&self, request: &ExecRequest) -> Result<CommandOutput, Error> {
+        workflows::exec(self.sandbox.client(), self.sandbox.data(), request).await
+    }
+
+    /// Runs a command and streams its output as it comes (see [`workflows::exec_stream`]).
+    pub async fn exec_stream(&self, request: &ExecRequest) -> Result<ExecStream, Error> {
+        workflows::exec_stream(self.sandbox.client(), self.sandbox.data(), request).await
+    }
+
+    /// Runs the request's code with the interpreter of its language and waits for it: one
+    /// request that lasts as long as the code runs.
+    #[cfg(feature = "toolbox-process")]
+    pub fn code_run(
+        &self,
+        request: &crate::toolbox::types::CodeRunRequest,
+    ) -> Call<crate::toolbox::types::CodeRunResponse> {
+        operations::code_run(&self.toolbox, request)
+    }
+
+    /// Opens a session: a shell that keeps its state between the commands sent to it.
+    pub fn create_session(&self, session_id: &str) -> Call<()> {
+        let body = CreateSessionRequest {
+            session_id: session_id.to_string(),
+        };
+        operations::create_session(&self.toolbox, &body)
+    }
+
+    /// A session and the commands it has run.
+    pub fn get_session(&self, session_id: &str) -> Call<Session> {
+        operations::get_session(&self.toolbox, session_id)
+    }
+
+    /// Runs a command in a session: with `run_async`, the answer comes as soon as the command
+    /// has started; otherwise when it has ended.
+    pub fn execute_session_command(
+        &self,
+        session_id: &str,
+        request: &SessionExecuteRequest,
+    ) -> Call<SessionExecuteResponse> {
+        operations::session_execute_command(&self.toolbox, session_id, request)
+    }
+
+    /// A command of a session, with its exit code once it has ended.
+    pub fn get_session_command(&self, session_id: &str, command_id: &str) -> Call<Command> {
+        operations::get_session_command(&self.toolbox, session_id, command_id)
+    }
+
+    /// The logs of a session's command so far, split into stdout and stderr.
+    pub async fn session_command_logs(
+        &self,
+        session_id: &str,
+        command_id: &str,
+    ) -> Result<CommandOutput, Error> {
+        workflows::command_logs(&self.toolbox, session_id, command_id).await
+    }
+
+    /// Ends a session and every command still running in it.
+    pub fn delete_session(&self, session_id: &str) -> Call<()> {
+        operations::delete_session(&self.toolbox, session_id)
+    }
+
+    /// Opens a terminal (a PTY session) and connects to it (see
+    /// [`workflows::open_terminal`]).
+    #[cfg(feature = "toolbox-process-terminals")]
+    pub async fn open_terminal(
+        &self,
+        options: &workflows::TerminalOptions,
+    ) -> Result<workflows::Terminal, Error> {
+        workflows::open_terminal(self.sandbox.client(), self.sandbox.data(), options).await
+    }
+}
