@@ -1,5 +1,6 @@
-//! A small command-line tool over the workflows, reading the same environment variables as the
-//! client (`DAYTONA_API_KEY`, `DAYTONA_API_URL`, …).
+//! A small command-line tool over the object layer (`Daytona`, `Sandbox`) and the workflows,
+//! reading the same environment variables as the client (`DAYTONA_API_KEY`, `DAYTONA_API_URL`,
+//! …).
 //!
 //! ```text
 //! cargo run -p daytona-client --example daytona -- sandbox list [--label key=value]
@@ -15,12 +16,13 @@
 //! ```
 
 use clap::{Parser, Subcommand};
+use daytona_client::api::sandbox::ListSandboxesParams;
 use daytona_client::api::types::Permission;
 use daytona_client::runtime::{Binary, Progress};
 use daytona_client::workflows::{
     self, EphemeralKeyRequest, ExecEvent, ExecRequest, SandboxSource, SandboxSpec,
 };
-use daytona_client::{Client, Config};
+use daytona_client::{Config, Daytona};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
@@ -158,22 +160,30 @@ pub struct Output<'a> {
 
 /// Runs the tool; the error is one line for the user.
 pub async fn run(cli: Cli, config: Config, output: Output<'_>) -> Result<(), String> {
-    let client = Client::new(config).map_err(|e| e.to_string())?;
-    execute(&client, cli.command, output)
+    let daytona = Daytona::new(config).map_err(|e| e.to_string())?;
+    execute(&daytona, cli.command, output)
         .await
         .map_err(|e| e.to_string())
 }
 
 async fn execute(
-    client: &Client,
+    daytona: &Daytona,
     command: Command,
     output: Output<'_>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let Output { out, err } = output;
+    let client = daytona.client();
     match command {
         Command::Sandbox(SandboxCommand::List { labels }) => {
             let labels: BTreeMap<_, _> = labels.into_iter().collect();
-            for sandbox in workflows::list_sandboxes(client, &labels).await? {
+            let params = ListSandboxesParams {
+                labels: (!labels.is_empty()).then(|| daytona_client::runtime::json_text(&labels)),
+                ..Default::default()
+            };
+            // Printed page by page, as the pages come.
+            let mut sandboxes = daytona.list(&params);
+            while let Some(sandbox) = sandboxes.next().await {
+                let sandbox = sandbox?;
                 let state = sandbox.state.as_ref().map_or("-", |s| s.as_str());
                 writeln!(out, "{}\t{}\t{state}", sandbox.id, sandbox.name)?;
             }
@@ -224,7 +234,7 @@ async fn execute(
             writeln!(out, "{}\t{state}", sandbox.id)?;
         }
         Command::Sandbox(SandboxCommand::Get { id }) => {
-            print_sandbox(out, &workflows::get_sandbox(client, &id).await?)?
+            print_sandbox(out, daytona.get(&id).await?.data())?
         }
         Command::Sandbox(SandboxCommand::Start { id }) => {
             print_sandbox(out, &workflows::start_sandbox(client, &id).await?)?
@@ -242,12 +252,13 @@ async fn execute(
             follow,
             command,
         }) => {
-            let sandbox = workflows::get_sandbox(client, &id).await?;
+            let sandbox = daytona.get(&id).await?;
             let mut request = ExecRequest::new(command.join(" "));
             request.cwd = cwd;
             request.timeout = Duration::from_secs(timeout_seconds);
+            let process = sandbox.process();
             if follow {
-                let mut run = workflows::exec_stream(client, &sandbox, &request).await?;
+                let mut run = process.exec_stream(&request).await?;
                 while let Some(event) = run.next().await {
                     match event? {
                         ExecEvent::Stdout(bytes) => {
@@ -263,7 +274,7 @@ async fn execute(
                 }
                 return Ok(());
             }
-            let output = workflows::exec(client, &sandbox, &request).await?;
+            let output = process.exec(&request).await?;
             write!(out, "{}", output.stdout)?;
             write!(err, "{}", output.stderr)?;
             if output.combined {
@@ -279,8 +290,7 @@ async fn execute(
             )?;
         }
         Command::Sandbox(SandboxCommand::Upload { id, local, remote }) => {
-            let sandbox = workflows::get_sandbox(client, &id).await?;
-            let toolbox = workflows::toolbox_client(client, &sandbox);
+            let fs = daytona.get(&id).await?.fs();
             let size = std::fs::metadata(&local)
                 .map_err(|e| format!("{}: {e}", local.display()))?
                 .len();
@@ -288,7 +298,7 @@ async fn execute(
             let shown = bar.clone();
             let contents =
                 Binary::from_file(&local).on_progress(move |p| shown.set_position(p.done));
-            let sent = workflows::upload_file(&toolbox, contents, &remote).await;
+            let sent = fs.upload_file(contents, &remote).await;
             bar.finish_and_clear();
             sent?;
             writeln!(
@@ -298,9 +308,7 @@ async fn execute(
             )?;
         }
         Command::Sandbox(SandboxCommand::Download { id, remote, local }) => {
-            let sandbox = workflows::get_sandbox(client, &id).await?;
-            let toolbox = workflows::toolbox_client(client, &sandbox);
-            let contents = workflows::download_file(&toolbox, &remote).await?;
+            let contents = daytona.get(&id).await?.fs().download_file(&remote).await?;
             let bar = transfer_bar(
                 contents.content_length().unwrap_or(0),
                 &format!("downloading {remote}"),
@@ -317,7 +325,9 @@ async fn execute(
             )?;
         }
         Command::Snapshot(SnapshotCommand::List) => {
-            for snapshot in workflows::list_snapshots(client).await? {
+            let mut snapshots = daytona.snapshots().list(&Default::default());
+            while let Some(snapshot) = snapshots.next().await {
+                let snapshot = snapshot?;
                 writeln!(
                     out,
                     "{}\t{}\t{}",

@@ -513,3 +513,105 @@ async fn files_travel_in_bulk_and_terminals_open_through_the_handles() {
         .unwrap();
     assert_eq!(exit.code, 4);
 }
+
+#[path = "../examples/agent_loop.rs"]
+#[allow(dead_code)] // `main` is the example's own.
+mod agent_loop;
+
+/// A project folder of its own under the test's temporary directory.
+fn project(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+fn config(double: &Double) -> Config {
+    Config::builder()
+        .api_key(double::API_KEY)
+        .api_url(double.api_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_agent_loop_uploads_runs_live_downloads_and_always_deletes_the_sandbox() {
+    let double = Double::start(Settings::default()).await;
+    let dir = project(
+        "agent-loop-project",
+        &[
+            ("src/main.py", "print(1)\n"),
+            ("report.txt", "ran 2, failed 0\n"),
+        ],
+    );
+    let out = dir.with_extension("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let args = agent_loop::Args {
+        project: Some(dir.clone()),
+        command: "echo testing; echo careful >&2; exit 3".into(),
+        results: "report.txt".into(),
+        out: out.clone(),
+        snapshot: None,
+        timeout: 30,
+    };
+    let mut shown = Vec::new();
+    let outcome = agent_loop::run(&args, config(&double), &mut shown)
+        .await
+        .unwrap();
+    assert_eq!(outcome.exit_code, 3);
+    assert_eq!(
+        std::fs::read_to_string(&outcome.results).unwrap(),
+        "ran 2, failed 0\n"
+    );
+    let shown = String::from_utf8(shown).unwrap();
+    for line in [
+        "uploaded 2 files",
+        "testing\n",
+        "careful\n",
+        "tests exited with 3",
+    ] {
+        assert!(shown.contains(line), "{line:?} in {shown}");
+    }
+    let id = shown
+        .split_whitespace()
+        .nth(1)
+        .expect("the first line names the sandbox")
+        .to_string();
+    assert_eq!(
+        double.file(&id, "project/src/main.py").as_deref(),
+        Some(&b"print(1)\n"[..])
+    );
+    let daytona = daytona(&double);
+    let gone = daytona.get(&id).await.unwrap();
+    assert!(matches!(
+        gone.state(),
+        Some(SandboxState::Destroying | SandboxState::Destroyed)
+    ));
+
+    // A loop that fails (the results were never written) still deletes its sandbox.
+    let args = agent_loop::Args {
+        results: "missing.xml".into(),
+        ..args
+    };
+    let mut shown = Vec::new();
+    let error = agent_loop::run(&args, config(&double), &mut shown)
+        .await
+        .unwrap_err();
+    assert!(
+        error.contains("missing.xml") || error.contains("404"),
+        "{error}"
+    );
+    let shown = String::from_utf8(shown).unwrap();
+    let id = shown.split_whitespace().nth(1).unwrap().to_string();
+    assert!(shown.contains(&format!("sandbox {id} deleted")), "{shown}");
+    let gone = daytona.get(&id).await.unwrap();
+    assert!(matches!(
+        gone.state(),
+        Some(SandboxState::Destroying | SandboxState::Destroyed)
+    ));
+}
