@@ -615,3 +615,49 @@ async fn the_agent_loop_uploads_runs_live_downloads_and_always_deletes_the_sandb
         Some(SandboxState::Destroying | SandboxState::Destroyed)
     ));
 }
+
+#[tokio::test]
+async fn a_received_sandbox_serialises_back_to_the_json_it_came_from() {
+    let double = Double::start(Settings::default()).await;
+    let daytona = daytona(&double);
+    let sandbox = seed(&daytona).await;
+    let raw: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/sandbox/{}",
+            double.api_url(),
+            double::SEED_SANDBOX
+        ))
+        .bearer_auth(double::API_KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut expected = raw.as_object().unwrap().clone();
+    // A property newer than the pinned spec, which the model does not hold.
+    expected.remove("kvm");
+    let serialised = serde_json::to_value(sandbox.data()).unwrap();
+    assert_eq!(
+        same_json(serialised),
+        same_json(serde_json::Value::Object(expected))
+    );
+}
+
+/// JSON as the API means it: `10080` and `10080.0` are one number (the spec says `number`, so
+/// the model holds an `f64`), and an optional property that is `null` is one that is absent
+/// (the service sends `errorReason: null`; the model keeps both as `None`).
+fn same_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::Array(items) => Value::Array(items.into_iter().map(same_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, same_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -228,8 +228,10 @@ fn manifest(api: &Api, krate: &CrateSettings, module: &str, test_support: bool) 
         _ => String::new(),
     };
     let test_support_feature = if test_support {
-        "# The helpers the crate's own test suite drives (samples of every call, round trips).\n\
-         test-support = [\"full\"]\n"
+        "# `Serialize` on every model, also those only received.\n\
+         serialize = []\n\
+         # The helpers the crate's own test suite drives (samples of every call, round trips).\n\
+         test-support = [\"full\", \"serialize\"]\n"
     } else {
         ""
     };

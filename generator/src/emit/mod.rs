@@ -60,6 +60,10 @@ impl From<bool> for TestSupport {
     }
 }
 
+/// The Cargo feature that gives every model `Serialize` (when test support is emitted), so
+/// callers can store and forward what they received; `test-support` turns it on.
+pub const SERIALIZE_FEATURE: &str = "serialize";
+
 /// `#[cfg(feature = "test-support")]`.
 fn test_support_cfg() -> TokenStream {
     quote!(#[cfg(feature = "test-support")])

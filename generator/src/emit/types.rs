@@ -2,7 +2,7 @@
 
 use super::docs::doc_attrs;
 use super::recursion::Boxed;
-use super::{rust_type, test_support_cfg as test_support_gate, TestSupport};
+use super::{rust_type, test_support_cfg as test_support_gate, TestSupport, SERIALIZE_FEATURE};
 use crate::ir::{
     Access, Api, EnumRepr, Enumeration, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -165,23 +165,45 @@ impl Directions {
         }
     }
 
-    /// The serde derives: the directions the type needs, and the other behind the test-support
-    /// feature when test support is emitted.
+    /// The serde derives: the directions the type needs, and the other behind its feature when
+    /// test support is emitted (`Serialize` behind `serialize`, `Deserialize` behind
+    /// `test-support`).
     fn serde_derives(self) -> TokenStream {
-        let (needed, other) = match (self.sent, self.received) {
-            (true, false) => (quote!(serde::Serialize), quote!(serde::Deserialize)),
-            (false, true) => (quote!(serde::Deserialize), quote!(serde::Serialize)),
+        let (needed, other, feature) = match (self.sent, self.received) {
+            (true, false) => (
+                quote!(serde::Serialize),
+                quote!(serde::Deserialize),
+                "test-support",
+            ),
+            (false, true) => (
+                quote!(serde::Deserialize),
+                quote!(serde::Serialize),
+                SERIALIZE_FEATURE,
+            ),
             _ => return quote!(#[derive(serde::Serialize, serde::Deserialize)]),
         };
         let other = (self.test_support == TestSupport::Include)
-            .then(|| quote!(#[cfg_attr(feature = "test-support", derive(#other))]));
+            .then(|| quote!(#[cfg_attr(feature = #feature, derive(#other))]));
         quote!(#[derive(#needed)] #other)
     }
 
-    /// Whether a hand-written impl of a direction is emitted, and its gate: none when the type
-    /// needs it; the test-support feature when only test support does.
-    fn gate(self, needed: bool) -> Option<Option<TokenStream>> {
-        match (needed, self.test_support) {
+    /// Whether the `Serialize` impl is emitted, and its gate: none when the type is sent; the
+    /// `serialize` feature when test support is emitted (so callers can store and forward
+    /// what they received).
+    fn serialize_gate(self) -> Option<Option<TokenStream>> {
+        match (self.sent, self.test_support) {
+            (true, _) => Some(None),
+            (false, TestSupport::Include) => {
+                Some(Some(quote!(#[cfg(feature = #SERIALIZE_FEATURE)])))
+            }
+            (false, TestSupport::Omit) => None,
+        }
+    }
+
+    /// Whether the `Deserialize` impl is emitted, and its gate: none when the type is
+    /// received; the test-support feature when only test support needs it.
+    fn deserialize_gate(self) -> Option<Option<TokenStream>> {
+        match (self.received, self.test_support) {
             (true, _) => Some(None),
             (false, TestSupport::Include) => Some(Some(test_support_gate())),
             (false, TestSupport::Omit) => None,
@@ -217,15 +239,15 @@ fn struct_item(
 ) -> TokenStream {
     let directions = context.directions;
     // Serialize is derived; Deserialize is written out lean (see `deserialize_impl`). Each is
-    // there when the type travels that way, or behind the test-support feature.
-    let serialize = directions.gate(directions.sent);
-    let deserialize = directions.gate(directions.received);
+    // there when the type travels that way, or behind its feature.
+    let serialize = directions.serialize_gate();
+    let deserialize = directions.deserialize_gate();
     let serde_attr = |args: &[TokenStream]| -> Option<TokenStream> {
         match (&serialize, args.is_empty()) {
             (_, true) | (None, _) => None,
             (Some(None), false) => Some(quote!(#[serde(#(#args),*)])),
             (Some(Some(_)), false) => {
-                Some(quote!(#[cfg_attr(feature = "test-support", serde(#(#args),*))]))
+                Some(quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, serde(#(#args),*))]))
             }
         }
     };
@@ -233,7 +255,7 @@ fn struct_item(
         None => None,
         Some(None) => Some(quote!(#[derive(serde::Serialize)])),
         Some(Some(_)) => {
-            Some(quote!(#[cfg_attr(feature = "test-support", derive(serde::Serialize))]))
+            Some(quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, derive(serde::Serialize))]))
         }
     };
     let fields: Vec<Field> = def
@@ -708,8 +730,8 @@ fn union_item(
             let tags = &v.tags;
             quote!(#(#tags)|* => crate::runtime::tagged::decode(value).map(#name::#variant),)
         });
-    // Each impl only where a direction is needed, or behind the test-support feature.
-    let serialize_impl = context.directions.gate(context.directions.sent).map(|gate| {
+    // Each impl only where a direction is needed, or behind its feature.
+    let serialize_impl = context.directions.serialize_gate().map(|gate| {
         quote! {
             #gate
             impl serde::Serialize for #name {
@@ -722,7 +744,7 @@ fn union_item(
             }
         }
     });
-    let deserialize_impl = context.directions.gate(context.directions.received).map(|gate| {
+    let deserialize_impl = context.directions.deserialize_gate().map(|gate| {
         quote! {
             #gate
             impl<'de> serde::Deserialize<'de> for #name {

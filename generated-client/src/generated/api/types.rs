@@ -11,7 +11,7 @@
 /// The `Announcement` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Announcement {
     /// The announcement text
     ///
@@ -21,7 +21,7 @@ pub struct Announcement {
     ///
     /// Example: `"https://example.com/learn-more"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "learnMoreUrl", skip_serializing_if = "Option::is_none")
     )]
     pub learn_more_url: Option<String>,
@@ -64,12 +64,12 @@ impl<'de> serde::Deserialize<'de> for Announcement {
 /// The `PosthogConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PosthogConfig {
     /// PostHog API key
     ///
     /// Example: `"phc_abc123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: String,
     /// PostHog host URL
     ///
@@ -120,7 +120,7 @@ impl<'de> serde::Deserialize<'de> for PosthogConfig {
 /// The `OidcConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OidcConfig {
     /// OIDC issuer
     ///
@@ -129,7 +129,7 @@ pub struct OidcConfig {
     /// OIDC client ID
     ///
     /// Example: `"daytona-client"`
-    #[cfg_attr(feature = "test-support", serde(rename = "clientId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "clientId"))]
     pub client_id: String,
     /// OIDC audience
     ///
@@ -192,17 +192,17 @@ impl<'de> serde::Deserialize<'de> for OidcConfig {
 /// The `RateLimitEntry` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitEntry {
     /// Rate limit TTL in seconds
     ///
     /// Example: `60`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ttl: Option<f64>,
     /// Rate limit max requests
     ///
     /// Example: `100`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<f64>,
 }
 #[cfg(feature = "api-config")]
@@ -239,26 +239,26 @@ impl<'de> serde::Deserialize<'de> for RateLimitEntry {
 /// The `RateLimitConfig` schema.
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitConfig {
     /// Failed authentication rate limit
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "failedAuth", skip_serializing_if = "Option::is_none")
     )]
     pub failed_auth: Option<RateLimitEntry>,
     /// Authenticated rate limit
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub authenticated: Option<RateLimitEntry>,
     /// Sandbox create rate limit
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxCreate", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_create: Option<RateLimitEntry>,
     /// Sandbox lifecycle rate limit
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxLifecycle", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_lifecycle: Option<RateLimitEntry>,
@@ -306,21 +306,21 @@ impl<'de> serde::Deserialize<'de> for RateLimitConfig {
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
 #[cfg(feature = "api-config")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DaytonaConfiguration {
     /// Daytona version
     ///
     /// Example: `"0.0.1"`
     pub version: String,
     /// PostHog configuration
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub posthog: Option<PosthogConfig>,
     /// OIDC configuration
     pub oidc: OidcConfig,
     /// Whether linked accounts are enabled
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "test-support", serde(rename = "linkedAccountsEnabled"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "linkedAccountsEnabled"))]
     pub linked_accounts_enabled: bool,
     /// System announcements
     ///
@@ -330,39 +330,39 @@ pub struct DaytonaConfiguration {
     ///
     /// Example: `"pylon-app-123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "pylonAppId", skip_serializing_if = "Option::is_none")
     )]
     pub pylon_app_id: Option<String>,
     /// Proxy template URL
     ///
     /// Example: `"https://{{PORT}}-{{sandboxId}}.proxy.example.com"`
-    #[cfg_attr(feature = "test-support", serde(rename = "proxyTemplateUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "proxyTemplateUrl"))]
     pub proxy_template_url: String,
     /// Toolbox template URL
     ///
     /// Example: `"https://proxy.example.com/toolbox"`
-    #[cfg_attr(feature = "test-support", serde(rename = "proxyToolboxUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "proxyToolboxUrl"))]
     pub proxy_toolbox_url: String,
     /// Default snapshot for sandboxes
     ///
     /// Example: `"ubuntu:22.04"`
-    #[cfg_attr(feature = "test-support", serde(rename = "defaultSnapshot"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "defaultSnapshot"))]
     pub default_snapshot: String,
     /// Dashboard URL
     ///
     /// Example: `"https://dashboard.example.com"`
-    #[cfg_attr(feature = "test-support", serde(rename = "dashboardUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "dashboardUrl"))]
     pub dashboard_url: String,
     /// Maximum auto-archive interval in minutes
     ///
     /// Example: `43200`
-    #[cfg_attr(feature = "test-support", serde(rename = "maxAutoArchiveInterval"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxAutoArchiveInterval"))]
     pub max_auto_archive_interval: f64,
     /// Whether maintenance mode is enabled
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "test-support", serde(rename = "maintananceMode"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maintananceMode"))]
     pub maintanance_mode: bool,
     /// Current environment
     ///
@@ -372,7 +372,7 @@ pub struct DaytonaConfiguration {
     ///
     /// Example: `"https://billing.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "billingApiUrl", skip_serializing_if = "Option::is_none")
     )]
     pub billing_api_url: Option<String>,
@@ -380,7 +380,7 @@ pub struct DaytonaConfiguration {
     ///
     /// Example: `"https://analytics.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "analyticsApiUrl", skip_serializing_if = "Option::is_none")
     )]
     pub analytics_api_url: Option<String>,
@@ -388,7 +388,7 @@ pub struct DaytonaConfiguration {
     ///
     /// Example: `"ssh -p 2222 {{TOKEN}}@localhost"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sshGatewayCommand", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_command: Option<String>,
@@ -396,13 +396,13 @@ pub struct DaytonaConfiguration {
     ///
     /// Example: `"ssh-gateway-public-key"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sshGatewayPublicKey", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_public_key: Option<String>,
     /// Rate limit configuration
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "rateLimit", skip_serializing_if = "Option::is_none")
     )]
     pub rate_limit: Option<RateLimitConfig>,
@@ -762,7 +762,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKey {
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiKeyResponse {
     /// The name of the API key
     ///
@@ -775,7 +775,7 @@ pub struct ApiKeyResponse {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -784,7 +784,7 @@ pub struct ApiKeyResponse {
     /// Example: `"2025-06-09T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 #[cfg(feature = "api-api-keys")]
@@ -859,7 +859,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiKeyList {
     /// The name of the API key
     ///
@@ -872,7 +872,7 @@ pub struct ApiKeyList {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -881,19 +881,19 @@ pub struct ApiKeyList {
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "lastUsedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// When the API key expires
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
     /// The user ID of the user who created the API key
     ///
     /// Example: `"123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "userId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "userId"))]
     pub user_id: String,
 }
 #[cfg(feature = "api-api-keys")]
@@ -980,7 +980,7 @@ impl<'de> serde::Deserialize<'de> for ApiKeyList {
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationRole {
     /// Role ID
     pub id: String,
@@ -991,13 +991,13 @@ pub struct OrganizationRole {
     /// Roles assigned to the user
     pub permissions: Vec<Permission>,
     /// Global role flag
-    #[cfg_attr(feature = "test-support", serde(rename = "isGlobal"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "isGlobal"))]
     pub is_global: bool,
     /// Creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
@@ -1228,36 +1228,36 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// Invitation ID
     pub id: String,
     /// Email address of the invitee
     pub email: String,
     /// Email address of the inviter
-    #[cfg_attr(feature = "test-support", serde(rename = "invitedBy"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "invitedBy"))]
     pub invited_by: String,
     /// Organization ID
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Organization name
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationName"))]
     pub organization_name: String,
     /// Expiration date of the invitation
-    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// Invitation status
     pub status: OrganizationInvitationStatus,
     /// Member role
     pub role: OrganizationMemberRole,
     /// Assigned roles
-    #[cfg_attr(feature = "test-support", serde(rename = "assignedRoles"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
@@ -1479,97 +1479,97 @@ impl<'de> serde::Deserialize<'de> for OtelConfig {
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Organization {
     /// Organization ID
     pub id: String,
     /// Organization name
     pub name: String,
     /// User ID of the organization creator
-    #[cfg_attr(feature = "test-support", serde(rename = "createdBy"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdBy"))]
     pub created_by: String,
     /// Personal organization flag
     pub personal: bool,
     /// Creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// Suspended flag
     pub suspended: bool,
     /// Suspended at
-    #[cfg_attr(feature = "test-support", serde(rename = "suspendedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "suspendedAt"))]
     pub suspended_at: crate::runtime::DateTime,
     /// Suspended reason
-    #[cfg_attr(feature = "test-support", serde(rename = "suspensionReason"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "suspensionReason"))]
     pub suspension_reason: String,
     /// Suspended until
-    #[cfg_attr(feature = "test-support", serde(rename = "suspendedUntil"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "suspendedUntil"))]
     pub suspended_until: crate::runtime::DateTime,
     /// Suspension cleanup grace period hours
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "suspensionCleanupGracePeriodHours")
     )]
     pub suspension_cleanup_grace_period_hours: f64,
     /// Max CPU per sandbox
-    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: f64,
     /// Max memory per sandbox
-    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: f64,
     /// Max disk per sandbox
-    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: f64,
     /// Time in minutes before an unused snapshot is deactivated
     ///
     /// Default: `20160`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "snapshotDeactivationTimeoutMinutes")
     )]
     pub snapshot_deactivation_timeout_minutes: f64,
     /// Sandbox default network block all
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxLimitedNetworkEgress"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxLimitedNetworkEgress"))]
     pub sandbox_limited_network_egress: bool,
     /// Whether the proxy shows the preview URL warning page for this organization
-    #[cfg_attr(feature = "test-support", serde(rename = "previewWarningEnabled"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "previewWarningEnabled"))]
     pub preview_warning_enabled: bool,
     /// Default region ID
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "defaultRegionId", skip_serializing_if = "Option::is_none")
     )]
     pub default_region_id: Option<String>,
     /// Authenticated rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "authenticatedRateLimit"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "authenticatedRateLimit"))]
     pub authenticated_rate_limit: Option<f64>,
     /// Sandbox create rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxCreateRateLimit"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxCreateRateLimit"))]
     pub sandbox_create_rate_limit: Option<f64>,
     /// Sandbox lifecycle rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxLifecycleRateLimit"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxLifecycleRateLimit"))]
     pub sandbox_lifecycle_rate_limit: Option<f64>,
     /// Experimental configuration
-    #[cfg_attr(feature = "test-support", serde(rename = "experimentalConfig"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "experimentalConfig"))]
     pub experimental_config: std::collections::BTreeMap<String, serde_json::Value>,
     /// OpenTelemetry collection configuration
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "otelConfig"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "otelConfig"))]
     pub otel_config: Option<OtelConfig>,
     /// Authenticated rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "authenticatedRateLimitTtlSeconds")
     )]
     pub authenticated_rate_limit_ttl_seconds: Option<f64>,
@@ -1577,7 +1577,7 @@ pub struct Organization {
     ///
     /// Always sent; `None` is sent as `null`.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxCreateRateLimitTtlSeconds")
     )]
     pub sandbox_create_rate_limit_ttl_seconds: Option<f64>,
@@ -1585,7 +1585,7 @@ pub struct Organization {
     ///
     /// Always sent; `None` is sent as `null`.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxLifecycleRateLimitTtlSeconds")
     )]
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
@@ -2125,81 +2125,78 @@ impl<'de> serde::Deserialize<'de> for GpuType {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionUsageOverview {
     /// The `regionId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "regionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxClass"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalCpuQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `currentCpuUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentCpuUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentCpuUsage"))]
     pub current_cpu_usage: f64,
     /// The `totalMemoryQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalMemoryQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `currentMemoryUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentMemoryUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentMemoryUsage"))]
     pub current_memory_usage: f64,
     /// The `totalDiskQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalDiskQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `currentDiskUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentDiskUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentDiskUsage"))]
     pub current_disk_usage: f64,
     /// The `totalGpuQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalGpuQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `currentGpuUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentGpuUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentGpuUsage"))]
     pub current_gpu_usage: f64,
     /// The `allowedGpuTypes` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
     )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(
-        feature = "test-support",
-        serde(rename = "maxDiskPerNonEphemeralSandbox")
-    )]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerNonEphemeralSandbox"))]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 #[cfg(feature = "api-organizations")]
@@ -2369,22 +2366,22 @@ impl<'de> serde::Deserialize<'de> for RegionUsageOverview {
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationUsageOverview {
     /// The `regionUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "regionUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "regionUsage"))]
     pub region_usage: Vec<RegionUsageOverview>,
     /// The `totalSnapshotQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalSnapshotQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalSnapshotQuota"))]
     pub total_snapshot_quota: f64,
     /// The `currentSnapshotUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentSnapshotUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentSnapshotUsage"))]
     pub current_snapshot_usage: f64,
     /// The `totalVolumeQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalVolumeQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalVolumeQuota"))]
     pub total_volume_quota: f64,
     /// The `currentVolumeUsage` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentVolumeUsage"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentVolumeUsage"))]
     pub current_volume_usage: f64,
 }
 #[cfg(feature = "api-organizations")]
@@ -3111,13 +3108,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationUser {
     /// User ID
-    #[cfg_attr(feature = "test-support", serde(rename = "userId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "userId"))]
     pub user_id: String,
     /// Organization ID
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// User name
     pub name: String,
@@ -3126,13 +3123,13 @@ pub struct OrganizationUser {
     /// Member role
     pub role: OrganizationMemberRole,
     /// Roles assigned to the user
-    #[cfg_attr(feature = "test-support", serde(rename = "assignedRoles"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(feature = "api-organizations")]
@@ -3554,7 +3551,7 @@ impl<'de> serde::Deserialize<'de> for RegionType {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Region {
     /// Region ID
     ///
@@ -3570,24 +3567,24 @@ pub struct Region {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
     )]
     pub organization_id: Option<Option<String>>,
     /// The type of the region
     ///
     /// Example: `"shared"`
-    #[cfg_attr(feature = "test-support", serde(rename = "regionType"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "regionType"))]
     pub region_type: RegionType,
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Proxy URL for the region
     ///
@@ -3595,7 +3592,7 @@ pub struct Region {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_url: Option<Option<String>>,
@@ -3605,7 +3602,7 @@ pub struct Region {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_url: Option<Option<String>>,
@@ -3615,7 +3612,7 @@ pub struct Region {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")
     )]
     pub snapshot_manager_url: Option<Option<String>>,
@@ -3785,7 +3782,7 @@ impl<'de> serde::Deserialize<'de> for CreateRegion {
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CreateRegionResponse {
     /// ID of the created region
     ///
@@ -3797,7 +3794,7 @@ pub struct CreateRegionResponse {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "proxyApiKey", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_api_key: Option<Option<crate::runtime::Secret>>,
@@ -3807,7 +3804,7 @@ pub struct CreateRegionResponse {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sshGatewayApiKey", skip_serializing_if = "Option::is_none")
     )]
     pub ssh_gateway_api_key: Option<Option<crate::runtime::Secret>>,
@@ -3817,7 +3814,7 @@ pub struct CreateRegionResponse {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "snapshotManagerUsername",
             skip_serializing_if = "Option::is_none"
@@ -3828,7 +3825,7 @@ pub struct CreateRegionResponse {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "snapshotManagerPassword",
             skip_serializing_if = "Option::is_none"
@@ -3886,12 +3883,12 @@ impl<'de> serde::Deserialize<'de> for CreateRegionResponse {
 /// Example: `{"apiKey":"api-key-xyz123"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegenerateApiKeyResponse {
     /// The newly generated API key
     ///
     /// Example: `"api-key-xyz123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
 }
 #[cfg(feature = "api-organizations")]
@@ -3996,7 +3993,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRegion {
 /// Example: `{"password":"password","username":"daytona"}`
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SnapshotManagerCredentials {
     /// Snapshot Manager username for the region
     ///
@@ -4049,7 +4046,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotManagerCredentials {
 /// Example: `{"name":"name","key":"key"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserPublicKey {
     /// Public key
     pub key: String,
@@ -4100,7 +4097,7 @@ impl<'de> serde::Deserialize<'de> for UserPublicKey {
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct User {
     /// User ID
     pub id: String,
@@ -4109,10 +4106,10 @@ pub struct User {
     /// User email
     pub email: String,
     /// User public keys
-    #[cfg_attr(feature = "test-support", serde(rename = "publicKeys"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "publicKeys"))]
     pub public_keys: Vec<UserPublicKey>,
     /// Creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
@@ -4187,12 +4184,12 @@ impl<'de> serde::Deserialize<'de> for User {
 /// Example: `{"displayName":"displayName","name":"name"}`
 #[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccountProvider {
     /// The `name` property.
     pub name: String,
     /// The `displayName` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "displayName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "displayName"))]
     pub display_name: String,
 }
 #[cfg(feature = "api-users")]
@@ -4931,7 +4928,7 @@ impl<'de> serde::Deserialize<'de> for BackupState {
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SandboxListItem {
     /// The ID of the sandbox
     ///
@@ -4940,7 +4937,7 @@ pub struct SandboxListItem {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -4954,7 +4951,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"runner123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
     )]
     pub runner_id: Option<String>,
@@ -4962,27 +4959,27 @@ pub struct SandboxListItem {
     ///
     /// Example: `"linux-vm"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_class: Option<SandboxClass>,
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
     )]
     pub desired_state: Option<SandboxDesiredState>,
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -4992,14 +4989,14 @@ pub struct SandboxListItem {
     ///
     /// Example: `"The sandbox is not running"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
     )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// Whether the sandbox http preview is public
     ///
@@ -5017,7 +5014,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"H100"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
     )]
     pub gpu_type: Option<GpuType>,
@@ -5037,7 +5034,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"None"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "backupState", skip_serializing_if = "Option::is_none")
     )]
     pub backup_state: Option<BackupState>,
@@ -5045,7 +5042,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `30`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_stop_interval: Option<f64>,
@@ -5053,7 +5050,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `10080`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_archive_interval: Option<f64>,
@@ -5061,7 +5058,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `30`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_delete_interval: Option<f64>,
@@ -5069,7 +5066,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
     )]
     pub created_at: Option<String>,
@@ -5077,7 +5074,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
     )]
     pub updated_at: Option<String>,
@@ -5085,7 +5082,7 @@ pub struct SandboxListItem {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
     )]
     pub last_activity_at: Option<String>,
@@ -5093,14 +5090,14 @@ pub struct SandboxListItem {
     ///
     /// Example: `"1.0.0"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
     )]
     pub daemon_version: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
 }
 #[cfg(feature = "api-sandbox-lifecycle")]
@@ -5310,14 +5307,14 @@ impl<'de> serde::Deserialize<'de> for SandboxListItem {
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
     /// List of results for the current page
     pub items: Vec<SandboxListItem>,
     /// Cursor for the next page of results
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "nextCursor"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "nextCursor"))]
     pub next_cursor: Option<String>,
 }
 #[cfg(feature = "api-sandbox-lifecycle")]
@@ -5460,13 +5457,13 @@ impl<'de> serde::Deserialize<'de> for SandboxVolume {
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildInfo {
     /// The Dockerfile content used for the build
     ///
     /// Example: `"FROM node:14\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "dockerfileContent", skip_serializing_if = "Option::is_none")
     )]
     pub dockerfile_content: Option<String>,
@@ -5474,20 +5471,20 @@ pub struct BuildInfo {
     ///
     /// Example: `["hash1","hash2"]`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")
     )]
     pub context_hashes: Option<Vec<String>>,
     /// The creation timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The last update timestamp
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The snapshot reference
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "test-support", serde(rename = "snapshotRef"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "snapshotRef"))]
     pub snapshot_ref: String,
 }
 #[cfg(
@@ -5572,7 +5569,7 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Sandbox {
     /// The ID of the sandbox
     ///
@@ -5581,7 +5578,7 @@ pub struct Sandbox {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -5590,7 +5587,7 @@ pub struct Sandbox {
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -5611,13 +5608,13 @@ pub struct Sandbox {
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "test-support", serde(rename = "networkBlockAll"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "networkBlockAll"))]
     pub network_block_all: bool,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")
     )]
     pub network_allow_list: Option<String>,
@@ -5637,7 +5634,7 @@ pub struct Sandbox {
     ///
     /// Example: `"H100"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
     )]
     pub gpu_type: Option<GpuType>,
@@ -5652,13 +5649,13 @@ pub struct Sandbox {
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
     )]
     pub desired_state: Option<SandboxDesiredState>,
@@ -5666,20 +5663,20 @@ pub struct Sandbox {
     ///
     /// Example: `"The sandbox is not running"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
     )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// The state of the backup
     ///
     /// Example: `"None"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "backupState", skip_serializing_if = "Option::is_none")
     )]
     pub backup_state: Option<BackupState>,
@@ -5687,7 +5684,7 @@ pub struct Sandbox {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "backupCreatedAt", skip_serializing_if = "Option::is_none")
     )]
     pub backup_created_at: Option<String>,
@@ -5695,7 +5692,7 @@ pub struct Sandbox {
     ///
     /// Example: `30`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_stop_interval: Option<f64>,
@@ -5703,7 +5700,7 @@ pub struct Sandbox {
     ///
     /// Example: `10080`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_archive_interval: Option<f64>,
@@ -5711,16 +5708,16 @@ pub struct Sandbox {
     ///
     /// Example: `30`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
     )]
     pub auto_delete_interval: Option<f64>,
     /// Array of volumes attached to the sandbox
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// Build information for the sandbox
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
     )]
     pub build_info: Option<BuildInfo>,
@@ -5728,7 +5725,7 @@ pub struct Sandbox {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
     )]
     pub created_at: Option<String>,
@@ -5736,7 +5733,7 @@ pub struct Sandbox {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
     )]
     pub updated_at: Option<String>,
@@ -5744,7 +5741,7 @@ pub struct Sandbox {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
     )]
     pub last_activity_at: Option<String>,
@@ -5752,7 +5749,7 @@ pub struct Sandbox {
     ///
     /// Example: `"linux-vm"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_class: Option<SandboxClass>,
@@ -5760,7 +5757,7 @@ pub struct Sandbox {
     ///
     /// Example: `"1.0.0"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
     )]
     pub daemon_version: Option<String>,
@@ -5768,7 +5765,7 @@ pub struct Sandbox {
     ///
     /// Example: `"runner123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
     )]
     pub runner_id: Option<String>,
@@ -5776,14 +5773,14 @@ pub struct Sandbox {
     ///
     /// Example: `"sandbox123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "linkedSandboxId", skip_serializing_if = "Option::is_none")
     )]
     pub linked_sandbox_id: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[cfg_attr(feature = "test-support", serde(rename = "toolboxProxyUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
 }
 #[cfg(
@@ -6044,7 +6041,7 @@ impl<'de> serde::Deserialize<'de> for Sandbox {
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedSandboxesDeprecated {
     /// The `items` property.
     pub items: Vec<Sandbox>,
@@ -6053,7 +6050,7 @@ pub struct PaginatedSandboxesDeprecated {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
@@ -6696,12 +6693,12 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Preview url
     ///
@@ -6768,12 +6765,12 @@ impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SignedPortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Port number of the signed preview URL
     ///
@@ -6849,7 +6846,7 @@ impl<'de> serde::Deserialize<'de> for SignedPortPreviewUrl {
 /// Example: `{"url":"url"}`
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Url {
     /// URL response
     pub url: String,
@@ -6886,7 +6883,7 @@ impl<'de> serde::Deserialize<'de> for Url {
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SshAccessDto {
     /// Unique identifier for the SSH access
     ///
@@ -6895,7 +6892,7 @@ pub struct SshAccessDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// SSH access token
     ///
@@ -6904,22 +6901,22 @@ pub struct SshAccessDto {
     /// When the SSH access expires
     ///
     /// Example: `"2025-01-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// When the SSH access was created
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// When the SSH access was last updated
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// SSH command to connect to the sandbox
     ///
     /// Example: `"ssh -p 2222 token@localhost"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sshCommand"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sshCommand"))]
     pub ssh_command: String,
 }
 #[cfg(feature = "api-sandbox")]
@@ -7006,7 +7003,7 @@ impl<'de> serde::Deserialize<'de> for SshAccessDto {
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SshAccessValidationDto {
     /// Whether the SSH access token is valid
     ///
@@ -7015,7 +7012,7 @@ pub struct SshAccessValidationDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
 }
 #[cfg(feature = "api-sandbox")]
@@ -7062,7 +7059,7 @@ impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
     /// The toolbox proxy URL for the sandbox
     ///
@@ -7101,72 +7098,69 @@ impl<'de> serde::Deserialize<'de> for ToolboxProxyUrl {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionQuota {
     /// The `organizationId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The `regionId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "regionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "sandboxClass"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalCpuQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `totalMemoryQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalMemoryQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `totalDiskQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalDiskQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `totalGpuQuota` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalGpuQuota"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `allowedGpuTypes` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
     )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(
-        feature = "test-support",
-        serde(rename = "maxDiskPerNonEphemeralSandbox")
-    )]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerNonEphemeralSandbox"))]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxCpuPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxMemoryPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "maxDiskPerGpuSandbox"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
@@ -7380,7 +7374,7 @@ impl<'de> serde::Deserialize<'de> for CreateRunner {
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CreateRunnerResponse {
     /// The ID of the runner
     ///
@@ -7389,7 +7383,7 @@ pub struct CreateRunnerResponse {
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
 }
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
@@ -7582,7 +7576,7 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RunnerFull {
     /// The ID of the runner
     ///
@@ -7591,13 +7585,13 @@ pub struct RunnerFull {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
     )]
     pub api_url: Option<String>,
@@ -7605,7 +7599,7 @@ pub struct RunnerFull {
     ///
     /// Example: `"https://proxy.runner1.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_url: Option<String>,
@@ -7624,11 +7618,11 @@ pub struct RunnerFull {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
     )]
     pub gpu_type: Option<String>,
@@ -7636,7 +7630,7 @@ pub struct RunnerFull {
     ///
     /// Example: `"linux-vm"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_class: Option<SandboxClass>,
@@ -7644,7 +7638,7 @@ pub struct RunnerFull {
     ///
     /// Example: `45.6`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentCpuUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -7655,7 +7649,7 @@ pub struct RunnerFull {
     ///
     /// Example: `68.2`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentMemoryUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -7666,7 +7660,7 @@ pub struct RunnerFull {
     ///
     /// Example: `33.8`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentDiskUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -7677,7 +7671,7 @@ pub struct RunnerFull {
     ///
     /// Example: `4000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
     )]
     pub current_allocated_cpu: Option<f64>,
@@ -7685,7 +7679,7 @@ pub struct RunnerFull {
     ///
     /// Example: `8000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentAllocatedMemoryGiB",
             skip_serializing_if = "Option::is_none"
@@ -7696,7 +7690,7 @@ pub struct RunnerFull {
     ///
     /// Example: `50000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentAllocatedDiskGiB",
             skip_serializing_if = "Option::is_none"
@@ -7707,7 +7701,7 @@ pub struct RunnerFull {
     ///
     /// Example: `12`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
     )]
     pub current_snapshot_count: Option<f64>,
@@ -7715,7 +7709,7 @@ pub struct RunnerFull {
     ///
     /// Example: `5`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentStartedSandboxes",
             skip_serializing_if = "Option::is_none"
@@ -7726,7 +7720,7 @@ pub struct RunnerFull {
     ///
     /// Example: `85`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
     )]
     pub availability_score: Option<f64>,
@@ -7746,7 +7740,7 @@ pub struct RunnerFull {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
     )]
     pub last_checked: Option<String>,
@@ -7761,12 +7755,12 @@ pub struct RunnerFull {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -7777,32 +7771,32 @@ pub struct RunnerFull {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[cfg_attr(feature = "test-support", serde(rename = "apiVersion"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[cfg_attr(feature = "test-support", serde(rename = "runnerClass"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
     )]
     pub app_version: Option<String>,
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[cfg_attr(feature = "test-support", serde(rename = "apiKey"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
     /// The region type of the runner
     ///
     /// Example: `"shared"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "regionType", skip_serializing_if = "Option::is_none")
     )]
     pub region_type: Option<RegionType>,
@@ -8045,23 +8039,23 @@ impl<'de> serde::Deserialize<'de> for RunnerFull {
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RunnerSnapshotDto {
     /// Runner snapshot ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "runnerSnapshotId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "runnerSnapshotId"))]
     pub runner_snapshot_id: String,
     /// Runner ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "runnerId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "runnerId"))]
     pub runner_id: String,
     /// Runner domain
     ///
     /// Example: `"runner.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "runnerDomain", skip_serializing_if = "Option::is_none")
     )]
     pub runner_domain: Option<String>,
@@ -8116,7 +8110,7 @@ impl<'de> serde::Deserialize<'de> for RunnerSnapshotDto {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Runner {
     /// The ID of the runner
     ///
@@ -8125,13 +8119,13 @@ pub struct Runner {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
     )]
     pub api_url: Option<String>,
@@ -8139,7 +8133,7 @@ pub struct Runner {
     ///
     /// Example: `"https://proxy.runner1.example.com"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
     )]
     pub proxy_url: Option<String>,
@@ -8158,11 +8152,11 @@ pub struct Runner {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
     )]
     pub gpu_type: Option<String>,
@@ -8170,7 +8164,7 @@ pub struct Runner {
     ///
     /// Example: `"linux-vm"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_class: Option<SandboxClass>,
@@ -8178,7 +8172,7 @@ pub struct Runner {
     ///
     /// Example: `45.6`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentCpuUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -8189,7 +8183,7 @@ pub struct Runner {
     ///
     /// Example: `68.2`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentMemoryUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -8200,7 +8194,7 @@ pub struct Runner {
     ///
     /// Example: `33.8`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentDiskUsagePercentage",
             skip_serializing_if = "Option::is_none"
@@ -8211,7 +8205,7 @@ pub struct Runner {
     ///
     /// Example: `4000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
     )]
     pub current_allocated_cpu: Option<f64>,
@@ -8219,7 +8213,7 @@ pub struct Runner {
     ///
     /// Example: `8000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentAllocatedMemoryGiB",
             skip_serializing_if = "Option::is_none"
@@ -8230,7 +8224,7 @@ pub struct Runner {
     ///
     /// Example: `50000`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentAllocatedDiskGiB",
             skip_serializing_if = "Option::is_none"
@@ -8241,7 +8235,7 @@ pub struct Runner {
     ///
     /// Example: `12`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
     )]
     pub current_snapshot_count: Option<f64>,
@@ -8249,7 +8243,7 @@ pub struct Runner {
     ///
     /// Example: `5`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(
             rename = "currentStartedSandboxes",
             skip_serializing_if = "Option::is_none"
@@ -8260,7 +8254,7 @@ pub struct Runner {
     ///
     /// Example: `85`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
     )]
     pub availability_score: Option<f64>,
@@ -8280,7 +8274,7 @@ pub struct Runner {
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
     )]
     pub last_checked: Option<String>,
@@ -8295,12 +8289,12 @@ pub struct Runner {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -8311,19 +8305,19 @@ pub struct Runner {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[cfg_attr(feature = "test-support", serde(rename = "apiVersion"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[cfg_attr(feature = "test-support", serde(rename = "runnerClass"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
     )]
     pub app_version: Option<String>,
@@ -8918,10 +8912,10 @@ impl<'de> serde::Deserialize<'de> for RunnerHealthcheck {
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProjectDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
@@ -8954,10 +8948,10 @@ impl<'de> serde::Deserialize<'de> for ProjectDirResponse {
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
@@ -8992,10 +8986,10 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
@@ -9028,17 +9022,17 @@ impl<'de> serde::Deserialize<'de> for WorkDirResponse {
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `name` property.
     pub name: String,
     /// The `isDir` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "isDir"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// The `size` property.
     pub size: f64,
     /// The `modTime` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "modTime"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
@@ -9178,7 +9172,7 @@ impl<'de> serde::Deserialize<'de> for DownloadFiles {
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Match {
     /// The `file` property.
     pub file: String,
@@ -9311,16 +9305,16 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `file` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// The `error` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
 }
 #[cfg(feature = "api-toolbox")]
@@ -9363,7 +9357,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
 /// Example: `{"files":["files","files"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
@@ -9517,7 +9511,7 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
 /// Example: `{"branches":["branches","branches"]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
@@ -9826,7 +9820,7 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
 /// Example: `{"hash":"hash"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
@@ -9863,7 +9857,7 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `hash` property.
     pub hash: String,
@@ -10058,7 +10052,7 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `name` property.
     pub name: String,
@@ -10130,23 +10124,23 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `currentBranch` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentBranch"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "fileStatus"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
     /// The `ahead` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<f64>,
     /// The `behind` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<f64>,
     /// The `branchPublished` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
     )]
     pub branch_published: Option<bool>,
@@ -10264,12 +10258,12 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
 /// Example: `{"result":"Command output here","exitCode":0}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// Exit code
     ///
     /// Example: `0`
-    #[cfg_attr(feature = "test-support", serde(rename = "exitCode"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "exitCode"))]
     pub exit_code: f64,
     /// Command output
     ///
@@ -10320,7 +10314,7 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Command {
     /// The ID of the command
     ///
@@ -10334,7 +10328,7 @@ pub struct Command {
     ///
     /// Example: `0`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<f64>,
@@ -10389,12 +10383,12 @@ impl<'de> serde::Deserialize<'de> for Command {
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Session {
     /// The ID of the session
     ///
     /// Example: `"session-123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
     /// The list of commands executed in this session
     ///
@@ -10555,26 +10549,26 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The ID of the executed command
     ///
     /// Example: `"cmd-123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "cmdId", skip_serializing_if = "Option::is_none")
     )]
     pub cmd_id: Option<String>,
     /// The output of the executed command marked with stdout and stderr prefixes
     ///
     /// Example: `"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 ."`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The exit code of the executed command
     ///
     /// Example: `0`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<f64>,
@@ -10619,7 +10613,7 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The unique identifier for the PTY session
     ///
@@ -10644,7 +10638,7 @@ pub struct PtySessionInfo {
     /// When the PTY session was created
     ///
     /// Example: `"2024-01-15T10:30:45Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Whether the PTY session is currently active
     ///
@@ -10655,7 +10649,7 @@ pub struct PtySessionInfo {
     /// Default: `false`
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "test-support", serde(rename = "lazyStart"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
 }
 #[cfg(feature = "api-toolbox")]
@@ -10748,7 +10742,7 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// List of active PTY sessions
     pub sessions: Vec<PtySessionInfo>,
@@ -10878,12 +10872,12 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
 /// Example: `{"sessionId":"pty-session-12345"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The unique identifier for the created PTY session
     ///
     /// Example: `"pty-session-12345"`
-    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
 }
 #[cfg(feature = "api-toolbox")]
@@ -11161,34 +11155,34 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `label` property.
     pub label: String,
     /// The `kind` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<f64>,
     /// The `detail` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `sortText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sortText", skip_serializing_if = "Option::is_none")
     )]
     pub sort_text: Option<String>,
     /// The `filterText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "filterText", skip_serializing_if = "Option::is_none")
     )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "insertText", skip_serializing_if = "Option::is_none")
     )]
     pub insert_text: Option<String>,
@@ -11249,10 +11243,10 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "isIncomplete"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
@@ -11370,7 +11364,7 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Range {
     /// The `start` property.
     pub start: Position,
@@ -11421,7 +11415,7 @@ impl<'de> serde::Deserialize<'de> for Range {
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: Range,
@@ -11472,7 +11466,7 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: f64,
@@ -11592,7 +11586,7 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// A message indicating the result of starting computer use processes
     ///
@@ -11650,7 +11644,7 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// A message indicating the result of stopping computer use processes
     ///
@@ -11785,7 +11779,7 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
 /// Example: `{"status":"active"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// Status of computer use services (active, partial, inactive, error)
     ///
@@ -11828,12 +11822,12 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
 /// Example: `{"running":true,"processName":"xfce4"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The name of the VNC process being checked
     ///
     /// Example: `"xfce4"`
-    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// Whether the specified VNC process is currently running
     ///
@@ -11884,7 +11878,7 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// A message indicating the result of restarting the process
     ///
@@ -11893,7 +11887,7 @@ pub struct ProcessRestartResponse {
     /// The name of the VNC process that was restarted
     ///
     /// Example: `"xfce4"`
-    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
 }
 #[cfg(feature = "api-toolbox")]
@@ -11940,12 +11934,12 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The name of the VNC process whose logs were retrieved
     ///
     /// Example: `"novnc"`
-    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// The log output from the specified VNC process
     ///
@@ -11996,12 +11990,12 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The name of the VNC process whose error logs were retrieved
     ///
     /// Example: `"x11vnc"`
-    #[cfg_attr(feature = "test-support", serde(rename = "processName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// The error log output from the specified VNC process
     ///
@@ -12052,7 +12046,7 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
 /// Example: `{"x":100,"y":200}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MousePosition {
     /// The X coordinate of the mouse cursor position
     ///
@@ -12164,7 +12158,7 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
 /// Example: `{"x":150,"y":250}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseMoveResponse {
     /// The actual X coordinate where the mouse cursor ended up
     ///
@@ -12295,7 +12289,7 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
 /// Example: `{"x":100,"y":200}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The actual X coordinate where the click occurred
     ///
@@ -12444,7 +12438,7 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
 /// Example: `{"x":300,"y":400}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The actual X coordinate where the drag ended
     ///
@@ -12580,7 +12574,7 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
 /// Example: `{"success":true}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseScrollResponse {
     /// Whether the mouse scroll operation was successful
     ///
@@ -12772,7 +12766,7 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// Base64 encoded screenshot image data
     ///
@@ -12782,7 +12776,7 @@ pub struct ScreenshotResponse {
     ///
     /// Example: `{"x":500,"y":300}`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
     )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -12790,7 +12784,7 @@ pub struct ScreenshotResponse {
     ///
     /// Example: `24576`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
     )]
     pub size_bytes: Option<f64>,
@@ -12839,7 +12833,7 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionScreenshotResponse {
     /// Base64 encoded screenshot image data of the specified region
     ///
@@ -12849,7 +12843,7 @@ pub struct RegionScreenshotResponse {
     ///
     /// Example: `{"x":500,"y":300}`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
     )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -12857,7 +12851,7 @@ pub struct RegionScreenshotResponse {
     ///
     /// Example: `24576`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
     )]
     pub size_bytes: Option<f64>,
@@ -12906,7 +12900,7 @@ impl<'de> serde::Deserialize<'de> for RegionScreenshotResponse {
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompressedScreenshotResponse {
     /// Base64 encoded compressed screenshot image data
     ///
@@ -12916,7 +12910,7 @@ pub struct CompressedScreenshotResponse {
     ///
     /// Example: `{"x":250,"y":150}`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
     )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -12924,7 +12918,7 @@ pub struct CompressedScreenshotResponse {
     ///
     /// Example: `12288`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
     )]
     pub size_bytes: Option<f64>,
@@ -12973,7 +12967,7 @@ impl<'de> serde::Deserialize<'de> for CompressedScreenshotResponse {
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// Array of display information for all connected displays
     ///
@@ -13018,7 +13012,7 @@ impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// Array of window information for all visible windows
     ///
@@ -13308,13 +13302,13 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SnapshotDto {
     /// The `id` property.
     pub id: String,
     /// The `organizationId` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
     )]
     pub organization_id: Option<String>,
@@ -13324,7 +13318,7 @@ pub struct SnapshotDto {
     pub name: String,
     /// The `imageName` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "imageName", skip_serializing_if = "Option::is_none")
     )]
     pub image_name: Option<String>,
@@ -13346,7 +13340,7 @@ pub struct SnapshotDto {
     ///
     /// Example: `"H100"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
     )]
     pub gpu_type: Option<GpuType>,
@@ -13357,28 +13351,28 @@ pub struct SnapshotDto {
     /// The `errorReason` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "errorReason"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The `lastUsedAt` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "lastUsedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// Build information for the snapshot
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
     )]
     pub build_info: Option<BuildInfo>,
     /// IDs of regions where the snapshot is available
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "regionIds", skip_serializing_if = "Option::is_none")
     )]
     pub region_ids: Option<Vec<String>>,
@@ -13386,7 +13380,7 @@ pub struct SnapshotDto {
     ///
     /// Example: `"runner123"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "initialRunnerId", skip_serializing_if = "Option::is_none")
     )]
     pub initial_runner_id: Option<String>,
@@ -13394,7 +13388,7 @@ pub struct SnapshotDto {
     ///
     /// Example: `"daytonaio/sandbox:latest"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "ref", skip_serializing_if = "Option::is_none")
     )]
     pub ref_: Option<String>,
@@ -13402,7 +13396,7 @@ pub struct SnapshotDto {
     ///
     /// Example: `"linux-vm"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
     )]
     pub sandbox_class: Option<SandboxClass>,
@@ -13588,7 +13582,7 @@ impl<'de> serde::Deserialize<'de> for SnapshotDto {
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
 #[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedSnapshots {
     /// The `items` property.
     pub items: Vec<SnapshotDto>,
@@ -13597,7 +13591,7 @@ pub struct PaginatedSnapshots {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
 }
 #[cfg(feature = "api-snapshots")]
@@ -13661,7 +13655,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedSnapshots {
 /// Example: `{"enabled":true}`
 #[cfg(feature = "api-preview")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PreviewWarning {
     /// Whether the preview warning page is enabled for the sandbox
     pub enabled: bool,
@@ -13790,7 +13784,7 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct VolumeDto {
     /// Volume ID
     ///
@@ -13803,7 +13797,7 @@ pub struct VolumeDto {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Volume state
     ///
@@ -13812,12 +13806,12 @@ pub struct VolumeDto {
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Last used timestamp
     ///
@@ -13825,7 +13819,7 @@ pub struct VolumeDto {
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "lastUsedAt", skip_serializing_if = "Option::is_none")
     )]
     pub last_used_at: Option<Option<String>>,
@@ -13834,7 +13828,7 @@ pub struct VolumeDto {
     /// Example: `"Error processing volume"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "errorReason"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
 }
 #[cfg(feature = "api-volumes")]
@@ -14240,7 +14234,7 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Job {
     /// The ID of the job
     ///
@@ -14249,7 +14243,7 @@ pub struct Job {
     /// The type of the job
     ///
     /// Example: `"CREATE_SANDBOX"`
-    #[cfg_attr(feature = "test-support", serde(rename = "type"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: JobType,
     /// The status of the job
     ///
@@ -14258,21 +14252,21 @@ pub struct Job {
     /// The type of resource this job operates on
     ///
     /// Example: `"SANDBOX"`
-    #[cfg_attr(feature = "test-support", serde(rename = "resourceType"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "resourceType"))]
     pub resource_type: JobResourceType,
     /// The ID of the resource this job operates on (sandboxId, snapshotRef, etc.)
     ///
     /// Example: `"sandbox123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "resourceId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "resourceId"))]
     pub resource_id: String,
     /// Job-specific JSON-encoded payload data (operational metadata)
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<String>,
     /// OpenTelemetry trace context for distributed tracing (W3C Trace Context format)
     ///
     /// Example: `{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "traceContext", skip_serializing_if = "Option::is_none")
     )]
     pub trace_context: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -14280,20 +14274,20 @@ pub struct Job {
     ///
     /// Example: `"Failed to create sandbox"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
     )]
     pub error_message: Option<String>,
     /// The creation timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
     )]
     pub updated_at: Option<String>,
@@ -14392,7 +14386,7 @@ impl<'de> serde::Deserialize<'de> for Job {
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedJobs {
     /// The `items` property.
     pub items: Vec<Job>,
@@ -14401,7 +14395,7 @@ pub struct PaginatedJobs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
 }
 #[cfg(feature = "api-jobs")]
@@ -14465,7 +14459,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedJobs {
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PollJobsResponse {
     /// List of jobs
     pub jobs: Vec<Job>,
@@ -14720,7 +14714,7 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DockerRegistry {
     /// Registry ID
     ///
@@ -14745,17 +14739,17 @@ pub struct DockerRegistry {
     /// Registry type
     ///
     /// Example: `"internal"`
-    #[cfg_attr(feature = "test-support", serde(rename = "registryType"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "registryType"))]
     pub registry_type: DockerRegistryRegistryType,
     /// Creation timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
@@ -14848,7 +14842,7 @@ impl<'de> serde::Deserialize<'de> for DockerRegistry {
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegistryPushAccessDto {
     /// Temporary username for registry authentication
     ///
@@ -14861,12 +14855,12 @@ pub struct RegistryPushAccessDto {
     /// Registry URL
     ///
     /// Example: `"registry.example.com"`
-    #[cfg_attr(feature = "test-support", serde(rename = "registryUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "registryUrl"))]
     pub registry_url: String,
     /// Registry ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "registryId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "registryId"))]
     pub registry_id: String,
     /// Registry project ID
     ///
@@ -14875,7 +14869,7 @@ pub struct RegistryPushAccessDto {
     /// Token expiration time in ISO format
     ///
     /// Example: `"2023-12-31T23:59:59Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "expiresAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: String,
 }
 #[cfg(feature = "api-docker-registry")]
@@ -15655,31 +15649,31 @@ impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditLog {
     /// The `id` property.
     pub id: String,
     /// The `actorId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "actorId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "actorId"))]
     pub actor_id: String,
     /// The `actorEmail` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "actorEmail"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "actorEmail"))]
     pub actor_email: String,
     /// The `actorApiKeyPrefix` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "actorApiKeyPrefix", skip_serializing_if = "Option::is_none")
     )]
     pub actor_api_key_prefix: Option<String>,
     /// The `actorApiKeySuffix` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "actorApiKeySuffix", skip_serializing_if = "Option::is_none")
     )]
     pub actor_api_key_suffix: Option<String>,
     /// The `organizationId` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
     )]
     pub organization_id: Option<String>,
@@ -15687,48 +15681,48 @@ pub struct AuditLog {
     pub action: String,
     /// The `targetType` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "targetType", skip_serializing_if = "Option::is_none")
     )]
     pub target_type: Option<String>,
     /// The `targetId` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "targetId", skip_serializing_if = "Option::is_none")
     )]
     pub target_id: Option<String>,
     /// The `statusCode` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
     )]
     pub status_code: Option<f64>,
     /// The `errorMessage` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
     )]
     pub error_message: Option<String>,
     /// The `ipAddress` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "ipAddress", skip_serializing_if = "Option::is_none")
     )]
     pub ip_address: Option<String>,
     /// The `userAgent` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "userAgent", skip_serializing_if = "Option::is_none")
     )]
     pub user_agent: Option<String>,
     /// The `source` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// The `metadata` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
 }
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
@@ -15864,7 +15858,7 @@ impl<'de> serde::Deserialize<'de> for AuditLog {
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedAuditLogs {
     /// The `items` property.
     pub items: Vec<AuditLog>,
@@ -15873,11 +15867,11 @@ pub struct PaginatedAuditLogs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
     /// Token for next page in cursor-based pagination
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "nextToken", skip_serializing_if = "Option::is_none")
     )]
     pub next_token: Option<String>,
@@ -16171,7 +16165,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
 #[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
     ///
@@ -16226,41 +16220,41 @@ impl<'de> serde::Deserialize<'de> for WebhookAppPortalAccess {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(feature = "api-webhooks")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WebhookInitializationStatus {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The ID of the Svix application
     ///
     /// Example: `"app_1234567890"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "svixApplicationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "svixApplicationId"))]
     pub svix_application_id: Option<String>,
     /// The error reason for the last initialization attempt
     ///
     /// Example: `"Failed to create Svix application"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "test-support", serde(rename = "lastError"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "lastError"))]
     pub last_error: Option<String>,
     /// The number of times the initialization has been attempted
     ///
     /// Example: `3`
-    #[cfg_attr(feature = "test-support", serde(rename = "retryCount"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "retryCount"))]
     pub retry_count: f64,
     /// When the webhook initialization was created
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// When the webhook initialization was last updated
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "test-support", serde(rename = "updatedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
 }
 #[cfg(feature = "api-webhooks")]
@@ -16341,12 +16335,12 @@ impl<'de> serde::Deserialize<'de> for WebhookInitializationStatus {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
 #[cfg(feature = "api-object-storage")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct StorageAccessDto {
     /// Access key for storage authentication
     ///
     /// Example: `"temp-user-123"`
-    #[cfg_attr(feature = "test-support", serde(rename = "accessKey"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "accessKey"))]
     pub access_key: String,
     /// Secret key for storage authentication
     ///
@@ -16355,17 +16349,17 @@ pub struct StorageAccessDto {
     /// Session token for storage authentication
     ///
     /// Example: `"eyJhbGciOiJIUzI1NiIs..."`
-    #[cfg_attr(feature = "test-support", serde(rename = "sessionToken"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sessionToken"))]
     pub session_token: crate::runtime::Secret,
     /// Storage URL
     ///
     /// Example: `"storage.example.com"`
-    #[cfg_attr(feature = "test-support", serde(rename = "storageUrl"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "storageUrl"))]
     pub storage_url: String,
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "test-support", serde(rename = "organizationId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// S3 bucket name
     ///
@@ -16450,39 +16444,39 @@ impl<'de> serde::Deserialize<'de> for StorageAccessDto {
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LogEntry {
     /// Timestamp of the log entry
     pub timestamp: String,
     /// Log message body
     pub body: String,
     /// Severity level text (e.g., INFO, WARN, ERROR)
-    #[cfg_attr(feature = "test-support", serde(rename = "severityText"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "severityText"))]
     pub severity_text: String,
     /// Severity level number
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "severityNumber", skip_serializing_if = "Option::is_none")
     )]
     pub severity_number: Option<f64>,
     /// Service name that generated the log
-    #[cfg_attr(feature = "test-support", serde(rename = "serviceName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "serviceName"))]
     pub service_name: String,
     /// Resource attributes from OTEL
-    #[cfg_attr(feature = "test-support", serde(rename = "resourceAttributes"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "resourceAttributes"))]
     pub resource_attributes: std::collections::BTreeMap<String, String>,
     /// Log-specific attributes
-    #[cfg_attr(feature = "test-support", serde(rename = "logAttributes"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "logAttributes"))]
     pub log_attributes: std::collections::BTreeMap<String, String>,
     /// Associated trace ID if available
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "traceId", skip_serializing_if = "Option::is_none")
     )]
     pub trace_id: Option<String>,
     /// Associated span ID if available
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "spanId", skip_serializing_if = "Option::is_none")
     )]
     pub span_id: Option<String>,
@@ -16577,7 +16571,7 @@ impl<'de> serde::Deserialize<'de> for LogEntry {
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedLogs {
     /// List of log entries
     pub items: Vec<LogEntry>,
@@ -16586,7 +16580,7 @@ pub struct PaginatedLogs {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
@@ -16650,29 +16644,29 @@ impl<'de> serde::Deserialize<'de> for PaginatedLogs {
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TraceSummary {
     /// Unique trace identifier
-    #[cfg_attr(feature = "test-support", serde(rename = "traceId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Name of the root span
-    #[cfg_attr(feature = "test-support", serde(rename = "rootSpanName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "rootSpanName"))]
     pub root_span_name: String,
     /// Trace start time
-    #[cfg_attr(feature = "test-support", serde(rename = "startTime"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "startTime"))]
     pub start_time: String,
     /// Trace end time
-    #[cfg_attr(feature = "test-support", serde(rename = "endTime"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "endTime"))]
     pub end_time: String,
     /// Total duration in milliseconds
-    #[cfg_attr(feature = "test-support", serde(rename = "durationMs"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "durationMs"))]
     pub duration_ms: f64,
     /// Number of spans in this trace
-    #[cfg_attr(feature = "test-support", serde(rename = "spanCount"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "spanCount"))]
     pub span_count: f64,
     /// Status code of the trace
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
     )]
     pub status_code: Option<String>,
@@ -16759,7 +16753,7 @@ impl<'de> serde::Deserialize<'de> for TraceSummary {
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedTraces {
     /// List of trace summaries
     pub items: Vec<TraceSummary>,
@@ -16768,7 +16762,7 @@ pub struct PaginatedTraces {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[cfg_attr(feature = "test-support", serde(rename = "totalPages"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
 }
 #[cfg(feature = "api-sandbox")]
@@ -16832,40 +16826,40 @@ impl<'de> serde::Deserialize<'de> for PaginatedTraces {
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TraceSpan {
     /// Trace identifier
-    #[cfg_attr(feature = "test-support", serde(rename = "traceId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Span identifier
-    #[cfg_attr(feature = "test-support", serde(rename = "spanId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "spanId"))]
     pub span_id: String,
     /// Parent span identifier
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "parentSpanId", skip_serializing_if = "Option::is_none")
     )]
     pub parent_span_id: Option<String>,
     /// Span name
-    #[cfg_attr(feature = "test-support", serde(rename = "spanName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "spanName"))]
     pub span_name: String,
     /// Span start timestamp
     pub timestamp: String,
     /// Span duration in nanoseconds
-    #[cfg_attr(feature = "test-support", serde(rename = "durationNs"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "durationNs"))]
     pub duration_ns: f64,
     /// Span attributes
-    #[cfg_attr(feature = "test-support", serde(rename = "spanAttributes"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "spanAttributes"))]
     pub span_attributes: std::collections::BTreeMap<String, String>,
     /// Status code of the span
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
     )]
     pub status_code: Option<String>,
     /// Status message
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")
     )]
     pub status_message: Option<String>,
@@ -16960,7 +16954,7 @@ impl<'de> serde::Deserialize<'de> for TraceSpan {
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricDataPoint {
     /// Timestamp of the data point
     pub timestamp: String,
@@ -17011,13 +17005,13 @@ impl<'de> serde::Deserialize<'de> for MetricDataPoint {
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricSeries {
     /// Name of the metric
-    #[cfg_attr(feature = "test-support", serde(rename = "metricName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "metricName"))]
     pub metric_name: String,
     /// Data points for this metric
-    #[cfg_attr(feature = "test-support", serde(rename = "dataPoints"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "dataPoints"))]
     pub data_points: Vec<MetricDataPoint>,
 }
 #[cfg(feature = "api-sandbox")]
@@ -17064,7 +17058,7 @@ impl<'de> serde::Deserialize<'de> for MetricSeries {
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricsResponse {
     /// List of metric series
     pub series: Vec<MetricSeries>,
@@ -17149,10 +17143,10 @@ impl crate::runtime::MultipartForm for UploadFileDeprecatedRequest {
 /// Example: `{"enabled":true}`
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AdminGetWebhookStatus200Response {
     /// The `enabled` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
 }
 #[cfg(feature = "api-admin")]
@@ -17187,12 +17181,12 @@ impl<'de> serde::Deserialize<'de> for AdminGetWebhookStatus200Response {
 /// The `HealthController_check_200_response_info_value` schema.
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HealthControllerCheck200ResponseInfoValue {
     /// The `status` property.
     pub status: String,
     /// Properties beyond the declared ones.
-    #[cfg_attr(feature = "test-support", serde(flatten))]
+    #[cfg_attr(feature = "serialize", serde(flatten))]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[cfg(feature = "api-health")]
@@ -17233,15 +17227,15 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200ResponseInfoValue 
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HealthControllerCheck200Response {
     /// Example: `"ok"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -17250,14 +17244,14 @@ pub struct HealthControllerCheck200Response {
     /// Example: `{}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"}}`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,
@@ -17324,15 +17318,15 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200Response {
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
 #[cfg(feature = "api-health")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HealthControllerCheck503Response {
     /// Example: `"error"`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -17341,14 +17335,14 @@ pub struct HealthControllerCheck503Response {
     /// Example: `{"redis":{"status":"down","message":"Could not connect"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}}`
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,

@@ -11,19 +11,19 @@
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityBounds {
     /// The `height` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `width` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -160,13 +160,13 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityNodesResponse {
     /// The `matches` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub matches: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `truncated` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -254,13 +254,13 @@ impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityTreeResponse {
     /// The `root` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub root: Option<ComputeruseAccessibilityNode>,
     /// The `truncated` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -300,46 +300,46 @@ impl<'de> serde::Deserialize<'de> for AccessibilityTreeResponse {
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Chart {
     /// The `elements` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub elements: Option<Vec<ChartElement>>,
     /// The `png` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `title` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "type", skip_serializing_if = "Option::is_none")
     )]
     pub type_: Option<String>,
     /// The `x_label` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `x_scale` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_scale: Option<String>,
     /// The `x_tick_labels` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_tick_labels: Option<Vec<String>>,
     /// The `x_ticks` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_ticks: Option<Vec<f64>>,
     /// The `y_label` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
     /// The `y_scale` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_scale: Option<String>,
     /// The `y_tick_labels` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_tick_labels: Option<Vec<String>>,
     /// The `y_ticks` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_ticks: Option<Vec<f64>>,
 }
 #[cfg(feature = "toolbox-process")]
@@ -422,61 +422,61 @@ impl<'de> serde::Deserialize<'de> for Chart {
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ChartElement {
     /// The `angle` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub angle: Option<f64>,
     /// The `first_quartile` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub first_quartile: Option<f64>,
     /// The `group` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<String>,
     /// The `label` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// The `max` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub max: Option<f64>,
     /// The `median` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub median: Option<f64>,
     /// The `min` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<f64>,
     /// The `outliers` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub outliers: Option<Vec<f64>>,
     /// The `png` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `points` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub points: Option<Vec<Vec<f64>>>,
     /// The `radius` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub radius: Option<f64>,
     /// The `third_quartile` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub third_quartile: Option<f64>,
     /// The `title` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "type", skip_serializing_if = "Option::is_none")
     )]
     pub type_: Option<String>,
     /// The `value` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// The `x_label` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `y_label` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
 }
 #[cfg(feature = "toolbox-process")]
@@ -597,10 +597,10 @@ impl<'de> serde::Deserialize<'de> for ChartElement {
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CodeRunArtifacts {
     /// The `charts` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub charts: Option<Vec<Chart>>,
 }
 #[cfg(feature = "toolbox-process")]
@@ -709,19 +709,19 @@ impl<'de> serde::Deserialize<'de> for CodeRunRequest {
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CodeRunResponse {
     /// The `artifacts` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub artifacts: Option<CodeRunArtifacts>,
     /// The `exitCode` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<i64>,
     /// The `result` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
 }
 #[cfg(feature = "toolbox-process")]
@@ -764,13 +764,13 @@ impl<'de> serde::Deserialize<'de> for CodeRunResponse {
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Command {
     /// The `command` property.
     pub command: String,
     /// The `exitCode` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<i64>,
@@ -876,34 +876,34 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `detail` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `filterText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "filterText", skip_serializing_if = "Option::is_none")
     )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "insertText", skip_serializing_if = "Option::is_none")
     )]
     pub insert_text: Option<String>,
     /// The `kind` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<i64>,
     /// The `label` property.
     pub label: String,
     /// The `sortText` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sortText", skip_serializing_if = "Option::is_none")
     )]
     pub sort_text: Option<String>,
@@ -964,10 +964,10 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "isIncomplete"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
@@ -1016,13 +1016,13 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -1062,10 +1062,10 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
 /// Example: `{"status":"status"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// The `status` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -1100,13 +1100,13 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -1235,28 +1235,28 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfo {
     /// The `height` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "isActive", skip_serializing_if = "Option::is_none")
     )]
     pub is_active: Option<bool>,
     /// The `width` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -1308,10 +1308,10 @@ impl<'de> serde::Deserialize<'de> for DisplayInfo {
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// The `displays` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub displays: Option<Vec<DisplayInfo>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -1412,11 +1412,11 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
 /// Example: `{"result":"result","exitCode":0}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// The `exitCode` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<i64>,
@@ -1461,21 +1461,21 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `group` property.
     pub group: String,
     /// The `isDir` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "isDir"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// Deprecated: ModTime uses Go's time.String() layout which is not a standard format.
     /// Use ModifiedAt instead, which is serialized as ISO 8601 / RFC 3339.
-    #[cfg_attr(feature = "test-support", serde(rename = "modTime"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
     /// The `modifiedAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "modifiedAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "modifiedAt"))]
     pub modified_at: String,
     /// The `name` property.
     pub name: String,
@@ -1582,7 +1582,7 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `extra` property.
     pub extra: String,
@@ -2031,7 +2031,7 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `author` property.
     pub author: String,
@@ -2196,7 +2196,7 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
 /// Example: `{"hash":"hash"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
@@ -2343,25 +2343,25 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `ahead` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<i64>,
     /// The `behind` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<i64>,
     /// The `branchPublished` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
     )]
     pub branch_published: Option<bool>,
     /// The `currentBranch` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "currentBranch"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "fileStatus"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
 }
 #[cfg(feature = "toolbox-git")]
@@ -2463,12 +2463,12 @@ impl<'de> serde::Deserialize<'de> for InitializeRequest {
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct InterpreterContext {
     /// The `active` property.
     pub active: bool,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -2549,11 +2549,11 @@ impl<'de> serde::Deserialize<'de> for InterpreterContext {
 /// Example: `{"isInUse":true}`
 #[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct IsPortInUseResponse {
     /// The `isInUse` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "isInUse", skip_serializing_if = "Option::is_none")
     )]
     pub is_in_use: Option<bool>,
@@ -2720,7 +2720,7 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
 /// Example: `{"branches":["branches","branches"]}`
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
@@ -2761,7 +2761,7 @@ impl<'de> serde::Deserialize<'de> for ListBranchResponse {
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListContextsResponse {
     /// The `contexts` property.
     pub contexts: Vec<InterpreterContext>,
@@ -2802,7 +2802,7 @@ impl<'de> serde::Deserialize<'de> for ListContextsResponse {
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListRecordingsResponse {
     /// The `recordings` property.
     pub recordings: Vec<Recording>,
@@ -2994,7 +2994,7 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: LspRange,
@@ -3096,7 +3096,7 @@ impl<'de> serde::Deserialize<'de> for LspPosition {
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspRange {
     /// The `end` property.
     pub end: LspPosition,
@@ -3202,7 +3202,7 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: i64,
@@ -3267,7 +3267,7 @@ impl<'de> serde::Deserialize<'de> for LspSymbol {
 /// Example: `{"file":"file","line":0,"content":"content"}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Match {
     /// The `content` property.
     pub content: String,
@@ -3392,13 +3392,13 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -3501,13 +3501,13 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -3589,13 +3589,13 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MousePositionResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -3692,10 +3692,10 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
 /// Example: `{"ports":[0,0]}`
 #[cfg(feature = "toolbox-port")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PortList {
     /// The `ports` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<i64>>,
 }
 #[cfg(feature = "toolbox-port")]
@@ -3728,13 +3728,13 @@ impl<'de> serde::Deserialize<'de> for PortList {
 /// Example: `{"x":0,"y":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Position {
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -3768,14 +3768,14 @@ impl<'de> serde::Deserialize<'de> for Position {
 /// Example: `{"processName":"processName","errors":"errors"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The `errors` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<String>,
     /// The `processName` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "processName", skip_serializing_if = "Option::is_none")
     )]
     pub process_name: Option<String>,
@@ -3814,14 +3814,14 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
 /// Example: `{"processName":"processName","logs":"logs"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The `logs` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub logs: Option<String>,
     /// The `processName` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "processName", skip_serializing_if = "Option::is_none")
     )]
     pub process_name: Option<String>,
@@ -3860,14 +3860,14 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
 /// Example: `{"processName":"processName","message":"message"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `processName` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "processName", skip_serializing_if = "Option::is_none")
     )]
     pub process_name: Option<String>,
@@ -3906,22 +3906,22 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatus {
     /// The `autoRestart` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "autoRestart", skip_serializing_if = "Option::is_none")
     )]
     pub auto_restart: Option<bool>,
     /// The `pid` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pid: Option<i64>,
     /// The `priority` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// The `running` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -3967,16 +3967,16 @@ impl<'de> serde::Deserialize<'de> for ProcessStatus {
 /// Example: `{"running":true,"processName":"processName"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The `processName` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "processName", skip_serializing_if = "Option::is_none")
     )]
     pub process_name: Option<String>,
     /// The `running` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -4085,10 +4085,10 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
 /// Example: `{"sessionId":"sessionId"}`
 #[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The `sessionId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
 }
 #[cfg(feature = "toolbox-process-terminals")]
@@ -4127,7 +4127,7 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// The `sessions` property.
     pub sessions: Vec<PtySessionInfo>,
@@ -4221,14 +4221,14 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The `active` property.
     pub active: bool,
     /// The `cols` property.
     pub cols: i64,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "createdAt"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -4237,7 +4237,7 @@ pub struct PtySessionInfo {
     /// The `id` property.
     pub id: String,
     /// Whether this session uses lazy start
-    #[cfg_attr(feature = "test-support", serde(rename = "lazyStart"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
     /// The `rows` property.
     pub rows: i64,
@@ -4332,36 +4332,36 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Recording {
     /// The `durationSeconds` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "durationSeconds", skip_serializing_if = "Option::is_none")
     )]
     pub duration_seconds: Option<f64>,
     /// The `endTime` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "endTime", skip_serializing_if = "Option::is_none")
     )]
     pub end_time: Option<String>,
     /// The `fileName` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "fileName"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "fileName"))]
     pub file_name: String,
     /// The `filePath` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "filePath"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "filePath"))]
     pub file_path: String,
     /// The `id` property.
     pub id: String,
     /// The `sizeBytes` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
     )]
     pub size_bytes: Option<i64>,
     /// The `startTime` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "startTime"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "startTime"))]
     pub start_time: String,
     /// The `status` property.
     pub status: String,
@@ -4518,16 +4518,16 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `error` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
     /// The `file` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 #[cfg(feature = "toolbox-file-system")]
@@ -4570,20 +4570,20 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// The `cursorPosition` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
     )]
     pub cursor_position: Option<Position>,
     /// The `screenshot` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub screenshot: Option<String>,
     /// The `sizeBytes` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
     )]
     pub size_bytes: Option<i64>,
@@ -4628,10 +4628,10 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
 /// Example: `{"success":true}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScrollResponse {
     /// The `success` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -4664,7 +4664,7 @@ impl<'de> serde::Deserialize<'de> for ScrollResponse {
 /// Example: `{"files":["files","files"]}`
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
@@ -4705,12 +4705,12 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Session {
     /// The `commands` property.
     pub commands: Vec<Command>,
     /// The `sessionId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "sessionId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
 }
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
@@ -4757,7 +4757,7 @@ impl<'de> serde::Deserialize<'de> for Session {
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
     /// The `output` property.
     pub output: String,
@@ -4885,25 +4885,25 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
 #[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The `cmdId` property.
-    #[cfg_attr(feature = "test-support", serde(rename = "cmdId"))]
+    #[cfg_attr(feature = "serialize", serde(rename = "cmdId"))]
     pub cmd_id: String,
     /// The `exitCode` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
     )]
     pub exit_code: Option<i64>,
     /// The `output` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The `stderr` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub stderr: Option<String>,
     /// The `stdout` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub stdout: Option<String>,
 }
 #[cfg(feature = "toolbox-process-sessions")]
@@ -5179,7 +5179,7 @@ impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     pub dir: String,
@@ -5220,31 +5220,31 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowInfo {
     /// The `height` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
     #[cfg_attr(
-        feature = "test-support",
+        feature = "serialize",
         serde(rename = "isActive", skip_serializing_if = "Option::is_none")
     )]
     pub is_active: Option<bool>,
     /// The `title` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `width` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -5299,10 +5299,10 @@ impl<'de> serde::Deserialize<'de> for WindowInfo {
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// The `windows` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub windows: Option<Vec<WindowInfo>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
@@ -5337,7 +5337,7 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
 /// Example: `{"dir":"dir"}`
 #[cfg(feature = "toolbox-info")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     pub dir: String,
@@ -5374,31 +5374,31 @@ impl<'de> serde::Deserialize<'de> for WorkDirResponse {
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "test-support", derive(serde::Serialize))]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputeruseAccessibilityNode {
     /// The `actions` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub actions: Option<Vec<String>>,
     /// The `bounds` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub bounds: Option<AccessibilityBounds>,
     /// The `children` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `description` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The `id` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The `name` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The `role` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<String>,
     /// The `states` property.
-    #[cfg_attr(feature = "test-support", serde(skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub states: Option<Vec<String>>,
 }
 #[cfg(feature = "toolbox-computer-use")]
