@@ -535,6 +535,93 @@ async fn the_object_layers_single_requests_are_accepted_by_prism() {
     );
     check("git.history", git.history(repo).await.map(drop));
 
+    // A language server.
+    let lsp = sandbox.lsp("python", "/home/daytona/repo");
+    let file = "file:///home/daytona/repo/main.py";
+    check("lsp.start", lsp.start().await);
+    check("lsp.did_open", lsp.did_open(file).await);
+    check(
+        "lsp.document_symbols",
+        lsp.document_symbols(file).await.map(drop),
+    );
+    check(
+        "lsp.workspace_symbols",
+        lsp.workspace_symbols("main").await.map(drop),
+    );
+    check(
+        "lsp.completions",
+        lsp.completions(file, 1, 4).await.map(drop),
+    );
+    check("lsp.did_close", lsp.did_close(file).await);
+    check("lsp.stop", lsp.stop().await);
+
+    // The desktop.
+    let desktop = sandbox.computer_use();
+    check("computer_use.start", desktop.start().await.map(drop));
+    check("computer_use.status", desktop.status().await.map(drop));
+    check(
+        "computer_use.process_status",
+        desktop.process_status("xvfb").await.map(drop),
+    );
+    check(
+        "computer_use.restart_process",
+        desktop.restart_process("xvfb").await.map(drop),
+    );
+    check(
+        "computer_use.process_logs",
+        desktop.process_logs("xvfb").await.map(drop),
+    );
+    check(
+        "computer_use.process_errors",
+        desktop.process_errors("xvfb").await.map(drop),
+    );
+    check(
+        "computer_use.screenshot",
+        desktop.screenshot().await.map(drop),
+    );
+    check(
+        "computer_use.screenshot_region",
+        desktop.screenshot_region(0, 0, 100, 100).await.map(drop),
+    );
+    check(
+        "computer_use.display_info",
+        desktop.display_info().await.map(drop),
+    );
+    check("computer_use.windows", desktop.windows().await.map(drop));
+    check(
+        "computer_use.mouse_position",
+        desktop.mouse_position().await.map(drop),
+    );
+    check(
+        "computer_use.move_mouse",
+        desktop.move_mouse(10, 20).await.map(drop),
+    );
+    check(
+        "computer_use.click",
+        desktop.click(10, 20, "left", false).await.map(drop),
+    );
+    check(
+        "computer_use.drag",
+        desktop.drag((1, 2), (30, 40)).await.map(drop),
+    );
+    check(
+        "computer_use.scroll",
+        desktop.scroll(10, 20, "down", 3).await.map(drop),
+    );
+    check(
+        "computer_use.type_text",
+        desktop.type_text("hello").await.map(drop),
+    );
+    check(
+        "computer_use.press_key",
+        desktop.press_key("a", &["ctrl"]).await.map(drop),
+    );
+    check(
+        "computer_use.press_hotkey",
+        desktop.press_hotkey("ctrl+c").await.map(drop),
+    );
+    check("computer_use.stop", desktop.stop().await.map(drop));
+
     // Code run in the process handle.
     let code = daytona_client::toolbox::types::CodeRunRequest {
         code: "print(1)".into(),

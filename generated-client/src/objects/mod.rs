@@ -1,6 +1,7 @@
 //! The object layer, shaped like Daytona's official SDKs: a [`Daytona`] handle for the API, a
 //! [`Sandbox`] handle per sandbox with its lifecycle and waiters, and the sandbox's
-//! [`Process`], [`FileSystem`] and [`Git`]; [`Volumes`] and [`Snapshots`] of the organization.
+//! [`Process`], [`FileSystem`], [`Git`], [`Lsp`] and [`ComputerUse`]; [`Volumes`] and
+//! [`Snapshots`] of the organization.
 //!
 //! Hand-written over the generated functions and the [`workflows`](crate::workflows). A method
 //! that sends one request returns the generated [`Call`](crate::runtime::Call), so its time
@@ -21,11 +22,15 @@
 //! # }
 //! ```
 
+#[cfg(feature = "toolbox-computer-use")]
+mod computer_use;
 mod daytona;
 #[cfg(feature = "toolbox-file-system-transfer")]
 mod fs;
 #[cfg(feature = "toolbox-git")]
 mod git;
+#[cfg(feature = "toolbox-lsp")]
+mod lsp;
 #[cfg(feature = "toolbox-process-sessions")]
 mod process;
 mod sandbox;
@@ -34,11 +39,15 @@ mod snapshots;
 #[cfg(feature = "api-volumes")]
 mod volumes;
 
+#[cfg(feature = "toolbox-computer-use")]
+pub use computer_use::ComputerUse;
 pub use daytona::Daytona;
 #[cfg(feature = "toolbox-file-system-transfer")]
 pub use fs::FileSystem;
 #[cfg(feature = "toolbox-git")]
 pub use git::Git;
+#[cfg(feature = "toolbox-lsp")]
+pub use lsp::Lsp;
 #[cfg(feature = "toolbox-process-sessions")]
 pub use process::Process;
 pub use sandbox::Sandbox;

@@ -186,6 +186,19 @@ impl Sandbox {
         super::FileSystem::new(self.toolbox())
     }
 
+    /// A language server for `language_id` (`python`, `typescript`…) over the project at
+    /// `path_to_project`.
+    #[cfg(feature = "toolbox-lsp")]
+    pub fn lsp(&self, language_id: &str, path_to_project: &str) -> super::Lsp {
+        super::Lsp::new(self.toolbox(), language_id, path_to_project)
+    }
+
+    /// The sandbox's desktop: screenshots, mouse and keyboard.
+    #[cfg(feature = "toolbox-computer-use")]
+    pub fn computer_use(&self) -> super::ComputerUse {
+        super::ComputerUse::new(self.toolbox())
+    }
+
     /// Git repositories in the sandbox.
     #[cfg(feature = "toolbox-git")]
     pub fn git(&self) -> super::Git {
