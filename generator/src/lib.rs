@@ -28,6 +28,8 @@ mod naming;
 mod paging;
 mod parallel;
 mod scaffold;
+#[cfg(test)]
+mod test_specs;
 mod usage;
 
 pub mod diff;

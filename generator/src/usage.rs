@@ -230,57 +230,14 @@ fn mark(index: &HashMap<&str, &TypeKind>, ty: &TypeRef, seen: &mut BTreeSet<Stri
 mod tests {
     use super::*;
 
+    use crate::test_specs::{pets_and_owners, subset};
+
     fn api() -> Api {
-        api_with(crate::Settings::new("api", "test")).unwrap()
-    }
-
-    fn api_with(settings: crate::Settings) -> crate::Result<Api> {
-        let spec = r##"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      tags: [pets]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
-  /owners:
-    get:
-      operationId: listOwners
-      tags: [owners]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Owner"}}}}
-  /owners/count:
-    get:
-      operationId: countOwners
-      tags: [owners]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Count"}}}}
-components:
-  schemas:
-    Pet: {type: object, properties: {name: {type: string}, tag: {$ref: "#/components/schemas/Tag"}}}
-    Owner: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}, id: {$ref: "#/components/schemas/Id"}}}
-    Tag: {type: object, properties: {label: {type: string}}}
-    Id: {type: object, properties: {value: {type: string}}}
-    PetEvent: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}}}
-    Count: {type: object, properties: {n: {type: integer}, tag: {$ref: "#/components/schemas/Tag"}}}
-"##;
-        crate::Generator::new(settings).api(spec, "t.yaml")
-    }
-
-    fn subset(feature: &str, operations: &[&str]) -> crate::settings::Subset {
-        crate::settings::Subset {
-            feature: feature.to_string(),
-            operations: operations.iter().map(|op| op.to_string()).collect(),
-            why: None,
-        }
+        pets_and_owners(Vec::new()).unwrap()
     }
 
     fn with_subsets(subsets: Vec<crate::settings::Subset>) -> crate::Result<Api> {
-        let mut settings = crate::Settings::new("api", "test");
-        settings.subsets = subsets;
-        api_with(settings)
+        pets_and_owners(subsets)
     }
 
     fn users(reach: &BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<String> {

@@ -315,37 +315,8 @@ fn rust_type(ty: &TypeRef, named: TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use crate::settings::{Settings, Subset};
+    use crate::test_specs::{pets_and_owners, subset};
     use crate::Generator;
-
-    const SPEC: &str = r##"
-openapi: 3.0.3
-info: {title: T, version: "1"}
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      tags: [pets]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
-  /owners:
-    get:
-      operationId: listOwners
-      tags: [owners]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Owner"}}}}
-  /owners/count:
-    get:
-      operationId: countOwners
-      tags: [owners]
-      responses:
-        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Count"}}}}
-components:
-  schemas:
-    Pet: {type: object, properties: {name: {type: string}}}
-    Owner: {type: object, properties: {name: {type: string}}}
-    Count: {type: object, properties: {n: {type: integer}}}
-"##;
 
     /// The `#[cfg(…)]` attribute on `item` in the generated file at `path`, with the docs
     /// between them; empty when the item has none.
@@ -370,14 +341,8 @@ components:
 
     #[test]
     fn a_subset_gates_its_operations_and_their_models() {
-        let mut settings = Settings::new("api", "test");
-        settings.subsets = vec![Subset {
-            feature: "owner-count".to_string(),
-            operations: vec!["countOwners".to_string()],
-            why: None,
-        }];
-        let generator = Generator::new(settings);
-        let api = generator.api(SPEC, "t.yaml").unwrap();
+        let api = pets_and_owners(vec![subset("owner-count", &["countOwners"])]).unwrap();
+        let generator = Generator::new(crate::Settings::new("api", "test"));
         let files = generator.module_files(&api).unwrap();
         // The tag module compiles with its own feature or its subset's.
         let module = gate_of(&files, "api/mod.rs", "pub mod owners;");

@@ -64,10 +64,7 @@ fn pager(op: &Operation, paging: &Paging) -> TokenStream {
     let item = rust_type(paging.item, types_path());
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let names: Vec<Ident> = required.iter().map(|p| ident(&p.rust_name)).collect();
-    let arguments = required.iter().zip(&names).map(|(p, name)| {
-        let ty = argument_type(&p.ty);
-        quote!(#name: #ty)
-    });
+    let arguments = positional_arguments(&required);
     // Owned copies for the stream to keep, borrowed again for each call.
     let copies = required.iter().zip(&names).map(|(p, name)| {
         let copy = match &p.ty {
@@ -303,11 +300,7 @@ fn function(api: &Api, op: &Operation, name: &str, ending: Ending) -> TokenStrea
     let docs = doc_lines(&function_docs(op, matches!(ending, Ending::Connect)));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let arguments = required.iter().map(|p| {
-        let name = ident(&p.rust_name);
-        let ty = argument_type(&p.ty);
-        quote!(#name: #ty)
-    });
+    let arguments = positional_arguments(&required);
     let body_argument = op.body.as_ref().map(|body| {
         let ty = match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
@@ -482,6 +475,18 @@ fn method_tokens(method: Method) -> TokenStream {
         Method::Patch => quote!(crate::runtime::Method::PATCH),
         Method::Trace => quote!(crate::runtime::Method::TRACE),
     }
+}
+
+/// `name: type` for each required parameter, in order: an operation's positional arguments.
+fn positional_arguments(required: &[&Param]) -> Vec<TokenStream> {
+    required
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let ty = argument_type(&p.ty);
+            quote!(#name: #ty)
+        })
+        .collect()
 }
 
 /// The type of a positional argument: strings and collections are borrowed.
