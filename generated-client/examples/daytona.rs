@@ -176,10 +176,10 @@ async fn execute(
     match command {
         Command::Sandbox(SandboxCommand::List { labels }) => {
             let labels: BTreeMap<_, _> = labels.into_iter().collect();
-            let params = ListSandboxesParams {
-                labels: (!labels.is_empty()).then(|| daytona_client::runtime::json_text(&labels)),
-                ..Default::default()
-            };
+            let mut params = ListSandboxesParams::default();
+            if !labels.is_empty() {
+                params = params.with_labels(daytona_client::runtime::json_text(&labels));
+            }
             // Printed page by page, as the pages come.
             let mut sandboxes = daytona.list(&params);
             while let Some(sandbox) = sandboxes.next().await {

@@ -21,10 +21,7 @@ async fn main() -> Result<(), daytona_client::Error> {
         return Ok(());
     };
     // Required parameters are arguments; optional ones go in a `…Params` struct.
-    let params = api::sandbox::GetSandboxParams {
-        verbose: Some(true),
-        ..Default::default()
-    };
+    let params = api::sandbox::GetSandboxParams::default().with_verbose(true);
     let sandbox = api::sandbox::get_sandbox(&client, &first.id, &params).await?;
     if sandbox.state.as_ref().map(|s| s.as_str()) == Some("started") {
         // The toolbox API uses the same client, pointed at the sandbox's toolbox URL.

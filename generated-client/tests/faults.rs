@@ -111,10 +111,9 @@ async fn post_is_not_retried_unless_the_caller_opts_in() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let body = api::types::CreateOrganization {
-        name: "acme".into(),
-        default_region_id: "eu".into(),
-    };
+    let body = api::types::CreateOrganization::default()
+        .with_name("acme".into())
+        .with_default_region_id("eu".into());
     let error = api::organizations::create_organization(&client(&server), &body)
         .await
         .unwrap_err();

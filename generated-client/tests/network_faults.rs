@@ -116,9 +116,7 @@ async fn a_reset_connection_is_retried_when_safe_then_reported() {
 
     // A POST to the toolbox (it may not be idempotent) is tried once.
     let toolbox = client.with_base_url(format!("{}/toolbox/sb-seed", proxy.url()));
-    let session = CreateSessionRequest {
-        session_id: "s".into(),
-    };
+    let session = CreateSessionRequest::default().with_session_id("s".into());
     let before = proxy.connections();
     let (got, _) = bounded("a reset POST", process::create_session(&toolbox, &session)).await;
     assert!(matches!(got, Err(Error::Transport { .. })), "{got:?}");
@@ -171,9 +169,7 @@ async fn a_stalled_answer_times_out() {
 async fn toolbox_calls_fail_the_same_ways() {
     let (_double, proxy, client) = setup(Fault::None).await;
     let sandbox = workflows::get_sandbox(&client, "sb-seed").await.unwrap();
-    let session = CreateSessionRequest {
-        session_id: "s".into(),
-    };
+    let session = CreateSessionRequest::default().with_session_id("s".into());
     process::create_session(&toolbox_client(&client, &sandbox), &session)
         .await
         .unwrap();
@@ -185,11 +181,9 @@ async fn toolbox_calls_fail_the_same_ways() {
         ),
     ] {
         proxy.set(fault);
-        let body = SessionExecuteRequest {
-            command: "echo hello".into(),
-            run_async: Some(false),
-            ..Default::default()
-        };
+        let body = SessionExecuteRequest::default()
+            .with_command("echo hello".into())
+            .with_run_async(false);
         // New connections for the new fault: a pooled one would keep the old behaviour.
         let fresh = proxied_client(&proxy);
         let toolbox = toolbox_client(&fresh, &sandbox);
@@ -271,20 +265,16 @@ async fn a_websocket_through_a_broken_connection_ends_instead_of_hanging() {
     let direct = double.client_with_key(double::API_KEY);
     let sandbox = workflows::get_sandbox(&direct, "sb-seed").await.unwrap();
     let toolbox = toolbox_client(&direct, &sandbox);
-    let session = CreateSessionRequest {
-        session_id: "s".into(),
-    };
+    let session = CreateSessionRequest::default().with_session_id("s".into());
     process::create_session(&toolbox, &session).await.unwrap();
-    let body = SessionExecuteRequest {
-        command: "seq 1 2000; sleep 30".into(),
-        run_async: Some(true),
-        ..Default::default()
-    };
+    let body = SessionExecuteRequest::default()
+        .with_command("seq 1 2000; sleep 30".into())
+        .with_run_async(true);
     let started = process::session_execute_command(&toolbox, "s", &body)
         .await
         .unwrap();
     let proxied = client.with_base_url(format!("{}/toolbox/sb-seed", proxy.url()));
-    let follow = process::GetSessionCommandLogsParams { follow: Some(true) };
+    let follow = process::GetSessionCommandLogsParams::default().with_follow(true);
 
     // Cut after the upgrade, in the middle of the log: the stream ends, it does not wait on.
     proxy.set(Fault::Truncate { after: 200 });

@@ -134,20 +134,13 @@ async fn resize_waits_until_the_sandbox_has_left_resizing() {
     let daytona = daytona(&double);
     let mut sandbox = seed(&daytona).await;
 
-    let grow = ResizeSandbox {
-        cpu: Some(2),
-        memory: Some(4),
-        ..Default::default()
-    };
+    let grow = ResizeSandbox::default().with_cpu(2).with_memory(4);
     sandbox.resize(&grow).await.unwrap();
     assert_eq!(sandbox.state(), Some(&SandboxState::Started));
     assert_eq!((sandbox.data().cpu, sandbox.data().memory), (2.0, 4.0));
 
     // Disk needs a stopped sandbox.
-    let disk = ResizeSandbox {
-        disk: Some(10),
-        ..Default::default()
-    };
+    let disk = ResizeSandbox::default().with_disk(10);
     let refused = sandbox.resize(&disk).await.unwrap_err();
     assert_eq!(refused.status(), Some(400), "{refused}");
     sandbox.stop().await.unwrap();
@@ -221,11 +214,9 @@ async fn list_streams_every_sandbox_across_pages_and_stops_at_the_callers_limit(
     assert_eq!(sent(&double, "/api/sandbox", "cursor"), [None]);
 
     // Filters go with every page.
-    let params = ListSandboxesParams {
-        labels: Some(r#"{"team":"ci"}"#.into()),
-        limit: Some(1.0),
-        ..Default::default()
-    };
+    let params = ListSandboxesParams::default()
+        .with_labels(r#"{"team":"ci"}"#.into())
+        .with_limit(1.0);
     let team: Vec<String> = daytona
         .list(&params)
         .all()
@@ -252,10 +243,7 @@ async fn snapshots_are_listed_page_by_page_by_number() {
     let double = Double::start(Settings::default()).await;
     let daytona = daytona(&double);
     double.take_recorded();
-    let params = GetAllSnapshotsParams {
-        limit: Some(2.0),
-        ..Default::default()
-    };
+    let params = GetAllSnapshotsParams::default().with_limit(2.0);
     let names: Vec<String> = daytona
         .snapshots()
         .list(&params)
@@ -273,10 +261,7 @@ async fn snapshots_are_listed_page_by_page_by_number() {
     assert_eq!(pages, [None, Some("2".into()), Some("3".into())]);
 
     // Starting at a page the caller names, and stopping after a page count.
-    let from_two = GetAllSnapshotsParams {
-        page: Some(2.0),
-        ..params
-    };
+    let from_two = params.with_page(2.0);
     let second = daytona
         .snapshots()
         .list(&from_two)
@@ -311,11 +296,9 @@ async fn sessions_keep_their_commands_and_logs() {
     let process = sandbox.process();
 
     process.create_session("work").await.unwrap();
-    let run = SessionExecuteRequest {
-        command: "echo one; echo two >&2".into(),
-        run_async: Some(false),
-        ..Default::default()
-    };
+    let run = SessionExecuteRequest::default()
+        .with_command("echo one; echo two >&2".into())
+        .with_run_async(false);
     let started = process.execute_session_command("work", &run).await.unwrap();
     let command = process
         .get_session_command("work", &started.cmd_id)
@@ -434,10 +417,10 @@ async fn a_new_snapshot_is_waited_for_until_active_or_failed_or_the_deadline() {
     let double = Double::start(Settings::default()).await;
     let daytona = daytona(&double);
     let snapshots = daytona.snapshots();
-    let create = |name: &str| CreateSnapshot {
-        name: name.to_string(),
-        image_name: Some("python:3.12".into()),
-        ..Default::default()
+    let create = |name: &str| {
+        CreateSnapshot::default()
+            .with_name(name.to_string())
+            .with_image_name("python:3.12".into())
     };
     let active = snapshots.create(&create("py"), &quick()).await.unwrap();
     assert_eq!(

@@ -410,10 +410,7 @@ async fn the_object_layers_single_requests_are_accepted_by_prism() {
         "set_auto_delete_interval",
         sandbox.set_auto_delete_interval(None).await,
     );
-    let network = UpdateSandboxNetworkSettings {
-        network_block_all: Some(true),
-        ..Default::default()
-    };
+    let network = UpdateSandboxNetworkSettings::default().with_network_block_all(true);
     check(
         "update_network_settings",
         sandbox.update_network_settings(&network).await,
@@ -623,11 +620,9 @@ async fn the_object_layers_single_requests_are_accepted_by_prism() {
     check("computer_use.stop", desktop.stop().await.map(drop));
 
     // Code run in the process handle.
-    let code = daytona_client::toolbox::types::CodeRunRequest {
-        code: "print(1)".into(),
-        language: "python".into(),
-        ..Default::default()
-    };
+    let code = daytona_client::toolbox::types::CodeRunRequest::default()
+        .with_code("print(1)".into())
+        .with_language("python".into());
     check(
         "process.code_run",
         sandbox.process().code_run(&code).await.map(drop),

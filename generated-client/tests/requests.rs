@@ -44,10 +44,7 @@ async fn path_query_auth_and_organization_header() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = api::sandbox::GetSandboxParams {
-        verbose: Some(true),
-        ..Default::default()
-    };
+    let params = api::sandbox::GetSandboxParams::default().with_verbose(true);
     let sandbox = api::sandbox::get_sandbox(&client(&server), "my box/1", &params)
         .await
         .unwrap();
@@ -65,10 +62,8 @@ async fn an_explicit_organization_header_wins_over_the_configured_one() {
         .expect(1)
         .mount(&server)
         .await;
-    let params = api::sandbox::GetSandboxParams {
-        x_daytona_organization_id: Some("org-explicit".into()),
-        ..Default::default()
-    };
+    let params = api::sandbox::GetSandboxParams::default()
+        .with_x_daytona_organization_id("org-explicit".into());
     api::sandbox::get_sandbox(&client(&server), "x", &params)
         .await
         .unwrap();
@@ -123,14 +118,11 @@ async fn bulk_upload_sends_every_file_with_its_path() {
         .mount(&server)
         .await;
     let files = [
-        api::types::UploadFile {
-            file: Binary::new("hello").with_file_name("a.txt"),
-            path: "/work/a.txt".into(),
-        },
-        api::types::UploadFile {
-            file: Binary::new(vec![0u8, 1, 2]),
-            path: "/work/b.bin".into(),
-        },
+        api::types::UploadFile::new(
+            Binary::new("hello").with_file_name("a.txt"),
+            "/work/a.txt".into(),
+        ),
+        api::types::UploadFile::new(Binary::new(vec![0u8, 1, 2]), "/work/b.bin".into()),
     ];
     api::toolbox::upload_files_deprecated(&client(&server), "sb-1", &files, &Default::default())
         .await
@@ -168,16 +160,14 @@ async fn toolbox_uploads_send_files_not_an_empty_request() {
         .mount(&server)
         .await;
     let toolbox_client = client(&server);
-    let one = toolbox::types::UploadFileRequest {
-        file: Binary::new("single").with_file_name("s.txt"),
-    };
+    let one = toolbox::types::UploadFileRequest::new(Binary::new("single").with_file_name("s.txt"));
     toolbox::file_system::upload_file(&toolbox_client, "/tmp/s.txt", &one)
         .await
         .unwrap();
-    let many = [toolbox::types::UploadFile {
-        file: Binary::new("x"),
-        path: "/tmp/x".into(),
-    }];
+    let many = [toolbox::types::UploadFile::new(
+        Binary::new("x"),
+        "/tmp/x".into(),
+    )];
     toolbox::file_system::upload_files(&toolbox_client, &many)
         .await
         .unwrap();
@@ -212,9 +202,7 @@ async fn wildcard_bodies_are_sent_as_json() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = toolbox::types::InitializeRequest {
-        token: "t0k".into(),
-    };
+    let body = toolbox::types::InitializeRequest::default().with_token("t0k".into());
     let answer = toolbox::server::initialize(&client(&server), &body)
         .await
         .unwrap();
@@ -347,11 +335,9 @@ async fn a_redirect_is_an_error_naming_the_location_and_nothing_is_sent_there() 
             .expect(1)
             .mount(&server)
             .await;
-        let body = api::types::CreateApiKey {
-            name: "ci".into(),
-            permissions: vec![api::types::Permission::WriteSandboxes],
-            expires_at: None,
-        };
+        let body = api::types::CreateApiKey::default()
+            .with_name("ci".into())
+            .with_permissions(vec![api::types::Permission::WriteSandboxes]);
         let error = api::api_keys::create_api_key(&client(&server), &body, &Default::default())
             .await
             .unwrap_err();

@@ -201,16 +201,11 @@ async fn a_command_may_run_longer_than_the_client_timeout() {
     let toolbox = toolbox_client(&client, &seed(&client).await);
     process::create_session(
         &toolbox,
-        &CreateSessionRequest {
-            session_id: "s".into(),
-        },
+        &CreateSessionRequest::default().with_session_id("s".into()),
     )
     .await
     .unwrap();
-    let body = SessionExecuteRequest {
-        command: "sleep 60".into(),
-        ..Default::default()
-    };
+    let body = SessionExecuteRequest::default().with_command("sleep 60".into());
     let error = process::session_execute_command(&toolbox, "s", &body)
         .await
         .unwrap_err();
@@ -404,17 +399,13 @@ async fn session_command_logs_read_as_json_and_as_text() {
         let toolbox = toolbox_client(&client, &seed(&client).await);
         process::create_session(
             &toolbox,
-            &CreateSessionRequest {
-                session_id: "logs".into(),
-            },
+            &CreateSessionRequest::default().with_session_id("logs".into()),
         )
         .await
         .unwrap();
-        let body = SessionExecuteRequest {
-            command: HELLO_OOPS.into(),
-            run_async: Some(true),
-            ..Default::default()
-        };
+        let body = SessionExecuteRequest::default()
+            .with_command(HELLO_OOPS.into())
+            .with_run_async(true);
         let started = process::session_execute_command(&toolbox, "logs", &body)
             .await
             .unwrap();

@@ -106,6 +106,15 @@ fn latin_letter(c: char) -> Option<&'static str> {
         .map(|(_, ascii)| *ascii)
 }
 
+/// The builder-style setter of a field or parameter, by its Rust name: `with_` and the name
+/// (`_2fa` gives `with_2fa`).
+pub fn setter(field: &str) -> String {
+    ident(
+        &format!("with_{}", field.trim_start_matches("r#")),
+        Case::Value,
+    )
+}
+
 /// The Cargo feature that compiles a tag module: the spec's module and the tag's, in
 /// kebab-case (`api` and `api_keys` give `api-api-keys`).
 pub fn tag_feature(spec_module: &str, tag_module: &str) -> String {

@@ -39,13 +39,18 @@ fn run(command: &mut Command, what: &str) -> String {
 
 /// Generates the crate for `version` and writes its rustdoc JSON; returns the JSON's path.
 fn rustdoc_json(work: &Path, version: &str) -> PathBuf {
-    let crate_dir = work.join(version);
+    rustdoc_json_of(work, version, &spec(version))
+}
+
+/// Generates the crate for the spec at `spec`, in `work/<name>`, and writes its rustdoc JSON.
+fn rustdoc_json_of(work: &Path, name: &str, spec: &Path) -> PathBuf {
+    let crate_dir = work.join(name);
     run(
         Command::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("--root")
             .arg(workspace())
             .args(["generate", "--crate-name", "daytona-history", "--spec"])
-            .arg(spec(version))
+            .arg(spec)
             .arg("--out")
             .arg(&crate_dir),
         "xtask generate",
@@ -63,7 +68,7 @@ fn rustdoc_json(work: &Path, version: &str) -> PathBuf {
             .env_remove("RUSTFLAGS"),
         "cargo rustdoc",
     );
-    let json = work.join(format!("{version}.json"));
+    let json = work.join(format!("{name}.json"));
     std::fs::copy(target.join("doc/daytona_history.json"), &json).unwrap();
     json
 }
@@ -239,6 +244,105 @@ fn rust_verdicts_agree_with_cargo_semver_checks() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Runs cargo-semver-checks on two rustdoc JSON files as a minor release: its exit code and
+/// its report.
+fn semver_checks(checker: &str, old: &Path, new: &Path) -> (Option<i32>, String) {
+    let output = Command::new(checker)
+        .args([
+            "semver-checks",
+            "--color",
+            "never",
+            "--release-type",
+            "minor",
+        ])
+        .arg("--baseline-rustdoc")
+        .arg(old)
+        .arg("--current-rustdoc")
+        .arg(new)
+        .output()
+        .expect("cargo-semver-checks runs");
+    let summary = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        summary.contains("Checked"),
+        "cargo-semver-checks failed: {summary}"
+    );
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// What the generated crates promise: a new optional property in a request model, a new value
+/// of an enum and a new optional query parameter break no code written against the crate
+/// (request models and `…Params` are `#[non_exhaustive]` with setters, enums
+/// `#[non_exhaustive]`). Both cargo-semver-checks and the spec diff agree.
+#[test]
+#[ignore = "needs cargo-semver-checks: `cargo xtask test` installs it"]
+fn additions_to_requests_and_enums_break_no_code() {
+    let checker = std::env::var("CARGO_SEMVER_CHECKS")
+        .expect("CARGO_SEMVER_CHECKS names the cargo-semver-checks binary");
+    let work = workspace().join("target/semver-additions");
+    std::fs::create_dir_all(&work).unwrap();
+    let old_spec = workspace().join("specs/daytona-api-keys.yaml");
+    let old_text = std::fs::read_to_string(&old_spec).unwrap();
+    let new_text = add_to_api_keys_spec(&old_text);
+    assert_ne!(new_text, old_text);
+    let new_spec = work.join("daytona-api-keys.added.yaml");
+    std::fs::write(&new_spec, &new_text).unwrap();
+
+    let old_doc = rustdoc_json_of(&work, "before", &old_spec);
+    let new_doc = rustdoc_json_of(&work, "after", &new_spec);
+    let (code, report) = semver_checks(&checker, &old_doc, &new_doc);
+    assert_eq!(
+        code,
+        Some(0),
+        "cargo-semver-checks finds a breaking change:\n{report}"
+    );
+
+    let (breaking, _) = ours(&old_spec, &new_spec);
+    assert_eq!(breaking, 0, "the spec diff calls an addition Rust-breaking");
+    // The additions are there: the new field's setter, the new variant, the new parameter.
+    let generated = |file: &str| std::fs::read_to_string(work.join("after/src/api").join(file));
+    let types = generated("types.rs").unwrap();
+    assert!(
+        types.contains("pub fn with_label("),
+        "no setter for the new property"
+    );
+    assert!(
+        types.contains("ReadSecrets"),
+        "no variant for the new value"
+    );
+    let keys = generated("api_keys.rs").unwrap();
+    assert!(
+        keys.contains("pub fn with_prefix("),
+        "no setter for the new parameter"
+    );
+}
+
+/// The API keys spec with a new optional request property (`CreateApiKey.label`), a new
+/// permission value (`read:secrets`, in every list of permissions, which share one enum) and a
+/// new optional query parameter of `listApiKeys` (`prefix`).
+fn add_to_api_keys_spec(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        out.push_str(line);
+        if line.trim() == "- read:audit_logs" {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(&format!("{indent}- read:secrets\n"));
+        }
+    }
+    out.replacen(
+        "    CreateApiKey:\n      type: object\n      properties:\n",
+        "    CreateApiKey:\n      type: object\n      properties:\n        label:\n          type: string\n          description: A label.\n",
+        1,
+    )
+    .replacen(
+        "      operationId: listApiKeys\n      parameters:\n",
+        "      operationId: listApiKeys\n      parameters:\n      - name: prefix\n        in: query\n        required: false\n        schema:\n          type: string\n",
+        1,
+    )
 }
 
 #[test]

@@ -105,6 +105,21 @@ impl RustEffect {
         self.items.push(item.into());
         self
     }
+
+    /// This effect and `other` together: both items and both descriptions; breaking when
+    /// either is.
+    fn and_effect(mut self, other: RustEffect) -> RustEffect {
+        if other.impact == RustImpact::None {
+            return self;
+        }
+        self.items.extend(other.items);
+        self.type_change |= other.type_change;
+        self.effect = format!("{}; {}", self.effect, other.effect);
+        if other.impact == RustImpact::Breaking {
+            self.impact = RustImpact::Breaking;
+        }
+        self
+    }
 }
 
 /// Where a change is.

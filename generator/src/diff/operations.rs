@@ -28,9 +28,13 @@ fn item(op: &Operation) -> String {
     format!("{}::{}", op.module, op.rust_name)
 }
 
-/// The effect, touching the operation's parameter struct too (it comes and goes with the
-/// function).
-fn with_params_struct(effect: RustEffect, op: &Operation) -> RustEffect {
+/// The effect, touching the operation's parameter struct and its paginator too (they come
+/// and go with the function).
+fn with_params_struct(effect: RustEffect, op: &Operation, api: &Api) -> RustEffect {
+    let effect = match crate::paging::paging(api, op) {
+        Some(_) => effect.and(format!("{}_pages", item(op))),
+        None => effect,
+    };
     match &op.params_struct {
         Some(params) => effect.and(params.clone()),
         None => effect,
@@ -83,6 +87,7 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                             format!("{} becomes {}", function(old_op), function(moved)),
                         ),
                         old_op,
+                        old,
                     )
                 },
             ),
@@ -100,6 +105,7 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 with_params_struct(
                     RustEffect::breaking(item(old_op), format!("{} is removed", function(old_op))),
                     old_op,
+                    old,
                 ),
             ),
         }
@@ -119,6 +125,7 @@ pub(super) fn diff_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
                         format!("new function {}", function(new_op)),
                     ),
                     new_op,
+                    new,
                 ),
             );
         }
@@ -160,6 +167,11 @@ fn diff_operation(
             item(old),
             format!("{} is renamed {}", function(old), function(new)),
         );
+        // Its paginator is renamed with it.
+        let effect = match crate::paging::paging(wire.old, old) {
+            Some(_) => effect.and(format!("{}_pages", item(old))),
+            None => effect,
+        };
         match &old.params_struct {
             Some(params)
                 if old.module != new.module || Some(params) != new.params_struct.as_ref() =>
@@ -300,6 +312,19 @@ fn arity(op: &Operation) -> usize {
 /// itself comes (the function gains an argument), goes (with an argument), or is renamed (the
 /// old one is gone). With as many arguments as before, the function's change is one of type.
 fn param_effect(old: &Operation, new: &Operation, p: &Param, effect: String) -> RustEffect {
+    // A `…Params` struct is `#[non_exhaustive]`, built with `Default` and setters: a new
+    // optional parameter in a struct both versions have adds a field and a setter.
+    if let (false, Some(a), Some(b)) = (p.required, &old.params_struct, &new.params_struct) {
+        if a == b && old.params.iter().all(|o| o.rust_name != p.rust_name) {
+            return RustEffect::addition(
+                format!("{a}.{}", p.rust_name),
+                format!(
+                    "{effect} and setter `{a}::{}`",
+                    crate::naming::setter(&p.rust_name)
+                ),
+            );
+        }
+    }
     let mut items = Vec::new();
     if p.required || old.params_struct.is_none() || new.params_struct.is_none() {
         items.push(item(old));

@@ -70,11 +70,23 @@ pub(super) fn diff_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
             (Some(old_def), Some(new_def)) => {
                 // A type in requests and responses, in either version, gets both readings.
                 let directions = old_usage.directions(name) | new_usage.directions(name);
-                diff_type(&same_wire, name, old_def, new_def, directions, out);
+                // The emitter makes a struct callers send `#[non_exhaustive]`, with `new` and
+                // setters: one sent in both versions can gain optional fields freely.
+                let built_by_setters =
+                    old_usage.directions(name).sent && new_usage.directions(name).sent;
+                let rust = RustShape { built_by_setters };
+                diff_type(&same_wire, name, old_def, new_def, directions, rust, out);
             }
             (None, None) => {}
         }
     }
+}
+
+/// What the generated Rust type of a schema is like, in both versions.
+#[derive(Clone, Copy)]
+struct RustShape {
+    /// `#[non_exhaustive]`, built with `new` (the required fields) and `with_…` setters.
+    built_by_setters: bool,
 }
 
 fn diff_type(
@@ -83,6 +95,7 @@ fn diff_type(
     old: &TypeDef,
     new: &TypeDef,
     directions: Directions,
+    rust: RustShape,
     out: &mut Vec<Change>,
 ) {
     if old.deprecated != new.deprecated {
@@ -114,6 +127,7 @@ fn diff_type(
                     &old_struct.fields,
                     &new_struct.fields,
                     direction,
+                    rust,
                     out,
                 );
             }
@@ -150,7 +164,7 @@ fn diff_type(
                                 "response-property-enum-value-added"
                             },
                             format!("value `{}` added in {}", variant.value, direction.plural()),
-                            new_variant(name, &variant.rust_name),
+                            new_enum_value(name, &variant.rust_name),
                         );
                     }
                 }
@@ -190,8 +204,17 @@ fn diff_type(
     }
 }
 
-/// A new variant of a generated enum: the enums are exhaustive, so a `match` without a
-/// wildcard arm no longer compiles.
+/// A new value of a string enum: the enums are `#[non_exhaustive]`, so every `match` outside the
+/// crate already has a wildcard arm.
+fn new_enum_value(name: &str, variant: &str) -> RustEffect {
+    RustEffect::addition(
+        format!("{name}::{variant}"),
+        format!("new variant `{name}::{variant}`"),
+    )
+}
+
+/// A new alternative of a union: the unions are exhaustive, so a `match` without a wildcard
+/// arm no longer compiles.
 fn new_variant(name: &str, variant: &str) -> RustEffect {
     RustEffect::breaking(
         format!("{name}::{variant}"),
@@ -280,12 +303,14 @@ fn diff_fields(
     old_fields: &[Field],
     new_fields: &[Field],
     direction: Direction,
+    rust: RustShape,
     out: &mut Vec<Change>,
 ) {
     let request = direction == Direction::Request;
     let plural = direction.plural();
     let rust_field = |f: &Field| format!("`{name}::{}: {}`", f.rust_name, field_rust_type(f));
     let item = |f: &Field| format!("{name}.{}", f.rust_name);
+    let setter = |f: &Field| format!("{name}::{}", crate::naming::setter(&f.rust_name));
     for new_field in new_fields {
         let json = &new_field.json_name;
         let mut at = record(out, schema_location(name, Some(json)));
@@ -301,10 +326,27 @@ fn diff_fields(
             } else {
                 "optional"
             };
-            // The structs are exhaustive with public fields: a literal that names every field
-            // no longer compiles (one ending in `..Default::default()` does).
-            let rust = match same_rust_field(old_fields, new_field) {
+            // A struct callers send is built with `new` and setters: an optional field adds a
+            // setter, a required one an argument of `new`. Any other struct is exhaustive with
+            // public fields: a literal that names every field no longer compiles (one ending in
+            // `..Default::default()` does).
+            let effect = match same_rust_field(old_fields, new_field) {
                 Some(effect) => effect,
+                None if rust.built_by_setters && !new_field.required => RustEffect::addition(
+                    item(new_field),
+                    format!(
+                        "new field {} and setter `{}`",
+                        rust_field(new_field),
+                        setter(new_field)
+                    ),
+                ),
+                None if rust.built_by_setters => RustEffect::breaking(
+                    format!("{name}::new"),
+                    format!(
+                        "new field {} (`{name}::new` takes it)",
+                        rust_field(new_field)
+                    ),
+                ),
                 None => RustEffect::breaking(
                     item(new_field),
                     format!(
@@ -313,7 +355,7 @@ fn diff_fields(
                     ),
                 ),
             };
-            at.push(rule, format!("new {required} property in {plural}"), rust);
+            at.push(rule, format!("new {required} property in {plural}"), effect);
             continue;
         };
         let retyped = || {
@@ -363,7 +405,23 @@ fn diff_fields(
                     (false, false) => "response-property-became-not-nullable",
                 });
             }
+            // A field that becomes required or optional joins or leaves `new`'s arguments.
+            let arity = rust.built_by_setters && old_field.required != new_field.required;
             for rule in aspects {
+                let effect = retyped();
+                let effect = if arity {
+                    RustEffect::breaking(
+                        format!("{name}::new"),
+                        format!(
+                            "`{name}::new` {} the argument `{}`",
+                            if new_field.required { "gains" } else { "loses" },
+                            new_field.rust_name
+                        ),
+                    )
+                    .and_effect(effect)
+                } else {
+                    effect
+                };
                 at.push(
                     rule,
                     format!(
@@ -371,7 +429,7 @@ fn diff_fields(
                         presence_words(old_field),
                         presence_words(new_field)
                     ),
-                    retyped(),
+                    effect,
                 );
             }
         }
@@ -429,10 +487,16 @@ fn diff_fields(
                 rule,
                 format!("property removed from {plural}"),
                 same_rust_field(new_fields, old_field).unwrap_or_else(|| {
-                    RustEffect::breaking(
+                    let effect = RustEffect::breaking(
                         item(old_field),
                         format!("field {} is removed", rust_field(old_field)),
-                    )
+                    );
+                    // Its setter goes with it, and a required one leaves `new`.
+                    match (rust.built_by_setters, old_field.required) {
+                        (false, _) => effect,
+                        (true, false) => effect.and(setter(old_field)),
+                        (true, true) => effect.and(setter(old_field)).and(format!("{name}::new")),
+                    }
                 }),
             );
         }

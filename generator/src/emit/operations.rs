@@ -188,18 +188,37 @@ fn params_struct(op: &Operation) -> TokenStream {
     };
     let name = ident(name);
     let doc = format!(" Optional parameters of [`{}`].", op.rust_name);
-    let fields = op.params.iter().filter(|p| !p.required).map(|p| {
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = rust_type(&p.ty, types_path());
         let docs = doc_attrs(&p.docs, || format!("The `{}` parameter.", p.json_name));
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
         quote!(#docs #deprecated pub #field: Option<#ty>,)
     });
+    // Built with `Default` and the setters, so a new optional parameter breaks no caller.
+    let setters = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let setter = ident(&crate::naming::setter(&p.rust_name));
+        let ty = rust_type(&p.ty, types_path());
+        let doc = format!(" Sets `{}`.", p.json_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #ty) -> Self {
+                self.#field = Some(value);
+                self
+            }
+        }
+    });
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+        }
+        impl #name {
+            #(#setters)*
         }
     }
 }

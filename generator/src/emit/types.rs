@@ -293,16 +293,119 @@ fn struct_item(
             None => impls,
         }
     });
+    // A struct callers send can gain properties without breaking their code: they build it
+    // with `new` and the setters, never with a literal.
+    let (non_exhaustive, builder) = if directions.sent {
+        (
+            Some(quote!(#[non_exhaustive])),
+            Some(builder_impl(
+                name,
+                &fields,
+                &boxed,
+                def.additional_properties.is_some(),
+            )),
+        )
+    } else {
+        (None, None)
+    };
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #default)]
         #derive_serialize
+        #non_exhaustive
         pub struct #name {
             #(#items)*
             #additional
         }
+        #builder
         #deserialize_impl
+    }
+}
+
+/// `new`, taking the required fields (when there are any), and a `with_<field>` setter per
+/// field: how code outside the crate builds a `#[non_exhaustive]` struct, so a new optional
+/// property in the spec breaks no caller.
+fn builder_impl(name: &Ident, fields: &[Field], boxed: &[bool], additional: bool) -> TokenStream {
+    let required: Vec<(&Field, bool)> = fields
+        .iter()
+        .zip(boxed.iter().copied())
+        .filter(|(f, _)| {
+            matches!(
+                f.presence(),
+                Presence::Required | Presence::RequiredNullable
+            )
+        })
+        .collect();
+    let new = (!required.is_empty()).then(|| {
+        let arguments = required.iter().map(|(field, boxed)| {
+            let field_name = ident(&field.rust_name);
+            let ty = declared_type(field, *boxed);
+            quote!(#field_name: #ty)
+        });
+        let values = fields.iter().map(|field| {
+            let field_name = ident(&field.rust_name);
+            match field.presence() {
+                Presence::Required | Presence::RequiredNullable => quote!(#field_name),
+                Presence::Optional | Presence::OptionalNullable => quote!(#field_name: None),
+            }
+        });
+        let additional = additional.then(|| quote!(additional_properties: Default::default(),));
+        let doc = format!(" A `{name}` with its required fields; the others are unset.");
+        quote! {
+            #[doc = #doc]
+            pub fn new(#(#arguments),*) -> Self {
+                #name { #(#values,)* #additional }
+            }
+        }
+    });
+    let setters = fields
+        .iter()
+        .zip(boxed.iter().copied())
+        .map(|(field, boxed)| {
+            let field_name = ident(&field.rust_name);
+            let setter = ident(&crate::naming::setter(&field.rust_name));
+            let ty = rust_type(&field.ty, TokenStream::new());
+            let ty = if boxed { quote!(Box<#ty>) } else { ty };
+            let doc = format!(" Sets `{}`.", field.json_name);
+            match field.presence() {
+                Presence::Required => quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: #ty) -> Self {
+                        self.#field_name = value;
+                        self
+                    }
+                },
+                Presence::RequiredNullable => quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: Option<#ty>) -> Self {
+                        self.#field_name = value;
+                        self
+                    }
+                },
+                Presence::Optional => quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, value: #ty) -> Self {
+                        self.#field_name = Some(value);
+                        self
+                    }
+                },
+                Presence::OptionalNullable => quote! {
+                    #[doc = #doc]
+                    #[doc = ""]
+                    #[doc = " `None` sends `null`, which clears the value."]
+                    pub fn #setter(mut self, value: Option<#ty>) -> Self {
+                        self.#field_name = Some(value);
+                        self
+                    }
+                },
+            }
+        });
+    quote! {
+        impl #name {
+            #new
+            #(#setters)*
+        }
     }
 }
 
@@ -546,9 +649,11 @@ fn enum_item(
     quote! {
         #docs
         ///
-        /// Values this client does not know are kept in `Unknown`, so new server values decode.
+        /// Values this client does not know are kept in `Unknown`, so new server values decode;
+        /// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
         #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*
             /// A value that was not known when this client was generated.

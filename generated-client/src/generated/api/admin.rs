@@ -9,9 +9,17 @@
 )]
 /// Optional parameters of [`admin_list_runners`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AdminListRunnersParams {
     /// Filter runners by region ID
     pub region_id: Option<String>,
+}
+impl AdminListRunnersParams {
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = Some(value);
+        self
+    }
 }
 /// List all runners
 ///
@@ -335,6 +343,7 @@ pub fn admin_set_snapshot_general_status(
 }
 /// Optional parameters of [`admin_get_all_audit_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AdminGetAllAuditLogsParams {
     /// Page number of the results
     ///
@@ -350,6 +359,33 @@ pub struct AdminGetAllAuditLogsParams {
     pub to: Option<crate::runtime::DateTime>,
     /// Token for cursor-based pagination. When provided, takes precedence over page parameter.
     pub next_token: Option<String>,
+}
+impl AdminGetAllAuditLogsParams {
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `from`.
+    pub fn with_from(mut self, value: crate::runtime::DateTime) -> Self {
+        self.from = Some(value);
+        self
+    }
+    /// Sets `to`.
+    pub fn with_to(mut self, value: crate::runtime::DateTime) -> Self {
+        self.to = Some(value);
+        self
+    }
+    /// Sets `nextToken`.
+    pub fn with_next_token(mut self, value: String) -> Self {
+        self.next_token = Some(value);
+        self
+    }
 }
 /// Get all audit logs
 ///

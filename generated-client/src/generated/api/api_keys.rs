@@ -9,9 +9,17 @@
 )]
 /// Optional parameters of [`list_api_keys`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListApiKeysParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListApiKeysParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// List API keys
 ///
@@ -34,9 +42,17 @@ pub fn list_api_keys(
 }
 /// Optional parameters of [`create_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create API key
 ///
@@ -63,9 +79,17 @@ pub fn create_api_key(
 }
 /// Optional parameters of [`get_current_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetCurrentApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetCurrentApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get current API key's details
 ///
@@ -88,9 +112,17 @@ pub fn get_current_api_key(
 }
 /// Optional parameters of [`get_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get API key
 ///
@@ -115,9 +147,17 @@ pub fn get_api_key(
 }
 /// Optional parameters of [`delete_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete API key
 ///
@@ -141,9 +181,17 @@ pub fn delete_api_key(
 }
 /// Optional parameters of [`delete_api_key_for_user`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteApiKeyForUserParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteApiKeyForUserParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete API key for user
 ///

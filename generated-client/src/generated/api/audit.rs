@@ -9,6 +9,7 @@
 )]
 /// Optional parameters of [`get_organization_audit_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrganizationAuditLogsParams {
     /// Page number of the results
     ///
@@ -24,6 +25,33 @@ pub struct GetOrganizationAuditLogsParams {
     pub to: Option<crate::runtime::DateTime>,
     /// Token for cursor-based pagination. When provided, takes precedence over page parameter.
     pub next_token: Option<String>,
+}
+impl GetOrganizationAuditLogsParams {
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `from`.
+    pub fn with_from(mut self, value: crate::runtime::DateTime) -> Self {
+        self.from = Some(value);
+        self
+    }
+    /// Sets `to`.
+    pub fn with_to(mut self, value: crate::runtime::DateTime) -> Self {
+        self.to = Some(value);
+        self
+    }
+    /// Sets `nextToken`.
+    pub fn with_next_token(mut self, value: String) -> Self {
+        self.next_token = Some(value);
+        self
+    }
 }
 /// Get audit logs for organization
 ///

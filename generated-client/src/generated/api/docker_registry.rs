@@ -9,9 +9,17 @@
 )]
 /// Optional parameters of [`list_registries`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRegistriesParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListRegistriesParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// List registries
 ///
@@ -34,9 +42,17 @@ pub fn list_registries(
 }
 /// Optional parameters of [`create_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateRegistryParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateRegistryParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create registry
 ///
@@ -63,11 +79,24 @@ pub fn create_registry(
 }
 /// Optional parameters of [`get_transient_push_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetTransientPushAccessParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// ID of the region where the snapshot will be available (defaults to organization default region)
     pub region_id: Option<String>,
+}
+impl GetTransientPushAccessParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = Some(value);
+        self
+    }
 }
 /// Get temporary registry access for pushing snapshots
 ///
@@ -93,9 +122,17 @@ pub fn get_transient_push_access(
 }
 /// Optional parameters of [`get_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetRegistryParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetRegistryParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get registry
 ///
@@ -124,9 +161,17 @@ pub fn get_registry(
 }
 /// Optional parameters of [`delete_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRegistryParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteRegistryParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete registry
 ///
@@ -154,9 +199,17 @@ pub fn delete_registry(
 }
 /// Optional parameters of [`update_registry`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRegistryParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UpdateRegistryParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update registry
 ///

@@ -9,6 +9,7 @@
 )]
 /// Optional parameters of [`list_jobs`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListJobsParams {
     /// Page number of the results
     ///
@@ -22,6 +23,28 @@ pub struct ListJobsParams {
     pub status: Option<super::types::JobStatus>,
     /// Number of jobs to skip for pagination (default: 0)
     pub offset: Option<f64>,
+}
+impl ListJobsParams {
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: super::types::JobStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets `offset`.
+    pub fn with_offset(mut self, value: f64) -> Self {
+        self.offset = Some(value);
+        self
+    }
 }
 /// List jobs for the runner
 ///
@@ -90,11 +113,24 @@ pub fn list_jobs_pages(
 }
 /// Optional parameters of [`poll_jobs`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PollJobsParams {
     /// Timeout in seconds for long polling (default: 30, max: 60)
     pub timeout: Option<f64>,
     /// Maximum number of jobs to return (default: 10, max: 100)
     pub limit: Option<f64>,
+}
+impl PollJobsParams {
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: f64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
 }
 /// Long poll for jobs
 ///

@@ -733,9 +733,17 @@ pub fn cancel_organization_invitation(
 }
 /// Optional parameters of [`list_available_regions`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListAvailableRegionsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListAvailableRegionsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// List all available regions for the organization
 ///
@@ -758,9 +766,17 @@ pub fn list_available_regions(
 }
 /// Optional parameters of [`create_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateRegionParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateRegionParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create a new region
 ///
@@ -787,9 +803,17 @@ pub fn create_region(
 }
 /// Optional parameters of [`get_region_by_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetRegionByIdParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetRegionByIdParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get region by ID
 ///
@@ -818,9 +842,17 @@ pub fn get_region_by_id(
 }
 /// Optional parameters of [`delete_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRegionParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteRegionParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete a region
 ///
@@ -848,9 +880,17 @@ pub fn delete_region(
 }
 /// Optional parameters of [`update_region`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRegionParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UpdateRegionParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update region configuration
 ///
@@ -882,9 +922,17 @@ pub fn update_region(
 }
 /// Optional parameters of [`regenerate_proxy_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegenerateProxyApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RegenerateProxyApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Regenerate proxy API key for a region
 ///
@@ -913,9 +961,17 @@ pub fn regenerate_proxy_api_key(
 }
 /// Optional parameters of [`regenerate_ssh_gateway_api_key`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegenerateSshGatewayApiKeyParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RegenerateSshGatewayApiKeyParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Regenerate SSH gateway API key for a region
 ///
@@ -944,9 +1000,17 @@ pub fn regenerate_ssh_gateway_api_key(
 }
 /// Optional parameters of [`regenerate_snapshot_manager_credentials`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegenerateSnapshotManagerCredentialsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RegenerateSnapshotManagerCredentialsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Regenerate snapshot manager credentials for a region
 ///

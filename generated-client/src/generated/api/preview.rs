@@ -30,9 +30,17 @@ pub fn is_sandbox_public(
 }
 /// Optional parameters of [`is_preview_warning_enabled`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct IsPreviewWarningEnabledParams {
     /// Port the signed preview URL token was issued for. Required when sandboxId is a signed token.
     pub port: Option<f64>,
+}
+impl IsPreviewWarningEnabledParams {
+    /// Sets `port`.
+    pub fn with_port(mut self, value: f64) -> Self {
+        self.port = Some(value);
+        self
+    }
 }
 /// Check if the preview warning page is enabled for the sandbox
 ///

@@ -9,11 +9,24 @@
 )]
 /// Optional parameters of [`list_runners`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListRunnersParams {
     /// Filter runners by region ID
     pub region_id: Option<String>,
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListRunnersParams {
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = Some(value);
+        self
+    }
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// List all runners
 ///
@@ -39,9 +52,17 @@ pub fn list_runners(
 }
 /// Optional parameters of [`create_runner`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateRunnerParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateRunnerParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create runner
 ///
@@ -121,9 +142,17 @@ pub fn get_runners_by_snapshot_ref(
 }
 /// Optional parameters of [`get_runner_by_id`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetRunnerByIdParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetRunnerByIdParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get runner by ID
 ///
@@ -152,9 +181,17 @@ pub fn get_runner_by_id(
 }
 /// Optional parameters of [`delete_runner`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteRunnerParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteRunnerParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete runner
 ///
@@ -203,9 +240,17 @@ pub fn get_runner_full_by_id(
 }
 /// Optional parameters of [`update_runner_scheduling`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRunnerSchedulingParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UpdateRunnerSchedulingParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update runner scheduling status
 ///
@@ -234,9 +279,17 @@ pub fn update_runner_scheduling(
 }
 /// Optional parameters of [`update_runner_draining`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRunnerDrainingParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UpdateRunnerDrainingParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update runner draining status
 ///

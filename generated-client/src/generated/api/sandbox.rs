@@ -10,6 +10,7 @@
 /// Optional parameters of [`list_sandboxes`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSandboxesParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -65,6 +66,137 @@ pub struct ListSandboxesParams {
     pub sort: Option<super::types::SandboxListSortField>,
     /// Direction to sort by
     pub order: Option<super::types::SandboxListSortDirection>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl ListSandboxesParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `cursor`.
+    pub fn with_cursor(mut self, value: String) -> Self {
+        self.cursor = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets `labels`.
+    pub fn with_labels(mut self, value: String) -> Self {
+        self.labels = Some(value);
+        self
+    }
+    /// Sets `includeErroredDeleted`.
+    pub fn with_include_errored_deleted(mut self, value: bool) -> Self {
+        self.include_errored_deleted = Some(value);
+        self
+    }
+    /// Sets `states`.
+    pub fn with_states(mut self, value: Vec<super::types::SandboxState>) -> Self {
+        self.states = Some(value);
+        self
+    }
+    /// Sets `snapshots`.
+    pub fn with_snapshots(mut self, value: Vec<String>) -> Self {
+        self.snapshots = Some(value);
+        self
+    }
+    /// Sets `regionIds`.
+    pub fn with_region_ids(mut self, value: Vec<String>) -> Self {
+        self.region_ids = Some(value);
+        self
+    }
+    /// Sets `sandboxClasses`.
+    pub fn with_sandbox_classes(
+        mut self,
+        value: Vec<super::types::SandboxClass>,
+    ) -> Self {
+        self.sandbox_classes = Some(value);
+        self
+    }
+    /// Sets `minCpu`.
+    pub fn with_min_cpu(mut self, value: f64) -> Self {
+        self.min_cpu = Some(value);
+        self
+    }
+    /// Sets `maxCpu`.
+    pub fn with_max_cpu(mut self, value: f64) -> Self {
+        self.max_cpu = Some(value);
+        self
+    }
+    /// Sets `minMemoryGiB`.
+    pub fn with_min_memory_gi_b(mut self, value: f64) -> Self {
+        self.min_memory_gi_b = Some(value);
+        self
+    }
+    /// Sets `maxMemoryGiB`.
+    pub fn with_max_memory_gi_b(mut self, value: f64) -> Self {
+        self.max_memory_gi_b = Some(value);
+        self
+    }
+    /// Sets `minDiskGiB`.
+    pub fn with_min_disk_gi_b(mut self, value: f64) -> Self {
+        self.min_disk_gi_b = Some(value);
+        self
+    }
+    /// Sets `maxDiskGiB`.
+    pub fn with_max_disk_gi_b(mut self, value: f64) -> Self {
+        self.max_disk_gi_b = Some(value);
+        self
+    }
+    /// Sets `isPublic`.
+    pub fn with_is_public(mut self, value: bool) -> Self {
+        self.is_public = Some(value);
+        self
+    }
+    /// Sets `isRecoverable`.
+    pub fn with_is_recoverable(mut self, value: bool) -> Self {
+        self.is_recoverable = Some(value);
+        self
+    }
+    /// Sets `createdAtAfter`.
+    pub fn with_created_at_after(mut self, value: crate::runtime::DateTime) -> Self {
+        self.created_at_after = Some(value);
+        self
+    }
+    /// Sets `createdAtBefore`.
+    pub fn with_created_at_before(mut self, value: crate::runtime::DateTime) -> Self {
+        self.created_at_before = Some(value);
+        self
+    }
+    /// Sets `lastEventAfter`.
+    pub fn with_last_event_after(mut self, value: crate::runtime::DateTime) -> Self {
+        self.last_event_after = Some(value);
+        self
+    }
+    /// Sets `lastEventBefore`.
+    pub fn with_last_event_before(mut self, value: crate::runtime::DateTime) -> Self {
+        self.last_event_before = Some(value);
+        self
+    }
+    /// Sets `sort`.
+    pub fn with_sort(mut self, value: super::types::SandboxListSortField) -> Self {
+        self.sort = Some(value);
+        self
+    }
+    /// Sets `order`.
+    pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
+        self.order = Some(value);
+        self
+    }
 }
 /// List sandboxes
 ///
@@ -207,9 +339,18 @@ pub fn list_sandboxes_pages(
 /// Optional parameters of [`create_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl CreateSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create a new sandbox
 ///
@@ -238,6 +379,7 @@ pub fn create_sandbox(
 /// Optional parameters of [`list_sandboxes_paginated_deprecated`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSandboxesPaginatedDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -289,6 +431,115 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
     ///
     /// Default: `"desc"`
     pub order: Option<super::types::SandboxListSortDirection>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ListSandboxesPaginatedDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets `labels`.
+    pub fn with_labels(mut self, value: String) -> Self {
+        self.labels = Some(value);
+        self
+    }
+    /// Sets `includeErroredDeleted`.
+    pub fn with_include_errored_deleted(mut self, value: bool) -> Self {
+        self.include_errored_deleted = Some(value);
+        self
+    }
+    /// Sets `states`.
+    pub fn with_states(
+        mut self,
+        value: Vec<super::types::ListSandboxesPaginatedDeprecatedState>,
+    ) -> Self {
+        self.states = Some(value);
+        self
+    }
+    /// Sets `snapshots`.
+    pub fn with_snapshots(mut self, value: Vec<String>) -> Self {
+        self.snapshots = Some(value);
+        self
+    }
+    /// Sets `regions`.
+    pub fn with_regions(mut self, value: Vec<String>) -> Self {
+        self.regions = Some(value);
+        self
+    }
+    /// Sets `minCpu`.
+    pub fn with_min_cpu(mut self, value: f64) -> Self {
+        self.min_cpu = Some(value);
+        self
+    }
+    /// Sets `maxCpu`.
+    pub fn with_max_cpu(mut self, value: f64) -> Self {
+        self.max_cpu = Some(value);
+        self
+    }
+    /// Sets `minMemoryGiB`.
+    pub fn with_min_memory_gi_b(mut self, value: f64) -> Self {
+        self.min_memory_gi_b = Some(value);
+        self
+    }
+    /// Sets `maxMemoryGiB`.
+    pub fn with_max_memory_gi_b(mut self, value: f64) -> Self {
+        self.max_memory_gi_b = Some(value);
+        self
+    }
+    /// Sets `minDiskGiB`.
+    pub fn with_min_disk_gi_b(mut self, value: f64) -> Self {
+        self.min_disk_gi_b = Some(value);
+        self
+    }
+    /// Sets `maxDiskGiB`.
+    pub fn with_max_disk_gi_b(mut self, value: f64) -> Self {
+        self.max_disk_gi_b = Some(value);
+        self
+    }
+    /// Sets `lastEventAfter`.
+    pub fn with_last_event_after(mut self, value: crate::runtime::DateTime) -> Self {
+        self.last_event_after = Some(value);
+        self
+    }
+    /// Sets `lastEventBefore`.
+    pub fn with_last_event_before(mut self, value: crate::runtime::DateTime) -> Self {
+        self.last_event_before = Some(value);
+        self
+    }
+    /// Sets `sort`.
+    pub fn with_sort(
+        mut self,
+        value: super::types::ListSandboxesPaginatedDeprecatedSort,
+    ) -> Self {
+        self.sort = Some(value);
+        self
+    }
+    /// Sets `order`.
+    pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
+        self.order = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] List all sandboxes paginated
 ///
@@ -414,6 +665,7 @@ pub fn list_sandboxes_paginated_deprecated_pages(
 /// Optional parameters of [`get_sandboxes_for_runner`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxesForRunnerParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -421,6 +673,24 @@ pub struct GetSandboxesForRunnerParams {
     pub states: Option<String>,
     /// Skip sandboxes where state differs from desired state
     pub skip_reconciling_sandboxes: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxesForRunnerParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `states`.
+    pub fn with_states(mut self, value: String) -> Self {
+        self.states = Some(value);
+        self
+    }
+    /// Sets `skipReconcilingSandboxes`.
+    pub fn with_skip_reconciling_sandboxes(mut self, value: bool) -> Self {
+        self.skip_reconciling_sandboxes = Some(value);
+        self
+    }
 }
 /// Get sandboxes for the authenticated runner
 ///
@@ -451,11 +721,25 @@ pub fn get_sandboxes_for_runner(
 /// Optional parameters of [`get_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Include verbose output
     pub verbose: Option<bool>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl GetSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `verbose`.
+    pub fn with_verbose(mut self, value: bool) -> Self {
+        self.verbose = Some(value);
+        self
+    }
 }
 /// Get sandbox details
 ///
@@ -489,9 +773,18 @@ pub fn get_sandbox(
 /// Optional parameters of [`delete_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl DeleteSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete sandbox
 ///
@@ -522,11 +815,25 @@ pub fn delete_sandbox(
 /// Optional parameters of [`recover_sandbox`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RecoverSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// If true, the sandbox is left in STOPPED after recovery instead of being started.
     pub skip_start: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+impl RecoverSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `skipStart`.
+    pub fn with_skip_start(mut self, value: bool) -> Self {
+        self.skip_start = Some(value);
+        self
+    }
 }
 /// Recover sandbox from error state
 ///
@@ -560,9 +867,18 @@ pub fn recover_sandbox(
 /// Optional parameters of [`start_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl StartSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Start sandbox
 ///
@@ -593,11 +909,25 @@ pub fn start_sandbox(
 /// Optional parameters of [`stop_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StopSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Force stop the sandbox using SIGKILL instead of SIGTERM
     pub force: Option<bool>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl StopSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `force`.
+    pub fn with_force(mut self, value: bool) -> Self {
+        self.force = Some(value);
+        self
+    }
 }
 /// Stop sandbox
 ///
@@ -631,9 +961,18 @@ pub fn stop_sandbox(
 /// Optional parameters of [`resize_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResizeSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl ResizeSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Resize sandbox resources
 ///
@@ -668,9 +1007,18 @@ pub fn resize_sandbox(
 /// Optional parameters of [`replace_labels`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplaceLabelsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ReplaceLabelsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Replace sandbox labels
 ///
@@ -705,9 +1053,18 @@ pub fn replace_labels(
 /// Optional parameters of [`update_sandbox_state`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSandboxStateParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdateSandboxStateParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update sandbox state
 ///
@@ -741,9 +1098,18 @@ pub fn update_sandbox_state(
 /// Optional parameters of [`create_backup`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBackupParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl CreateBackupParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create sandbox backup
 ///
@@ -774,9 +1140,18 @@ pub fn create_backup(
 /// Optional parameters of [`create_sandbox_snapshot`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSandboxSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl CreateSandboxSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create a snapshot from a sandbox
 ///
@@ -807,9 +1182,18 @@ pub fn create_sandbox_snapshot(
 /// Optional parameters of [`fork_sandbox`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ForkSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ForkSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Fork a sandbox
 ///
@@ -840,11 +1224,25 @@ pub fn fork_sandbox(
 /// Optional parameters of [`get_sandbox_forks`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxForksParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// The `includeDestroyed` parameter.
     pub include_destroyed: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxForksParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `includeDestroyed`.
+    pub fn with_include_destroyed(mut self, value: bool) -> Self {
+        self.include_destroyed = Some(value);
+        self
+    }
 }
 /// Get sandbox fork children
 ///
@@ -874,9 +1272,18 @@ pub fn get_sandbox_forks(
 /// Optional parameters of [`get_sandbox_parent`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxParentParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxParentParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get sandbox fork parent
 ///
@@ -903,9 +1310,18 @@ pub fn get_sandbox_parent(
 /// Optional parameters of [`get_sandbox_ancestors`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxAncestorsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxAncestorsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get sandbox fork ancestor chain
 ///
@@ -932,9 +1348,18 @@ pub fn get_sandbox_ancestors(
 /// Optional parameters of [`update_public_status`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdatePublicStatusParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdatePublicStatusParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update public status
 ///
@@ -970,9 +1395,18 @@ pub fn update_public_status(
 /// Optional parameters of [`update_last_activity`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateLastActivityParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdateLastActivityParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update sandbox last activity
 ///
@@ -1002,9 +1436,18 @@ pub fn update_last_activity(
 /// Optional parameters of [`set_autostop_interval`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SetAutostopIntervalParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl SetAutostopIntervalParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Set sandbox auto-stop interval
 ///
@@ -1040,9 +1483,18 @@ pub fn set_autostop_interval(
 /// Optional parameters of [`set_auto_archive_interval`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SetAutoArchiveIntervalParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl SetAutoArchiveIntervalParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Set sandbox auto-archive interval
 ///
@@ -1078,9 +1530,18 @@ pub fn set_auto_archive_interval(
 /// Optional parameters of [`set_auto_delete_interval`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SetAutoDeleteIntervalParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl SetAutoDeleteIntervalParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Set sandbox auto-delete interval
 ///
@@ -1116,9 +1577,18 @@ pub fn set_auto_delete_interval(
 /// Optional parameters of [`update_network_settings`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateNetworkSettingsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdateNetworkSettingsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Update sandbox network settings
 ///
@@ -1155,9 +1625,18 @@ pub fn update_network_settings(
 /// Optional parameters of [`archive_sandbox`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ArchiveSandboxParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl ArchiveSandboxParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Archive sandbox
 ///
@@ -1184,9 +1663,18 @@ pub fn archive_sandbox(
 /// Optional parameters of [`get_port_preview_url`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl GetPortPreviewUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get preview URL for a sandbox port
 ///
@@ -1222,11 +1710,25 @@ pub fn get_port_preview_url(
 /// Optional parameters of [`get_signed_port_preview_url`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSignedPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Expiration time in seconds (default: 60 seconds)
     pub expires_in_seconds: Option<i64>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSignedPortPreviewUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `expiresInSeconds`.
+    pub fn with_expires_in_seconds(mut self, value: i64) -> Self {
+        self.expires_in_seconds = Some(value);
+        self
+    }
 }
 /// Get signed preview URL for a sandbox port
 ///
@@ -1265,9 +1767,18 @@ pub fn get_signed_port_preview_url(
 /// Optional parameters of [`expire_signed_port_preview_url`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExpireSignedPortPreviewUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ExpireSignedPortPreviewUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Expire signed preview URL for a sandbox port
 ///
@@ -1307,11 +1818,25 @@ pub fn expire_signed_port_preview_url(
 /// Optional parameters of [`get_build_logs`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBuildLogsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Whether to follow the logs stream
     pub follow: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetBuildLogsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `follow`.
+    pub fn with_follow(mut self, value: bool) -> Self {
+        self.follow = Some(value);
+        self
+    }
 }
 /// Get build logs
 ///
@@ -1347,9 +1872,18 @@ pub fn get_build_logs(
 /// Optional parameters of [`get_build_logs_url`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetBuildLogsUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetBuildLogsUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get build logs URL
 ///
@@ -1380,11 +1914,25 @@ pub fn get_build_logs_url(
 /// Optional parameters of [`create_ssh_access`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSshAccessParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Expiration time in minutes (default: 60)
     pub expires_in_minutes: Option<f64>,
+}
+#[cfg(feature = "api-sandbox")]
+impl CreateSshAccessParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `expiresInMinutes`.
+    pub fn with_expires_in_minutes(mut self, value: f64) -> Self {
+        self.expires_in_minutes = Some(value);
+        self
+    }
 }
 /// Create SSH access for sandbox
 ///
@@ -1418,11 +1966,25 @@ pub fn create_ssh_access(
 /// Optional parameters of [`revoke_ssh_access`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RevokeSshAccessParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// SSH access token to revoke. If not provided, all SSH access for the sandbox will be revoked.
     pub token: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl RevokeSshAccessParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `token`.
+    pub fn with_token(mut self, value: String) -> Self {
+        self.token = Some(value);
+        self
+    }
 }
 /// Revoke SSH access for sandbox
 ///
@@ -1456,9 +2018,18 @@ pub fn revoke_ssh_access(
 /// Optional parameters of [`validate_ssh_access`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidateSshAccessParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ValidateSshAccessParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Validate SSH access for sandbox
 ///
@@ -1489,9 +2060,18 @@ pub fn validate_ssh_access(
 /// Optional parameters of [`get_toolbox_proxy_url`].
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetToolboxProxyUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl GetToolboxProxyUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get toolbox proxy URL for a sandbox
 ///
@@ -1522,9 +2102,18 @@ pub fn get_toolbox_proxy_url(
 /// Optional parameters of [`get_organization_by_sandbox_id`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrganizationBySandboxIdParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetOrganizationBySandboxIdParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get organization by sandbox ID
 ///
@@ -1555,9 +2144,18 @@ pub fn get_organization_by_sandbox_id(
 /// Optional parameters of [`get_region_quota_by_sandbox_id`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetRegionQuotaBySandboxIdParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetRegionQuotaBySandboxIdParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get region quota by sandbox ID
 ///
@@ -1588,6 +2186,7 @@ pub fn get_region_quota_by_sandbox_id(
 /// Optional parameters of [`get_sandbox_logs`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxLogsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -1603,6 +2202,34 @@ pub struct GetSandboxLogsParams {
     pub severities: Option<Vec<String>>,
     /// Search in log body
     pub search: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxLogsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `severities`.
+    pub fn with_severities(mut self, value: Vec<String>) -> Self {
+        self.severities = Some(value);
+        self
+    }
+    /// Sets `search`.
+    pub fn with_search(mut self, value: String) -> Self {
+        self.search = Some(value);
+        self
+    }
 }
 /// Get sandbox logs
 ///
@@ -1697,6 +2324,7 @@ pub fn get_sandbox_logs_pages(
 /// Optional parameters of [`get_sandbox_traces`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxTracesParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -1708,6 +2336,24 @@ pub struct GetSandboxTracesParams {
     ///
     /// Default: `100`
     pub limit: Option<f64>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxTracesParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
 }
 /// Get sandbox traces
 ///
@@ -1794,9 +2440,18 @@ pub fn get_sandbox_traces_pages(
 /// Optional parameters of [`get_sandbox_trace_spans`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxTraceSpansParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxTraceSpansParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get trace spans
 ///
@@ -1834,11 +2489,25 @@ pub fn get_sandbox_trace_spans(
 /// Optional parameters of [`get_sandbox_metrics`].
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSandboxMetricsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Filter by metric names
     pub metric_names: Option<Vec<String>>,
+}
+#[cfg(feature = "api-sandbox")]
+impl GetSandboxMetricsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `metricNames`.
+    pub fn with_metric_names(mut self, value: Vec<String>) -> Self {
+        self.metric_names = Some(value);
+        self
+    }
 }
 /// Get sandbox metrics
 ///

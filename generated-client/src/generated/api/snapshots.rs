@@ -9,6 +9,7 @@
 )]
 /// Optional parameters of [`get_all_snapshots`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetAllSnapshotsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -30,6 +31,38 @@ pub struct GetAllSnapshotsParams {
     ///
     /// Default: `"desc"`
     pub order: Option<super::types::SandboxListSortDirection>,
+}
+impl GetAllSnapshotsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `page`.
+    pub fn with_page(mut self, value: f64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets `sort`.
+    pub fn with_sort(mut self, value: super::types::GetAllSnapshotsSort) -> Self {
+        self.sort = Some(value);
+        self
+    }
+    /// Sets `order`.
+    pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
+        self.order = Some(value);
+        self
+    }
 }
 /// List all snapshots
 ///
@@ -102,9 +135,17 @@ pub fn get_all_snapshots_pages(
 }
 /// Optional parameters of [`create_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create a new snapshot
 ///
@@ -131,9 +172,17 @@ pub fn create_snapshot(
 }
 /// Optional parameters of [`get_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get snapshot by ID or name
 ///
@@ -162,9 +211,17 @@ pub fn get_snapshot(
 }
 /// Optional parameters of [`remove_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RemoveSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RemoveSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete snapshot
 ///
@@ -192,11 +249,24 @@ pub fn remove_snapshot(
 }
 /// Optional parameters of [`get_snapshot_build_logs`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSnapshotBuildLogsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Whether to follow the logs stream
     pub follow: Option<bool>,
+}
+impl GetSnapshotBuildLogsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `follow`.
+    pub fn with_follow(mut self, value: bool) -> Self {
+        self.follow = Some(value);
+        self
+    }
 }
 /// Get snapshot build logs
 ///
@@ -230,9 +300,17 @@ pub fn get_snapshot_build_logs(
 }
 /// Optional parameters of [`get_snapshot_build_logs_url`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSnapshotBuildLogsUrlParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetSnapshotBuildLogsUrlParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get snapshot build logs URL
 ///
@@ -261,9 +339,17 @@ pub fn get_snapshot_build_logs_url(
 }
 /// Optional parameters of [`activate_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ActivateSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ActivateSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Activate a snapshot
 ///
@@ -292,9 +378,17 @@ pub fn activate_snapshot(
 }
 /// Optional parameters of [`deactivate_snapshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeactivateSnapshotParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeactivateSnapshotParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Deactivate a snapshot
 ///

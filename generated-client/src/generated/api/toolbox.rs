@@ -9,9 +9,17 @@
 )]
 /// Optional parameters of [`get_project_dir_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetProjectDirDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetProjectDirDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get sandbox project dir
 ///
@@ -37,9 +45,17 @@ pub fn get_project_dir_deprecated(
 }
 /// Optional parameters of [`get_user_home_dir_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetUserHomeDirDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetUserHomeDirDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get sandbox user home dir
 ///
@@ -65,9 +81,17 @@ pub fn get_user_home_dir_deprecated(
 }
 /// Optional parameters of [`get_work_dir_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetWorkDirDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetWorkDirDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get sandbox work-dir
 ///
@@ -93,11 +117,24 @@ pub fn get_work_dir_deprecated(
 }
 /// Optional parameters of [`list_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// The `path` parameter.
     pub path: Option<String>,
+}
+impl ListFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] List files
 ///
@@ -126,11 +163,24 @@ pub fn list_files_deprecated(
 }
 /// Optional parameters of [`delete_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteFileDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// The `recursive` parameter.
     pub recursive: Option<bool>,
+}
+impl DeleteFileDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `recursive`.
+    pub fn with_recursive(mut self, value: bool) -> Self {
+        self.recursive = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Delete file
 ///
@@ -162,9 +212,17 @@ pub fn delete_file_deprecated(
 }
 /// Optional parameters of [`download_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadFileDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DownloadFileDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Download file
 ///
@@ -195,9 +253,17 @@ pub fn download_file_deprecated(
 }
 /// Optional parameters of [`download_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DownloadFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DownloadFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Download multiple files
 ///
@@ -230,9 +296,17 @@ pub fn download_files_deprecated(
 }
 /// Optional parameters of [`find_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FindInFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl FindInFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Search for text/pattern in files
 ///
@@ -264,9 +338,17 @@ pub fn find_in_files_deprecated(
 }
 /// Optional parameters of [`create_folder_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateFolderDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateFolderDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Create folder
 ///
@@ -297,9 +379,17 @@ pub fn create_folder_deprecated(
 }
 /// Optional parameters of [`get_file_info_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetFileInfoDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetFileInfoDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get file info
 ///
@@ -329,9 +419,17 @@ pub fn get_file_info_deprecated(
 }
 /// Optional parameters of [`move_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MoveFileDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl MoveFileDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Move file
 ///
@@ -362,6 +460,7 @@ pub fn move_file_deprecated(
 }
 /// Optional parameters of [`set_file_permissions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SetFilePermissionsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -371,6 +470,28 @@ pub struct SetFilePermissionsDeprecatedParams {
     pub group: Option<String>,
     /// The `mode` parameter.
     pub mode: Option<String>,
+}
+impl SetFilePermissionsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `owner`.
+    pub fn with_owner(mut self, value: String) -> Self {
+        self.owner = Some(value);
+        self
+    }
+    /// Sets `group`.
+    pub fn with_group(mut self, value: String) -> Self {
+        self.group = Some(value);
+        self
+    }
+    /// Sets `mode`.
+    pub fn with_mode(mut self, value: String) -> Self {
+        self.mode = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Set file permissions
 ///
@@ -408,9 +529,17 @@ pub fn set_file_permissions_deprecated(
 }
 /// Optional parameters of [`replace_in_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplaceInFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ReplaceInFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Replace in files
 ///
@@ -442,9 +571,17 @@ pub fn replace_in_files_deprecated(
 }
 /// Optional parameters of [`search_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl SearchFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Search files
 ///
@@ -476,9 +613,17 @@ pub fn search_files_deprecated(
 }
 /// Optional parameters of [`upload_file_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadFileDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UploadFileDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Upload file
 ///
@@ -509,9 +654,17 @@ pub fn upload_file_deprecated(
 }
 /// Optional parameters of [`upload_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl UploadFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Upload multiple files
 ///
@@ -540,9 +693,17 @@ pub fn upload_files_deprecated(
 }
 /// Optional parameters of [`git_add_files_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitAddFilesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitAddFilesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Add files
 ///
@@ -573,9 +734,17 @@ pub fn git_add_files_deprecated(
 }
 /// Optional parameters of [`git_list_branches_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitListBranchesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitListBranchesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get branch list
 ///
@@ -605,9 +774,17 @@ pub fn git_list_branches_deprecated(
 }
 /// Optional parameters of [`git_create_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitCreateBranchDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitCreateBranchDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Create branch
 ///
@@ -638,9 +815,17 @@ pub fn git_create_branch_deprecated(
 }
 /// Optional parameters of [`git_delete_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitDeleteBranchDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitDeleteBranchDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Delete branch
 ///
@@ -671,9 +856,17 @@ pub fn git_delete_branch_deprecated(
 }
 /// Optional parameters of [`git_clone_repository_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitCloneRepositoryDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitCloneRepositoryDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Clone repository
 ///
@@ -704,9 +897,17 @@ pub fn git_clone_repository_deprecated(
 }
 /// Optional parameters of [`git_commit_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitCommitChangesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitCommitChangesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Commit changes
 ///
@@ -738,9 +939,17 @@ pub fn git_commit_changes_deprecated(
 }
 /// Optional parameters of [`git_get_history_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitGetHistoryDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitGetHistoryDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get commit history
 ///
@@ -770,9 +979,17 @@ pub fn git_get_history_deprecated(
 }
 /// Optional parameters of [`git_pull_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitPullChangesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitPullChangesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Pull changes
 ///
@@ -803,9 +1020,17 @@ pub fn git_pull_changes_deprecated(
 }
 /// Optional parameters of [`git_push_changes_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitPushChangesDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitPushChangesDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Push changes
 ///
@@ -836,9 +1061,17 @@ pub fn git_push_changes_deprecated(
 }
 /// Optional parameters of [`git_checkout_branch_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitCheckoutBranchDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitCheckoutBranchDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Checkout branch
 ///
@@ -869,9 +1102,17 @@ pub fn git_checkout_branch_deprecated(
 }
 /// Optional parameters of [`git_get_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GitGetStatusDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GitGetStatusDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get git status
 ///
@@ -901,9 +1142,17 @@ pub fn git_get_status_deprecated(
 }
 /// Optional parameters of [`execute_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteCommandDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ExecuteCommandDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Execute command
 ///
@@ -935,9 +1184,17 @@ pub fn execute_command_deprecated(
 }
 /// Optional parameters of [`list_sessions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSessionsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListSessionsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] List sessions
 ///
@@ -965,9 +1222,17 @@ pub fn list_sessions_deprecated(
 }
 /// Optional parameters of [`create_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateSessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Create session
 ///
@@ -998,9 +1263,17 @@ pub fn create_session_deprecated(
 }
 /// Optional parameters of [`get_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetSessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get session
 ///
@@ -1032,9 +1305,17 @@ pub fn get_session_deprecated(
 }
 /// Optional parameters of [`delete_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteSessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteSessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Delete session
 ///
@@ -1065,9 +1346,17 @@ pub fn delete_session_deprecated(
 }
 /// Optional parameters of [`execute_session_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ExecuteSessionCommandDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ExecuteSessionCommandDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Execute command in session
 ///
@@ -1103,9 +1392,17 @@ pub fn execute_session_command_deprecated(
 }
 /// Optional parameters of [`get_session_command_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSessionCommandDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetSessionCommandDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get session command
 ///
@@ -1141,11 +1438,24 @@ pub fn get_session_command_deprecated(
 }
 /// Optional parameters of [`get_session_command_logs_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSessionCommandLogsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Whether to stream the logs
     pub follow: Option<bool>,
+}
+impl GetSessionCommandLogsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `follow`.
+    pub fn with_follow(mut self, value: bool) -> Self {
+        self.follow = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get command logs
 ///
@@ -1183,9 +1493,17 @@ pub fn get_session_command_logs_deprecated(
 }
 /// Optional parameters of [`list_pty_sessions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPtySessionsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ListPtySessionsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] List PTY sessions
 ///
@@ -1213,9 +1531,17 @@ pub fn list_pty_sessions_deprecated(
 }
 /// Optional parameters of [`create_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePtySessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreatePtySessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Create PTY session
 ///
@@ -1247,9 +1573,17 @@ pub fn create_pty_session_deprecated(
 }
 /// Optional parameters of [`get_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetPtySessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetPtySessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get PTY session
 ///
@@ -1281,9 +1615,17 @@ pub fn get_pty_session_deprecated(
 }
 /// Optional parameters of [`delete_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeletePtySessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeletePtySessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Delete PTY session
 ///
@@ -1314,9 +1656,17 @@ pub fn delete_pty_session_deprecated(
 }
 /// Optional parameters of [`resize_pty_session_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ResizePtySessionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ResizePtySessionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Resize PTY session
 ///
@@ -1352,9 +1702,17 @@ pub fn resize_pty_session_deprecated(
 }
 /// Optional parameters of [`lsp_completions_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspCompletionsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspCompletionsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get Lsp Completions
 ///
@@ -1386,9 +1744,17 @@ pub fn lsp_completions_deprecated(
 }
 /// Optional parameters of [`lsp_did_close_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspDidCloseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspDidCloseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Call Lsp DidClose
 ///
@@ -1419,9 +1785,17 @@ pub fn lsp_did_close_deprecated(
 }
 /// Optional parameters of [`lsp_did_open_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspDidOpenDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspDidOpenDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Call Lsp DidOpen
 ///
@@ -1452,9 +1826,17 @@ pub fn lsp_did_open_deprecated(
 }
 /// Optional parameters of [`lsp_document_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspDocumentSymbolsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspDocumentSymbolsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Call Lsp DocumentSymbols
 ///
@@ -1488,9 +1870,17 @@ pub fn lsp_document_symbols_deprecated(
 }
 /// Optional parameters of [`lsp_start_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspStartDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspStartDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Start Lsp server
 ///
@@ -1521,9 +1911,17 @@ pub fn lsp_start_deprecated(
 }
 /// Optional parameters of [`lsp_stop_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspStopDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspStopDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Stop Lsp server
 ///
@@ -1554,9 +1952,17 @@ pub fn lsp_stop_deprecated(
 }
 /// Optional parameters of [`lsp_workspace_symbols_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct LspWorkspaceSymbolsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl LspWorkspaceSymbolsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Call Lsp WorkspaceSymbols
 ///
@@ -1590,9 +1996,17 @@ pub fn lsp_workspace_symbols_deprecated(
 }
 /// Optional parameters of [`start_computer_use_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartComputerUseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl StartComputerUseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Start computer use processes
 ///
@@ -1620,9 +2034,17 @@ pub fn start_computer_use_deprecated(
 }
 /// Optional parameters of [`stop_computer_use_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StopComputerUseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl StopComputerUseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Stop computer use processes
 ///
@@ -1650,9 +2072,17 @@ pub fn stop_computer_use_deprecated(
 }
 /// Optional parameters of [`get_computer_use_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetComputerUseStatusDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetComputerUseStatusDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get computer use status
 ///
@@ -1680,9 +2110,17 @@ pub fn get_computer_use_status_deprecated(
 }
 /// Optional parameters of [`get_process_status_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetProcessStatusDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetProcessStatusDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get process status
 ///
@@ -1714,9 +2152,17 @@ pub fn get_process_status_deprecated(
 }
 /// Optional parameters of [`restart_process_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RestartProcessDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RestartProcessDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Restart process
 ///
@@ -1748,9 +2194,17 @@ pub fn restart_process_deprecated(
 }
 /// Optional parameters of [`get_process_logs_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetProcessLogsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetProcessLogsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get process logs
 ///
@@ -1782,9 +2236,17 @@ pub fn get_process_logs_deprecated(
 }
 /// Optional parameters of [`get_process_errors_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetProcessErrorsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetProcessErrorsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get process errors
 ///
@@ -1816,9 +2278,17 @@ pub fn get_process_errors_deprecated(
 }
 /// Optional parameters of [`get_mouse_position_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetMousePositionDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetMousePositionDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get mouse position
 ///
@@ -1846,9 +2316,17 @@ pub fn get_mouse_position_deprecated(
 }
 /// Optional parameters of [`move_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct MoveMouseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl MoveMouseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Move mouse
 ///
@@ -1880,9 +2358,17 @@ pub fn move_mouse_deprecated(
 }
 /// Optional parameters of [`click_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ClickMouseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ClickMouseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Click mouse
 ///
@@ -1914,9 +2400,17 @@ pub fn click_mouse_deprecated(
 }
 /// Optional parameters of [`drag_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DragMouseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DragMouseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Drag mouse
 ///
@@ -1948,9 +2442,17 @@ pub fn drag_mouse_deprecated(
 }
 /// Optional parameters of [`scroll_mouse_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ScrollMouseDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl ScrollMouseDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Scroll mouse
 ///
@@ -1982,9 +2484,17 @@ pub fn scroll_mouse_deprecated(
 }
 /// Optional parameters of [`type_text_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TypeTextDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl TypeTextDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Type text
 ///
@@ -2015,9 +2525,17 @@ pub fn type_text_deprecated(
 }
 /// Optional parameters of [`press_key_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PressKeyDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl PressKeyDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Press key
 ///
@@ -2048,9 +2566,17 @@ pub fn press_key_deprecated(
 }
 /// Optional parameters of [`press_hotkey_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PressHotkeyDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl PressHotkeyDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Press hotkey
 ///
@@ -2081,11 +2607,24 @@ pub fn press_hotkey_deprecated(
 }
 /// Optional parameters of [`take_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeScreenshotDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// The `show_cursor` parameter.
     pub show_cursor: Option<bool>,
+}
+impl TakeScreenshotDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `show_cursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Take screenshot
 ///
@@ -2116,11 +2655,24 @@ pub fn take_screenshot_deprecated(
 }
 /// Optional parameters of [`take_region_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeRegionScreenshotDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// The `show_cursor` parameter.
     pub show_cursor: Option<bool>,
+}
+impl TakeRegionScreenshotDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `show_cursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Take region screenshot
 ///
@@ -2159,6 +2711,7 @@ pub fn take_region_screenshot_deprecated(
 }
 /// Optional parameters of [`take_compressed_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeCompressedScreenshotDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -2170,6 +2723,33 @@ pub struct TakeCompressedScreenshotDeprecatedParams {
     pub format: Option<String>,
     /// The `show_cursor` parameter.
     pub show_cursor: Option<bool>,
+}
+impl TakeCompressedScreenshotDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `scale`.
+    pub fn with_scale(mut self, value: f64) -> Self {
+        self.scale = Some(value);
+        self
+    }
+    /// Sets `quality`.
+    pub fn with_quality(mut self, value: f64) -> Self {
+        self.quality = Some(value);
+        self
+    }
+    /// Sets `format`.
+    pub fn with_format(mut self, value: String) -> Self {
+        self.format = Some(value);
+        self
+    }
+    /// Sets `show_cursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Take compressed screenshot
 ///
@@ -2209,6 +2789,7 @@ pub fn take_compressed_screenshot_deprecated(
 }
 /// Optional parameters of [`take_compressed_region_screenshot_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeCompressedRegionScreenshotDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
@@ -2220,6 +2801,33 @@ pub struct TakeCompressedRegionScreenshotDeprecatedParams {
     pub format: Option<String>,
     /// The `show_cursor` parameter.
     pub show_cursor: Option<bool>,
+}
+impl TakeCompressedRegionScreenshotDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `scale`.
+    pub fn with_scale(mut self, value: f64) -> Self {
+        self.scale = Some(value);
+        self
+    }
+    /// Sets `quality`.
+    pub fn with_quality(mut self, value: f64) -> Self {
+        self.quality = Some(value);
+        self
+    }
+    /// Sets `format`.
+    pub fn with_format(mut self, value: String) -> Self {
+        self.format = Some(value);
+        self
+    }
+    /// Sets `show_cursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Take compressed region screenshot
 ///
@@ -2267,9 +2875,17 @@ pub fn take_compressed_region_screenshot_deprecated(
 }
 /// Optional parameters of [`get_display_info_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetDisplayInfoDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetDisplayInfoDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get display info
 ///
@@ -2297,9 +2913,17 @@ pub fn get_display_info_deprecated(
 }
 /// Optional parameters of [`get_windows_deprecated`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetWindowsDeprecatedParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetWindowsDeprecatedParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// \[DEPRECATED\] Get windows
 ///

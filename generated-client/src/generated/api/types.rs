@@ -561,9 +561,11 @@ impl<'de> serde::Deserialize<'de> for DaytonaConfiguration {
 }
 /// The schema at `#/components/schemas/CreateApiKey/properties/permissions/items`.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(any(feature = "api-api-keys", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Permission {
     /// `write:registries`
     WriteRegistries,
@@ -695,6 +697,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
 #[cfg(feature = "api-api-keys")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateApiKey {
     /// The name of the API key
     ///
@@ -709,6 +712,34 @@ pub struct CreateApiKey {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Option<crate::runtime::DateTime>>,
+}
+#[cfg(feature = "api-api-keys")]
+impl CreateApiKey {
+    /// A `CreateApiKey` with its required fields; the others are unset.
+    pub fn new(name: String, permissions: Vec<Permission>) -> Self {
+        CreateApiKey {
+            name,
+            permissions,
+            expires_at: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `permissions`.
+    pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
+        self.permissions = value;
+        self
+    }
+    /// Sets `expiresAt`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_expires_at(mut self, value: Option<crate::runtime::DateTime>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-api-keys")]
 #[cfg(feature = "test-support")]
@@ -1083,9 +1114,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationRole {
 }
 /// Invitation status
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationStatus {
     /// `pending`
     Pending,
@@ -1160,9 +1193,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationStatus {
 }
 /// Member role
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMemberRole {
     /// `owner`
     Owner,
@@ -1369,6 +1404,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganization {
     /// The name of organization
     ///
@@ -1379,6 +1415,26 @@ pub struct CreateOrganization {
     /// Example: `"us"`
     #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
+}
+#[cfg(feature = "api-organizations")]
+impl CreateOrganization {
+    /// A `CreateOrganization` with its required fields; the others are unset.
+    pub fn new(name: String, default_region_id: String) -> Self {
+        CreateOrganization {
+            name,
+            default_region_id,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `defaultRegionId`.
+    pub fn with_default_region_id(mut self, value: String) -> Self {
+        self.default_region_id = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -1427,6 +1483,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganization {
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct OtelConfig {
     /// Endpoint
     pub endpoint: String,
@@ -1437,6 +1494,31 @@ pub struct OtelConfig {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl OtelConfig {
+    /// A `OtelConfig` with its required fields; the others are unset.
+    pub fn new(endpoint: String) -> Self {
+        OtelConfig {
+            endpoint,
+            headers: None,
+        }
+    }
+    /// Sets `endpoint`.
+    pub fn with_endpoint(mut self, value: String) -> Self {
+        self.endpoint = value;
+        self
+    }
+    /// Sets `headers`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_headers(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.headers = Some(value);
+        self
+    }
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 impl crate::runtime::FromObject for OtelConfig {
@@ -1820,12 +1902,27 @@ impl<'de> serde::Deserialize<'de> for Organization {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationDefaultRegion {
     /// The ID of the default region for the organization
     ///
     /// Example: `"us"`
     #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateOrganizationDefaultRegion {
+    /// A `UpdateOrganizationDefaultRegion` with its required fields; the others are unset.
+    pub fn new(default_region_id: String) -> Self {
+        UpdateOrganizationDefaultRegion {
+            default_region_id,
+        }
+    }
+    /// Sets `defaultRegionId`.
+    pub fn with_default_region_id(mut self, value: String) -> Self {
+        self.default_region_id = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -1864,7 +1961,8 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
 }
 /// The `SandboxClass` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -1876,6 +1974,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SandboxClass {
     /// `linux-vm`
     LinuxVm,
@@ -2004,7 +2103,8 @@ impl<'de> serde::Deserialize<'de> for SandboxClass {
 }
 /// The `GpuType` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -2015,6 +2115,7 @@ impl<'de> serde::Deserialize<'de> for SandboxClass {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GpuType {
     /// `H100`
     H100,
@@ -2457,6 +2558,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationUsageOverview {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationQuota {
     /// The `maxCpuPerSandbox` property.
     ///
@@ -2523,6 +2625,118 @@ pub struct UpdateOrganizationQuota {
     /// Always sent; `None` is sent as `null`.
     #[serde(rename = "snapshotDeactivationTimeoutMinutes")]
     pub snapshot_deactivation_timeout_minutes: Option<f64>,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateOrganizationQuota {
+    /// A `UpdateOrganizationQuota` with its required fields; the others are unset.
+    pub fn new(
+        max_cpu_per_sandbox: Option<f64>,
+        max_memory_per_sandbox: Option<f64>,
+        max_disk_per_sandbox: Option<f64>,
+        snapshot_quota: Option<f64>,
+        max_snapshot_size: Option<f64>,
+        volume_quota: Option<f64>,
+        authenticated_rate_limit: Option<f64>,
+        sandbox_create_rate_limit: Option<f64>,
+        sandbox_lifecycle_rate_limit: Option<f64>,
+        authenticated_rate_limit_ttl_seconds: Option<f64>,
+        sandbox_create_rate_limit_ttl_seconds: Option<f64>,
+        sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
+        snapshot_deactivation_timeout_minutes: Option<f64>,
+    ) -> Self {
+        UpdateOrganizationQuota {
+            max_cpu_per_sandbox,
+            max_memory_per_sandbox,
+            max_disk_per_sandbox,
+            snapshot_quota,
+            max_snapshot_size,
+            volume_quota,
+            authenticated_rate_limit,
+            sandbox_create_rate_limit,
+            sandbox_lifecycle_rate_limit,
+            authenticated_rate_limit_ttl_seconds,
+            sandbox_create_rate_limit_ttl_seconds,
+            sandbox_lifecycle_rate_limit_ttl_seconds,
+            snapshot_deactivation_timeout_minutes,
+        }
+    }
+    /// Sets `maxCpuPerSandbox`.
+    pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_cpu_per_sandbox = value;
+        self
+    }
+    /// Sets `maxMemoryPerSandbox`.
+    pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_memory_per_sandbox = value;
+        self
+    }
+    /// Sets `maxDiskPerSandbox`.
+    pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_disk_per_sandbox = value;
+        self
+    }
+    /// Sets `snapshotQuota`.
+    pub fn with_snapshot_quota(mut self, value: Option<f64>) -> Self {
+        self.snapshot_quota = value;
+        self
+    }
+    /// Sets `maxSnapshotSize`.
+    pub fn with_max_snapshot_size(mut self, value: Option<f64>) -> Self {
+        self.max_snapshot_size = value;
+        self
+    }
+    /// Sets `volumeQuota`.
+    pub fn with_volume_quota(mut self, value: Option<f64>) -> Self {
+        self.volume_quota = value;
+        self
+    }
+    /// Sets `authenticatedRateLimit`.
+    pub fn with_authenticated_rate_limit(mut self, value: Option<f64>) -> Self {
+        self.authenticated_rate_limit = value;
+        self
+    }
+    /// Sets `sandboxCreateRateLimit`.
+    pub fn with_sandbox_create_rate_limit(mut self, value: Option<f64>) -> Self {
+        self.sandbox_create_rate_limit = value;
+        self
+    }
+    /// Sets `sandboxLifecycleRateLimit`.
+    pub fn with_sandbox_lifecycle_rate_limit(mut self, value: Option<f64>) -> Self {
+        self.sandbox_lifecycle_rate_limit = value;
+        self
+    }
+    /// Sets `authenticatedRateLimitTtlSeconds`.
+    pub fn with_authenticated_rate_limit_ttl_seconds(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.authenticated_rate_limit_ttl_seconds = value;
+        self
+    }
+    /// Sets `sandboxCreateRateLimitTtlSeconds`.
+    pub fn with_sandbox_create_rate_limit_ttl_seconds(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.sandbox_create_rate_limit_ttl_seconds = value;
+        self
+    }
+    /// Sets `sandboxLifecycleRateLimitTtlSeconds`.
+    pub fn with_sandbox_lifecycle_rate_limit_ttl_seconds(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.sandbox_lifecycle_rate_limit_ttl_seconds = value;
+        self
+    }
+    /// Sets `snapshotDeactivationTimeoutMinutes`.
+    pub fn with_snapshot_deactivation_timeout_minutes(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.snapshot_deactivation_timeout_minutes = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -2665,6 +2879,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
@@ -2732,6 +2947,116 @@ pub struct UpdateOrganizationRegionQuota {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-organizations"))]
+impl UpdateOrganizationRegionQuota {
+    /// A `UpdateOrganizationRegionQuota` with its required fields; the others are unset.
+    pub fn new(
+        total_cpu_quota: Option<f64>,
+        total_memory_quota: Option<f64>,
+        total_disk_quota: Option<f64>,
+        total_gpu_quota: Option<f64>,
+    ) -> Self {
+        UpdateOrganizationRegionQuota {
+            sandbox_class: None,
+            total_cpu_quota,
+            total_memory_quota,
+            total_disk_quota,
+            total_gpu_quota,
+            allowed_gpu_types: None,
+            max_cpu_per_sandbox: None,
+            max_memory_per_sandbox: None,
+            max_disk_per_sandbox: None,
+            max_disk_per_non_ephemeral_sandbox: None,
+            max_cpu_per_gpu_sandbox: None,
+            max_memory_per_gpu_sandbox: None,
+            max_disk_per_gpu_sandbox: None,
+        }
+    }
+    /// Sets `sandboxClass`.
+    pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
+        self.sandbox_class = Some(value);
+        self
+    }
+    /// Sets `totalCpuQuota`.
+    pub fn with_total_cpu_quota(mut self, value: Option<f64>) -> Self {
+        self.total_cpu_quota = value;
+        self
+    }
+    /// Sets `totalMemoryQuota`.
+    pub fn with_total_memory_quota(mut self, value: Option<f64>) -> Self {
+        self.total_memory_quota = value;
+        self
+    }
+    /// Sets `totalDiskQuota`.
+    pub fn with_total_disk_quota(mut self, value: Option<f64>) -> Self {
+        self.total_disk_quota = value;
+        self
+    }
+    /// Sets `totalGpuQuota`.
+    pub fn with_total_gpu_quota(mut self, value: Option<f64>) -> Self {
+        self.total_gpu_quota = value;
+        self
+    }
+    /// Sets `allowedGpuTypes`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_allowed_gpu_types(mut self, value: Option<Vec<GpuType>>) -> Self {
+        self.allowed_gpu_types = Some(value);
+        self
+    }
+    /// Sets `maxCpuPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_cpu_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxMemoryPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_memory_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_disk_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerNonEphemeralSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_non_ephemeral_sandbox(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.max_disk_per_non_ephemeral_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxCpuPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_cpu_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_cpu_per_gpu_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxMemoryPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_memory_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_memory_per_gpu_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_disk_per_gpu_sandbox = Some(value);
+        self
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[cfg(feature = "test-support")]
@@ -2852,6 +3177,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRegionQuota {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationSuspension {
     /// Suspension reason
     pub reason: String,
@@ -2863,6 +3189,32 @@ pub struct OrganizationSuspension {
         skip_serializing_if = "Option::is_none"
     )]
     pub suspension_cleanup_grace_period_hours: Option<f64>,
+}
+#[cfg(feature = "api-organizations")]
+impl OrganizationSuspension {
+    /// A `OrganizationSuspension` with its required fields; the others are unset.
+    pub fn new(reason: String, until: crate::runtime::DateTime) -> Self {
+        OrganizationSuspension {
+            reason,
+            until,
+            suspension_cleanup_grace_period_hours: None,
+        }
+    }
+    /// Sets `reason`.
+    pub fn with_reason(mut self, value: String) -> Self {
+        self.reason = value;
+        self
+    }
+    /// Sets `until`.
+    pub fn with_until(mut self, value: crate::runtime::DateTime) -> Self {
+        self.until = value;
+        self
+    }
+    /// Sets `suspensionCleanupGracePeriodHours`.
+    pub fn with_suspension_cleanup_grace_period_hours(mut self, value: f64) -> Self {
+        self.suspension_cleanup_grace_period_hours = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -2917,10 +3269,25 @@ impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     /// Sandbox default limited network egress
     #[serde(rename = "sandboxDefaultLimitedNetworkEgress")]
     pub sandbox_default_limited_network_egress: bool,
+}
+#[cfg(feature = "api-organizations")]
+impl OrganizationSandboxDefaultLimitedNetworkEgress {
+    /// A `OrganizationSandboxDefaultLimitedNetworkEgress` with its required fields; the others are unset.
+    pub fn new(sandbox_default_limited_network_egress: bool) -> Self {
+        OrganizationSandboxDefaultLimitedNetworkEgress {
+            sandbox_default_limited_network_egress,
+        }
+    }
+    /// Sets `sandboxDefaultLimitedNetworkEgress`.
+    pub fn with_sandbox_default_limited_network_egress(mut self, value: bool) -> Self {
+        self.sandbox_default_limited_network_egress = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -2967,6 +3334,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEg
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRole {
     /// The name of the role
     ///
@@ -2978,6 +3346,32 @@ pub struct CreateOrganizationRole {
     pub description: String,
     /// The list of permissions assigned to the role
     pub permissions: Vec<Permission>,
+}
+#[cfg(feature = "api-organizations")]
+impl CreateOrganizationRole {
+    /// A `CreateOrganizationRole` with its required fields; the others are unset.
+    pub fn new(name: String, description: String, permissions: Vec<Permission>) -> Self {
+        CreateOrganizationRole {
+            name,
+            description,
+            permissions,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = value;
+        self
+    }
+    /// Sets `permissions`.
+    pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
+        self.permissions = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3038,6 +3432,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRole {
     /// The name of the role
     ///
@@ -3049,6 +3444,32 @@ pub struct UpdateOrganizationRole {
     pub description: String,
     /// The list of permissions assigned to the role
     pub permissions: Vec<Permission>,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateOrganizationRole {
+    /// A `UpdateOrganizationRole` with its required fields; the others are unset.
+    pub fn new(name: String, description: String, permissions: Vec<Permission>) -> Self {
+        UpdateOrganizationRole {
+            name,
+            description,
+            permissions,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(mut self, value: String) -> Self {
+        self.description = value;
+        self
+    }
+    /// Sets `permissions`.
+    pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
+        self.permissions = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3223,6 +3644,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationUser {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
     ///
@@ -3233,6 +3655,26 @@ pub struct UpdateOrganizationMemberAccess {
     /// Default: `["00000000-0000-0000-0000-000000000001"]`
     #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateOrganizationMemberAccess {
+    /// A `UpdateOrganizationMemberAccess` with its required fields; the others are unset.
+    pub fn new(role: OrganizationMemberRole, assigned_role_ids: Vec<String>) -> Self {
+        UpdateOrganizationMemberAccess {
+            role,
+            assigned_role_ids,
+        }
+    }
+    /// Sets `role`.
+    pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `assignedRoleIds`.
+    pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
+        self.assigned_role_ids = value;
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3284,6 +3726,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitation {
     /// Email address of the invitee
     ///
@@ -3303,6 +3746,42 @@ pub struct CreateOrganizationInvitation {
     /// Example: `"2021-12-31T23:59:59Z"`
     #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "api-organizations")]
+impl CreateOrganizationInvitation {
+    /// A `CreateOrganizationInvitation` with its required fields; the others are unset.
+    pub fn new(
+        email: String,
+        role: OrganizationMemberRole,
+        assigned_role_ids: Vec<String>,
+    ) -> Self {
+        CreateOrganizationInvitation {
+            email,
+            role,
+            assigned_role_ids,
+            expires_at: None,
+        }
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = value;
+        self
+    }
+    /// Sets `role`.
+    pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `assignedRoleIds`.
+    pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
+        self.assigned_role_ids = value;
+        self
+    }
+    /// Sets `expiresAt`.
+    pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3366,6 +3845,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationInvitation {
     /// Organization member role
     pub role: OrganizationMemberRole,
@@ -3377,6 +3857,32 @@ pub struct UpdateOrganizationInvitation {
     /// Example: `"2021-12-31T23:59:59Z"`
     #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateOrganizationInvitation {
+    /// A `UpdateOrganizationInvitation` with its required fields; the others are unset.
+    pub fn new(role: OrganizationMemberRole, assigned_role_ids: Vec<String>) -> Self {
+        UpdateOrganizationInvitation {
+            role,
+            assigned_role_ids,
+            expires_at: None,
+        }
+    }
+    /// Sets `role`.
+    pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `assignedRoleIds`.
+    pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
+        self.assigned_role_ids = value;
+        self
+    }
+    /// Sets `expiresAt`.
+    pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3429,7 +3935,8 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
 }
 /// The type of the region
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -3439,6 +3946,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RegionType {
     /// `shared`
     Shared,
@@ -3706,6 +4214,7 @@ impl<'de> serde::Deserialize<'de> for Region {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateRegion {
     /// Region name
     ///
@@ -3732,6 +4241,44 @@ pub struct CreateRegion {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(feature = "api-organizations")]
+impl CreateRegion {
+    /// A `CreateRegion` with its required fields; the others are unset.
+    pub fn new(name: String) -> Self {
+        CreateRegion {
+            name,
+            proxy_url: None,
+            ssh_gateway_url: None,
+            snapshot_manager_url: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `proxyUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_proxy_url(mut self, value: Option<String>) -> Self {
+        self.proxy_url = Some(value);
+        self
+    }
+    /// Sets `sshGatewayUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_ssh_gateway_url(mut self, value: Option<String>) -> Self {
+        self.ssh_gateway_url = Some(value);
+        self
+    }
+    /// Sets `snapshotManagerUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
+        self.snapshot_manager_url = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -3928,6 +4475,7 @@ impl<'de> serde::Deserialize<'de> for RegenerateApiKeyResponse {
 #[cfg(feature = "api-organizations")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateRegion {
     /// Proxy URL for the region
     ///
@@ -3950,6 +4498,30 @@ pub struct UpdateRegion {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(feature = "api-organizations")]
+impl UpdateRegion {
+    /// Sets `proxyUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_proxy_url(mut self, value: Option<String>) -> Self {
+        self.proxy_url = Some(value);
+        self
+    }
+    /// Sets `sshGatewayUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_ssh_gateway_url(mut self, value: Option<String>) -> Self {
+        self.ssh_gateway_url = Some(value);
+        self
+    }
+    /// Sets `snapshotManagerUrl`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
+        self.snapshot_manager_url = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-organizations")]
 #[cfg(feature = "test-support")]
@@ -4237,12 +4809,33 @@ impl<'de> serde::Deserialize<'de> for AccountProvider {
 #[cfg(feature = "api-users")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateLinkedAccount {
     /// The authentication provider of the secondary account
     pub provider: String,
     /// The user ID of the secondary account
     #[serde(rename = "userId")]
     pub user_id: String,
+}
+#[cfg(feature = "api-users")]
+impl CreateLinkedAccount {
+    /// A `CreateLinkedAccount` with its required fields; the others are unset.
+    pub fn new(provider: String, user_id: String) -> Self {
+        CreateLinkedAccount {
+            provider,
+            user_id,
+        }
+    }
+    /// Sets `provider`.
+    pub fn with_provider(mut self, value: String) -> Self {
+        self.provider = value;
+        self
+    }
+    /// Sets `userId`.
+    pub fn with_user_id(mut self, value: String) -> Self {
+        self.user_id = value;
+        self
+    }
 }
 #[cfg(feature = "api-users")]
 #[cfg(feature = "test-support")]
@@ -4289,7 +4882,8 @@ impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
 }
 /// The `SandboxState` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -4298,6 +4892,7 @@ impl<'de> serde::Deserialize<'de> for CreateLinkedAccount {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SandboxState {
     /// `creating`
     Creating,
@@ -4483,9 +5078,11 @@ impl<'de> serde::Deserialize<'de> for SandboxState {
 }
 /// The `SandboxListSortField` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SandboxListSortField {
     /// `name`
     Name,
@@ -4570,7 +5167,8 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortField {
 }
 /// The `SandboxListSortDirection` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-sandbox",
@@ -4579,6 +5177,7 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortField {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SandboxListSortDirection {
     /// `asc`
     Asc,
@@ -4679,7 +5278,8 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
 }
 /// The desired state of the sandbox
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -4688,6 +5288,7 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortDirection {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SandboxDesiredState {
     /// `destroyed`
     Destroyed,
@@ -4803,7 +5404,8 @@ impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
 }
 /// The state of the backup
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(
     any(
         feature = "api-admin",
@@ -4812,6 +5414,7 @@ impl<'de> serde::Deserialize<'de> for SandboxDesiredState {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackupState {
     /// `None`
     None,
@@ -5371,6 +5974,7 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SandboxVolume {
     /// The ID of the volume
     ///
@@ -5387,6 +5991,38 @@ pub struct SandboxVolume {
     /// Example: `"users/alice"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subpath: Option<String>,
+}
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
+impl SandboxVolume {
+    /// A `SandboxVolume` with its required fields; the others are unset.
+    pub fn new(volume_id: String, mount_path: String) -> Self {
+        SandboxVolume {
+            volume_id,
+            mount_path,
+            subpath: None,
+        }
+    }
+    /// Sets `volumeId`.
+    pub fn with_volume_id(mut self, value: String) -> Self {
+        self.volume_id = value;
+        self
+    }
+    /// Sets `mountPath`.
+    pub fn with_mount_path(mut self, value: String) -> Self {
+        self.mount_path = value;
+        self
+    }
+    /// Sets `subpath`.
+    pub fn with_subpath(mut self, value: String) -> Self {
+        self.subpath = Some(value);
+        self
+    }
 }
 #[cfg(
     any(
@@ -6115,6 +6751,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBuildInfo {
     /// The Dockerfile content used for the build
     ///
@@ -6126,6 +6763,26 @@ pub struct CreateBuildInfo {
     /// Example: `["hash1","hash2"]`
     #[serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")]
     pub context_hashes: Option<Vec<String>>,
+}
+#[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
+impl CreateBuildInfo {
+    /// A `CreateBuildInfo` with its required fields; the others are unset.
+    pub fn new(dockerfile_content: String) -> Self {
+        CreateBuildInfo {
+            dockerfile_content,
+            context_hashes: None,
+        }
+    }
+    /// Sets `dockerfileContent`.
+    pub fn with_dockerfile_content(mut self, value: String) -> Self {
+        self.dockerfile_content = value;
+        self
+    }
+    /// Sets `contextHashes`.
+    pub fn with_context_hashes(mut self, value: Vec<String>) -> Self {
+        self.context_hashes = Some(value);
+        self
+    }
 }
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[cfg(feature = "test-support")]
@@ -6168,6 +6825,7 @@ impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSandbox {
     /// The name of the sandbox. If not provided, the sandbox ID will be used as the name
     ///
@@ -6265,6 +6923,115 @@ pub struct CreateSandbox {
     /// Example: `"sandbox123"`
     #[serde(rename = "linkedSandbox", skip_serializing_if = "Option::is_none")]
     pub linked_sandbox: Option<String>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl CreateSandbox {
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets `snapshot`.
+    pub fn with_snapshot(mut self, value: String) -> Self {
+        self.snapshot = Some(value);
+        self
+    }
+    /// Sets `user`.
+    pub fn with_user(mut self, value: String) -> Self {
+        self.user = Some(value);
+        self
+    }
+    /// Sets `env`.
+    pub fn with_env(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.env = Some(value);
+        self
+    }
+    /// Sets `labels`.
+    pub fn with_labels(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = Some(value);
+        self
+    }
+    /// Sets `public`.
+    pub fn with_public(mut self, value: bool) -> Self {
+        self.public = Some(value);
+        self
+    }
+    /// Sets `networkBlockAll`.
+    pub fn with_network_block_all(mut self, value: bool) -> Self {
+        self.network_block_all = Some(value);
+        self
+    }
+    /// Sets `networkAllowList`.
+    pub fn with_network_allow_list(mut self, value: String) -> Self {
+        self.network_allow_list = Some(value);
+        self
+    }
+    /// Sets `target`.
+    pub fn with_target(mut self, value: String) -> Self {
+        self.target = Some(value);
+        self
+    }
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: i64) -> Self {
+        self.cpu = Some(value);
+        self
+    }
+    /// Sets `gpu`.
+    pub fn with_gpu(mut self, value: i64) -> Self {
+        self.gpu = Some(value);
+        self
+    }
+    /// Sets `gpuType`.
+    pub fn with_gpu_type(mut self, value: Vec<GpuType>) -> Self {
+        self.gpu_type = Some(value);
+        self
+    }
+    /// Sets `memory`.
+    pub fn with_memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+    /// Sets `disk`.
+    pub fn with_disk(mut self, value: i64) -> Self {
+        self.disk = Some(value);
+        self
+    }
+    /// Sets `autoStopInterval`.
+    pub fn with_auto_stop_interval(mut self, value: i64) -> Self {
+        self.auto_stop_interval = Some(value);
+        self
+    }
+    /// Sets `autoArchiveInterval`.
+    pub fn with_auto_archive_interval(mut self, value: i64) -> Self {
+        self.auto_archive_interval = Some(value);
+        self
+    }
+    /// Sets `autoDeleteInterval`.
+    pub fn with_auto_delete_interval(mut self, value: i64) -> Self {
+        self.auto_delete_interval = Some(value);
+        self
+    }
+    /// Sets `volumes`.
+    pub fn with_volumes(mut self, value: Vec<SandboxVolume>) -> Self {
+        self.volumes = Some(value);
+        self
+    }
+    /// Sets `buildInfo`.
+    pub fn with_build_info(mut self, value: CreateBuildInfo) -> Self {
+        self.build_info = Some(value);
+        self
+    }
+    /// Sets `linkedSandbox`.
+    pub fn with_linked_sandbox(mut self, value: String) -> Self {
+        self.linked_sandbox = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
@@ -6402,6 +7169,7 @@ impl<'de> serde::Deserialize<'de> for CreateSandbox {
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ResizeSandbox {
     /// CPU cores to allocate to the sandbox (minimum: 1)
     ///
@@ -6418,6 +7186,24 @@ pub struct ResizeSandbox {
     /// Example: `20`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
+}
+#[cfg(feature = "api-sandbox-lifecycle")]
+impl ResizeSandbox {
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: i64) -> Self {
+        self.cpu = Some(value);
+        self
+    }
+    /// Sets `memory`.
+    pub fn with_memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+    /// Sets `disk`.
+    pub fn with_disk(mut self, value: i64) -> Self {
+        self.disk = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-sandbox-lifecycle")]
 #[cfg(feature = "test-support")]
@@ -6458,11 +7244,27 @@ impl<'de> serde::Deserialize<'de> for ResizeSandbox {
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SandboxLabels {
     /// Key-value pairs of labels
     ///
     /// Example: `{"environment":"dev","team":"backend"}`
     pub labels: std::collections::BTreeMap<String, String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl SandboxLabels {
+    /// A `SandboxLabels` with its required fields; the others are unset.
+    pub fn new(labels: std::collections::BTreeMap<String, String>) -> Self {
+        SandboxLabels { labels }
+    }
+    /// Sets `labels`.
+    pub fn with_labels(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.labels = value;
+        self
+    }
 }
 #[cfg(feature = "api-sandbox")]
 impl crate::runtime::FromObject for SandboxLabels {
@@ -6497,6 +7299,7 @@ impl<'de> serde::Deserialize<'de> for SandboxLabels {
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSandboxStateDto {
     /// The new state for the sandbox
     ///
@@ -6512,6 +7315,32 @@ pub struct UpdateSandboxStateDto {
     /// Example: `true`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable: Option<bool>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdateSandboxStateDto {
+    /// A `UpdateSandboxStateDto` with its required fields; the others are unset.
+    pub fn new(state: SandboxState) -> Self {
+        UpdateSandboxStateDto {
+            state,
+            error_reason: None,
+            recoverable: None,
+        }
+    }
+    /// Sets `state`.
+    pub fn with_state(mut self, value: SandboxState) -> Self {
+        self.state = value;
+        self
+    }
+    /// Sets `errorReason`.
+    pub fn with_error_reason(mut self, value: String) -> Self {
+        self.error_reason = Some(value);
+        self
+    }
+    /// Sets `recoverable`.
+    pub fn with_recoverable(mut self, value: bool) -> Self {
+        self.recoverable = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
@@ -6560,11 +7389,24 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSandboxSnapshot {
     /// Name for the new snapshot
     ///
     /// Example: `"my-dev-env-v1"`
     pub name: String,
+}
+#[cfg(feature = "api-sandbox")]
+impl CreateSandboxSnapshot {
+    /// A `CreateSandboxSnapshot` with its required fields; the others are unset.
+    pub fn new(name: String) -> Self {
+        CreateSandboxSnapshot { name }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
@@ -6605,12 +7447,21 @@ impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ForkSandbox {
     /// The name for the forked sandbox. If not provided, a unique name will be generated.
     ///
     /// Example: `"my-forked-sandbox"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl ForkSandbox {
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
@@ -6645,6 +7496,7 @@ impl<'de> serde::Deserialize<'de> for ForkSandbox {
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSandboxNetworkSettings {
     /// Whether to block all network access for the sandbox
     ///
@@ -6656,6 +7508,19 @@ pub struct UpdateSandboxNetworkSettings {
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
     #[serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")]
     pub network_allow_list: Option<String>,
+}
+#[cfg(feature = "api-sandbox")]
+impl UpdateSandboxNetworkSettings {
+    /// Sets `networkBlockAll`.
+    pub fn with_network_block_all(mut self, value: bool) -> Self {
+        self.network_block_all = Some(value);
+        self
+    }
+    /// Sets `networkAllowList`.
+    pub fn with_network_allow_list(mut self, value: String) -> Self {
+        self.network_allow_list = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-sandbox")]
 #[cfg(feature = "test-support")]
@@ -7310,6 +8175,7 @@ impl<'de> serde::Deserialize<'de> for RegionQuota {
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -7321,6 +8187,32 @@ pub struct CreateRunner {
     /// Example: `["gpu","us-east"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+#[cfg(feature = "api-runners")]
+impl CreateRunner {
+    /// A `CreateRunner` with its required fields; the others are unset.
+    pub fn new(region_id: String, name: String) -> Self {
+        CreateRunner {
+            region_id,
+            name,
+            tags: None,
+        }
+    }
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = value;
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
@@ -7429,9 +8321,11 @@ impl<'de> serde::Deserialize<'de> for CreateRunnerResponse {
 }
 /// The state of the runner
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RunnerState {
     /// `initializing`
     Initializing,
@@ -7511,9 +8405,11 @@ impl<'de> serde::Deserialize<'de> for RunnerState {
 }
 /// The class of the runner
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RunnerClass {
     /// `container`
     Container,
@@ -8549,6 +9445,7 @@ impl<'de> serde::Deserialize<'de> for Runner {
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct RunnerHealthMetrics {
     /// Current CPU load average
     ///
@@ -8619,6 +9516,111 @@ pub struct RunnerHealthMetrics {
     /// Example: `"NVIDIA H100 80GB HBM3"`
     #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+impl RunnerHealthMetrics {
+    /// A `RunnerHealthMetrics` with its required fields; the others are unset.
+    pub fn new(
+        current_cpu_load_average: f64,
+        current_cpu_usage_percentage: f64,
+        current_memory_usage_percentage: f64,
+        current_disk_usage_percentage: f64,
+        current_allocated_cpu: f64,
+        current_allocated_memory_gi_b: f64,
+        current_allocated_disk_gi_b: f64,
+        current_snapshot_count: f64,
+        current_started_sandboxes: f64,
+        cpu: f64,
+        memory_gi_b: f64,
+        disk_gi_b: f64,
+    ) -> Self {
+        RunnerHealthMetrics {
+            current_cpu_load_average,
+            current_cpu_usage_percentage,
+            current_memory_usage_percentage,
+            current_disk_usage_percentage,
+            current_allocated_cpu,
+            current_allocated_memory_gi_b,
+            current_allocated_disk_gi_b,
+            current_snapshot_count,
+            current_started_sandboxes,
+            cpu,
+            memory_gi_b,
+            disk_gi_b,
+            gpu: None,
+            gpu_type: None,
+        }
+    }
+    /// Sets `currentCpuLoadAverage`.
+    pub fn with_current_cpu_load_average(mut self, value: f64) -> Self {
+        self.current_cpu_load_average = value;
+        self
+    }
+    /// Sets `currentCpuUsagePercentage`.
+    pub fn with_current_cpu_usage_percentage(mut self, value: f64) -> Self {
+        self.current_cpu_usage_percentage = value;
+        self
+    }
+    /// Sets `currentMemoryUsagePercentage`.
+    pub fn with_current_memory_usage_percentage(mut self, value: f64) -> Self {
+        self.current_memory_usage_percentage = value;
+        self
+    }
+    /// Sets `currentDiskUsagePercentage`.
+    pub fn with_current_disk_usage_percentage(mut self, value: f64) -> Self {
+        self.current_disk_usage_percentage = value;
+        self
+    }
+    /// Sets `currentAllocatedCpu`.
+    pub fn with_current_allocated_cpu(mut self, value: f64) -> Self {
+        self.current_allocated_cpu = value;
+        self
+    }
+    /// Sets `currentAllocatedMemoryGiB`.
+    pub fn with_current_allocated_memory_gi_b(mut self, value: f64) -> Self {
+        self.current_allocated_memory_gi_b = value;
+        self
+    }
+    /// Sets `currentAllocatedDiskGiB`.
+    pub fn with_current_allocated_disk_gi_b(mut self, value: f64) -> Self {
+        self.current_allocated_disk_gi_b = value;
+        self
+    }
+    /// Sets `currentSnapshotCount`.
+    pub fn with_current_snapshot_count(mut self, value: f64) -> Self {
+        self.current_snapshot_count = value;
+        self
+    }
+    /// Sets `currentStartedSandboxes`.
+    pub fn with_current_started_sandboxes(mut self, value: f64) -> Self {
+        self.current_started_sandboxes = value;
+        self
+    }
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: f64) -> Self {
+        self.cpu = value;
+        self
+    }
+    /// Sets `memoryGiB`.
+    pub fn with_memory_gi_b(mut self, value: f64) -> Self {
+        self.memory_gi_b = value;
+        self
+    }
+    /// Sets `diskGiB`.
+    pub fn with_disk_gi_b(mut self, value: f64) -> Self {
+        self.disk_gi_b = value;
+        self
+    }
+    /// Sets `gpu`.
+    pub fn with_gpu(mut self, value: f64) -> Self {
+        self.gpu = Some(value);
+        self
+    }
+    /// Sets `gpuType`.
+    pub fn with_gpu_type(mut self, value: String) -> Self {
+        self.gpu_type = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
@@ -8760,6 +9762,7 @@ impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct RunnerServiceHealth {
     /// Name of the service being checked
     ///
@@ -8775,6 +9778,32 @@ pub struct RunnerServiceHealth {
     /// Example: `"Cannot connect to the runner"`
     #[serde(rename = "errorReason", skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
+}
+#[cfg(feature = "api-runners")]
+impl RunnerServiceHealth {
+    /// A `RunnerServiceHealth` with its required fields; the others are unset.
+    pub fn new(service_name: String, healthy: bool) -> Self {
+        RunnerServiceHealth {
+            service_name,
+            healthy,
+            error_reason: None,
+        }
+    }
+    /// Sets `serviceName`.
+    pub fn with_service_name(mut self, value: String) -> Self {
+        self.service_name = value;
+        self
+    }
+    /// Sets `healthy`.
+    pub fn with_healthy(mut self, value: bool) -> Self {
+        self.healthy = value;
+        self
+    }
+    /// Sets `errorReason`.
+    pub fn with_error_reason(mut self, value: String) -> Self {
+        self.error_reason = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
@@ -8829,6 +9858,7 @@ impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
 #[cfg(feature = "api-runners")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct RunnerHealthcheck {
     /// Runner metrics
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -8856,6 +9886,50 @@ pub struct RunnerHealthcheck {
     /// Example: `"v0.0.0-dev"`
     #[serde(rename = "appVersion")]
     pub app_version: String,
+}
+#[cfg(feature = "api-runners")]
+impl RunnerHealthcheck {
+    /// A `RunnerHealthcheck` with its required fields; the others are unset.
+    pub fn new(app_version: String) -> Self {
+        RunnerHealthcheck {
+            metrics: None,
+            service_health: None,
+            domain: None,
+            proxy_url: None,
+            api_url: None,
+            app_version,
+        }
+    }
+    /// Sets `metrics`.
+    pub fn with_metrics(mut self, value: RunnerHealthMetrics) -> Self {
+        self.metrics = Some(value);
+        self
+    }
+    /// Sets `serviceHealth`.
+    pub fn with_service_health(mut self, value: Vec<RunnerServiceHealth>) -> Self {
+        self.service_health = Some(value);
+        self
+    }
+    /// Sets `domain`.
+    pub fn with_domain(mut self, value: String) -> Self {
+        self.domain = Some(value);
+        self
+    }
+    /// Sets `proxyUrl`.
+    pub fn with_proxy_url(mut self, value: String) -> Self {
+        self.proxy_url = Some(value);
+        self
+    }
+    /// Sets `apiUrl`.
+    pub fn with_api_url(mut self, value: String) -> Self {
+        self.api_url = Some(value);
+        self
+    }
+    /// Sets `appVersion`.
+    pub fn with_app_version(mut self, value: String) -> Self {
+        self.app_version = value;
+        self
+    }
 }
 #[cfg(feature = "api-runners")]
 #[cfg(feature = "test-support")]
@@ -9134,9 +10208,22 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct DownloadFiles {
     /// List of remote file paths to download
     pub paths: Vec<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl DownloadFiles {
+    /// A `DownloadFiles` with its required fields; the others are unset.
+    pub fn new(paths: Vec<String>) -> Self {
+        DownloadFiles { paths }
+    }
+    /// Sets `paths`.
+    pub fn with_paths(mut self, value: Vec<String>) -> Self {
+        self.paths = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9238,6 +10325,7 @@ impl<'de> serde::Deserialize<'de> for Match {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -9246,6 +10334,32 @@ pub struct ReplaceRequest {
     /// The `newValue` property.
     #[serde(rename = "newValue")]
     pub new_value: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl ReplaceRequest {
+    /// A `ReplaceRequest` with its required fields; the others are unset.
+    pub fn new(files: Vec<String>, pattern: String, new_value: String) -> Self {
+        ReplaceRequest {
+            files,
+            pattern,
+            new_value,
+        }
+    }
+    /// Sets `files`.
+    pub fn with_files(mut self, value: Vec<String>) -> Self {
+        self.files = value;
+        self
+    }
+    /// Sets `pattern`.
+    pub fn with_pattern(mut self, value: String) -> Self {
+        self.pattern = value;
+        self
+    }
+    /// Sets `newValue`.
+    pub fn with_new_value(mut self, value: String) -> Self {
+        self.new_value = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9399,11 +10513,29 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadFile {
     /// The `file` property.
     pub file: crate::runtime::Binary,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl UploadFile {
+    /// A `UploadFile` with its required fields; the others are unset.
+    pub fn new(file: crate::runtime::Binary, path: String) -> Self {
+        UploadFile { file, path }
+    }
+    /// Sets `file`.
+    pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
+        self.file = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9459,11 +10591,29 @@ impl crate::runtime::MultipartForm for UploadFile {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitAddRequest {
     /// The `path` property.
     pub path: String,
     /// files to add (use . for all files)
     pub files: Vec<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitAddRequest {
+    /// A `GitAddRequest` with its required fields; the others are unset.
+    pub fn new(path: String, files: Vec<String>) -> Self {
+        GitAddRequest { path, files }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `files`.
+    pub fn with_files(mut self, value: Vec<String>) -> Self {
+        self.files = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9553,11 +10703,29 @@ impl<'de> serde::Deserialize<'de> for ListBranchResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitBranchRequest {
     /// The `path` property.
     pub path: String,
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitBranchRequest {
+    /// A `GitBranchRequest` with its required fields; the others are unset.
+    pub fn new(path: String, name: String) -> Self {
+        GitBranchRequest { path, name }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9606,11 +10774,32 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitDeleteBranchRequest {
     /// The `path` property.
     pub path: String,
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitDeleteBranchRequest {
+    /// A `GitDeleteBranchRequest` with its required fields; the others are unset.
+    pub fn new(path: String, name: String) -> Self {
+        GitDeleteBranchRequest {
+            path,
+            name,
+        }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9659,6 +10848,7 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCloneRequest {
     /// The `url` property.
     pub url: String,
@@ -9676,6 +10866,50 @@ pub struct GitCloneRequest {
     /// The `commit_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitCloneRequest {
+    /// A `GitCloneRequest` with its required fields; the others are unset.
+    pub fn new(url: String, path: String) -> Self {
+        GitCloneRequest {
+            url,
+            path,
+            username: None,
+            password: None,
+            branch: None,
+            commit_id: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn with_url(mut self, value: String) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = Some(value);
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = Some(value);
+        self
+    }
+    /// Sets `branch`.
+    pub fn with_branch(mut self, value: String) -> Self {
+        self.branch = Some(value);
+        self
+    }
+    /// Sets `commit_id`.
+    pub fn with_commit_id(mut self, value: String) -> Self {
+        self.commit_id = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9739,6 +10973,7 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCommitRequest {
     /// The `path` property.
     pub path: String,
@@ -9753,6 +10988,44 @@ pub struct GitCommitRequest {
     /// Default: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitCommitRequest {
+    /// A `GitCommitRequest` with its required fields; the others are unset.
+    pub fn new(path: String, message: String, author: String, email: String) -> Self {
+        GitCommitRequest {
+            path,
+            message,
+            author,
+            email,
+            allow_empty: None,
+        }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `message`.
+    pub fn with_message(mut self, value: String) -> Self {
+        self.message = value;
+        self
+    }
+    /// Sets `author`.
+    pub fn with_author(mut self, value: String) -> Self {
+        self.author = value;
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = value;
+        self
+    }
+    /// Sets `allow_empty`.
+    pub fn with_allow_empty(mut self, value: bool) -> Self {
+        self.allow_empty = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -9943,6 +11216,7 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitRepoRequest {
     /// The `path` property.
     pub path: String,
@@ -9952,6 +11226,32 @@ pub struct GitRepoRequest {
     /// The `password` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitRepoRequest {
+    /// A `GitRepoRequest` with its required fields; the others are unset.
+    pub fn new(path: String) -> Self {
+        GitRepoRequest {
+            path,
+            username: None,
+            password: None,
+        }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = Some(value);
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10000,11 +11300,29 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCheckoutRequest {
     /// The `path` property.
     pub path: String,
     /// The `branch` property.
     pub branch: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl GitCheckoutRequest {
+    /// A `GitCheckoutRequest` with its required fields; the others are unset.
+    pub fn new(path: String, branch: String) -> Self {
+        GitCheckoutRequest { path, branch }
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `branch`.
+    pub fn with_branch(mut self, value: String) -> Self {
+        self.branch = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10202,6 +11520,7 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -10211,6 +11530,32 @@ pub struct ExecuteRequest {
     /// Timeout in seconds, defaults to 10 seconds
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl ExecuteRequest {
+    /// A `ExecuteRequest` with its required fields; the others are unset.
+    pub fn new(command: String) -> Self {
+        ExecuteRequest {
+            command,
+            cwd: None,
+            timeout: None,
+        }
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: String) -> Self {
+        self.command = value;
+        self
+    }
+    /// Sets `cwd`.
+    pub fn with_cwd(mut self, value: String) -> Self {
+        self.cwd = Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: f64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10440,12 +11785,25 @@ impl<'de> serde::Deserialize<'de> for Session {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The ID of the session
     ///
     /// Example: `"session-123"`
     #[serde(rename = "sessionId")]
     pub session_id: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl CreateSessionRequest {
+    /// A `CreateSessionRequest` with its required fields; the others are unset.
+    pub fn new(session_id: String) -> Self {
+        CreateSessionRequest { session_id }
+    }
+    /// Sets `sessionId`.
+    pub fn with_session_id(mut self, value: String) -> Self {
+        self.session_id = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10486,6 +11844,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SessionExecuteRequest {
     /// The command to execute
     ///
@@ -10502,6 +11861,32 @@ pub struct SessionExecuteRequest {
     #[deprecated]
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+impl SessionExecuteRequest {
+    /// A `SessionExecuteRequest` with its required fields; the others are unset.
+    pub fn new(command: String) -> Self {
+        SessionExecuteRequest {
+            command,
+            run_async: None,
+            async_: None,
+        }
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: String) -> Self {
+        self.command = value;
+        self
+    }
+    /// Sets `runAsync`.
+    pub fn with_run_async(mut self, value: bool) -> Self {
+        self.run_async = Some(value);
+        self
+    }
+    /// Sets `async`.
+    pub fn with_async(mut self, value: bool) -> Self {
+        self.async_ = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10784,6 +12169,7 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct PtyCreateRequest {
     /// The unique identifier for the PTY session
     ///
@@ -10816,6 +12202,53 @@ pub struct PtyCreateRequest {
     /// Example: `false`
     #[serde(rename = "lazyStart", skip_serializing_if = "Option::is_none")]
     pub lazy_start: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+impl PtyCreateRequest {
+    /// A `PtyCreateRequest` with its required fields; the others are unset.
+    pub fn new(id: String) -> Self {
+        PtyCreateRequest {
+            id,
+            cwd: None,
+            envs: None,
+            cols: None,
+            rows: None,
+            lazy_start: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `cwd`.
+    pub fn with_cwd(mut self, value: String) -> Self {
+        self.cwd = Some(value);
+        self
+    }
+    /// Sets `envs`.
+    pub fn with_envs(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.envs = Some(value);
+        self
+    }
+    /// Sets `cols`.
+    pub fn with_cols(mut self, value: f64) -> Self {
+        self.cols = Some(value);
+        self
+    }
+    /// Sets `rows`.
+    pub fn with_rows(mut self, value: f64) -> Self {
+        self.rows = Some(value);
+        self
+    }
+    /// Sets `lazyStart`.
+    pub fn with_lazy_start(mut self, value: bool) -> Self {
+        self.lazy_start = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10917,6 +12350,7 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct PtyResizeRequest {
     /// Number of terminal columns
     ///
@@ -10926,6 +12360,23 @@ pub struct PtyResizeRequest {
     ///
     /// Example: `24`
     pub rows: f64,
+}
+#[cfg(feature = "api-toolbox")]
+impl PtyResizeRequest {
+    /// A `PtyResizeRequest` with its required fields; the others are unset.
+    pub fn new(cols: f64, rows: f64) -> Self {
+        PtyResizeRequest { cols, rows }
+    }
+    /// Sets `cols`.
+    pub fn with_cols(mut self, value: f64) -> Self {
+        self.cols = value;
+        self
+    }
+    /// Sets `rows`.
+    pub fn with_rows(mut self, value: f64) -> Self {
+        self.rows = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -10974,11 +12425,29 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct Position {
     /// The `line` property.
     pub line: f64,
     /// The `character` property.
     pub character: f64,
+}
+#[cfg(feature = "api-toolbox")]
+impl Position {
+    /// A `Position` with its required fields; the others are unset.
+    pub fn new(line: f64, character: f64) -> Self {
+        Position { line, character }
+    }
+    /// Sets `line`.
+    pub fn with_line(mut self, value: f64) -> Self {
+        self.line = value;
+        self
+    }
+    /// Sets `character`.
+    pub fn with_character(mut self, value: f64) -> Self {
+        self.character = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 impl crate::runtime::FromObject for Position {
@@ -11025,6 +12494,7 @@ impl<'de> serde::Deserialize<'de> for Position {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CompletionContext {
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
@@ -11032,6 +12502,26 @@ pub struct CompletionContext {
     /// The `triggerCharacter` property.
     #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
     pub trigger_character: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl CompletionContext {
+    /// A `CompletionContext` with its required fields; the others are unset.
+    pub fn new(trigger_kind: f64) -> Self {
+        CompletionContext {
+            trigger_kind,
+            trigger_character: None,
+        }
+    }
+    /// Sets `triggerKind`.
+    pub fn with_trigger_kind(mut self, value: f64) -> Self {
+        self.trigger_kind = value;
+        self
+    }
+    /// Sets `triggerCharacter`.
+    pub fn with_trigger_character(mut self, value: String) -> Self {
+        self.trigger_character = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -11074,6 +12564,7 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspCompletionParams {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -11088,6 +12579,49 @@ pub struct LspCompletionParams {
     /// The `context` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<CompletionContext>,
+}
+#[cfg(feature = "api-toolbox")]
+impl LspCompletionParams {
+    /// A `LspCompletionParams` with its required fields; the others are unset.
+    pub fn new(
+        language_id: String,
+        path_to_project: String,
+        uri: String,
+        position: Position,
+    ) -> Self {
+        LspCompletionParams {
+            language_id,
+            path_to_project,
+            uri,
+            position,
+            context: None,
+        }
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
+    /// Sets `uri`.
+    pub fn with_uri(mut self, value: String) -> Self {
+        self.uri = value;
+        self
+    }
+    /// Sets `position`.
+    pub fn with_position(mut self, value: Position) -> Self {
+        self.position = value;
+        self
+    }
+    /// Sets `context`.
+    pub fn with_context(mut self, value: CompletionContext) -> Self {
+        self.context = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -11296,6 +12830,7 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspDocumentRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -11305,6 +12840,32 @@ pub struct LspDocumentRequest {
     pub path_to_project: String,
     /// Document URI
     pub uri: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl LspDocumentRequest {
+    /// A `LspDocumentRequest` with its required fields; the others are unset.
+    pub fn new(language_id: String, path_to_project: String, uri: String) -> Self {
+        LspDocumentRequest {
+            language_id,
+            path_to_project,
+            uri,
+        }
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
+    /// Sets `uri`.
+    pub fn with_uri(mut self, value: String) -> Self {
+        self.uri = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -11532,6 +13093,7 @@ impl<'de> serde::Deserialize<'de> for LspSymbol {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspServerRequest {
     /// Language identifier
     #[serde(rename = "languageId")]
@@ -11539,6 +13101,26 @@ pub struct LspServerRequest {
     /// Path to the project
     #[serde(rename = "pathToProject")]
     pub path_to_project: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl LspServerRequest {
+    /// A `LspServerRequest` with its required fields; the others are unset.
+    pub fn new(language_id: String, path_to_project: String) -> Self {
+        LspServerRequest {
+            language_id,
+            path_to_project,
+        }
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -11701,9 +13283,11 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
 }
 /// Status of computer use services (active, partial, inactive, error)
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ComputerUseStatusResponseStatus {
     /// `active`
     Active,
@@ -12102,6 +13686,7 @@ impl<'de> serde::Deserialize<'de> for MousePosition {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseMoveRequest {
     /// The target X coordinate to move the mouse cursor to
     ///
@@ -12111,6 +13696,23 @@ pub struct MouseMoveRequest {
     ///
     /// Example: `250`
     pub y: f64,
+}
+#[cfg(feature = "api-toolbox")]
+impl MouseMoveRequest {
+    /// A `MouseMoveRequest` with its required fields; the others are unset.
+    pub fn new(x: f64, y: f64) -> Self {
+        MouseMoveRequest { x, y }
+    }
+    /// Sets `x`.
+    pub fn with_x(mut self, value: f64) -> Self {
+        self.x = value;
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: f64) -> Self {
+        self.y = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12214,6 +13816,7 @@ impl<'de> serde::Deserialize<'de> for MouseMoveResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseClickRequest {
     /// The X coordinate where to perform the mouse click
     ///
@@ -12233,6 +13836,38 @@ pub struct MouseClickRequest {
     /// Example: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<bool>,
+}
+#[cfg(feature = "api-toolbox")]
+impl MouseClickRequest {
+    /// A `MouseClickRequest` with its required fields; the others are unset.
+    pub fn new(x: f64, y: f64) -> Self {
+        MouseClickRequest {
+            x,
+            y,
+            button: None,
+            double: None,
+        }
+    }
+    /// Sets `x`.
+    pub fn with_x(mut self, value: f64) -> Self {
+        self.x = value;
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: f64) -> Self {
+        self.y = value;
+        self
+    }
+    /// Sets `button`.
+    pub fn with_button(mut self, value: String) -> Self {
+        self.button = Some(value);
+        self
+    }
+    /// Sets `double`.
+    pub fn with_double(mut self, value: bool) -> Self {
+        self.double = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12345,6 +13980,7 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseDragRequest {
     /// The starting X coordinate for the drag operation
     ///
@@ -12371,6 +14007,44 @@ pub struct MouseDragRequest {
     /// Example: `"left"`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
+}
+#[cfg(feature = "api-toolbox")]
+impl MouseDragRequest {
+    /// A `MouseDragRequest` with its required fields; the others are unset.
+    pub fn new(start_x: f64, start_y: f64, end_x: f64, end_y: f64) -> Self {
+        MouseDragRequest {
+            start_x,
+            start_y,
+            end_x,
+            end_y,
+            button: None,
+        }
+    }
+    /// Sets `startX`.
+    pub fn with_start_x(mut self, value: f64) -> Self {
+        self.start_x = value;
+        self
+    }
+    /// Sets `startY`.
+    pub fn with_start_y(mut self, value: f64) -> Self {
+        self.start_y = value;
+        self
+    }
+    /// Sets `endX`.
+    pub fn with_end_x(mut self, value: f64) -> Self {
+        self.end_x = value;
+        self
+    }
+    /// Sets `endY`.
+    pub fn with_end_y(mut self, value: f64) -> Self {
+        self.end_y = value;
+        self
+    }
+    /// Sets `button`.
+    pub fn with_button(mut self, value: String) -> Self {
+        self.button = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12494,6 +14168,7 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseScrollRequest {
     /// The X coordinate where to perform the scroll operation
     ///
@@ -12512,6 +14187,38 @@ pub struct MouseScrollRequest {
     /// Example: `3`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl MouseScrollRequest {
+    /// A `MouseScrollRequest` with its required fields; the others are unset.
+    pub fn new(x: f64, y: f64, direction: String) -> Self {
+        MouseScrollRequest {
+            x,
+            y,
+            direction,
+            amount: None,
+        }
+    }
+    /// Sets `x`.
+    pub fn with_x(mut self, value: f64) -> Self {
+        self.x = value;
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: f64) -> Self {
+        self.y = value;
+        self
+    }
+    /// Sets `direction`.
+    pub fn with_direction(mut self, value: String) -> Self {
+        self.direction = value;
+        self
+    }
+    /// Sets `amount`.
+    pub fn with_amount(mut self, value: f64) -> Self {
+        self.amount = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12618,6 +14325,7 @@ impl<'de> serde::Deserialize<'de> for MouseScrollResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardTypeRequest {
     /// The text to type using the keyboard
     ///
@@ -12628,6 +14336,26 @@ pub struct KeyboardTypeRequest {
     /// Example: `100`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<f64>,
+}
+#[cfg(feature = "api-toolbox")]
+impl KeyboardTypeRequest {
+    /// A `KeyboardTypeRequest` with its required fields; the others are unset.
+    pub fn new(text: String) -> Self {
+        KeyboardTypeRequest {
+            text,
+            delay: None,
+        }
+    }
+    /// Sets `text`.
+    pub fn with_text(mut self, value: String) -> Self {
+        self.text = value;
+        self
+    }
+    /// Sets `delay`.
+    pub fn with_delay(mut self, value: f64) -> Self {
+        self.delay = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12670,6 +14398,7 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardPressRequest {
     /// The key to press (e.g., a, b, c, enter, space, etc.)
     ///
@@ -12680,6 +14409,26 @@ pub struct KeyboardPressRequest {
     /// Example: `["ctrl","shift"]`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
+}
+#[cfg(feature = "api-toolbox")]
+impl KeyboardPressRequest {
+    /// A `KeyboardPressRequest` with its required fields; the others are unset.
+    pub fn new(key: String) -> Self {
+        KeyboardPressRequest {
+            key,
+            modifiers: None,
+        }
+    }
+    /// Sets `key`.
+    pub fn with_key(mut self, value: String) -> Self {
+        self.key = value;
+        self
+    }
+    /// Sets `modifiers`.
+    pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
+        self.modifiers = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -12722,11 +14471,24 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardHotkeyRequest {
     /// The hotkey combination to press (e.g., "ctrl+c", "cmd+v", "alt+tab")
     ///
     /// Example: `"ctrl+c"`
     pub keys: String,
+}
+#[cfg(feature = "api-toolbox")]
+impl KeyboardHotkeyRequest {
+    /// A `KeyboardHotkeyRequest` with its required fields; the others are unset.
+    pub fn new(keys: String) -> Self {
+        KeyboardHotkeyRequest { keys }
+    }
+    /// Sets `keys`.
+    pub fn with_keys(mut self, value: String) -> Self {
+        self.keys = value;
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -13071,6 +14833,7 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
 #[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSnapshot {
     /// The name of the snapshot
     ///
@@ -13122,6 +14885,80 @@ pub struct CreateSnapshot {
     /// Example: `"linux-vm"`
     #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
     pub sandbox_class: Option<SandboxClass>,
+}
+#[cfg(feature = "api-snapshots")]
+impl CreateSnapshot {
+    /// A `CreateSnapshot` with its required fields; the others are unset.
+    pub fn new(name: String) -> Self {
+        CreateSnapshot {
+            name,
+            image_name: None,
+            entrypoint: None,
+            cpu: None,
+            gpu: None,
+            gpu_type: None,
+            memory: None,
+            disk: None,
+            build_info: None,
+            region_id: None,
+            sandbox_class: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `imageName`.
+    pub fn with_image_name(mut self, value: String) -> Self {
+        self.image_name = Some(value);
+        self
+    }
+    /// Sets `entrypoint`.
+    pub fn with_entrypoint(mut self, value: Vec<String>) -> Self {
+        self.entrypoint = Some(value);
+        self
+    }
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: i64) -> Self {
+        self.cpu = Some(value);
+        self
+    }
+    /// Sets `gpu`.
+    pub fn with_gpu(mut self, value: i64) -> Self {
+        self.gpu = Some(value);
+        self
+    }
+    /// Sets `gpuType`.
+    pub fn with_gpu_type(mut self, value: Vec<GpuType>) -> Self {
+        self.gpu_type = Some(value);
+        self
+    }
+    /// Sets `memory`.
+    pub fn with_memory(mut self, value: i64) -> Self {
+        self.memory = Some(value);
+        self
+    }
+    /// Sets `disk`.
+    pub fn with_disk(mut self, value: i64) -> Self {
+        self.disk = Some(value);
+        self
+    }
+    /// Sets `buildInfo`.
+    pub fn with_build_info(mut self, value: CreateBuildInfo) -> Self {
+        self.build_info = Some(value);
+        self
+    }
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = Some(value);
+        self
+    }
+    /// Sets `sandboxClass`.
+    pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
+        self.sandbox_class = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-snapshots")]
 #[cfg(feature = "test-support")]
@@ -13204,9 +15041,11 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshot {
 }
 /// The `SnapshotState` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SnapshotState {
     /// `building`
     Building,
@@ -13691,9 +15530,11 @@ impl<'de> serde::Deserialize<'de> for PreviewWarning {
 }
 /// Volume state
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VolumeState {
     /// `creating`
     Creating,
@@ -13920,9 +15761,22 @@ impl<'de> serde::Deserialize<'de> for VolumeDto {
 #[cfg(feature = "api-volumes")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateVolume {
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "api-volumes")]
+impl CreateVolume {
+    /// A `CreateVolume` with its required fields; the others are unset.
+    pub fn new(name: String) -> Self {
+        CreateVolume { name }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
 }
 #[cfg(feature = "api-volumes")]
 #[cfg(feature = "test-support")]
@@ -13957,9 +15811,11 @@ impl<'de> serde::Deserialize<'de> for CreateVolume {
 }
 /// The `JobStatus` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `PENDING`
     Pending,
@@ -14034,9 +15890,11 @@ impl<'de> serde::Deserialize<'de> for JobStatus {
 }
 /// The type of the job
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobType {
     /// `CREATE_SANDBOX`
     CreateSandbox,
@@ -14161,9 +16019,11 @@ impl<'de> serde::Deserialize<'de> for JobType {
 }
 /// The type of resource this job operates on
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobResourceType {
     /// `SANDBOX`
     Sandbox,
@@ -14497,6 +16357,7 @@ impl<'de> serde::Deserialize<'de> for PollJobsResponse {
 #[cfg(feature = "api-jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateJobStatus {
     /// The new status of the job
     ///
@@ -14510,6 +16371,32 @@ pub struct UpdateJobStatus {
     /// Result metadata for the job
     #[serde(rename = "resultMetadata", skip_serializing_if = "Option::is_none")]
     pub result_metadata: Option<String>,
+}
+#[cfg(feature = "api-jobs")]
+impl UpdateJobStatus {
+    /// A `UpdateJobStatus` with its required fields; the others are unset.
+    pub fn new(status: JobStatus) -> Self {
+        UpdateJobStatus {
+            status,
+            error_message: None,
+            result_metadata: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn with_status(mut self, value: JobStatus) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets `errorMessage`.
+    pub fn with_error_message(mut self, value: String) -> Self {
+        self.error_message = Some(value);
+        self
+    }
+    /// Sets `resultMetadata`.
+    pub fn with_result_metadata(mut self, value: String) -> Self {
+        self.result_metadata = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-jobs")]
 #[cfg(feature = "test-support")]
@@ -14558,6 +16445,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJobStatus {
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -14570,6 +16458,49 @@ pub struct CreateDockerRegistry {
     /// Registry project
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+}
+#[cfg(feature = "api-docker-registry")]
+impl CreateDockerRegistry {
+    /// A `CreateDockerRegistry` with its required fields; the others are unset.
+    pub fn new(
+        name: String,
+        url: String,
+        username: String,
+        password: crate::runtime::Secret,
+    ) -> Self {
+        CreateDockerRegistry {
+            name,
+            url,
+            username,
+            password,
+            project: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `url`.
+    pub fn with_url(mut self, value: String) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = value;
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = value;
+        self
+    }
+    /// Sets `project`.
+    pub fn with_project(mut self, value: String) -> Self {
+        self.project = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-docker-registry")]
 #[cfg(feature = "test-support")]
@@ -14636,9 +16567,11 @@ impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
 }
 /// Registry type
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DockerRegistryRegistryType {
     /// `internal`
     Internal,
@@ -14951,6 +16884,7 @@ impl<'de> serde::Deserialize<'de> for RegistryPushAccessDto {
 #[cfg(feature = "api-docker-registry")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateDockerRegistry {
     /// Registry name
     pub name: String,
@@ -14964,6 +16898,44 @@ pub struct UpdateDockerRegistry {
     /// Registry project
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+}
+#[cfg(feature = "api-docker-registry")]
+impl UpdateDockerRegistry {
+    /// A `UpdateDockerRegistry` with its required fields; the others are unset.
+    pub fn new(name: String, url: String, username: String) -> Self {
+        UpdateDockerRegistry {
+            name,
+            url,
+            username,
+            password: None,
+            project: None,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `url`.
+    pub fn with_url(mut self, value: String) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = value;
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = Some(value);
+        self
+    }
+    /// Sets `project`.
+    pub fn with_project(mut self, value: String) -> Self {
+        self.project = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-docker-registry")]
 #[cfg(feature = "test-support")]
@@ -15030,6 +17002,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDockerRegistry {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct AdminCreateRunner {
     /// The `regionId` property.
     #[serde(rename = "regionId")]
@@ -15079,6 +17052,85 @@ pub struct AdminCreateRunner {
     /// Example: `100`
     #[serde(rename = "diskGiB", skip_serializing_if = "Option::is_none")]
     pub disk_gi_b: Option<f64>,
+}
+#[cfg(feature = "api-admin")]
+impl AdminCreateRunner {
+    /// A `AdminCreateRunner` with its required fields; the others are unset.
+    pub fn new(
+        region_id: String,
+        name: String,
+        api_key: crate::runtime::Secret,
+        api_version: String,
+    ) -> Self {
+        AdminCreateRunner {
+            region_id,
+            name,
+            tags: None,
+            api_key,
+            api_version,
+            domain: None,
+            api_url: None,
+            proxy_url: None,
+            cpu: None,
+            memory_gi_b: None,
+            disk_gi_b: None,
+        }
+    }
+    /// Sets `regionId`.
+    pub fn with_region_id(mut self, value: String) -> Self {
+        self.region_id = value;
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+    /// Sets `apiKey`.
+    pub fn with_api_key(mut self, value: crate::runtime::Secret) -> Self {
+        self.api_key = value;
+        self
+    }
+    /// Sets `apiVersion`.
+    pub fn with_api_version(mut self, value: String) -> Self {
+        self.api_version = value;
+        self
+    }
+    /// Sets `domain`.
+    pub fn with_domain(mut self, value: String) -> Self {
+        self.domain = Some(value);
+        self
+    }
+    /// Sets `apiUrl`.
+    pub fn with_api_url(mut self, value: String) -> Self {
+        self.api_url = Some(value);
+        self
+    }
+    /// Sets `proxyUrl`.
+    pub fn with_proxy_url(mut self, value: String) -> Self {
+        self.proxy_url = Some(value);
+        self
+    }
+    /// Sets `cpu`.
+    pub fn with_cpu(mut self, value: f64) -> Self {
+        self.cpu = Some(value);
+        self
+    }
+    /// Sets `memoryGiB`.
+    pub fn with_memory_gi_b(mut self, value: f64) -> Self {
+        self.memory_gi_b = Some(value);
+        self
+    }
+    /// Sets `diskGiB`.
+    pub fn with_disk_gi_b(mut self, value: f64) -> Self {
+        self.disk_gi_b = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -15177,6 +17229,7 @@ impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationQuota {
     /// The `totalCpuQuota` property.
     #[serde(rename = "totalCpuQuota", skip_serializing_if = "Option::is_none")]
@@ -15205,6 +17258,54 @@ pub struct CreateOrganizationQuota {
     /// The `volumeQuota` property.
     #[serde(rename = "volumeQuota", skip_serializing_if = "Option::is_none")]
     pub volume_quota: Option<f64>,
+}
+#[cfg(feature = "api-admin")]
+impl CreateOrganizationQuota {
+    /// Sets `totalCpuQuota`.
+    pub fn with_total_cpu_quota(mut self, value: f64) -> Self {
+        self.total_cpu_quota = Some(value);
+        self
+    }
+    /// Sets `totalMemoryQuota`.
+    pub fn with_total_memory_quota(mut self, value: f64) -> Self {
+        self.total_memory_quota = Some(value);
+        self
+    }
+    /// Sets `totalDiskQuota`.
+    pub fn with_total_disk_quota(mut self, value: f64) -> Self {
+        self.total_disk_quota = Some(value);
+        self
+    }
+    /// Sets `maxCpuPerSandbox`.
+    pub fn with_max_cpu_per_sandbox(mut self, value: f64) -> Self {
+        self.max_cpu_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxMemoryPerSandbox`.
+    pub fn with_max_memory_per_sandbox(mut self, value: f64) -> Self {
+        self.max_memory_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerSandbox`.
+    pub fn with_max_disk_per_sandbox(mut self, value: f64) -> Self {
+        self.max_disk_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `snapshotQuota`.
+    pub fn with_snapshot_quota(mut self, value: f64) -> Self {
+        self.snapshot_quota = Some(value);
+        self
+    }
+    /// Sets `maxSnapshotSize`.
+    pub fn with_max_snapshot_size(mut self, value: f64) -> Self {
+        self.max_snapshot_size = Some(value);
+        self
+    }
+    /// Sets `volumeQuota`.
+    pub fn with_volume_quota(mut self, value: f64) -> Self {
+        self.volume_quota = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -15275,9 +17376,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationQuota {
 }
 /// The schema at `#/components/schemas/CreateUser/properties/role`.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateUserRole {
     /// `admin`
     Admin,
@@ -15344,6 +17447,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateUser {
     /// The `id` property.
     pub id: String,
@@ -15370,6 +17474,62 @@ pub struct CreateUser {
     /// The `emailVerified` property.
     #[serde(rename = "emailVerified", skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+}
+#[cfg(feature = "api-admin")]
+impl CreateUser {
+    /// A `CreateUser` with its required fields; the others are unset.
+    pub fn new(id: String, name: String) -> Self {
+        CreateUser {
+            id,
+            name,
+            email: None,
+            personal_organization_quota: None,
+            personal_organization_default_region_id: None,
+            role: None,
+            email_verified: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = Some(value);
+        self
+    }
+    /// Sets `personalOrganizationQuota`.
+    pub fn with_personal_organization_quota(
+        mut self,
+        value: CreateOrganizationQuota,
+    ) -> Self {
+        self.personal_organization_quota = Some(value);
+        self
+    }
+    /// Sets `personalOrganizationDefaultRegionId`.
+    pub fn with_personal_organization_default_region_id(
+        mut self,
+        value: String,
+    ) -> Self {
+        self.personal_organization_default_region_id = Some(value);
+        self
+    }
+    /// Sets `role`.
+    pub fn with_role(mut self, value: CreateUserRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+    /// Sets `emailVerified`.
+    pub fn with_email_verified(mut self, value: bool) -> Self {
+        self.email_verified = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -15442,9 +17602,11 @@ impl<'de> serde::Deserialize<'de> for CreateUser {
 }
 /// The type of event being sent
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     /// `sandbox.created`
     SandboxCreated,
@@ -15536,6 +17698,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SendWebhookDto {
     /// The type of event being sent
     ///
@@ -15551,6 +17714,38 @@ pub struct SendWebhookDto {
     /// Example: `"evt_1234567890abcdef"`
     #[serde(rename = "eventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
+}
+#[cfg(feature = "api-admin")]
+impl SendWebhookDto {
+    /// A `SendWebhookDto` with its required fields; the others are unset.
+    pub fn new(
+        event_type: WebhookEvent,
+        payload: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        SendWebhookDto {
+            event_type,
+            payload,
+            event_id: None,
+        }
+    }
+    /// Sets `eventType`.
+    pub fn with_event_type(mut self, value: WebhookEvent) -> Self {
+        self.event_type = value;
+        self
+    }
+    /// Sets `payload`.
+    pub fn with_payload(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.payload = value;
+        self
+    }
+    /// Sets `eventId`.
+    pub fn with_event_id(mut self, value: String) -> Self {
+        self.event_id = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -15605,11 +17800,26 @@ impl<'de> serde::Deserialize<'de> for SendWebhookDto {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SetSnapshotGeneralStatusDto {
     /// Whether the snapshot is general
     ///
     /// Example: `true`
     pub general: bool,
+}
+#[cfg(feature = "api-admin")]
+impl SetSnapshotGeneralStatusDto {
+    /// A `SetSnapshotGeneralStatusDto` with its required fields; the others are unset.
+    pub fn new(general: bool) -> Self {
+        SetSnapshotGeneralStatusDto {
+            general,
+        }
+    }
+    /// Sets `general`.
+    pub fn with_general(mut self, value: bool) -> Self {
+        self.general = value;
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -15941,6 +18151,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedAuditLogs {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRegionQuota {
     /// The `sandboxClass` property.
     #[serde(rename = "sandboxClass")]
@@ -16000,6 +18211,117 @@ pub struct CreateOrganizationRegionQuota {
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
     #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
+}
+#[cfg(feature = "api-admin")]
+impl CreateOrganizationRegionQuota {
+    /// A `CreateOrganizationRegionQuota` with its required fields; the others are unset.
+    pub fn new(
+        sandbox_class: SandboxClass,
+        total_cpu_quota: f64,
+        total_memory_quota: f64,
+        total_disk_quota: f64,
+        total_gpu_quota: f64,
+    ) -> Self {
+        CreateOrganizationRegionQuota {
+            sandbox_class,
+            total_cpu_quota,
+            total_memory_quota,
+            total_disk_quota,
+            total_gpu_quota,
+            allowed_gpu_types: None,
+            max_cpu_per_sandbox: None,
+            max_memory_per_sandbox: None,
+            max_disk_per_sandbox: None,
+            max_disk_per_non_ephemeral_sandbox: None,
+            max_cpu_per_gpu_sandbox: None,
+            max_memory_per_gpu_sandbox: None,
+            max_disk_per_gpu_sandbox: None,
+        }
+    }
+    /// Sets `sandboxClass`.
+    pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
+        self.sandbox_class = value;
+        self
+    }
+    /// Sets `totalCpuQuota`.
+    pub fn with_total_cpu_quota(mut self, value: f64) -> Self {
+        self.total_cpu_quota = value;
+        self
+    }
+    /// Sets `totalMemoryQuota`.
+    pub fn with_total_memory_quota(mut self, value: f64) -> Self {
+        self.total_memory_quota = value;
+        self
+    }
+    /// Sets `totalDiskQuota`.
+    pub fn with_total_disk_quota(mut self, value: f64) -> Self {
+        self.total_disk_quota = value;
+        self
+    }
+    /// Sets `totalGpuQuota`.
+    pub fn with_total_gpu_quota(mut self, value: f64) -> Self {
+        self.total_gpu_quota = value;
+        self
+    }
+    /// Sets `allowedGpuTypes`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_allowed_gpu_types(mut self, value: Option<Vec<GpuType>>) -> Self {
+        self.allowed_gpu_types = Some(value);
+        self
+    }
+    /// Sets `maxCpuPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_cpu_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxMemoryPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_memory_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_disk_per_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerNonEphemeralSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_non_ephemeral_sandbox(
+        mut self,
+        value: Option<f64>,
+    ) -> Self {
+        self.max_disk_per_non_ephemeral_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxCpuPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_cpu_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_cpu_per_gpu_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxMemoryPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_memory_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_memory_per_gpu_sandbox = Some(value);
+        self
+    }
+    /// Sets `maxDiskPerGpuSandbox`.
+    ///
+    /// `None` sends `null`, which clears the value.
+    pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
+        self.max_disk_per_gpu_sandbox = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -16122,10 +18444,25 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
 #[cfg(feature = "api-admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct OrganizationPreviewWarning {
     /// Whether the proxy shows the preview URL warning page for this organization
     #[serde(rename = "previewWarningEnabled")]
     pub preview_warning_enabled: bool,
+}
+#[cfg(feature = "api-admin")]
+impl OrganizationPreviewWarning {
+    /// A `OrganizationPreviewWarning` with its required fields; the others are unset.
+    pub fn new(preview_warning_enabled: bool) -> Self {
+        OrganizationPreviewWarning {
+            preview_warning_enabled,
+        }
+    }
+    /// Sets `previewWarningEnabled`.
+    pub fn with_preview_warning_enabled(mut self, value: bool) -> Self {
+        self.preview_warning_enabled = value;
+        self
+    }
 }
 #[cfg(feature = "api-admin")]
 #[cfg(feature = "test-support")]
@@ -17096,10 +19433,19 @@ impl<'de> serde::Deserialize<'de> for MetricsResponse {
 #[cfg(feature = "api-toolbox")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadFileDeprecatedRequest {
     /// The `file` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::runtime::Binary>,
+}
+#[cfg(feature = "api-toolbox")]
+impl UploadFileDeprecatedRequest {
+    /// Sets `file`.
+    pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
+        self.file = Some(value);
+        self
+    }
 }
 #[cfg(feature = "api-toolbox")]
 #[cfg(feature = "test-support")]
@@ -17408,9 +19754,11 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck503Response {
 }
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/7/schema/items`.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListSandboxesPaginatedDeprecatedState {
     /// `creating`
     Creating,
@@ -17559,9 +19907,11 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedState {
 }
 /// The schema at `#/paths/~1sandbox~1paginated/get/parameters/18/schema`.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-sandbox")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListSandboxesPaginatedDeprecatedSort {
     /// `id`
     Id,
@@ -17656,9 +20006,11 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesPaginatedDeprecatedSort {
 }
 /// The schema at `#/paths/~1snapshots/get/parameters/4/schema`.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "api-snapshots")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetAllSnapshotsSort {
     /// `name`
     Name,

@@ -9,11 +9,24 @@
 )]
 /// Optional parameters of [`list_volumes`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListVolumesParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
     /// Include deleted volumes in the response
     pub include_deleted: Option<bool>,
+}
+impl ListVolumesParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
+    /// Sets `includeDeleted`.
+    pub fn with_include_deleted(mut self, value: bool) -> Self {
+        self.include_deleted = Some(value);
+        self
+    }
 }
 /// List all volumes
 ///
@@ -39,9 +52,17 @@ pub fn list_volumes(
 }
 /// Optional parameters of [`create_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateVolumeParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl CreateVolumeParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Create a new volume
 ///
@@ -68,9 +89,17 @@ pub fn create_volume(
 }
 /// Optional parameters of [`get_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetVolumeParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetVolumeParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get volume details
 ///
@@ -99,9 +128,17 @@ pub fn get_volume(
 }
 /// Optional parameters of [`delete_volume`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteVolumeParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl DeleteVolumeParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Delete volume
 ///
@@ -129,9 +166,17 @@ pub fn delete_volume(
 }
 /// Optional parameters of [`get_volume_by_name`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetVolumeByNameParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetVolumeByNameParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get volume details by name
 ///

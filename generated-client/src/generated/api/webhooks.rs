@@ -9,9 +9,17 @@
 )]
 /// Optional parameters of [`get_app_portal_access`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetAppPortalAccessParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetAppPortalAccessParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get Svix Consumer App Portal access for an organization
 ///
@@ -36,9 +44,17 @@ pub fn get_app_portal_access(
 }
 /// Optional parameters of [`get_initialization_status`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetInitializationStatusParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl GetInitializationStatusParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Get webhook initialization status for an organization
 ///
@@ -63,9 +79,17 @@ pub fn get_initialization_status(
 }
 /// Optional parameters of [`initialize_webhooks`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct InitializeWebhooksParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl InitializeWebhooksParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Initialize webhooks for an organization
 ///
@@ -94,9 +118,17 @@ pub fn initialize_webhooks(
 }
 /// Optional parameters of [`refresh_endpoints`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RefreshEndpointsParams {
     /// Use with JWT to specify the organization ID
     pub x_daytona_organization_id: Option<String>,
+}
+impl RefreshEndpointsParams {
+    /// Sets `X-Daytona-Organization-ID`.
+    pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
+        self.x_daytona_organization_id = Some(value);
+        self
+    }
 }
 /// Refresh cached endpoint presence flag for an organization
 ///

@@ -173,6 +173,7 @@ pub fn set_accessibility_node_value(
 }
 /// Optional parameters of [`get_accessibility_tree`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetAccessibilityTreeParams {
     /// Scope: focused | pid | all (default: focused)
     pub scope: Option<String>,
@@ -180,6 +181,23 @@ pub struct GetAccessibilityTreeParams {
     pub pid: Option<i64>,
     /// Max tree depth (-1 unbounded, 0 root only; default -1)
     pub max_depth: Option<i64>,
+}
+impl GetAccessibilityTreeParams {
+    /// Sets `scope`.
+    pub fn with_scope(mut self, value: String) -> Self {
+        self.scope = Some(value);
+        self
+    }
+    /// Sets `pid`.
+    pub fn with_pid(mut self, value: i64) -> Self {
+        self.pid = Some(value);
+        self
+    }
+    /// Sets `maxDepth`.
+    pub fn with_max_depth(mut self, value: i64) -> Self {
+        self.max_depth = Some(value);
+        self
+    }
 }
 /// Get accessibility tree
 ///
@@ -717,9 +735,17 @@ pub fn download_recording(
 }
 /// Optional parameters of [`take_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeScreenshotParams {
     /// Whether to show cursor in screenshot
     pub show_cursor: Option<bool>,
+}
+impl TakeScreenshotParams {
+    /// Sets `showCursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// Take a screenshot
 ///
@@ -744,6 +770,7 @@ pub fn take_screenshot(
 }
 /// Optional parameters of [`take_compressed_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeCompressedScreenshotParams {
     /// Whether to show cursor in screenshot
     pub show_cursor: Option<bool>,
@@ -753,6 +780,28 @@ pub struct TakeCompressedScreenshotParams {
     pub quality: Option<i64>,
     /// Scale factor (0.1-1.0)
     pub scale: Option<f64>,
+}
+impl TakeCompressedScreenshotParams {
+    /// Sets `showCursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
+    /// Sets `format`.
+    pub fn with_format(mut self, value: String) -> Self {
+        self.format = Some(value);
+        self
+    }
+    /// Sets `quality`.
+    pub fn with_quality(mut self, value: i64) -> Self {
+        self.quality = Some(value);
+        self
+    }
+    /// Sets `scale`.
+    pub fn with_scale(mut self, value: f64) -> Self {
+        self.scale = Some(value);
+        self
+    }
 }
 /// Take a compressed screenshot
 ///
@@ -786,9 +835,17 @@ pub fn take_compressed_screenshot(
 }
 /// Optional parameters of [`take_region_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeRegionScreenshotParams {
     /// Whether to show cursor in screenshot
     pub show_cursor: Option<bool>,
+}
+impl TakeRegionScreenshotParams {
+    /// Sets `showCursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
 }
 /// Take a region screenshot
 ///
@@ -828,6 +885,7 @@ pub fn take_region_screenshot(
 }
 /// Optional parameters of [`take_compressed_region_screenshot`].
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TakeCompressedRegionScreenshotParams {
     /// Whether to show cursor in screenshot
     pub show_cursor: Option<bool>,
@@ -837,6 +895,28 @@ pub struct TakeCompressedRegionScreenshotParams {
     pub quality: Option<i64>,
     /// Scale factor (0.1-1.0)
     pub scale: Option<f64>,
+}
+impl TakeCompressedRegionScreenshotParams {
+    /// Sets `showCursor`.
+    pub fn with_show_cursor(mut self, value: bool) -> Self {
+        self.show_cursor = Some(value);
+        self
+    }
+    /// Sets `format`.
+    pub fn with_format(mut self, value: String) -> Self {
+        self.format = Some(value);
+        self
+    }
+    /// Sets `quality`.
+    pub fn with_quality(mut self, value: i64) -> Self {
+        self.quality = Some(value);
+        self
+    }
+    /// Sets `scale`.
+    pub fn with_scale(mut self, value: f64) -> Self {
+        self.scale = Some(value);
+        self
+    }
 }
 /// Take a compressed region screenshot
 ///

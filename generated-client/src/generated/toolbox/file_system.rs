@@ -10,9 +10,18 @@
 /// Optional parameters of [`list_files`].
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListFilesParams {
     /// Directory path to list (defaults to working directory)
     pub path: Option<String>,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl ListFilesParams {
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = Some(value);
+        self
+    }
 }
 /// List files and directories
 ///
@@ -39,9 +48,18 @@ pub fn list_files(
 /// Optional parameters of [`delete_file`].
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteFileParams {
     /// Enable recursive deletion for directories
     pub recursive: Option<bool>,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl DeleteFileParams {
+    /// Sets `recursive`.
+    pub fn with_recursive(mut self, value: bool) -> Self {
+        self.recursive = Some(value);
+        self
+    }
 }
 /// Delete a file or directory
 ///
@@ -243,6 +261,7 @@ pub fn move_file(
 /// Optional parameters of [`set_file_permissions`].
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SetFilePermissionsParams {
     /// Owner (username or UID)
     pub owner: Option<String>,
@@ -250,6 +269,24 @@ pub struct SetFilePermissionsParams {
     pub group: Option<String>,
     /// File mode in octal format (e.g., 0755)
     pub mode: Option<String>,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl SetFilePermissionsParams {
+    /// Sets `owner`.
+    pub fn with_owner(mut self, value: String) -> Self {
+        self.owner = Some(value);
+        self
+    }
+    /// Sets `group`.
+    pub fn with_group(mut self, value: String) -> Self {
+        self.group = Some(value);
+        self
+    }
+    /// Sets `mode`.
+    pub fn with_mode(mut self, value: String) -> Self {
+        self.mode = Some(value);
+        self
+    }
 }
 /// Set file permissions
 ///

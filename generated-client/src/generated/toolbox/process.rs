@@ -250,9 +250,18 @@ pub fn get_entrypoint_session(
 /// Optional parameters of [`get_entrypoint_logs`].
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetEntrypointLogsParams {
     /// Follow logs in real-time (WebSocket only)
     pub follow: Option<bool>,
+}
+#[cfg(feature = "toolbox-process")]
+impl GetEntrypointLogsParams {
+    /// Sets `follow`.
+    pub fn with_follow(mut self, value: bool) -> Self {
+        self.follow = Some(value);
+        self
+    }
 }
 /// Get entrypoint logs
 ///
@@ -410,9 +419,18 @@ pub fn send_input(
 /// Optional parameters of [`get_session_command_logs`].
 #[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSessionCommandLogsParams {
     /// Follow logs in real-time (WebSocket only)
     pub follow: Option<bool>,
+}
+#[cfg(feature = "toolbox-process-sessions")]
+impl GetSessionCommandLogsParams {
+    /// Sets `follow`.
+    pub fn with_follow(mut self, value: bool) -> Self {
+        self.follow = Some(value);
+        self
+    }
 }
 /// Get session command logs
 ///

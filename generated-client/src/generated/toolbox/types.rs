@@ -70,12 +70,33 @@ impl<'de> serde::Deserialize<'de> for AccessibilityBounds {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct AccessibilityInvokeRequest {
     /// The `action` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The `id` property.
     pub id: String,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl AccessibilityInvokeRequest {
+    /// A `AccessibilityInvokeRequest` with its required fields; the others are unset.
+    pub fn new(id: String) -> Self {
+        AccessibilityInvokeRequest {
+            action: None,
+            id,
+        }
+    }
+    /// Sets `action`.
+    pub fn with_action(mut self, value: String) -> Self {
+        self.action = Some(value);
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -118,9 +139,22 @@ impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct AccessibilityNodeRequest {
     /// The `id` property.
     pub id: String,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl AccessibilityNodeRequest {
+    /// A `AccessibilityNodeRequest` with its required fields; the others are unset.
+    pub fn new(id: String) -> Self {
+        AccessibilityNodeRequest { id }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -207,12 +241,33 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodesResponse {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct AccessibilitySetValueRequest {
     /// The `id` property.
     pub id: String,
     /// The `value` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl AccessibilitySetValueRequest {
+    /// A `AccessibilitySetValueRequest` with its required fields; the others are unset.
+    pub fn new(id: String) -> Self {
+        AccessibilitySetValueRequest {
+            id,
+            value: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(mut self, value: String) -> Self {
+        self.value = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -636,6 +691,7 @@ impl<'de> serde::Deserialize<'de> for CodeRunArtifacts {
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CodeRunRequest {
     /// The `argv` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -650,6 +706,47 @@ pub struct CodeRunRequest {
     /// The `timeout` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+#[cfg(feature = "toolbox-process")]
+impl CodeRunRequest {
+    /// A `CodeRunRequest` with its required fields; the others are unset.
+    pub fn new(code: String, language: String) -> Self {
+        CodeRunRequest {
+            argv: None,
+            code,
+            envs: None,
+            language,
+            timeout: None,
+        }
+    }
+    /// Sets `argv`.
+    pub fn with_argv(mut self, value: Vec<String>) -> Self {
+        self.argv = Some(value);
+        self
+    }
+    /// Sets `code`.
+    pub fn with_code(mut self, value: String) -> Self {
+        self.code = value;
+        self
+    }
+    /// Sets `envs`.
+    pub fn with_envs(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.envs = Some(value);
+        self
+    }
+    /// Sets `language`.
+    pub fn with_language(mut self, value: String) -> Self {
+        self.language = value;
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
@@ -828,6 +925,7 @@ impl<'de> serde::Deserialize<'de> for Command {
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CompletionContext {
     /// The `triggerCharacter` property.
     #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
@@ -835,6 +933,26 @@ pub struct CompletionContext {
     /// The `triggerKind` property.
     #[serde(rename = "triggerKind")]
     pub trigger_kind: i64,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl CompletionContext {
+    /// A `CompletionContext` with its required fields; the others are unset.
+    pub fn new(trigger_kind: i64) -> Self {
+        CompletionContext {
+            trigger_character: None,
+            trigger_kind,
+        }
+    }
+    /// Sets `triggerCharacter`.
+    pub fn with_trigger_character(mut self, value: String) -> Self {
+        self.trigger_character = Some(value);
+        self
+    }
+    /// Sets `triggerKind`.
+    pub fn with_trigger_kind(mut self, value: i64) -> Self {
+        self.trigger_kind = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
@@ -1147,6 +1265,7 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
 #[cfg(feature = "toolbox-interpreter")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateContextRequest {
     /// The `cwd` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1154,6 +1273,19 @@ pub struct CreateContextRequest {
     /// The `language` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+#[cfg(feature = "toolbox-interpreter")]
+impl CreateContextRequest {
+    /// Sets `cwd`.
+    pub fn with_cwd(mut self, value: String) -> Self {
+        self.cwd = Some(value);
+        self
+    }
+    /// Sets `language`.
+    pub fn with_language(mut self, value: String) -> Self {
+        self.language = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-interpreter")]
 #[cfg(feature = "test-support")]
@@ -1192,10 +1324,23 @@ impl<'de> serde::Deserialize<'de> for CreateContextRequest {
 #[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The `sessionId` property.
     #[serde(rename = "sessionId")]
     pub session_id: String,
+}
+#[cfg(feature = "toolbox-process-sessions")]
+impl CreateSessionRequest {
+    /// A `CreateSessionRequest` with its required fields; the others are unset.
+    pub fn new(session_id: String) -> Self {
+        CreateSessionRequest { session_id }
+    }
+    /// Sets `sessionId`.
+    pub fn with_session_id(mut self, value: String) -> Self {
+        self.session_id = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
@@ -1350,6 +1495,7 @@ pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
@@ -1362,6 +1508,41 @@ pub struct ExecuteRequest {
     /// Timeout in seconds, defaults to 10 seconds
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
+}
+#[cfg(feature = "toolbox-process")]
+impl ExecuteRequest {
+    /// A `ExecuteRequest` with its required fields; the others are unset.
+    pub fn new(command: String) -> Self {
+        ExecuteRequest {
+            command,
+            cwd: None,
+            envs: None,
+            timeout: None,
+        }
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: String) -> Self {
+        self.command = value;
+        self
+    }
+    /// Sets `cwd`.
+    pub fn with_cwd(mut self, value: String) -> Self {
+        self.cwd = Some(value);
+        self
+    }
+    /// Sets `envs`.
+    pub fn with_envs(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.envs = Some(value);
+        self
+    }
+    /// Sets `timeout`.
+    pub fn with_timeout(mut self, value: i64) -> Self {
+        self.timeout = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
@@ -1655,9 +1836,22 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
 #[cfg(feature = "toolbox-file-system-transfer")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
     pub paths: Vec<String>,
+}
+#[cfg(feature = "toolbox-file-system-transfer")]
+impl FilesDownloadRequest {
+    /// A `FilesDownloadRequest` with its required fields; the others are unset.
+    pub fn new(paths: Vec<String>) -> Self {
+        FilesDownloadRequest { paths }
+    }
+    /// Sets `paths`.
+    pub fn with_paths(mut self, value: Vec<String>) -> Self {
+        self.paths = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
@@ -1698,6 +1892,7 @@ impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct FindAccessibilityNodesRequest {
     /// The `limit` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1720,6 +1915,44 @@ pub struct FindAccessibilityNodesRequest {
     /// The `states` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<String>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl FindAccessibilityNodesRequest {
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = Some(value);
+        self
+    }
+    /// Sets `nameMatch`.
+    pub fn with_name_match(mut self, value: String) -> Self {
+        self.name_match = Some(value);
+        self
+    }
+    /// Sets `pid`.
+    pub fn with_pid(mut self, value: i64) -> Self {
+        self.pid = Some(value);
+        self
+    }
+    /// Sets `role`.
+    pub fn with_role(mut self, value: String) -> Self {
+        self.role = Some(value);
+        self
+    }
+    /// Sets `scope`.
+    pub fn with_scope(mut self, value: String) -> Self {
+        self.scope = Some(value);
+        self
+    }
+    /// Sets `states`.
+    pub fn with_states(mut self, value: Vec<String>) -> Self {
+        self.states = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -1776,11 +2009,29 @@ impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitAddRequest {
     /// files to add (use . for all files)
     pub files: Vec<String>,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitAddRequest {
+    /// A `GitAddRequest` with its required fields; the others are unset.
+    pub fn new(files: Vec<String>, path: String) -> Self {
+        GitAddRequest { files, path }
+    }
+    /// Sets `files`.
+    pub fn with_files(mut self, value: Vec<String>) -> Self {
+        self.files = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -1829,11 +2080,29 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitBranchRequest {
     /// The `name` property.
     pub name: String,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitBranchRequest {
+    /// A `GitBranchRequest` with its required fields; the others are unset.
+    pub fn new(name: String, path: String) -> Self {
+        GitBranchRequest { name, path }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -1882,11 +2151,29 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCheckoutRequest {
     /// The `branch` property.
     pub branch: String,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitCheckoutRequest {
+    /// A `GitCheckoutRequest` with its required fields; the others are unset.
+    pub fn new(branch: String, path: String) -> Self {
+        GitCheckoutRequest { branch, path }
+    }
+    /// Sets `branch`.
+    pub fn with_branch(mut self, value: String) -> Self {
+        self.branch = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -1935,6 +2222,7 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCloneRequest {
     /// The `branch` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1958,6 +2246,56 @@ pub struct GitCloneRequest {
     /// The `username` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitCloneRequest {
+    /// A `GitCloneRequest` with its required fields; the others are unset.
+    pub fn new(path: String, url: String) -> Self {
+        GitCloneRequest {
+            branch: None,
+            commit_id: None,
+            insecure_skip_tls: None,
+            password: None,
+            path,
+            url,
+            username: None,
+        }
+    }
+    /// Sets `branch`.
+    pub fn with_branch(mut self, value: String) -> Self {
+        self.branch = Some(value);
+        self
+    }
+    /// Sets `commit_id`.
+    pub fn with_commit_id(mut self, value: String) -> Self {
+        self.commit_id = Some(value);
+        self
+    }
+    /// Sets `insecure_skip_tls`.
+    pub fn with_insecure_skip_tls(mut self, value: bool) -> Self {
+        self.insecure_skip_tls = Some(value);
+        self
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = Some(value);
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `url`.
+    pub fn with_url(mut self, value: String) -> Self {
+        self.url = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -2117,6 +2455,7 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitCommitRequest {
     /// The `allow_empty` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2129,6 +2468,44 @@ pub struct GitCommitRequest {
     pub message: String,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitCommitRequest {
+    /// A `GitCommitRequest` with its required fields; the others are unset.
+    pub fn new(author: String, email: String, message: String, path: String) -> Self {
+        GitCommitRequest {
+            allow_empty: None,
+            author,
+            email,
+            message,
+            path,
+        }
+    }
+    /// Sets `allow_empty`.
+    pub fn with_allow_empty(mut self, value: bool) -> Self {
+        self.allow_empty = Some(value);
+        self
+    }
+    /// Sets `author`.
+    pub fn with_author(mut self, value: String) -> Self {
+        self.author = value;
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: String) -> Self {
+        self.email = value;
+        self
+    }
+    /// Sets `message`.
+    pub fn with_message(mut self, value: String) -> Self {
+        self.message = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -2234,11 +2611,32 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitDeleteBranchRequest {
     /// The `name` property.
     pub name: String,
     /// The `path` property.
     pub path: String,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitDeleteBranchRequest {
+    /// A `GitDeleteBranchRequest` with its required fields; the others are unset.
+    pub fn new(name: String, path: String) -> Self {
+        GitDeleteBranchRequest {
+            name,
+            path,
+        }
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: String) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -2287,6 +2685,7 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct GitRepoRequest {
     /// The `password` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2296,6 +2695,32 @@ pub struct GitRepoRequest {
     /// The `username` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+}
+#[cfg(feature = "toolbox-git")]
+impl GitRepoRequest {
+    /// A `GitRepoRequest` with its required fields; the others are unset.
+    pub fn new(path: String) -> Self {
+        GitRepoRequest {
+            password: None,
+            path,
+            username: None,
+        }
+    }
+    /// Sets `password`.
+    pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
+        self.password = Some(value);
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
+    /// Sets `username`.
+    pub fn with_username(mut self, value: String) -> Self {
+        self.username = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-git")]
 #[cfg(feature = "test-support")]
@@ -2421,9 +2846,22 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
 #[cfg(feature = "toolbox-server")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct InitializeRequest {
     /// The `token` property.
     pub token: crate::runtime::Secret,
+}
+#[cfg(feature = "toolbox-server")]
+impl InitializeRequest {
+    /// A `InitializeRequest` with its required fields; the others are unset.
+    pub fn new(token: crate::runtime::Secret) -> Self {
+        InitializeRequest { token }
+    }
+    /// Sets `token`.
+    pub fn with_token(mut self, value: crate::runtime::Secret) -> Self {
+        self.token = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-server")]
 #[cfg(feature = "test-support")]
@@ -2591,10 +3029,19 @@ impl<'de> serde::Deserialize<'de> for IsPortInUseResponse {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardHotkeyRequest {
     /// e.g., "ctrl+c", "cmd+v"
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl KeyboardHotkeyRequest {
+    /// Sets `keys`.
+    pub fn with_keys(mut self, value: String) -> Self {
+        self.keys = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -2631,6 +3078,7 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardPressRequest {
     /// The `key` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2638,6 +3086,19 @@ pub struct KeyboardPressRequest {
     /// ctrl, alt, shift, cmd
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl KeyboardPressRequest {
+    /// Sets `key`.
+    pub fn with_key(mut self, value: String) -> Self {
+        self.key = Some(value);
+        self
+    }
+    /// Sets `modifiers`.
+    pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
+        self.modifiers = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -2676,6 +3137,7 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct KeyboardTypeRequest {
     /// milliseconds between keystrokes
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2683,6 +3145,19 @@ pub struct KeyboardTypeRequest {
     /// The `text` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl KeyboardTypeRequest {
+    /// Sets `delay`.
+    pub fn with_delay(mut self, value: i64) -> Self {
+        self.delay = Some(value);
+        self
+    }
+    /// Sets `text`.
+    pub fn with_text(mut self, value: String) -> Self {
+        self.text = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -2844,6 +3319,7 @@ impl<'de> serde::Deserialize<'de> for ListRecordingsResponse {
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspCompletionParams {
     /// The `context` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2858,6 +3334,49 @@ pub struct LspCompletionParams {
     pub position: LspPosition,
     /// The `uri` property.
     pub uri: String,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl LspCompletionParams {
+    /// A `LspCompletionParams` with its required fields; the others are unset.
+    pub fn new(
+        language_id: String,
+        path_to_project: String,
+        position: LspPosition,
+        uri: String,
+    ) -> Self {
+        LspCompletionParams {
+            context: None,
+            language_id,
+            path_to_project,
+            position,
+            uri,
+        }
+    }
+    /// Sets `context`.
+    pub fn with_context(mut self, value: CompletionContext) -> Self {
+        self.context = Some(value);
+        self
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
+    /// Sets `position`.
+    pub fn with_position(mut self, value: LspPosition) -> Self {
+        self.position = value;
+        self
+    }
+    /// Sets `uri`.
+    pub fn with_uri(mut self, value: String) -> Self {
+        self.uri = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
@@ -2926,6 +3445,7 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspDocumentRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -2935,6 +3455,32 @@ pub struct LspDocumentRequest {
     pub path_to_project: String,
     /// The `uri` property.
     pub uri: String,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl LspDocumentRequest {
+    /// A `LspDocumentRequest` with its required fields; the others are unset.
+    pub fn new(language_id: String, path_to_project: String, uri: String) -> Self {
+        LspDocumentRequest {
+            language_id,
+            path_to_project,
+            uri,
+        }
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
+    /// Sets `uri`.
+    pub fn with_uri(mut self, value: String) -> Self {
+        self.uri = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
@@ -3046,11 +3592,29 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspPosition {
     /// The `character` property.
     pub character: i64,
     /// The `line` property.
     pub line: i64,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl LspPosition {
+    /// A `LspPosition` with its required fields; the others are unset.
+    pub fn new(character: i64, line: i64) -> Self {
+        LspPosition { character, line }
+    }
+    /// Sets `character`.
+    pub fn with_character(mut self, value: i64) -> Self {
+        self.character = value;
+        self
+    }
+    /// Sets `line`.
+    pub fn with_line(mut self, value: i64) -> Self {
+        self.line = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-lsp")]
 impl crate::runtime::FromObject for LspPosition {
@@ -3148,6 +3712,7 @@ impl<'de> serde::Deserialize<'de> for LspRange {
 #[cfg(feature = "toolbox-lsp")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct LspServerRequest {
     /// The `languageId` property.
     #[serde(rename = "languageId")]
@@ -3155,6 +3720,26 @@ pub struct LspServerRequest {
     /// The `pathToProject` property.
     #[serde(rename = "pathToProject")]
     pub path_to_project: String,
+}
+#[cfg(feature = "toolbox-lsp")]
+impl LspServerRequest {
+    /// A `LspServerRequest` with its required fields; the others are unset.
+    pub fn new(language_id: String, path_to_project: String) -> Self {
+        LspServerRequest {
+            language_id,
+            path_to_project,
+        }
+    }
+    /// Sets `languageId`.
+    pub fn with_language_id(mut self, value: String) -> Self {
+        self.language_id = value;
+        self
+    }
+    /// Sets `pathToProject`.
+    pub fn with_path_to_project(mut self, value: String) -> Self {
+        self.path_to_project = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-lsp")]
 #[cfg(feature = "test-support")]
@@ -3333,6 +3918,7 @@ impl<'de> serde::Deserialize<'de> for Match {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseClickRequest {
     /// left, right, middle
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3346,6 +3932,29 @@ pub struct MouseClickRequest {
     /// The `y` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl MouseClickRequest {
+    /// Sets `button`.
+    pub fn with_button(mut self, value: String) -> Self {
+        self.button = Some(value);
+        self
+    }
+    /// Sets `double`.
+    pub fn with_double(mut self, value: bool) -> Self {
+        self.double = Some(value);
+        self
+    }
+    /// Sets `x`.
+    pub fn with_x(mut self, value: i64) -> Self {
+        self.x = Some(value);
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: i64) -> Self {
+        self.y = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -3436,6 +4045,7 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseDragRequest {
     /// The `button` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3452,6 +4062,34 @@ pub struct MouseDragRequest {
     /// The `startY` property.
     #[serde(rename = "startY", skip_serializing_if = "Option::is_none")]
     pub start_y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl MouseDragRequest {
+    /// Sets `button`.
+    pub fn with_button(mut self, value: String) -> Self {
+        self.button = Some(value);
+        self
+    }
+    /// Sets `endX`.
+    pub fn with_end_x(mut self, value: i64) -> Self {
+        self.end_x = Some(value);
+        self
+    }
+    /// Sets `endY`.
+    pub fn with_end_y(mut self, value: i64) -> Self {
+        self.end_y = Some(value);
+        self
+    }
+    /// Sets `startX`.
+    pub fn with_start_x(mut self, value: i64) -> Self {
+        self.start_x = Some(value);
+        self
+    }
+    /// Sets `startY`.
+    pub fn with_start_y(mut self, value: i64) -> Self {
+        self.start_y = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -3545,6 +4183,7 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseMoveRequest {
     /// The `x` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3552,6 +4191,19 @@ pub struct MouseMoveRequest {
     /// The `y` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl MouseMoveRequest {
+    /// Sets `x`.
+    pub fn with_x(mut self, value: i64) -> Self {
+        self.x = Some(value);
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: i64) -> Self {
+        self.y = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -3633,6 +4285,7 @@ impl<'de> serde::Deserialize<'de> for MousePositionResponse {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct MouseScrollRequest {
     /// The `amount` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3646,6 +4299,29 @@ pub struct MouseScrollRequest {
     /// The `y` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl MouseScrollRequest {
+    /// Sets `amount`.
+    pub fn with_amount(mut self, value: i64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+    /// Sets `direction`.
+    pub fn with_direction(mut self, value: String) -> Self {
+        self.direction = Some(value);
+        self
+    }
+    /// Sets `x`.
+    pub fn with_x(mut self, value: i64) -> Self {
+        self.x = Some(value);
+        self
+    }
+    /// Sets `y`.
+    pub fn with_y(mut self, value: i64) -> Self {
+        self.y = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -4014,6 +4690,7 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
 #[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct PtyCreateRequest {
     /// The `cols` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4033,6 +4710,42 @@ pub struct PtyCreateRequest {
     /// The `rows` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
+}
+#[cfg(feature = "toolbox-process-terminals")]
+impl PtyCreateRequest {
+    /// Sets `cols`.
+    pub fn with_cols(mut self, value: i64) -> Self {
+        self.cols = Some(value);
+        self
+    }
+    /// Sets `cwd`.
+    pub fn with_cwd(mut self, value: String) -> Self {
+        self.cwd = Some(value);
+        self
+    }
+    /// Sets `envs`.
+    pub fn with_envs(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.envs = Some(value);
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets `lazyStart`.
+    pub fn with_lazy_start(mut self, value: bool) -> Self {
+        self.lazy_start = Some(value);
+        self
+    }
+    /// Sets `rows`.
+    pub fn with_rows(mut self, value: i64) -> Self {
+        self.rows = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
@@ -4169,11 +4882,29 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
 #[cfg(feature = "toolbox-process-terminals")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct PtyResizeRequest {
     /// The `cols` property.
     pub cols: i64,
     /// The `rows` property.
     pub rows: i64,
+}
+#[cfg(feature = "toolbox-process-terminals")]
+impl PtyResizeRequest {
+    /// A `PtyResizeRequest` with its required fields; the others are unset.
+    pub fn new(cols: i64, rows: i64) -> Self {
+        PtyResizeRequest { cols, rows }
+    }
+    /// Sets `cols`.
+    pub fn with_cols(mut self, value: i64) -> Self {
+        self.cols = value;
+        self
+    }
+    /// Sets `rows`.
+    pub fn with_rows(mut self, value: i64) -> Self {
+        self.rows = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-process-terminals")]
 #[cfg(feature = "test-support")]
@@ -4451,6 +5182,7 @@ impl<'de> serde::Deserialize<'de> for Recording {
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
@@ -4459,6 +5191,32 @@ pub struct ReplaceRequest {
     pub new_value: String,
     /// The `pattern` property.
     pub pattern: String,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl ReplaceRequest {
+    /// A `ReplaceRequest` with its required fields; the others are unset.
+    pub fn new(files: Vec<String>, new_value: String, pattern: String) -> Self {
+        ReplaceRequest {
+            files,
+            new_value,
+            pattern,
+        }
+    }
+    /// Sets `files`.
+    pub fn with_files(mut self, value: Vec<String>) -> Self {
+        self.files = value;
+        self
+    }
+    /// Sets `newValue`.
+    pub fn with_new_value(mut self, value: String) -> Self {
+        self.new_value = value;
+        self
+    }
+    /// Sets `pattern`.
+    pub fn with_pattern(mut self, value: String) -> Self {
+        self.pattern = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
@@ -4823,6 +5581,7 @@ impl<'de> serde::Deserialize<'de> for SessionCommandLogsResponse {
 #[cfg(feature = "toolbox-process-sessions")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SessionExecuteRequest {
     /// The `async` property.
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
@@ -4835,6 +5594,38 @@ pub struct SessionExecuteRequest {
     /// The `suppressInputEcho` property.
     #[serde(rename = "suppressInputEcho", skip_serializing_if = "Option::is_none")]
     pub suppress_input_echo: Option<bool>,
+}
+#[cfg(feature = "toolbox-process-sessions")]
+impl SessionExecuteRequest {
+    /// A `SessionExecuteRequest` with its required fields; the others are unset.
+    pub fn new(command: String) -> Self {
+        SessionExecuteRequest {
+            async_: None,
+            command,
+            run_async: None,
+            suppress_input_echo: None,
+        }
+    }
+    /// Sets `async`.
+    pub fn with_async(mut self, value: bool) -> Self {
+        self.async_ = Some(value);
+        self
+    }
+    /// Sets `command`.
+    pub fn with_command(mut self, value: String) -> Self {
+        self.command = value;
+        self
+    }
+    /// Sets `runAsync`.
+    pub fn with_run_async(mut self, value: bool) -> Self {
+        self.run_async = Some(value);
+        self
+    }
+    /// Sets `suppressInputEcho`.
+    pub fn with_suppress_input_echo(mut self, value: bool) -> Self {
+        self.suppress_input_echo = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-process-sessions")]
 #[cfg(feature = "test-support")]
@@ -4957,9 +5748,22 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
 #[cfg(feature = "toolbox-process")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct SessionSendInputRequest {
     /// The `data` property.
     pub data: String,
+}
+#[cfg(feature = "toolbox-process")]
+impl SessionSendInputRequest {
+    /// A `SessionSendInputRequest` with its required fields; the others are unset.
+    pub fn new(data: String) -> Self {
+        SessionSendInputRequest { data }
+    }
+    /// Sets `data`.
+    pub fn with_data(mut self, value: String) -> Self {
+        self.data = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-process")]
 #[cfg(feature = "test-support")]
@@ -5000,10 +5804,19 @@ impl<'de> serde::Deserialize<'de> for SessionSendInputRequest {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct StartRecordingRequest {
     /// The `label` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl StartRecordingRequest {
+    /// Sets `label`.
+    pub fn with_label(mut self, value: String) -> Self {
+        self.label = Some(value);
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -5038,9 +5851,11 @@ impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
 }
 /// The `Status` schema.
 ///
-/// Values this client does not know are kept in `Unknown`, so new server values decode.
+/// Values this client does not know are kept in `Unknown`, so new server values decode;
+/// the enum is `#[non_exhaustive]`, so a value added to the spec breaks no `match`.
 #[cfg(feature = "toolbox-git")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `Unmodified`
     Unmodified,
@@ -5137,9 +5952,22 @@ impl<'de> serde::Deserialize<'de> for Status {
 #[cfg(feature = "toolbox-computer-use")]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct StopRecordingRequest {
     /// The `id` property.
     pub id: String,
+}
+#[cfg(feature = "toolbox-computer-use")]
+impl StopRecordingRequest {
+    /// A `StopRecordingRequest` with its required fields; the others are unset.
+    pub fn new(id: String) -> Self {
+        StopRecordingRequest { id }
+    }
+    /// Sets `id`.
+    pub fn with_id(mut self, value: String) -> Self {
+        self.id = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-computer-use")]
 #[cfg(feature = "test-support")]
@@ -5463,9 +6291,22 @@ pub type GinH = std::collections::BTreeMap<
 #[cfg(feature = "toolbox-file-system")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadFileRequest {
     /// File to upload
     pub file: crate::runtime::Binary,
+}
+#[cfg(feature = "toolbox-file-system")]
+impl UploadFileRequest {
+    /// A `UploadFileRequest` with its required fields; the others are unset.
+    pub fn new(file: crate::runtime::Binary) -> Self {
+        UploadFileRequest { file }
+    }
+    /// Sets `file`.
+    pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
+        self.file = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-file-system")]
 #[cfg(feature = "test-support")]
@@ -5508,11 +6349,29 @@ impl crate::runtime::MultipartForm for UploadFileRequest {
 #[cfg(feature = "toolbox-file-system-transfer")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(serde::Serialize)]
+#[non_exhaustive]
 pub struct UploadFile {
     /// The file's contents.
     pub file: crate::runtime::Binary,
     /// Where to write the file in the sandbox.
     pub path: String,
+}
+#[cfg(feature = "toolbox-file-system-transfer")]
+impl UploadFile {
+    /// A `UploadFile` with its required fields; the others are unset.
+    pub fn new(file: crate::runtime::Binary, path: String) -> Self {
+        UploadFile { file, path }
+    }
+    /// Sets `file`.
+    pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
+        self.file = value;
+        self
+    }
+    /// Sets `path`.
+    pub fn with_path(mut self, value: String) -> Self {
+        self.path = value;
+        self
+    }
 }
 #[cfg(feature = "toolbox-file-system-transfer")]
 #[cfg(feature = "test-support")]
