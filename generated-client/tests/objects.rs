@@ -644,3 +644,205 @@ fn same_json(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+/// Every generated paginator the double plays, over its pages: each list holds five items and
+/// is asked for two a page, so each takes three requests, and returns every item once.
+#[tokio::test]
+async fn every_paginator_reads_every_page_once() {
+    use daytona_client::api::{admin, audit, jobs, sandbox, snapshots};
+    use futures_util::StreamExt;
+    let double = Double::start(Settings::default()).await;
+    let daytona = daytona(&double);
+    let client = daytona.client();
+    let when: daytona_client::runtime::DateTime = "2026-06-23T12:00:00Z".parse().unwrap();
+    // The ids (or names) of every item a paginator yields, and the requests it made.
+    async fn read<T, S>(pages: S, id: fn(&T) -> String, double: &Double) -> (Vec<String>, usize)
+    where
+        S: futures_util::Stream<Item = Result<T, Error>>,
+    {
+        double.take_recorded();
+        let items: Vec<T> = pages.map(Result::unwrap).collect().await;
+        (items.iter().map(id).collect(), double.take_recorded().len())
+    }
+    let expect = |prefix: &str| -> Vec<String> {
+        (1..=double::LISTED)
+            .map(|n| format!("{prefix}{n}"))
+            .collect()
+    };
+
+    let (ids, requests) = read(
+        jobs::list_jobs_pages(client, &jobs::ListJobsParams::default().with_limit(2.0)),
+        |job| job.id.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids, requests), (expect("job-"), 3));
+
+    let (ids, requests) = read(
+        sandbox::get_sandbox_logs_pages(
+            client,
+            double::SEED_SANDBOX,
+            &when,
+            &when,
+            &sandbox::GetSandboxLogsParams::default().with_limit(2.0),
+        ),
+        |log| log.body.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids, requests), (expect("line "), 3));
+
+    let (ids, requests) = read(
+        sandbox::get_sandbox_traces_pages(
+            client,
+            double::SEED_SANDBOX,
+            &when,
+            &when,
+            &sandbox::GetSandboxTracesParams::default().with_limit(2.0),
+        ),
+        |trace| trace.trace_id.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids, requests), (expect("trace-"), 3));
+
+    // The audit logs: pages 1 and 2 by number, then the token the second answer carries.
+    let (ids, requests) = read(
+        audit::get_organization_audit_logs_pages(
+            client,
+            double::ORGANIZATION,
+            &audit::GetOrganizationAuditLogsParams::default().with_limit(2.0),
+        ),
+        |log| log.id.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids, requests), (expect("audit-"), 3));
+    double.take_recorded();
+    let ids: Vec<String> = admin::admin_get_all_audit_logs_pages(
+        client,
+        &admin::AdminGetAllAuditLogsParams::default().with_limit(2.0),
+    )
+    .map(|log| log.unwrap().id)
+    .collect()
+    .await;
+    assert_eq!(ids, expect("audit-"));
+    // The third request follows the token and sends no page of its own.
+    let recorded = double.recorded();
+    assert_eq!(
+        sent(&double, "/api/admin/audit", "nextToken"),
+        [None, None, Some("4".to_string())]
+    );
+    let pages: Vec<Option<String>> = recorded
+        .iter()
+        .filter(|r| r.path == "/api/admin/audit")
+        .map(|r| {
+            double::url_pairs(r.query.as_deref().unwrap_or_default())
+                .into_iter()
+                .find(|(key, _)| key == "page")
+                .map(|(_, value)| value)
+        })
+        .collect();
+    assert_eq!(pages, [None, Some("2".to_string()), None]);
+
+    #[allow(deprecated)]
+    let (ids, requests) = read(
+        sandbox::list_sandboxes_paginated_deprecated_pages(
+            client,
+            &sandbox::ListSandboxesPaginatedDeprecatedParams::default().with_limit(2.0),
+        ),
+        |s| s.id.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids.len(), requests), (double::LISTED, 3));
+
+    // And the two the other tests read: sandboxes by cursor, snapshots by number.
+    let (ids, requests) = read(
+        sandbox::list_sandboxes_pages(client, &ListSandboxesParams::default().with_limit(2.0)),
+        |s| s.id.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids.len(), requests), (3, 2));
+    let (ids, requests) = read(
+        snapshots::get_all_snapshots_pages(
+            client,
+            &GetAllSnapshotsParams::default().with_limit(2.0),
+        ),
+        |s| s.name.clone(),
+        &double,
+    )
+    .await;
+    assert_eq!((ids.len(), requests), (double::SNAPSHOTS, 3));
+}
+
+/// Every waiter of the sandbox handle, each to its three ends: the state it waits for; a
+/// sandbox that ends in `error` instead (the double fails the action for a sandbox labelled
+/// `fails: <action>`), an `Error::UnexpectedState` with the reason; and its deadline, an
+/// `Error::Deadline` naming the state it last saw.
+#[tokio::test]
+async fn every_waiter_ends_in_its_state_an_error_state_or_its_deadline() {
+    let settings = Settings {
+        start_after: Duration::from_millis(120),
+        ..Settings::default()
+    };
+    let double = Double::start(settings).await;
+    let daytona = daytona(&double);
+    for action in ["start", "stop", "archive", "resize", "recover", "fork"] {
+        for end in ["state", "error", "deadline"] {
+            let at = format!("{action}, {end}");
+            let labels = match end {
+                "error" => BTreeMap::from([("fails".to_string(), action.to_string())]),
+                _ => BTreeMap::new(),
+            };
+            let spec = SandboxSpec {
+                labels,
+                source: (action == "recover").then(|| SandboxSource::Snapshot("broken".into())),
+                wait: None,
+                ..SandboxSpec::default()
+            };
+            let mut sandbox = daytona.create(&spec).await.unwrap();
+            sandbox.set_wait_options(quick());
+            // Where the action starts from: stopped to start or archive, in error to recover.
+            match action {
+                "start" | "archive" => {
+                    sandbox.wait_until_started().await.unwrap();
+                    sandbox.stop().await.unwrap();
+                }
+                "recover" => sandbox.wait_until(SandboxState::Error).await.unwrap(),
+                _ => sandbox.wait_until_started().await.unwrap(),
+            }
+            if end == "deadline" {
+                sandbox.set_wait_options(impatient());
+            }
+            let outcome = match action {
+                "start" => sandbox.start().await,
+                "stop" => sandbox.stop().await,
+                "archive" => sandbox.archive().await,
+                "resize" => sandbox.resize(&ResizeSandbox::default().with_cpu(2)).await,
+                "recover" => sandbox.recover().await,
+                _ => sandbox.fork(None).await.map(drop),
+            };
+            match (end, outcome) {
+                ("state", Ok(())) => {
+                    let expected = match action {
+                        "stop" => SandboxState::Stopped,
+                        "archive" => SandboxState::Archived,
+                        _ => SandboxState::Started,
+                    };
+                    assert_eq!(sandbox.state(), Some(&expected), "{at}");
+                }
+                ("error", Err(Error::UnexpectedState { state, reason, .. })) => {
+                    assert_eq!(state, "error", "{at}");
+                    let expected = format!("the runner failed to {action}");
+                    assert_eq!(reason.as_deref(), Some(expected.as_str()), "{at}");
+                }
+                ("deadline", Err(Error::Deadline { waited, .. })) => {
+                    assert!(waited < Duration::from_secs(1), "{at}: {waited:?}");
+                }
+                (_, other) => panic!("{at}: {other:?}"),
+            }
+        }
+    }
+}

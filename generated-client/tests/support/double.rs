@@ -409,6 +409,66 @@ impl State {
 /// How many snapshots the organization has.
 pub const SNAPSHOTS: usize = 5;
 
+/// How many items each of the other paged lists holds (jobs, audit logs, telemetry).
+pub const LISTED: usize = 5;
+
+/// `LISTED` items made by `item`.
+fn listed(item: fn(usize) -> Value) -> Vec<Value> {
+    (1..=LISTED).map(item).collect()
+}
+
+fn job_json(n: usize) -> Value {
+    json!({"id": format!("job-{n}"), "type": "CREATE_SANDBOX", "status": "COMPLETED",
+           "resourceType": "SANDBOX", "resourceId": format!("sb-{n}"),
+           "createdAt": "2026-06-23T12:00:00.000Z"})
+}
+
+fn log_json(n: usize) -> Value {
+    json!({"timestamp": "2026-06-23T12:00:00Z", "body": format!("line {n}"),
+           "severityText": "INFO", "serviceName": "sandbox", "resourceAttributes": {},
+           "logAttributes": {}})
+}
+
+fn trace_json(n: usize) -> Value {
+    json!({"traceId": format!("trace-{n}"), "rootSpanName": "exec", "startTime": "0",
+           "endTime": "1", "durationMs": 1, "spanCount": 1})
+}
+
+fn audit_json(n: usize) -> Value {
+    json!({"id": format!("audit-{n}"), "actorId": "user-1", "actorEmail": "ada@example.com",
+           "action": "create", "createdAt": "2026-06-23T12:00:00.000Z"})
+}
+
+/// One page of `all`, as the API's lists by number answer (pages from 1, `limit` items, 100
+/// unless the query says otherwise, `totalPages` = ceil(total / limit); numbers read as NestJS
+/// reads them, `2` and `2.0` alike). With `token_after`, past that page the answer also carries
+/// a `nextToken` (the offset, base64 in the service; plain here), and a request with
+/// `nextToken` is answered from that offset whatever its page.
+fn numbered_page(request: &Received, all: &[Value], token_after: Option<usize>) -> Answer {
+    let number = |name: &str, default: usize| {
+        request
+            .query_value(name)
+            .and_then(|n| n.parse::<f64>().ok())
+            .map_or(default, |n| n as usize)
+    };
+    let (page, limit) = (number("page", 1), number("limit", 100));
+    if page < 1 || limit < 1 {
+        return api_error(StatusCode::BAD_REQUEST, "page and limit must be at least 1");
+    }
+    let token = request
+        .query_value("nextToken")
+        .and_then(|t| t.parse::<usize>().ok());
+    let start = token.unwrap_or((page - 1) * limit).min(all.len());
+    let end = (start + limit).min(all.len());
+    let mut answer = json!({"items": all[start..end].to_vec(), "total": all.len(), "page": page,
+                            "totalPages": all.len().div_ceil(limit)});
+    let past_offsets = token.is_some() || token_after.is_some_and(|after| page >= after);
+    if past_offsets && end < all.len() && token_after.is_some() {
+        answer["nextToken"] = json!(end.to_string());
+    }
+    json_answer(StatusCode::OK, &answer)
+}
+
 /// A snapshot as `GET /snapshots` lists it (`SnapshotDto`).
 fn snapshot_json(n: usize) -> Value {
     json!({
@@ -472,6 +532,22 @@ impl SandboxRecord {
     }
 
     /// Moves through `states`, one every half of `settle`, starting now.
+    /// Goes through `states` for `action`, unless the sandbox carries the label `fails` with
+    /// that action: then the last state is `error` (a runner that failed it), for tests of
+    /// waiters that meet an error.
+    fn go_or_fail(&mut self, action: &str, states: &[&'static str], settle: Duration) {
+        if self.fields["labels"]["fails"] == action {
+            let mut failing = states.to_vec();
+            if let Some(last) = failing.last_mut() {
+                *last = "error";
+            }
+            self.error_reason = Some(format!("the runner failed to {action}"));
+            self.go(&failing, settle);
+        } else {
+            self.go(states, settle);
+        }
+    }
+
     fn go(&mut self, states: &[&'static str], settle: Duration) {
         let now = Instant::now();
         let step = settle / 2;
@@ -719,6 +795,13 @@ impl Shared {
                 state.sandboxes.push(record);
                 json_answer(StatusCode::OK, &created)
             }
+            // Before `sandbox/{id}`, which would take `paginated` for an id.
+            ("GET", ["sandbox", "paginated"]) => {
+                let sandboxes: Vec<Value> = (0..LISTED)
+                    .map(|i| state.sandboxes[i % state.sandboxes.len()].json())
+                    .collect();
+                numbered_page(request, &sandboxes, None)
+            }
             ("GET", ["sandbox", id]) => match state.sandbox(id) {
                 Some(sandbox) => json_answer(StatusCode::OK, &sandbox.json()),
                 None => api_error(StatusCode::NOT_FOUND, &format!("Sandbox {id} not found")),
@@ -728,9 +811,17 @@ impl Shared {
                 match state.sandbox(id) {
                     Some(sandbox) => {
                         if *action == "start" {
-                            sandbox.go(&["starting", "starting", "started"], settle);
+                            sandbox.go_or_fail(
+                                "start",
+                                &["starting", "starting", "started"],
+                                settle,
+                            );
                         } else {
-                            sandbox.go(&["stopping", "stopping", "stopped"], settle);
+                            sandbox.go_or_fail(
+                                "stop",
+                                &["stopping", "stopping", "stopped"],
+                                settle,
+                            );
                         }
                         json_answer(StatusCode::OK, &sandbox.json())
                     }
@@ -742,7 +833,11 @@ impl Shared {
                 let settle = self.settings.start_after;
                 match state.sandbox(id) {
                     Some(sandbox) if sandbox.state() == "stopped" => {
-                        sandbox.go(&["archiving", "archiving", "archived"], settle);
+                        sandbox.go_or_fail(
+                            "archive",
+                            &["archiving", "archiving", "archived"],
+                            settle,
+                        );
                         json_answer(StatusCode::OK, &sandbox.json())
                     }
                     Some(_) => api_error(StatusCode::BAD_REQUEST, "Sandbox is not stopped"),
@@ -775,7 +870,7 @@ impl Shared {
                         sandbox.fields[field] = value.clone();
                     }
                 }
-                sandbox.go(&["resizing", "resizing", before], settle);
+                sandbox.go_or_fail("resize", &["resizing", "resizing", before], settle);
                 json_answer(StatusCode::OK, &sandbox.json())
             }
             ("GET", ["sandbox", id, "ports", port, "preview-url"]) => match state.sandbox(id) {
@@ -794,7 +889,7 @@ impl Shared {
                 match state.sandbox(id) {
                     Some(sandbox) if sandbox.state() == "error" => {
                         sandbox.error_reason = None;
-                        sandbox.go(&["starting", "starting", "started"], settle);
+                        sandbox.go_or_fail("recover", &["starting", "starting", "started"], settle);
                         json_answer(StatusCode::OK, &sandbox.json())
                     }
                     Some(_) => api_error(
@@ -832,7 +927,7 @@ impl Shared {
                     ptys: BTreeMap::new(),
                     contexts: Contexts::default(),
                 };
-                fork.go(&["creating", "starting", "started"], settle);
+                fork.go_or_fail("fork", &["creating", "starting", "started"], settle);
                 let created = fork.json();
                 state.next_id += 1;
                 state.sandboxes.push(fork);
@@ -858,25 +953,20 @@ impl Shared {
             ("GET", ["snapshots"]) => {
                 // apps/api/src/sandbox/services/snapshot.service.ts: pages from 1, 100 a page
                 // unless the query says otherwise; `totalPages` is ceil(total / limit).
-                // Numbers as NestJS reads them (`2` and `2.0` alike).
-                let number = |name: &str, default: usize| {
-                    request
-                        .query_value(name)
-                        .and_then(|n| n.parse::<f64>().ok())
-                        .map_or(default, |n| n as usize)
-                };
-                let (page, limit) = (number("page", 1), number("limit", 100));
-                if page < 1 || limit < 1 {
-                    return api_error(StatusCode::BAD_REQUEST, "page and limit must be at least 1");
-                }
-                let total = state.snapshots.len();
-                let start = ((page - 1) * limit).min(total);
-                let items = state.snapshots[start..(start + limit).min(total)].to_vec();
-                json_answer(
-                    StatusCode::OK,
-                    &json!({"items": items, "total": total, "page": page,
-                            "totalPages": total.div_ceil(limit)}),
-                )
+                numbered_page(request, &state.snapshots, None)
+            }
+            // The other lists that page by number, each with `LISTED` items of its kind; the
+            // audit logs switch to a `nextToken` past their second page, as the audit adapter
+            // does past its offset limit (apps/api/src/audit/adapters/audit-opensearch.adapter.ts).
+            ("GET", ["jobs"]) => numbered_page(request, &listed(job_json), None),
+            ("GET", ["sandbox", _, "telemetry", "logs"]) => {
+                numbered_page(request, &listed(log_json), None)
+            }
+            ("GET", ["sandbox", _, "telemetry", "traces"]) => {
+                numbered_page(request, &listed(trace_json), None)
+            }
+            ("GET", ["audit", "organizations", _]) | ("GET", ["admin", "audit"]) => {
+                numbered_page(request, &listed(audit_json), Some(2))
             }
             ("POST", ["volumes"]) => {
                 // A volume is `pending_create`, then `ready` (`error` for the name `broken`).
