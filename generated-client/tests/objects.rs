@@ -846,3 +846,39 @@ async fn every_waiter_ends_in_its_state_an_error_state_or_its_deadline() {
         }
     }
 }
+
+#[tokio::test]
+async fn create_waits_to_its_deadline_and_handles_give_their_data_up() {
+    let double = Double::start(Settings::default()).await;
+    let daytona = daytona(&double);
+    let spec = SandboxSpec {
+        wait: Some(impatient()),
+        ..SandboxSpec::default()
+    };
+    match daytona.create(&spec).await.unwrap_err() {
+        Error::Deadline { what, last, .. } => {
+            assert!(what.ends_with("to be started"), "{what}");
+            assert!(["creating", "starting"].contains(&last.as_str()), "{last}");
+        }
+        other => panic!("{other}"),
+    }
+    let sandbox = seed(&daytona).await;
+    let data = sandbox.data().clone();
+    assert_eq!(sandbox.into_data(), data);
+}
+
+#[test]
+fn from_env_reads_the_daytona_variables() {
+    // Whatever this process's environment holds: a handle when it names credentials, else the
+    // configuration error that names the variables to set.
+    let has_key = std::env::var_os("DAYTONA_API_KEY").is_some()
+        || std::env::var_os("DAYTONA_JWT_TOKEN").is_some();
+    match Daytona::from_env() {
+        Ok(daytona) => assert!(has_key, "{daytona:?}"),
+        Err(Error::Config(message)) => {
+            assert!(!has_key, "{message}");
+            assert!(message.contains("DAYTONA_API_KEY"), "{message}");
+        }
+        Err(other) => panic!("{other}"),
+    }
+}
