@@ -43,9 +43,13 @@ async fn seed(daytona: &Daytona) -> Sandbox {
 
 /// The query values a recorded request sent for `name`, in order.
 fn sent(double: &Double, path: &str, name: &str) -> Vec<Option<String>> {
-    double
-        .take_recorded()
-        .into_iter()
+    query_values(&double.take_recorded(), path, name)
+}
+
+/// The query values `records` sent to `path` for `name`, in order.
+fn query_values(records: &[double::Recorded], path: &str, name: &str) -> Vec<Option<String>> {
+    records
+        .iter()
         .filter(|r| r.path == path)
         .map(|r| {
             double::url_pairs(r.query.as_deref().unwrap_or_default())
@@ -733,16 +737,7 @@ async fn every_paginator_reads_every_page_once() {
         sent(&double, "/api/admin/audit", "nextToken"),
         [None, None, Some("4".to_string())]
     );
-    let pages: Vec<Option<String>> = recorded
-        .iter()
-        .filter(|r| r.path == "/api/admin/audit")
-        .map(|r| {
-            double::url_pairs(r.query.as_deref().unwrap_or_default())
-                .into_iter()
-                .find(|(key, _)| key == "page")
-                .map(|(_, value)| value)
-        })
-        .collect();
+    let pages = query_values(&recorded, "/api/admin/audit", "page");
     assert_eq!(pages, [None, Some("2".to_string()), None]);
 
     #[allow(deprecated)]

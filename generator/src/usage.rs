@@ -236,10 +236,6 @@ mod tests {
         pets_and_owners(Vec::new()).unwrap()
     }
 
-    fn with_subsets(subsets: Vec<crate::settings::Subset>) -> crate::Result<Api> {
-        pets_and_owners(subsets)
-    }
-
     fn users(reach: &BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<String> {
         reach[name].iter().cloned().collect()
     }
@@ -264,7 +260,7 @@ mod tests {
 
     #[test]
     fn a_subset_is_a_unit_of_its_own_inside_its_tag() {
-        let api = with_subsets(vec![subset("owner-count", &["countOwners"])]).unwrap();
+        let api = pets_and_owners(vec![subset("owner-count", &["countOwners"])]).unwrap();
         let reach = units_reaching(&api);
         // `Count` only the subset's operation uses; `Id` only the rest of the tag.
         assert_eq!(users(&reach, "Count"), ["owner-count"]);
@@ -309,7 +305,7 @@ mod tests {
             (vec![subset("x", &[])], "names no operation"),
         ];
         for (subsets, expected) in cases {
-            let error = with_subsets(subsets).unwrap_err().to_string();
+            let error = pets_and_owners(subsets).unwrap_err().to_string();
             assert!(error.contains(expected), "{expected}: {error}");
         }
     }

@@ -74,7 +74,7 @@ impl Daytona {
         labels: &BTreeMap<String, String>,
     ) -> Result<Option<Sandbox>, Error> {
         let params = ListSandboxesParams {
-            labels: (!labels.is_empty()).then(|| crate::runtime::json_text(labels)),
+            labels: workflows::label_filter(labels),
             limit: Some(1.0),
             ..Default::default()
         };

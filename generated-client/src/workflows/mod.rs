@@ -70,7 +70,7 @@ pub use sandboxes::{
     SandboxSpec, WaitOptions, DEFAULT_AUTO_STOP_MINUTES,
 };
 #[cfg(feature = "api-sandbox-lifecycle")]
-pub(crate) use sandboxes::{poll, Polled};
+pub(crate) use sandboxes::{label_filter, poll, Polled};
 #[cfg(all(
     feature = "api-sandbox-lifecycle",
     feature = "toolbox-process-terminals"

@@ -156,10 +156,15 @@ pub async fn list_sandboxes(
     labels: &BTreeMap<String, String>,
 ) -> Result<Vec<crate::api::types::SandboxListItem>, Error> {
     let params = sandbox::ListSandboxesParams {
-        labels: (!labels.is_empty()).then(|| crate::runtime::json_text(labels)),
+        labels: label_filter(labels),
         ..Default::default()
     };
     sandbox::list_sandboxes_pages(client, &params).all().await
+}
+
+/// The `labels` query value that selects sandboxes carrying all of `labels` (none when empty).
+pub(crate) fn label_filter(labels: &BTreeMap<String, String>) -> Option<String> {
+    (!labels.is_empty()).then(|| crate::runtime::json_text(labels))
 }
 
 /// Every snapshot of the organization, across pages (see
