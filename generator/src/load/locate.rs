@@ -6,10 +6,56 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// Deserialises into `openapiv3`, naming the JSON pointer of the node that does not fit.
-pub(super) fn deserialise(tree: Value) -> Result<openapiv3::OpenAPI> {
-    match openapiv3::OpenAPI::deserialize(&tree) {
+///
+/// The paths and the components, most of a document, are deserialised on two cores (each is
+/// what `openapiv3` would read as the document's field); the rest of the document with them
+/// taken out reads as the same `OpenAPI` with empty paths and no components.
+pub(super) fn deserialise(mut tree: Value) -> Result<openapiv3::OpenAPI> {
+    let parts = tree.as_object_mut().map(|root| {
+        // An absent `paths` stays absent, so the error is the one of the whole.
+        let paths = root
+            .get_mut("paths")
+            .map(|paths| std::mem::replace(paths, Value::Object(Default::default())));
+        (paths, root.remove("components"))
+    });
+    let read = match &parts {
+        Some((paths, components)) => {
+            let (head_and_paths, components) = crate::parallel::join(
+                || {
+                    let head = openapiv3::OpenAPI::deserialize(&tree)?;
+                    let paths = paths
+                        .as_ref()
+                        .map(openapiv3::Paths::deserialize)
+                        .transpose()?;
+                    Ok::<_, serde_json::Error>((head, paths))
+                },
+                || {
+                    components
+                        .as_ref()
+                        .map(Option::<openapiv3::Components>::deserialize)
+                        .transpose()
+                },
+            );
+            head_and_paths.and_then(|(mut openapi, paths)| {
+                openapi.paths = paths.unwrap_or_default();
+                openapi.components = components?.flatten();
+                Ok(openapi)
+            })
+        }
+        None => openapiv3::OpenAPI::deserialize(&tree),
+    };
+    match read {
         Ok(openapi) => Ok(openapi),
         Err(whole) => {
+            // Put the document back together to find where it does not fit.
+            if let (Some(root), Some((paths, components))) = (tree.as_object_mut(), parts) {
+                if let Some(paths) = paths {
+                    root.insert("paths".to_string(), paths);
+                }
+                if let Some(components) = components {
+                    root.insert("components".to_string(), components);
+                }
+            }
             // `openapiv3` flattens maps and uses untagged enums, which hide where an error is;
             // finding the deepest node that fails on its own gives a precise pointer.
             let (pointer, message) = locate(&tree).unwrap_or(("#".to_string(), whole.to_string()));
@@ -191,4 +237,56 @@ fn locate_schema(schema: &Value, pointer: &str) -> Option<(String, String)> {
     let message = failure::<openapiv3::Schema>(schema)
         .or_else(|| failure::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema))?;
     Some((pointer.to_string(), message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn document(paths: Value, components: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths,
+            "components": components,
+        })
+    }
+
+    #[test]
+    fn paths_and_components_read_apart_read_as_the_whole() {
+        let tree = document(
+            json!({"/a": {"get": {"operationId": "a", "responses": {"204": {"description": "no"}}}}}),
+            json!({"schemas": {"A": {"type": "string"}}}),
+        );
+        let whole = openapiv3::OpenAPI::deserialize(&tree).unwrap();
+        assert_eq!(deserialise(tree).unwrap(), whole);
+        let mut no_components = document(json!({}), Value::Null);
+        let whole = openapiv3::OpenAPI::deserialize(&no_components).unwrap();
+        assert_eq!(whole.components, None);
+        assert_eq!(deserialise(no_components.clone()).unwrap(), whole);
+        no_components.as_object_mut().unwrap().remove("components");
+        assert_eq!(deserialise(no_components).unwrap(), whole);
+    }
+
+    #[test]
+    fn an_absent_paths_is_still_an_error() {
+        let mut tree = document(json!({}), json!({}));
+        tree.as_object_mut().unwrap().remove("paths");
+        let error = deserialise(tree).unwrap_err();
+        assert!(error.headline.contains("paths"), "{}", error.headline);
+    }
+
+    #[test]
+    fn errors_in_either_part_name_their_node() {
+        let bad_schema = document(json!({}), json!({"schemas": {"A": {"type": 7}}}));
+        let error = deserialise(bad_schema).unwrap_err();
+        assert_eq!(error.pointer.as_deref(), Some("#/components/schemas/A"));
+        let bad_operation = document(
+            json!({"/a": {"get": {"responses": 3}}}),
+            json!({"schemas": {"A": {"type": "string"}}}),
+        );
+        let error = deserialise(bad_operation).unwrap_err();
+        assert_eq!(error.pointer.as_deref(), Some("#/paths/~1a/get/responses"));
+    }
 }
