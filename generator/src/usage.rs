@@ -64,6 +64,17 @@ impl Usage {
             }
         }
     }
+
+    /// Whether callers build the type to send it: some operation's request holds it. The
+    /// emitter makes such a struct `#[non_exhaustive]` with `new` and `with_…` setters (a new
+    /// optional property then breaks no caller) and the spec diff reads its changes that way;
+    /// this is the one rule for both. A type that only payloads no operation uses hold (webhook
+    /// events) travels both ways for serde, but callers decode it rather than build it for a
+    /// request: it stays a plain struct, so a large API's crate carries no setter for every
+    /// field of every payload.
+    pub fn built_by_setters(&self, name: &str) -> bool {
+        self.request.contains(name)
+    }
 }
 
 /// For every named type, the feature units ([`Operation::feature_unit`]: tag modules, and
@@ -238,6 +249,44 @@ mod tests {
 
     fn users(reach: &BTreeMap<String, BTreeSet<String>>, name: &str) -> Vec<String> {
         reach[name].iter().cloned().collect()
+    }
+
+    #[test]
+    fn only_what_requests_hold_is_built_by_setters() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /pets:
+    post:
+      operationId: addPet
+      requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/NewPet"}}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+components:
+  schemas:
+    NewPet: {type: object, properties: {tag: {$ref: "#/components/schemas/Tag"}}}
+    Pet: {type: object, properties: {tag: {$ref: "#/components/schemas/Tag"}}}
+    Tag: {type: object, properties: {label: {type: string}}}
+    PetEvent: {type: object, properties: {pet: {$ref: "#/components/schemas/Pet"}}}
+"##;
+        let api = crate::Generator::new(crate::settings::Settings::new("api", "test"))
+            .api(spec, "t.yaml")
+            .unwrap();
+        let usage = Usage::of(&api);
+        let both = Directions {
+            sent: true,
+            received: true,
+        };
+        // The event and what it holds travel both ways for serde; only what a request holds
+        // is built with `new` and setters.
+        assert_eq!(usage.directions("Pet"), both);
+        assert_eq!(usage.directions("PetEvent"), both);
+        let built: Vec<&str> = ["NewPet", "Tag", "Pet", "PetEvent"]
+            .into_iter()
+            .filter(|name| usage.built_by_setters(name))
+            .collect();
+        assert_eq!(built, ["NewPet", "Tag"]);
     }
 
     #[test]

@@ -70,10 +70,10 @@ pub(super) fn diff_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
             (Some(old_def), Some(new_def)) => {
                 // A type in requests and responses, in either version, gets both readings.
                 let directions = old_usage.directions(name) | new_usage.directions(name);
-                // The emitter makes a struct callers send `#[non_exhaustive]`, with `new` and
-                // setters: one sent in both versions can gain optional fields freely.
+                // The emitter makes a struct callers send in a request `#[non_exhaustive]`, with
+                // `new` and setters: one built so in both versions gains optional fields freely.
                 let built_by_setters =
-                    old_usage.directions(name).sent && new_usage.directions(name).sent;
+                    old_usage.built_by_setters(name) && new_usage.built_by_setters(name);
                 let rust = RustShape { built_by_setters };
                 diff_type(&same_wire, name, old_def, new_def, directions, rust, out);
             }

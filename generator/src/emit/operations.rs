@@ -204,6 +204,7 @@ fn params_struct(op: &Operation) -> TokenStream {
         let doc = format!(" Sets `{}`.", p.json_name);
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #setter(mut self, value: #ty) -> Self {
                 self.#field = Some(value);
                 self

@@ -153,6 +153,8 @@ struct Directions {
     received: bool,
     /// Whether test support (both directions, for round trips) is emitted behind its feature.
     test_support: TestSupport,
+    /// Whether callers build it for a request ([`crate::usage::Usage::built_by_setters`]).
+    built_by_setters: bool,
 }
 
 impl Directions {
@@ -162,6 +164,7 @@ impl Directions {
             sent,
             received,
             test_support,
+            built_by_setters: usage.built_by_setters(name),
         }
     }
 
@@ -293,9 +296,9 @@ fn struct_item(
             None => impls,
         }
     });
-    // A struct callers send can gain properties without breaking their code: they build it
-    // with `new` and the setters, never with a literal.
-    let (non_exhaustive, builder) = if directions.sent {
+    // A struct callers send in a request can gain properties without breaking their code:
+    // they build it with `new` and the setters, never with a literal.
+    let (non_exhaustive, builder) = if directions.built_by_setters {
         (
             Some(quote!(#[non_exhaustive])),
             Some(builder_impl(
@@ -354,6 +357,7 @@ fn builder_impl(name: &Ident, fields: &[Field], boxed: &[bool], additional: bool
         let doc = format!(" A `{name}` with its required fields; the others are unset.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn new(#(#arguments),*) -> Self {
                 #name { #(#values,)* #additional }
             }
@@ -368,37 +372,27 @@ fn builder_impl(name: &Ident, fields: &[Field], boxed: &[bool], additional: bool
             let ty = rust_type(&field.ty, TokenStream::new());
             let ty = if boxed { quote!(Box<#ty>) } else { ty };
             let doc = format!(" Sets `{}`.", field.json_name);
-            match field.presence() {
-                Presence::Required => quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: #ty) -> Self {
-                        self.#field_name = value;
-                        self
-                    }
-                },
-                Presence::RequiredNullable => quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: Option<#ty>) -> Self {
-                        self.#field_name = value;
-                        self
-                    }
-                },
-                Presence::Optional => quote! {
-                    #[doc = #doc]
-                    pub fn #setter(mut self, value: #ty) -> Self {
-                        self.#field_name = Some(value);
-                        self
-                    }
-                },
-                Presence::OptionalNullable => quote! {
-                    #[doc = #doc]
-                    #[doc = ""]
-                    #[doc = " `None` sends `null`, which clears the value."]
-                    pub fn #setter(mut self, value: Option<#ty>) -> Self {
-                        self.#field_name = Some(value);
-                        self
-                    }
-                },
+            // Required and optional-nullable fields take what they hold; an optional field
+            // takes the value and holds `Some` of it.
+            let (value_ty, value) = match field.presence() {
+                Presence::Required => (ty, quote!(value)),
+                Presence::RequiredNullable => (quote!(Option<#ty>), quote!(value)),
+                Presence::Optional => (ty, quote!(Some(value))),
+                Presence::OptionalNullable => (quote!(Option<#ty>), quote!(Some(value))),
+            };
+            let null_doc = (field.presence() == Presence::OptionalNullable).then(
+                || quote!(#[doc = ""] #[doc = " `None` sends `null`, which clears the value."]),
+            );
+            // `#[inline]`: a setter is compiled where it is called, not in the crate for every
+            // field of every request model.
+            quote! {
+                #[doc = #doc]
+                #null_doc
+                #[inline]
+                pub fn #setter(mut self, value: #value_ty) -> Self {
+                    self.#field_name = #value;
+                    self
+                }
             }
         });
     quote! {

@@ -16,6 +16,7 @@ pub struct AdminListRunnersParams {
 }
 impl AdminListRunnersParams {
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = Some(value);
         self
@@ -362,26 +363,31 @@ pub struct AdminGetAllAuditLogsParams {
 }
 impl AdminGetAllAuditLogsParams {
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `from`.
+    #[inline]
     pub fn with_from(mut self, value: crate::runtime::DateTime) -> Self {
         self.from = Some(value);
         self
     }
     /// Sets `to`.
+    #[inline]
     pub fn with_to(mut self, value: crate::runtime::DateTime) -> Self {
         self.to = Some(value);
         self
     }
     /// Sets `nextToken`.
+    #[inline]
     pub fn with_next_token(mut self, value: String) -> Self {
         self.next_token = Some(value);
         self

@@ -16,6 +16,7 @@ pub struct ListApiKeysParams {
 }
 impl ListApiKeysParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -49,6 +50,7 @@ pub struct CreateApiKeyParams {
 }
 impl CreateApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -86,6 +88,7 @@ pub struct GetCurrentApiKeyParams {
 }
 impl GetCurrentApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -119,6 +122,7 @@ pub struct GetApiKeyParams {
 }
 impl GetApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -154,6 +158,7 @@ pub struct DeleteApiKeyParams {
 }
 impl DeleteApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -188,6 +193,7 @@ pub struct DeleteApiKeyForUserParams {
 }
 impl DeleteApiKeyForUserParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

@@ -28,26 +28,31 @@ pub struct GetOrganizationAuditLogsParams {
 }
 impl GetOrganizationAuditLogsParams {
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `from`.
+    #[inline]
     pub fn with_from(mut self, value: crate::runtime::DateTime) -> Self {
         self.from = Some(value);
         self
     }
     /// Sets `to`.
+    #[inline]
     pub fn with_to(mut self, value: crate::runtime::DateTime) -> Self {
         self.to = Some(value);
         self
     }
     /// Sets `nextToken`.
+    #[inline]
     pub fn with_next_token(mut self, value: String) -> Self {
         self.next_token = Some(value);
         self

@@ -16,6 +16,7 @@ pub struct ListRegistriesParams {
 }
 impl ListRegistriesParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -49,6 +50,7 @@ pub struct CreateRegistryParams {
 }
 impl CreateRegistryParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -88,11 +90,13 @@ pub struct GetTransientPushAccessParams {
 }
 impl GetTransientPushAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = Some(value);
         self
@@ -129,6 +133,7 @@ pub struct GetRegistryParams {
 }
 impl GetRegistryParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -168,6 +173,7 @@ pub struct DeleteRegistryParams {
 }
 impl DeleteRegistryParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -206,6 +212,7 @@ pub struct UpdateRegistryParams {
 }
 impl UpdateRegistryParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

@@ -26,21 +26,25 @@ pub struct ListJobsParams {
 }
 impl ListJobsParams {
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `status`.
+    #[inline]
     pub fn with_status(mut self, value: super::types::JobStatus) -> Self {
         self.status = Some(value);
         self
     }
     /// Sets `offset`.
+    #[inline]
     pub fn with_offset(mut self, value: f64) -> Self {
         self.offset = Some(value);
         self
@@ -122,11 +126,13 @@ pub struct PollJobsParams {
 }
 impl PollJobsParams {
     /// Sets `timeout`.
+    #[inline]
     pub fn with_timeout(mut self, value: f64) -> Self {
         self.timeout = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self

@@ -16,6 +16,7 @@ pub struct GetPushAccessParams {
 }
 impl GetPushAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

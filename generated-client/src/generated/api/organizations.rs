@@ -740,6 +740,7 @@ pub struct ListAvailableRegionsParams {
 }
 impl ListAvailableRegionsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -773,6 +774,7 @@ pub struct CreateRegionParams {
 }
 impl CreateRegionParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -810,6 +812,7 @@ pub struct GetRegionByIdParams {
 }
 impl GetRegionByIdParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -849,6 +852,7 @@ pub struct DeleteRegionParams {
 }
 impl DeleteRegionParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -887,6 +891,7 @@ pub struct UpdateRegionParams {
 }
 impl UpdateRegionParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -929,6 +934,7 @@ pub struct RegenerateProxyApiKeyParams {
 }
 impl RegenerateProxyApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -968,6 +974,7 @@ pub struct RegenerateSshGatewayApiKeyParams {
 }
 impl RegenerateSshGatewayApiKeyParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1007,6 +1014,7 @@ pub struct RegenerateSnapshotManagerCredentialsParams {
 }
 impl RegenerateSnapshotManagerCredentialsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

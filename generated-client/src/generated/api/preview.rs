@@ -37,6 +37,7 @@ pub struct IsPreviewWarningEnabledParams {
 }
 impl IsPreviewWarningEnabledParams {
     /// Sets `port`.
+    #[inline]
     pub fn with_port(mut self, value: f64) -> Self {
         self.port = Some(value);
         self

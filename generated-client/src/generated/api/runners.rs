@@ -18,11 +18,13 @@ pub struct ListRunnersParams {
 }
 impl ListRunnersParams {
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = Some(value);
         self
     }
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -59,6 +61,7 @@ pub struct CreateRunnerParams {
 }
 impl CreateRunnerParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -149,6 +152,7 @@ pub struct GetRunnerByIdParams {
 }
 impl GetRunnerByIdParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -188,6 +192,7 @@ pub struct DeleteRunnerParams {
 }
 impl DeleteRunnerParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -247,6 +252,7 @@ pub struct UpdateRunnerSchedulingParams {
 }
 impl UpdateRunnerSchedulingParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -286,6 +292,7 @@ pub struct UpdateRunnerDrainingParams {
 }
 impl UpdateRunnerDrainingParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

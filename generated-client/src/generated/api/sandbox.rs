@@ -70,56 +70,67 @@ pub struct ListSandboxesParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl ListSandboxesParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `cursor`.
+    #[inline]
     pub fn with_cursor(mut self, value: String) -> Self {
         self.cursor = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
     }
     /// Sets `labels`.
+    #[inline]
     pub fn with_labels(mut self, value: String) -> Self {
         self.labels = Some(value);
         self
     }
     /// Sets `includeErroredDeleted`.
+    #[inline]
     pub fn with_include_errored_deleted(mut self, value: bool) -> Self {
         self.include_errored_deleted = Some(value);
         self
     }
     /// Sets `states`.
+    #[inline]
     pub fn with_states(mut self, value: Vec<super::types::SandboxState>) -> Self {
         self.states = Some(value);
         self
     }
     /// Sets `snapshots`.
+    #[inline]
     pub fn with_snapshots(mut self, value: Vec<String>) -> Self {
         self.snapshots = Some(value);
         self
     }
     /// Sets `regionIds`.
+    #[inline]
     pub fn with_region_ids(mut self, value: Vec<String>) -> Self {
         self.region_ids = Some(value);
         self
     }
     /// Sets `sandboxClasses`.
+    #[inline]
     pub fn with_sandbox_classes(
         mut self,
         value: Vec<super::types::SandboxClass>,
@@ -128,71 +139,85 @@ impl ListSandboxesParams {
         self
     }
     /// Sets `minCpu`.
+    #[inline]
     pub fn with_min_cpu(mut self, value: f64) -> Self {
         self.min_cpu = Some(value);
         self
     }
     /// Sets `maxCpu`.
+    #[inline]
     pub fn with_max_cpu(mut self, value: f64) -> Self {
         self.max_cpu = Some(value);
         self
     }
     /// Sets `minMemoryGiB`.
+    #[inline]
     pub fn with_min_memory_gi_b(mut self, value: f64) -> Self {
         self.min_memory_gi_b = Some(value);
         self
     }
     /// Sets `maxMemoryGiB`.
+    #[inline]
     pub fn with_max_memory_gi_b(mut self, value: f64) -> Self {
         self.max_memory_gi_b = Some(value);
         self
     }
     /// Sets `minDiskGiB`.
+    #[inline]
     pub fn with_min_disk_gi_b(mut self, value: f64) -> Self {
         self.min_disk_gi_b = Some(value);
         self
     }
     /// Sets `maxDiskGiB`.
+    #[inline]
     pub fn with_max_disk_gi_b(mut self, value: f64) -> Self {
         self.max_disk_gi_b = Some(value);
         self
     }
     /// Sets `isPublic`.
+    #[inline]
     pub fn with_is_public(mut self, value: bool) -> Self {
         self.is_public = Some(value);
         self
     }
     /// Sets `isRecoverable`.
+    #[inline]
     pub fn with_is_recoverable(mut self, value: bool) -> Self {
         self.is_recoverable = Some(value);
         self
     }
     /// Sets `createdAtAfter`.
+    #[inline]
     pub fn with_created_at_after(mut self, value: crate::runtime::DateTime) -> Self {
         self.created_at_after = Some(value);
         self
     }
     /// Sets `createdAtBefore`.
+    #[inline]
     pub fn with_created_at_before(mut self, value: crate::runtime::DateTime) -> Self {
         self.created_at_before = Some(value);
         self
     }
     /// Sets `lastEventAfter`.
+    #[inline]
     pub fn with_last_event_after(mut self, value: crate::runtime::DateTime) -> Self {
         self.last_event_after = Some(value);
         self
     }
     /// Sets `lastEventBefore`.
+    #[inline]
     pub fn with_last_event_before(mut self, value: crate::runtime::DateTime) -> Self {
         self.last_event_before = Some(value);
         self
     }
     /// Sets `sort`.
+    #[inline]
     pub fn with_sort(mut self, value: super::types::SandboxListSortField) -> Self {
         self.sort = Some(value);
         self
     }
     /// Sets `order`.
+    #[inline]
     pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
         self.order = Some(value);
         self
@@ -347,6 +372,7 @@ pub struct CreateSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl CreateSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -435,41 +461,49 @@ pub struct ListSandboxesPaginatedDeprecatedParams {
 #[cfg(feature = "api-sandbox")]
 impl ListSandboxesPaginatedDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
     }
     /// Sets `labels`.
+    #[inline]
     pub fn with_labels(mut self, value: String) -> Self {
         self.labels = Some(value);
         self
     }
     /// Sets `includeErroredDeleted`.
+    #[inline]
     pub fn with_include_errored_deleted(mut self, value: bool) -> Self {
         self.include_errored_deleted = Some(value);
         self
     }
     /// Sets `states`.
+    #[inline]
     pub fn with_states(
         mut self,
         value: Vec<super::types::ListSandboxesPaginatedDeprecatedState>,
@@ -478,56 +512,67 @@ impl ListSandboxesPaginatedDeprecatedParams {
         self
     }
     /// Sets `snapshots`.
+    #[inline]
     pub fn with_snapshots(mut self, value: Vec<String>) -> Self {
         self.snapshots = Some(value);
         self
     }
     /// Sets `regions`.
+    #[inline]
     pub fn with_regions(mut self, value: Vec<String>) -> Self {
         self.regions = Some(value);
         self
     }
     /// Sets `minCpu`.
+    #[inline]
     pub fn with_min_cpu(mut self, value: f64) -> Self {
         self.min_cpu = Some(value);
         self
     }
     /// Sets `maxCpu`.
+    #[inline]
     pub fn with_max_cpu(mut self, value: f64) -> Self {
         self.max_cpu = Some(value);
         self
     }
     /// Sets `minMemoryGiB`.
+    #[inline]
     pub fn with_min_memory_gi_b(mut self, value: f64) -> Self {
         self.min_memory_gi_b = Some(value);
         self
     }
     /// Sets `maxMemoryGiB`.
+    #[inline]
     pub fn with_max_memory_gi_b(mut self, value: f64) -> Self {
         self.max_memory_gi_b = Some(value);
         self
     }
     /// Sets `minDiskGiB`.
+    #[inline]
     pub fn with_min_disk_gi_b(mut self, value: f64) -> Self {
         self.min_disk_gi_b = Some(value);
         self
     }
     /// Sets `maxDiskGiB`.
+    #[inline]
     pub fn with_max_disk_gi_b(mut self, value: f64) -> Self {
         self.max_disk_gi_b = Some(value);
         self
     }
     /// Sets `lastEventAfter`.
+    #[inline]
     pub fn with_last_event_after(mut self, value: crate::runtime::DateTime) -> Self {
         self.last_event_after = Some(value);
         self
     }
     /// Sets `lastEventBefore`.
+    #[inline]
     pub fn with_last_event_before(mut self, value: crate::runtime::DateTime) -> Self {
         self.last_event_before = Some(value);
         self
     }
     /// Sets `sort`.
+    #[inline]
     pub fn with_sort(
         mut self,
         value: super::types::ListSandboxesPaginatedDeprecatedSort,
@@ -536,6 +581,7 @@ impl ListSandboxesPaginatedDeprecatedParams {
         self
     }
     /// Sets `order`.
+    #[inline]
     pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
         self.order = Some(value);
         self
@@ -677,16 +723,19 @@ pub struct GetSandboxesForRunnerParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxesForRunnerParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `states`.
+    #[inline]
     pub fn with_states(mut self, value: String) -> Self {
         self.states = Some(value);
         self
     }
     /// Sets `skipReconcilingSandboxes`.
+    #[inline]
     pub fn with_skip_reconciling_sandboxes(mut self, value: bool) -> Self {
         self.skip_reconciling_sandboxes = Some(value);
         self
@@ -731,11 +780,13 @@ pub struct GetSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl GetSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `verbose`.
+    #[inline]
     pub fn with_verbose(mut self, value: bool) -> Self {
         self.verbose = Some(value);
         self
@@ -781,6 +832,7 @@ pub struct DeleteSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl DeleteSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -825,11 +877,13 @@ pub struct RecoverSandboxParams {
 #[cfg(feature = "api-sandbox")]
 impl RecoverSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `skipStart`.
+    #[inline]
     pub fn with_skip_start(mut self, value: bool) -> Self {
         self.skip_start = Some(value);
         self
@@ -875,6 +929,7 @@ pub struct StartSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl StartSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -919,11 +974,13 @@ pub struct StopSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl StopSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `force`.
+    #[inline]
     pub fn with_force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
@@ -969,6 +1026,7 @@ pub struct ResizeSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl ResizeSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1015,6 +1073,7 @@ pub struct ReplaceLabelsParams {
 #[cfg(feature = "api-sandbox")]
 impl ReplaceLabelsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1061,6 +1120,7 @@ pub struct UpdateSandboxStateParams {
 #[cfg(feature = "api-sandbox")]
 impl UpdateSandboxStateParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1106,6 +1166,7 @@ pub struct CreateBackupParams {
 #[cfg(feature = "api-sandbox")]
 impl CreateBackupParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1148,6 +1209,7 @@ pub struct CreateSandboxSnapshotParams {
 #[cfg(feature = "api-sandbox")]
 impl CreateSandboxSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1190,6 +1252,7 @@ pub struct ForkSandboxParams {
 #[cfg(feature = "api-sandbox")]
 impl ForkSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1234,11 +1297,13 @@ pub struct GetSandboxForksParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxForksParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `includeDestroyed`.
+    #[inline]
     pub fn with_include_destroyed(mut self, value: bool) -> Self {
         self.include_destroyed = Some(value);
         self
@@ -1280,6 +1345,7 @@ pub struct GetSandboxParentParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxParentParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1318,6 +1384,7 @@ pub struct GetSandboxAncestorsParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxAncestorsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1356,6 +1423,7 @@ pub struct UpdatePublicStatusParams {
 #[cfg(feature = "api-sandbox")]
 impl UpdatePublicStatusParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1403,6 +1471,7 @@ pub struct UpdateLastActivityParams {
 #[cfg(feature = "api-sandbox")]
 impl UpdateLastActivityParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1444,6 +1513,7 @@ pub struct SetAutostopIntervalParams {
 #[cfg(feature = "api-sandbox")]
 impl SetAutostopIntervalParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1491,6 +1561,7 @@ pub struct SetAutoArchiveIntervalParams {
 #[cfg(feature = "api-sandbox")]
 impl SetAutoArchiveIntervalParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1538,6 +1609,7 @@ pub struct SetAutoDeleteIntervalParams {
 #[cfg(feature = "api-sandbox")]
 impl SetAutoDeleteIntervalParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1585,6 +1657,7 @@ pub struct UpdateNetworkSettingsParams {
 #[cfg(feature = "api-sandbox")]
 impl UpdateNetworkSettingsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1633,6 +1706,7 @@ pub struct ArchiveSandboxParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl ArchiveSandboxParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1671,6 +1745,7 @@ pub struct GetPortPreviewUrlParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl GetPortPreviewUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1720,11 +1795,13 @@ pub struct GetSignedPortPreviewUrlParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSignedPortPreviewUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `expiresInSeconds`.
+    #[inline]
     pub fn with_expires_in_seconds(mut self, value: i64) -> Self {
         self.expires_in_seconds = Some(value);
         self
@@ -1775,6 +1852,7 @@ pub struct ExpireSignedPortPreviewUrlParams {
 #[cfg(feature = "api-sandbox")]
 impl ExpireSignedPortPreviewUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1828,11 +1906,13 @@ pub struct GetBuildLogsParams {
 #[cfg(feature = "api-sandbox")]
 impl GetBuildLogsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `follow`.
+    #[inline]
     pub fn with_follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
@@ -1880,6 +1960,7 @@ pub struct GetBuildLogsUrlParams {
 #[cfg(feature = "api-sandbox")]
 impl GetBuildLogsUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1924,11 +2005,13 @@ pub struct CreateSshAccessParams {
 #[cfg(feature = "api-sandbox")]
 impl CreateSshAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `expiresInMinutes`.
+    #[inline]
     pub fn with_expires_in_minutes(mut self, value: f64) -> Self {
         self.expires_in_minutes = Some(value);
         self
@@ -1976,11 +2059,13 @@ pub struct RevokeSshAccessParams {
 #[cfg(feature = "api-sandbox")]
 impl RevokeSshAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `token`.
+    #[inline]
     pub fn with_token(mut self, value: String) -> Self {
         self.token = Some(value);
         self
@@ -2026,6 +2111,7 @@ pub struct ValidateSshAccessParams {
 #[cfg(feature = "api-sandbox")]
 impl ValidateSshAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2068,6 +2154,7 @@ pub struct GetToolboxProxyUrlParams {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl GetToolboxProxyUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2110,6 +2197,7 @@ pub struct GetOrganizationBySandboxIdParams {
 #[cfg(feature = "api-sandbox")]
 impl GetOrganizationBySandboxIdParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2152,6 +2240,7 @@ pub struct GetRegionQuotaBySandboxIdParams {
 #[cfg(feature = "api-sandbox")]
 impl GetRegionQuotaBySandboxIdParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2206,26 +2295,31 @@ pub struct GetSandboxLogsParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxLogsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `severities`.
+    #[inline]
     pub fn with_severities(mut self, value: Vec<String>) -> Self {
         self.severities = Some(value);
         self
     }
     /// Sets `search`.
+    #[inline]
     pub fn with_search(mut self, value: String) -> Self {
         self.search = Some(value);
         self
@@ -2340,16 +2434,19 @@ pub struct GetSandboxTracesParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxTracesParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
@@ -2448,6 +2545,7 @@ pub struct GetSandboxTraceSpansParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxTraceSpansParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2499,11 +2597,13 @@ pub struct GetSandboxMetricsParams {
 #[cfg(feature = "api-sandbox")]
 impl GetSandboxMetricsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `metricNames`.
+    #[inline]
     pub fn with_metric_names(mut self, value: Vec<String>) -> Self {
         self.metric_names = Some(value);
         self

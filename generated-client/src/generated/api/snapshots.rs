@@ -34,31 +34,37 @@ pub struct GetAllSnapshotsParams {
 }
 impl GetAllSnapshotsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `page`.
+    #[inline]
     pub fn with_page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
     }
     /// Sets `sort`.
+    #[inline]
     pub fn with_sort(mut self, value: super::types::GetAllSnapshotsSort) -> Self {
         self.sort = Some(value);
         self
     }
     /// Sets `order`.
+    #[inline]
     pub fn with_order(mut self, value: super::types::SandboxListSortDirection) -> Self {
         self.order = Some(value);
         self
@@ -142,6 +148,7 @@ pub struct CreateSnapshotParams {
 }
 impl CreateSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -179,6 +186,7 @@ pub struct GetSnapshotParams {
 }
 impl GetSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -218,6 +226,7 @@ pub struct RemoveSnapshotParams {
 }
 impl RemoveSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -258,11 +267,13 @@ pub struct GetSnapshotBuildLogsParams {
 }
 impl GetSnapshotBuildLogsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `follow`.
+    #[inline]
     pub fn with_follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
@@ -307,6 +318,7 @@ pub struct GetSnapshotBuildLogsUrlParams {
 }
 impl GetSnapshotBuildLogsUrlParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -346,6 +358,7 @@ pub struct ActivateSnapshotParams {
 }
 impl ActivateSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -385,6 +398,7 @@ pub struct DeactivateSnapshotParams {
 }
 impl DeactivateSnapshotParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

@@ -16,6 +16,7 @@ pub struct GetProjectDirDeprecatedParams {
 }
 impl GetProjectDirDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -52,6 +53,7 @@ pub struct GetUserHomeDirDeprecatedParams {
 }
 impl GetUserHomeDirDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -88,6 +90,7 @@ pub struct GetWorkDirDeprecatedParams {
 }
 impl GetWorkDirDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -126,11 +129,13 @@ pub struct ListFilesDeprecatedParams {
 }
 impl ListFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = Some(value);
         self
@@ -172,11 +177,13 @@ pub struct DeleteFileDeprecatedParams {
 }
 impl DeleteFileDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `recursive`.
+    #[inline]
     pub fn with_recursive(mut self, value: bool) -> Self {
         self.recursive = Some(value);
         self
@@ -219,6 +226,7 @@ pub struct DownloadFileDeprecatedParams {
 }
 impl DownloadFileDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -260,6 +268,7 @@ pub struct DownloadFilesDeprecatedParams {
 }
 impl DownloadFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -303,6 +312,7 @@ pub struct FindInFilesDeprecatedParams {
 }
 impl FindInFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -345,6 +355,7 @@ pub struct CreateFolderDeprecatedParams {
 }
 impl CreateFolderDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -386,6 +397,7 @@ pub struct GetFileInfoDeprecatedParams {
 }
 impl GetFileInfoDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -426,6 +438,7 @@ pub struct MoveFileDeprecatedParams {
 }
 impl MoveFileDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -473,21 +486,25 @@ pub struct SetFilePermissionsDeprecatedParams {
 }
 impl SetFilePermissionsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `owner`.
+    #[inline]
     pub fn with_owner(mut self, value: String) -> Self {
         self.owner = Some(value);
         self
     }
     /// Sets `group`.
+    #[inline]
     pub fn with_group(mut self, value: String) -> Self {
         self.group = Some(value);
         self
     }
     /// Sets `mode`.
+    #[inline]
     pub fn with_mode(mut self, value: String) -> Self {
         self.mode = Some(value);
         self
@@ -536,6 +553,7 @@ pub struct ReplaceInFilesDeprecatedParams {
 }
 impl ReplaceInFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -578,6 +596,7 @@ pub struct SearchFilesDeprecatedParams {
 }
 impl SearchFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -620,6 +639,7 @@ pub struct UploadFileDeprecatedParams {
 }
 impl UploadFileDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -661,6 +681,7 @@ pub struct UploadFilesDeprecatedParams {
 }
 impl UploadFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -700,6 +721,7 @@ pub struct GitAddFilesDeprecatedParams {
 }
 impl GitAddFilesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -741,6 +763,7 @@ pub struct GitListBranchesDeprecatedParams {
 }
 impl GitListBranchesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -781,6 +804,7 @@ pub struct GitCreateBranchDeprecatedParams {
 }
 impl GitCreateBranchDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -822,6 +846,7 @@ pub struct GitDeleteBranchDeprecatedParams {
 }
 impl GitDeleteBranchDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -863,6 +888,7 @@ pub struct GitCloneRepositoryDeprecatedParams {
 }
 impl GitCloneRepositoryDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -904,6 +930,7 @@ pub struct GitCommitChangesDeprecatedParams {
 }
 impl GitCommitChangesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -946,6 +973,7 @@ pub struct GitGetHistoryDeprecatedParams {
 }
 impl GitGetHistoryDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -986,6 +1014,7 @@ pub struct GitPullChangesDeprecatedParams {
 }
 impl GitPullChangesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1027,6 +1056,7 @@ pub struct GitPushChangesDeprecatedParams {
 }
 impl GitPushChangesDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1068,6 +1098,7 @@ pub struct GitCheckoutBranchDeprecatedParams {
 }
 impl GitCheckoutBranchDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1109,6 +1140,7 @@ pub struct GitGetStatusDeprecatedParams {
 }
 impl GitGetStatusDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1149,6 +1181,7 @@ pub struct ExecuteCommandDeprecatedParams {
 }
 impl ExecuteCommandDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1191,6 +1224,7 @@ pub struct ListSessionsDeprecatedParams {
 }
 impl ListSessionsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1229,6 +1263,7 @@ pub struct CreateSessionDeprecatedParams {
 }
 impl CreateSessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1270,6 +1305,7 @@ pub struct GetSessionDeprecatedParams {
 }
 impl GetSessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1312,6 +1348,7 @@ pub struct DeleteSessionDeprecatedParams {
 }
 impl DeleteSessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1353,6 +1390,7 @@ pub struct ExecuteSessionCommandDeprecatedParams {
 }
 impl ExecuteSessionCommandDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1399,6 +1437,7 @@ pub struct GetSessionCommandDeprecatedParams {
 }
 impl GetSessionCommandDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1447,11 +1486,13 @@ pub struct GetSessionCommandLogsDeprecatedParams {
 }
 impl GetSessionCommandLogsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `follow`.
+    #[inline]
     pub fn with_follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
@@ -1500,6 +1541,7 @@ pub struct ListPtySessionsDeprecatedParams {
 }
 impl ListPtySessionsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1538,6 +1580,7 @@ pub struct CreatePtySessionDeprecatedParams {
 }
 impl CreatePtySessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1580,6 +1623,7 @@ pub struct GetPtySessionDeprecatedParams {
 }
 impl GetPtySessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1622,6 +1666,7 @@ pub struct DeletePtySessionDeprecatedParams {
 }
 impl DeletePtySessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1663,6 +1708,7 @@ pub struct ResizePtySessionDeprecatedParams {
 }
 impl ResizePtySessionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1709,6 +1755,7 @@ pub struct LspCompletionsDeprecatedParams {
 }
 impl LspCompletionsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1751,6 +1798,7 @@ pub struct LspDidCloseDeprecatedParams {
 }
 impl LspDidCloseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1792,6 +1840,7 @@ pub struct LspDidOpenDeprecatedParams {
 }
 impl LspDidOpenDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1833,6 +1882,7 @@ pub struct LspDocumentSymbolsDeprecatedParams {
 }
 impl LspDocumentSymbolsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1877,6 +1927,7 @@ pub struct LspStartDeprecatedParams {
 }
 impl LspStartDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1918,6 +1969,7 @@ pub struct LspStopDeprecatedParams {
 }
 impl LspStopDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -1959,6 +2011,7 @@ pub struct LspWorkspaceSymbolsDeprecatedParams {
 }
 impl LspWorkspaceSymbolsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2003,6 +2056,7 @@ pub struct StartComputerUseDeprecatedParams {
 }
 impl StartComputerUseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2041,6 +2095,7 @@ pub struct StopComputerUseDeprecatedParams {
 }
 impl StopComputerUseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2079,6 +2134,7 @@ pub struct GetComputerUseStatusDeprecatedParams {
 }
 impl GetComputerUseStatusDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2117,6 +2173,7 @@ pub struct GetProcessStatusDeprecatedParams {
 }
 impl GetProcessStatusDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2159,6 +2216,7 @@ pub struct RestartProcessDeprecatedParams {
 }
 impl RestartProcessDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2201,6 +2259,7 @@ pub struct GetProcessLogsDeprecatedParams {
 }
 impl GetProcessLogsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2243,6 +2302,7 @@ pub struct GetProcessErrorsDeprecatedParams {
 }
 impl GetProcessErrorsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2285,6 +2345,7 @@ pub struct GetMousePositionDeprecatedParams {
 }
 impl GetMousePositionDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2323,6 +2384,7 @@ pub struct MoveMouseDeprecatedParams {
 }
 impl MoveMouseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2365,6 +2427,7 @@ pub struct ClickMouseDeprecatedParams {
 }
 impl ClickMouseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2407,6 +2470,7 @@ pub struct DragMouseDeprecatedParams {
 }
 impl DragMouseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2449,6 +2513,7 @@ pub struct ScrollMouseDeprecatedParams {
 }
 impl ScrollMouseDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2491,6 +2556,7 @@ pub struct TypeTextDeprecatedParams {
 }
 impl TypeTextDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2532,6 +2598,7 @@ pub struct PressKeyDeprecatedParams {
 }
 impl PressKeyDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2573,6 +2640,7 @@ pub struct PressHotkeyDeprecatedParams {
 }
 impl PressHotkeyDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2616,11 +2684,13 @@ pub struct TakeScreenshotDeprecatedParams {
 }
 impl TakeScreenshotDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `show_cursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -2664,11 +2734,13 @@ pub struct TakeRegionScreenshotDeprecatedParams {
 }
 impl TakeRegionScreenshotDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `show_cursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -2726,26 +2798,31 @@ pub struct TakeCompressedScreenshotDeprecatedParams {
 }
 impl TakeCompressedScreenshotDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `scale`.
+    #[inline]
     pub fn with_scale(mut self, value: f64) -> Self {
         self.scale = Some(value);
         self
     }
     /// Sets `quality`.
+    #[inline]
     pub fn with_quality(mut self, value: f64) -> Self {
         self.quality = Some(value);
         self
     }
     /// Sets `format`.
+    #[inline]
     pub fn with_format(mut self, value: String) -> Self {
         self.format = Some(value);
         self
     }
     /// Sets `show_cursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -2804,26 +2881,31 @@ pub struct TakeCompressedRegionScreenshotDeprecatedParams {
 }
 impl TakeCompressedRegionScreenshotDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `scale`.
+    #[inline]
     pub fn with_scale(mut self, value: f64) -> Self {
         self.scale = Some(value);
         self
     }
     /// Sets `quality`.
+    #[inline]
     pub fn with_quality(mut self, value: f64) -> Self {
         self.quality = Some(value);
         self
     }
     /// Sets `format`.
+    #[inline]
     pub fn with_format(mut self, value: String) -> Self {
         self.format = Some(value);
         self
     }
     /// Sets `show_cursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -2882,6 +2964,7 @@ pub struct GetDisplayInfoDeprecatedParams {
 }
 impl GetDisplayInfoDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -2920,6 +3003,7 @@ pub struct GetWindowsDeprecatedParams {
 }
 impl GetWindowsDeprecatedParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

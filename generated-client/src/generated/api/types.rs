@@ -716,6 +716,7 @@ pub struct CreateApiKey {
 #[cfg(feature = "api-api-keys")]
 impl CreateApiKey {
     /// A `CreateApiKey` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, permissions: Vec<Permission>) -> Self {
         CreateApiKey {
             name,
@@ -724,11 +725,13 @@ impl CreateApiKey {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `permissions`.
+    #[inline]
     pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
         self.permissions = value;
         self
@@ -736,6 +739,7 @@ impl CreateApiKey {
     /// Sets `expiresAt`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_expires_at(mut self, value: Option<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value);
         self
@@ -1419,6 +1423,7 @@ pub struct CreateOrganization {
 #[cfg(feature = "api-organizations")]
 impl CreateOrganization {
     /// A `CreateOrganization` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, default_region_id: String) -> Self {
         CreateOrganization {
             name,
@@ -1426,11 +1431,13 @@ impl CreateOrganization {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `defaultRegionId`.
+    #[inline]
     pub fn with_default_region_id(mut self, value: String) -> Self {
         self.default_region_id = value;
         self
@@ -1498,6 +1505,7 @@ pub struct OtelConfig {
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 impl OtelConfig {
     /// A `OtelConfig` with its required fields; the others are unset.
+    #[inline]
     pub fn new(endpoint: String) -> Self {
         OtelConfig {
             endpoint,
@@ -1505,6 +1513,7 @@ impl OtelConfig {
         }
     }
     /// Sets `endpoint`.
+    #[inline]
     pub fn with_endpoint(mut self, value: String) -> Self {
         self.endpoint = value;
         self
@@ -1512,6 +1521,7 @@ impl OtelConfig {
     /// Sets `headers`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_headers(
         mut self,
         value: Option<std::collections::BTreeMap<String, String>>,
@@ -1913,12 +1923,14 @@ pub struct UpdateOrganizationDefaultRegion {
 #[cfg(feature = "api-organizations")]
 impl UpdateOrganizationDefaultRegion {
     /// A `UpdateOrganizationDefaultRegion` with its required fields; the others are unset.
+    #[inline]
     pub fn new(default_region_id: String) -> Self {
         UpdateOrganizationDefaultRegion {
             default_region_id,
         }
     }
     /// Sets `defaultRegionId`.
+    #[inline]
     pub fn with_default_region_id(mut self, value: String) -> Self {
         self.default_region_id = value;
         self
@@ -2629,6 +2641,7 @@ pub struct UpdateOrganizationQuota {
 #[cfg(feature = "api-organizations")]
 impl UpdateOrganizationQuota {
     /// A `UpdateOrganizationQuota` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         max_cpu_per_sandbox: Option<f64>,
         max_memory_per_sandbox: Option<f64>,
@@ -2661,51 +2674,61 @@ impl UpdateOrganizationQuota {
         }
     }
     /// Sets `maxCpuPerSandbox`.
+    #[inline]
     pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_cpu_per_sandbox = value;
         self
     }
     /// Sets `maxMemoryPerSandbox`.
+    #[inline]
     pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_memory_per_sandbox = value;
         self
     }
     /// Sets `maxDiskPerSandbox`.
+    #[inline]
     pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_sandbox = value;
         self
     }
     /// Sets `snapshotQuota`.
+    #[inline]
     pub fn with_snapshot_quota(mut self, value: Option<f64>) -> Self {
         self.snapshot_quota = value;
         self
     }
     /// Sets `maxSnapshotSize`.
+    #[inline]
     pub fn with_max_snapshot_size(mut self, value: Option<f64>) -> Self {
         self.max_snapshot_size = value;
         self
     }
     /// Sets `volumeQuota`.
+    #[inline]
     pub fn with_volume_quota(mut self, value: Option<f64>) -> Self {
         self.volume_quota = value;
         self
     }
     /// Sets `authenticatedRateLimit`.
+    #[inline]
     pub fn with_authenticated_rate_limit(mut self, value: Option<f64>) -> Self {
         self.authenticated_rate_limit = value;
         self
     }
     /// Sets `sandboxCreateRateLimit`.
+    #[inline]
     pub fn with_sandbox_create_rate_limit(mut self, value: Option<f64>) -> Self {
         self.sandbox_create_rate_limit = value;
         self
     }
     /// Sets `sandboxLifecycleRateLimit`.
+    #[inline]
     pub fn with_sandbox_lifecycle_rate_limit(mut self, value: Option<f64>) -> Self {
         self.sandbox_lifecycle_rate_limit = value;
         self
     }
     /// Sets `authenticatedRateLimitTtlSeconds`.
+    #[inline]
     pub fn with_authenticated_rate_limit_ttl_seconds(
         mut self,
         value: Option<f64>,
@@ -2714,6 +2737,7 @@ impl UpdateOrganizationQuota {
         self
     }
     /// Sets `sandboxCreateRateLimitTtlSeconds`.
+    #[inline]
     pub fn with_sandbox_create_rate_limit_ttl_seconds(
         mut self,
         value: Option<f64>,
@@ -2722,6 +2746,7 @@ impl UpdateOrganizationQuota {
         self
     }
     /// Sets `sandboxLifecycleRateLimitTtlSeconds`.
+    #[inline]
     pub fn with_sandbox_lifecycle_rate_limit_ttl_seconds(
         mut self,
         value: Option<f64>,
@@ -2730,6 +2755,7 @@ impl UpdateOrganizationQuota {
         self
     }
     /// Sets `snapshotDeactivationTimeoutMinutes`.
+    #[inline]
     pub fn with_snapshot_deactivation_timeout_minutes(
         mut self,
         value: Option<f64>,
@@ -2951,6 +2977,7 @@ pub struct UpdateOrganizationRegionQuota {
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 impl UpdateOrganizationRegionQuota {
     /// A `UpdateOrganizationRegionQuota` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         total_cpu_quota: Option<f64>,
         total_memory_quota: Option<f64>,
@@ -2974,26 +3001,31 @@ impl UpdateOrganizationRegionQuota {
         }
     }
     /// Sets `sandboxClass`.
+    #[inline]
     pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
         self.sandbox_class = Some(value);
         self
     }
     /// Sets `totalCpuQuota`.
+    #[inline]
     pub fn with_total_cpu_quota(mut self, value: Option<f64>) -> Self {
         self.total_cpu_quota = value;
         self
     }
     /// Sets `totalMemoryQuota`.
+    #[inline]
     pub fn with_total_memory_quota(mut self, value: Option<f64>) -> Self {
         self.total_memory_quota = value;
         self
     }
     /// Sets `totalDiskQuota`.
+    #[inline]
     pub fn with_total_disk_quota(mut self, value: Option<f64>) -> Self {
         self.total_disk_quota = value;
         self
     }
     /// Sets `totalGpuQuota`.
+    #[inline]
     pub fn with_total_gpu_quota(mut self, value: Option<f64>) -> Self {
         self.total_gpu_quota = value;
         self
@@ -3001,6 +3033,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `allowedGpuTypes`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_allowed_gpu_types(mut self, value: Option<Vec<GpuType>>) -> Self {
         self.allowed_gpu_types = Some(value);
         self
@@ -3008,6 +3041,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxCpuPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_cpu_per_sandbox = Some(value);
         self
@@ -3015,6 +3049,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxMemoryPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_memory_per_sandbox = Some(value);
         self
@@ -3022,6 +3057,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxDiskPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_sandbox = Some(value);
         self
@@ -3029,6 +3065,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxDiskPerNonEphemeralSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_non_ephemeral_sandbox(
         mut self,
         value: Option<f64>,
@@ -3039,6 +3076,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxCpuPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_cpu_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_cpu_per_gpu_sandbox = Some(value);
         self
@@ -3046,6 +3084,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxMemoryPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_memory_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_memory_per_gpu_sandbox = Some(value);
         self
@@ -3053,6 +3092,7 @@ impl UpdateOrganizationRegionQuota {
     /// Sets `maxDiskPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_gpu_sandbox = Some(value);
         self
@@ -3193,6 +3233,7 @@ pub struct OrganizationSuspension {
 #[cfg(feature = "api-organizations")]
 impl OrganizationSuspension {
     /// A `OrganizationSuspension` with its required fields; the others are unset.
+    #[inline]
     pub fn new(reason: String, until: crate::runtime::DateTime) -> Self {
         OrganizationSuspension {
             reason,
@@ -3201,16 +3242,19 @@ impl OrganizationSuspension {
         }
     }
     /// Sets `reason`.
+    #[inline]
     pub fn with_reason(mut self, value: String) -> Self {
         self.reason = value;
         self
     }
     /// Sets `until`.
+    #[inline]
     pub fn with_until(mut self, value: crate::runtime::DateTime) -> Self {
         self.until = value;
         self
     }
     /// Sets `suspensionCleanupGracePeriodHours`.
+    #[inline]
     pub fn with_suspension_cleanup_grace_period_hours(mut self, value: f64) -> Self {
         self.suspension_cleanup_grace_period_hours = Some(value);
         self
@@ -3278,12 +3322,14 @@ pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
 #[cfg(feature = "api-organizations")]
 impl OrganizationSandboxDefaultLimitedNetworkEgress {
     /// A `OrganizationSandboxDefaultLimitedNetworkEgress` with its required fields; the others are unset.
+    #[inline]
     pub fn new(sandbox_default_limited_network_egress: bool) -> Self {
         OrganizationSandboxDefaultLimitedNetworkEgress {
             sandbox_default_limited_network_egress,
         }
     }
     /// Sets `sandboxDefaultLimitedNetworkEgress`.
+    #[inline]
     pub fn with_sandbox_default_limited_network_egress(mut self, value: bool) -> Self {
         self.sandbox_default_limited_network_egress = value;
         self
@@ -3350,6 +3396,7 @@ pub struct CreateOrganizationRole {
 #[cfg(feature = "api-organizations")]
 impl CreateOrganizationRole {
     /// A `CreateOrganizationRole` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, description: String, permissions: Vec<Permission>) -> Self {
         CreateOrganizationRole {
             name,
@@ -3358,16 +3405,19 @@ impl CreateOrganizationRole {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `description`.
+    #[inline]
     pub fn with_description(mut self, value: String) -> Self {
         self.description = value;
         self
     }
     /// Sets `permissions`.
+    #[inline]
     pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
         self.permissions = value;
         self
@@ -3448,6 +3498,7 @@ pub struct UpdateOrganizationRole {
 #[cfg(feature = "api-organizations")]
 impl UpdateOrganizationRole {
     /// A `UpdateOrganizationRole` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, description: String, permissions: Vec<Permission>) -> Self {
         UpdateOrganizationRole {
             name,
@@ -3456,16 +3507,19 @@ impl UpdateOrganizationRole {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `description`.
+    #[inline]
     pub fn with_description(mut self, value: String) -> Self {
         self.description = value;
         self
     }
     /// Sets `permissions`.
+    #[inline]
     pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
         self.permissions = value;
         self
@@ -3659,6 +3713,7 @@ pub struct UpdateOrganizationMemberAccess {
 #[cfg(feature = "api-organizations")]
 impl UpdateOrganizationMemberAccess {
     /// A `UpdateOrganizationMemberAccess` with its required fields; the others are unset.
+    #[inline]
     pub fn new(role: OrganizationMemberRole, assigned_role_ids: Vec<String>) -> Self {
         UpdateOrganizationMemberAccess {
             role,
@@ -3666,11 +3721,13 @@ impl UpdateOrganizationMemberAccess {
         }
     }
     /// Sets `role`.
+    #[inline]
     pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
         self.role = value;
         self
     }
     /// Sets `assignedRoleIds`.
+    #[inline]
     pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
         self.assigned_role_ids = value;
         self
@@ -3750,6 +3807,7 @@ pub struct CreateOrganizationInvitation {
 #[cfg(feature = "api-organizations")]
 impl CreateOrganizationInvitation {
     /// A `CreateOrganizationInvitation` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         email: String,
         role: OrganizationMemberRole,
@@ -3763,21 +3821,25 @@ impl CreateOrganizationInvitation {
         }
     }
     /// Sets `email`.
+    #[inline]
     pub fn with_email(mut self, value: String) -> Self {
         self.email = value;
         self
     }
     /// Sets `role`.
+    #[inline]
     pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
         self.role = value;
         self
     }
     /// Sets `assignedRoleIds`.
+    #[inline]
     pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
         self.assigned_role_ids = value;
         self
     }
     /// Sets `expiresAt`.
+    #[inline]
     pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
         self.expires_at = Some(value);
         self
@@ -3861,6 +3923,7 @@ pub struct UpdateOrganizationInvitation {
 #[cfg(feature = "api-organizations")]
 impl UpdateOrganizationInvitation {
     /// A `UpdateOrganizationInvitation` with its required fields; the others are unset.
+    #[inline]
     pub fn new(role: OrganizationMemberRole, assigned_role_ids: Vec<String>) -> Self {
         UpdateOrganizationInvitation {
             role,
@@ -3869,16 +3932,19 @@ impl UpdateOrganizationInvitation {
         }
     }
     /// Sets `role`.
+    #[inline]
     pub fn with_role(mut self, value: OrganizationMemberRole) -> Self {
         self.role = value;
         self
     }
     /// Sets `assignedRoleIds`.
+    #[inline]
     pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
         self.assigned_role_ids = value;
         self
     }
     /// Sets `expiresAt`.
+    #[inline]
     pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
         self.expires_at = Some(value);
         self
@@ -4245,6 +4311,7 @@ pub struct CreateRegion {
 #[cfg(feature = "api-organizations")]
 impl CreateRegion {
     /// A `CreateRegion` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String) -> Self {
         CreateRegion {
             name,
@@ -4254,6 +4321,7 @@ impl CreateRegion {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
@@ -4261,6 +4329,7 @@ impl CreateRegion {
     /// Sets `proxyUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_proxy_url(mut self, value: Option<String>) -> Self {
         self.proxy_url = Some(value);
         self
@@ -4268,6 +4337,7 @@ impl CreateRegion {
     /// Sets `sshGatewayUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_ssh_gateway_url(mut self, value: Option<String>) -> Self {
         self.ssh_gateway_url = Some(value);
         self
@@ -4275,6 +4345,7 @@ impl CreateRegion {
     /// Sets `snapshotManagerUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
         self.snapshot_manager_url = Some(value);
         self
@@ -4504,6 +4575,7 @@ impl UpdateRegion {
     /// Sets `proxyUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_proxy_url(mut self, value: Option<String>) -> Self {
         self.proxy_url = Some(value);
         self
@@ -4511,6 +4583,7 @@ impl UpdateRegion {
     /// Sets `sshGatewayUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_ssh_gateway_url(mut self, value: Option<String>) -> Self {
         self.ssh_gateway_url = Some(value);
         self
@@ -4518,6 +4591,7 @@ impl UpdateRegion {
     /// Sets `snapshotManagerUrl`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
         self.snapshot_manager_url = Some(value);
         self
@@ -4820,6 +4894,7 @@ pub struct CreateLinkedAccount {
 #[cfg(feature = "api-users")]
 impl CreateLinkedAccount {
     /// A `CreateLinkedAccount` with its required fields; the others are unset.
+    #[inline]
     pub fn new(provider: String, user_id: String) -> Self {
         CreateLinkedAccount {
             provider,
@@ -4827,11 +4902,13 @@ impl CreateLinkedAccount {
         }
     }
     /// Sets `provider`.
+    #[inline]
     pub fn with_provider(mut self, value: String) -> Self {
         self.provider = value;
         self
     }
     /// Sets `userId`.
+    #[inline]
     pub fn with_user_id(mut self, value: String) -> Self {
         self.user_id = value;
         self
@@ -6001,6 +6078,7 @@ pub struct SandboxVolume {
 )]
 impl SandboxVolume {
     /// A `SandboxVolume` with its required fields; the others are unset.
+    #[inline]
     pub fn new(volume_id: String, mount_path: String) -> Self {
         SandboxVolume {
             volume_id,
@@ -6009,16 +6087,19 @@ impl SandboxVolume {
         }
     }
     /// Sets `volumeId`.
+    #[inline]
     pub fn with_volume_id(mut self, value: String) -> Self {
         self.volume_id = value;
         self
     }
     /// Sets `mountPath`.
+    #[inline]
     pub fn with_mount_path(mut self, value: String) -> Self {
         self.mount_path = value;
         self
     }
     /// Sets `subpath`.
+    #[inline]
     pub fn with_subpath(mut self, value: String) -> Self {
         self.subpath = Some(value);
         self
@@ -6767,6 +6848,7 @@ pub struct CreateBuildInfo {
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 impl CreateBuildInfo {
     /// A `CreateBuildInfo` with its required fields; the others are unset.
+    #[inline]
     pub fn new(dockerfile_content: String) -> Self {
         CreateBuildInfo {
             dockerfile_content,
@@ -6774,11 +6856,13 @@ impl CreateBuildInfo {
         }
     }
     /// Sets `dockerfileContent`.
+    #[inline]
     pub fn with_dockerfile_content(mut self, value: String) -> Self {
         self.dockerfile_content = value;
         self
     }
     /// Sets `contextHashes`.
+    #[inline]
     pub fn with_context_hashes(mut self, value: Vec<String>) -> Self {
         self.context_hashes = Some(value);
         self
@@ -6927,21 +7011,25 @@ pub struct CreateSandbox {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl CreateSandbox {
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
     }
     /// Sets `snapshot`.
+    #[inline]
     pub fn with_snapshot(mut self, value: String) -> Self {
         self.snapshot = Some(value);
         self
     }
     /// Sets `user`.
+    #[inline]
     pub fn with_user(mut self, value: String) -> Self {
         self.user = Some(value);
         self
     }
     /// Sets `env`.
+    #[inline]
     pub fn with_env(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -6950,6 +7038,7 @@ impl CreateSandbox {
         self
     }
     /// Sets `labels`.
+    #[inline]
     pub fn with_labels(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -6958,76 +7047,91 @@ impl CreateSandbox {
         self
     }
     /// Sets `public`.
+    #[inline]
     pub fn with_public(mut self, value: bool) -> Self {
         self.public = Some(value);
         self
     }
     /// Sets `networkBlockAll`.
+    #[inline]
     pub fn with_network_block_all(mut self, value: bool) -> Self {
         self.network_block_all = Some(value);
         self
     }
     /// Sets `networkAllowList`.
+    #[inline]
     pub fn with_network_allow_list(mut self, value: String) -> Self {
         self.network_allow_list = Some(value);
         self
     }
     /// Sets `target`.
+    #[inline]
     pub fn with_target(mut self, value: String) -> Self {
         self.target = Some(value);
         self
     }
     /// Sets `cpu`.
+    #[inline]
     pub fn with_cpu(mut self, value: i64) -> Self {
         self.cpu = Some(value);
         self
     }
     /// Sets `gpu`.
+    #[inline]
     pub fn with_gpu(mut self, value: i64) -> Self {
         self.gpu = Some(value);
         self
     }
     /// Sets `gpuType`.
+    #[inline]
     pub fn with_gpu_type(mut self, value: Vec<GpuType>) -> Self {
         self.gpu_type = Some(value);
         self
     }
     /// Sets `memory`.
+    #[inline]
     pub fn with_memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
     /// Sets `disk`.
+    #[inline]
     pub fn with_disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
     }
     /// Sets `autoStopInterval`.
+    #[inline]
     pub fn with_auto_stop_interval(mut self, value: i64) -> Self {
         self.auto_stop_interval = Some(value);
         self
     }
     /// Sets `autoArchiveInterval`.
+    #[inline]
     pub fn with_auto_archive_interval(mut self, value: i64) -> Self {
         self.auto_archive_interval = Some(value);
         self
     }
     /// Sets `autoDeleteInterval`.
+    #[inline]
     pub fn with_auto_delete_interval(mut self, value: i64) -> Self {
         self.auto_delete_interval = Some(value);
         self
     }
     /// Sets `volumes`.
+    #[inline]
     pub fn with_volumes(mut self, value: Vec<SandboxVolume>) -> Self {
         self.volumes = Some(value);
         self
     }
     /// Sets `buildInfo`.
+    #[inline]
     pub fn with_build_info(mut self, value: CreateBuildInfo) -> Self {
         self.build_info = Some(value);
         self
     }
     /// Sets `linkedSandbox`.
+    #[inline]
     pub fn with_linked_sandbox(mut self, value: String) -> Self {
         self.linked_sandbox = Some(value);
         self
@@ -7190,16 +7294,19 @@ pub struct ResizeSandbox {
 #[cfg(feature = "api-sandbox-lifecycle")]
 impl ResizeSandbox {
     /// Sets `cpu`.
+    #[inline]
     pub fn with_cpu(mut self, value: i64) -> Self {
         self.cpu = Some(value);
         self
     }
     /// Sets `memory`.
+    #[inline]
     pub fn with_memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
     /// Sets `disk`.
+    #[inline]
     pub fn with_disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
@@ -7254,10 +7361,12 @@ pub struct SandboxLabels {
 #[cfg(feature = "api-sandbox")]
 impl SandboxLabels {
     /// A `SandboxLabels` with its required fields; the others are unset.
+    #[inline]
     pub fn new(labels: std::collections::BTreeMap<String, String>) -> Self {
         SandboxLabels { labels }
     }
     /// Sets `labels`.
+    #[inline]
     pub fn with_labels(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -7319,6 +7428,7 @@ pub struct UpdateSandboxStateDto {
 #[cfg(feature = "api-sandbox")]
 impl UpdateSandboxStateDto {
     /// A `UpdateSandboxStateDto` with its required fields; the others are unset.
+    #[inline]
     pub fn new(state: SandboxState) -> Self {
         UpdateSandboxStateDto {
             state,
@@ -7327,16 +7437,19 @@ impl UpdateSandboxStateDto {
         }
     }
     /// Sets `state`.
+    #[inline]
     pub fn with_state(mut self, value: SandboxState) -> Self {
         self.state = value;
         self
     }
     /// Sets `errorReason`.
+    #[inline]
     pub fn with_error_reason(mut self, value: String) -> Self {
         self.error_reason = Some(value);
         self
     }
     /// Sets `recoverable`.
+    #[inline]
     pub fn with_recoverable(mut self, value: bool) -> Self {
         self.recoverable = Some(value);
         self
@@ -7399,10 +7512,12 @@ pub struct CreateSandboxSnapshot {
 #[cfg(feature = "api-sandbox")]
 impl CreateSandboxSnapshot {
     /// A `CreateSandboxSnapshot` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String) -> Self {
         CreateSandboxSnapshot { name }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
@@ -7458,6 +7573,7 @@ pub struct ForkSandbox {
 #[cfg(feature = "api-sandbox")]
 impl ForkSandbox {
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
@@ -7512,11 +7628,13 @@ pub struct UpdateSandboxNetworkSettings {
 #[cfg(feature = "api-sandbox")]
 impl UpdateSandboxNetworkSettings {
     /// Sets `networkBlockAll`.
+    #[inline]
     pub fn with_network_block_all(mut self, value: bool) -> Self {
         self.network_block_all = Some(value);
         self
     }
     /// Sets `networkAllowList`.
+    #[inline]
     pub fn with_network_allow_list(mut self, value: String) -> Self {
         self.network_allow_list = Some(value);
         self
@@ -8191,6 +8309,7 @@ pub struct CreateRunner {
 #[cfg(feature = "api-runners")]
 impl CreateRunner {
     /// A `CreateRunner` with its required fields; the others are unset.
+    #[inline]
     pub fn new(region_id: String, name: String) -> Self {
         CreateRunner {
             region_id,
@@ -8199,16 +8318,19 @@ impl CreateRunner {
         }
     }
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = value;
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `tags`.
+    #[inline]
     pub fn with_tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
@@ -9520,6 +9642,7 @@ pub struct RunnerHealthMetrics {
 #[cfg(feature = "api-runners")]
 impl RunnerHealthMetrics {
     /// A `RunnerHealthMetrics` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         current_cpu_load_average: f64,
         current_cpu_usage_percentage: f64,
@@ -9552,71 +9675,85 @@ impl RunnerHealthMetrics {
         }
     }
     /// Sets `currentCpuLoadAverage`.
+    #[inline]
     pub fn with_current_cpu_load_average(mut self, value: f64) -> Self {
         self.current_cpu_load_average = value;
         self
     }
     /// Sets `currentCpuUsagePercentage`.
+    #[inline]
     pub fn with_current_cpu_usage_percentage(mut self, value: f64) -> Self {
         self.current_cpu_usage_percentage = value;
         self
     }
     /// Sets `currentMemoryUsagePercentage`.
+    #[inline]
     pub fn with_current_memory_usage_percentage(mut self, value: f64) -> Self {
         self.current_memory_usage_percentage = value;
         self
     }
     /// Sets `currentDiskUsagePercentage`.
+    #[inline]
     pub fn with_current_disk_usage_percentage(mut self, value: f64) -> Self {
         self.current_disk_usage_percentage = value;
         self
     }
     /// Sets `currentAllocatedCpu`.
+    #[inline]
     pub fn with_current_allocated_cpu(mut self, value: f64) -> Self {
         self.current_allocated_cpu = value;
         self
     }
     /// Sets `currentAllocatedMemoryGiB`.
+    #[inline]
     pub fn with_current_allocated_memory_gi_b(mut self, value: f64) -> Self {
         self.current_allocated_memory_gi_b = value;
         self
     }
     /// Sets `currentAllocatedDiskGiB`.
+    #[inline]
     pub fn with_current_allocated_disk_gi_b(mut self, value: f64) -> Self {
         self.current_allocated_disk_gi_b = value;
         self
     }
     /// Sets `currentSnapshotCount`.
+    #[inline]
     pub fn with_current_snapshot_count(mut self, value: f64) -> Self {
         self.current_snapshot_count = value;
         self
     }
     /// Sets `currentStartedSandboxes`.
+    #[inline]
     pub fn with_current_started_sandboxes(mut self, value: f64) -> Self {
         self.current_started_sandboxes = value;
         self
     }
     /// Sets `cpu`.
+    #[inline]
     pub fn with_cpu(mut self, value: f64) -> Self {
         self.cpu = value;
         self
     }
     /// Sets `memoryGiB`.
+    #[inline]
     pub fn with_memory_gi_b(mut self, value: f64) -> Self {
         self.memory_gi_b = value;
         self
     }
     /// Sets `diskGiB`.
+    #[inline]
     pub fn with_disk_gi_b(mut self, value: f64) -> Self {
         self.disk_gi_b = value;
         self
     }
     /// Sets `gpu`.
+    #[inline]
     pub fn with_gpu(mut self, value: f64) -> Self {
         self.gpu = Some(value);
         self
     }
     /// Sets `gpuType`.
+    #[inline]
     pub fn with_gpu_type(mut self, value: String) -> Self {
         self.gpu_type = Some(value);
         self
@@ -9782,6 +9919,7 @@ pub struct RunnerServiceHealth {
 #[cfg(feature = "api-runners")]
 impl RunnerServiceHealth {
     /// A `RunnerServiceHealth` with its required fields; the others are unset.
+    #[inline]
     pub fn new(service_name: String, healthy: bool) -> Self {
         RunnerServiceHealth {
             service_name,
@@ -9790,16 +9928,19 @@ impl RunnerServiceHealth {
         }
     }
     /// Sets `serviceName`.
+    #[inline]
     pub fn with_service_name(mut self, value: String) -> Self {
         self.service_name = value;
         self
     }
     /// Sets `healthy`.
+    #[inline]
     pub fn with_healthy(mut self, value: bool) -> Self {
         self.healthy = value;
         self
     }
     /// Sets `errorReason`.
+    #[inline]
     pub fn with_error_reason(mut self, value: String) -> Self {
         self.error_reason = Some(value);
         self
@@ -9890,6 +10031,7 @@ pub struct RunnerHealthcheck {
 #[cfg(feature = "api-runners")]
 impl RunnerHealthcheck {
     /// A `RunnerHealthcheck` with its required fields; the others are unset.
+    #[inline]
     pub fn new(app_version: String) -> Self {
         RunnerHealthcheck {
             metrics: None,
@@ -9901,31 +10043,37 @@ impl RunnerHealthcheck {
         }
     }
     /// Sets `metrics`.
+    #[inline]
     pub fn with_metrics(mut self, value: RunnerHealthMetrics) -> Self {
         self.metrics = Some(value);
         self
     }
     /// Sets `serviceHealth`.
+    #[inline]
     pub fn with_service_health(mut self, value: Vec<RunnerServiceHealth>) -> Self {
         self.service_health = Some(value);
         self
     }
     /// Sets `domain`.
+    #[inline]
     pub fn with_domain(mut self, value: String) -> Self {
         self.domain = Some(value);
         self
     }
     /// Sets `proxyUrl`.
+    #[inline]
     pub fn with_proxy_url(mut self, value: String) -> Self {
         self.proxy_url = Some(value);
         self
     }
     /// Sets `apiUrl`.
+    #[inline]
     pub fn with_api_url(mut self, value: String) -> Self {
         self.api_url = Some(value);
         self
     }
     /// Sets `appVersion`.
+    #[inline]
     pub fn with_app_version(mut self, value: String) -> Self {
         self.app_version = value;
         self
@@ -10216,10 +10364,12 @@ pub struct DownloadFiles {
 #[cfg(feature = "api-toolbox")]
 impl DownloadFiles {
     /// A `DownloadFiles` with its required fields; the others are unset.
+    #[inline]
     pub fn new(paths: Vec<String>) -> Self {
         DownloadFiles { paths }
     }
     /// Sets `paths`.
+    #[inline]
     pub fn with_paths(mut self, value: Vec<String>) -> Self {
         self.paths = value;
         self
@@ -10338,6 +10488,7 @@ pub struct ReplaceRequest {
 #[cfg(feature = "api-toolbox")]
 impl ReplaceRequest {
     /// A `ReplaceRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(files: Vec<String>, pattern: String, new_value: String) -> Self {
         ReplaceRequest {
             files,
@@ -10346,16 +10497,19 @@ impl ReplaceRequest {
         }
     }
     /// Sets `files`.
+    #[inline]
     pub fn with_files(mut self, value: Vec<String>) -> Self {
         self.files = value;
         self
     }
     /// Sets `pattern`.
+    #[inline]
     pub fn with_pattern(mut self, value: String) -> Self {
         self.pattern = value;
         self
     }
     /// Sets `newValue`.
+    #[inline]
     pub fn with_new_value(mut self, value: String) -> Self {
         self.new_value = value;
         self
@@ -10523,15 +10677,18 @@ pub struct UploadFile {
 #[cfg(feature = "api-toolbox")]
 impl UploadFile {
     /// A `UploadFile` with its required fields; the others are unset.
+    #[inline]
     pub fn new(file: crate::runtime::Binary, path: String) -> Self {
         UploadFile { file, path }
     }
     /// Sets `file`.
+    #[inline]
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -10601,15 +10758,18 @@ pub struct GitAddRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitAddRequest {
     /// A `GitAddRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, files: Vec<String>) -> Self {
         GitAddRequest { path, files }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `files`.
+    #[inline]
     pub fn with_files(mut self, value: Vec<String>) -> Self {
         self.files = value;
         self
@@ -10713,15 +10873,18 @@ pub struct GitBranchRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitBranchRequest {
     /// A `GitBranchRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, name: String) -> Self {
         GitBranchRequest { path, name }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
@@ -10784,6 +10947,7 @@ pub struct GitDeleteBranchRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitDeleteBranchRequest {
     /// A `GitDeleteBranchRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, name: String) -> Self {
         GitDeleteBranchRequest {
             path,
@@ -10791,11 +10955,13 @@ impl GitDeleteBranchRequest {
         }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
@@ -10870,6 +11036,7 @@ pub struct GitCloneRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitCloneRequest {
     /// A `GitCloneRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(url: String, path: String) -> Self {
         GitCloneRequest {
             url,
@@ -10881,31 +11048,37 @@ impl GitCloneRequest {
         }
     }
     /// Sets `url`.
+    #[inline]
     pub fn with_url(mut self, value: String) -> Self {
         self.url = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
     }
     /// Sets `branch`.
+    #[inline]
     pub fn with_branch(mut self, value: String) -> Self {
         self.branch = Some(value);
         self
     }
     /// Sets `commit_id`.
+    #[inline]
     pub fn with_commit_id(mut self, value: String) -> Self {
         self.commit_id = Some(value);
         self
@@ -10992,6 +11165,7 @@ pub struct GitCommitRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitCommitRequest {
     /// A `GitCommitRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, message: String, author: String, email: String) -> Self {
         GitCommitRequest {
             path,
@@ -11002,26 +11176,31 @@ impl GitCommitRequest {
         }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `message`.
+    #[inline]
     pub fn with_message(mut self, value: String) -> Self {
         self.message = value;
         self
     }
     /// Sets `author`.
+    #[inline]
     pub fn with_author(mut self, value: String) -> Self {
         self.author = value;
         self
     }
     /// Sets `email`.
+    #[inline]
     pub fn with_email(mut self, value: String) -> Self {
         self.email = value;
         self
     }
     /// Sets `allow_empty`.
+    #[inline]
     pub fn with_allow_empty(mut self, value: bool) -> Self {
         self.allow_empty = Some(value);
         self
@@ -11230,6 +11409,7 @@ pub struct GitRepoRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitRepoRequest {
     /// A `GitRepoRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String) -> Self {
         GitRepoRequest {
             path,
@@ -11238,16 +11418,19 @@ impl GitRepoRequest {
         }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
@@ -11310,15 +11493,18 @@ pub struct GitCheckoutRequest {
 #[cfg(feature = "api-toolbox")]
 impl GitCheckoutRequest {
     /// A `GitCheckoutRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, branch: String) -> Self {
         GitCheckoutRequest { path, branch }
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `branch`.
+    #[inline]
     pub fn with_branch(mut self, value: String) -> Self {
         self.branch = value;
         self
@@ -11534,6 +11720,7 @@ pub struct ExecuteRequest {
 #[cfg(feature = "api-toolbox")]
 impl ExecuteRequest {
     /// A `ExecuteRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(command: String) -> Self {
         ExecuteRequest {
             command,
@@ -11542,16 +11729,19 @@ impl ExecuteRequest {
         }
     }
     /// Sets `command`.
+    #[inline]
     pub fn with_command(mut self, value: String) -> Self {
         self.command = value;
         self
     }
     /// Sets `cwd`.
+    #[inline]
     pub fn with_cwd(mut self, value: String) -> Self {
         self.cwd = Some(value);
         self
     }
     /// Sets `timeout`.
+    #[inline]
     pub fn with_timeout(mut self, value: f64) -> Self {
         self.timeout = Some(value);
         self
@@ -11796,10 +11986,12 @@ pub struct CreateSessionRequest {
 #[cfg(feature = "api-toolbox")]
 impl CreateSessionRequest {
     /// A `CreateSessionRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(session_id: String) -> Self {
         CreateSessionRequest { session_id }
     }
     /// Sets `sessionId`.
+    #[inline]
     pub fn with_session_id(mut self, value: String) -> Self {
         self.session_id = value;
         self
@@ -11865,6 +12057,7 @@ pub struct SessionExecuteRequest {
 #[cfg(feature = "api-toolbox")]
 impl SessionExecuteRequest {
     /// A `SessionExecuteRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(command: String) -> Self {
         SessionExecuteRequest {
             command,
@@ -11873,16 +12066,19 @@ impl SessionExecuteRequest {
         }
     }
     /// Sets `command`.
+    #[inline]
     pub fn with_command(mut self, value: String) -> Self {
         self.command = value;
         self
     }
     /// Sets `runAsync`.
+    #[inline]
     pub fn with_run_async(mut self, value: bool) -> Self {
         self.run_async = Some(value);
         self
     }
     /// Sets `async`.
+    #[inline]
     pub fn with_async(mut self, value: bool) -> Self {
         self.async_ = Some(value);
         self
@@ -12206,6 +12402,7 @@ pub struct PtyCreateRequest {
 #[cfg(feature = "api-toolbox")]
 impl PtyCreateRequest {
     /// A `PtyCreateRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String) -> Self {
         PtyCreateRequest {
             id,
@@ -12217,16 +12414,19 @@ impl PtyCreateRequest {
         }
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
     /// Sets `cwd`.
+    #[inline]
     pub fn with_cwd(mut self, value: String) -> Self {
         self.cwd = Some(value);
         self
     }
     /// Sets `envs`.
+    #[inline]
     pub fn with_envs(
         mut self,
         value: std::collections::BTreeMap<String, serde_json::Value>,
@@ -12235,16 +12435,19 @@ impl PtyCreateRequest {
         self
     }
     /// Sets `cols`.
+    #[inline]
     pub fn with_cols(mut self, value: f64) -> Self {
         self.cols = Some(value);
         self
     }
     /// Sets `rows`.
+    #[inline]
     pub fn with_rows(mut self, value: f64) -> Self {
         self.rows = Some(value);
         self
     }
     /// Sets `lazyStart`.
+    #[inline]
     pub fn with_lazy_start(mut self, value: bool) -> Self {
         self.lazy_start = Some(value);
         self
@@ -12364,15 +12567,18 @@ pub struct PtyResizeRequest {
 #[cfg(feature = "api-toolbox")]
 impl PtyResizeRequest {
     /// A `PtyResizeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(cols: f64, rows: f64) -> Self {
         PtyResizeRequest { cols, rows }
     }
     /// Sets `cols`.
+    #[inline]
     pub fn with_cols(mut self, value: f64) -> Self {
         self.cols = value;
         self
     }
     /// Sets `rows`.
+    #[inline]
     pub fn with_rows(mut self, value: f64) -> Self {
         self.rows = value;
         self
@@ -12435,15 +12641,18 @@ pub struct Position {
 #[cfg(feature = "api-toolbox")]
 impl Position {
     /// A `Position` with its required fields; the others are unset.
+    #[inline]
     pub fn new(line: f64, character: f64) -> Self {
         Position { line, character }
     }
     /// Sets `line`.
+    #[inline]
     pub fn with_line(mut self, value: f64) -> Self {
         self.line = value;
         self
     }
     /// Sets `character`.
+    #[inline]
     pub fn with_character(mut self, value: f64) -> Self {
         self.character = value;
         self
@@ -12506,6 +12715,7 @@ pub struct CompletionContext {
 #[cfg(feature = "api-toolbox")]
 impl CompletionContext {
     /// A `CompletionContext` with its required fields; the others are unset.
+    #[inline]
     pub fn new(trigger_kind: f64) -> Self {
         CompletionContext {
             trigger_kind,
@@ -12513,11 +12723,13 @@ impl CompletionContext {
         }
     }
     /// Sets `triggerKind`.
+    #[inline]
     pub fn with_trigger_kind(mut self, value: f64) -> Self {
         self.trigger_kind = value;
         self
     }
     /// Sets `triggerCharacter`.
+    #[inline]
     pub fn with_trigger_character(mut self, value: String) -> Self {
         self.trigger_character = Some(value);
         self
@@ -12583,6 +12795,7 @@ pub struct LspCompletionParams {
 #[cfg(feature = "api-toolbox")]
 impl LspCompletionParams {
     /// A `LspCompletionParams` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         language_id: String,
         path_to_project: String,
@@ -12598,26 +12811,31 @@ impl LspCompletionParams {
         }
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
     }
     /// Sets `uri`.
+    #[inline]
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
     }
     /// Sets `position`.
+    #[inline]
     pub fn with_position(mut self, value: Position) -> Self {
         self.position = value;
         self
     }
     /// Sets `context`.
+    #[inline]
     pub fn with_context(mut self, value: CompletionContext) -> Self {
         self.context = Some(value);
         self
@@ -12844,6 +13062,7 @@ pub struct LspDocumentRequest {
 #[cfg(feature = "api-toolbox")]
 impl LspDocumentRequest {
     /// A `LspDocumentRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(language_id: String, path_to_project: String, uri: String) -> Self {
         LspDocumentRequest {
             language_id,
@@ -12852,16 +13071,19 @@ impl LspDocumentRequest {
         }
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
     }
     /// Sets `uri`.
+    #[inline]
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
@@ -13105,6 +13327,7 @@ pub struct LspServerRequest {
 #[cfg(feature = "api-toolbox")]
 impl LspServerRequest {
     /// A `LspServerRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(language_id: String, path_to_project: String) -> Self {
         LspServerRequest {
             language_id,
@@ -13112,11 +13335,13 @@ impl LspServerRequest {
         }
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
@@ -13700,15 +13925,18 @@ pub struct MouseMoveRequest {
 #[cfg(feature = "api-toolbox")]
 impl MouseMoveRequest {
     /// A `MouseMoveRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(x: f64, y: f64) -> Self {
         MouseMoveRequest { x, y }
     }
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: f64) -> Self {
         self.x = value;
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: f64) -> Self {
         self.y = value;
         self
@@ -13840,6 +14068,7 @@ pub struct MouseClickRequest {
 #[cfg(feature = "api-toolbox")]
 impl MouseClickRequest {
     /// A `MouseClickRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(x: f64, y: f64) -> Self {
         MouseClickRequest {
             x,
@@ -13849,21 +14078,25 @@ impl MouseClickRequest {
         }
     }
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: f64) -> Self {
         self.x = value;
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: f64) -> Self {
         self.y = value;
         self
     }
     /// Sets `button`.
+    #[inline]
     pub fn with_button(mut self, value: String) -> Self {
         self.button = Some(value);
         self
     }
     /// Sets `double`.
+    #[inline]
     pub fn with_double(mut self, value: bool) -> Self {
         self.double = Some(value);
         self
@@ -14011,6 +14244,7 @@ pub struct MouseDragRequest {
 #[cfg(feature = "api-toolbox")]
 impl MouseDragRequest {
     /// A `MouseDragRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(start_x: f64, start_y: f64, end_x: f64, end_y: f64) -> Self {
         MouseDragRequest {
             start_x,
@@ -14021,26 +14255,31 @@ impl MouseDragRequest {
         }
     }
     /// Sets `startX`.
+    #[inline]
     pub fn with_start_x(mut self, value: f64) -> Self {
         self.start_x = value;
         self
     }
     /// Sets `startY`.
+    #[inline]
     pub fn with_start_y(mut self, value: f64) -> Self {
         self.start_y = value;
         self
     }
     /// Sets `endX`.
+    #[inline]
     pub fn with_end_x(mut self, value: f64) -> Self {
         self.end_x = value;
         self
     }
     /// Sets `endY`.
+    #[inline]
     pub fn with_end_y(mut self, value: f64) -> Self {
         self.end_y = value;
         self
     }
     /// Sets `button`.
+    #[inline]
     pub fn with_button(mut self, value: String) -> Self {
         self.button = Some(value);
         self
@@ -14191,6 +14430,7 @@ pub struct MouseScrollRequest {
 #[cfg(feature = "api-toolbox")]
 impl MouseScrollRequest {
     /// A `MouseScrollRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(x: f64, y: f64, direction: String) -> Self {
         MouseScrollRequest {
             x,
@@ -14200,21 +14440,25 @@ impl MouseScrollRequest {
         }
     }
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: f64) -> Self {
         self.x = value;
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: f64) -> Self {
         self.y = value;
         self
     }
     /// Sets `direction`.
+    #[inline]
     pub fn with_direction(mut self, value: String) -> Self {
         self.direction = value;
         self
     }
     /// Sets `amount`.
+    #[inline]
     pub fn with_amount(mut self, value: f64) -> Self {
         self.amount = Some(value);
         self
@@ -14340,6 +14584,7 @@ pub struct KeyboardTypeRequest {
 #[cfg(feature = "api-toolbox")]
 impl KeyboardTypeRequest {
     /// A `KeyboardTypeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(text: String) -> Self {
         KeyboardTypeRequest {
             text,
@@ -14347,11 +14592,13 @@ impl KeyboardTypeRequest {
         }
     }
     /// Sets `text`.
+    #[inline]
     pub fn with_text(mut self, value: String) -> Self {
         self.text = value;
         self
     }
     /// Sets `delay`.
+    #[inline]
     pub fn with_delay(mut self, value: f64) -> Self {
         self.delay = Some(value);
         self
@@ -14413,6 +14660,7 @@ pub struct KeyboardPressRequest {
 #[cfg(feature = "api-toolbox")]
 impl KeyboardPressRequest {
     /// A `KeyboardPressRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(key: String) -> Self {
         KeyboardPressRequest {
             key,
@@ -14420,11 +14668,13 @@ impl KeyboardPressRequest {
         }
     }
     /// Sets `key`.
+    #[inline]
     pub fn with_key(mut self, value: String) -> Self {
         self.key = value;
         self
     }
     /// Sets `modifiers`.
+    #[inline]
     pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
         self.modifiers = Some(value);
         self
@@ -14481,10 +14731,12 @@ pub struct KeyboardHotkeyRequest {
 #[cfg(feature = "api-toolbox")]
 impl KeyboardHotkeyRequest {
     /// A `KeyboardHotkeyRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(keys: String) -> Self {
         KeyboardHotkeyRequest { keys }
     }
     /// Sets `keys`.
+    #[inline]
     pub fn with_keys(mut self, value: String) -> Self {
         self.keys = value;
         self
@@ -14889,6 +15141,7 @@ pub struct CreateSnapshot {
 #[cfg(feature = "api-snapshots")]
 impl CreateSnapshot {
     /// A `CreateSnapshot` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String) -> Self {
         CreateSnapshot {
             name,
@@ -14905,56 +15158,67 @@ impl CreateSnapshot {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `imageName`.
+    #[inline]
     pub fn with_image_name(mut self, value: String) -> Self {
         self.image_name = Some(value);
         self
     }
     /// Sets `entrypoint`.
+    #[inline]
     pub fn with_entrypoint(mut self, value: Vec<String>) -> Self {
         self.entrypoint = Some(value);
         self
     }
     /// Sets `cpu`.
+    #[inline]
     pub fn with_cpu(mut self, value: i64) -> Self {
         self.cpu = Some(value);
         self
     }
     /// Sets `gpu`.
+    #[inline]
     pub fn with_gpu(mut self, value: i64) -> Self {
         self.gpu = Some(value);
         self
     }
     /// Sets `gpuType`.
+    #[inline]
     pub fn with_gpu_type(mut self, value: Vec<GpuType>) -> Self {
         self.gpu_type = Some(value);
         self
     }
     /// Sets `memory`.
+    #[inline]
     pub fn with_memory(mut self, value: i64) -> Self {
         self.memory = Some(value);
         self
     }
     /// Sets `disk`.
+    #[inline]
     pub fn with_disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
     }
     /// Sets `buildInfo`.
+    #[inline]
     pub fn with_build_info(mut self, value: CreateBuildInfo) -> Self {
         self.build_info = Some(value);
         self
     }
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = Some(value);
         self
     }
     /// Sets `sandboxClass`.
+    #[inline]
     pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
         self.sandbox_class = Some(value);
         self
@@ -15769,10 +16033,12 @@ pub struct CreateVolume {
 #[cfg(feature = "api-volumes")]
 impl CreateVolume {
     /// A `CreateVolume` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String) -> Self {
         CreateVolume { name }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
@@ -16375,6 +16641,7 @@ pub struct UpdateJobStatus {
 #[cfg(feature = "api-jobs")]
 impl UpdateJobStatus {
     /// A `UpdateJobStatus` with its required fields; the others are unset.
+    #[inline]
     pub fn new(status: JobStatus) -> Self {
         UpdateJobStatus {
             status,
@@ -16383,16 +16650,19 @@ impl UpdateJobStatus {
         }
     }
     /// Sets `status`.
+    #[inline]
     pub fn with_status(mut self, value: JobStatus) -> Self {
         self.status = value;
         self
     }
     /// Sets `errorMessage`.
+    #[inline]
     pub fn with_error_message(mut self, value: String) -> Self {
         self.error_message = Some(value);
         self
     }
     /// Sets `resultMetadata`.
+    #[inline]
     pub fn with_result_metadata(mut self, value: String) -> Self {
         self.result_metadata = Some(value);
         self
@@ -16462,6 +16732,7 @@ pub struct CreateDockerRegistry {
 #[cfg(feature = "api-docker-registry")]
 impl CreateDockerRegistry {
     /// A `CreateDockerRegistry` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         name: String,
         url: String,
@@ -16477,26 +16748,31 @@ impl CreateDockerRegistry {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `url`.
+    #[inline]
     pub fn with_url(mut self, value: String) -> Self {
         self.url = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = value;
         self
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = value;
         self
     }
     /// Sets `project`.
+    #[inline]
     pub fn with_project(mut self, value: String) -> Self {
         self.project = Some(value);
         self
@@ -16902,6 +17178,7 @@ pub struct UpdateDockerRegistry {
 #[cfg(feature = "api-docker-registry")]
 impl UpdateDockerRegistry {
     /// A `UpdateDockerRegistry` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, url: String, username: String) -> Self {
         UpdateDockerRegistry {
             name,
@@ -16912,26 +17189,31 @@ impl UpdateDockerRegistry {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `url`.
+    #[inline]
     pub fn with_url(mut self, value: String) -> Self {
         self.url = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = value;
         self
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
     }
     /// Sets `project`.
+    #[inline]
     pub fn with_project(mut self, value: String) -> Self {
         self.project = Some(value);
         self
@@ -17056,6 +17338,7 @@ pub struct AdminCreateRunner {
 #[cfg(feature = "api-admin")]
 impl AdminCreateRunner {
     /// A `AdminCreateRunner` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         region_id: String,
         name: String,
@@ -17077,56 +17360,67 @@ impl AdminCreateRunner {
         }
     }
     /// Sets `regionId`.
+    #[inline]
     pub fn with_region_id(mut self, value: String) -> Self {
         self.region_id = value;
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `tags`.
+    #[inline]
     pub fn with_tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
     }
     /// Sets `apiKey`.
+    #[inline]
     pub fn with_api_key(mut self, value: crate::runtime::Secret) -> Self {
         self.api_key = value;
         self
     }
     /// Sets `apiVersion`.
+    #[inline]
     pub fn with_api_version(mut self, value: String) -> Self {
         self.api_version = value;
         self
     }
     /// Sets `domain`.
+    #[inline]
     pub fn with_domain(mut self, value: String) -> Self {
         self.domain = Some(value);
         self
     }
     /// Sets `apiUrl`.
+    #[inline]
     pub fn with_api_url(mut self, value: String) -> Self {
         self.api_url = Some(value);
         self
     }
     /// Sets `proxyUrl`.
+    #[inline]
     pub fn with_proxy_url(mut self, value: String) -> Self {
         self.proxy_url = Some(value);
         self
     }
     /// Sets `cpu`.
+    #[inline]
     pub fn with_cpu(mut self, value: f64) -> Self {
         self.cpu = Some(value);
         self
     }
     /// Sets `memoryGiB`.
+    #[inline]
     pub fn with_memory_gi_b(mut self, value: f64) -> Self {
         self.memory_gi_b = Some(value);
         self
     }
     /// Sets `diskGiB`.
+    #[inline]
     pub fn with_disk_gi_b(mut self, value: f64) -> Self {
         self.disk_gi_b = Some(value);
         self
@@ -17262,46 +17556,55 @@ pub struct CreateOrganizationQuota {
 #[cfg(feature = "api-admin")]
 impl CreateOrganizationQuota {
     /// Sets `totalCpuQuota`.
+    #[inline]
     pub fn with_total_cpu_quota(mut self, value: f64) -> Self {
         self.total_cpu_quota = Some(value);
         self
     }
     /// Sets `totalMemoryQuota`.
+    #[inline]
     pub fn with_total_memory_quota(mut self, value: f64) -> Self {
         self.total_memory_quota = Some(value);
         self
     }
     /// Sets `totalDiskQuota`.
+    #[inline]
     pub fn with_total_disk_quota(mut self, value: f64) -> Self {
         self.total_disk_quota = Some(value);
         self
     }
     /// Sets `maxCpuPerSandbox`.
+    #[inline]
     pub fn with_max_cpu_per_sandbox(mut self, value: f64) -> Self {
         self.max_cpu_per_sandbox = Some(value);
         self
     }
     /// Sets `maxMemoryPerSandbox`.
+    #[inline]
     pub fn with_max_memory_per_sandbox(mut self, value: f64) -> Self {
         self.max_memory_per_sandbox = Some(value);
         self
     }
     /// Sets `maxDiskPerSandbox`.
+    #[inline]
     pub fn with_max_disk_per_sandbox(mut self, value: f64) -> Self {
         self.max_disk_per_sandbox = Some(value);
         self
     }
     /// Sets `snapshotQuota`.
+    #[inline]
     pub fn with_snapshot_quota(mut self, value: f64) -> Self {
         self.snapshot_quota = Some(value);
         self
     }
     /// Sets `maxSnapshotSize`.
+    #[inline]
     pub fn with_max_snapshot_size(mut self, value: f64) -> Self {
         self.max_snapshot_size = Some(value);
         self
     }
     /// Sets `volumeQuota`.
+    #[inline]
     pub fn with_volume_quota(mut self, value: f64) -> Self {
         self.volume_quota = Some(value);
         self
@@ -17478,6 +17781,7 @@ pub struct CreateUser {
 #[cfg(feature = "api-admin")]
 impl CreateUser {
     /// A `CreateUser` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String, name: String) -> Self {
         CreateUser {
             id,
@@ -17490,21 +17794,25 @@ impl CreateUser {
         }
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `email`.
+    #[inline]
     pub fn with_email(mut self, value: String) -> Self {
         self.email = Some(value);
         self
     }
     /// Sets `personalOrganizationQuota`.
+    #[inline]
     pub fn with_personal_organization_quota(
         mut self,
         value: CreateOrganizationQuota,
@@ -17513,6 +17821,7 @@ impl CreateUser {
         self
     }
     /// Sets `personalOrganizationDefaultRegionId`.
+    #[inline]
     pub fn with_personal_organization_default_region_id(
         mut self,
         value: String,
@@ -17521,11 +17830,13 @@ impl CreateUser {
         self
     }
     /// Sets `role`.
+    #[inline]
     pub fn with_role(mut self, value: CreateUserRole) -> Self {
         self.role = Some(value);
         self
     }
     /// Sets `emailVerified`.
+    #[inline]
     pub fn with_email_verified(mut self, value: bool) -> Self {
         self.email_verified = Some(value);
         self
@@ -17718,6 +18029,7 @@ pub struct SendWebhookDto {
 #[cfg(feature = "api-admin")]
 impl SendWebhookDto {
     /// A `SendWebhookDto` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         event_type: WebhookEvent,
         payload: std::collections::BTreeMap<String, serde_json::Value>,
@@ -17729,11 +18041,13 @@ impl SendWebhookDto {
         }
     }
     /// Sets `eventType`.
+    #[inline]
     pub fn with_event_type(mut self, value: WebhookEvent) -> Self {
         self.event_type = value;
         self
     }
     /// Sets `payload`.
+    #[inline]
     pub fn with_payload(
         mut self,
         value: std::collections::BTreeMap<String, serde_json::Value>,
@@ -17742,6 +18056,7 @@ impl SendWebhookDto {
         self
     }
     /// Sets `eventId`.
+    #[inline]
     pub fn with_event_id(mut self, value: String) -> Self {
         self.event_id = Some(value);
         self
@@ -17810,12 +18125,14 @@ pub struct SetSnapshotGeneralStatusDto {
 #[cfg(feature = "api-admin")]
 impl SetSnapshotGeneralStatusDto {
     /// A `SetSnapshotGeneralStatusDto` with its required fields; the others are unset.
+    #[inline]
     pub fn new(general: bool) -> Self {
         SetSnapshotGeneralStatusDto {
             general,
         }
     }
     /// Sets `general`.
+    #[inline]
     pub fn with_general(mut self, value: bool) -> Self {
         self.general = value;
         self
@@ -18215,6 +18532,7 @@ pub struct CreateOrganizationRegionQuota {
 #[cfg(feature = "api-admin")]
 impl CreateOrganizationRegionQuota {
     /// A `CreateOrganizationRegionQuota` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         sandbox_class: SandboxClass,
         total_cpu_quota: f64,
@@ -18239,26 +18557,31 @@ impl CreateOrganizationRegionQuota {
         }
     }
     /// Sets `sandboxClass`.
+    #[inline]
     pub fn with_sandbox_class(mut self, value: SandboxClass) -> Self {
         self.sandbox_class = value;
         self
     }
     /// Sets `totalCpuQuota`.
+    #[inline]
     pub fn with_total_cpu_quota(mut self, value: f64) -> Self {
         self.total_cpu_quota = value;
         self
     }
     /// Sets `totalMemoryQuota`.
+    #[inline]
     pub fn with_total_memory_quota(mut self, value: f64) -> Self {
         self.total_memory_quota = value;
         self
     }
     /// Sets `totalDiskQuota`.
+    #[inline]
     pub fn with_total_disk_quota(mut self, value: f64) -> Self {
         self.total_disk_quota = value;
         self
     }
     /// Sets `totalGpuQuota`.
+    #[inline]
     pub fn with_total_gpu_quota(mut self, value: f64) -> Self {
         self.total_gpu_quota = value;
         self
@@ -18266,6 +18589,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `allowedGpuTypes`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_allowed_gpu_types(mut self, value: Option<Vec<GpuType>>) -> Self {
         self.allowed_gpu_types = Some(value);
         self
@@ -18273,6 +18597,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxCpuPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_cpu_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_cpu_per_sandbox = Some(value);
         self
@@ -18280,6 +18605,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxMemoryPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_memory_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_memory_per_sandbox = Some(value);
         self
@@ -18287,6 +18613,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxDiskPerSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_sandbox = Some(value);
         self
@@ -18294,6 +18621,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxDiskPerNonEphemeralSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_non_ephemeral_sandbox(
         mut self,
         value: Option<f64>,
@@ -18304,6 +18632,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxCpuPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_cpu_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_cpu_per_gpu_sandbox = Some(value);
         self
@@ -18311,6 +18640,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxMemoryPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_memory_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_memory_per_gpu_sandbox = Some(value);
         self
@@ -18318,6 +18648,7 @@ impl CreateOrganizationRegionQuota {
     /// Sets `maxDiskPerGpuSandbox`.
     ///
     /// `None` sends `null`, which clears the value.
+    #[inline]
     pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_gpu_sandbox = Some(value);
         self
@@ -18453,12 +18784,14 @@ pub struct OrganizationPreviewWarning {
 #[cfg(feature = "api-admin")]
 impl OrganizationPreviewWarning {
     /// A `OrganizationPreviewWarning` with its required fields; the others are unset.
+    #[inline]
     pub fn new(preview_warning_enabled: bool) -> Self {
         OrganizationPreviewWarning {
             preview_warning_enabled,
         }
     }
     /// Sets `previewWarningEnabled`.
+    #[inline]
     pub fn with_preview_warning_enabled(mut self, value: bool) -> Self {
         self.preview_warning_enabled = value;
         self
@@ -19442,6 +19775,7 @@ pub struct UploadFileDeprecatedRequest {
 #[cfg(feature = "api-toolbox")]
 impl UploadFileDeprecatedRequest {
     /// Sets `file`.
+    #[inline]
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = Some(value);
         self

@@ -18,11 +18,13 @@ pub struct ListVolumesParams {
 }
 impl ListVolumesParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
     }
     /// Sets `includeDeleted`.
+    #[inline]
     pub fn with_include_deleted(mut self, value: bool) -> Self {
         self.include_deleted = Some(value);
         self
@@ -59,6 +61,7 @@ pub struct CreateVolumeParams {
 }
 impl CreateVolumeParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -96,6 +99,7 @@ pub struct GetVolumeParams {
 }
 impl GetVolumeParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -135,6 +139,7 @@ pub struct DeleteVolumeParams {
 }
 impl DeleteVolumeParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -173,6 +178,7 @@ pub struct GetVolumeByNameParams {
 }
 impl GetVolumeByNameParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

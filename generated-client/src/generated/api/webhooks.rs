@@ -16,6 +16,7 @@ pub struct GetAppPortalAccessParams {
 }
 impl GetAppPortalAccessParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -51,6 +52,7 @@ pub struct GetInitializationStatusParams {
 }
 impl GetInitializationStatusParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -86,6 +88,7 @@ pub struct InitializeWebhooksParams {
 }
 impl InitializeWebhooksParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self
@@ -125,6 +128,7 @@ pub struct RefreshEndpointsParams {
 }
 impl RefreshEndpointsParams {
     /// Sets `X-Daytona-Organization-ID`.
+    #[inline]
     pub fn with_x_daytona_organization_id(mut self, value: String) -> Self {
         self.x_daytona_organization_id = Some(value);
         self

@@ -184,16 +184,19 @@ pub struct GetAccessibilityTreeParams {
 }
 impl GetAccessibilityTreeParams {
     /// Sets `scope`.
+    #[inline]
     pub fn with_scope(mut self, value: String) -> Self {
         self.scope = Some(value);
         self
     }
     /// Sets `pid`.
+    #[inline]
     pub fn with_pid(mut self, value: i64) -> Self {
         self.pid = Some(value);
         self
     }
     /// Sets `maxDepth`.
+    #[inline]
     pub fn with_max_depth(mut self, value: i64) -> Self {
         self.max_depth = Some(value);
         self
@@ -742,6 +745,7 @@ pub struct TakeScreenshotParams {
 }
 impl TakeScreenshotParams {
     /// Sets `showCursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -783,21 +787,25 @@ pub struct TakeCompressedScreenshotParams {
 }
 impl TakeCompressedScreenshotParams {
     /// Sets `showCursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
     }
     /// Sets `format`.
+    #[inline]
     pub fn with_format(mut self, value: String) -> Self {
         self.format = Some(value);
         self
     }
     /// Sets `quality`.
+    #[inline]
     pub fn with_quality(mut self, value: i64) -> Self {
         self.quality = Some(value);
         self
     }
     /// Sets `scale`.
+    #[inline]
     pub fn with_scale(mut self, value: f64) -> Self {
         self.scale = Some(value);
         self
@@ -842,6 +850,7 @@ pub struct TakeRegionScreenshotParams {
 }
 impl TakeRegionScreenshotParams {
     /// Sets `showCursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
@@ -898,21 +907,25 @@ pub struct TakeCompressedRegionScreenshotParams {
 }
 impl TakeCompressedRegionScreenshotParams {
     /// Sets `showCursor`.
+    #[inline]
     pub fn with_show_cursor(mut self, value: bool) -> Self {
         self.show_cursor = Some(value);
         self
     }
     /// Sets `format`.
+    #[inline]
     pub fn with_format(mut self, value: String) -> Self {
         self.format = Some(value);
         self
     }
     /// Sets `quality`.
+    #[inline]
     pub fn with_quality(mut self, value: i64) -> Self {
         self.quality = Some(value);
         self
     }
     /// Sets `scale`.
+    #[inline]
     pub fn with_scale(mut self, value: f64) -> Self {
         self.scale = Some(value);
         self

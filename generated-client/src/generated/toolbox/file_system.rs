@@ -18,6 +18,7 @@ pub struct ListFilesParams {
 #[cfg(feature = "toolbox-file-system")]
 impl ListFilesParams {
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = Some(value);
         self
@@ -56,6 +57,7 @@ pub struct DeleteFileParams {
 #[cfg(feature = "toolbox-file-system")]
 impl DeleteFileParams {
     /// Sets `recursive`.
+    #[inline]
     pub fn with_recursive(mut self, value: bool) -> Self {
         self.recursive = Some(value);
         self
@@ -273,16 +275,19 @@ pub struct SetFilePermissionsParams {
 #[cfg(feature = "toolbox-file-system")]
 impl SetFilePermissionsParams {
     /// Sets `owner`.
+    #[inline]
     pub fn with_owner(mut self, value: String) -> Self {
         self.owner = Some(value);
         self
     }
     /// Sets `group`.
+    #[inline]
     pub fn with_group(mut self, value: String) -> Self {
         self.group = Some(value);
         self
     }
     /// Sets `mode`.
+    #[inline]
     pub fn with_mode(mut self, value: String) -> Self {
         self.mode = Some(value);
         self

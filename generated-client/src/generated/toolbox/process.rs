@@ -258,6 +258,7 @@ pub struct GetEntrypointLogsParams {
 #[cfg(feature = "toolbox-process")]
 impl GetEntrypointLogsParams {
     /// Sets `follow`.
+    #[inline]
     pub fn with_follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self
@@ -427,6 +428,7 @@ pub struct GetSessionCommandLogsParams {
 #[cfg(feature = "toolbox-process-sessions")]
 impl GetSessionCommandLogsParams {
     /// Sets `follow`.
+    #[inline]
     pub fn with_follow(mut self, value: bool) -> Self {
         self.follow = Some(value);
         self

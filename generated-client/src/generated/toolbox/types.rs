@@ -81,6 +81,7 @@ pub struct AccessibilityInvokeRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl AccessibilityInvokeRequest {
     /// A `AccessibilityInvokeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String) -> Self {
         AccessibilityInvokeRequest {
             action: None,
@@ -88,11 +89,13 @@ impl AccessibilityInvokeRequest {
         }
     }
     /// Sets `action`.
+    #[inline]
     pub fn with_action(mut self, value: String) -> Self {
         self.action = Some(value);
         self
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
@@ -147,10 +150,12 @@ pub struct AccessibilityNodeRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl AccessibilityNodeRequest {
     /// A `AccessibilityNodeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String) -> Self {
         AccessibilityNodeRequest { id }
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
@@ -252,6 +257,7 @@ pub struct AccessibilitySetValueRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl AccessibilitySetValueRequest {
     /// A `AccessibilitySetValueRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String) -> Self {
         AccessibilitySetValueRequest {
             id,
@@ -259,11 +265,13 @@ impl AccessibilitySetValueRequest {
         }
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
     }
     /// Sets `value`.
+    #[inline]
     pub fn with_value(mut self, value: String) -> Self {
         self.value = Some(value);
         self
@@ -710,6 +718,7 @@ pub struct CodeRunRequest {
 #[cfg(feature = "toolbox-process")]
 impl CodeRunRequest {
     /// A `CodeRunRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(code: String, language: String) -> Self {
         CodeRunRequest {
             argv: None,
@@ -720,16 +729,19 @@ impl CodeRunRequest {
         }
     }
     /// Sets `argv`.
+    #[inline]
     pub fn with_argv(mut self, value: Vec<String>) -> Self {
         self.argv = Some(value);
         self
     }
     /// Sets `code`.
+    #[inline]
     pub fn with_code(mut self, value: String) -> Self {
         self.code = value;
         self
     }
     /// Sets `envs`.
+    #[inline]
     pub fn with_envs(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -738,11 +750,13 @@ impl CodeRunRequest {
         self
     }
     /// Sets `language`.
+    #[inline]
     pub fn with_language(mut self, value: String) -> Self {
         self.language = value;
         self
     }
     /// Sets `timeout`.
+    #[inline]
     pub fn with_timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
@@ -937,6 +951,7 @@ pub struct CompletionContext {
 #[cfg(feature = "toolbox-lsp")]
 impl CompletionContext {
     /// A `CompletionContext` with its required fields; the others are unset.
+    #[inline]
     pub fn new(trigger_kind: i64) -> Self {
         CompletionContext {
             trigger_character: None,
@@ -944,11 +959,13 @@ impl CompletionContext {
         }
     }
     /// Sets `triggerCharacter`.
+    #[inline]
     pub fn with_trigger_character(mut self, value: String) -> Self {
         self.trigger_character = Some(value);
         self
     }
     /// Sets `triggerKind`.
+    #[inline]
     pub fn with_trigger_kind(mut self, value: i64) -> Self {
         self.trigger_kind = value;
         self
@@ -1277,11 +1294,13 @@ pub struct CreateContextRequest {
 #[cfg(feature = "toolbox-interpreter")]
 impl CreateContextRequest {
     /// Sets `cwd`.
+    #[inline]
     pub fn with_cwd(mut self, value: String) -> Self {
         self.cwd = Some(value);
         self
     }
     /// Sets `language`.
+    #[inline]
     pub fn with_language(mut self, value: String) -> Self {
         self.language = Some(value);
         self
@@ -1333,10 +1352,12 @@ pub struct CreateSessionRequest {
 #[cfg(feature = "toolbox-process-sessions")]
 impl CreateSessionRequest {
     /// A `CreateSessionRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(session_id: String) -> Self {
         CreateSessionRequest { session_id }
     }
     /// Sets `sessionId`.
+    #[inline]
     pub fn with_session_id(mut self, value: String) -> Self {
         self.session_id = value;
         self
@@ -1512,6 +1533,7 @@ pub struct ExecuteRequest {
 #[cfg(feature = "toolbox-process")]
 impl ExecuteRequest {
     /// A `ExecuteRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(command: String) -> Self {
         ExecuteRequest {
             command,
@@ -1521,16 +1543,19 @@ impl ExecuteRequest {
         }
     }
     /// Sets `command`.
+    #[inline]
     pub fn with_command(mut self, value: String) -> Self {
         self.command = value;
         self
     }
     /// Sets `cwd`.
+    #[inline]
     pub fn with_cwd(mut self, value: String) -> Self {
         self.cwd = Some(value);
         self
     }
     /// Sets `envs`.
+    #[inline]
     pub fn with_envs(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -1539,6 +1564,7 @@ impl ExecuteRequest {
         self
     }
     /// Sets `timeout`.
+    #[inline]
     pub fn with_timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
@@ -1844,10 +1870,12 @@ pub struct FilesDownloadRequest {
 #[cfg(feature = "toolbox-file-system-transfer")]
 impl FilesDownloadRequest {
     /// A `FilesDownloadRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(paths: Vec<String>) -> Self {
         FilesDownloadRequest { paths }
     }
     /// Sets `paths`.
+    #[inline]
     pub fn with_paths(mut self, value: Vec<String>) -> Self {
         self.paths = value;
         self
@@ -1919,36 +1947,43 @@ pub struct FindAccessibilityNodesRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl FindAccessibilityNodesRequest {
     /// Sets `limit`.
+    #[inline]
     pub fn with_limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
     }
     /// Sets `nameMatch`.
+    #[inline]
     pub fn with_name_match(mut self, value: String) -> Self {
         self.name_match = Some(value);
         self
     }
     /// Sets `pid`.
+    #[inline]
     pub fn with_pid(mut self, value: i64) -> Self {
         self.pid = Some(value);
         self
     }
     /// Sets `role`.
+    #[inline]
     pub fn with_role(mut self, value: String) -> Self {
         self.role = Some(value);
         self
     }
     /// Sets `scope`.
+    #[inline]
     pub fn with_scope(mut self, value: String) -> Self {
         self.scope = Some(value);
         self
     }
     /// Sets `states`.
+    #[inline]
     pub fn with_states(mut self, value: Vec<String>) -> Self {
         self.states = Some(value);
         self
@@ -2019,15 +2054,18 @@ pub struct GitAddRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitAddRequest {
     /// A `GitAddRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(files: Vec<String>, path: String) -> Self {
         GitAddRequest { files, path }
     }
     /// Sets `files`.
+    #[inline]
     pub fn with_files(mut self, value: Vec<String>) -> Self {
         self.files = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -2090,15 +2128,18 @@ pub struct GitBranchRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitBranchRequest {
     /// A `GitBranchRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, path: String) -> Self {
         GitBranchRequest { name, path }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -2161,15 +2202,18 @@ pub struct GitCheckoutRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitCheckoutRequest {
     /// A `GitCheckoutRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(branch: String, path: String) -> Self {
         GitCheckoutRequest { branch, path }
     }
     /// Sets `branch`.
+    #[inline]
     pub fn with_branch(mut self, value: String) -> Self {
         self.branch = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -2250,6 +2294,7 @@ pub struct GitCloneRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitCloneRequest {
     /// A `GitCloneRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String, url: String) -> Self {
         GitCloneRequest {
             branch: None,
@@ -2262,36 +2307,43 @@ impl GitCloneRequest {
         }
     }
     /// Sets `branch`.
+    #[inline]
     pub fn with_branch(mut self, value: String) -> Self {
         self.branch = Some(value);
         self
     }
     /// Sets `commit_id`.
+    #[inline]
     pub fn with_commit_id(mut self, value: String) -> Self {
         self.commit_id = Some(value);
         self
     }
     /// Sets `insecure_skip_tls`.
+    #[inline]
     pub fn with_insecure_skip_tls(mut self, value: bool) -> Self {
         self.insecure_skip_tls = Some(value);
         self
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `url`.
+    #[inline]
     pub fn with_url(mut self, value: String) -> Self {
         self.url = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
@@ -2472,6 +2524,7 @@ pub struct GitCommitRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitCommitRequest {
     /// A `GitCommitRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(author: String, email: String, message: String, path: String) -> Self {
         GitCommitRequest {
             allow_empty: None,
@@ -2482,26 +2535,31 @@ impl GitCommitRequest {
         }
     }
     /// Sets `allow_empty`.
+    #[inline]
     pub fn with_allow_empty(mut self, value: bool) -> Self {
         self.allow_empty = Some(value);
         self
     }
     /// Sets `author`.
+    #[inline]
     pub fn with_author(mut self, value: String) -> Self {
         self.author = value;
         self
     }
     /// Sets `email`.
+    #[inline]
     pub fn with_email(mut self, value: String) -> Self {
         self.email = value;
         self
     }
     /// Sets `message`.
+    #[inline]
     pub fn with_message(mut self, value: String) -> Self {
         self.message = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -2621,6 +2679,7 @@ pub struct GitDeleteBranchRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitDeleteBranchRequest {
     /// A `GitDeleteBranchRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(name: String, path: String) -> Self {
         GitDeleteBranchRequest {
             name,
@@ -2628,11 +2687,13 @@ impl GitDeleteBranchRequest {
         }
     }
     /// Sets `name`.
+    #[inline]
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
@@ -2699,6 +2760,7 @@ pub struct GitRepoRequest {
 #[cfg(feature = "toolbox-git")]
 impl GitRepoRequest {
     /// A `GitRepoRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(path: String) -> Self {
         GitRepoRequest {
             password: None,
@@ -2707,16 +2769,19 @@ impl GitRepoRequest {
         }
     }
     /// Sets `password`.
+    #[inline]
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
     }
     /// Sets `username`.
+    #[inline]
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
@@ -2854,10 +2919,12 @@ pub struct InitializeRequest {
 #[cfg(feature = "toolbox-server")]
 impl InitializeRequest {
     /// A `InitializeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(token: crate::runtime::Secret) -> Self {
         InitializeRequest { token }
     }
     /// Sets `token`.
+    #[inline]
     pub fn with_token(mut self, value: crate::runtime::Secret) -> Self {
         self.token = value;
         self
@@ -3038,6 +3105,7 @@ pub struct KeyboardHotkeyRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl KeyboardHotkeyRequest {
     /// Sets `keys`.
+    #[inline]
     pub fn with_keys(mut self, value: String) -> Self {
         self.keys = Some(value);
         self
@@ -3090,11 +3158,13 @@ pub struct KeyboardPressRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl KeyboardPressRequest {
     /// Sets `key`.
+    #[inline]
     pub fn with_key(mut self, value: String) -> Self {
         self.key = Some(value);
         self
     }
     /// Sets `modifiers`.
+    #[inline]
     pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
         self.modifiers = Some(value);
         self
@@ -3149,11 +3219,13 @@ pub struct KeyboardTypeRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl KeyboardTypeRequest {
     /// Sets `delay`.
+    #[inline]
     pub fn with_delay(mut self, value: i64) -> Self {
         self.delay = Some(value);
         self
     }
     /// Sets `text`.
+    #[inline]
     pub fn with_text(mut self, value: String) -> Self {
         self.text = Some(value);
         self
@@ -3338,6 +3410,7 @@ pub struct LspCompletionParams {
 #[cfg(feature = "toolbox-lsp")]
 impl LspCompletionParams {
     /// A `LspCompletionParams` with its required fields; the others are unset.
+    #[inline]
     pub fn new(
         language_id: String,
         path_to_project: String,
@@ -3353,26 +3426,31 @@ impl LspCompletionParams {
         }
     }
     /// Sets `context`.
+    #[inline]
     pub fn with_context(mut self, value: CompletionContext) -> Self {
         self.context = Some(value);
         self
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
     }
     /// Sets `position`.
+    #[inline]
     pub fn with_position(mut self, value: LspPosition) -> Self {
         self.position = value;
         self
     }
     /// Sets `uri`.
+    #[inline]
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
@@ -3459,6 +3537,7 @@ pub struct LspDocumentRequest {
 #[cfg(feature = "toolbox-lsp")]
 impl LspDocumentRequest {
     /// A `LspDocumentRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(language_id: String, path_to_project: String, uri: String) -> Self {
         LspDocumentRequest {
             language_id,
@@ -3467,16 +3546,19 @@ impl LspDocumentRequest {
         }
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
     }
     /// Sets `uri`.
+    #[inline]
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
@@ -3602,15 +3684,18 @@ pub struct LspPosition {
 #[cfg(feature = "toolbox-lsp")]
 impl LspPosition {
     /// A `LspPosition` with its required fields; the others are unset.
+    #[inline]
     pub fn new(character: i64, line: i64) -> Self {
         LspPosition { character, line }
     }
     /// Sets `character`.
+    #[inline]
     pub fn with_character(mut self, value: i64) -> Self {
         self.character = value;
         self
     }
     /// Sets `line`.
+    #[inline]
     pub fn with_line(mut self, value: i64) -> Self {
         self.line = value;
         self
@@ -3724,6 +3809,7 @@ pub struct LspServerRequest {
 #[cfg(feature = "toolbox-lsp")]
 impl LspServerRequest {
     /// A `LspServerRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(language_id: String, path_to_project: String) -> Self {
         LspServerRequest {
             language_id,
@@ -3731,11 +3817,13 @@ impl LspServerRequest {
         }
     }
     /// Sets `languageId`.
+    #[inline]
     pub fn with_language_id(mut self, value: String) -> Self {
         self.language_id = value;
         self
     }
     /// Sets `pathToProject`.
+    #[inline]
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
@@ -3936,21 +4024,25 @@ pub struct MouseClickRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl MouseClickRequest {
     /// Sets `button`.
+    #[inline]
     pub fn with_button(mut self, value: String) -> Self {
         self.button = Some(value);
         self
     }
     /// Sets `double`.
+    #[inline]
     pub fn with_double(mut self, value: bool) -> Self {
         self.double = Some(value);
         self
     }
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: i64) -> Self {
         self.x = Some(value);
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
@@ -4066,26 +4158,31 @@ pub struct MouseDragRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl MouseDragRequest {
     /// Sets `button`.
+    #[inline]
     pub fn with_button(mut self, value: String) -> Self {
         self.button = Some(value);
         self
     }
     /// Sets `endX`.
+    #[inline]
     pub fn with_end_x(mut self, value: i64) -> Self {
         self.end_x = Some(value);
         self
     }
     /// Sets `endY`.
+    #[inline]
     pub fn with_end_y(mut self, value: i64) -> Self {
         self.end_y = Some(value);
         self
     }
     /// Sets `startX`.
+    #[inline]
     pub fn with_start_x(mut self, value: i64) -> Self {
         self.start_x = Some(value);
         self
     }
     /// Sets `startY`.
+    #[inline]
     pub fn with_start_y(mut self, value: i64) -> Self {
         self.start_y = Some(value);
         self
@@ -4195,11 +4292,13 @@ pub struct MouseMoveRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl MouseMoveRequest {
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: i64) -> Self {
         self.x = Some(value);
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
@@ -4303,21 +4402,25 @@ pub struct MouseScrollRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl MouseScrollRequest {
     /// Sets `amount`.
+    #[inline]
     pub fn with_amount(mut self, value: i64) -> Self {
         self.amount = Some(value);
         self
     }
     /// Sets `direction`.
+    #[inline]
     pub fn with_direction(mut self, value: String) -> Self {
         self.direction = Some(value);
         self
     }
     /// Sets `x`.
+    #[inline]
     pub fn with_x(mut self, value: i64) -> Self {
         self.x = Some(value);
         self
     }
     /// Sets `y`.
+    #[inline]
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
@@ -4714,16 +4817,19 @@ pub struct PtyCreateRequest {
 #[cfg(feature = "toolbox-process-terminals")]
 impl PtyCreateRequest {
     /// Sets `cols`.
+    #[inline]
     pub fn with_cols(mut self, value: i64) -> Self {
         self.cols = Some(value);
         self
     }
     /// Sets `cwd`.
+    #[inline]
     pub fn with_cwd(mut self, value: String) -> Self {
         self.cwd = Some(value);
         self
     }
     /// Sets `envs`.
+    #[inline]
     pub fn with_envs(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -4732,16 +4838,19 @@ impl PtyCreateRequest {
         self
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = Some(value);
         self
     }
     /// Sets `lazyStart`.
+    #[inline]
     pub fn with_lazy_start(mut self, value: bool) -> Self {
         self.lazy_start = Some(value);
         self
     }
     /// Sets `rows`.
+    #[inline]
     pub fn with_rows(mut self, value: i64) -> Self {
         self.rows = Some(value);
         self
@@ -4892,15 +5001,18 @@ pub struct PtyResizeRequest {
 #[cfg(feature = "toolbox-process-terminals")]
 impl PtyResizeRequest {
     /// A `PtyResizeRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(cols: i64, rows: i64) -> Self {
         PtyResizeRequest { cols, rows }
     }
     /// Sets `cols`.
+    #[inline]
     pub fn with_cols(mut self, value: i64) -> Self {
         self.cols = value;
         self
     }
     /// Sets `rows`.
+    #[inline]
     pub fn with_rows(mut self, value: i64) -> Self {
         self.rows = value;
         self
@@ -5195,6 +5307,7 @@ pub struct ReplaceRequest {
 #[cfg(feature = "toolbox-file-system")]
 impl ReplaceRequest {
     /// A `ReplaceRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(files: Vec<String>, new_value: String, pattern: String) -> Self {
         ReplaceRequest {
             files,
@@ -5203,16 +5316,19 @@ impl ReplaceRequest {
         }
     }
     /// Sets `files`.
+    #[inline]
     pub fn with_files(mut self, value: Vec<String>) -> Self {
         self.files = value;
         self
     }
     /// Sets `newValue`.
+    #[inline]
     pub fn with_new_value(mut self, value: String) -> Self {
         self.new_value = value;
         self
     }
     /// Sets `pattern`.
+    #[inline]
     pub fn with_pattern(mut self, value: String) -> Self {
         self.pattern = value;
         self
@@ -5598,6 +5714,7 @@ pub struct SessionExecuteRequest {
 #[cfg(feature = "toolbox-process-sessions")]
 impl SessionExecuteRequest {
     /// A `SessionExecuteRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(command: String) -> Self {
         SessionExecuteRequest {
             async_: None,
@@ -5607,21 +5724,25 @@ impl SessionExecuteRequest {
         }
     }
     /// Sets `async`.
+    #[inline]
     pub fn with_async(mut self, value: bool) -> Self {
         self.async_ = Some(value);
         self
     }
     /// Sets `command`.
+    #[inline]
     pub fn with_command(mut self, value: String) -> Self {
         self.command = value;
         self
     }
     /// Sets `runAsync`.
+    #[inline]
     pub fn with_run_async(mut self, value: bool) -> Self {
         self.run_async = Some(value);
         self
     }
     /// Sets `suppressInputEcho`.
+    #[inline]
     pub fn with_suppress_input_echo(mut self, value: bool) -> Self {
         self.suppress_input_echo = Some(value);
         self
@@ -5756,10 +5877,12 @@ pub struct SessionSendInputRequest {
 #[cfg(feature = "toolbox-process")]
 impl SessionSendInputRequest {
     /// A `SessionSendInputRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(data: String) -> Self {
         SessionSendInputRequest { data }
     }
     /// Sets `data`.
+    #[inline]
     pub fn with_data(mut self, value: String) -> Self {
         self.data = value;
         self
@@ -5813,6 +5936,7 @@ pub struct StartRecordingRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl StartRecordingRequest {
     /// Sets `label`.
+    #[inline]
     pub fn with_label(mut self, value: String) -> Self {
         self.label = Some(value);
         self
@@ -5960,10 +6084,12 @@ pub struct StopRecordingRequest {
 #[cfg(feature = "toolbox-computer-use")]
 impl StopRecordingRequest {
     /// A `StopRecordingRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(id: String) -> Self {
         StopRecordingRequest { id }
     }
     /// Sets `id`.
+    #[inline]
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
@@ -6299,10 +6425,12 @@ pub struct UploadFileRequest {
 #[cfg(feature = "toolbox-file-system")]
 impl UploadFileRequest {
     /// A `UploadFileRequest` with its required fields; the others are unset.
+    #[inline]
     pub fn new(file: crate::runtime::Binary) -> Self {
         UploadFileRequest { file }
     }
     /// Sets `file`.
+    #[inline]
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = value;
         self
@@ -6359,15 +6487,18 @@ pub struct UploadFile {
 #[cfg(feature = "toolbox-file-system-transfer")]
 impl UploadFile {
     /// A `UploadFile` with its required fields; the others are unset.
+    #[inline]
     pub fn new(file: crate::runtime::Binary, path: String) -> Self {
         UploadFile { file, path }
     }
     /// Sets `file`.
+    #[inline]
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = value;
         self
     }
     /// Sets `path`.
+    #[inline]
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
