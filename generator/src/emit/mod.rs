@@ -27,12 +27,18 @@ enum PartKind {
     /// The `types` module's inner attributes and the models in the range.
     Models {
         first: bool,
-        range: std::ops::Range<usize>,
+        indices: Vec<usize>,
     },
     RoundTrip,
     Samples,
     /// The tag module at this index of [`Api::operations_by_module`].
     Tag(usize),
+    /// A feature unit's own models (indices into the API's types), in `types/<unit>.rs`.
+    UnitModels {
+        unit: String,
+        first: bool,
+        indices: Vec<usize>,
+    },
 }
 
 /// Models per part of `types.rs`: enough that a part is worth a thread's while, few enough
@@ -64,6 +70,21 @@ impl From<bool> for TestSupport {
 /// callers can store and forward what they received; `test-support` turns it on.
 pub const SERIALIZE_FEATURE: &str = "serialize";
 
+/// The runs of at most [`MODELS_PER_PART`] models that parts are made of; one empty run for
+/// no models.
+fn chunks(indices: &[usize]) -> impl Iterator<Item = &[usize]> {
+    let empty: &[usize] = &[];
+    let runs = indices.chunks(MODELS_PER_PART);
+    let none = indices.is_empty().then_some(empty);
+    none.into_iter().chain(runs)
+}
+
+/// The module (and file) name of a unit's own models: the unit (a tag module or a subset
+/// feature such as `sandbox-lifecycle`) in snake_case.
+fn unit_module(unit: &str) -> String {
+    crate::naming::ident(unit, crate::naming::Case::Value)
+}
+
 /// `#[cfg(feature = "test-support")]`.
 fn test_support_cfg() -> TokenStream {
     quote!(#[cfg(feature = "test-support")])
@@ -79,17 +100,34 @@ pub struct ModuleEmitter<'a> {
     test_support: TestSupport,
     groups: Vec<(&'a str, Vec<&'a Operation>)>,
     models: types::Models<'a>,
+    /// The models `types.rs` holds: those that compile always or with any of several features.
+    shared_models: Vec<usize>,
+    /// The models only one feature unit uses, by unit: each unit's in a file of its own under
+    /// `types/`, declared behind the unit's feature, so a build without it does not even
+    /// parse them (for a large API, reading every model was most of a small build's memory).
+    unit_models: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 impl<'a> ModuleEmitter<'a> {
     /// The emitter of `api`'s module, named `spec_module` in feature names.
     pub fn new(api: &'a Api, spec_module: &'a str, test_support: TestSupport) -> ModuleEmitter<'a> {
+        let models = types::Models::new(api, spec_module, multipart_forms(api), test_support);
+        let mut shared_models = Vec::new();
+        let mut unit_models: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (index, def) in api.types.iter().enumerate() {
+            match models.own_unit(def) {
+                Some(unit) => unit_models.entry(unit.to_string()).or_default().push(index),
+                None => shared_models.push(index),
+            }
+        }
         ModuleEmitter {
             api,
             spec_module,
             test_support,
             groups: api.operations_by_module(),
-            models: types::Models::new(api, spec_module, multipart_forms(api), test_support),
+            models,
+            shared_models,
+            unit_models,
         }
     }
 
@@ -100,22 +138,28 @@ impl<'a> ModuleEmitter<'a> {
             what,
         };
         let mut parts = vec![part("mod.rs", PartKind::Root)];
-        let count = self.api.types.len();
-        let mut start = 0;
-        loop {
-            let end = (start + MODELS_PER_PART).min(count);
-            let first = start == 0;
+        // `types.rs` has a part even with no model of its own: it declares the unit files.
+        for (chunk, indices) in chunks(&self.shared_models).enumerate() {
             parts.push(part(
                 "types.rs",
                 PartKind::Models {
-                    first,
-                    range: start..end,
+                    first: chunk == 0,
+                    indices: indices.to_vec(),
                 },
             ));
-            if end == count {
-                break;
+        }
+        for (unit, indices) in &self.unit_models {
+            let path = format!("types/{}.rs", unit_module(unit));
+            for (chunk, indices) in chunks(indices).enumerate() {
+                parts.push(part(
+                    &path,
+                    PartKind::UnitModels {
+                        unit: unit.clone(),
+                        first: chunk == 0,
+                        indices: indices.to_vec(),
+                    },
+                ));
             }
-            start = end;
         }
         if self.test_support == TestSupport::Include {
             parts.push(part("round_trip.rs", PartKind::RoundTrip));
@@ -132,12 +176,47 @@ impl<'a> ModuleEmitter<'a> {
         let lints = file_lints();
         match &part.what {
             PartKind::Root => self.root(),
-            PartKind::Models { first, range } => {
-                let items = self.models.items(range.clone());
+            PartKind::UnitModels {
+                unit,
+                first,
+                indices,
+            } => {
+                let items = self.models.items(indices, true);
                 if *first {
+                    let feature = self.models.unit_feature(unit);
+                    let doc = if unit == crate::usage::OTHER_TYPES {
+                        format!(" Models no operation uses, such as webhook payloads (feature `{feature}`).")
+                    } else {
+                        format!(" Models only the operations of feature `{feature}` use.")
+                    };
+                    quote! {
+                        #![doc = #doc]
+                        // The other models, by the names `types.rs` gives them.
+                        #[allow(unused_imports)]
+                        use super::*;
+                        #items
+                    }
+                } else {
+                    items
+                }
+            }
+            PartKind::Models { first, indices } => {
+                let items = self.models.items(indices, false);
+                if *first {
+                    let units = self.unit_models.keys().map(|unit| {
+                        let module = types::ident(&unit_module(unit));
+                        let gate = types::feature_gate(&[self.models.unit_feature(unit)]);
+                        quote! {
+                            #gate
+                            mod #module;
+                            #gate
+                            pub use #module::*;
+                        }
+                    });
                     quote! {
                         //! Models: every schema of the spec.
                         #lints
+                        #(#units)*
                         #items
                     }
                 } else {
@@ -355,11 +434,22 @@ mod tests {
         assert!(count.contains(r#"feature = "api-owner-count""#), "{count}");
         let list = gate_of(&files, "api/owners.rs", "pub fn list_owners(");
         assert!(list.contains(r#"feature = "api-owners""#), "{list}");
-        // Models follow the operations that use them.
-        let model = gate_of(&files, "api/types.rs", "pub struct Count {");
-        assert!(model.contains(r#"feature = "api-owner-count""#), "{model}");
-        let model = gate_of(&files, "api/types.rs", "pub struct Owner {");
-        assert!(model.contains(r#"feature = "api-owners""#), "{model}");
+        // Models follow the operations that use them: those of one unit in its own file,
+        // whose module has the unit's gate, and shared ones with any of their units' features.
+        for (unit, model) in [
+            ("owner_count", "pub struct Count {"),
+            ("owners", "pub struct Owner {"),
+        ] {
+            let path = format!("api/types/{unit}.rs");
+            assert_eq!(gate_of(&files, &path, model), "", "{model} in {path}");
+            let feature = format!("feature = \"api-{}\"", unit.replace('_', "-"));
+            for declaration in [format!("mod {unit};"), format!("pub use {unit}::*;")] {
+                let gate = gate_of(&files, "api/types.rs", &declaration);
+                assert!(gate.contains(&feature), "{declaration}: {gate}");
+            }
+        }
+        // Every tag uses `Tag`: it stays in `types.rs`, compiled always.
+        assert_eq!(gate_of(&files, "api/types.rs", "pub struct Tag {"), "");
         // A tag without subsets keeps one gate, on its module.
         assert_eq!(gate_of(&files, "api/pets.rs", "pub fn list_pets("), "");
         // The tag's feature turns its subsets on.

@@ -47,14 +47,35 @@ impl<'a> Models<'a> {
         }
     }
 
-    /// The items of the `types` module for the type definitions in `range` (indices into
-    /// the API's types); the parts of consecutive ranges, concatenated, are the whole module.
-    pub fn items(&self, range: std::ops::Range<usize>) -> TokenStream {
-        let items = self.api.types[range].iter().map(|def| self.model(def));
+    /// The one feature unit (tag module or subset) that uses the type, when only one does: such
+    /// a type goes to that unit's file under `types/`, which compiles (and is read at all)
+    /// only with the unit's feature. `None` for a type that compiles always or with any of
+    /// several features; it stays in `types.rs`.
+    pub fn own_unit(&self, def: &TypeDef) -> Option<&str> {
+        match self.reach.get(&def.name) {
+            Some(users) if users.len() == 1 && !self.ungated.contains(&def.name) => {
+                users.first().map(String::as_str)
+            }
+            _ => None,
+        }
+    }
+
+    /// The items of the type definitions at `indices` (into the API's types), in `types.rs` or
+    /// in a unit's own file (`in_unit_file`: the file's module carries the feature gate, so
+    /// its items carry none).
+    pub fn items(&self, indices: &[usize], in_unit_file: bool) -> TokenStream {
+        let items = indices
+            .iter()
+            .map(|&index| self.model(&self.api.types[index], in_unit_file));
         quote!(#(#items)*)
     }
 
-    fn model(&self, def: &TypeDef) -> TokenStream {
+    /// The feature of a unit's file's module.
+    pub fn unit_feature(&self, unit: &str) -> String {
+        crate::naming::tag_feature(self.spec_module, unit)
+    }
+
+    fn model(&self, def: &TypeDef, in_unit_file: bool) -> TokenStream {
         let context = Context {
             directions: Directions::of(&self.usage, &def.name, self.test_support),
             boxed: &self.boxed,
@@ -70,6 +91,7 @@ impl<'a> Models<'a> {
         // A type some tags use, but not all, compiles with any of their features; one that
         // every tag or no operation uses, and what those hold, always.
         match self.reach.get(&def.name) {
+            _ if in_unit_file => item,
             Some(users) if !self.ungated.contains(&def.name) => {
                 let features: Vec<String> = users
                     .iter()
