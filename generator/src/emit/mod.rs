@@ -24,7 +24,8 @@ pub struct Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum PartKind {
     Root,
-    /// The `types` module's inner attributes and the models in the range.
+    /// Models of `types.rs` (indices into the API's types); the first part also holds the
+    /// module's inner attributes and declares the unit files.
     Models {
         first: bool,
         indices: Vec<usize>,
@@ -189,9 +190,9 @@ impl<'a> ModuleEmitter<'a> {
                     } else {
                         format!(" Models only the operations of feature `{feature}` use.")
                     };
+                    // `use super::*`: the other models, by the names `types.rs` gives them.
                     quote! {
                         #![doc = #doc]
-                        // The other models, by the names `types.rs` gives them.
                         #[allow(unused_imports)]
                         use super::*;
                         #items

@@ -394,8 +394,8 @@ fn builder_impl(name: &Ident, fields: &[Field], boxed: &[bool], additional: bool
             let ty = rust_type(&field.ty, TokenStream::new());
             let ty = if boxed { quote!(Box<#ty>) } else { ty };
             let doc = format!(" Sets `{}`.", field.json_name);
-            // Required and optional-nullable fields take what they hold; an optional field
-            // takes the value and holds `Some` of it.
+            // A setter takes what the caller means: the value, or for a nullable field an
+            // `Option` (`None` is `null`); an optional field holds `Some` of it.
             let (value_ty, value) = match field.presence() {
                 Presence::Required => (ty, quote!(value)),
                 Presence::RequiredNullable => (quote!(Option<#ty>), quote!(value)),
