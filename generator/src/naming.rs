@@ -106,6 +106,12 @@ fn latin_letter(c: char) -> Option<&'static str> {
         .map(|(_, ascii)| *ascii)
 }
 
+/// The paginator of an operation that pages, by the operation's Rust name:
+/// `list_sandboxes` gives `list_sandboxes_pages`.
+pub fn pager(operation: &str) -> String {
+    format!("{operation}_pages")
+}
+
 /// The builder-style setter of a field or parameter, by its Rust name: `with_` and the name
 /// (`_2fa` gives `with_2fa`).
 pub fn setter(field: &str) -> String {

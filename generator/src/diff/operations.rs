@@ -28,13 +28,22 @@ fn item(op: &Operation) -> String {
     format!("{}::{}", op.module, op.rust_name)
 }
 
+/// The effect, touching the operation's paginator too, when it pages.
+fn with_pager(effect: RustEffect, op: &Operation, api: &Api) -> RustEffect {
+    match crate::paging::paging(api, op) {
+        Some(_) => effect.and(format!(
+            "{}::{}",
+            op.module,
+            crate::naming::pager(&op.rust_name)
+        )),
+        None => effect,
+    }
+}
+
 /// The effect, touching the operation's parameter struct and its paginator too (they come
 /// and go with the function).
 fn with_params_struct(effect: RustEffect, op: &Operation, api: &Api) -> RustEffect {
-    let effect = match crate::paging::paging(api, op) {
-        Some(_) => effect.and(format!("{}_pages", item(op))),
-        None => effect,
-    };
+    let effect = with_pager(effect, op, api);
     match &op.params_struct {
         Some(params) => effect.and(params.clone()),
         None => effect,
@@ -168,10 +177,7 @@ fn diff_operation(
             format!("{} is renamed {}", function(old), function(new)),
         );
         // Its paginator is renamed with it.
-        let effect = match crate::paging::paging(wire.old, old) {
-            Some(_) => effect.and(format!("{}_pages", item(old))),
-            None => effect,
-        };
+        let effect = with_pager(effect, old, wire.old);
         match &old.params_struct {
             Some(params)
                 if old.module != new.module || Some(params) != new.params_struct.as_ref() =>

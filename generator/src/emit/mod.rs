@@ -184,7 +184,7 @@ impl<'a> ModuleEmitter<'a> {
             } => {
                 let items = self.models.items(indices, true);
                 if *first {
-                    let feature = self.models.unit_feature(unit);
+                    let feature = crate::naming::tag_feature(self.spec_module, unit);
                     let doc = if unit == crate::usage::OTHER_TYPES {
                         format!(" Models no operation uses, such as webhook payloads (feature `{feature}`).")
                     } else {
@@ -206,7 +206,10 @@ impl<'a> ModuleEmitter<'a> {
                 if *first {
                     let units = self.unit_models.keys().map(|unit| {
                         let module = types::ident(&unit_module(unit));
-                        let gate = types::feature_gate(&[self.models.unit_feature(unit)]);
+                        let gate = types::feature_gate(&[crate::naming::tag_feature(
+                            self.spec_module,
+                            unit,
+                        )]);
                         quote! {
                             #gate
                             mod #module;

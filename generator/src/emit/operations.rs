@@ -58,7 +58,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 /// the operation's arguments, keeps its own copies (the stream outlives the call), and asks for
 /// each page with the caller's parameters and the cursor or page number of the next page.
 fn pager(op: &Operation, paging: &Paging) -> TokenStream {
-    let name = ident(&format!("{}_pages", op.rust_name));
+    let name = ident(&crate::naming::pager(&op.rust_name));
     let operation = ident(&op.rust_name);
     let operation_id = &op.operation_id;
     let item = rust_type(paging.item, types_path());

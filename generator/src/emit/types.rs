@@ -70,11 +70,6 @@ impl<'a> Models<'a> {
         quote!(#(#items)*)
     }
 
-    /// The feature of a unit's file's module.
-    pub fn unit_feature(&self, unit: &str) -> String {
-        crate::naming::tag_feature(self.spec_module, unit)
-    }
-
     fn model(&self, def: &TypeDef, in_unit_file: bool) -> TokenStream {
         let context = Context {
             directions: Directions::of(&self.usage, &def.name, self.test_support),
