@@ -5,6 +5,7 @@
 //! URL, user agent) and its operations fill a [`Request`] and return a [`Call`]. Nothing here
 //! knows any one API.
 
+mod background;
 mod binary;
 mod call;
 mod client;
@@ -23,6 +24,7 @@ mod serde_support;
 mod stream;
 mod websocket;
 
+pub use background::spawn_detached;
 pub use binary::Binary;
 pub use bytes::Bytes;
 pub use call::{Call, Success, WithResponse};

@@ -378,10 +378,10 @@ impl Drop for ExecStream {
             return;
         }
         // Dropped mid-run: the session is deleted in the background, which ends the command.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let (toolbox, session_id) = (self.toolbox.clone(), self.session_id.clone());
-            runtime.spawn(async move { delete_session(&toolbox, &session_id).await });
-        }
+        let (toolbox, session_id) = (self.toolbox.clone(), self.session_id.clone());
+        crate::runtime::spawn_detached(Box::pin(async move {
+            delete_session(&toolbox, &session_id).await
+        }));
     }
 }
 
