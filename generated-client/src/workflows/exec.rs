@@ -7,7 +7,7 @@ use crate::runtime::{Error, Message, WebSocket};
 use crate::toolbox::process;
 use crate::toolbox::types::{CreateSessionRequest, SessionExecuteRequest};
 use crate::Client;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// How much longer than the command's own timeout its HTTP request may take: the answer still
@@ -54,9 +54,20 @@ impl ExecRequest {
     }
 }
 
-/// Single-quotes a word for the shell.
+/// Single-quotes a word for the shell: each `'` in it becomes `'\''`. A loop over the
+/// characters, because `str::replace` compiles a pattern searcher into this crate.
 fn quote(word: &str) -> String {
-    format!("'{}'", word.replace('\'', r"'\''"))
+    let mut quoted = String::with_capacity(word.len() + 2);
+    quoted.push('\'');
+    for c in word.chars() {
+        if c == '\'' {
+            quoted.push_str(r"'\''");
+        } else {
+            quoted.push(c);
+        }
+    }
+    quoted.push('\'');
+    quoted
 }
 
 /// Runs a command in a started sandbox and waits for it, returning its exit code, stdout and
@@ -129,6 +140,15 @@ pub enum ExecEvent {
     Exit(i64),
 }
 
+impl From<LogChunk> for ExecEvent {
+    fn from(chunk: LogChunk) -> Self {
+        match chunk {
+            LogChunk::Stdout(bytes) => ExecEvent::Stdout(bytes),
+            LogChunk::Stderr(bytes) => ExecEvent::Stderr(bytes),
+        }
+    }
+}
+
 /// A command running in a sandbox, its output arriving as it is written: see [`exec_stream`].
 ///
 /// Dropping it before the end ends the command (its session is deleted in the background).
@@ -142,7 +162,9 @@ pub struct ExecStream {
     demux: Demux,
     /// Whether the log carries stream markers: `None` until its first bytes say.
     markers: Option<bool>,
-    pending: VecDeque<ExecEvent>,
+    /// Events of the last message not yet handed out. A plain iterator over a `Vec`, refilled
+    /// only once empty: a `VecDeque` compiles to several times the code.
+    pending: std::vec::IntoIter<ExecEvent>,
     deadline: tokio::time::Instant,
     timeout: Duration,
     ended: bool,
@@ -196,7 +218,7 @@ pub async fn exec_stream(
         logs,
         demux: Demux::default(),
         markers: None,
-        pending: VecDeque::new(),
+        pending: Vec::new().into_iter(),
         deadline,
         timeout: request.timeout,
         ended: false,
@@ -243,7 +265,7 @@ impl ExecStream {
     /// The next piece of output, or the exit code; `None` after the exit code.
     pub async fn next(&mut self) -> Option<Result<ExecEvent, Error>> {
         loop {
-            if let Some(event) = self.pending.pop_front() {
+            if let Some(event) = self.pending.next() {
                 return Some(Ok(event));
             }
             if self.ended {
@@ -260,9 +282,10 @@ impl ExecStream {
                     }));
                 }
             };
+            let mut events = Vec::new();
             match message {
-                Some(Ok(Message::Binary(bytes))) => self.output(&bytes),
-                Some(Ok(Message::Text(text))) => self.output(text.as_bytes()),
+                Some(Ok(Message::Binary(bytes))) => self.output(&bytes, &mut events),
+                Some(Ok(Message::Text(text))) => self.output(text.as_bytes(), &mut events),
                 Some(Err(error)) => {
                     self.end().await;
                     return Some(Err(error));
@@ -285,16 +308,19 @@ impl ExecStream {
                 // The daemon closes the log normally once the command has written its exit
                 // code.
                 Some(Ok(Message::Close(_))) | None => {
-                    let rest = self.demux.finish();
-                    self.queue(rest);
+                    events.extend(self.demux.finish().into_iter().map(ExecEvent::from));
                     let exit = self.exit_code().await;
                     self.end().await;
                     match exit {
-                        Ok(code) => self.pending.push_back(ExecEvent::Exit(code)),
-                        Err(error) => return Some(Err(error)),
+                        Ok(code) => events.push(ExecEvent::Exit(code)),
+                        Err(error) => {
+                            self.pending = events.into_iter();
+                            return Some(Err(error));
+                        }
                     }
                 }
             }
+            self.pending = events.into_iter();
         }
     }
 
@@ -315,7 +341,8 @@ impl ExecStream {
         Ok(output)
     }
 
-    fn output(&mut self, bytes: &[u8]) {
+    /// The events in a piece of the log, appended to `events`.
+    fn output(&mut self, bytes: &[u8], events: &mut Vec<ExecEvent>) {
         if bytes.is_empty() {
             return;
         }
@@ -323,19 +350,10 @@ impl ExecStream {
         // split header and send the output without markers, mixed: all of it is stdout then.
         let markers = *self.markers.get_or_insert(matches!(bytes[0], 0x01 | 0x02));
         if markers {
-            let chunks = self.demux.push(bytes);
-            self.queue(chunks);
+            events.extend(self.demux.push(bytes).into_iter().map(ExecEvent::from));
         } else {
-            self.pending.push_back(ExecEvent::Stdout(bytes.to_vec()));
+            events.push(ExecEvent::Stdout(bytes.to_vec()));
         }
-    }
-
-    fn queue(&mut self, chunks: Vec<LogChunk>) {
-        self.pending
-            .extend(chunks.into_iter().map(|chunk| match chunk {
-                LogChunk::Stdout(bytes) => ExecEvent::Stdout(bytes),
-                LogChunk::Stderr(bytes) => ExecEvent::Stderr(bytes),
-            }));
     }
 
     /// The exit code the command wrote. The daemon ends the log only after it, so one look is

@@ -236,23 +236,27 @@ fn local_path(dir: &Path, remote: &str) -> Result<PathBuf, Error> {
     Ok(local)
 }
 
-/// The error in an `error` part: the daemon's JSON, with its status.
+/// The error in an `error` part: the daemon's JSON, with its status. The JSON is read by the
+/// runtime's [`ApiError::json`](crate::runtime::ApiError::json), compiled there once, rather than
+/// by a `serde_json::Value` decoder compiled again here.
 fn file_error(body: &[u8]) -> Error {
-    let description: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let status = description
-        .get("statusCode")
-        .and_then(|s| s.as_u64())
-        .and_then(|s| u16::try_from(s).ok())
-        .unwrap_or(500);
-    Error::Api(Box::new(crate::runtime::ApiError {
+    let mut error = crate::runtime::ApiError {
         operation: DOWNLOAD_OPERATION,
         method: Method::POST,
         path: DOWNLOAD_PATH.to_string(),
-        status,
+        status: 500,
         body: String::from_utf8_lossy(body).into_owned(),
         model: None,
         headers: Default::default(),
-    }))
+    };
+    let status = error
+        .json()
+        .and_then(|description| description.get("statusCode")?.as_u64())
+        .and_then(|status| u16::try_from(status).ok());
+    if let Some(status) = status {
+        error.status = status;
+    }
+    Error::Api(Box::new(error))
 }
 
 fn protocol_error(message: String) -> Error {
