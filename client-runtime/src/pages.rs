@@ -4,7 +4,6 @@
 
 use super::Error;
 use futures_util::Stream;
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -59,14 +58,25 @@ type Fetch<T> = Box<dyn FnMut(NextPage) -> PageFuture<T> + Send>;
 /// ```
 #[must_use = "a paginator asks for nothing until it is polled"]
 pub struct Pages<T> {
-    operation: &'static str,
     fetch: Fetch<T>,
+    in_flight: Option<PageFuture<T>>,
+    /// The items of the last page not yet handed out. A page's items arrive only once the
+    /// ones before are gone, so a plain iterator over them serves (a `VecDeque` would compile
+    /// to several times the code, for every item type).
+    buffer: std::vec::IntoIter<T>,
+    /// Which page comes next, and the limits: everything that does not depend on `T`, so it
+    /// is compiled once here rather than once for each item type.
+    progress: Progress,
+}
+
+/// Where a list is: which page to ask for next, what has been seen, and the caller's limits.
+#[derive(Debug)]
+struct Progress {
+    operation: &'static str,
     /// The next request, or `None` when the list has ended.
     next: Option<NextPage>,
-    /// The request being answered, and its answer.
+    /// The request being answered.
     asked: NextPage,
-    in_flight: Option<PageFuture<T>>,
-    buffer: VecDeque<T>,
     /// The page the caller's own parameters ask for first, for lists by number.
     first_page: u64,
     /// The last cursor followed; once one is, the list goes by cursor only.
@@ -92,38 +102,40 @@ impl<T> Pages<T> {
         fetch: impl FnMut(NextPage) -> PageFuture<T> + Send + 'static,
     ) -> Self {
         Pages {
-            operation,
             fetch: Box::new(fetch),
-            next: Some(NextPage::default()),
-            asked: NextPage::default(),
             in_flight: None,
-            buffer: VecDeque::new(),
-            first_page: first_page.unwrap_or(1),
-            last_cursor: None,
-            last_page: None,
-            pages: 0,
-            items: 0,
-            max_pages: None,
-            max_items: None,
+            buffer: Vec::new().into_iter(),
+            progress: Progress {
+                operation,
+                next: Some(NextPage::default()),
+                asked: NextPage::default(),
+                first_page: first_page.unwrap_or(1),
+                last_cursor: None,
+                last_page: None,
+                pages: 0,
+                items: 0,
+                max_pages: None,
+                max_items: None,
+            },
         }
     }
 
     /// Ends the stream after `items` items, asking for no page beyond the one that holds the
     /// last of them.
     pub fn max_items(mut self, items: usize) -> Self {
-        self.max_items = Some(items);
+        self.progress.max_items = Some(items);
         self
     }
 
     /// Ends the stream after the items of `pages` pages.
     pub fn max_pages(mut self, pages: usize) -> Self {
-        self.max_pages = Some(pages);
+        self.progress.max_pages = Some(pages);
         self
     }
 
     /// The pages asked for and answered so far.
     pub fn pages_fetched(&self) -> usize {
-        self.pages
+        self.progress.pages
     }
 
     /// The next item, or `None` when the list has ended.
@@ -139,10 +151,34 @@ impl<T> Pages<T> {
         }
         Ok(all)
     }
+}
 
-    /// The request after `page`, the answer to `self.asked`; `None` when the list has ended.
-    fn after(&mut self, page: &Page<T>) -> Result<Option<NextPage>, Error> {
-        if let Some(cursor) = page.next_cursor.as_ref().filter(|c| !c.is_empty()) {
+impl Progress {
+    /// Takes in a page that answers `self.asked`: sets the request after it (`None` when the
+    /// list has ended), or says why the list would never end.
+    fn answered(
+        &mut self,
+        next_cursor: Option<&String>,
+        empty: bool,
+        page: Option<f64>,
+        total_pages: Option<f64>,
+    ) -> Result<(), Error> {
+        self.next = self.after(next_cursor, empty, page, total_pages)?;
+        if self.max_pages.is_some_and(|max| self.pages >= max) {
+            self.next = None;
+        }
+        Ok(())
+    }
+
+    /// The request after the answer to `self.asked`; `None` when the list has ended.
+    fn after(
+        &mut self,
+        next_cursor: Option<&String>,
+        empty: bool,
+        page: Option<f64>,
+        total_pages: Option<f64>,
+    ) -> Result<Option<NextPage>, Error> {
+        if let Some(cursor) = next_cursor.filter(|c| !c.is_empty()) {
             if self.last_cursor.as_ref() == Some(cursor) {
                 return Err(self.endless(format!("the answer gives the cursor `{cursor}` again")));
             }
@@ -152,14 +188,13 @@ impl<T> Pages<T> {
                 page: None,
             }));
         }
-        if self.last_cursor.is_some() || page.items.is_empty() {
+        if self.last_cursor.is_some() || empty {
             return Ok(None);
         }
-        let Some(total) = page.total_pages else {
+        let Some(total) = total_pages else {
             return Ok(None);
         };
         let current = page
-            .page
             .filter(|n| n.is_finite() && *n >= 1.0)
             .map(|n| n as u64)
             .or(self.asked.page)
@@ -190,6 +225,13 @@ impl<T> Pages<T> {
     fn limit_reached(&self) -> bool {
         self.max_items.is_some_and(|max| self.items >= max)
     }
+
+    /// The request to send next, now asked; `None` when the list has ended.
+    fn ask(&mut self) -> Option<NextPage> {
+        let next = self.next.take()?;
+        self.asked = next.clone();
+        Some(next)
+    }
 }
 
 impl<T> Stream for Pages<T> {
@@ -198,11 +240,11 @@ impl<T> Stream for Pages<T> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if this.limit_reached() {
+            if this.progress.limit_reached() {
                 return Poll::Ready(None);
             }
-            if let Some(item) = this.buffer.pop_front() {
-                this.items += 1;
+            if let Some(item) = this.buffer.next() {
+                this.progress.items += 1;
                 return Poll::Ready(Some(Ok(item)));
             }
             if let Some(in_flight) = this.in_flight.as_mut() {
@@ -211,29 +253,28 @@ impl<T> Stream for Pages<T> {
                     Poll::Ready(answer) => answer,
                 };
                 this.in_flight = None;
-                this.pages += 1;
-                let next = answer.and_then(|page| {
-                    let next = this.after(&page)?;
-                    this.buffer.extend(page.items);
-                    Ok(next)
+                this.progress.pages += 1;
+                let page = answer.and_then(|page| {
+                    this.progress.answered(
+                        page.next_cursor.as_ref(),
+                        page.items.is_empty(),
+                        page.page,
+                        page.total_pages,
+                    )?;
+                    Ok(page)
                 });
-                match next {
-                    Ok(next) => this.next = next,
+                match page {
+                    Ok(page) => this.buffer = page.items.into_iter(),
                     Err(error) => {
-                        this.next = None;
-                        this.buffer.clear();
+                        this.progress.next = None;
                         return Poll::Ready(Some(Err(error)));
                     }
                 }
-                if this.max_pages.is_some_and(|max| this.pages >= max) {
-                    this.next = None;
-                }
                 continue;
             }
-            let Some(next) = this.next.take() else {
+            let Some(next) = this.progress.ask() else {
                 return Poll::Ready(None);
             };
-            this.asked = next.clone();
             this.in_flight = Some((this.fetch)(next));
         }
     }
@@ -241,13 +282,14 @@ impl<T> Stream for Pages<T> {
 
 impl<T> fmt::Debug for Pages<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let progress = &self.progress;
         f.debug_struct("Pages")
-            .field("operation", &self.operation)
-            .field("pages_fetched", &self.pages)
-            .field("items_yielded", &self.items)
-            .field("next", &self.next)
-            .field("max_pages", &self.max_pages)
-            .field("max_items", &self.max_items)
+            .field("operation", &progress.operation)
+            .field("pages_fetched", &progress.pages)
+            .field("items_yielded", &progress.items)
+            .field("next", &progress.next)
+            .field("max_pages", &progress.max_pages)
+            .field("max_items", &progress.max_items)
             .finish_non_exhaustive()
     }
 }
