@@ -143,8 +143,8 @@ impl Sandbox {
         self.data = poll(
             what,
             &self.wait,
-            || workflows::get_sandbox(client, id),
-            |current| match &current.state {
+            &mut || workflows::get_sandbox(client, id),
+            &mut |current| match &current.state {
                 Some(SandboxState::Error | SandboxState::BuildFailed) => {
                     Polled::Failed(Error::UnexpectedState {
                         subject: format!("sandbox {}", current.id),

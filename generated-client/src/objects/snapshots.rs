@@ -42,8 +42,8 @@ impl<'a> Snapshots<'a> {
         poll(
             what,
             wait,
-            || self.get(&created.id),
-            |found| match found.state {
+            &mut || self.get(&created.id),
+            &mut |found| match found.state {
                 SnapshotState::Active => Polled::Done(found),
                 SnapshotState::Error | SnapshotState::BuildFailed => {
                     Polled::Failed(Error::UnexpectedState {

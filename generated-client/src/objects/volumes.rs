@@ -47,8 +47,8 @@ impl<'a> Volumes<'a> {
         poll(
             what,
             wait,
-            || self.get_by_name(name),
-            |volume| match volume.state {
+            &mut || self.get_by_name(name),
+            &mut |volume| match volume.state {
                 VolumeState::Ready => Polled::Done(volume),
                 VolumeState::Error => Polled::Failed(Error::UnexpectedState {
                     subject: format!("volume {}", volume.name),

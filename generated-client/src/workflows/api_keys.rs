@@ -3,7 +3,7 @@
 
 use crate::api::api_keys;
 use crate::api::types::{ApiKeyList, ApiKeyResponse, CreateApiKey, Permission};
-use crate::runtime::{DateTime, Error, Secret};
+use crate::runtime::{Call, DateTime, Error, Secret};
 use crate::Client;
 use futures_util::FutureExt;
 use std::future::Future;
@@ -18,47 +18,43 @@ pub const MAX_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 pub const DEFAULT_TTL: Duration = Duration::from_secs(10 * 60);
 
 /// Creates an API key; `expires_at: None` makes a key that does not expire.
-pub async fn create_api_key(
+pub fn create_api_key(
     client: &Client,
     name: &str,
     permissions: &[Permission],
     expires_at: Option<DateTime>,
-) -> Result<ApiKeyResponse, Error> {
+) -> Call<ApiKeyResponse> {
     let body = CreateApiKey {
         name: name.to_string(),
         permissions: permissions.to_vec(),
         expires_at: expires_at.map(Some),
     };
-    api_keys::create_api_key(client, &body, &Default::default()).await
+    api_keys::create_api_key(client, &body, &Default::default())
 }
 
 /// The organization's API keys (their values masked by the API).
-pub async fn list_api_keys(client: &Client) -> Result<Vec<ApiKeyList>, Error> {
-    api_keys::list_api_keys(client, &Default::default()).await
+pub fn list_api_keys(client: &Client) -> Call<Vec<ApiKeyList>> {
+    api_keys::list_api_keys(client, &Default::default())
 }
 
 /// The key this client authenticates with.
-pub async fn current_api_key(client: &Client) -> Result<ApiKeyList, Error> {
-    api_keys::get_current_api_key(client, &Default::default()).await
+pub fn current_api_key(client: &Client) -> Call<ApiKeyList> {
+    api_keys::get_current_api_key(client, &Default::default())
 }
 
 /// A key by name.
-pub async fn get_api_key(client: &Client, name: &str) -> Result<ApiKeyList, Error> {
-    api_keys::get_api_key(client, name, &Default::default()).await
+pub fn get_api_key(client: &Client, name: &str) -> Call<ApiKeyList> {
+    api_keys::get_api_key(client, name, &Default::default())
 }
 
 /// Deletes (revokes) a key by name.
-pub async fn delete_api_key(client: &Client, name: &str) -> Result<(), Error> {
-    api_keys::delete_api_key(client, name, &Default::default()).await
+pub fn delete_api_key(client: &Client, name: &str) -> Call<()> {
+    api_keys::delete_api_key(client, name, &Default::default())
 }
 
 /// Deletes another user's key (organization owners).
-pub async fn delete_api_key_for_user(
-    client: &Client,
-    user_id: &str,
-    name: &str,
-) -> Result<(), Error> {
-    api_keys::delete_api_key_for_user(client, user_id, name, &Default::default()).await
+pub fn delete_api_key_for_user(client: &Client, user_id: &str, name: &str) -> Call<()> {
+    api_keys::delete_api_key_for_user(client, user_id, name, &Default::default())
 }
 
 /// What an ephemeral key may do, and for how long.
@@ -140,8 +136,8 @@ pub async fn create_ephemeral_key(
 }
 
 /// Revokes a key now rather than at its expiry.
-pub async fn revoke(client: &Client, key: &EphemeralKey) -> Result<(), Error> {
-    delete_api_key(client, &key.name).await
+pub fn revoke(client: &Client, key: &EphemeralKey) -> Call<()> {
+    delete_api_key(client, &key.name)
 }
 
 /// Runs `work` with a fresh ephemeral key and revokes the key afterwards, whether the work
@@ -160,24 +156,25 @@ where
     let key = create_ephemeral_key(client, request).await?;
     let outcome = AssertUnwindSafe(work(key.clone())).catch_unwind().await;
     let revoked = revoke(client, &key).await;
-    match outcome {
-        Err(panic) => {
-            if let Err(error) = &revoked {
-                tracing::warn!(%error, key = %key.name, "could not revoke the ephemeral key");
-            }
-            std::panic::resume_unwind(panic)
-        }
-        Ok(Err(error)) => {
-            if let Err(revoke_error) = &revoked {
-                tracing::warn!(error = %revoke_error, key = %key.name, "could not revoke the ephemeral key");
-            }
-            Err(error)
-        }
-        Ok(Ok(value)) => {
-            revoked?;
-            Ok(value)
-        }
+    if let Ok(Ok(value)) = outcome {
+        revoked?;
+        return Ok(value);
     }
+    // The work failed or panicked: that outcome wins, and a failure to revoke is only logged.
+    if let Err(error) = &revoked {
+        log_not_revoked(error, &key);
+    }
+    match outcome {
+        Err(panic) => std::panic::resume_unwind(panic),
+        Ok(result) => result,
+    }
+}
+
+/// Logs a key that could not be revoked (it still expires at the end of its time-to-live).
+/// Not generic, so the logging compiles once here rather than in every caller of
+/// [`with_ephemeral_key`].
+fn log_not_revoked(error: &Error, key: &EphemeralKey) {
+    tracing::warn!(%error, key = %key.name, "could not revoke the ephemeral key");
 }
 
 #[cfg(test)]

@@ -3,7 +3,10 @@
 //! and short-lived API keys with limited permissions.
 //!
 //! Hand-written; it only calls the generated [`api`](crate::api) and
-//! [`toolbox`](crate::toolbox) functions.
+//! [`toolbox`](crate::toolbox) functions. A task that is one request (getting, starting or
+//! deleting a sandbox, listing or deleting keys) returns that request's
+//! [`Call`](crate::runtime::Call), as the generated functions do: await it, or first give it a
+//! [`timeout`](crate::runtime::Call::timeout) or a [`retry`](crate::runtime::Call::retry) policy.
 
 // Each workflow compiles with the features of the operations it calls (a tag's feature turns on
 // its subsets, such as `api-sandbox-lifecycle`).

@@ -2,7 +2,7 @@
 
 use crate::api::sandbox;
 use crate::api::types::{CreateBuildInfo, CreateSandbox, Sandbox, SandboxState};
-use crate::runtime::Error;
+use crate::runtime::{Call, Error};
 use crate::Client;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -129,23 +129,23 @@ pub async fn create_sandbox_reporting(
 }
 
 /// A sandbox by id or name.
-pub async fn get_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
-    sandbox::get_sandbox(client, id_or_name, &Default::default()).await
+pub fn get_sandbox(client: &Client, id_or_name: &str) -> Call<Sandbox> {
+    sandbox::get_sandbox(client, id_or_name, &Default::default())
 }
 
 /// Starts a sandbox (returns at once; see [`wait_for_state`]).
-pub async fn start_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
-    sandbox::start_sandbox(client, id_or_name, &Default::default()).await
+pub fn start_sandbox(client: &Client, id_or_name: &str) -> Call<Sandbox> {
+    sandbox::start_sandbox(client, id_or_name, &Default::default())
 }
 
 /// Stops a sandbox (returns at once; see [`wait_for_state`]).
-pub async fn stop_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
-    sandbox::stop_sandbox(client, id_or_name, &Default::default()).await
+pub fn stop_sandbox(client: &Client, id_or_name: &str) -> Call<Sandbox> {
+    sandbox::stop_sandbox(client, id_or_name, &Default::default())
 }
 
 /// Deletes a sandbox.
-pub async fn delete_sandbox(client: &Client, id_or_name: &str) -> Result<Sandbox, Error> {
-    sandbox::delete_sandbox(client, id_or_name, &Default::default()).await
+pub fn delete_sandbox(client: &Client, id_or_name: &str) -> Call<Sandbox> {
+    sandbox::delete_sandbox(client, id_or_name, &Default::default())
 }
 
 /// Every sandbox that carries all of `labels` (all sandboxes when empty), across pages. For a
@@ -225,8 +225,8 @@ pub async fn wait_for_state_reporting(
     poll(
         what,
         options,
-        || get_sandbox(client, id_or_name),
-        |current| {
+        &mut || get_sandbox(client, id_or_name),
+        &mut |current| {
             on_poll(&current);
             let state = current.state.clone();
             if state.as_ref() == Some(&target) {
@@ -261,15 +261,15 @@ pub(crate) enum Polled<T> {
 /// between looks from `options.initial_interval`, doubling up to `options.max_interval`; past
 /// `options.deadline`, an [`Error::Deadline`] for `what` with the last state seen. The one wait
 /// loop of the crate: sandboxes, volumes and snapshots wait by it.
-pub(crate) async fn poll<T, Fut>(
+///
+/// The fetch and the judge are trait objects so that the loop compiles once for each type
+/// waited for, not once for each pair of closures that waits.
+pub(crate) async fn poll<T>(
     what: String,
     options: &WaitOptions,
-    mut fetch: impl FnMut() -> Fut,
-    mut judge: impl FnMut(T) -> Polled<T>,
-) -> Result<T, Error>
-where
-    Fut: std::future::Future<Output = Result<T, Error>>,
-{
+    fetch: &mut (dyn FnMut() -> Call<T> + Send),
+    judge: &mut (dyn FnMut(T) -> Polled<T> + Send),
+) -> Result<T, Error> {
     let started = Instant::now();
     let mut interval = options.initial_interval;
     loop {
