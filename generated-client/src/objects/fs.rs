@@ -5,6 +5,7 @@ use crate::runtime::Call;
 use crate::runtime::{Binary, Error, Part};
 use crate::workflows::{self, Downloads};
 use crate::Client;
+use std::future::Future;
 
 /// A sandbox's files, as the official SDKs' `FileSystem`. Paths are the sandbox's (relative
 /// ones start at the sandbox user's home).
@@ -19,26 +20,36 @@ impl FileSystem {
     }
 
     /// Writes `contents` to the file at `path`, creating its folders.
-    pub async fn upload_file(&self, contents: impl Into<Binary>, path: &str) -> Result<(), Error> {
-        workflows::upload_file(&self.toolbox, contents.into(), path).await
+    pub fn upload_file<'r>(
+        &'r self,
+        contents: impl Into<Binary>,
+        path: &'r str,
+    ) -> impl Future<Output = Result<(), Error>> + 'r {
+        workflows::upload_file(&self.toolbox, contents.into(), path)
     }
 
     /// Writes several files in one request: `(path, contents)` pairs, in order.
-    pub async fn upload_files(
-        &self,
-        files: impl IntoIterator<Item = (String, Binary)>,
-    ) -> Result<(), Error> {
-        workflows::upload_files(&self.toolbox, files).await
+    pub fn upload_files<'r>(
+        &'r self,
+        files: impl IntoIterator<Item = (String, Binary)> + 'r,
+    ) -> impl Future<Output = Result<(), Error>> + 'r {
+        workflows::upload_files(&self.toolbox, files)
     }
 
     /// Downloads the file at `path`.
-    pub async fn download_file(&self, path: &str) -> Result<Part, Error> {
-        workflows::download_file(&self.toolbox, path).await
+    pub fn download_file<'r>(
+        &'r self,
+        path: &'r str,
+    ) -> impl Future<Output = Result<Part, Error>> + 'r {
+        workflows::download_file(&self.toolbox, path)
     }
 
     /// Downloads several files in one request (see [`workflows::download_files`]).
-    pub async fn download_files(&self, paths: &[&str]) -> Result<Downloads, Error> {
-        workflows::download_files(&self.toolbox, paths).await
+    pub fn download_files<'r>(
+        &'r self,
+        paths: &'r [&'r str],
+    ) -> impl Future<Output = Result<Downloads, Error>> + 'r {
+        workflows::download_files(&self.toolbox, paths)
     }
 
     /// The entries of the folder at `path`.

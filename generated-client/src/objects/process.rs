@@ -8,6 +8,7 @@ use crate::toolbox::types::{
 };
 use crate::workflows::{self, CommandOutput, ExecRequest, ExecStream};
 use crate::Client;
+use std::future::Future;
 
 /// A sandbox's commands, as the official SDKs' `Process`: [`exec`](Process::exec) waits for a
 /// command, [`exec_stream`](Process::exec_stream) streams its output, and sessions keep a
@@ -27,13 +28,19 @@ impl<'a> Process<'a> {
     }
 
     /// Runs a command and waits for it (see [`workflows::exec`]).
-    pub async fn exec(&self, request: &ExecRequest) -> Result<CommandOutput, Error> {
-        workflows::exec(self.sandbox.client(), self.sandbox.data(), request).await
+    pub fn exec<'r>(
+        &'r self,
+        request: &'r ExecRequest,
+    ) -> impl Future<Output = Result<CommandOutput, Error>> + 'r {
+        workflows::exec(self.sandbox.client(), self.sandbox.data(), request)
     }
 
     /// Runs a command and streams its output as it comes (see [`workflows::exec_stream`]).
-    pub async fn exec_stream(&self, request: &ExecRequest) -> Result<ExecStream, Error> {
-        workflows::exec_stream(self.sandbox.client(), self.sandbox.data(), request).await
+    pub fn exec_stream<'r>(
+        &'r self,
+        request: &'r ExecRequest,
+    ) -> impl Future<Output = Result<ExecStream, Error>> + 'r {
+        workflows::exec_stream(self.sandbox.client(), self.sandbox.data(), request)
     }
 
     /// Runs the request's code with the interpreter of its language and waits for it: one
@@ -75,12 +82,12 @@ impl<'a> Process<'a> {
     }
 
     /// The logs of a session's command so far, split into stdout and stderr.
-    pub async fn session_command_logs(
-        &self,
-        session_id: &str,
-        command_id: &str,
-    ) -> Result<CommandOutput, Error> {
-        workflows::command_logs(&self.toolbox, session_id, command_id).await
+    pub fn session_command_logs<'r>(
+        &'r self,
+        session_id: &'r str,
+        command_id: &'r str,
+    ) -> impl Future<Output = Result<CommandOutput, Error>> + 'r {
+        workflows::command_logs(&self.toolbox, session_id, command_id)
     }
 
     /// Ends a session and every command still running in it.
@@ -91,10 +98,10 @@ impl<'a> Process<'a> {
     /// Opens a terminal (a PTY session) and connects to it (see
     /// [`workflows::open_terminal`]).
     #[cfg(feature = "toolbox-process-terminals")]
-    pub async fn open_terminal(
-        &self,
-        options: &workflows::TerminalOptions,
-    ) -> Result<workflows::Terminal, Error> {
-        workflows::open_terminal(self.sandbox.client(), self.sandbox.data(), options).await
+    pub fn open_terminal<'r>(
+        &'r self,
+        options: &'r workflows::TerminalOptions,
+    ) -> impl Future<Output = Result<workflows::Terminal, Error>> + 'r {
+        workflows::open_terminal(self.sandbox.client(), self.sandbox.data(), options)
     }
 }

@@ -6,6 +6,7 @@ use crate::api::types::{self, PortPreviewUrl, ResizeSandbox, SandboxState};
 use crate::runtime::{Call, Error};
 use crate::workflows::{self, poll, Polled, WaitOptions};
 use crate::Client;
+use std::future::Future;
 
 /// A sandbox, as the official SDKs' `Sandbox` class: the API's last answer about it
 /// ([`data`](Sandbox::data), refreshed by every method that changes it), its lifecycle
@@ -22,6 +23,16 @@ pub struct Sandbox {
     client: Client,
     data: types::Sandbox,
     wait: WaitOptions,
+}
+
+/// What a lifecycle method waits for once the API has answered.
+enum Then {
+    /// Nothing: the answer is all.
+    Done,
+    /// The sandbox to be in this state.
+    Until(SandboxState),
+    /// The sandbox to leave this state.
+    Leaves(SandboxState),
 }
 
 impl Sandbox {
@@ -71,39 +82,42 @@ impl Sandbox {
 
     /// Asks the API about the sandbox again.
     pub async fn refresh(&mut self) -> Result<&types::Sandbox, Error> {
-        self.data = workflows::get_sandbox(&self.client, &self.data.id).await?;
+        let call = workflows::get_sandbox(&self.client, &self.data.id);
+        self.apply(Some(call), Then::Done).await?;
         Ok(&self.data)
     }
 
     /// Starts the sandbox and waits until it is `started`.
-    pub async fn start(&mut self) -> Result<(), Error> {
-        self.data = workflows::start_sandbox(&self.client, &self.data.id).await?;
-        self.wait_until(SandboxState::Started).await
+    pub fn start(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
+        let call = workflows::start_sandbox(&self.client, &self.data.id);
+        self.apply(Some(call), Then::Until(SandboxState::Started))
     }
 
     /// Stops the sandbox and waits until it is `stopped`.
-    pub async fn stop(&mut self) -> Result<(), Error> {
-        self.data = workflows::stop_sandbox(&self.client, &self.data.id).await?;
-        self.wait_until(SandboxState::Stopped).await
+    pub fn stop(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
+        let call = workflows::stop_sandbox(&self.client, &self.data.id);
+        self.apply(Some(call), Then::Until(SandboxState::Stopped))
     }
 
     /// Archives a stopped sandbox (its filesystem moves to object storage; starting it again
     /// takes longer) and waits until it is `archived`. The API refuses a sandbox that is not
     /// stopped.
-    pub async fn archive(&mut self) -> Result<(), Error> {
+    pub fn archive(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::ArchiveSandboxParams::default();
-        self.data = operations::archive_sandbox(&self.client, &self.data.id, &params).await?;
-        self.wait_until(SandboxState::Archived).await
+        let call = operations::archive_sandbox(&self.client, &self.data.id, &params);
+        self.apply(Some(call), Then::Until(SandboxState::Archived))
     }
 
     /// Changes the sandbox's CPU cores, memory (GiB) or disk (GiB), and waits until the
     /// resize is done. A started sandbox can only grow CPU and memory; disk changes, and
     /// shrinking, need a stopped sandbox (the API says which it refuses).
-    pub async fn resize(&mut self, resources: &ResizeSandbox) -> Result<(), Error> {
+    pub fn resize(
+        &mut self,
+        resources: &ResizeSandbox,
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::ResizeSandboxParams::default();
-        self.data =
-            operations::resize_sandbox(&self.client, &self.data.id, resources, &params).await?;
-        self.wait_while(SandboxState::Resizing).await
+        let call = operations::resize_sandbox(&self.client, &self.data.id, resources, &params);
+        self.apply(Some(call), Then::Leaves(SandboxState::Resizing))
     }
 
     /// Deletes the sandbox. The API answers at once; the sandbox is `destroyed` soon after.
@@ -113,22 +127,41 @@ impl Sandbox {
     }
 
     /// Waits until the sandbox is `started`.
-    pub async fn wait_until_started(&mut self) -> Result<(), Error> {
-        self.wait_until(SandboxState::Started).await
+    pub fn wait_until_started(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
+        self.wait_until(SandboxState::Started)
     }
 
     /// Waits until the sandbox is `stopped`.
-    pub async fn wait_until_stopped(&mut self) -> Result<(), Error> {
-        self.wait_until(SandboxState::Stopped).await
+    pub fn wait_until_stopped(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
+        self.wait_until(SandboxState::Stopped)
     }
 
     /// Waits until the sandbox is in `state`, polling with the handle's wait options.
-    pub async fn wait_until(&mut self, state: SandboxState) -> Result<(), Error> {
-        if self.state() != Some(&state) {
-            self.data =
-                workflows::wait_for_state(&self.client, &self.data.id, state, &self.wait).await?;
+    pub fn wait_until(
+        &mut self,
+        state: SandboxState,
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
+        self.apply(None, Then::Until(state))
+    }
+
+    /// Sends `call`, when there is one, and keeps its answer; then waits as `then` says. The
+    /// one body of the lifecycle methods and waiters, which return its future: each `async fn`
+    /// would compile a state machine of its own around it.
+    async fn apply(&mut self, call: Option<Call<types::Sandbox>>, then: Then) -> Result<(), Error> {
+        if let Some(call) = call {
+            self.data = call.await?;
         }
-        Ok(())
+        match then {
+            Then::Done => Ok(()),
+            Then::Until(state) if self.state() == Some(&state) => Ok(()),
+            Then::Until(state) => {
+                self.data =
+                    workflows::wait_for_state(&self.client, &self.data.id, state, &self.wait)
+                        .await?;
+                Ok(())
+            }
+            Then::Leaves(state) => self.wait_while(state).await,
+        }
     }
 
     /// Waits until the sandbox has left `state` (for a state the API passes through, such as
@@ -223,63 +256,67 @@ impl Sandbox {
     }
 
     /// Makes the sandbox's previews public (no token needed) or private.
-    pub async fn set_public(&mut self, public: bool) -> Result<(), Error> {
+    pub fn set_public(&mut self, public: bool) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::UpdatePublicStatusParams::default();
-        self.data =
-            operations::update_public_status(&self.client, &self.data.id, public, &params).await?;
-        Ok(())
+        let call = operations::update_public_status(&self.client, &self.data.id, public, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// Minutes without activity before the sandbox stops; 0 never stops it.
-    pub async fn set_autostop_interval(&mut self, minutes: u32) -> Result<(), Error> {
+    pub fn set_autostop_interval(
+        &mut self,
+        minutes: u32,
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::SetAutostopIntervalParams::default();
         let interval = f64::from(minutes);
-        self.data =
-            operations::set_autostop_interval(&self.client, &self.data.id, interval, &params)
-                .await?;
-        Ok(())
+        let call =
+            operations::set_autostop_interval(&self.client, &self.data.id, interval, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// Minutes stopped before the sandbox is archived; 0 uses the longest the API allows.
-    pub async fn set_auto_archive_interval(&mut self, minutes: u32) -> Result<(), Error> {
+    pub fn set_auto_archive_interval(
+        &mut self,
+        minutes: u32,
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::SetAutoArchiveIntervalParams::default();
         let interval = f64::from(minutes);
-        self.data =
-            operations::set_auto_archive_interval(&self.client, &self.data.id, interval, &params)
-                .await?;
-        Ok(())
+        let call =
+            operations::set_auto_archive_interval(&self.client, &self.data.id, interval, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// Minutes stopped before the sandbox is deleted: `None` never deletes it, `Some(0)` deletes
     /// it as soon as it stops.
-    pub async fn set_auto_delete_interval(&mut self, minutes: Option<u32>) -> Result<(), Error> {
+    pub fn set_auto_delete_interval(
+        &mut self,
+        minutes: Option<u32>,
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::SetAutoDeleteIntervalParams::default();
         // The API's value for "never" is -1.
         let interval = minutes.map_or(-1.0, f64::from);
-        self.data =
-            operations::set_auto_delete_interval(&self.client, &self.data.id, interval, &params)
-                .await?;
-        Ok(())
+        let call =
+            operations::set_auto_delete_interval(&self.client, &self.data.id, interval, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// Limits the sandbox's network: block everything, or allow only a list of CIDRs.
-    pub async fn update_network_settings(
+    pub fn update_network_settings(
         &mut self,
         settings: &types::UpdateSandboxNetworkSettings,
-    ) -> Result<(), Error> {
+    ) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::UpdateNetworkSettingsParams::default();
-        self.data =
-            operations::update_network_settings(&self.client, &self.data.id, settings, &params)
-                .await?;
-        Ok(())
+        let call =
+            operations::update_network_settings(&self.client, &self.data.id, settings, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// Recovers a sandbox in `error` that the API marks recoverable, and waits until it is
     /// `started`.
-    pub async fn recover(&mut self) -> Result<(), Error> {
+    pub fn recover(&mut self) -> impl Future<Output = Result<(), Error>> + '_ {
         let params = operations::RecoverSandboxParams::default();
-        self.data = operations::recover_sandbox(&self.client, &self.data.id, &params).await?;
-        self.wait_until(SandboxState::Started).await
+        let call = operations::recover_sandbox(&self.client, &self.data.id, &params);
+        self.apply(Some(call), Then::Until(SandboxState::Started))
     }
 
     /// A copy of the sandbox (its filesystem and settings) named `name` (or by Daytona), once
@@ -299,15 +336,13 @@ impl Sandbox {
     /// Saves the sandbox as a snapshot named `name`, for new sandboxes to start from. The
     /// API answers once it has begun; the snapshot is listed by
     /// [`Snapshots`](super::Snapshots) while it is built.
-    pub async fn create_snapshot(&mut self, name: &str) -> Result<(), Error> {
+    pub fn create_snapshot(&mut self, name: &str) -> impl Future<Output = Result<(), Error>> + '_ {
         let body = types::CreateSandboxSnapshot {
             name: name.to_string(),
         };
         let params = operations::CreateSandboxSnapshotParams::default();
-        self.data =
-            operations::create_sandbox_snapshot(&self.client, &self.data.id, &body, &params)
-                .await?;
-        Ok(())
+        let call = operations::create_sandbox_snapshot(&self.client, &self.data.id, &body, &params);
+        self.apply(Some(call), Then::Done)
     }
 
     /// A signed URL for `port` that needs no token, valid for the API's default time.
