@@ -1,5 +1,5 @@
-//! Work a handle starts as it is dropped (ending a session, revoking a key), run on the current
-//! Tokio runtime without being waited for.
+//! Work a handle starts as it is dropped, such as ending the session of a command stream, run
+//! on the current Tokio runtime without being waited for.
 
 use std::future::Future;
 use std::pin::Pin;
