@@ -21,6 +21,9 @@ mod response;
 mod retry;
 mod secret;
 mod serde_support;
+// Public only so that its generic code is compiled here, for generated crates to link to.
+#[doc(hidden)]
+pub mod shared_generics;
 mod stream;
 mod websocket;
 

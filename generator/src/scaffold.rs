@@ -136,6 +136,24 @@ fn check_crate_name(name: &str) -> Result<()> {
     }
 }
 
+/// The runtime's module that compiles generic code once for the crates depending on it, and its
+/// declaration in the runtime's `lib.rs`. A vendored copy leaves both out: in the same crate as
+/// the generated code it would share nothing, and only add to the build.
+const SHARED_GENERICS_FILE: &str = "shared_generics.rs";
+const SHARED_GENERICS_DECLARATION: &str = "// Public only so that its generic code is compiled \
+     here, for generated crates to link to.\n#[doc(hidden)]\npub mod shared_generics;\n";
+
+/// The runtime's `lib.rs` without the declaration of its shared generics.
+fn without_shared_generics(lib_rs: &str) -> Result<String> {
+    if !lib_rs.contains(SHARED_GENERICS_DECLARATION) {
+        return Err(Error::new(format!(
+            "the runtime's lib.rs does not declare its shared generics as \
+             {SHARED_GENERICS_DECLARATION:?}, so they cannot be left out of a vendored copy"
+        )));
+    }
+    Ok(lib_rs.replace(SHARED_GENERICS_DECLARATION, ""))
+}
+
 /// The crate's files other than the API module: manifest, `lib.rs`, and a vendored runtime.
 pub fn crate_files(
     api: &Api,
@@ -159,10 +177,13 @@ pub fn crate_files(
     if let RuntimeSource::Vendored(sources) = &krate.source {
         let crate_path = format!("{}::runtime", krate.name.to_snake_case());
         for (path, text) in sources {
-            let target = if path == &PathBuf::from("lib.rs") {
-                PathBuf::from("mod.rs")
+            if path == &PathBuf::from(SHARED_GENERICS_FILE) {
+                continue;
+            }
+            let (target, text) = if path == &PathBuf::from("lib.rs") {
+                (PathBuf::from("mod.rs"), without_shared_generics(text)?)
             } else {
-                path.clone()
+                (path.clone(), text.clone())
             };
             // The runtime's doc examples name its crate; here it is this crate's module.
             let text = text.replace("client_runtime", &crate_path);
@@ -468,6 +489,22 @@ mod tests {
         assert_eq!(default_api_url(Some("https://a.io/v1/")), "https://a.io/v1");
         assert_eq!(default_api_url(Some("/api/v3")), "http://localhost/api/v3");
         assert_eq!(default_api_url(None), "http://localhost");
+    }
+
+    #[test]
+    fn a_vendored_runtime_leaves_out_its_shared_generics() {
+        let lib_rs = format!("mod a;\n{SHARED_GENERICS_DECLARATION}mod b;\n");
+        assert_eq!(
+            without_shared_generics(&lib_rs).unwrap(),
+            "mod a;\nmod b;\n"
+        );
+        // A runtime that declares them some other way is an error, not a copy that cannot build.
+        let error = without_shared_generics("mod a;\npub mod shared_generics;\n").unwrap_err();
+        assert!(
+            error.headline.contains("shared generics"),
+            "{}",
+            error.headline
+        );
     }
 
     #[test]
