@@ -5,7 +5,7 @@
 //! (`next_value::<Option<i64>>`, the `BTreeMap<String, String>` visitor, …), writing them its
 //! writer, and the models' derives their `Clone`, `PartialEq` and `Debug`. None of that
 //! depends on the model, yet all of it was compiled into every generated crate, where it can be
-//! a third of a small build's LLVM IR.
+//! a quarter of a small build's LLVM IR.
 //!
 //! [`round_trip`] uses each of those instantiations, so they are compiled in this crate. In
 //! unoptimised builds (Cargo's `dev` and `test` profiles) rustc shares generics between crates
