@@ -24,26 +24,23 @@ use super::serde_support::{deserialize_object, FieldName, FromObject};
 use super::{DateTime, Secret};
 use std::collections::BTreeMap;
 
-/// Declares [`Fields`]: a field of each type, and how the fields are read and written, as
-/// generated models read and write them. An optional field is an `Option`, left out when
-/// `None`; a nullable one an `Option<Option<_>>`, where `Some(None)` is `null`.
+/// Declares [`Fields`]: for each type, a required and an optional field and, where named, a
+/// nullable one, read and written as generated models read and write them. An optional field is
+/// an `Option`, left out when `None`; a nullable one an `Option<Option<_>>`, where `Some(None)`
+/// is `null`.
 macro_rules! fields {
-    (
-        required { $($required:ident: $required_type:ty,)* }
-        optional { $($optional:ident: $optional_type:ty,)* }
-        nullable { $($nullable:ident: $nullable_type:ty,)* }
-    ) => {
-        /// A field of each type models hold most.
+    ($($required:ident, $optional:ident $(, $nullable:ident)?: $field:ty;)*) => {
+        /// Fields of the types models hold most.
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
         struct Fields {
-            $($required: $required_type,)*
             $(
+                $required: $field,
                 #[serde(skip_serializing_if = "Option::is_none")]
-                $optional: Option<$optional_type>,
-            )*
-            $(
-                #[serde(skip_serializing_if = "Option::is_none")]
-                $nullable: Option<Option<$nullable_type>>,
+                $optional: Option<$field>,
+                $(
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    $nullable: Option<Option<$field>>,
+                )?
             )*
         }
 
@@ -56,9 +53,15 @@ macro_rules! fields {
                 let mut fields = Fields::default();
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        $(stringify!($required) => fields.$required = map.next_value()?,)*
-                        $(stringify!($optional) => fields.$optional = map.next_value()?,)*
-                        $(stringify!($nullable) => fields.$nullable = Some(map.next_value()?),)*
+                        $(
+                            stringify!($required) => fields.$required = map.next_value()?,
+                            stringify!($optional) => fields.$optional = map.next_value()?,
+                            $(
+                                stringify!($nullable) => {
+                                    fields.$nullable = Some(map.next_value()?)
+                                }
+                            )?
+                        )*
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -71,45 +74,21 @@ macro_rules! fields {
 }
 
 // The scalars a schema maps to when it names no rarer format (`string`, `boolean`, `integer`,
-// `number`, `date-time`), secrets and free-form JSON, each required, optional and nullable;
-// lists of strings and numbers; maps from strings to strings or to JSON.
+// `number`, `date-time`), secrets and free-form JSON; lists of strings and numbers; maps from
+// strings to strings or to JSON. Nullable where models commonly make them so.
 fields! {
-    required {
-        string: String,
-        boolean: bool,
-        integer: i64,
-        number: f64,
-        date_time: DateTime,
-        secret: Secret,
-        json: serde_json::Value,
-        strings: Vec<String>,
-        integers: Vec<i64>,
-        numbers: Vec<f64>,
-        string_map: BTreeMap<String, String>,
-        json_map: BTreeMap<String, serde_json::Value>,
-    }
-    optional {
-        optional_string: String,
-        optional_boolean: bool,
-        optional_integer: i64,
-        optional_number: f64,
-        optional_date_time: DateTime,
-        optional_secret: Secret,
-        optional_json: serde_json::Value,
-        optional_strings: Vec<String>,
-        optional_integers: Vec<i64>,
-        optional_numbers: Vec<f64>,
-        optional_string_map: BTreeMap<String, String>,
-        optional_json_map: BTreeMap<String, serde_json::Value>,
-    }
-    nullable {
-        nullable_string: String,
-        nullable_boolean: bool,
-        nullable_integer: i64,
-        nullable_number: f64,
-        nullable_date_time: DateTime,
-        nullable_string_map: BTreeMap<String, String>,
-    }
+    string, optional_string, nullable_string: String;
+    boolean, optional_boolean, nullable_boolean: bool;
+    integer, optional_integer, nullable_integer: i64;
+    number, optional_number, nullable_number: f64;
+    date_time, optional_date_time, nullable_date_time: DateTime;
+    secret, optional_secret: Secret;
+    json, optional_json: serde_json::Value;
+    strings, optional_strings: Vec<String>;
+    integers, optional_integers: Vec<i64>;
+    numbers, optional_numbers: Vec<f64>;
+    string_map, optional_string_map, nullable_string_map: BTreeMap<String, String>;
+    json_map, optional_json_map: BTreeMap<String, serde_json::Value>;
 }
 
 impl<'de> serde::Deserialize<'de> for Fields {
