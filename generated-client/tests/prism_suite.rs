@@ -333,9 +333,14 @@ async fn every_command_of_the_cli_example_runs_against_prism() {
         &["api-key", "revoke", "ci-key"],
     ];
     for command in commands {
-        run_cli(command, config())
-            .await
-            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+        match run_cli(command, config()).await {
+            Ok(()) => {}
+            // Prism numbers its random pages at random: a list that goes past its first page
+            // may be answered with an earlier page number, and the paginator refuses a list
+            // that would never end, as it must. Prism has accepted the requests by then.
+            Err(e) if command[1] == "list" && e.contains("which would never end the list") => {}
+            Err(e) => panic!("{command:?}: {e}"),
+        }
     }
 
     // A random sandbox is seldom `started`, so `exec` gets its sandbox from a stub that says
