@@ -44,7 +44,8 @@ pub use response::{decode, JsonOrText, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
 pub use serde_support::{
-    deserialize_object, enum_string, nullable, tagged, Base64, FieldName, FromObject,
+    deserialize_object, enum_string, nullable, read_additional, read_some, read_value, skip_value,
+    tagged, Base64, FieldName, FromObject,
 };
 pub use stream::{ByteStream, Progress};
 pub use uuid::Uuid;

@@ -148,6 +148,54 @@ pub trait FromObject: Sized {
     fn from_object<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
+/// Reads an entry's value into a field that holds what the JSON holds: an optional field's
+/// `Option`, where `null` and absence are both `None`.
+///
+/// Generated [`FromObject`] bodies call this (and [`read_some`], [`skip_value`],
+/// [`read_additional`]) once per field instead of `map.next_value()?`, so the code that reads a
+/// value and returns its error is compiled once per field type, not once per field of every
+/// model; in unoptimised builds that is most of a model's decoding code.
+pub fn read_value<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads an entry's value into a field's slot as `Some`: the slot stays `None` while the field
+/// is absent, so a required field that never came can be named.
+pub fn read_some<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads past an entry no field of the model names.
+pub fn skip_value<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>()?;
+    Ok(())
+}
+
+/// Reads an entry no declared field names into the model's `additional_properties`.
+pub fn read_additional<'de, A, T>(
+    map: &mut A,
+    properties: &mut std::collections::BTreeMap<String, T>,
+    name: FieldName<'de>,
+) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Deserialize<'de>,
+{
+    let value = map.next_value()?;
+    properties.insert(name.into_string(), value);
+    Ok(())
+}
+
 /// Reads a `T` from a JSON object through [`FromObject`].
 pub fn deserialize_object<'de, T: FromObject, D: Deserializer<'de>>(
     deserializer: D,

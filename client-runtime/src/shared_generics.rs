@@ -11,16 +11,18 @@
 //! unoptimised builds (Cargo's `dev` and `test` profiles) rustc shares generics between crates
 //! by default: a generated crate links to these copies instead of compiling its own. `release`
 //! builds compile their own copies, as before, so that they can be inlined. The calls here must
-//! be the ones generated code makes: fields read through [`FromObject`] from serde_json's slice
-//! reader, bodies written by `serde_json::to_vec`, parameters by [`json_text`] and
-//! `to_rfc3339`. A vendored copy of this crate leaves this module out: in the same crate as the
+//! be the ones generated code makes: fields read through [`FromObject`] (with [`read_some`] and
+//! [`read_value`]) from serde_json's slice reader, bodies written by `serde_json::to_vec`,
+//! parameters by [`json_text`] and `to_rfc3339`. A vendored copy of this crate leaves this module out: in the same crate as the
 //! generated code, it would share nothing.
 //!
 //! Each type here adds to this crate's build whether or not a generated crate uses it, so the
 //! list holds the types most APIs' models use, not every type the generator can emit.
 
 use super::request::json_text;
-use super::serde_support::{deserialize_object, FieldName, FromObject};
+use super::serde_support::{
+    deserialize_object, read_some, read_value, skip_value, FieldName, FromObject,
+};
 use super::{DateTime, Secret};
 use std::collections::BTreeMap;
 
@@ -54,18 +56,23 @@ macro_rules! fields {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         $(
-                            stringify!($required) => fields.$required = map.next_value()?,
-                            stringify!($optional) => fields.$optional = map.next_value()?,
-                            $(
-                                stringify!($nullable) => {
-                                    fields.$nullable = Some(map.next_value()?)
+                            // Generated models hold a required field in an `Option` until
+                            // the object ends.
+                            stringify!($required) => {
+                                let mut value = None;
+                                let read = read_some(&mut map, &mut value);
+                                if let Some(value) = value {
+                                    fields.$required = value;
                                 }
+                                read
+                            }
+                            stringify!($optional) => read_value(&mut map, &mut fields.$optional),
+                            $(
+                                stringify!($nullable) => read_some(&mut map, &mut fields.$nullable),
                             )?
                         )*
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                        _ => skip_value(&mut map),
+                    }?;
                 }
                 Ok(fields)
             }

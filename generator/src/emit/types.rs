@@ -449,8 +449,10 @@ fn deserialize_impl(
     let expecting = format!("an object ({name})");
     // The fields read so far live in one tuple of `Option`s, so every early return (a value
     // that does not decode) drops one local, not one per field: the function's code grows
-    // with the fields, not with their square. One `match` on the tuple then builds the value,
-    // or names the first required field that is missing.
+    // with the fields, not with their square. Each field's arm is one call of the runtime's
+    // `read_value` or `read_some`, and the one `?` after the `match` returns any error: a
+    // `?` per arm was most of an unoptimised build's code for the model. One `match` on the
+    // tuple then builds the value, or names the first required field that is missing.
     let index = |i: usize| syn::Index::from(i);
     let slot_types = fields.iter().zip(boxed).map(|(field, boxed)| {
         let ty = declared_type(field, *boxed);
@@ -465,8 +467,10 @@ fn deserialize_impl(
         let json = &field.json_name;
         let slot = index(i);
         match field.presence() {
-            Presence::Optional => quote!(#json => fields.#slot = map.next_value()?,),
-            _ => quote!(#json => fields.#slot = Some(map.next_value()?),),
+            Presence::Optional => {
+                quote!(#json => crate::runtime::read_value(&mut map, &mut fields.#slot),)
+            }
+            _ => quote!(#json => crate::runtime::read_some(&mut map, &mut fields.#slot),),
         }
     });
     let locals: Vec<Ident> = (0..fields.len())
@@ -492,13 +496,17 @@ fn deserialize_impl(
     let (additional_init, unknown, additional_field) = if additional {
         (
             quote!(let mut additional_properties = std::collections::BTreeMap::new();),
-            quote!(additional_properties.insert(key.into_string(), map.next_value()?);),
+            quote!(crate::runtime::read_additional(
+                &mut map,
+                &mut additional_properties,
+                key
+            )),
             quote!(additional_properties,),
         )
     } else {
         (
             TokenStream::new(),
-            quote!(map.next_value::<serde::de::IgnoredAny>()?;),
+            quote!(crate::runtime::skip_value(&mut map)),
             TokenStream::new(),
         )
     };
@@ -545,8 +553,8 @@ fn deserialize_impl(
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     match key.as_str() {
                         #(#arms)*
-                        _ => { #unknown }
-                    }
+                        _ => #unknown,
+                    }?;
                 }
                 #finish
             }

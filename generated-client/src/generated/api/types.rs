@@ -266,12 +266,10 @@ impl crate::runtime::FromObject for OtelConfig {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "endpoint" => fields.0 = Some(map.next_value()?),
-                "headers" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "endpoint" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "headers" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -469,42 +467,60 @@ impl crate::runtime::FromObject for Organization {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "createdBy" => fields.2 = Some(map.next_value()?),
-                "personal" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                "updatedAt" => fields.5 = Some(map.next_value()?),
-                "suspended" => fields.6 = Some(map.next_value()?),
-                "suspendedAt" => fields.7 = Some(map.next_value()?),
-                "suspensionReason" => fields.8 = Some(map.next_value()?),
-                "suspendedUntil" => fields.9 = Some(map.next_value()?),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "createdBy" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "personal" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "suspended" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "suspendedAt" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "suspensionReason" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "suspendedUntil" => crate::runtime::read_some(&mut map, &mut fields.9),
                 "suspensionCleanupGracePeriodHours" => {
-                    fields.10 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.10)
                 }
-                "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.12)
+                }
+                "maxDiskPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.13)
+                }
                 "snapshotDeactivationTimeoutMinutes" => {
-                    fields.14 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.14)
                 }
-                "sandboxLimitedNetworkEgress" => fields.15 = Some(map.next_value()?),
-                "previewWarningEnabled" => fields.16 = Some(map.next_value()?),
-                "defaultRegionId" => fields.17 = map.next_value()?,
-                "authenticatedRateLimit" => fields.18 = Some(map.next_value()?),
-                "sandboxCreateRateLimit" => fields.19 = Some(map.next_value()?),
-                "sandboxLifecycleRateLimit" => fields.20 = Some(map.next_value()?),
-                "experimentalConfig" => fields.21 = Some(map.next_value()?),
-                "otelConfig" => fields.22 = Some(map.next_value()?),
-                "authenticatedRateLimitTtlSeconds" => fields.23 = Some(map.next_value()?),
-                "sandboxCreateRateLimitTtlSeconds" => fields.24 = Some(map.next_value()?),
+                "sandboxLimitedNetworkEgress" => {
+                    crate::runtime::read_some(&mut map, &mut fields.15)
+                }
+                "previewWarningEnabled" => {
+                    crate::runtime::read_some(&mut map, &mut fields.16)
+                }
+                "defaultRegionId" => crate::runtime::read_value(&mut map, &mut fields.17),
+                "authenticatedRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.18)
+                }
+                "sandboxCreateRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.19)
+                }
+                "sandboxLifecycleRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.20)
+                }
+                "experimentalConfig" => {
+                    crate::runtime::read_some(&mut map, &mut fields.21)
+                }
+                "otelConfig" => crate::runtime::read_some(&mut map, &mut fields.22),
+                "authenticatedRateLimitTtlSeconds" => {
+                    crate::runtime::read_some(&mut map, &mut fields.23)
+                }
+                "sandboxCreateRateLimitTtlSeconds" => {
+                    crate::runtime::read_some(&mut map, &mut fields.24)
+                }
                 "sandboxLifecycleRateLimitTtlSeconds" => {
-                    fields.25 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.25)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1131,23 +1147,31 @@ impl crate::runtime::FromObject for UpdateOrganizationRegionQuota {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sandboxClass" => fields.0 = map.next_value()?,
-                "totalCpuQuota" => fields.1 = Some(map.next_value()?),
-                "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
-                "totalDiskQuota" => fields.3 = Some(map.next_value()?),
-                "totalGpuQuota" => fields.4 = Some(map.next_value()?),
-                "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
-                "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
-                "maxDiskPerNonEphemeralSandbox" => fields.9 = Some(map.next_value()?),
-                "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
-                "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
-                "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "totalCpuQuota" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "totalMemoryQuota" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalDiskQuota" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "totalGpuQuota" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "allowedGpuTypes" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.7)
                 }
-            }
+                "maxDiskPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "maxDiskPerNonEphemeralSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.9)
+                }
+                "maxCpuPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.10)
+                }
+                "maxMemoryPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.11)
+                }
+                "maxDiskPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.12)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1419,19 +1443,19 @@ impl crate::runtime::FromObject for Region {
         ) = (None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "organizationId" => fields.2 = Some(map.next_value()?),
-                "regionType" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                "updatedAt" => fields.5 = Some(map.next_value()?),
-                "proxyUrl" => fields.6 = Some(map.next_value()?),
-                "sshGatewayUrl" => fields.7 = Some(map.next_value()?),
-                "snapshotManagerUrl" => fields.8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "regionType" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "proxyUrl" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "sshGatewayUrl" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "snapshotManagerUrl" => {
+                    crate::runtime::read_some(&mut map, &mut fields.8)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1504,12 +1528,10 @@ impl crate::runtime::FromObject for UserPublicKey {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "key" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1569,15 +1591,13 @@ impl crate::runtime::FromObject for User {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "email" => fields.2 = Some(map.next_value()?),
-                "publicKeys" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "publicKeys" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -2265,13 +2285,11 @@ impl crate::runtime::FromObject for SandboxVolume {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "volumeId" => fields.0 = Some(map.next_value()?),
-                "mountPath" => fields.1 = Some(map.next_value()?),
-                "subpath" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "volumeId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "mountPath" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "subpath" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -2367,15 +2385,15 @@ impl crate::runtime::FromObject for BuildInfo {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "dockerfileContent" => fields.0 = map.next_value()?,
-                "contextHashes" => fields.1 = map.next_value()?,
-                "createdAt" => fields.2 = Some(map.next_value()?),
-                "updatedAt" => fields.3 = Some(map.next_value()?),
-                "snapshotRef" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "dockerfileContent" => {
+                    crate::runtime::read_value(&mut map, &mut fields.0)
                 }
-            }
+                "contextHashes" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "snapshotRef" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, field_1, Some(field_2), Some(field_3), Some(field_4)) => {
@@ -2728,45 +2746,49 @@ impl crate::runtime::FromObject for Sandbox {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "organizationId" => fields.1 = Some(map.next_value()?),
-                "name" => fields.2 = Some(map.next_value()?),
-                "snapshot" => fields.3 = map.next_value()?,
-                "user" => fields.4 = Some(map.next_value()?),
-                "env" => fields.5 = Some(map.next_value()?),
-                "labels" => fields.6 = Some(map.next_value()?),
-                "public" => fields.7 = Some(map.next_value()?),
-                "networkBlockAll" => fields.8 = Some(map.next_value()?),
-                "networkAllowList" => fields.9 = map.next_value()?,
-                "target" => fields.10 = Some(map.next_value()?),
-                "cpu" => fields.11 = Some(map.next_value()?),
-                "gpu" => fields.12 = Some(map.next_value()?),
-                "gpuType" => fields.13 = map.next_value()?,
-                "memory" => fields.14 = Some(map.next_value()?),
-                "disk" => fields.15 = Some(map.next_value()?),
-                "state" => fields.16 = map.next_value()?,
-                "desiredState" => fields.17 = map.next_value()?,
-                "errorReason" => fields.18 = map.next_value()?,
-                "recoverable" => fields.19 = map.next_value()?,
-                "backupState" => fields.20 = map.next_value()?,
-                "backupCreatedAt" => fields.21 = map.next_value()?,
-                "autoStopInterval" => fields.22 = map.next_value()?,
-                "autoArchiveInterval" => fields.23 = map.next_value()?,
-                "autoDeleteInterval" => fields.24 = map.next_value()?,
-                "volumes" => fields.25 = map.next_value()?,
-                "buildInfo" => fields.26 = map.next_value()?,
-                "createdAt" => fields.27 = map.next_value()?,
-                "updatedAt" => fields.28 = map.next_value()?,
-                "lastActivityAt" => fields.29 = map.next_value()?,
-                "sandboxClass" => fields.30 = map.next_value()?,
-                "daemonVersion" => fields.31 = map.next_value()?,
-                "runnerId" => fields.32 = map.next_value()?,
-                "linkedSandboxId" => fields.33 = map.next_value()?,
-                "toolboxProxyUrl" => fields.34 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "snapshot" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "user" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "env" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "labels" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "public" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "networkBlockAll" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "networkAllowList" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "target" => crate::runtime::read_some(&mut map, &mut fields.10),
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "gpu" => crate::runtime::read_some(&mut map, &mut fields.12),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.13),
+                "memory" => crate::runtime::read_some(&mut map, &mut fields.14),
+                "disk" => crate::runtime::read_some(&mut map, &mut fields.15),
+                "state" => crate::runtime::read_value(&mut map, &mut fields.16),
+                "desiredState" => crate::runtime::read_value(&mut map, &mut fields.17),
+                "errorReason" => crate::runtime::read_value(&mut map, &mut fields.18),
+                "recoverable" => crate::runtime::read_value(&mut map, &mut fields.19),
+                "backupState" => crate::runtime::read_value(&mut map, &mut fields.20),
+                "backupCreatedAt" => crate::runtime::read_value(&mut map, &mut fields.21),
+                "autoStopInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.22)
                 }
-            }
+                "autoArchiveInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.23)
+                }
+                "autoDeleteInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.24)
+                }
+                "volumes" => crate::runtime::read_value(&mut map, &mut fields.25),
+                "buildInfo" => crate::runtime::read_value(&mut map, &mut fields.26),
+                "createdAt" => crate::runtime::read_value(&mut map, &mut fields.27),
+                "updatedAt" => crate::runtime::read_value(&mut map, &mut fields.28),
+                "lastActivityAt" => crate::runtime::read_value(&mut map, &mut fields.29),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.30),
+                "daemonVersion" => crate::runtime::read_value(&mut map, &mut fields.31),
+                "runnerId" => crate::runtime::read_value(&mut map, &mut fields.32),
+                "linkedSandboxId" => crate::runtime::read_value(&mut map, &mut fields.33),
+                "toolboxProxyUrl" => crate::runtime::read_some(&mut map, &mut fields.34),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -2946,12 +2968,10 @@ impl crate::runtime::FromObject for CreateBuildInfo {
         let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "dockerfileContent" => fields.0 = Some(map.next_value()?),
-                "contextHashes" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dockerfileContent" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "contextHashes" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -2990,11 +3010,9 @@ impl crate::runtime::FromObject for Url {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "url" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(Url { url: field_0 }),
@@ -3119,25 +3137,35 @@ impl crate::runtime::FromObject for RegionQuota {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "organizationId" => fields.0 = Some(map.next_value()?),
-                "regionId" => fields.1 = Some(map.next_value()?),
-                "sandboxClass" => fields.2 = Some(map.next_value()?),
-                "totalCpuQuota" => fields.3 = Some(map.next_value()?),
-                "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
-                "totalDiskQuota" => fields.5 = Some(map.next_value()?),
-                "totalGpuQuota" => fields.6 = Some(map.next_value()?),
-                "allowedGpuTypes" => fields.7 = map.next_value()?,
-                "maxCpuPerSandbox" => fields.8 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.9 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.10 = Some(map.next_value()?),
-                "maxDiskPerNonEphemeralSandbox" => fields.11 = Some(map.next_value()?),
-                "maxCpuPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                "maxMemoryPerGpuSandbox" => fields.13 = Some(map.next_value()?),
-                "maxDiskPerGpuSandbox" => fields.14 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "regionId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "sandboxClass" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalCpuQuota" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "totalMemoryQuota" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "totalDiskQuota" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "totalGpuQuota" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "allowedGpuTypes" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.9)
                 }
-            }
+                "maxDiskPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.10)
+                }
+                "maxDiskPerNonEphemeralSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.11)
+                }
+                "maxCpuPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.12)
+                }
+                "maxMemoryPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.13)
+                }
+                "maxDiskPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.14)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -3245,12 +3273,10 @@ impl crate::runtime::FromObject for CreateRunnerResponse {
         let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "apiKey" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "apiKey" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3732,43 +3758,59 @@ impl crate::runtime::FromObject for RunnerFull {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "domain" => fields.1 = map.next_value()?,
-                "apiUrl" => fields.2 = map.next_value()?,
-                "proxyUrl" => fields.3 = map.next_value()?,
-                "cpu" => fields.4 = Some(map.next_value()?),
-                "memory" => fields.5 = Some(map.next_value()?),
-                "disk" => fields.6 = Some(map.next_value()?),
-                "gpu" => fields.7 = map.next_value()?,
-                "gpuType" => fields.8 = map.next_value()?,
-                "sandboxClass" => fields.9 = map.next_value()?,
-                "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
-                "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
-                "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
-                "currentAllocatedCpu" => fields.13 = map.next_value()?,
-                "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
-                "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
-                "currentSnapshotCount" => fields.16 = map.next_value()?,
-                "currentStartedSandboxes" => fields.17 = map.next_value()?,
-                "availabilityScore" => fields.18 = map.next_value()?,
-                "region" => fields.19 = Some(map.next_value()?),
-                "name" => fields.20 = Some(map.next_value()?),
-                "state" => fields.21 = Some(map.next_value()?),
-                "lastChecked" => fields.22 = map.next_value()?,
-                "unschedulable" => fields.23 = Some(map.next_value()?),
-                "tags" => fields.24 = Some(map.next_value()?),
-                "createdAt" => fields.25 = Some(map.next_value()?),
-                "updatedAt" => fields.26 = Some(map.next_value()?),
-                "version" => fields.27 = Some(map.next_value()?),
-                "apiVersion" => fields.28 = Some(map.next_value()?),
-                "runnerClass" => fields.29 = Some(map.next_value()?),
-                "appVersion" => fields.30 = map.next_value()?,
-                "apiKey" => fields.31 = Some(map.next_value()?),
-                "regionType" => fields.32 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "domain" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "apiUrl" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "proxyUrl" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "memory" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "disk" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "gpu" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "currentCpuUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.10)
                 }
-            }
+                "currentMemoryUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.11)
+                }
+                "currentDiskUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.12)
+                }
+                "currentAllocatedCpu" => {
+                    crate::runtime::read_value(&mut map, &mut fields.13)
+                }
+                "currentAllocatedMemoryGiB" => {
+                    crate::runtime::read_value(&mut map, &mut fields.14)
+                }
+                "currentAllocatedDiskGiB" => {
+                    crate::runtime::read_value(&mut map, &mut fields.15)
+                }
+                "currentSnapshotCount" => {
+                    crate::runtime::read_value(&mut map, &mut fields.16)
+                }
+                "currentStartedSandboxes" => {
+                    crate::runtime::read_value(&mut map, &mut fields.17)
+                }
+                "availabilityScore" => {
+                    crate::runtime::read_value(&mut map, &mut fields.18)
+                }
+                "region" => crate::runtime::read_some(&mut map, &mut fields.19),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.20),
+                "state" => crate::runtime::read_some(&mut map, &mut fields.21),
+                "lastChecked" => crate::runtime::read_value(&mut map, &mut fields.22),
+                "unschedulable" => crate::runtime::read_some(&mut map, &mut fields.23),
+                "tags" => crate::runtime::read_some(&mut map, &mut fields.24),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.25),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.26),
+                "version" => crate::runtime::read_some(&mut map, &mut fields.27),
+                "apiVersion" => crate::runtime::read_some(&mut map, &mut fields.28),
+                "runnerClass" => crate::runtime::read_some(&mut map, &mut fields.29),
+                "appVersion" => crate::runtime::read_value(&mut map, &mut fields.30),
+                "apiKey" => crate::runtime::read_some(&mut map, &mut fields.31),
+                "regionType" => crate::runtime::read_value(&mut map, &mut fields.32),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -4146,32 +4188,30 @@ impl crate::runtime::FromObject for SnapshotDto {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "organizationId" => fields.1 = map.next_value()?,
-                "general" => fields.2 = Some(map.next_value()?),
-                "name" => fields.3 = Some(map.next_value()?),
-                "imageName" => fields.4 = map.next_value()?,
-                "state" => fields.5 = Some(map.next_value()?),
-                "size" => fields.6 = Some(map.next_value()?),
-                "entrypoint" => fields.7 = Some(map.next_value()?),
-                "cpu" => fields.8 = Some(map.next_value()?),
-                "gpu" => fields.9 = Some(map.next_value()?),
-                "gpuType" => fields.10 = map.next_value()?,
-                "mem" => fields.11 = Some(map.next_value()?),
-                "disk" => fields.12 = Some(map.next_value()?),
-                "errorReason" => fields.13 = Some(map.next_value()?),
-                "createdAt" => fields.14 = Some(map.next_value()?),
-                "updatedAt" => fields.15 = Some(map.next_value()?),
-                "lastUsedAt" => fields.16 = Some(map.next_value()?),
-                "buildInfo" => fields.17 = map.next_value()?,
-                "regionIds" => fields.18 = map.next_value()?,
-                "initialRunnerId" => fields.19 = map.next_value()?,
-                "ref" => fields.20 = map.next_value()?,
-                "sandboxClass" => fields.21 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "organizationId" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "general" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "imageName" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "state" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "size" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "entrypoint" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "gpu" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "mem" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "disk" => crate::runtime::read_some(&mut map, &mut fields.12),
+                "errorReason" => crate::runtime::read_some(&mut map, &mut fields.13),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.14),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.15),
+                "lastUsedAt" => crate::runtime::read_some(&mut map, &mut fields.16),
+                "buildInfo" => crate::runtime::read_value(&mut map, &mut fields.17),
+                "regionIds" => crate::runtime::read_value(&mut map, &mut fields.18),
+                "initialRunnerId" => crate::runtime::read_value(&mut map, &mut fields.19),
+                "ref" => crate::runtime::read_value(&mut map, &mut fields.20),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.21),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -4407,18 +4447,16 @@ impl crate::runtime::FromObject for DockerRegistry {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "url" => fields.2 = Some(map.next_value()?),
-                "username" => fields.3 = Some(map.next_value()?),
-                "project" => fields.4 = Some(map.next_value()?),
-                "registryType" => fields.5 = Some(map.next_value()?),
-                "createdAt" => fields.6 = Some(map.next_value()?),
-                "updatedAt" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "username" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "project" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "registryType" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -4598,26 +4636,28 @@ impl crate::runtime::FromObject for AuditLog {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "actorId" => fields.1 = Some(map.next_value()?),
-                "actorEmail" => fields.2 = Some(map.next_value()?),
-                "actorApiKeyPrefix" => fields.3 = map.next_value()?,
-                "actorApiKeySuffix" => fields.4 = map.next_value()?,
-                "organizationId" => fields.5 = map.next_value()?,
-                "action" => fields.6 = Some(map.next_value()?),
-                "targetType" => fields.7 = map.next_value()?,
-                "targetId" => fields.8 = map.next_value()?,
-                "statusCode" => fields.9 = map.next_value()?,
-                "errorMessage" => fields.10 = map.next_value()?,
-                "ipAddress" => fields.11 = map.next_value()?,
-                "userAgent" => fields.12 = map.next_value()?,
-                "source" => fields.13 = map.next_value()?,
-                "metadata" => fields.14 = map.next_value()?,
-                "createdAt" => fields.15 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "actorId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "actorEmail" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "actorApiKeyPrefix" => {
+                    crate::runtime::read_value(&mut map, &mut fields.3)
                 }
-            }
+                "actorApiKeySuffix" => {
+                    crate::runtime::read_value(&mut map, &mut fields.4)
+                }
+                "organizationId" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "action" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "targetType" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "targetId" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "statusCode" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "errorMessage" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "ipAddress" => crate::runtime::read_value(&mut map, &mut fields.11),
+                "userAgent" => crate::runtime::read_value(&mut map, &mut fields.12),
+                "source" => crate::runtime::read_value(&mut map, &mut fields.13),
+                "metadata" => crate::runtime::read_value(&mut map, &mut fields.14),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.15),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -4721,15 +4761,13 @@ impl crate::runtime::FromObject for PaginatedAuditLogs {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                "nextToken" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "nextToken" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {

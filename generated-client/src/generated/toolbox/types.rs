@@ -85,13 +85,11 @@ impl crate::runtime::FromObject for Command {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "command" => fields.0 = Some(map.next_value()?),
-                "exitCode" => fields.1 = map.next_value()?,
-                "id" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "command" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, Some(field_2)) => {
@@ -161,18 +159,16 @@ impl crate::runtime::FromObject for PtySessionInfo {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "active" => fields.0 = Some(map.next_value()?),
-                "cols" => fields.1 = Some(map.next_value()?),
-                "createdAt" => fields.2 = Some(map.next_value()?),
-                "cwd" => fields.3 = Some(map.next_value()?),
-                "envs" => fields.4 = Some(map.next_value()?),
-                "id" => fields.5 = Some(map.next_value()?),
-                "lazyStart" => fields.6 = Some(map.next_value()?),
-                "rows" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "active" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cols" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "cwd" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "envs" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "lazyStart" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "rows" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -250,12 +246,10 @@ impl crate::runtime::FromObject for Session {
         let mut fields: (Option<Vec<Command>>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "commands" => fields.0 = Some(map.next_value()?),
-                "sessionId" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "commands" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -307,13 +301,11 @@ impl crate::runtime::FromObject for SessionCommandLogsResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "output" => fields.0 = Some(map.next_value()?),
-                "stderr" => fields.1 = Some(map.next_value()?),
-                "stdout" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "output" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "stderr" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "stdout" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {

@@ -169,21 +169,19 @@ impl crate::runtime::FromObject for AdminCreateRunner {
         ) = (None, None, None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "regionId" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "tags" => fields.2 = map.next_value()?,
-                "apiKey" => fields.3 = Some(map.next_value()?),
-                "apiVersion" => fields.4 = Some(map.next_value()?),
-                "domain" => fields.5 = map.next_value()?,
-                "apiUrl" => fields.6 = map.next_value()?,
-                "proxyUrl" => fields.7 = map.next_value()?,
-                "cpu" => fields.8 = map.next_value()?,
-                "memoryGiB" => fields.9 = map.next_value()?,
-                "diskGiB" => fields.10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "regionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "tags" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "apiKey" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "apiVersion" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "domain" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "apiUrl" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "proxyUrl" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "cpu" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "memoryGiB" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "diskGiB" => crate::runtime::read_value(&mut map, &mut fields.10),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -347,19 +345,21 @@ impl crate::runtime::FromObject for CreateOrganizationQuota {
         ) = (None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "totalCpuQuota" => fields.0 = map.next_value()?,
-                "totalMemoryQuota" => fields.1 = map.next_value()?,
-                "totalDiskQuota" => fields.2 = map.next_value()?,
-                "maxCpuPerSandbox" => fields.3 = map.next_value()?,
-                "maxMemoryPerSandbox" => fields.4 = map.next_value()?,
-                "maxDiskPerSandbox" => fields.5 = map.next_value()?,
-                "snapshotQuota" => fields.6 = map.next_value()?,
-                "maxSnapshotSize" => fields.7 = map.next_value()?,
-                "volumeQuota" => fields.8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "totalCpuQuota" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "totalMemoryQuota" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "totalDiskQuota" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "maxCpuPerSandbox" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_value(&mut map, &mut fields.4)
                 }
-            }
+                "maxDiskPerSandbox" => {
+                    crate::runtime::read_value(&mut map, &mut fields.5)
+                }
+                "snapshotQuota" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "maxSnapshotSize" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "volumeQuota" => crate::runtime::read_value(&mut map, &mut fields.8),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (
             field_0,
@@ -566,17 +566,19 @@ impl crate::runtime::FromObject for CreateUser {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "email" => fields.2 = map.next_value()?,
-                "personalOrganizationQuota" => fields.3 = map.next_value()?,
-                "personalOrganizationDefaultRegionId" => fields.4 = map.next_value()?,
-                "role" => fields.5 = map.next_value()?,
-                "emailVerified" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "email" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "personalOrganizationQuota" => {
+                    crate::runtime::read_value(&mut map, &mut fields.3)
                 }
-            }
+                "personalOrganizationDefaultRegionId" => {
+                    crate::runtime::read_value(&mut map, &mut fields.4)
+                }
+                "role" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "emailVerified" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -771,13 +773,11 @@ impl crate::runtime::FromObject for SendWebhookDto {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "eventType" => fields.0 = Some(map.next_value()?),
-                "payload" => fields.1 = Some(map.next_value()?),
-                "eventId" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "eventType" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "payload" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "eventId" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -839,11 +839,9 @@ impl crate::runtime::FromObject for SetSnapshotGeneralStatusDto {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "general" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "general" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -1088,23 +1086,31 @@ impl crate::runtime::FromObject for CreateOrganizationRegionQuota {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sandboxClass" => fields.0 = Some(map.next_value()?),
-                "totalCpuQuota" => fields.1 = Some(map.next_value()?),
-                "totalMemoryQuota" => fields.2 = Some(map.next_value()?),
-                "totalDiskQuota" => fields.3 = Some(map.next_value()?),
-                "totalGpuQuota" => fields.4 = Some(map.next_value()?),
-                "allowedGpuTypes" => fields.5 = Some(map.next_value()?),
-                "maxCpuPerSandbox" => fields.6 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.7 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.8 = Some(map.next_value()?),
-                "maxDiskPerNonEphemeralSandbox" => fields.9 = Some(map.next_value()?),
-                "maxCpuPerGpuSandbox" => fields.10 = Some(map.next_value()?),
-                "maxMemoryPerGpuSandbox" => fields.11 = Some(map.next_value()?),
-                "maxDiskPerGpuSandbox" => fields.12 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "sandboxClass" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "totalCpuQuota" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "totalMemoryQuota" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalDiskQuota" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "totalGpuQuota" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "allowedGpuTypes" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.7)
                 }
-            }
+                "maxDiskPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "maxDiskPerNonEphemeralSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.9)
+                }
+                "maxCpuPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.10)
+                }
+                "maxMemoryPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.11)
+                }
+                "maxDiskPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.12)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1199,11 +1205,11 @@ impl crate::runtime::FromObject for OrganizationPreviewWarning {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "previewWarningEnabled" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "previewWarningEnabled" => {
+                    crate::runtime::read_some(&mut map, &mut fields.0)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -1239,11 +1245,9 @@ impl crate::runtime::FromObject for AdminGetWebhookStatus200Response {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "enabled" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "enabled" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(AdminGetWebhookStatus200Response {

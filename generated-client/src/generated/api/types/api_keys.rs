@@ -67,13 +67,11 @@ impl crate::runtime::FromObject for CreateApiKey {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "permissions" => fields.1 = Some(map.next_value()?),
-                "expiresAt" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -142,15 +140,13 @@ impl crate::runtime::FromObject for ApiKeyResponse {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "value" => fields.1 = Some(map.next_value()?),
-                "createdAt" => fields.2 = Some(map.next_value()?),
-                "permissions" => fields.3 = Some(map.next_value()?),
-                "expiresAt" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "value" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -250,17 +246,15 @@ impl crate::runtime::FromObject for ApiKeyList {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "value" => fields.1 = Some(map.next_value()?),
-                "createdAt" => fields.2 = Some(map.next_value()?),
-                "permissions" => fields.3 = Some(map.next_value()?),
-                "lastUsedAt" => fields.4 = Some(map.next_value()?),
-                "expiresAt" => fields.5 = Some(map.next_value()?),
-                "userId" => fields.6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "value" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "lastUsedAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "userId" => crate::runtime::read_some(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (

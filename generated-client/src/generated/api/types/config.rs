@@ -29,12 +29,10 @@ impl crate::runtime::FromObject for Announcement {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "text" => fields.0 = Some(map.next_value()?),
-                "learnMoreUrl" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "text" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "learnMoreUrl" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -76,12 +74,10 @@ impl crate::runtime::FromObject for PosthogConfig {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "apiKey" => fields.0 = Some(map.next_value()?),
-                "host" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "apiKey" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "host" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -137,13 +133,11 @@ impl crate::runtime::FromObject for OidcConfig {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "issuer" => fields.0 = Some(map.next_value()?),
-                "clientId" => fields.1 = Some(map.next_value()?),
-                "audience" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "issuer" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "clientId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "audience" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -199,12 +193,10 @@ impl crate::runtime::FromObject for RateLimitEntry {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "ttl" => fields.0 = map.next_value()?,
-                "limit" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ttl" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "limit" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(RateLimitEntry {
@@ -259,14 +251,12 @@ impl crate::runtime::FromObject for RateLimitConfig {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "failedAuth" => fields.0 = map.next_value()?,
-                "authenticated" => fields.1 = map.next_value()?,
-                "sandboxCreate" => fields.2 = map.next_value()?,
-                "sandboxLifecycle" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "failedAuth" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "authenticated" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "sandboxCreate" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "sandboxLifecycle" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(RateLimitConfig {
@@ -433,28 +423,34 @@ impl crate::runtime::FromObject for DaytonaConfiguration {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "version" => fields.0 = Some(map.next_value()?),
-                "posthog" => fields.1 = map.next_value()?,
-                "oidc" => fields.2 = Some(map.next_value()?),
-                "linkedAccountsEnabled" => fields.3 = Some(map.next_value()?),
-                "announcements" => fields.4 = Some(map.next_value()?),
-                "pylonAppId" => fields.5 = map.next_value()?,
-                "proxyTemplateUrl" => fields.6 = Some(map.next_value()?),
-                "proxyToolboxUrl" => fields.7 = Some(map.next_value()?),
-                "defaultSnapshot" => fields.8 = Some(map.next_value()?),
-                "dashboardUrl" => fields.9 = Some(map.next_value()?),
-                "maxAutoArchiveInterval" => fields.10 = Some(map.next_value()?),
-                "maintananceMode" => fields.11 = Some(map.next_value()?),
-                "environment" => fields.12 = Some(map.next_value()?),
-                "billingApiUrl" => fields.13 = map.next_value()?,
-                "analyticsApiUrl" => fields.14 = map.next_value()?,
-                "sshGatewayCommand" => fields.15 = map.next_value()?,
-                "sshGatewayPublicKey" => fields.16 = map.next_value()?,
-                "rateLimit" => fields.17 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "version" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "posthog" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "oidc" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "linkedAccountsEnabled" => {
+                    crate::runtime::read_some(&mut map, &mut fields.3)
                 }
-            }
+                "announcements" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "pylonAppId" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "proxyTemplateUrl" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "proxyToolboxUrl" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "defaultSnapshot" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "dashboardUrl" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "maxAutoArchiveInterval" => {
+                    crate::runtime::read_some(&mut map, &mut fields.10)
+                }
+                "maintananceMode" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "environment" => crate::runtime::read_some(&mut map, &mut fields.12),
+                "billingApiUrl" => crate::runtime::read_value(&mut map, &mut fields.13),
+                "analyticsApiUrl" => crate::runtime::read_value(&mut map, &mut fields.14),
+                "sshGatewayCommand" => {
+                    crate::runtime::read_value(&mut map, &mut fields.15)
+                }
+                "sshGatewayPublicKey" => {
+                    crate::runtime::read_value(&mut map, &mut fields.16)
+                }
+                "rateLimit" => crate::runtime::read_value(&mut map, &mut fields.17),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (

@@ -84,15 +84,13 @@ impl crate::runtime::FromObject for CreateDockerRegistry {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "url" => fields.1 = Some(map.next_value()?),
-                "username" => fields.2 = Some(map.next_value()?),
-                "password" => fields.3 = Some(map.next_value()?),
-                "project" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "username" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "password" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "project" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
@@ -177,16 +175,14 @@ impl crate::runtime::FromObject for RegistryPushAccessDto {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "username" => fields.0 = Some(map.next_value()?),
-                "secret" => fields.1 = Some(map.next_value()?),
-                "registryUrl" => fields.2 = Some(map.next_value()?),
-                "registryId" => fields.3 = Some(map.next_value()?),
-                "project" => fields.4 = Some(map.next_value()?),
-                "expiresAt" => fields.5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "secret" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "registryUrl" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "registryId" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "project" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -311,15 +307,13 @@ impl crate::runtime::FromObject for UpdateDockerRegistry {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "url" => fields.1 = Some(map.next_value()?),
-                "username" => fields.2 = Some(map.next_value()?),
-                "password" => fields.3 = map.next_value()?,
-                "project" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "username" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "password" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "project" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), field_3, field_4) => {

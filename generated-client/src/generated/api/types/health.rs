@@ -23,11 +23,15 @@ impl crate::runtime::FromObject for HealthControllerCheck200ResponseInfoValue {
         let mut additional_properties = std::collections::BTreeMap::new();
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = Some(map.next_value()?),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.0),
                 _ => {
-                    additional_properties.insert(key.into_string(), map.next_value()?);
+                    crate::runtime::read_additional(
+                        &mut map,
+                        &mut additional_properties,
+                        key,
+                    )
                 }
-            }
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -110,14 +114,12 @@ impl crate::runtime::FromObject for HealthControllerCheck200Response {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = map.next_value()?,
-                "info" => fields.1 = Some(map.next_value()?),
-                "error" => fields.2 = Some(map.next_value()?),
-                "details" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "info" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "error" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "details" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(HealthControllerCheck200Response {
@@ -198,14 +200,12 @@ impl crate::runtime::FromObject for HealthControllerCheck503Response {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = map.next_value()?,
-                "info" => fields.1 = Some(map.next_value()?),
-                "error" => fields.2 = Some(map.next_value()?),
-                "details" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "info" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "error" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "details" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(HealthControllerCheck503Response {

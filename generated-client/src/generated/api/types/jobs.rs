@@ -344,20 +344,18 @@ impl crate::runtime::FromObject for Job {
         ) = (None, None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "type" => fields.1 = Some(map.next_value()?),
-                "status" => fields.2 = Some(map.next_value()?),
-                "resourceType" => fields.3 = Some(map.next_value()?),
-                "resourceId" => fields.4 = Some(map.next_value()?),
-                "payload" => fields.5 = map.next_value()?,
-                "traceContext" => fields.6 = map.next_value()?,
-                "errorMessage" => fields.7 = map.next_value()?,
-                "createdAt" => fields.8 = Some(map.next_value()?),
-                "updatedAt" => fields.9 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "type" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "resourceType" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "resourceId" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "payload" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "traceContext" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "errorMessage" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "updatedAt" => crate::runtime::read_value(&mut map, &mut fields.9),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -441,14 +439,12 @@ impl crate::runtime::FromObject for PaginatedJobs {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -499,11 +495,9 @@ impl crate::runtime::FromObject for PollJobsResponse {
         let mut fields: (Option<Vec<Job>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "jobs" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "jobs" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(PollJobsResponse { jobs: field_0 }),
@@ -578,13 +572,11 @@ impl crate::runtime::FromObject for UpdateJobStatus {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = Some(map.next_value()?),
-                "errorMessage" => fields.1 = map.next_value()?,
-                "resultMetadata" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "errorMessage" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "resultMetadata" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {

@@ -52,16 +52,14 @@ impl crate::runtime::FromObject for StorageAccessDto {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "accessKey" => fields.0 = Some(map.next_value()?),
-                "secret" => fields.1 = Some(map.next_value()?),
-                "sessionToken" => fields.2 = Some(map.next_value()?),
-                "storageUrl" => fields.3 = Some(map.next_value()?),
-                "organizationId" => fields.4 = Some(map.next_value()?),
-                "bucket" => fields.5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "accessKey" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "secret" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "sessionToken" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "storageUrl" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "bucket" => crate::runtime::read_some(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (

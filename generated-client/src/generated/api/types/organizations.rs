@@ -42,17 +42,15 @@ impl crate::runtime::FromObject for OrganizationRole {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "description" => fields.2 = Some(map.next_value()?),
-                "permissions" => fields.3 = Some(map.next_value()?),
-                "isGlobal" => fields.4 = Some(map.next_value()?),
-                "createdAt" => fields.5 = Some(map.next_value()?),
-                "updatedAt" => fields.6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "description" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "isGlobal" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -293,21 +291,19 @@ impl crate::runtime::FromObject for OrganizationInvitation {
         ) = (None, None, None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "email" => fields.1 = Some(map.next_value()?),
-                "invitedBy" => fields.2 = Some(map.next_value()?),
-                "organizationId" => fields.3 = Some(map.next_value()?),
-                "organizationName" => fields.4 = Some(map.next_value()?),
-                "expiresAt" => fields.5 = Some(map.next_value()?),
-                "status" => fields.6 = Some(map.next_value()?),
-                "role" => fields.7 = Some(map.next_value()?),
-                "assignedRoles" => fields.8 = Some(map.next_value()?),
-                "createdAt" => fields.9 = Some(map.next_value()?),
-                "updatedAt" => fields.10 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "invitedBy" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "organizationName" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "role" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "assignedRoles" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.10),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -422,12 +418,10 @@ impl crate::runtime::FromObject for CreateOrganization {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "defaultRegionId" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "defaultRegionId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -489,11 +483,9 @@ impl crate::runtime::FromObject for UpdateOrganizationDefaultRegion {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "defaultRegionId" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "defaultRegionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -635,28 +627,40 @@ impl crate::runtime::FromObject for RegionUsageOverview {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "regionId" => fields.0 = Some(map.next_value()?),
-                "sandboxClass" => fields.1 = Some(map.next_value()?),
-                "totalCpuQuota" => fields.2 = Some(map.next_value()?),
-                "currentCpuUsage" => fields.3 = Some(map.next_value()?),
-                "totalMemoryQuota" => fields.4 = Some(map.next_value()?),
-                "currentMemoryUsage" => fields.5 = Some(map.next_value()?),
-                "totalDiskQuota" => fields.6 = Some(map.next_value()?),
-                "currentDiskUsage" => fields.7 = Some(map.next_value()?),
-                "totalGpuQuota" => fields.8 = Some(map.next_value()?),
-                "currentGpuUsage" => fields.9 = Some(map.next_value()?),
-                "allowedGpuTypes" => fields.10 = map.next_value()?,
-                "maxCpuPerSandbox" => fields.11 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.12 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.13 = Some(map.next_value()?),
-                "maxDiskPerNonEphemeralSandbox" => fields.14 = Some(map.next_value()?),
-                "maxCpuPerGpuSandbox" => fields.15 = Some(map.next_value()?),
-                "maxMemoryPerGpuSandbox" => fields.16 = Some(map.next_value()?),
-                "maxDiskPerGpuSandbox" => fields.17 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "regionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "sandboxClass" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "totalCpuQuota" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "currentCpuUsage" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "totalMemoryQuota" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "currentMemoryUsage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.5)
                 }
-            }
+                "totalDiskQuota" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "currentDiskUsage" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "totalGpuQuota" => crate::runtime::read_some(&mut map, &mut fields.8),
+                "currentGpuUsage" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "allowedGpuTypes" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.12)
+                }
+                "maxDiskPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.13)
+                }
+                "maxDiskPerNonEphemeralSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.14)
+                }
+                "maxCpuPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.15)
+                }
+                "maxMemoryPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.16)
+                }
+                "maxDiskPerGpuSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.17)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -785,15 +789,19 @@ impl crate::runtime::FromObject for OrganizationUsageOverview {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "regionUsage" => fields.0 = Some(map.next_value()?),
-                "totalSnapshotQuota" => fields.1 = Some(map.next_value()?),
-                "currentSnapshotUsage" => fields.2 = Some(map.next_value()?),
-                "totalVolumeQuota" => fields.3 = Some(map.next_value()?),
-                "currentVolumeUsage" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "regionUsage" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "totalSnapshotQuota" => {
+                    crate::runtime::read_some(&mut map, &mut fields.1)
                 }
-            }
+                "currentSnapshotUsage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.2)
+                }
+                "totalVolumeQuota" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "currentVolumeUsage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.4)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1071,27 +1079,37 @@ impl crate::runtime::FromObject for UpdateOrganizationQuota {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "maxCpuPerSandbox" => fields.0 = Some(map.next_value()?),
-                "maxMemoryPerSandbox" => fields.1 = Some(map.next_value()?),
-                "maxDiskPerSandbox" => fields.2 = Some(map.next_value()?),
-                "snapshotQuota" => fields.3 = Some(map.next_value()?),
-                "maxSnapshotSize" => fields.4 = Some(map.next_value()?),
-                "volumeQuota" => fields.5 = Some(map.next_value()?),
-                "authenticatedRateLimit" => fields.6 = Some(map.next_value()?),
-                "sandboxCreateRateLimit" => fields.7 = Some(map.next_value()?),
-                "sandboxLifecycleRateLimit" => fields.8 = Some(map.next_value()?),
-                "authenticatedRateLimitTtlSeconds" => fields.9 = Some(map.next_value()?),
-                "sandboxCreateRateLimitTtlSeconds" => fields.10 = Some(map.next_value()?),
+                "maxCpuPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "maxMemoryPerSandbox" => {
+                    crate::runtime::read_some(&mut map, &mut fields.1)
+                }
+                "maxDiskPerSandbox" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "snapshotQuota" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "maxSnapshotSize" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "volumeQuota" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "authenticatedRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.6)
+                }
+                "sandboxCreateRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.7)
+                }
+                "sandboxLifecycleRateLimit" => {
+                    crate::runtime::read_some(&mut map, &mut fields.8)
+                }
+                "authenticatedRateLimitTtlSeconds" => {
+                    crate::runtime::read_some(&mut map, &mut fields.9)
+                }
+                "sandboxCreateRateLimitTtlSeconds" => {
+                    crate::runtime::read_some(&mut map, &mut fields.10)
+                }
                 "sandboxLifecycleRateLimitTtlSeconds" => {
-                    fields.11 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.11)
                 }
                 "snapshotDeactivationTimeoutMinutes" => {
-                    fields.12 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.12)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1227,13 +1245,13 @@ impl crate::runtime::FromObject for OrganizationSuspension {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "reason" => fields.0 = Some(map.next_value()?),
-                "until" => fields.1 = Some(map.next_value()?),
-                "suspensionCleanupGracePeriodHours" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "reason" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "until" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "suspensionCleanupGracePeriodHours" => {
+                    crate::runtime::read_value(&mut map, &mut fields.2)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -1295,12 +1313,10 @@ impl crate::runtime::FromObject for OrganizationSandboxDefaultLimitedNetworkEgre
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
                 "sandboxDefaultLimitedNetworkEgress" => {
-                    fields.0 = Some(map.next_value()?);
+                    crate::runtime::read_some(&mut map, &mut fields.0)
                 }
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -1382,13 +1398,11 @@ impl crate::runtime::FromObject for CreateOrganizationRole {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "description" => fields.1 = Some(map.next_value()?),
-                "permissions" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "description" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -1480,13 +1494,11 @@ impl crate::runtime::FromObject for UpdateOrganizationRole {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "description" => fields.1 = Some(map.next_value()?),
-                "permissions" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "description" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -1563,18 +1575,16 @@ impl crate::runtime::FromObject for OrganizationUser {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "userId" => fields.0 = Some(map.next_value()?),
-                "organizationId" => fields.1 = Some(map.next_value()?),
-                "name" => fields.2 = Some(map.next_value()?),
-                "email" => fields.3 = Some(map.next_value()?),
-                "role" => fields.4 = Some(map.next_value()?),
-                "assignedRoles" => fields.5 = Some(map.next_value()?),
-                "createdAt" => fields.6 = Some(map.next_value()?),
-                "updatedAt" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "userId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "role" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "assignedRoles" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1680,12 +1690,10 @@ impl crate::runtime::FromObject for UpdateOrganizationMemberAccess {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "role" => fields.0 = Some(map.next_value()?),
-                "assignedRoleIds" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "assignedRoleIds" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1790,14 +1798,12 @@ impl crate::runtime::FromObject for CreateOrganizationInvitation {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "email" => fields.0 = Some(map.next_value()?),
-                "role" => fields.1 = Some(map.next_value()?),
-                "assignedRoleIds" => fields.2 = Some(map.next_value()?),
-                "expiresAt" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "email" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "role" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "assignedRoleIds" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "expiresAt" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), field_3) => {
@@ -1890,13 +1896,11 @@ impl crate::runtime::FromObject for UpdateOrganizationInvitation {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "role" => fields.0 = Some(map.next_value()?),
-                "assignedRoleIds" => fields.1 = Some(map.next_value()?),
-                "expiresAt" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "role" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "assignedRoleIds" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "expiresAt" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -2011,14 +2015,14 @@ impl crate::runtime::FromObject for CreateRegion {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "proxyUrl" => fields.1 = Some(map.next_value()?),
-                "sshGatewayUrl" => fields.2 = Some(map.next_value()?),
-                "snapshotManagerUrl" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "proxyUrl" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "sshGatewayUrl" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "snapshotManagerUrl" => {
+                    crate::runtime::read_some(&mut map, &mut fields.3)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3) => {
@@ -2108,15 +2112,17 @@ impl crate::runtime::FromObject for CreateRegionResponse {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "proxyApiKey" => fields.1 = Some(map.next_value()?),
-                "sshGatewayApiKey" => fields.2 = Some(map.next_value()?),
-                "snapshotManagerUsername" => fields.3 = Some(map.next_value()?),
-                "snapshotManagerPassword" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "proxyApiKey" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "sshGatewayApiKey" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "snapshotManagerUsername" => {
+                    crate::runtime::read_some(&mut map, &mut fields.3)
                 }
-            }
+                "snapshotManagerPassword" => {
+                    crate::runtime::read_some(&mut map, &mut fields.4)
+                }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3, field_4) => {
@@ -2157,11 +2163,9 @@ impl crate::runtime::FromObject for RegenerateApiKeyResponse {
         let mut fields: (Option<crate::runtime::Secret>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "apiKey" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "apiKey" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -2246,13 +2250,13 @@ impl crate::runtime::FromObject for UpdateRegion {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "proxyUrl" => fields.0 = Some(map.next_value()?),
-                "sshGatewayUrl" => fields.1 = Some(map.next_value()?),
-                "snapshotManagerUrl" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "proxyUrl" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "sshGatewayUrl" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "snapshotManagerUrl" => {
+                    crate::runtime::read_some(&mut map, &mut fields.2)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(UpdateRegion {
@@ -2289,12 +2293,10 @@ impl crate::runtime::FromObject for SnapshotManagerCredentials {
         let mut fields: (Option<String>, Option<crate::runtime::Secret>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "username" => fields.0 = Some(map.next_value()?),
-                "password" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "username" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "password" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {

@@ -62,13 +62,11 @@ impl crate::runtime::FromObject for CreateRunner {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "regionId" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "tags" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "regionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "tags" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -131,13 +129,11 @@ impl crate::runtime::FromObject for RunnerSnapshotDto {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "runnerSnapshotId" => fields.0 = Some(map.next_value()?),
-                "runnerId" => fields.1 = Some(map.next_value()?),
-                "runnerDomain" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "runnerSnapshotId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "runnerId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "runnerDomain" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -450,41 +446,57 @@ impl crate::runtime::FromObject for Runner {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "domain" => fields.1 = map.next_value()?,
-                "apiUrl" => fields.2 = map.next_value()?,
-                "proxyUrl" => fields.3 = map.next_value()?,
-                "cpu" => fields.4 = Some(map.next_value()?),
-                "memory" => fields.5 = Some(map.next_value()?),
-                "disk" => fields.6 = Some(map.next_value()?),
-                "gpu" => fields.7 = map.next_value()?,
-                "gpuType" => fields.8 = map.next_value()?,
-                "sandboxClass" => fields.9 = map.next_value()?,
-                "currentCpuUsagePercentage" => fields.10 = map.next_value()?,
-                "currentMemoryUsagePercentage" => fields.11 = map.next_value()?,
-                "currentDiskUsagePercentage" => fields.12 = map.next_value()?,
-                "currentAllocatedCpu" => fields.13 = map.next_value()?,
-                "currentAllocatedMemoryGiB" => fields.14 = map.next_value()?,
-                "currentAllocatedDiskGiB" => fields.15 = map.next_value()?,
-                "currentSnapshotCount" => fields.16 = map.next_value()?,
-                "currentStartedSandboxes" => fields.17 = map.next_value()?,
-                "availabilityScore" => fields.18 = map.next_value()?,
-                "region" => fields.19 = Some(map.next_value()?),
-                "name" => fields.20 = Some(map.next_value()?),
-                "state" => fields.21 = Some(map.next_value()?),
-                "lastChecked" => fields.22 = map.next_value()?,
-                "unschedulable" => fields.23 = Some(map.next_value()?),
-                "tags" => fields.24 = Some(map.next_value()?),
-                "createdAt" => fields.25 = Some(map.next_value()?),
-                "updatedAt" => fields.26 = Some(map.next_value()?),
-                "version" => fields.27 = Some(map.next_value()?),
-                "apiVersion" => fields.28 = Some(map.next_value()?),
-                "runnerClass" => fields.29 = Some(map.next_value()?),
-                "appVersion" => fields.30 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "domain" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "apiUrl" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "proxyUrl" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "memory" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "disk" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "gpu" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "currentCpuUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.10)
                 }
-            }
+                "currentMemoryUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.11)
+                }
+                "currentDiskUsagePercentage" => {
+                    crate::runtime::read_value(&mut map, &mut fields.12)
+                }
+                "currentAllocatedCpu" => {
+                    crate::runtime::read_value(&mut map, &mut fields.13)
+                }
+                "currentAllocatedMemoryGiB" => {
+                    crate::runtime::read_value(&mut map, &mut fields.14)
+                }
+                "currentAllocatedDiskGiB" => {
+                    crate::runtime::read_value(&mut map, &mut fields.15)
+                }
+                "currentSnapshotCount" => {
+                    crate::runtime::read_value(&mut map, &mut fields.16)
+                }
+                "currentStartedSandboxes" => {
+                    crate::runtime::read_value(&mut map, &mut fields.17)
+                }
+                "availabilityScore" => {
+                    crate::runtime::read_value(&mut map, &mut fields.18)
+                }
+                "region" => crate::runtime::read_some(&mut map, &mut fields.19),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.20),
+                "state" => crate::runtime::read_some(&mut map, &mut fields.21),
+                "lastChecked" => crate::runtime::read_value(&mut map, &mut fields.22),
+                "unschedulable" => crate::runtime::read_some(&mut map, &mut fields.23),
+                "tags" => crate::runtime::read_some(&mut map, &mut fields.24),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.25),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.26),
+                "version" => crate::runtime::read_some(&mut map, &mut fields.27),
+                "apiVersion" => crate::runtime::read_some(&mut map, &mut fields.28),
+                "runnerClass" => crate::runtime::read_some(&mut map, &mut fields.29),
+                "appVersion" => crate::runtime::read_value(&mut map, &mut fields.30),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -832,24 +844,40 @@ impl crate::runtime::FromObject for RunnerHealthMetrics {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "currentCpuLoadAverage" => fields.0 = Some(map.next_value()?),
-                "currentCpuUsagePercentage" => fields.1 = Some(map.next_value()?),
-                "currentMemoryUsagePercentage" => fields.2 = Some(map.next_value()?),
-                "currentDiskUsagePercentage" => fields.3 = Some(map.next_value()?),
-                "currentAllocatedCpu" => fields.4 = Some(map.next_value()?),
-                "currentAllocatedMemoryGiB" => fields.5 = Some(map.next_value()?),
-                "currentAllocatedDiskGiB" => fields.6 = Some(map.next_value()?),
-                "currentSnapshotCount" => fields.7 = Some(map.next_value()?),
-                "currentStartedSandboxes" => fields.8 = Some(map.next_value()?),
-                "cpu" => fields.9 = Some(map.next_value()?),
-                "memoryGiB" => fields.10 = Some(map.next_value()?),
-                "diskGiB" => fields.11 = Some(map.next_value()?),
-                "gpu" => fields.12 = map.next_value()?,
-                "gpuType" => fields.13 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "currentCpuLoadAverage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.0)
                 }
-            }
+                "currentCpuUsagePercentage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.1)
+                }
+                "currentMemoryUsagePercentage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.2)
+                }
+                "currentDiskUsagePercentage" => {
+                    crate::runtime::read_some(&mut map, &mut fields.3)
+                }
+                "currentAllocatedCpu" => {
+                    crate::runtime::read_some(&mut map, &mut fields.4)
+                }
+                "currentAllocatedMemoryGiB" => {
+                    crate::runtime::read_some(&mut map, &mut fields.5)
+                }
+                "currentAllocatedDiskGiB" => {
+                    crate::runtime::read_some(&mut map, &mut fields.6)
+                }
+                "currentSnapshotCount" => {
+                    crate::runtime::read_some(&mut map, &mut fields.7)
+                }
+                "currentStartedSandboxes" => {
+                    crate::runtime::read_some(&mut map, &mut fields.8)
+                }
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "memoryGiB" => crate::runtime::read_some(&mut map, &mut fields.10),
+                "diskGiB" => crate::runtime::read_some(&mut map, &mut fields.11),
+                "gpu" => crate::runtime::read_value(&mut map, &mut fields.12),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.13),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -989,13 +1017,11 @@ impl crate::runtime::FromObject for RunnerServiceHealth {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "serviceName" => fields.0 = Some(map.next_value()?),
-                "healthy" => fields.1 = Some(map.next_value()?),
-                "errorReason" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "serviceName" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "healthy" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "errorReason" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -1121,16 +1147,14 @@ impl crate::runtime::FromObject for RunnerHealthcheck {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "metrics" => fields.0 = map.next_value()?,
-                "serviceHealth" => fields.1 = map.next_value()?,
-                "domain" => fields.2 = map.next_value()?,
-                "proxyUrl" => fields.3 = map.next_value()?,
-                "apiUrl" => fields.4 = map.next_value()?,
-                "appVersion" => fields.5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metrics" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "serviceHealth" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "domain" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "proxyUrl" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "apiUrl" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "appVersion" => crate::runtime::read_some(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, field_1, field_2, field_3, field_4, Some(field_5)) => {

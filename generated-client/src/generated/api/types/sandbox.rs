@@ -31,14 +31,12 @@ impl crate::runtime::FromObject for PaginatedSandboxesDeprecated {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -108,11 +106,9 @@ impl crate::runtime::FromObject for SandboxLabels {
         let mut fields: (Option<std::collections::BTreeMap<String, String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "labels" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "labels" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(SandboxLabels { labels: field_0 }),
@@ -189,13 +185,11 @@ impl crate::runtime::FromObject for UpdateSandboxStateDto {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "state" => fields.0 = Some(map.next_value()?),
-                "errorReason" => fields.1 = map.next_value()?,
-                "recoverable" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "state" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "errorReason" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "recoverable" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -249,11 +243,9 @@ impl crate::runtime::FromObject for CreateSandboxSnapshot {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -301,11 +293,9 @@ impl crate::runtime::FromObject for ForkSandbox {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(ForkSandbox { name: field_0 })
@@ -358,12 +348,10 @@ impl crate::runtime::FromObject for UpdateSandboxNetworkSettings {
         let mut fields: (Option<bool>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "networkBlockAll" => fields.0 = map.next_value()?,
-                "networkAllowList" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "networkBlockAll" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "networkAllowList" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(UpdateSandboxNetworkSettings {
@@ -415,14 +403,12 @@ impl crate::runtime::FromObject for SignedPortPreviewUrl {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sandboxId" => fields.0 = Some(map.next_value()?),
-                "port" => fields.1 = Some(map.next_value()?),
-                "token" => fields.2 = Some(map.next_value()?),
-                "url" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sandboxId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "port" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "token" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -512,17 +498,15 @@ impl crate::runtime::FromObject for SshAccessDto {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "sandboxId" => fields.1 = Some(map.next_value()?),
-                "token" => fields.2 = Some(map.next_value()?),
-                "expiresAt" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                "updatedAt" => fields.5 = Some(map.next_value()?),
-                "sshCommand" => fields.6 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "sandboxId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "token" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "expiresAt" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "sshCommand" => crate::runtime::read_some(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -597,12 +581,10 @@ impl crate::runtime::FromObject for SshAccessValidationDto {
         let mut fields: (Option<bool>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "valid" => fields.0 = Some(map.next_value()?),
-                "sandboxId" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "valid" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "sandboxId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -685,19 +667,19 @@ impl crate::runtime::FromObject for LogEntry {
         ) = (None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "timestamp" => fields.0 = Some(map.next_value()?),
-                "body" => fields.1 = Some(map.next_value()?),
-                "severityText" => fields.2 = Some(map.next_value()?),
-                "severityNumber" => fields.3 = map.next_value()?,
-                "serviceName" => fields.4 = Some(map.next_value()?),
-                "resourceAttributes" => fields.5 = Some(map.next_value()?),
-                "logAttributes" => fields.6 = Some(map.next_value()?),
-                "traceId" => fields.7 = map.next_value()?,
-                "spanId" => fields.8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "timestamp" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "body" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "severityText" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "severityNumber" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "serviceName" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "resourceAttributes" => {
+                    crate::runtime::read_some(&mut map, &mut fields.5)
                 }
-            }
+                "logAttributes" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "traceId" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "spanId" => crate::runtime::read_value(&mut map, &mut fields.8),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -779,14 +761,12 @@ impl crate::runtime::FromObject for PaginatedLogs {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -867,17 +847,15 @@ impl crate::runtime::FromObject for TraceSummary {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "traceId" => fields.0 = Some(map.next_value()?),
-                "rootSpanName" => fields.1 = Some(map.next_value()?),
-                "startTime" => fields.2 = Some(map.next_value()?),
-                "endTime" => fields.3 = Some(map.next_value()?),
-                "durationMs" => fields.4 = Some(map.next_value()?),
-                "spanCount" => fields.5 = Some(map.next_value()?),
-                "statusCode" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "traceId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "rootSpanName" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "startTime" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "endTime" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "durationMs" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "spanCount" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "statusCode" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -955,14 +933,12 @@ impl crate::runtime::FromObject for PaginatedTraces {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -1056,19 +1032,17 @@ impl crate::runtime::FromObject for TraceSpan {
         ) = (None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "traceId" => fields.0 = Some(map.next_value()?),
-                "spanId" => fields.1 = Some(map.next_value()?),
-                "parentSpanId" => fields.2 = map.next_value()?,
-                "spanName" => fields.3 = Some(map.next_value()?),
-                "timestamp" => fields.4 = Some(map.next_value()?),
-                "durationNs" => fields.5 = Some(map.next_value()?),
-                "spanAttributes" => fields.6 = Some(map.next_value()?),
-                "statusCode" => fields.7 = map.next_value()?,
-                "statusMessage" => fields.8 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "traceId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "spanId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "parentSpanId" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "spanName" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "timestamp" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "durationNs" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "spanAttributes" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "statusCode" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "statusMessage" => crate::runtime::read_value(&mut map, &mut fields.8),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1140,12 +1114,10 @@ impl crate::runtime::FromObject for MetricDataPoint {
         let mut fields: (Option<String>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "timestamp" => fields.0 = Some(map.next_value()?),
-                "value" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "timestamp" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "value" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1190,12 +1162,10 @@ impl crate::runtime::FromObject for MetricSeries {
         let mut fields: (Option<String>, Option<Vec<MetricDataPoint>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "metricName" => fields.0 = Some(map.next_value()?),
-                "dataPoints" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "metricName" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "dataPoints" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1236,11 +1206,9 @@ impl crate::runtime::FromObject for MetricsResponse {
         let mut fields: (Option<Vec<MetricSeries>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "series" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "series" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(MetricsResponse { series: field_0 }),

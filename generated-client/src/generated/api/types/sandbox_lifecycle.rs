@@ -326,38 +326,42 @@ impl crate::runtime::FromObject for SandboxListItem {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "organizationId" => fields.1 = Some(map.next_value()?),
-                "name" => fields.2 = Some(map.next_value()?),
-                "target" => fields.3 = Some(map.next_value()?),
-                "runnerId" => fields.4 = map.next_value()?,
-                "sandboxClass" => fields.5 = map.next_value()?,
-                "state" => fields.6 = map.next_value()?,
-                "desiredState" => fields.7 = map.next_value()?,
-                "snapshot" => fields.8 = map.next_value()?,
-                "user" => fields.9 = Some(map.next_value()?),
-                "errorReason" => fields.10 = map.next_value()?,
-                "recoverable" => fields.11 = map.next_value()?,
-                "public" => fields.12 = Some(map.next_value()?),
-                "cpu" => fields.13 = Some(map.next_value()?),
-                "gpu" => fields.14 = Some(map.next_value()?),
-                "gpuType" => fields.15 = map.next_value()?,
-                "memory" => fields.16 = Some(map.next_value()?),
-                "disk" => fields.17 = Some(map.next_value()?),
-                "labels" => fields.18 = Some(map.next_value()?),
-                "backupState" => fields.19 = map.next_value()?,
-                "autoStopInterval" => fields.20 = map.next_value()?,
-                "autoArchiveInterval" => fields.21 = map.next_value()?,
-                "autoDeleteInterval" => fields.22 = map.next_value()?,
-                "createdAt" => fields.23 = map.next_value()?,
-                "updatedAt" => fields.24 = map.next_value()?,
-                "lastActivityAt" => fields.25 = map.next_value()?,
-                "daemonVersion" => fields.26 = map.next_value()?,
-                "toolboxProxyUrl" => fields.27 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "target" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "runnerId" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "state" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "desiredState" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "snapshot" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "user" => crate::runtime::read_some(&mut map, &mut fields.9),
+                "errorReason" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "recoverable" => crate::runtime::read_value(&mut map, &mut fields.11),
+                "public" => crate::runtime::read_some(&mut map, &mut fields.12),
+                "cpu" => crate::runtime::read_some(&mut map, &mut fields.13),
+                "gpu" => crate::runtime::read_some(&mut map, &mut fields.14),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.15),
+                "memory" => crate::runtime::read_some(&mut map, &mut fields.16),
+                "disk" => crate::runtime::read_some(&mut map, &mut fields.17),
+                "labels" => crate::runtime::read_some(&mut map, &mut fields.18),
+                "backupState" => crate::runtime::read_value(&mut map, &mut fields.19),
+                "autoStopInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.20)
                 }
-            }
+                "autoArchiveInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.21)
+                }
+                "autoDeleteInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.22)
+                }
+                "createdAt" => crate::runtime::read_value(&mut map, &mut fields.23),
+                "updatedAt" => crate::runtime::read_value(&mut map, &mut fields.24),
+                "lastActivityAt" => crate::runtime::read_value(&mut map, &mut fields.25),
+                "daemonVersion" => crate::runtime::read_value(&mut map, &mut fields.26),
+                "toolboxProxyUrl" => crate::runtime::read_some(&mut map, &mut fields.27),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -485,12 +489,10 @@ impl crate::runtime::FromObject for ListSandboxesResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "nextCursor" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "nextCursor" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -797,30 +799,34 @@ impl crate::runtime::FromObject for CreateSandbox {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = map.next_value()?,
-                "snapshot" => fields.1 = map.next_value()?,
-                "user" => fields.2 = map.next_value()?,
-                "env" => fields.3 = map.next_value()?,
-                "labels" => fields.4 = map.next_value()?,
-                "public" => fields.5 = map.next_value()?,
-                "networkBlockAll" => fields.6 = map.next_value()?,
-                "networkAllowList" => fields.7 = map.next_value()?,
-                "target" => fields.8 = map.next_value()?,
-                "cpu" => fields.9 = map.next_value()?,
-                "gpu" => fields.10 = map.next_value()?,
-                "gpuType" => fields.11 = map.next_value()?,
-                "memory" => fields.12 = map.next_value()?,
-                "disk" => fields.13 = map.next_value()?,
-                "autoStopInterval" => fields.14 = map.next_value()?,
-                "autoArchiveInterval" => fields.15 = map.next_value()?,
-                "autoDeleteInterval" => fields.16 = map.next_value()?,
-                "volumes" => fields.17 = map.next_value()?,
-                "buildInfo" => fields.18 = map.next_value()?,
-                "linkedSandbox" => fields.19 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "name" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "snapshot" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "user" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "env" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "labels" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "public" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "networkBlockAll" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "networkAllowList" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "target" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "cpu" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "gpu" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.11),
+                "memory" => crate::runtime::read_value(&mut map, &mut fields.12),
+                "disk" => crate::runtime::read_value(&mut map, &mut fields.13),
+                "autoStopInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.14)
                 }
-            }
+                "autoArchiveInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.15)
+                }
+                "autoDeleteInterval" => {
+                    crate::runtime::read_value(&mut map, &mut fields.16)
+                }
+                "volumes" => crate::runtime::read_value(&mut map, &mut fields.17),
+                "buildInfo" => crate::runtime::read_value(&mut map, &mut fields.18),
+                "linkedSandbox" => crate::runtime::read_value(&mut map, &mut fields.19),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (
             field_0,
@@ -926,13 +932,11 @@ impl crate::runtime::FromObject for ResizeSandbox {
         let mut fields: (Option<i64>, Option<i64>, Option<i64>) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cpu" => fields.0 = map.next_value()?,
-                "memory" => fields.1 = map.next_value()?,
-                "disk" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cpu" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "memory" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "disk" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(ResizeSandbox {
@@ -980,13 +984,11 @@ impl crate::runtime::FromObject for PortPreviewUrl {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sandboxId" => fields.0 = Some(map.next_value()?),
-                "url" => fields.1 = Some(map.next_value()?),
-                "token" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sandboxId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "token" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -1036,11 +1038,9 @@ impl crate::runtime::FromObject for ToolboxProxyUrl {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "url" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(ToolboxProxyUrl { url: field_0 }),

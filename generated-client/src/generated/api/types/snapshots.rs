@@ -166,21 +166,19 @@ impl crate::runtime::FromObject for CreateSnapshot {
         ) = (None, None, None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "imageName" => fields.1 = map.next_value()?,
-                "entrypoint" => fields.2 = map.next_value()?,
-                "cpu" => fields.3 = map.next_value()?,
-                "gpu" => fields.4 = map.next_value()?,
-                "gpuType" => fields.5 = map.next_value()?,
-                "memory" => fields.6 = map.next_value()?,
-                "disk" => fields.7 = map.next_value()?,
-                "buildInfo" => fields.8 = map.next_value()?,
-                "regionId" => fields.9 = map.next_value()?,
-                "sandboxClass" => fields.10 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "imageName" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "entrypoint" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "cpu" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "gpu" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "gpuType" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "memory" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "disk" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "buildInfo" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "regionId" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "sandboxClass" => crate::runtime::read_value(&mut map, &mut fields.10),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -249,14 +247,12 @@ impl crate::runtime::FromObject for PaginatedSnapshots {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "items" => fields.0 = Some(map.next_value()?),
-                "total" => fields.1 = Some(map.next_value()?),
-                "page" => fields.2 = Some(map.next_value()?),
-                "totalPages" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "items" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "total" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "page" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "totalPages" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {

@@ -20,11 +20,9 @@ impl crate::runtime::FromObject for ProjectDirResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "dir" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dir" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(ProjectDirResponse { dir: field_0 })
@@ -53,11 +51,9 @@ impl crate::runtime::FromObject for UserHomeDirResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "dir" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dir" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(UserHomeDirResponse {
@@ -88,11 +84,9 @@ impl crate::runtime::FromObject for WorkDirResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "dir" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "dir" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(WorkDirResponse { dir: field_0 })
@@ -145,18 +139,16 @@ impl crate::runtime::FromObject for FileInfo {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "isDir" => fields.1 = Some(map.next_value()?),
-                "size" => fields.2 = Some(map.next_value()?),
-                "modTime" => fields.3 = Some(map.next_value()?),
-                "mode" => fields.4 = Some(map.next_value()?),
-                "permissions" => fields.5 = Some(map.next_value()?),
-                "owner" => fields.6 = Some(map.next_value()?),
-                "group" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "isDir" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "size" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "modTime" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "mode" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "owner" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "group" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -243,11 +235,9 @@ impl crate::runtime::FromObject for DownloadFiles {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "paths" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "paths" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(DownloadFiles { paths: field_0 }),
@@ -286,13 +276,11 @@ impl crate::runtime::FromObject for Match {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = Some(map.next_value()?),
-                "line" => fields.1 = Some(map.next_value()?),
-                "content" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "line" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "content" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -380,13 +368,11 @@ impl crate::runtime::FromObject for ReplaceRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "files" => fields.0 = Some(map.next_value()?),
-                "pattern" => fields.1 = Some(map.next_value()?),
-                "newValue" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pattern" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "newValue" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -446,13 +432,11 @@ impl crate::runtime::FromObject for ReplaceResult {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = map.next_value()?,
-                "success" => fields.1 = map.next_value()?,
-                "error" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "success" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "error" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(ReplaceResult {
@@ -484,11 +468,9 @@ impl crate::runtime::FromObject for SearchFilesResponse {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "files" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -545,12 +527,10 @@ impl crate::runtime::FromObject for UploadFile {
         let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -621,12 +601,10 @@ impl crate::runtime::FromObject for GitAddRequest {
         let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "files" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "files" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -668,11 +646,9 @@ impl crate::runtime::FromObject for ListBranchResponse {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "branches" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "branches" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -729,12 +705,10 @@ impl crate::runtime::FromObject for GitBranchRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -802,12 +776,10 @@ impl crate::runtime::FromObject for GitDeleteBranchRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -922,16 +894,14 @@ impl crate::runtime::FromObject for GitCloneRequest {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "url" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                "username" => fields.2 = map.next_value()?,
-                "password" => fields.3 = map.next_value()?,
-                "branch" => fields.4 = map.next_value()?,
-                "commit_id" => fields.5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "url" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "username" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "password" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "branch" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "commit_id" => crate::runtime::read_value(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2, field_3, field_4, field_5) => {
@@ -1039,15 +1009,13 @@ impl crate::runtime::FromObject for GitCommitRequest {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "message" => fields.1 = Some(map.next_value()?),
-                "author" => fields.2 = Some(map.next_value()?),
-                "email" => fields.3 = Some(map.next_value()?),
-                "allow_empty" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "message" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "author" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "allow_empty" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
@@ -1100,11 +1068,9 @@ impl crate::runtime::FromObject for GitCommitResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "hash" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hash" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
@@ -1148,15 +1114,13 @@ impl crate::runtime::FromObject for GitCommitInfo {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "hash" => fields.0 = Some(map.next_value()?),
-                "message" => fields.1 = Some(map.next_value()?),
-                "author" => fields.2 = Some(map.next_value()?),
-                "email" => fields.3 = Some(map.next_value()?),
-                "timestamp" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hash" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "message" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "author" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "timestamp" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1257,13 +1221,11 @@ impl crate::runtime::FromObject for GitRepoRequest {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "username" => fields.1 = map.next_value()?,
-                "password" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "username" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "password" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -1323,12 +1285,10 @@ impl crate::runtime::FromObject for GitCheckoutRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "path" => fields.0 = Some(map.next_value()?),
-                "branch" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "path" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "branch" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1381,14 +1341,12 @@ impl crate::runtime::FromObject for FileStatus {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "staging" => fields.1 = Some(map.next_value()?),
-                "worktree" => fields.2 = Some(map.next_value()?),
-                "extra" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "staging" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "worktree" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "extra" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -1461,15 +1419,13 @@ impl crate::runtime::FromObject for GitStatus {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "currentBranch" => fields.0 = Some(map.next_value()?),
-                "fileStatus" => fields.1 = Some(map.next_value()?),
-                "ahead" => fields.2 = map.next_value()?,
-                "behind" => fields.3 = map.next_value()?,
-                "branchPublished" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "currentBranch" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "fileStatus" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "ahead" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "behind" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "branchPublished" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2, field_3, field_4) => {
@@ -1554,13 +1510,11 @@ impl crate::runtime::FromObject for ExecuteRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "command" => fields.0 = Some(map.next_value()?),
-                "cwd" => fields.1 = map.next_value()?,
-                "timeout" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "command" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cwd" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "timeout" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -1604,12 +1558,10 @@ impl crate::runtime::FromObject for ExecuteResponse {
         let mut fields: (Option<f64>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "exitCode" => fields.0 = Some(map.next_value()?),
-                "result" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "exitCode" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "result" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1668,13 +1620,11 @@ impl crate::runtime::FromObject for Command {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "command" => fields.1 = Some(map.next_value()?),
-                "exitCode" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "command" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2) => {
@@ -1723,12 +1673,10 @@ impl crate::runtime::FromObject for Session {
         let mut fields: (Option<String>, Option<Option<Vec<Command>>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessionId" => fields.0 = Some(map.next_value()?),
-                "commands" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "commands" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -1787,11 +1735,9 @@ impl crate::runtime::FromObject for CreateSessionRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessionId" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -1874,13 +1820,11 @@ impl crate::runtime::FromObject for SessionExecuteRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "command" => fields.0 = Some(map.next_value()?),
-                "runAsync" => fields.1 = map.next_value()?,
-                "async" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "command" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "runAsync" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "async" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -1940,13 +1884,11 @@ impl crate::runtime::FromObject for SessionExecuteResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cmdId" => fields.0 = map.next_value()?,
-                "output" => fields.1 = map.next_value()?,
-                "exitCode" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cmdId" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "output" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(SessionExecuteResponse {
@@ -2021,18 +1963,16 @@ impl crate::runtime::FromObject for PtySessionInfo {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "cwd" => fields.1 = Some(map.next_value()?),
-                "envs" => fields.2 = Some(map.next_value()?),
-                "cols" => fields.3 = Some(map.next_value()?),
-                "rows" => fields.4 = Some(map.next_value()?),
-                "createdAt" => fields.5 = Some(map.next_value()?),
-                "active" => fields.6 = Some(map.next_value()?),
-                "lazyStart" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cwd" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "envs" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "cols" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "rows" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "active" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "lazyStart" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -2104,11 +2044,9 @@ impl crate::runtime::FromObject for PtyListResponse {
         let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessions" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessions" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -2233,16 +2171,14 @@ impl crate::runtime::FromObject for PtyCreateRequest {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "cwd" => fields.1 = map.next_value()?,
-                "envs" => fields.2 = map.next_value()?,
-                "cols" => fields.3 = map.next_value()?,
-                "rows" => fields.4 = map.next_value()?,
-                "lazyStart" => fields.5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cwd" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "envs" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "cols" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "rows" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "lazyStart" => crate::runtime::read_value(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3, field_4, field_5) => {
@@ -2285,11 +2221,9 @@ impl crate::runtime::FromObject for PtyCreateResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessionId" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -2350,12 +2284,10 @@ impl crate::runtime::FromObject for PtyResizeRequest {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cols" => fields.0 = Some(map.next_value()?),
-                "rows" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cols" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "rows" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -2419,12 +2351,10 @@ impl crate::runtime::FromObject for Position {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "line" => fields.0 = Some(map.next_value()?),
-                "character" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "line" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "character" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -2493,12 +2423,10 @@ impl crate::runtime::FromObject for CompletionContext {
         let mut fields: (Option<f64>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "triggerKind" => fields.0 = Some(map.next_value()?),
-                "triggerCharacter" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "triggerKind" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "triggerCharacter" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -2601,15 +2529,13 @@ impl crate::runtime::FromObject for LspCompletionParams {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "languageId" => fields.0 = Some(map.next_value()?),
-                "pathToProject" => fields.1 = Some(map.next_value()?),
-                "uri" => fields.2 = Some(map.next_value()?),
-                "position" => fields.3 = Some(map.next_value()?),
-                "context" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "position" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "context" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
@@ -2697,17 +2623,15 @@ impl crate::runtime::FromObject for CompletionItem {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "label" => fields.0 = Some(map.next_value()?),
-                "kind" => fields.1 = map.next_value()?,
-                "detail" => fields.2 = map.next_value()?,
-                "documentation" => fields.3 = map.next_value()?,
-                "sortText" => fields.4 = map.next_value()?,
-                "filterText" => fields.5 = map.next_value()?,
-                "insertText" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "kind" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "detail" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "documentation" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "sortText" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "filterText" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "insertText" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3, field_4, field_5, field_6) => {
@@ -2750,12 +2674,10 @@ impl crate::runtime::FromObject for CompletionList {
         let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "isIncomplete" => fields.0 = Some(map.next_value()?),
-                "items" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "isIncomplete" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "items" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -2837,13 +2759,11 @@ impl crate::runtime::FromObject for LspDocumentRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "languageId" => fields.0 = Some(map.next_value()?),
-                "pathToProject" => fields.1 = Some(map.next_value()?),
-                "uri" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -2894,12 +2814,10 @@ impl crate::runtime::FromObject for Range {
         let mut fields: (Option<Position>, Option<Position>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "start" => fields.0 = Some(map.next_value()?),
-                "end" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "start" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "end" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -2942,12 +2860,10 @@ impl crate::runtime::FromObject for LspLocation {
         let mut fields: (Option<Range>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "range" => fields.0 = Some(map.next_value()?),
-                "uri" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "range" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -2996,13 +2912,11 @@ impl crate::runtime::FromObject for LspSymbol {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "kind" => fields.0 = Some(map.next_value()?),
-                "location" => fields.1 = Some(map.next_value()?),
-                "name" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "kind" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "location" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -3078,12 +2992,10 @@ impl crate::runtime::FromObject for LspServerRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "languageId" => fields.0 = Some(map.next_value()?),
-                "pathToProject" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3134,12 +3046,10 @@ impl crate::runtime::FromObject for ComputerUseStartResponse {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = Some(map.next_value()?),
-                "status" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3189,12 +3099,10 @@ impl crate::runtime::FromObject for ComputerUseStopResponse {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = Some(map.next_value()?),
-                "status" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3309,11 +3217,9 @@ impl crate::runtime::FromObject for ComputerUseStatusResponse {
         let mut fields: (Option<ComputerUseStatusResponseStatus>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -3354,12 +3260,10 @@ impl crate::runtime::FromObject for ProcessStatusResponse {
         let mut fields: (Option<String>, Option<bool>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "processName" => fields.0 = Some(map.next_value()?),
-                "running" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "processName" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "running" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3407,12 +3311,10 @@ impl crate::runtime::FromObject for ProcessRestartResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = Some(map.next_value()?),
-                "processName" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "processName" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3460,12 +3362,10 @@ impl crate::runtime::FromObject for ProcessLogsResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "processName" => fields.0 = Some(map.next_value()?),
-                "logs" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "processName" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "logs" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3513,12 +3413,10 @@ impl crate::runtime::FromObject for ProcessErrorsResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "processName" => fields.0 = Some(map.next_value()?),
-                "errors" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "processName" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "errors" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3565,12 +3463,10 @@ impl crate::runtime::FromObject for MousePosition {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3638,12 +3534,10 @@ impl crate::runtime::FromObject for MouseMoveRequest {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3691,12 +3585,10 @@ impl crate::runtime::FromObject for MouseMoveResponse {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3796,14 +3688,12 @@ impl crate::runtime::FromObject for MouseClickRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                "button" => fields.2 = map.next_value()?,
-                "double" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "button" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "double" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), field_2, field_3) => {
@@ -3853,12 +3743,10 @@ impl crate::runtime::FromObject for MouseClickResponse {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -3973,15 +3861,13 @@ impl crate::runtime::FromObject for MouseDragRequest {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "startX" => fields.0 = Some(map.next_value()?),
-                "startY" => fields.1 = Some(map.next_value()?),
-                "endX" => fields.2 = Some(map.next_value()?),
-                "endY" => fields.3 = Some(map.next_value()?),
-                "button" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "startX" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "startY" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "endX" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "endY" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "button" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3), field_4) => {
@@ -4040,12 +3926,10 @@ impl crate::runtime::FromObject for MouseDragResponse {
         let mut fields: (Option<f64>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -4144,14 +4028,12 @@ impl crate::runtime::FromObject for MouseScrollRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = Some(map.next_value()?),
-                "y" => fields.1 = Some(map.next_value()?),
-                "direction" => fields.2 = Some(map.next_value()?),
-                "amount" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "direction" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "amount" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), field_3) => {
@@ -4203,11 +4085,9 @@ impl crate::runtime::FromObject for MouseScrollResponse {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "success" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "success" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -4272,12 +4152,10 @@ impl crate::runtime::FromObject for KeyboardTypeRequest {
         let mut fields: (Option<String>, Option<f64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "text" => fields.0 = Some(map.next_value()?),
-                "delay" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "text" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "delay" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -4344,12 +4222,10 @@ impl crate::runtime::FromObject for KeyboardPressRequest {
         let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "key" => fields.0 = Some(map.next_value()?),
-                "modifiers" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "modifiers" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -4402,11 +4278,9 @@ impl crate::runtime::FromObject for KeyboardHotkeyRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "keys" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "keys" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -4463,13 +4337,11 @@ impl crate::runtime::FromObject for ScreenshotResponse {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "screenshot" => fields.0 = Some(map.next_value()?),
-                "cursorPosition" => fields.1 = map.next_value()?,
-                "sizeBytes" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "screenshot" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cursorPosition" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "sizeBytes" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -4527,13 +4399,11 @@ impl crate::runtime::FromObject for RegionScreenshotResponse {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "screenshot" => fields.0 = Some(map.next_value()?),
-                "cursorPosition" => fields.1 = map.next_value()?,
-                "sizeBytes" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "screenshot" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cursorPosition" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "sizeBytes" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -4591,13 +4461,11 @@ impl crate::runtime::FromObject for CompressedScreenshotResponse {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "screenshot" => fields.0 = Some(map.next_value()?),
-                "cursorPosition" => fields.1 = map.next_value()?,
-                "sizeBytes" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "screenshot" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cursorPosition" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "sizeBytes" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2) => {
@@ -4637,11 +4505,9 @@ impl crate::runtime::FromObject for DisplayInfoResponse {
         ) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "displays" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "displays" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -4684,12 +4550,10 @@ impl crate::runtime::FromObject for WindowsResponse {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "windows" => fields.0 = Some(map.next_value()?),
-                "count" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "windows" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "count" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -4741,11 +4605,9 @@ impl crate::runtime::FromObject for UploadFileDeprecatedRequest {
         let mut fields: (Option<crate::runtime::Binary>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(UploadFileDeprecatedRequest {

@@ -22,12 +22,10 @@ impl crate::runtime::FromObject for AccountProvider {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "displayName" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "displayName" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -95,12 +93,10 @@ impl crate::runtime::FromObject for CreateLinkedAccount {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "provider" => fields.0 = Some(map.next_value()?),
-                "userId" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "provider" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "userId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {

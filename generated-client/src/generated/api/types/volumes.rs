@@ -157,18 +157,16 @@ impl crate::runtime::FromObject for VolumeDto {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "organizationId" => fields.2 = Some(map.next_value()?),
-                "state" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                "updatedAt" => fields.5 = Some(map.next_value()?),
-                "lastUsedAt" => fields.6 = Some(map.next_value()?),
-                "errorReason" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "state" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "lastUsedAt" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "errorReason" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -253,11 +251,9 @@ impl crate::runtime::FromObject for CreateVolume {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(CreateVolume { name: field_0 }),

@@ -25,12 +25,10 @@ impl crate::runtime::FromObject for WebhookAppPortalAccess {
         let mut fields: (Option<crate::runtime::Secret>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "token" => fields.0 = Some(map.next_value()?),
-                "url" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "token" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -110,16 +108,14 @@ impl crate::runtime::FromObject for WebhookInitializationStatus {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "organizationId" => fields.0 = Some(map.next_value()?),
-                "svixApplicationId" => fields.1 = Some(map.next_value()?),
-                "lastError" => fields.2 = Some(map.next_value()?),
-                "retryCount" => fields.3 = Some(map.next_value()?),
-                "createdAt" => fields.4 = Some(map.next_value()?),
-                "updatedAt" => fields.5 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "organizationId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "svixApplicationId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "lastError" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "retryCount" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "updatedAt" => crate::runtime::read_some(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (

@@ -34,14 +34,12 @@ impl crate::runtime::FromObject for AccessibilityBounds {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "height" => fields.0 = map.next_value()?,
-                "width" => fields.1 = map.next_value()?,
-                "x" => fields.2 = map.next_value()?,
-                "y" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "height" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "width" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "x" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(AccessibilityBounds {
@@ -101,12 +99,10 @@ impl crate::runtime::FromObject for AccessibilityInvokeRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "action" => fields.0 = map.next_value()?,
-                "id" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "action" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1)) => {
@@ -157,11 +153,9 @@ impl crate::runtime::FromObject for AccessibilityNodeRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -203,12 +197,10 @@ impl crate::runtime::FromObject for AccessibilityNodesResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "matches" => fields.0 = map.next_value()?,
-                "truncated" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "matches" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "truncated" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(AccessibilityNodesResponse {
@@ -266,12 +258,10 @@ impl crate::runtime::FromObject for AccessibilitySetValueRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                "value" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "value" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1) => {
@@ -314,12 +304,10 @@ impl crate::runtime::FromObject for AccessibilityTreeResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "root" => fields.0 = map.next_value()?,
-                "truncated" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "root" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "truncated" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(AccessibilityTreeResponse {
@@ -357,12 +345,10 @@ impl crate::runtime::FromObject for ComputerUseStartResponse {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = map.next_value()?,
-                "status" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "status" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ComputerUseStartResponse {
@@ -394,11 +380,9 @@ impl crate::runtime::FromObject for ComputerUseStatusResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "status" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "status" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(ComputerUseStatusResponse {
@@ -435,12 +419,10 @@ impl crate::runtime::FromObject for ComputerUseStopResponse {
         ) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = map.next_value()?,
-                "status" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "status" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ComputerUseStopResponse {
@@ -497,16 +479,14 @@ impl crate::runtime::FromObject for DisplayInfo {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "height" => fields.0 = map.next_value()?,
-                "id" => fields.1 = map.next_value()?,
-                "isActive" => fields.2 = map.next_value()?,
-                "width" => fields.3 = map.next_value()?,
-                "x" => fields.4 = map.next_value()?,
-                "y" => fields.5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "height" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "id" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "isActive" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "width" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "x" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
         Ok(DisplayInfo {
@@ -542,11 +522,9 @@ impl crate::runtime::FromObject for DisplayInfoResponse {
         let mut fields: (Option<Vec<DisplayInfo>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "displays" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "displays" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(DisplayInfoResponse {
@@ -651,17 +629,15 @@ impl crate::runtime::FromObject for FindAccessibilityNodesRequest {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "limit" => fields.0 = map.next_value()?,
-                "name" => fields.1 = map.next_value()?,
-                "nameMatch" => fields.2 = map.next_value()?,
-                "pid" => fields.3 = map.next_value()?,
-                "role" => fields.4 = map.next_value()?,
-                "scope" => fields.5 = map.next_value()?,
-                "states" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "limit" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "nameMatch" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "pid" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "role" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "scope" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "states" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
         Ok(FindAccessibilityNodesRequest {
@@ -709,11 +685,9 @@ impl crate::runtime::FromObject for KeyboardHotkeyRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "keys" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "keys" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(KeyboardHotkeyRequest {
@@ -764,12 +738,10 @@ impl crate::runtime::FromObject for KeyboardPressRequest {
         let mut fields: (Option<String>, Option<Vec<String>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "key" => fields.0 = map.next_value()?,
-                "modifiers" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "key" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "modifiers" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(KeyboardPressRequest {
@@ -821,12 +793,10 @@ impl crate::runtime::FromObject for KeyboardTypeRequest {
         let mut fields: (Option<i64>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "delay" => fields.0 = map.next_value()?,
-                "text" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "delay" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "text" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(KeyboardTypeRequest {
@@ -858,11 +828,9 @@ impl crate::runtime::FromObject for ListRecordingsResponse {
         let mut fields: (Option<Vec<Recording>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "recordings" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "recordings" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -939,14 +907,12 @@ impl crate::runtime::FromObject for MouseClickRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "button" => fields.0 = map.next_value()?,
-                "double" => fields.1 = map.next_value()?,
-                "x" => fields.2 = map.next_value()?,
-                "y" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "button" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "double" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "x" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(MouseClickRequest {
@@ -984,12 +950,10 @@ impl crate::runtime::FromObject for MouseClickResponse {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = map.next_value()?,
-                "y" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(MouseClickResponse {
@@ -1073,15 +1037,13 @@ impl crate::runtime::FromObject for MouseDragRequest {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "button" => fields.0 = map.next_value()?,
-                "endX" => fields.1 = map.next_value()?,
-                "endY" => fields.2 = map.next_value()?,
-                "startX" => fields.3 = map.next_value()?,
-                "startY" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "button" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "endX" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "endY" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "startX" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "startY" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4) = fields;
         Ok(MouseDragRequest {
@@ -1120,12 +1082,10 @@ impl crate::runtime::FromObject for MouseDragResponse {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = map.next_value()?,
-                "y" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(MouseDragResponse {
@@ -1176,12 +1136,10 @@ impl crate::runtime::FromObject for MouseMoveRequest {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = map.next_value()?,
-                "y" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(MouseMoveRequest {
@@ -1217,12 +1175,10 @@ impl crate::runtime::FromObject for MousePositionResponse {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = map.next_value()?,
-                "y" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(MousePositionResponse {
@@ -1296,14 +1252,12 @@ impl crate::runtime::FromObject for MouseScrollRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "amount" => fields.0 = map.next_value()?,
-                "direction" => fields.1 = map.next_value()?,
-                "x" => fields.2 = map.next_value()?,
-                "y" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "amount" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "direction" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "x" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(MouseScrollRequest {
@@ -1341,12 +1295,10 @@ impl crate::runtime::FromObject for Position {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "x" => fields.0 = map.next_value()?,
-                "y" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "x" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(Position { x: field_0, y: field_1 })
@@ -1381,12 +1333,10 @@ impl crate::runtime::FromObject for ProcessErrorsResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "errors" => fields.0 = map.next_value()?,
-                "processName" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "errors" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "processName" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ProcessErrorsResponse {
@@ -1424,12 +1374,10 @@ impl crate::runtime::FromObject for ProcessLogsResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "logs" => fields.0 = map.next_value()?,
-                "processName" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "logs" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "processName" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ProcessLogsResponse {
@@ -1467,12 +1415,10 @@ impl crate::runtime::FromObject for ProcessRestartResponse {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "message" => fields.0 = map.next_value()?,
-                "processName" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "message" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "processName" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ProcessRestartResponse {
@@ -1521,14 +1467,12 @@ impl crate::runtime::FromObject for ProcessStatus {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "autoRestart" => fields.0 = map.next_value()?,
-                "pid" => fields.1 = map.next_value()?,
-                "priority" => fields.2 = map.next_value()?,
-                "running" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "autoRestart" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "pid" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "priority" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "running" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3) = fields;
         Ok(ProcessStatus {
@@ -1568,12 +1512,10 @@ impl crate::runtime::FromObject for ProcessStatusResponse {
         let mut fields: (Option<String>, Option<bool>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "processName" => fields.0 = map.next_value()?,
-                "running" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "processName" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "running" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(ProcessStatusResponse {
@@ -1642,18 +1584,16 @@ impl crate::runtime::FromObject for Recording {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "durationSeconds" => fields.0 = map.next_value()?,
-                "endTime" => fields.1 = map.next_value()?,
-                "fileName" => fields.2 = Some(map.next_value()?),
-                "filePath" => fields.3 = Some(map.next_value()?),
-                "id" => fields.4 = Some(map.next_value()?),
-                "sizeBytes" => fields.5 = map.next_value()?,
-                "startTime" => fields.6 = Some(map.next_value()?),
-                "status" => fields.7 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "durationSeconds" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "endTime" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "fileName" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "filePath" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "sizeBytes" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "startTime" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "status" => crate::runtime::read_some(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -1736,13 +1676,11 @@ impl crate::runtime::FromObject for ScreenshotResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cursorPosition" => fields.0 = map.next_value()?,
-                "screenshot" => fields.1 = map.next_value()?,
-                "sizeBytes" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cursorPosition" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "screenshot" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "sizeBytes" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(ScreenshotResponse {
@@ -1775,11 +1713,9 @@ impl crate::runtime::FromObject for ScrollResponse {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "success" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "success" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(ScrollResponse { success: field_0 })
@@ -1818,11 +1754,9 @@ impl crate::runtime::FromObject for StartRecordingRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "label" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "label" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(StartRecordingRequest {
@@ -1868,11 +1802,9 @@ impl crate::runtime::FromObject for StopRecordingRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "id" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "id" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -1937,17 +1869,15 @@ impl crate::runtime::FromObject for WindowInfo {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "height" => fields.0 = map.next_value()?,
-                "id" => fields.1 = map.next_value()?,
-                "isActive" => fields.2 = map.next_value()?,
-                "title" => fields.3 = map.next_value()?,
-                "width" => fields.4 = map.next_value()?,
-                "x" => fields.5 = map.next_value()?,
-                "y" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "height" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "id" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "isActive" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "title" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "width" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "x" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "y" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4, field_5, field_6) = fields;
         Ok(WindowInfo {
@@ -1984,11 +1914,9 @@ impl crate::runtime::FromObject for WindowsResponse {
         let mut fields: (Option<Vec<WindowInfo>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "windows" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "windows" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(WindowsResponse {
@@ -2049,18 +1977,16 @@ impl crate::runtime::FromObject for ComputeruseAccessibilityNode {
         ) = (None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "actions" => fields.0 = map.next_value()?,
-                "bounds" => fields.1 = map.next_value()?,
-                "children" => fields.2 = map.next_value()?,
-                "description" => fields.3 = map.next_value()?,
-                "id" => fields.4 = map.next_value()?,
-                "name" => fields.5 = map.next_value()?,
-                "role" => fields.6 = map.next_value()?,
-                "states" => fields.7 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "actions" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "bounds" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "children" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "description" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "id" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "name" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "role" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "states" => crate::runtime::read_value(&mut map, &mut fields.7),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4, field_5, field_6, field_7) = fields;
         Ok(ComputeruseAccessibilityNode {

@@ -49,19 +49,17 @@ impl crate::runtime::FromObject for FileInfo {
         ) = (None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "group" => fields.0 = Some(map.next_value()?),
-                "isDir" => fields.1 = Some(map.next_value()?),
-                "modTime" => fields.2 = Some(map.next_value()?),
-                "mode" => fields.3 = Some(map.next_value()?),
-                "modifiedAt" => fields.4 = Some(map.next_value()?),
-                "name" => fields.5 = Some(map.next_value()?),
-                "owner" => fields.6 = Some(map.next_value()?),
-                "permissions" => fields.7 = Some(map.next_value()?),
-                "size" => fields.8 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "group" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "isDir" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "modTime" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "mode" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "modifiedAt" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "owner" => crate::runtime::read_some(&mut map, &mut fields.6),
+                "permissions" => crate::runtime::read_some(&mut map, &mut fields.7),
+                "size" => crate::runtime::read_some(&mut map, &mut fields.8),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -145,13 +143,11 @@ impl crate::runtime::FromObject for Match {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "content" => fields.0 = Some(map.next_value()?),
-                "file" => fields.1 = Some(map.next_value()?),
-                "line" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "content" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "file" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "line" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -239,13 +235,11 @@ impl crate::runtime::FromObject for ReplaceRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "files" => fields.0 = Some(map.next_value()?),
-                "newValue" => fields.1 = Some(map.next_value()?),
-                "pattern" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "newValue" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "pattern" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -305,13 +299,11 @@ impl crate::runtime::FromObject for ReplaceResult {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "error" => fields.0 = map.next_value()?,
-                "file" => fields.1 = map.next_value()?,
-                "success" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "error" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "file" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "success" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(ReplaceResult {
@@ -343,11 +335,9 @@ impl crate::runtime::FromObject for SearchFilesResponse {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "files" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -396,11 +386,9 @@ impl crate::runtime::FromObject for UploadFileRequest {
         let mut fields: (Option<crate::runtime::Binary>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(UploadFileRequest { file: field_0 }),

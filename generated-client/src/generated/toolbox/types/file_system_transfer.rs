@@ -34,11 +34,9 @@ impl crate::runtime::FromObject for FilesDownloadRequest {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "paths" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "paths" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -96,12 +94,10 @@ impl crate::runtime::FromObject for UploadFile {
         let mut fields: (Option<crate::runtime::Binary>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "file" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "file" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {

@@ -30,14 +30,12 @@ impl crate::runtime::FromObject for FileStatus {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "extra" => fields.0 = Some(map.next_value()?),
-                "name" => fields.1 = Some(map.next_value()?),
-                "staging" => fields.2 = Some(map.next_value()?),
-                "worktree" => fields.3 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "extra" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "staging" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "worktree" => crate::runtime::read_some(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
@@ -111,12 +109,10 @@ impl crate::runtime::FromObject for GitAddRequest {
         let mut fields: (Option<Vec<String>>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "files" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "files" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -181,12 +177,10 @@ impl crate::runtime::FromObject for GitBranchRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -251,12 +245,10 @@ impl crate::runtime::FromObject for GitCheckoutRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "branch" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "branch" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -385,17 +377,17 @@ impl crate::runtime::FromObject for GitCloneRequest {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "branch" => fields.0 = map.next_value()?,
-                "commit_id" => fields.1 = map.next_value()?,
-                "insecure_skip_tls" => fields.2 = map.next_value()?,
-                "password" => fields.3 = map.next_value()?,
-                "path" => fields.4 = Some(map.next_value()?),
-                "url" => fields.5 = Some(map.next_value()?),
-                "username" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "branch" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "commit_id" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "insecure_skip_tls" => {
+                    crate::runtime::read_value(&mut map, &mut fields.2)
                 }
-            }
+                "password" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.4),
+                "url" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "username" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -464,15 +456,13 @@ impl crate::runtime::FromObject for GitCommitInfo {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "author" => fields.0 = Some(map.next_value()?),
-                "email" => fields.1 = Some(map.next_value()?),
-                "hash" => fields.2 = Some(map.next_value()?),
-                "message" => fields.3 = Some(map.next_value()?),
-                "timestamp" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "author" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "hash" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "message" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "timestamp" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -592,15 +582,13 @@ impl crate::runtime::FromObject for GitCommitRequest {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "allow_empty" => fields.0 = map.next_value()?,
-                "author" => fields.1 = Some(map.next_value()?),
-                "email" => fields.2 = Some(map.next_value()?),
-                "message" => fields.3 = Some(map.next_value()?),
-                "path" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "allow_empty" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "author" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "email" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "message" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1), Some(field_2), Some(field_3), Some(field_4)) => {
@@ -653,11 +641,9 @@ impl crate::runtime::FromObject for GitCommitResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "hash" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "hash" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => Ok(GitCommitResponse { hash: field_0 }),
@@ -713,12 +699,10 @@ impl crate::runtime::FromObject for GitDeleteBranchRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "name" => fields.0 = Some(map.next_value()?),
-                "path" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "name" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -801,13 +785,11 @@ impl crate::runtime::FromObject for GitRepoRequest {
         ) = (None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "password" => fields.0 = map.next_value()?,
-                "path" => fields.1 = Some(map.next_value()?),
-                "username" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "password" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "path" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "username" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1), field_2) => {
@@ -866,15 +848,13 @@ impl crate::runtime::FromObject for GitStatus {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "ahead" => fields.0 = map.next_value()?,
-                "behind" => fields.1 = map.next_value()?,
-                "branchPublished" => fields.2 = map.next_value()?,
-                "currentBranch" => fields.3 = Some(map.next_value()?),
-                "fileStatus" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ahead" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "behind" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "branchPublished" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "currentBranch" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "fileStatus" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, field_1, field_2, Some(field_3), Some(field_4)) => {
@@ -918,11 +898,9 @@ impl crate::runtime::FromObject for ListBranchResponse {
         let mut fields: (Option<Vec<String>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "branches" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "branches" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {

@@ -39,12 +39,10 @@ impl crate::runtime::FromObject for CreateContextRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cwd" => fields.0 = map.next_value()?,
-                "language" => fields.1 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cwd" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "language" => crate::runtime::read_value(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1) = fields;
         Ok(CreateContextRequest {
@@ -91,15 +89,13 @@ impl crate::runtime::FromObject for InterpreterContext {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "active" => fields.0 = Some(map.next_value()?),
-                "createdAt" => fields.1 = Some(map.next_value()?),
-                "cwd" => fields.2 = Some(map.next_value()?),
-                "id" => fields.3 = Some(map.next_value()?),
-                "language" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "active" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "createdAt" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "cwd" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "id" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "language" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (
@@ -159,11 +155,9 @@ impl crate::runtime::FromObject for ListContextsResponse {
         let mut fields: (Option<Vec<InterpreterContext>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "contexts" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "contexts" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {

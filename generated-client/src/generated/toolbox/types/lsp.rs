@@ -47,12 +47,10 @@ impl crate::runtime::FromObject for CompletionContext {
         let mut fields: (Option<String>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "triggerCharacter" => fields.0 = map.next_value()?,
-                "triggerKind" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "triggerCharacter" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "triggerKind" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1)) => {
@@ -123,17 +121,15 @@ impl crate::runtime::FromObject for CompletionItem {
         ) = (None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "detail" => fields.0 = map.next_value()?,
-                "documentation" => fields.1 = map.next_value()?,
-                "filterText" => fields.2 = map.next_value()?,
-                "insertText" => fields.3 = map.next_value()?,
-                "kind" => fields.4 = map.next_value()?,
-                "label" => fields.5 = Some(map.next_value()?),
-                "sortText" => fields.6 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "detail" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "documentation" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "filterText" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "insertText" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "kind" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "label" => crate::runtime::read_some(&mut map, &mut fields.5),
+                "sortText" => crate::runtime::read_value(&mut map, &mut fields.6),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, field_1, field_2, field_3, field_4, Some(field_5), field_6) => {
@@ -176,12 +172,10 @@ impl crate::runtime::FromObject for CompletionList {
         let mut fields: (Option<bool>, Option<Vec<CompletionItem>>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "isIncomplete" => fields.0 = Some(map.next_value()?),
-                "items" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "isIncomplete" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "items" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -289,15 +283,13 @@ impl crate::runtime::FromObject for LspCompletionParams {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "context" => fields.0 = map.next_value()?,
-                "languageId" => fields.1 = Some(map.next_value()?),
-                "pathToProject" => fields.2 = Some(map.next_value()?),
-                "position" => fields.3 = Some(map.next_value()?),
-                "uri" => fields.4 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "context" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.2),
+                "position" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1), Some(field_2), Some(field_3), Some(field_4)) => {
@@ -391,13 +383,11 @@ impl crate::runtime::FromObject for LspDocumentRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "languageId" => fields.0 = Some(map.next_value()?),
-                "pathToProject" => fields.1 = Some(map.next_value()?),
-                "uri" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {
@@ -448,12 +438,10 @@ impl crate::runtime::FromObject for LspLocation {
         let mut fields: (Option<LspRange>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "range" => fields.0 = Some(map.next_value()?),
-                "uri" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "range" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "uri" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -516,12 +504,10 @@ impl crate::runtime::FromObject for LspPosition {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "character" => fields.0 = Some(map.next_value()?),
-                "line" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "character" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "line" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -564,12 +550,10 @@ impl crate::runtime::FromObject for LspRange {
         let mut fields: (Option<LspPosition>, Option<LspPosition>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "end" => fields.0 = Some(map.next_value()?),
-                "start" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "end" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "start" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -638,12 +622,10 @@ impl crate::runtime::FromObject for LspServerRequest {
         let mut fields: (Option<String>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "languageId" => fields.0 = Some(map.next_value()?),
-                "pathToProject" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "languageId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "pathToProject" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
@@ -693,13 +675,11 @@ impl crate::runtime::FromObject for LspSymbol {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "kind" => fields.0 = Some(map.next_value()?),
-                "location" => fields.1 = Some(map.next_value()?),
-                "name" => fields.2 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "kind" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "location" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "name" => crate::runtime::read_some(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1), Some(field_2)) => {

@@ -23,11 +23,9 @@ impl crate::runtime::FromObject for IsPortInUseResponse {
         let mut fields: (Option<bool>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "isInUse" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "isInUse" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(IsPortInUseResponse {
@@ -58,11 +56,9 @@ impl crate::runtime::FromObject for PortList {
         let mut fields: (Option<Vec<i64>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "ports" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "ports" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(PortList { ports: field_0 })

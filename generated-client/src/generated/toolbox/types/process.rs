@@ -69,22 +69,20 @@ impl crate::runtime::FromObject for Chart {
         ) = (None, None, None, None, None, None, None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "elements" => fields.0 = map.next_value()?,
-                "png" => fields.1 = map.next_value()?,
-                "title" => fields.2 = map.next_value()?,
-                "type" => fields.3 = map.next_value()?,
-                "x_label" => fields.4 = map.next_value()?,
-                "x_scale" => fields.5 = map.next_value()?,
-                "x_tick_labels" => fields.6 = map.next_value()?,
-                "x_ticks" => fields.7 = map.next_value()?,
-                "y_label" => fields.8 = map.next_value()?,
-                "y_scale" => fields.9 = map.next_value()?,
-                "y_tick_labels" => fields.10 = map.next_value()?,
-                "y_ticks" => fields.11 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "elements" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "png" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "title" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "type" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "x_label" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "x_scale" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "x_tick_labels" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "x_ticks" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "y_label" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "y_scale" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "y_tick_labels" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "y_ticks" => crate::runtime::read_value(&mut map, &mut fields.11),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (
             field_0,
@@ -226,27 +224,25 @@ impl crate::runtime::FromObject for ChartElement {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "angle" => fields.0 = map.next_value()?,
-                "first_quartile" => fields.1 = map.next_value()?,
-                "group" => fields.2 = map.next_value()?,
-                "label" => fields.3 = map.next_value()?,
-                "max" => fields.4 = map.next_value()?,
-                "median" => fields.5 = map.next_value()?,
-                "min" => fields.6 = map.next_value()?,
-                "outliers" => fields.7 = map.next_value()?,
-                "png" => fields.8 = map.next_value()?,
-                "points" => fields.9 = map.next_value()?,
-                "radius" => fields.10 = map.next_value()?,
-                "third_quartile" => fields.11 = map.next_value()?,
-                "title" => fields.12 = map.next_value()?,
-                "type" => fields.13 = map.next_value()?,
-                "value" => fields.14 = map.next_value()?,
-                "x_label" => fields.15 = map.next_value()?,
-                "y_label" => fields.16 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "angle" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "first_quartile" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "group" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "label" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "max" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "median" => crate::runtime::read_value(&mut map, &mut fields.5),
+                "min" => crate::runtime::read_value(&mut map, &mut fields.6),
+                "outliers" => crate::runtime::read_value(&mut map, &mut fields.7),
+                "png" => crate::runtime::read_value(&mut map, &mut fields.8),
+                "points" => crate::runtime::read_value(&mut map, &mut fields.9),
+                "radius" => crate::runtime::read_value(&mut map, &mut fields.10),
+                "third_quartile" => crate::runtime::read_value(&mut map, &mut fields.11),
+                "title" => crate::runtime::read_value(&mut map, &mut fields.12),
+                "type" => crate::runtime::read_value(&mut map, &mut fields.13),
+                "value" => crate::runtime::read_value(&mut map, &mut fields.14),
+                "x_label" => crate::runtime::read_value(&mut map, &mut fields.15),
+                "y_label" => crate::runtime::read_value(&mut map, &mut fields.16),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (
             field_0,
@@ -311,11 +307,9 @@ impl crate::runtime::FromObject for CodeRunArtifacts {
         let mut fields: (Option<Vec<Chart>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "charts" => fields.0 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "charts" => crate::runtime::read_value(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0,) = fields;
         Ok(CodeRunArtifacts {
@@ -410,15 +404,13 @@ impl crate::runtime::FromObject for CodeRunRequest {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "argv" => fields.0 = map.next_value()?,
-                "code" => fields.1 = Some(map.next_value()?),
-                "envs" => fields.2 = map.next_value()?,
-                "language" => fields.3 = Some(map.next_value()?),
-                "timeout" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "argv" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "code" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "envs" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "language" => crate::runtime::read_some(&mut map, &mut fields.3),
+                "timeout" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1), field_2, Some(field_3), field_4) => {
@@ -477,13 +469,11 @@ impl crate::runtime::FromObject for CodeRunResponse {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "artifacts" => fields.0 = map.next_value()?,
-                "exitCode" => fields.1 = map.next_value()?,
-                "result" => fields.2 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "artifacts" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "result" => crate::runtime::read_value(&mut map, &mut fields.2),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2) = fields;
         Ok(CodeRunResponse {
@@ -570,14 +560,12 @@ impl crate::runtime::FromObject for ExecuteRequest {
         ) = (None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "command" => fields.0 = Some(map.next_value()?),
-                "cwd" => fields.1 = map.next_value()?,
-                "envs" => fields.2 = map.next_value()?,
-                "timeout" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "command" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "cwd" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "envs" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "timeout" => crate::runtime::read_value(&mut map, &mut fields.3),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3) => {
@@ -621,12 +609,10 @@ impl crate::runtime::FromObject for ExecuteResponse {
         let mut fields: (Option<i64>, Option<String>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "exitCode" => fields.0 = map.next_value()?,
-                "result" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "result" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1)) => {
@@ -661,11 +647,9 @@ impl crate::runtime::FromObject for PtyListResponse {
         let mut fields: (Option<Vec<PtySessionInfo>>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessions" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessions" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -714,11 +698,9 @@ impl crate::runtime::FromObject for SessionSendInputRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "data" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "data" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {

@@ -35,11 +35,9 @@ impl crate::runtime::FromObject for CreateSessionRequest {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessionId" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -126,14 +124,14 @@ impl crate::runtime::FromObject for SessionExecuteRequest {
         );
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "async" => fields.0 = map.next_value()?,
-                "command" => fields.1 = Some(map.next_value()?),
-                "runAsync" => fields.2 = map.next_value()?,
-                "suppressInputEcho" => fields.3 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
+                "async" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "command" => crate::runtime::read_some(&mut map, &mut fields.1),
+                "runAsync" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "suppressInputEcho" => {
+                    crate::runtime::read_value(&mut map, &mut fields.3)
                 }
-            }
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (field_0, Some(field_1), field_2, field_3) => {
@@ -193,15 +191,13 @@ impl crate::runtime::FromObject for SessionExecuteResponse {
         ) = (None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cmdId" => fields.0 = Some(map.next_value()?),
-                "exitCode" => fields.1 = map.next_value()?,
-                "output" => fields.2 = map.next_value()?,
-                "stderr" => fields.3 = map.next_value()?,
-                "stdout" => fields.4 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cmdId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "exitCode" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "output" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "stderr" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "stdout" => crate::runtime::read_value(&mut map, &mut fields.4),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), field_1, field_2, field_3, field_4) => {

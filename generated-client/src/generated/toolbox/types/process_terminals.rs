@@ -85,16 +85,14 @@ impl crate::runtime::FromObject for PtyCreateRequest {
         ) = (None, None, None, None, None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cols" => fields.0 = map.next_value()?,
-                "cwd" => fields.1 = map.next_value()?,
-                "envs" => fields.2 = map.next_value()?,
-                "id" => fields.3 = map.next_value()?,
-                "lazyStart" => fields.4 = map.next_value()?,
-                "rows" => fields.5 = map.next_value()?,
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cols" => crate::runtime::read_value(&mut map, &mut fields.0),
+                "cwd" => crate::runtime::read_value(&mut map, &mut fields.1),
+                "envs" => crate::runtime::read_value(&mut map, &mut fields.2),
+                "id" => crate::runtime::read_value(&mut map, &mut fields.3),
+                "lazyStart" => crate::runtime::read_value(&mut map, &mut fields.4),
+                "rows" => crate::runtime::read_value(&mut map, &mut fields.5),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         let (field_0, field_1, field_2, field_3, field_4, field_5) = fields;
         Ok(PtyCreateRequest {
@@ -131,11 +129,9 @@ impl crate::runtime::FromObject for PtyCreateResponse {
         let mut fields: (Option<String>,) = (None,);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "sessionId" => fields.0 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "sessionId" => crate::runtime::read_some(&mut map, &mut fields.0),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0),) => {
@@ -192,12 +188,10 @@ impl crate::runtime::FromObject for PtyResizeRequest {
         let mut fields: (Option<i64>, Option<i64>) = (None, None);
         while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
             match key.as_str() {
-                "cols" => fields.0 = Some(map.next_value()?),
-                "rows" => fields.1 = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
+                "cols" => crate::runtime::read_some(&mut map, &mut fields.0),
+                "rows" => crate::runtime::read_some(&mut map, &mut fields.1),
+                _ => crate::runtime::skip_value(&mut map),
+            }?;
         }
         match fields {
             (Some(field_0), Some(field_1)) => {
