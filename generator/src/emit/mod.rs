@@ -217,12 +217,13 @@ impl<'a> ModuleEmitter<'a> {
                             pub use #module::*;
                         }
                     });
-                    quote! {
+                    let mut module = quote! {
                         //! Models: every schema of the spec.
                         #lints
                         #(#units)*
-                        #items
-                    }
+                    };
+                    module.extend(items);
+                    module
                 } else {
                     items
                 }
@@ -232,10 +233,7 @@ impl<'a> ModuleEmitter<'a> {
             PartKind::Tag(index) => {
                 let items =
                     operations::tag_module(self.api, self.spec_module, &self.groups[*index].1);
-                quote! {
-                    #lints
-                    #items
-                }
+                concat([lints, items])
             }
         }
     }
@@ -287,6 +285,13 @@ impl<'a> ModuleEmitter<'a> {
             #support_modules
         }
     }
+}
+
+/// Joins token streams by moving them. quote's `#(#parts)*` and `#part` copy each stream's
+/// outer tokens (an allocation for every identifier and literal; groups are shared), and whole
+/// items and files passed through several such joins.
+fn concat(parts: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    parts.into_iter().collect()
 }
 
 /// The `mod.rs` that declares one module per spec.

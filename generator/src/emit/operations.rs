@@ -26,7 +26,7 @@ pub fn tag_module(api: &Api, spec_module: &str, operations: &[&Operation]) -> To
             items
         }
     });
-    quote!(#(#items)*)
+    super::concat(items)
 }
 
 fn types_path() -> TokenStream {
@@ -47,11 +47,15 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             let http = function(api, op, &op.rust_name, call);
             let name = websocket_name(op);
             let websocket = function(api, op, &name, Ending::Connect);
-            quote!(#http #websocket)
+            super::concat([http, websocket])
         }
     };
     let pager = crate::paging::paging(api, op).map(|paging| pager(op, &paging));
-    quote!(#params_struct #response_enum #functions #pager)
+    super::concat(
+        [params_struct, response_enum, functions]
+            .into_iter()
+            .chain(pager),
+    )
 }
 
 /// `<operation>_pages`: every item of a paged list as the runtime's `Pages` stream. It takes
