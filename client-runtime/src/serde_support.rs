@@ -196,6 +196,63 @@ where
     Ok(())
 }
 
+/// Starts writing a model as an object (a serde struct named `name` with `len` fields present):
+/// what generated `Serialize` impls call instead of serde's derive. `len` must be the number of
+/// fields that will be written: serde_json, for one, writes `{}` at once for `0`.
+///
+/// The derive puts each field's `?`, and for an optional field its `if`, in the model's own
+/// code; through [`ObjectWriter`] a field is one call, compiled once per field type, and the
+/// object's one error check is in [`ObjectWriter::end`].
+pub fn write_object<S: Serializer>(
+    serializer: S,
+    name: &'static str,
+    len: usize,
+) -> Result<ObjectWriter<S::SerializeStruct>, S::Error> {
+    Ok(ObjectWriter {
+        object: serializer.serialize_struct(name, len)?,
+        error: None,
+    })
+}
+
+/// An object being written field by field (see [`write_object`]). After a field fails, the
+/// rest are not written, and [`end`](Self::end) returns that first error.
+pub struct ObjectWriter<S: serde::ser::SerializeStruct> {
+    object: S,
+    error: Option<S::Error>,
+}
+
+impl<S: serde::ser::SerializeStruct> ObjectWriter<S> {
+    /// Writes a field that is always present.
+    pub fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.object.serialize_field(key, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// Writes an optional field when it is `Some`, and leaves it out when it is `None`.
+    pub fn optional<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if self.error.is_none() {
+            let written = match value {
+                Some(_) => self.object.serialize_field(key, value),
+                None => self.object.skip_field(key),
+            };
+            if let Err(error) = written {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// Ends the object, or returns the first field's error.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.object.end(),
+        }
+    }
+}
+
 /// Reads a `T` from a JSON object through [`FromObject`].
 pub fn deserialize_object<'de, T: FromObject, D: Deserializer<'de>>(
     deserializer: D,

@@ -12,16 +12,17 @@
 //! by default: a generated crate links to these copies instead of compiling its own. `release`
 //! builds compile their own copies, as before, so that they can be inlined. The calls here must
 //! be the ones generated code makes: fields read through [`FromObject`] (with [`read_some`] and
-//! [`read_value`]) from serde_json's slice reader, bodies written by `serde_json::to_vec`,
-//! parameters by [`json_text`] and `to_rfc3339`. A vendored copy of this crate leaves this module out: in the same crate as the
-//! generated code, it would share nothing.
+//! [`read_value`]) from serde_json's slice reader, bodies written by `serde_json::to_vec`
+//! through [`write_object`], parameters by [`json_text`] and `to_rfc3339`. A vendored copy of
+//! this crate leaves this module out: in the same crate as the generated code, it would share
+//! nothing.
 //!
 //! Each type here adds to this crate's build whether or not a generated crate uses it, so the
 //! list holds the types most APIs' models use, not every type the generator can emit.
 
 use super::request::json_text;
 use super::serde_support::{
-    deserialize_object, read_some, read_value, skip_value, FieldName, FromObject,
+    deserialize_object, read_some, read_value, skip_value, write_object, FieldName, FromObject,
 };
 use super::{DateTime, Secret};
 use std::collections::BTreeMap;
@@ -33,17 +34,34 @@ use std::collections::BTreeMap;
 macro_rules! fields {
     ($($required:ident, $optional:ident $(, $nullable:ident)?: $field:ty;)*) => {
         /// Fields of the types models hold most.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         struct Fields {
             $(
                 $required: $field,
-                #[serde(skip_serializing_if = "Option::is_none")]
                 $optional: Option<$field>,
                 $(
-                    #[serde(skip_serializing_if = "Option::is_none")]
                     $nullable: Option<Option<$field>>,
                 )?
             )*
+        }
+
+        impl serde::Serialize for Fields {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let present = 0 $(
+                    + 1
+                    + usize::from(self.$optional.is_some())
+                    $(+ usize::from(self.$nullable.is_some()))?
+                )*;
+                let mut object = write_object(serializer, "Fields", present)?;
+                $(
+                    object.field(stringify!($required), &self.$required);
+                    object.optional(stringify!($optional), &self.$optional);
+                    $(
+                        object.optional(stringify!($nullable), &self.$nullable);
+                    )?
+                )*
+                object.end()
+            }
         }
 
         impl FromObject for Fields {

@@ -67,7 +67,7 @@ impl<'a> Models<'a> {
         let items = indices
             .iter()
             .map(|&index| self.model(&self.api.types[index], in_unit_file));
-        quote!(#(#items)*)
+        super::concat(items)
     }
 
     fn model(&self, def: &TypeDef, in_unit_file: bool) -> TokenStream {
@@ -258,12 +258,15 @@ fn struct_item(
     context: &Context,
 ) -> TokenStream {
     let directions = context.directions;
-    // Serialize is derived; Deserialize is written out lean (see `deserialize_impl`). Each is
-    // there when the type travels that way, or behind its feature.
+    // Both `Serialize` and `Deserialize` are written out lean (see `serialize_impl` and
+    // `deserialize_impl`); a struct with `additional_properties` derives `Serialize`, whose
+    // `flatten` writes them. Each is there when the type travels that way, or behind its
+    // feature.
     let serialize = directions.serialize_gate();
     let deserialize = directions.deserialize_gate();
+    let derived = def.additional_properties.is_some();
     let serde_attr = |args: &[TokenStream]| -> Option<TokenStream> {
-        match (&serialize, args.is_empty()) {
+        match (&serialize, args.is_empty() || !derived) {
             (_, true) | (None, _) => None,
             (Some(None), false) => Some(quote!(#[serde(#(#args),*)])),
             (Some(Some(_)), false) => {
@@ -273,6 +276,7 @@ fn struct_item(
     };
     let derive_serialize = match &serialize {
         None => None,
+        Some(_) if !derived => None,
         Some(None) => Some(quote!(#[derive(serde::Serialize)])),
         Some(Some(_)) => {
             Some(quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, derive(serde::Serialize))]))
@@ -288,10 +292,15 @@ fn struct_item(
         .iter()
         .map(|field| context.boxed.contains(&owner, &field.rust_name))
         .collect();
-    let items = fields.iter().zip(&boxed).map(|(field, boxed)| {
-        let never_sent = field.access == Access::ReadOnly && directions.sent;
-        field_item(field, *boxed, never_sent, &serde_attr)
-    });
+    let never_sent: Vec<bool> = fields
+        .iter()
+        .map(|field| field.access == Access::ReadOnly && directions.sent)
+        .collect();
+    let items = fields
+        .iter()
+        .zip(&boxed)
+        .zip(&never_sent)
+        .map(|((field, boxed), never_sent)| field_item(field, *boxed, *never_sent, &serde_attr));
     let additional = def.additional_properties.as_ref().map(|value| {
         let value = rust_type(value, TokenStream::new());
         let flatten = serde_attr(&[quote!(flatten)]);
@@ -305,6 +314,18 @@ fn struct_item(
         .iter()
         .all(|f| f.presence() != Presence::Required || has_default(&f.ty))
         .then(|| quote!(Default,));
+    let serialize_impl = serialize.clone().filter(|_| !derived).map(|gate| {
+        let sent = fields
+            .iter()
+            .zip(&never_sent)
+            .filter(|(_, never_sent)| !**never_sent)
+            .map(|(field, _)| field);
+        let implementation = serialize_impl(name, sent);
+        match gate {
+            Some(gate) => gated(gate, implementation),
+            None => implementation,
+        }
+    });
     let deserialize_impl = deserialize.map(|gate| {
         let impls = deserialize_impl(name, &fields, &boxed, def.additional_properties.is_some());
         // Both impls (`FromObject` and `Deserialize`) behind the gate, if there is one.
@@ -328,7 +349,7 @@ fn struct_item(
     } else {
         (None, None)
     };
-    quote! {
+    let declaration = quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -338,9 +359,12 @@ fn struct_item(
             #(#items)*
             #additional
         }
-        #builder
-        #deserialize_impl
-    }
+    };
+    super::concat(
+        [Some(declaration), builder, serialize_impl, deserialize_impl]
+            .into_iter()
+            .flatten(),
+    )
 }
 
 /// `new`, taking the required fields (when there are any), and a `with_<field>` setter per
@@ -429,6 +453,54 @@ fn declared_type(field: &Field, boxed: bool) -> TokenStream {
         Presence::Required => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
         Presence::OptionalNullable => quote!(Option<Option<#ty>>),
+    }
+}
+
+/// `Serialize` for a struct, written out instead of derived: one call of the runtime's
+/// `ObjectWriter` per field sent, in declaration order, where serde's derive puts a `?` (and
+/// for an optional field an `if` and a second `?`) in the model's code for each, and adds
+/// their count with literals whose type inference is slow for large models. It writes what
+/// the derive with the fields' attributes wrote: every required field, an optional one when
+/// it is `Some` (`skip_field` when not), and nothing for a read-only field of a sent type.
+fn serialize_impl<'a>(name: &Ident, sent: impl Iterator<Item = &'a Field>) -> TokenStream {
+    let type_name = name.to_string();
+    let mut required = 0usize;
+    let mut present = Vec::new();
+    let mut writes = Vec::new();
+    for field in sent {
+        let member = ident(&field.rust_name);
+        let json = &field.json_name;
+        match field.presence() {
+            Presence::Required | Presence::RequiredNullable => {
+                required += 1;
+                writes.push(quote!(object.field(#json, &self.#member);));
+            }
+            Presence::Optional | Presence::OptionalNullable => {
+                present.push(quote!(usize::from(self.#member.is_some())));
+                writes.push(quote!(object.optional(#json, &self.#member);));
+            }
+        }
+    }
+    // The fields present: the required ones' count, plus one for each optional one that is
+    // `Some` (no `0 +` when there are none required).
+    let required = (required > 0 || present.is_empty()).then(|| {
+        let count = proc_macro2::Literal::usize_unsuffixed(required);
+        quote!(#count)
+    });
+    let len = required.into_iter().chain(present);
+    let binding = if writes.is_empty() {
+        quote!(let object)
+    } else {
+        quote!(let mut object)
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #binding = crate::runtime::write_object(serializer, #type_name, #(#len)+*)?;
+                #(#writes)*
+                object.end()
+            }
+        }
     }
 }
 

@@ -213,7 +213,6 @@ impl<'de> serde::Deserialize<'de> for Permission {
 /// Example: `{"headers":{"x-api-key":"my-api-key"},"endpoint":"endpoint"}`
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OtelConfig {
     /// Endpoint
@@ -223,7 +222,6 @@ pub struct OtelConfig {
     /// Example: `{"x-api-key":"my-api-key"}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Option<std::collections::BTreeMap<String, String>>>,
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
@@ -252,6 +250,19 @@ impl OtelConfig {
     ) -> Self {
         self.headers = Some(value);
         self
+    }
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+impl serde::Serialize for OtelConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OtelConfig",
+            1 + usize::from(self.headers.is_some()),
+        )?;
+        object.field("endpoint", &self.endpoint);
+        object.optional("headers", &self.headers);
+        object.end()
     }
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
@@ -293,116 +304,134 @@ impl<'de> serde::Deserialize<'de> for OtelConfig {
 /// Example: `{"sandboxCreateRateLimit":7.061401241503109,"sandboxLifecycleRateLimitTtlSeconds":4.145608029883936,"createdAt":"2000-01-23T04:56:07.000+00:00","sandboxLimitedNetworkEgress":true,"suspendedUntil":"2000-01-23T04:56:07.000+00:00","previewWarningEnabled":true,"snapshotDeactivationTimeoutMinutes":5.637376656633329,"otelConfig":"","authenticatedRateLimitTtlSeconds":3.616076749251911,"id":"id","experimentalConfig":"{}","updatedAt":"2000-01-23T04:56:07.000+00:00","defaultRegionId":"defaultRegionId","sandboxCreateRateLimitTtlSeconds":2.027123023002322,"suspensionReason":"suspensionReason","sandboxLifecycleRateLimit":9.301444243932576,"suspendedAt":"2000-01-23T04:56:07.000+00:00","personal":true,"suspensionCleanupGracePeriodHours":0.8008281904610115,"authenticatedRateLimit":2.3021358869347655,"suspended":true,"maxCpuPerSandbox":6.027456183070403,"maxDiskPerSandbox":5.962133916683182,"createdBy":"createdBy","name":"name","maxMemoryPerSandbox":1.4658129805029452}`
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Organization {
     /// Organization ID
     pub id: String,
     /// Organization name
     pub name: String,
     /// User ID of the organization creator
-    #[cfg_attr(feature = "serialize", serde(rename = "createdBy"))]
     pub created_by: String,
     /// Personal organization flag
     pub personal: bool,
     /// Creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// Suspended flag
     pub suspended: bool,
     /// Suspended at
-    #[cfg_attr(feature = "serialize", serde(rename = "suspendedAt"))]
     pub suspended_at: crate::runtime::DateTime,
     /// Suspended reason
-    #[cfg_attr(feature = "serialize", serde(rename = "suspensionReason"))]
     pub suspension_reason: String,
     /// Suspended until
-    #[cfg_attr(feature = "serialize", serde(rename = "suspendedUntil"))]
     pub suspended_until: crate::runtime::DateTime,
     /// Suspension cleanup grace period hours
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "suspensionCleanupGracePeriodHours")
-    )]
     pub suspension_cleanup_grace_period_hours: f64,
     /// Max CPU per sandbox
-    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: f64,
     /// Max memory per sandbox
-    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: f64,
     /// Max disk per sandbox
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: f64,
     /// Time in minutes before an unused snapshot is deactivated
     ///
     /// Default: `20160`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "snapshotDeactivationTimeoutMinutes")
-    )]
     pub snapshot_deactivation_timeout_minutes: f64,
     /// Sandbox default network block all
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxLimitedNetworkEgress"))]
     pub sandbox_limited_network_egress: bool,
     /// Whether the proxy shows the preview URL warning page for this organization
-    #[cfg_attr(feature = "serialize", serde(rename = "previewWarningEnabled"))]
     pub preview_warning_enabled: bool,
     /// Default region ID
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "defaultRegionId", skip_serializing_if = "Option::is_none")
-    )]
     pub default_region_id: Option<String>,
     /// Authenticated rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "authenticatedRateLimit"))]
     pub authenticated_rate_limit: Option<f64>,
     /// Sandbox create rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxCreateRateLimit"))]
     pub sandbox_create_rate_limit: Option<f64>,
     /// Sandbox lifecycle rate limit per minute
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxLifecycleRateLimit"))]
     pub sandbox_lifecycle_rate_limit: Option<f64>,
     /// Experimental configuration
-    #[cfg_attr(feature = "serialize", serde(rename = "experimentalConfig"))]
     pub experimental_config: std::collections::BTreeMap<String, serde_json::Value>,
     /// OpenTelemetry collection configuration
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "otelConfig"))]
     pub otel_config: Option<OtelConfig>,
     /// Authenticated rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "authenticatedRateLimitTtlSeconds")
-    )]
     pub authenticated_rate_limit_ttl_seconds: Option<f64>,
     /// Sandbox create rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxCreateRateLimitTtlSeconds")
-    )]
     pub sandbox_create_rate_limit_ttl_seconds: Option<f64>,
     /// Sandbox lifecycle rate limit TTL in seconds
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxLifecycleRateLimitTtlSeconds")
-    )]
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Organization",
+            25 + usize::from(self.default_region_id.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("createdBy", &self.created_by);
+        object.field("personal", &self.personal);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("suspended", &self.suspended);
+        object.field("suspendedAt", &self.suspended_at);
+        object.field("suspensionReason", &self.suspension_reason);
+        object.field("suspendedUntil", &self.suspended_until);
+        object
+            .field(
+                "suspensionCleanupGracePeriodHours",
+                &self.suspension_cleanup_grace_period_hours,
+            );
+        object.field("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.field("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.field("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object
+            .field(
+                "snapshotDeactivationTimeoutMinutes",
+                &self.snapshot_deactivation_timeout_minutes,
+            );
+        object
+            .field("sandboxLimitedNetworkEgress", &self.sandbox_limited_network_egress);
+        object.field("previewWarningEnabled", &self.preview_warning_enabled);
+        object.optional("defaultRegionId", &self.default_region_id);
+        object.field("authenticatedRateLimit", &self.authenticated_rate_limit);
+        object.field("sandboxCreateRateLimit", &self.sandbox_create_rate_limit);
+        object.field("sandboxLifecycleRateLimit", &self.sandbox_lifecycle_rate_limit);
+        object.field("experimentalConfig", &self.experimental_config);
+        object.field("otelConfig", &self.otel_config);
+        object
+            .field(
+                "authenticatedRateLimitTtlSeconds",
+                &self.authenticated_rate_limit_ttl_seconds,
+            );
+        object
+            .field(
+                "sandboxCreateRateLimitTtlSeconds",
+                &self.sandbox_create_rate_limit_ttl_seconds,
+            );
+        object
+            .field(
+                "sandboxLifecycleRateLimitTtlSeconds",
+                &self.sandbox_lifecycle_rate_limit_ttl_seconds,
+            );
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-organizations", feature = "api-sandbox"))]
 impl crate::runtime::FromObject for Organization {
@@ -915,74 +944,57 @@ impl<'de> serde::Deserialize<'de> for GpuType {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRegionQuota {
     /// The `sandboxClass` property.
-    #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
     pub sandbox_class: Option<SandboxClass>,
     /// The `totalCpuQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "totalCpuQuota")]
     pub total_cpu_quota: Option<f64>,
     /// The `totalMemoryQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "totalMemoryQuota")]
     pub total_memory_quota: Option<f64>,
     /// The `totalDiskQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "totalDiskQuota")]
     pub total_disk_quota: Option<f64>,
     /// The `totalGpuQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "totalGpuQuota")]
     pub total_gpu_quota: Option<f64>,
     /// The `allowedGpuTypes` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")]
     pub allowed_gpu_types: Option<Option<Vec<GpuType>>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerNonEphemeralSandbox",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_disk_per_non_ephemeral_sandbox: Option<Option<f64>>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxCpuPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxMemoryPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
@@ -1107,6 +1119,42 @@ impl UpdateOrganizationRegionQuota {
     pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_gpu_sandbox = Some(value);
         self
+    }
+}
+#[cfg(any(feature = "api-admin", feature = "api-organizations"))]
+impl serde::Serialize for UpdateOrganizationRegionQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationRegionQuota",
+            4 + usize::from(self.sandbox_class.is_some())
+                + usize::from(self.allowed_gpu_types.is_some())
+                + usize::from(self.max_cpu_per_sandbox.is_some())
+                + usize::from(self.max_memory_per_sandbox.is_some())
+                + usize::from(self.max_disk_per_sandbox.is_some())
+                + usize::from(self.max_disk_per_non_ephemeral_sandbox.is_some())
+                + usize::from(self.max_cpu_per_gpu_sandbox.is_some())
+                + usize::from(self.max_memory_per_gpu_sandbox.is_some())
+                + usize::from(self.max_disk_per_gpu_sandbox.is_some()),
+        )?;
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.field("totalCpuQuota", &self.total_cpu_quota);
+        object.field("totalMemoryQuota", &self.total_memory_quota);
+        object.field("totalDiskQuota", &self.total_disk_quota);
+        object.field("totalGpuQuota", &self.total_gpu_quota);
+        object.optional("allowedGpuTypes", &self.allowed_gpu_types);
+        object.optional("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.optional("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.optional("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object
+            .optional(
+                "maxDiskPerNonEphemeralSandbox",
+                &self.max_disk_per_non_ephemeral_sandbox,
+            );
+        object.optional("maxCpuPerGpuSandbox", &self.max_cpu_per_gpu_sandbox);
+        object.optional("maxMemoryPerGpuSandbox", &self.max_memory_per_gpu_sandbox);
+        object.optional("maxDiskPerGpuSandbox", &self.max_disk_per_gpu_sandbox);
+        object.end()
     }
 }
 #[cfg(any(feature = "api-admin", feature = "api-organizations"))]
@@ -1358,7 +1406,6 @@ impl<'de> serde::Deserialize<'de> for RegionType {
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","snapshotManagerUrl":"http://snapshot-manager.example.com","regionType":"shared","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"http://ssh-gateway.example.com","id":"123456789012","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Region {
     /// Region ID
     ///
@@ -1373,56 +1420,61 @@ pub struct Region {
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
-    )]
     pub organization_id: Option<Option<String>>,
     /// The type of the region
     ///
     /// Example: `"shared"`
-    #[cfg_attr(feature = "serialize", serde(rename = "regionType"))]
     pub region_type: RegionType,
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Proxy URL for the region
     ///
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
     ///
     /// Example: `"http://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
     ///
     /// Example: `"http://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub snapshot_manager_url: Option<Option<String>>,
+}
+#[cfg(any(feature = "api-organizations", feature = "api-regions"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Region",
+            5 + usize::from(self.organization_id.is_some())
+                + usize::from(self.proxy_url.is_some())
+                + usize::from(self.ssh_gateway_url.is_some())
+                + usize::from(self.snapshot_manager_url.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("organizationId", &self.organization_id);
+        object.field("regionType", &self.region_type);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.optional("sshGatewayUrl", &self.ssh_gateway_url);
+        object.optional("snapshotManagerUrl", &self.snapshot_manager_url);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-organizations", feature = "api-regions"))]
 impl crate::runtime::FromObject for Region {
@@ -1512,12 +1564,21 @@ impl<'de> serde::Deserialize<'de> for Region {
 /// Example: `{"name":"name","key":"key"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserPublicKey {
     /// Public key
     pub key: String,
     /// Key name
     pub name: String,
+}
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for UserPublicKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "UserPublicKey", 2)?;
+        object.field("key", &self.key);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 impl crate::runtime::FromObject for UserPublicKey {
@@ -1561,7 +1622,6 @@ impl<'de> serde::Deserialize<'de> for UserPublicKey {
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","publicKeys":[{"name":"name","key":"key"},{"name":"name","key":"key"}],"name":"name","id":"id","email":"email"}`
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct User {
     /// User ID
     pub id: String,
@@ -1570,11 +1630,22 @@ pub struct User {
     /// User email
     pub email: String,
     /// User public keys
-    #[cfg_attr(feature = "serialize", serde(rename = "publicKeys"))]
     pub public_keys: Vec<UserPublicKey>,
     /// Creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-users"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "User", 5)?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("email", &self.email);
+        object.field("publicKeys", &self.public_keys);
+        object.field("createdAt", &self.created_at);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-users"))]
 impl crate::runtime::FromObject for User {
@@ -2211,23 +2282,19 @@ impl<'de> serde::Deserialize<'de> for BackupState {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SandboxVolume {
     /// The ID of the volume
     ///
     /// Example: `"volume123"`
-    #[serde(rename = "volumeId")]
     pub volume_id: String,
     /// The mount path for the volume
     ///
     /// Example: `"/data"`
-    #[serde(rename = "mountPath")]
     pub mount_path: String,
     /// Optional subpath within the volume to mount. When specified, only this S3 prefix will be accessible. When omitted, the entire volume is mounted.
     ///
     /// Example: `"users/alice"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subpath: Option<String>,
 }
 #[cfg(
@@ -2264,6 +2331,26 @@ impl SandboxVolume {
     pub fn with_subpath(mut self, value: String) -> Self {
         self.subpath = Some(value);
         self
+    }
+}
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
+impl serde::Serialize for SandboxVolume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SandboxVolume",
+            2 + usize::from(self.subpath.is_some()),
+        )?;
+        object.field("volumeId", &self.volume_id);
+        object.field("mountPath", &self.mount_path);
+        object.optional("subpath", &self.subpath);
+        object.end()
     }
 }
 #[cfg(
@@ -2333,35 +2420,48 @@ impl<'de> serde::Deserialize<'de> for SandboxVolume {
     )
 )]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct BuildInfo {
     /// The Dockerfile content used for the build
     ///
     /// Example: `"FROM node:14\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "dockerfileContent", skip_serializing_if = "Option::is_none")
-    )]
     pub dockerfile_content: Option<String>,
     /// The context hashes used for the build
     ///
     /// Example: `["hash1","hash2"]`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")
-    )]
     pub context_hashes: Option<Vec<String>>,
     /// The creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The last update timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The snapshot reference
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "serialize", serde(rename = "snapshotRef"))]
     pub snapshot_ref: String,
+}
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle",
+        feature = "api-snapshots"
+    )
+)]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for BuildInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "BuildInfo",
+            3 + usize::from(self.dockerfile_content.is_some())
+                + usize::from(self.context_hashes.is_some()),
+        )?;
+        object.optional("dockerfileContent", &self.dockerfile_content);
+        object.optional("contextHashes", &self.context_hashes);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("snapshotRef", &self.snapshot_ref);
+        object.end()
+    }
 }
 #[cfg(
     any(
@@ -2445,7 +2545,6 @@ impl<'de> serde::Deserialize<'de> for BuildInfo {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Sandbox {
     /// The ID of the sandbox
     ///
@@ -2454,7 +2553,6 @@ pub struct Sandbox {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -2463,7 +2561,6 @@ pub struct Sandbox {
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -2484,15 +2581,10 @@ pub struct Sandbox {
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "serialize", serde(rename = "networkBlockAll"))]
     pub network_block_all: bool,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")
-    )]
     pub network_allow_list: Option<String>,
     /// The target environment for the sandbox
     ///
@@ -2509,10 +2601,6 @@ pub struct Sandbox {
     /// The GPU type assigned to the sandbox
     ///
     /// Example: `"H100"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
-    )]
     pub gpu_type: Option<GpuType>,
     /// The memory quota for the sandbox
     ///
@@ -2525,139 +2613,148 @@ pub struct Sandbox {
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
-    )]
     pub desired_state: Option<SandboxDesiredState>,
     /// The error reason of the sandbox
     ///
     /// Example: `"The sandbox is not running"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
-    )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// The state of the backup
     ///
     /// Example: `"None"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "backupState", skip_serializing_if = "Option::is_none")
-    )]
     pub backup_state: Option<BackupState>,
     /// The creation timestamp of the last backup
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "backupCreatedAt", skip_serializing_if = "Option::is_none")
-    )]
     pub backup_created_at: Option<String>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_stop_interval: Option<f64>,
     /// Auto-archive interval in minutes
     ///
     /// Example: `10080`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_archive_interval: Option<f64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_delete_interval: Option<f64>,
     /// Array of volumes attached to the sandbox
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// Build information for the sandbox
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
-    )]
     pub build_info: Option<BuildInfo>,
     /// The creation timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
-    )]
     pub created_at: Option<String>,
     /// The last update timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
-    )]
     pub updated_at: Option<String>,
     /// The last activity timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
-    )]
     pub last_activity_at: Option<String>,
     /// The class of the sandbox
     ///
     /// Example: `"linux-vm"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_class: Option<SandboxClass>,
     /// The version of the daemon running in the sandbox
     ///
     /// Example: `"1.0.0"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
-    )]
     pub daemon_version: Option<String>,
     /// The runner ID of the sandbox
     ///
     /// Example: `"runner123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
-    )]
     pub runner_id: Option<String>,
     /// ID of the sandbox this sandbox is linked to. When set, the sandbox is co-located on the same runner as the linked sandbox.
     ///
     /// Example: `"sandbox123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "linkedSandboxId", skip_serializing_if = "Option::is_none")
-    )]
     pub linked_sandbox_id: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[cfg_attr(feature = "serialize", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
+}
+#[cfg(
+    any(
+        feature = "api-admin",
+        feature = "api-sandbox",
+        feature = "api-sandbox-lifecycle"
+    )
+)]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Sandbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Sandbox",
+            14 + usize::from(self.snapshot.is_some())
+                + usize::from(self.network_allow_list.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.state.is_some())
+                + usize::from(self.desired_state.is_some())
+                + usize::from(self.error_reason.is_some())
+                + usize::from(self.recoverable.is_some())
+                + usize::from(self.backup_state.is_some())
+                + usize::from(self.backup_created_at.is_some())
+                + usize::from(self.auto_stop_interval.is_some())
+                + usize::from(self.auto_archive_interval.is_some())
+                + usize::from(self.auto_delete_interval.is_some())
+                + usize::from(self.volumes.is_some())
+                + usize::from(self.build_info.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.last_activity_at.is_some())
+                + usize::from(self.sandbox_class.is_some())
+                + usize::from(self.daemon_version.is_some())
+                + usize::from(self.runner_id.is_some())
+                + usize::from(self.linked_sandbox_id.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("organizationId", &self.organization_id);
+        object.field("name", &self.name);
+        object.optional("snapshot", &self.snapshot);
+        object.field("user", &self.user);
+        object.field("env", &self.env);
+        object.field("labels", &self.labels);
+        object.field("public", &self.public);
+        object.field("networkBlockAll", &self.network_block_all);
+        object.optional("networkAllowList", &self.network_allow_list);
+        object.field("target", &self.target);
+        object.field("cpu", &self.cpu);
+        object.field("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.field("memory", &self.memory);
+        object.field("disk", &self.disk);
+        object.optional("state", &self.state);
+        object.optional("desiredState", &self.desired_state);
+        object.optional("errorReason", &self.error_reason);
+        object.optional("recoverable", &self.recoverable);
+        object.optional("backupState", &self.backup_state);
+        object.optional("backupCreatedAt", &self.backup_created_at);
+        object.optional("autoStopInterval", &self.auto_stop_interval);
+        object.optional("autoArchiveInterval", &self.auto_archive_interval);
+        object.optional("autoDeleteInterval", &self.auto_delete_interval);
+        object.optional("volumes", &self.volumes);
+        object.optional("buildInfo", &self.build_info);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.optional("lastActivityAt", &self.last_activity_at);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.optional("daemonVersion", &self.daemon_version);
+        object.optional("runnerId", &self.runner_id);
+        object.optional("linkedSandboxId", &self.linked_sandbox_id);
+        object.field("toolboxProxyUrl", &self.toolbox_proxy_url);
+        object.end()
+    }
 }
 #[cfg(
     any(
@@ -2921,18 +3018,15 @@ impl<'de> serde::Deserialize<'de> for Sandbox {
 /// The `CreateBuildInfo` schema.
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBuildInfo {
     /// The Dockerfile content used for the build
     ///
     /// Example: `"FROM node:14\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"start\"]"`
-    #[serde(rename = "dockerfileContent")]
     pub dockerfile_content: String,
     /// The context hashes used for the build
     ///
     /// Example: `["hash1","hash2"]`
-    #[serde(rename = "contextHashes", skip_serializing_if = "Option::is_none")]
     pub context_hashes: Option<Vec<String>>,
 }
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
@@ -2956,6 +3050,19 @@ impl CreateBuildInfo {
     pub fn with_context_hashes(mut self, value: Vec<String>) -> Self {
         self.context_hashes = Some(value);
         self
+    }
+}
+#[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
+impl serde::Serialize for CreateBuildInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateBuildInfo",
+            1 + usize::from(self.context_hashes.is_some()),
+        )?;
+        object.field("dockerfileContent", &self.dockerfile_content);
+        object.optional("contextHashes", &self.context_hashes);
+        object.end()
     }
 }
 #[cfg(any(feature = "api-sandbox-lifecycle", feature = "api-snapshots"))]
@@ -2996,10 +3103,18 @@ impl<'de> serde::Deserialize<'de> for CreateBuildInfo {
 /// Example: `{"url":"url"}`
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Url {
     /// URL response
     pub url: String,
+}
+#[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Url {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Url", 1)?;
+        object.field("url", &self.url);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-sandbox", feature = "api-snapshots"))]
 impl crate::runtime::FromObject for Url {
@@ -3031,70 +3146,82 @@ impl<'de> serde::Deserialize<'de> for Url {
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"organizationId":"organizationId","maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"regionId":"regionId","maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionQuota {
     /// The `organizationId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The `regionId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `totalMemoryQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `totalDiskQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `totalGpuQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `allowedGpuTypes` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
-    )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerNonEphemeralSandbox"))]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RegionQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RegionQuota",
+            14 + usize::from(self.allowed_gpu_types.is_some()),
+        )?;
+        object.field("organizationId", &self.organization_id);
+        object.field("regionId", &self.region_id);
+        object.field("sandboxClass", &self.sandbox_class);
+        object.field("totalCpuQuota", &self.total_cpu_quota);
+        object.field("totalMemoryQuota", &self.total_memory_quota);
+        object.field("totalDiskQuota", &self.total_disk_quota);
+        object.field("totalGpuQuota", &self.total_gpu_quota);
+        object.optional("allowedGpuTypes", &self.allowed_gpu_types);
+        object.field("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.field("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.field("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object
+            .field(
+                "maxDiskPerNonEphemeralSandbox",
+                &self.max_disk_per_non_ephemeral_sandbox,
+            );
+        object.field("maxCpuPerGpuSandbox", &self.max_cpu_per_gpu_sandbox);
+        object.field("maxMemoryPerGpuSandbox", &self.max_memory_per_gpu_sandbox);
+        object.field("maxDiskPerGpuSandbox", &self.max_disk_per_gpu_sandbox);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-sandbox"))]
 impl crate::runtime::FromObject for RegionQuota {
@@ -3252,7 +3379,6 @@ impl<'de> serde::Deserialize<'de> for RegionQuota {
 /// Example: `{"apiKey":"dtn_1234567890","id":"runner123"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CreateRunnerResponse {
     /// The ID of the runner
     ///
@@ -3261,8 +3387,21 @@ pub struct CreateRunnerResponse {
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CreateRunnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateRunnerResponse",
+            2,
+        )?;
+        object.field("id", &self.id);
+        object.field("apiKey", &self.api_key);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl crate::runtime::FromObject for CreateRunnerResponse {
@@ -3456,7 +3595,6 @@ impl<'de> serde::Deserialize<'de> for RunnerClass {
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"apiKey":"dtn_1234567890","availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","regionType":"shared","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RunnerFull {
     /// The ID of the runner
     ///
@@ -3465,23 +3603,14 @@ pub struct RunnerFull {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
@@ -3498,111 +3627,48 @@ pub struct RunnerFull {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
-    )]
     pub gpu_type: Option<String>,
     /// The sandbox class supported by this runner
     ///
     /// Example: `"linux-vm"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_class: Option<SandboxClass>,
     /// Current CPU usage percentage
     ///
     /// Example: `45.6`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentCpuUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_cpu_usage_percentage: Option<f64>,
     /// Current RAM usage percentage
     ///
     /// Example: `68.2`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentMemoryUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_memory_usage_percentage: Option<f64>,
     /// Current disk usage percentage
     ///
     /// Example: `33.8`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentDiskUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_disk_usage_percentage: Option<f64>,
     /// Current allocated CPU
     ///
     /// Example: `4000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
-    )]
     pub current_allocated_cpu: Option<f64>,
     /// Current allocated memory in GiB
     ///
     /// Example: `8000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentAllocatedMemoryGiB",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_allocated_memory_gi_b: Option<f64>,
     /// Current allocated disk in GiB
     ///
     /// Example: `50000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentAllocatedDiskGiB",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_allocated_disk_gi_b: Option<f64>,
     /// Current snapshot count
     ///
     /// Example: `12`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
-    )]
     pub current_snapshot_count: Option<f64>,
     /// Current number of started sandboxes
     ///
     /// Example: `5`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentStartedSandboxes",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_started_sandboxes: Option<f64>,
     /// Runner availability score
     ///
     /// Example: `85`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
-    )]
     pub availability_score: Option<f64>,
     /// The region of the runner
     ///
@@ -3619,10 +3685,6 @@ pub struct RunnerFull {
     /// The last time the runner was checked
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
-    )]
     pub last_checked: Option<String>,
     /// Whether the runner is unschedulable
     ///
@@ -3635,12 +3697,10 @@ pub struct RunnerFull {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -3651,35 +3711,90 @@ pub struct RunnerFull {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[cfg_attr(feature = "serialize", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[cfg_attr(feature = "serialize", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
-    )]
     pub app_version: Option<String>,
     /// The API key for the runner
     ///
     /// Example: `"dtn_1234567890"`
-    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
     /// The region type of the runner
     ///
     /// Example: `"shared"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "regionType", skip_serializing_if = "Option::is_none")
-    )]
     pub region_type: Option<RegionType>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-runners"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RunnerFull {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RunnerFull",
+            15 + usize::from(self.domain.is_some()) + usize::from(self.api_url.is_some())
+                + usize::from(self.proxy_url.is_some()) + usize::from(self.gpu.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.sandbox_class.is_some())
+                + usize::from(self.current_cpu_usage_percentage.is_some())
+                + usize::from(self.current_memory_usage_percentage.is_some())
+                + usize::from(self.current_disk_usage_percentage.is_some())
+                + usize::from(self.current_allocated_cpu.is_some())
+                + usize::from(self.current_allocated_memory_gi_b.is_some())
+                + usize::from(self.current_allocated_disk_gi_b.is_some())
+                + usize::from(self.current_snapshot_count.is_some())
+                + usize::from(self.current_started_sandboxes.is_some())
+                + usize::from(self.availability_score.is_some())
+                + usize::from(self.last_checked.is_some())
+                + usize::from(self.app_version.is_some())
+                + usize::from(self.region_type.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("domain", &self.domain);
+        object.optional("apiUrl", &self.api_url);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.field("cpu", &self.cpu);
+        object.field("memory", &self.memory);
+        object.field("disk", &self.disk);
+        object.optional("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.optional("currentCpuUsagePercentage", &self.current_cpu_usage_percentage);
+        object
+            .optional(
+                "currentMemoryUsagePercentage",
+                &self.current_memory_usage_percentage,
+            );
+        object
+            .optional("currentDiskUsagePercentage", &self.current_disk_usage_percentage);
+        object.optional("currentAllocatedCpu", &self.current_allocated_cpu);
+        object
+            .optional("currentAllocatedMemoryGiB", &self.current_allocated_memory_gi_b);
+        object.optional("currentAllocatedDiskGiB", &self.current_allocated_disk_gi_b);
+        object.optional("currentSnapshotCount", &self.current_snapshot_count);
+        object.optional("currentStartedSandboxes", &self.current_started_sandboxes);
+        object.optional("availabilityScore", &self.availability_score);
+        object.field("region", &self.region);
+        object.field("name", &self.name);
+        object.field("state", &self.state);
+        object.optional("lastChecked", &self.last_checked);
+        object.field("unschedulable", &self.unschedulable);
+        object.field("tags", &self.tags);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("version", &self.version);
+        object.field("apiVersion", &self.api_version);
+        object.field("runnerClass", &self.runner_class);
+        object.optional("appVersion", &self.app_version);
+        object.field("apiKey", &self.api_key);
+        object.optional("regionType", &self.region_type);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-runners"))]
 impl crate::runtime::FromObject for RunnerFull {
@@ -4034,25 +4149,16 @@ impl<'de> serde::Deserialize<'de> for SnapshotState {
 /// Example: `{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}`
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SnapshotDto {
     /// The `id` property.
     pub id: String,
     /// The `organizationId` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
-    )]
     pub organization_id: Option<String>,
     /// The `general` property.
     pub general: bool,
     /// The `name` property.
     pub name: String,
     /// The `imageName` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "imageName", skip_serializing_if = "Option::is_none")
-    )]
     pub image_name: Option<String>,
     /// The `state` property.
     pub state: SnapshotState,
@@ -4071,10 +4177,6 @@ pub struct SnapshotDto {
     /// The GPU type assigned to the snapshot
     ///
     /// Example: `"H100"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
-    )]
     pub gpu_type: Option<GpuType>,
     /// The `mem` property.
     pub mem: f64,
@@ -4083,55 +4185,72 @@ pub struct SnapshotDto {
     /// The `errorReason` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The `updatedAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// The `lastUsedAt` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// Build information for the snapshot
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")
-    )]
     pub build_info: Option<BuildInfo>,
     /// IDs of regions where the snapshot is available
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "regionIds", skip_serializing_if = "Option::is_none")
-    )]
     pub region_ids: Option<Vec<String>>,
     /// The initial runner ID of the snapshot
     ///
     /// Example: `"runner123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "initialRunnerId", skip_serializing_if = "Option::is_none")
-    )]
     pub initial_runner_id: Option<String>,
     /// The snapshot reference
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "ref", skip_serializing_if = "Option::is_none")
-    )]
     pub ref_: Option<String>,
     /// The sandbox class of the snapshot
     ///
     /// Example: `"linux-vm"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_class: Option<SandboxClass>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SnapshotDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SnapshotDto",
+            14 + usize::from(self.organization_id.is_some())
+                + usize::from(self.image_name.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.build_info.is_some())
+                + usize::from(self.region_ids.is_some())
+                + usize::from(self.initial_runner_id.is_some())
+                + usize::from(self.ref_.is_some())
+                + usize::from(self.sandbox_class.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("organizationId", &self.organization_id);
+        object.field("general", &self.general);
+        object.field("name", &self.name);
+        object.optional("imageName", &self.image_name);
+        object.field("state", &self.state);
+        object.field("size", &self.size);
+        object.field("entrypoint", &self.entrypoint);
+        object.field("cpu", &self.cpu);
+        object.field("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.field("mem", &self.mem);
+        object.field("disk", &self.disk);
+        object.field("errorReason", &self.error_reason);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("lastUsedAt", &self.last_used_at);
+        object.optional("buildInfo", &self.build_info);
+        object.optional("regionIds", &self.region_ids);
+        object.optional("initialRunnerId", &self.initial_runner_id);
+        object.optional("ref", &self.ref_);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-snapshots"))]
 impl crate::runtime::FromObject for SnapshotDto {
@@ -4391,7 +4510,6 @@ impl<'de> serde::Deserialize<'de> for DockerRegistryRegistryType {
 /// Example: `{"registryType":"internal","createdAt":"2024-01-31T12:00:00Z","name":"My Docker Hub","project":"my-project","id":"123e4567-e89b-12d3-a456-426614174000","url":"https://registry.hub.docker.com","username":"username","updatedAt":"2024-01-31T12:00:00Z"}`
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DockerRegistry {
     /// Registry ID
     ///
@@ -4416,18 +4534,31 @@ pub struct DockerRegistry {
     /// Registry type
     ///
     /// Example: `"internal"`
-    #[cfg_attr(feature = "serialize", serde(rename = "registryType"))]
     pub registry_type: DockerRegistryRegistryType,
     /// Creation timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
     ///
     /// Example: `"2024-01-31T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DockerRegistry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "DockerRegistry", 8)?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("url", &self.url);
+        object.field("username", &self.username);
+        object.field("project", &self.project);
+        object.field("registryType", &self.registry_type);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-docker-registry"))]
 impl crate::runtime::FromObject for DockerRegistry {
@@ -4517,81 +4648,77 @@ impl<'de> serde::Deserialize<'de> for DockerRegistry {
 /// Example: `{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AuditLog {
     /// The `id` property.
     pub id: String,
     /// The `actorId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "actorId"))]
     pub actor_id: String,
     /// The `actorEmail` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "actorEmail"))]
     pub actor_email: String,
     /// The `actorApiKeyPrefix` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "actorApiKeyPrefix", skip_serializing_if = "Option::is_none")
-    )]
     pub actor_api_key_prefix: Option<String>,
     /// The `actorApiKeySuffix` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "actorApiKeySuffix", skip_serializing_if = "Option::is_none")
-    )]
     pub actor_api_key_suffix: Option<String>,
     /// The `organizationId` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "organizationId", skip_serializing_if = "Option::is_none")
-    )]
     pub organization_id: Option<String>,
     /// The `action` property.
     pub action: String,
     /// The `targetType` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "targetType", skip_serializing_if = "Option::is_none")
-    )]
     pub target_type: Option<String>,
     /// The `targetId` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "targetId", skip_serializing_if = "Option::is_none")
-    )]
     pub target_id: Option<String>,
     /// The `statusCode` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
-    )]
     pub status_code: Option<f64>,
     /// The `errorMessage` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
-    )]
     pub error_message: Option<String>,
     /// The `ipAddress` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "ipAddress", skip_serializing_if = "Option::is_none")
-    )]
     pub ip_address: Option<String>,
     /// The `userAgent` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "userAgent", skip_serializing_if = "Option::is_none")
-    )]
     pub user_agent: Option<String>,
     /// The `source` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
     /// The `metadata` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AuditLog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AuditLog",
+            5 + usize::from(self.actor_api_key_prefix.is_some())
+                + usize::from(self.actor_api_key_suffix.is_some())
+                + usize::from(self.organization_id.is_some())
+                + usize::from(self.target_type.is_some())
+                + usize::from(self.target_id.is_some())
+                + usize::from(self.status_code.is_some())
+                + usize::from(self.error_message.is_some())
+                + usize::from(self.ip_address.is_some())
+                + usize::from(self.user_agent.is_some())
+                + usize::from(self.source.is_some())
+                + usize::from(self.metadata.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("actorId", &self.actor_id);
+        object.field("actorEmail", &self.actor_email);
+        object.optional("actorApiKeyPrefix", &self.actor_api_key_prefix);
+        object.optional("actorApiKeySuffix", &self.actor_api_key_suffix);
+        object.optional("organizationId", &self.organization_id);
+        object.field("action", &self.action);
+        object.optional("targetType", &self.target_type);
+        object.optional("targetId", &self.target_id);
+        object.optional("statusCode", &self.status_code);
+        object.optional("errorMessage", &self.error_message);
+        object.optional("ipAddress", &self.ip_address);
+        object.optional("userAgent", &self.user_agent);
+        object.optional("source", &self.source);
+        object.optional("metadata", &self.metadata);
+        object.field("createdAt", &self.created_at);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 impl crate::runtime::FromObject for AuditLog {
@@ -4728,7 +4855,6 @@ impl<'de> serde::Deserialize<'de> for AuditLog {
 /// Example: `{"total":6.027456183070403,"nextToken":"nextToken","totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115},{"actorApiKeyPrefix":"actorApiKeyPrefix","metadata":{"key":""},"targetId":"targetId","errorMessage":"errorMessage","ipAddress":"ipAddress","actorEmail":"actorEmail","targetType":"targetType","userAgent":"userAgent","source":"source","organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","actorId":"actorId","action":"action","id":"id","actorApiKeySuffix":"actorApiKeySuffix","statusCode":0.8008281904610115}]}`
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedAuditLogs {
     /// The `items` property.
     pub items: Vec<AuditLog>,
@@ -4737,14 +4863,26 @@ pub struct PaginatedAuditLogs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
     /// Token for next page in cursor-based pagination
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "nextToken", skip_serializing_if = "Option::is_none")
-    )]
     pub next_token: Option<String>,
+}
+#[cfg(any(feature = "api-admin", feature = "api-audit"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedAuditLogs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PaginatedAuditLogs",
+            4 + usize::from(self.next_token.is_some()),
+        )?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.optional("nextToken", &self.next_token);
+        object.end()
+    }
 }
 #[cfg(any(feature = "api-admin", feature = "api-audit"))]
 impl crate::runtime::FromObject for PaginatedAuditLogs {

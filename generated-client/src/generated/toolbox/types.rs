@@ -59,18 +59,28 @@ pub use server::*;
 /// Example: `{"exitCode":0,"id":"id","command":"command"}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Command {
     /// The `command` property.
     pub command: String,
     /// The `exitCode` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<i64>,
     /// The `id` property.
     pub id: String,
+}
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Command {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Command",
+            2 + usize::from(self.exit_code.is_some()),
+        )?;
+        object.field("command", &self.command);
+        object.optional("exitCode", &self.exit_code);
+        object.field("id", &self.id);
+        object.end()
+    }
 }
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for Command {
@@ -120,14 +130,12 @@ impl<'de> serde::Deserialize<'de> for Command {
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The `active` property.
     pub active: bool,
     /// The `cols` property.
     pub cols: i64,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -136,10 +144,25 @@ pub struct PtySessionInfo {
     /// The `id` property.
     pub id: String,
     /// Whether this session uses lazy start
-    #[cfg_attr(feature = "serialize", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
     /// The `rows` property.
     pub rows: i64,
+}
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtySessionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PtySessionInfo", 8)?;
+        object.field("active", &self.active);
+        object.field("cols", &self.cols);
+        object.field("createdAt", &self.created_at);
+        object.field("cwd", &self.cwd);
+        object.field("envs", &self.envs);
+        object.field("id", &self.id);
+        object.field("lazyStart", &self.lazy_start);
+        object.field("rows", &self.rows);
+        object.end()
+    }
 }
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-terminals"))]
 impl crate::runtime::FromObject for PtySessionInfo {
@@ -229,13 +252,21 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
 /// Example: `{"sessionId":"sessionId","commands":[{"exitCode":0,"id":"id","command":"command"},{"exitCode":0,"id":"id","command":"command"}]}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Session {
     /// The `commands` property.
     pub commands: Vec<Command>,
     /// The `sessionId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Session", 2)?;
+        object.field("commands", &self.commands);
+        object.field("sessionId", &self.session_id);
+        object.end()
+    }
 }
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for Session {
@@ -279,7 +310,6 @@ impl<'de> serde::Deserialize<'de> for Session {
 /// Example: `{"output":"output","stdout":"stdout","stderr":"stderr"}`
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionCommandLogsResponse {
     /// The `output` property.
     pub output: String,
@@ -287,6 +317,21 @@ pub struct SessionCommandLogsResponse {
     pub stderr: String,
     /// The `stdout` property.
     pub stdout: String,
+}
+#[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SessionCommandLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionCommandLogsResponse",
+            3,
+        )?;
+        object.field("output", &self.output);
+        object.field("stderr", &self.stderr);
+        object.field("stdout", &self.stdout);
+        object.end()
+    }
 }
 #[cfg(any(feature = "toolbox-process", feature = "toolbox-process-sessions"))]
 impl crate::runtime::FromObject for SessionCommandLogsResponse {

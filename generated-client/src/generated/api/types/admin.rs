@@ -6,56 +6,45 @@
 use super::*;
 /// Example: `{"diskGiB":100,"apiVersion":"2","apiKey":"apiKey","apiUrl":"https://api.runner1.example.com","regionId":"regionId","proxyUrl":"https://proxy.runner1.example.com","memoryGiB":16,"domain":"runner1.example.com","name":"name","cpu":8,"tags":["gpu","us-east"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AdminCreateRunner {
     /// The `regionId` property.
-    #[serde(rename = "regionId")]
     pub region_id: String,
     /// The `name` property.
     pub name: String,
     /// Tags to associate with the runner
     ///
     /// Example: `["gpu","us-east"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `apiKey` property.
-    #[serde(rename = "apiKey")]
     pub api_key: crate::runtime::Secret,
     /// The api version of the runner to create
     ///
     /// Example: `"2"`
-    #[serde(rename = "apiVersion")]
     pub api_version: String,
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
     /// Example: `8`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<f64>,
     /// The memory capacity of the runner in GiB
     ///
     /// Example: `16`
-    #[serde(rename = "memoryGiB", skip_serializing_if = "Option::is_none")]
     pub memory_gi_b: Option<f64>,
     /// The disk capacity of the runner in GiB
     ///
     /// Example: `100`
-    #[serde(rename = "diskGiB", skip_serializing_if = "Option::is_none")]
     pub disk_gi_b: Option<f64>,
 }
 impl AdminCreateRunner {
@@ -146,6 +135,31 @@ impl AdminCreateRunner {
     pub fn with_disk_gi_b(mut self, value: f64) -> Self {
         self.disk_gi_b = Some(value);
         self
+    }
+}
+impl serde::Serialize for AdminCreateRunner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AdminCreateRunner",
+            4 + usize::from(self.tags.is_some()) + usize::from(self.domain.is_some())
+                + usize::from(self.api_url.is_some())
+                + usize::from(self.proxy_url.is_some()) + usize::from(self.cpu.is_some())
+                + usize::from(self.memory_gi_b.is_some())
+                + usize::from(self.disk_gi_b.is_some()),
+        )?;
+        object.field("regionId", &self.region_id);
+        object.field("name", &self.name);
+        object.optional("tags", &self.tags);
+        object.field("apiKey", &self.api_key);
+        object.field("apiVersion", &self.api_version);
+        object.optional("domain", &self.domain);
+        object.optional("apiUrl", &self.api_url);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.optional("cpu", &self.cpu);
+        object.optional("memoryGiB", &self.memory_gi_b);
+        object.optional("diskGiB", &self.disk_gi_b);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -239,35 +253,25 @@ impl<'de> serde::Deserialize<'de> for AdminCreateRunner {
 }
 /// Example: `{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationQuota {
     /// The `totalCpuQuota` property.
-    #[serde(rename = "totalCpuQuota", skip_serializing_if = "Option::is_none")]
     pub total_cpu_quota: Option<f64>,
     /// The `totalMemoryQuota` property.
-    #[serde(rename = "totalMemoryQuota", skip_serializing_if = "Option::is_none")]
     pub total_memory_quota: Option<f64>,
     /// The `totalDiskQuota` property.
-    #[serde(rename = "totalDiskQuota", skip_serializing_if = "Option::is_none")]
     pub total_disk_quota: Option<f64>,
     /// The `maxCpuPerSandbox` property.
-    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
-    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
-    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `snapshotQuota` property.
-    #[serde(rename = "snapshotQuota", skip_serializing_if = "Option::is_none")]
     pub snapshot_quota: Option<f64>,
     /// The `maxSnapshotSize` property.
-    #[serde(rename = "maxSnapshotSize", skip_serializing_if = "Option::is_none")]
     pub max_snapshot_size: Option<f64>,
     /// The `volumeQuota` property.
-    #[serde(rename = "volumeQuota", skip_serializing_if = "Option::is_none")]
     pub volume_quota: Option<f64>,
 }
 impl CreateOrganizationQuota {
@@ -324,6 +328,33 @@ impl CreateOrganizationQuota {
     pub fn with_volume_quota(mut self, value: f64) -> Self {
         self.volume_quota = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateOrganizationQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateOrganizationQuota",
+            usize::from(self.total_cpu_quota.is_some())
+                + usize::from(self.total_memory_quota.is_some())
+                + usize::from(self.total_disk_quota.is_some())
+                + usize::from(self.max_cpu_per_sandbox.is_some())
+                + usize::from(self.max_memory_per_sandbox.is_some())
+                + usize::from(self.max_disk_per_sandbox.is_some())
+                + usize::from(self.snapshot_quota.is_some())
+                + usize::from(self.max_snapshot_size.is_some())
+                + usize::from(self.volume_quota.is_some()),
+        )?;
+        object.optional("totalCpuQuota", &self.total_cpu_quota);
+        object.optional("totalMemoryQuota", &self.total_memory_quota);
+        object.optional("totalDiskQuota", &self.total_disk_quota);
+        object.optional("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.optional("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.optional("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object.optional("snapshotQuota", &self.snapshot_quota);
+        object.optional("maxSnapshotSize", &self.max_snapshot_size);
+        object.optional("volumeQuota", &self.volume_quota);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -457,7 +488,6 @@ impl<'de> serde::Deserialize<'de> for CreateUserRole {
 }
 /// Example: `{"emailVerified":true,"role":"admin","name":"name","personalOrganizationDefaultRegionId":"personalOrganizationDefaultRegionId","id":"id","personalOrganizationQuota":{"snapshotQuota":7.061401241503109,"totalCpuQuota":0.8008281904610115,"maxCpuPerSandbox":5.962133916683182,"maxDiskPerSandbox":2.3021358869347655,"maxMemoryPerSandbox":5.637376656633329,"volumeQuota":3.616076749251911,"totalMemoryQuota":6.027456183070403,"maxSnapshotSize":9.301444243932576,"totalDiskQuota":1.4658129805029452},"email":"email"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateUser {
     /// The `id` property.
@@ -465,25 +495,14 @@ pub struct CreateUser {
     /// The `name` property.
     pub name: String,
     /// The `email` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `personalOrganizationQuota` property.
-    #[serde(
-        rename = "personalOrganizationQuota",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub personal_organization_quota: Option<CreateOrganizationQuota>,
     /// The `personalOrganizationDefaultRegionId` property.
-    #[serde(
-        rename = "personalOrganizationDefaultRegionId",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub personal_organization_default_region_id: Option<String>,
     /// The `role` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<CreateUserRole>,
     /// The `emailVerified` property.
-    #[serde(rename = "emailVerified", skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
 }
 impl CreateUser {
@@ -547,6 +566,31 @@ impl CreateUser {
     pub fn with_email_verified(mut self, value: bool) -> Self {
         self.email_verified = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateUser",
+            2 + usize::from(self.email.is_some())
+                + usize::from(self.personal_organization_quota.is_some())
+                + usize::from(self.personal_organization_default_region_id.is_some())
+                + usize::from(self.role.is_some())
+                + usize::from(self.email_verified.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("email", &self.email);
+        object.optional("personalOrganizationQuota", &self.personal_organization_quota);
+        object
+            .optional(
+                "personalOrganizationDefaultRegionId",
+                &self.personal_organization_default_region_id,
+            );
+        object.optional("role", &self.role);
+        object.optional("emailVerified", &self.email_verified);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -707,13 +751,11 @@ impl<'de> serde::Deserialize<'de> for WebhookEvent {
 }
 /// Example: `{"eventId":"evt_1234567890abcdef","payload":{"id":"sandbox-123","name":"My Sandbox"},"eventType":"sandbox.created"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SendWebhookDto {
     /// The type of event being sent
     ///
     /// Example: `"sandbox.created"`
-    #[serde(rename = "eventType")]
     pub event_type: WebhookEvent,
     /// The payload data to send
     ///
@@ -722,7 +764,6 @@ pub struct SendWebhookDto {
     /// Optional event ID for idempotency
     ///
     /// Example: `"evt_1234567890abcdef"`
-    #[serde(rename = "eventId", skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
 }
 impl SendWebhookDto {
@@ -758,6 +799,19 @@ impl SendWebhookDto {
     pub fn with_event_id(mut self, value: String) -> Self {
         self.event_id = Some(value);
         self
+    }
+}
+impl serde::Serialize for SendWebhookDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SendWebhookDto",
+            2 + usize::from(self.event_id.is_some()),
+        )?;
+        object.field("eventType", &self.event_type);
+        object.field("payload", &self.payload);
+        object.optional("eventId", &self.event_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -807,7 +861,6 @@ impl<'de> serde::Deserialize<'de> for SendWebhookDto {
 }
 /// Example: `{"general":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SetSnapshotGeneralStatusDto {
     /// Whether the snapshot is general
@@ -828,6 +881,17 @@ impl SetSnapshotGeneralStatusDto {
     pub fn with_general(mut self, value: bool) -> Self {
         self.general = value;
         self
+    }
+}
+impl serde::Serialize for SetSnapshotGeneralStatusDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SetSnapshotGeneralStatusDto",
+            1,
+        )?;
+        object.field("general", &self.general);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -863,66 +927,49 @@ impl<'de> serde::Deserialize<'de> for SetSnapshotGeneralStatusDto {
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":4.145608029883936,"totalGpuQuota":5.962133916683182,"maxCpuPerGpuSandbox":3.616076749251911,"maxCpuPerSandbox":5.637376656633329,"maxDiskPerSandbox":7.061401241503109,"maxDiskPerNonEphemeralSandbox":9.301444243932576,"maxMemoryPerSandbox":2.3021358869347655,"totalMemoryQuota":6.027456183070403,"totalDiskQuota":1.4658129805029452,"sandboxClass":"","maxMemoryPerGpuSandbox":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationRegionQuota {
     /// The `sandboxClass` property.
-    #[serde(rename = "sandboxClass")]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[serde(rename = "totalCpuQuota")]
     pub total_cpu_quota: f64,
     /// The `totalMemoryQuota` property.
-    #[serde(rename = "totalMemoryQuota")]
     pub total_memory_quota: f64,
     /// The `totalDiskQuota` property.
-    #[serde(rename = "totalDiskQuota")]
     pub total_disk_quota: f64,
     /// The `totalGpuQuota` property.
-    #[serde(rename = "totalGpuQuota")]
     pub total_gpu_quota: f64,
     /// The `allowedGpuTypes` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")]
     pub allowed_gpu_types: Option<Option<Vec<GpuType>>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxCpuPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxMemoryPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxDiskPerSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(
-        rename = "maxDiskPerNonEphemeralSandbox",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub max_disk_per_non_ephemeral_sandbox: Option<Option<f64>>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxCpuPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_cpu_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxMemoryPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_memory_per_gpu_sandbox: Option<Option<f64>>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "maxDiskPerGpuSandbox", skip_serializing_if = "Option::is_none")]
     pub max_disk_per_gpu_sandbox: Option<Option<f64>>,
 }
 impl CreateOrganizationRegionQuota {
@@ -1047,6 +1094,40 @@ impl CreateOrganizationRegionQuota {
     pub fn with_max_disk_per_gpu_sandbox(mut self, value: Option<f64>) -> Self {
         self.max_disk_per_gpu_sandbox = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateOrganizationRegionQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateOrganizationRegionQuota",
+            5 + usize::from(self.allowed_gpu_types.is_some())
+                + usize::from(self.max_cpu_per_sandbox.is_some())
+                + usize::from(self.max_memory_per_sandbox.is_some())
+                + usize::from(self.max_disk_per_sandbox.is_some())
+                + usize::from(self.max_disk_per_non_ephemeral_sandbox.is_some())
+                + usize::from(self.max_cpu_per_gpu_sandbox.is_some())
+                + usize::from(self.max_memory_per_gpu_sandbox.is_some())
+                + usize::from(self.max_disk_per_gpu_sandbox.is_some()),
+        )?;
+        object.field("sandboxClass", &self.sandbox_class);
+        object.field("totalCpuQuota", &self.total_cpu_quota);
+        object.field("totalMemoryQuota", &self.total_memory_quota);
+        object.field("totalDiskQuota", &self.total_disk_quota);
+        object.field("totalGpuQuota", &self.total_gpu_quota);
+        object.optional("allowedGpuTypes", &self.allowed_gpu_types);
+        object.optional("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.optional("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.optional("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object
+            .optional(
+                "maxDiskPerNonEphemeralSandbox",
+                &self.max_disk_per_non_ephemeral_sandbox,
+            );
+        object.optional("maxCpuPerGpuSandbox", &self.max_cpu_per_gpu_sandbox);
+        object.optional("maxMemoryPerGpuSandbox", &self.max_memory_per_gpu_sandbox);
+        object.optional("maxDiskPerGpuSandbox", &self.max_disk_per_gpu_sandbox);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1174,11 +1255,9 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRegionQuota {
 }
 /// Example: `{"previewWarningEnabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationPreviewWarning {
     /// Whether the proxy shows the preview URL warning page for this organization
-    #[serde(rename = "previewWarningEnabled")]
     pub preview_warning_enabled: bool,
 }
 impl OrganizationPreviewWarning {
@@ -1194,6 +1273,17 @@ impl OrganizationPreviewWarning {
     pub fn with_preview_warning_enabled(mut self, value: bool) -> Self {
         self.preview_warning_enabled = value;
         self
+    }
+}
+impl serde::Serialize for OrganizationPreviewWarning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationPreviewWarning",
+            1,
+        )?;
+        object.field("previewWarningEnabled", &self.preview_warning_enabled);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1231,11 +1321,21 @@ impl<'de> serde::Deserialize<'de> for OrganizationPreviewWarning {
 }
 /// Example: `{"enabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AdminGetWebhookStatus200Response {
     /// The `enabled` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub enabled: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AdminGetWebhookStatus200Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AdminGetWebhookStatus200Response",
+            usize::from(self.enabled.is_some()),
+        )?;
+        object.optional("enabled", &self.enabled);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for AdminGetWebhookStatus200Response {
     const EXPECTING: &'static str = "an object (AdminGetWebhookStatus200Response)";

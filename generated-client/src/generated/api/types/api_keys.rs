@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"My API Key","expiresAt":"2025-06-09T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKey {
     /// The name of the API key
@@ -20,7 +19,6 @@ pub struct CreateApiKey {
     /// Example: `"2025-06-09T12:00:00Z"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Option<crate::runtime::DateTime>>,
 }
 impl CreateApiKey {
@@ -52,6 +50,19 @@ impl CreateApiKey {
     pub fn with_expires_at(mut self, value: Option<crate::runtime::DateTime>) -> Self {
         self.expires_at = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateApiKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateApiKey",
+            2 + usize::from(self.expires_at.is_some()),
+        )?;
+        object.field("name", &self.name);
+        object.field("permissions", &self.permissions);
+        object.optional("expiresAt", &self.expires_at);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -101,7 +112,6 @@ impl<'de> serde::Deserialize<'de> for CreateApiKey {
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_sk_1234567890abcdef","expiresAt":"2025-06-09T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiKeyResponse {
     /// The name of the API key
     ///
@@ -114,7 +124,6 @@ pub struct ApiKeyResponse {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -123,8 +132,19 @@ pub struct ApiKeyResponse {
     /// Example: `"2025-06-09T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ApiKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ApiKeyResponse", 5)?;
+        object.field("name", &self.name);
+        object.field("value", &self.value);
+        object.field("createdAt", &self.created_at);
+        object.field("permissions", &self.permissions);
+        object.field("expiresAt", &self.expires_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ApiKeyResponse {
     const EXPECTING: &'static str = "an object (ApiKeyResponse)";
@@ -193,7 +213,6 @@ impl<'de> serde::Deserialize<'de> for ApiKeyResponse {
 }
 /// Example: `{"createdAt":"2024-03-14T12:00:00Z","lastUsedAt":"2024-03-14T12:00:00Z","permissions":["write:registries","write:registries"],"name":"My API Key","value":"bb_********************def","userId":"123","expiresAt":"2024-03-14T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ApiKeyList {
     /// The name of the API key
     ///
@@ -206,7 +225,6 @@ pub struct ApiKeyList {
     /// When the API key was created
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// The list of organization resource permissions assigned to the API key
     pub permissions: Vec<Permission>,
@@ -215,20 +233,31 @@ pub struct ApiKeyList {
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "lastUsedAt"))]
     pub last_used_at: Option<crate::runtime::DateTime>,
     /// When the API key expires
     ///
     /// Example: `"2024-03-14T12:00:00Z"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: Option<crate::runtime::DateTime>,
     /// The user ID of the user who created the API key
     ///
     /// Example: `"123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "userId"))]
     pub user_id: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ApiKeyList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ApiKeyList", 7)?;
+        object.field("name", &self.name);
+        object.field("value", &self.value);
+        object.field("createdAt", &self.created_at);
+        object.field("permissions", &self.permissions);
+        object.field("lastUsedAt", &self.last_used_at);
+        object.field("expiresAt", &self.expires_at);
+        object.field("userId", &self.user_id);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ApiKeyList {
     const EXPECTING: &'static str = "an object (ApiKeyList)";

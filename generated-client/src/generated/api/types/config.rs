@@ -6,7 +6,6 @@
 use super::*;
 /// The `Announcement` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Announcement {
     /// The announcement text
     ///
@@ -15,11 +14,20 @@ pub struct Announcement {
     /// URL to learn more about the announcement
     ///
     /// Example: `"https://example.com/learn-more"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "learnMoreUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub learn_more_url: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Announcement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Announcement",
+            1 + usize::from(self.learn_more_url.is_some()),
+        )?;
+        object.field("text", &self.text);
+        object.optional("learnMoreUrl", &self.learn_more_url);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Announcement {
     const EXPECTING: &'static str = "an object (Announcement)";
@@ -54,17 +62,24 @@ impl<'de> serde::Deserialize<'de> for Announcement {
 }
 /// The `PosthogConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PosthogConfig {
     /// PostHog API key
     ///
     /// Example: `"phc_abc123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: String,
     /// PostHog host URL
     ///
     /// Example: `"https://app.posthog.com"`
     pub host: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PosthogConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PosthogConfig", 2)?;
+        object.field("apiKey", &self.api_key);
+        object.field("host", &self.host);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PosthogConfig {
     const EXPECTING: &'static str = "an object (PosthogConfig)";
@@ -105,7 +120,6 @@ impl<'de> serde::Deserialize<'de> for PosthogConfig {
 }
 /// The `OidcConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OidcConfig {
     /// OIDC issuer
     ///
@@ -114,12 +128,21 @@ pub struct OidcConfig {
     /// OIDC client ID
     ///
     /// Example: `"daytona-client"`
-    #[cfg_attr(feature = "serialize", serde(rename = "clientId"))]
     pub client_id: String,
     /// OIDC audience
     ///
     /// Example: `"daytona-api"`
     pub audience: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OidcConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "OidcConfig", 3)?;
+        object.field("issuer", &self.issuer);
+        object.field("clientId", &self.client_id);
+        object.field("audience", &self.audience);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for OidcConfig {
     const EXPECTING: &'static str = "an object (OidcConfig)";
@@ -172,18 +195,28 @@ impl<'de> serde::Deserialize<'de> for OidcConfig {
 }
 /// The `RateLimitEntry` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitEntry {
     /// Rate limit TTL in seconds
     ///
     /// Example: `60`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ttl: Option<f64>,
     /// Rate limit max requests
     ///
     /// Example: `100`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub limit: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RateLimitEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RateLimitEntry",
+            usize::from(self.ttl.is_some()) + usize::from(self.limit.is_some()),
+        )?;
+        object.optional("ttl", &self.ttl);
+        object.optional("limit", &self.limit);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RateLimitEntry {
     const EXPECTING: &'static str = "an object (RateLimitEntry)";
@@ -214,29 +247,33 @@ impl<'de> serde::Deserialize<'de> for RateLimitEntry {
 }
 /// The `RateLimitConfig` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RateLimitConfig {
     /// Failed authentication rate limit
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "failedAuth", skip_serializing_if = "Option::is_none")
-    )]
     pub failed_auth: Option<RateLimitEntry>,
     /// Authenticated rate limit
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub authenticated: Option<RateLimitEntry>,
     /// Sandbox create rate limit
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxCreate", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_create: Option<RateLimitEntry>,
     /// Sandbox lifecycle rate limit
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxLifecycle", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_lifecycle: Option<RateLimitEntry>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RateLimitConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RateLimitConfig",
+            usize::from(self.failed_auth.is_some())
+                + usize::from(self.authenticated.is_some())
+                + usize::from(self.sandbox_create.is_some())
+                + usize::from(self.sandbox_lifecycle.is_some()),
+        )?;
+        object.optional("failedAuth", &self.failed_auth);
+        object.optional("authenticated", &self.authenticated);
+        object.optional("sandboxCreate", &self.sandbox_create);
+        object.optional("sandboxLifecycle", &self.sandbox_lifecycle);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RateLimitConfig {
     const EXPECTING: &'static str = "an object (RateLimitConfig)";
@@ -276,21 +313,18 @@ impl<'de> serde::Deserialize<'de> for RateLimitConfig {
 }
 /// Example: `{"dashboardUrl":"https://dashboard.example.com","rateLimit":"","analyticsApiUrl":"https://analytics.example.com","sshGatewayPublicKey":"ssh-gateway-public-key","billingApiUrl":"https://billing.example.com","linkedAccountsEnabled":true,"version":"0.0.1","oidc":"","proxyToolboxUrl":"https://proxy.example.com/toolbox","posthog":"","maxAutoArchiveInterval":43200,"pylonAppId":"pylon-app-123","proxyTemplateUrl":"https://{{PORT}}-{{sandboxId}}.proxy.example.com","maintananceMode":false,"environment":"production","defaultSnapshot":"ubuntu:22.04","sshGatewayCommand":"ssh -p 2222 {{TOKEN}}@localhost","announcements":{"feature-update":{"text":"New feature available!","learnMoreUrl":"https://example.com"}}}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DaytonaConfiguration {
     /// Daytona version
     ///
     /// Example: `"0.0.1"`
     pub version: String,
     /// PostHog configuration
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub posthog: Option<PosthogConfig>,
     /// OIDC configuration
     pub oidc: OidcConfig,
     /// Whether linked accounts are enabled
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "serialize", serde(rename = "linkedAccountsEnabled"))]
     pub linked_accounts_enabled: bool,
     /// System announcements
     ///
@@ -299,40 +333,30 @@ pub struct DaytonaConfiguration {
     /// Pylon application ID
     ///
     /// Example: `"pylon-app-123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "pylonAppId", skip_serializing_if = "Option::is_none")
-    )]
     pub pylon_app_id: Option<String>,
     /// Proxy template URL
     ///
     /// Example: `"https://{{PORT}}-{{sandboxId}}.proxy.example.com"`
-    #[cfg_attr(feature = "serialize", serde(rename = "proxyTemplateUrl"))]
     pub proxy_template_url: String,
     /// Toolbox template URL
     ///
     /// Example: `"https://proxy.example.com/toolbox"`
-    #[cfg_attr(feature = "serialize", serde(rename = "proxyToolboxUrl"))]
     pub proxy_toolbox_url: String,
     /// Default snapshot for sandboxes
     ///
     /// Example: `"ubuntu:22.04"`
-    #[cfg_attr(feature = "serialize", serde(rename = "defaultSnapshot"))]
     pub default_snapshot: String,
     /// Dashboard URL
     ///
     /// Example: `"https://dashboard.example.com"`
-    #[cfg_attr(feature = "serialize", serde(rename = "dashboardUrl"))]
     pub dashboard_url: String,
     /// Maximum auto-archive interval in minutes
     ///
     /// Example: `43200`
-    #[cfg_attr(feature = "serialize", serde(rename = "maxAutoArchiveInterval"))]
     pub max_auto_archive_interval: f64,
     /// Whether maintenance mode is enabled
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "serialize", serde(rename = "maintananceMode"))]
     pub maintanance_mode: bool,
     /// Current environment
     ///
@@ -341,41 +365,56 @@ pub struct DaytonaConfiguration {
     /// Billing API URL
     ///
     /// Example: `"https://billing.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "billingApiUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub billing_api_url: Option<String>,
     /// Analytics API URL
     ///
     /// Example: `"https://analytics.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "analyticsApiUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub analytics_api_url: Option<String>,
     /// SSH Gateway command
     ///
     /// Example: `"ssh -p 2222 {{TOKEN}}@localhost"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sshGatewayCommand", skip_serializing_if = "Option::is_none")
-    )]
     pub ssh_gateway_command: Option<String>,
     /// Base64 encoded SSH Gateway public key
     ///
     /// Example: `"ssh-gateway-public-key"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sshGatewayPublicKey", skip_serializing_if = "Option::is_none")
-    )]
     pub ssh_gateway_public_key: Option<String>,
     /// Rate limit configuration
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "rateLimit", skip_serializing_if = "Option::is_none")
-    )]
     pub rate_limit: Option<RateLimitConfig>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DaytonaConfiguration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "DaytonaConfiguration",
+            11 + usize::from(self.posthog.is_some())
+                + usize::from(self.pylon_app_id.is_some())
+                + usize::from(self.billing_api_url.is_some())
+                + usize::from(self.analytics_api_url.is_some())
+                + usize::from(self.ssh_gateway_command.is_some())
+                + usize::from(self.ssh_gateway_public_key.is_some())
+                + usize::from(self.rate_limit.is_some()),
+        )?;
+        object.field("version", &self.version);
+        object.optional("posthog", &self.posthog);
+        object.field("oidc", &self.oidc);
+        object.field("linkedAccountsEnabled", &self.linked_accounts_enabled);
+        object.field("announcements", &self.announcements);
+        object.optional("pylonAppId", &self.pylon_app_id);
+        object.field("proxyTemplateUrl", &self.proxy_template_url);
+        object.field("proxyToolboxUrl", &self.proxy_toolbox_url);
+        object.field("defaultSnapshot", &self.default_snapshot);
+        object.field("dashboardUrl", &self.dashboard_url);
+        object.field("maxAutoArchiveInterval", &self.max_auto_archive_interval);
+        object.field("maintananceMode", &self.maintanance_mode);
+        object.field("environment", &self.environment);
+        object.optional("billingApiUrl", &self.billing_api_url);
+        object.optional("analyticsApiUrl", &self.analytics_api_url);
+        object.optional("sshGatewayCommand", &self.ssh_gateway_command);
+        object.optional("sshGatewayPublicKey", &self.ssh_gateway_public_key);
+        object.optional("rateLimit", &self.rate_limit);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for DaytonaConfiguration {
     const EXPECTING: &'static str = "an object (DaytonaConfiguration)";

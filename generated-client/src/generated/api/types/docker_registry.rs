@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateDockerRegistry {
     /// Registry name
@@ -18,7 +17,6 @@ pub struct CreateDockerRegistry {
     /// Registry password
     pub password: crate::runtime::Secret,
     /// Registry project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
 }
 impl CreateDockerRegistry {
@@ -67,6 +65,21 @@ impl CreateDockerRegistry {
     pub fn with_project(mut self, value: String) -> Self {
         self.project = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateDockerRegistry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateDockerRegistry",
+            4 + usize::from(self.project.is_some()),
+        )?;
+        object.field("name", &self.name);
+        object.field("url", &self.url);
+        object.field("username", &self.username);
+        object.field("password", &self.password);
+        object.optional("project", &self.project);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -130,7 +143,6 @@ impl<'de> serde::Deserialize<'de> for CreateDockerRegistry {
 }
 /// Example: `{"registryUrl":"registry.example.com","registryId":"123e4567-e89b-12d3-a456-426614174000","project":"library","secret":"eyJhbGciOiJIUzI1NiIs...","expiresAt":"2023-12-31T23:59:59Z","username":"temp-user-123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegistryPushAccessDto {
     /// Temporary username for registry authentication
     ///
@@ -143,12 +155,10 @@ pub struct RegistryPushAccessDto {
     /// Registry URL
     ///
     /// Example: `"registry.example.com"`
-    #[cfg_attr(feature = "serialize", serde(rename = "registryUrl"))]
     pub registry_url: String,
     /// Registry ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "registryId"))]
     pub registry_id: String,
     /// Registry project ID
     ///
@@ -157,8 +167,24 @@ pub struct RegistryPushAccessDto {
     /// Token expiration time in ISO format
     ///
     /// Example: `"2023-12-31T23:59:59Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RegistryPushAccessDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RegistryPushAccessDto",
+            6,
+        )?;
+        object.field("username", &self.username);
+        object.field("secret", &self.secret);
+        object.field("registryUrl", &self.registry_url);
+        object.field("registryId", &self.registry_id);
+        object.field("project", &self.project);
+        object.field("expiresAt", &self.expires_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RegistryPushAccessDto {
     const EXPECTING: &'static str = "an object (RegistryPushAccessDto)";
@@ -233,7 +259,6 @@ impl<'de> serde::Deserialize<'de> for RegistryPushAccessDto {
 }
 /// Example: `{"password":"password","name":"name","project":"project","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateDockerRegistry {
     /// Registry name
@@ -243,10 +268,8 @@ pub struct UpdateDockerRegistry {
     /// Registry username
     pub username: String,
     /// Registry password
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// Registry project
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
 }
 impl UpdateDockerRegistry {
@@ -290,6 +313,22 @@ impl UpdateDockerRegistry {
     pub fn with_project(mut self, value: String) -> Self {
         self.project = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateDockerRegistry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateDockerRegistry",
+            3 + usize::from(self.password.is_some())
+                + usize::from(self.project.is_some()),
+        )?;
+        object.field("name", &self.name);
+        object.field("url", &self.url);
+        object.field("username", &self.username);
+        object.optional("password", &self.password);
+        object.optional("project", &self.project);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

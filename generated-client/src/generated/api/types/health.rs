@@ -53,15 +53,12 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200ResponseInfoValue 
 }
 /// Example: `{"details":{"database":{"status":"up"}},"error":{},"status":"ok","info":{"database":{"status":"up"}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HealthControllerCheck200Response {
     /// Example: `"ok"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -70,17 +67,31 @@ pub struct HealthControllerCheck200Response {
     /// Example: `{}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"}}`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for HealthControllerCheck200Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "HealthControllerCheck200Response",
+            usize::from(self.status.is_some()) + usize::from(self.info.is_some())
+                + usize::from(self.error.is_some()) + usize::from(self.details.is_some()),
+        )?;
+        object.optional("status", &self.status);
+        object.optional("info", &self.info);
+        object.optional("error", &self.error);
+        object.optional("details", &self.details);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for HealthControllerCheck200Response {
     const EXPECTING: &'static str = "an object (HealthControllerCheck200Response)";
@@ -139,15 +150,12 @@ impl<'de> serde::Deserialize<'de> for HealthControllerCheck200Response {
 }
 /// Example: `{"details":{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}},"error":{"redis":{"status":"down","message":"Could not connect"}},"status":"error","info":{"database":{"status":"up"}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct HealthControllerCheck503Response {
     /// Example: `"error"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
     /// Example: `{"database":{"status":"up"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub info: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
@@ -156,17 +164,31 @@ pub struct HealthControllerCheck503Response {
     /// Example: `{"redis":{"status":"down","message":"Could not connect"}}`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<
         Option<
             std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
         >,
     >,
     /// Example: `{"database":{"status":"up"},"redis":{"status":"down","message":"Could not connect"}}`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub details: Option<
         std::collections::BTreeMap<String, HealthControllerCheck200ResponseInfoValue>,
     >,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for HealthControllerCheck503Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "HealthControllerCheck503Response",
+            usize::from(self.status.is_some()) + usize::from(self.info.is_some())
+                + usize::from(self.error.is_some()) + usize::from(self.details.is_some()),
+        )?;
+        object.optional("status", &self.status);
+        object.optional("info", &self.info);
+        object.optional("error", &self.error);
+        object.optional("details", &self.details);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for HealthControllerCheck503Response {
     const EXPECTING: &'static str = "an object (HealthControllerCheck503Response)";

@@ -267,7 +267,6 @@ impl<'de> serde::Deserialize<'de> for JobResourceType {
 }
 /// Example: `{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Job {
     /// The ID of the job
     ///
@@ -276,7 +275,6 @@ pub struct Job {
     /// The type of the job
     ///
     /// Example: `"CREATE_SANDBOX"`
-    #[cfg_attr(feature = "serialize", serde(rename = "type"))]
     pub type_: JobType,
     /// The status of the job
     ///
@@ -285,45 +283,53 @@ pub struct Job {
     /// The type of resource this job operates on
     ///
     /// Example: `"SANDBOX"`
-    #[cfg_attr(feature = "serialize", serde(rename = "resourceType"))]
     pub resource_type: JobResourceType,
     /// The ID of the resource this job operates on (sandboxId, snapshotRef, etc.)
     ///
     /// Example: `"sandbox123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "resourceId"))]
     pub resource_id: String,
     /// Job-specific JSON-encoded payload data (operational metadata)
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<String>,
     /// OpenTelemetry trace context for distributed tracing (W3C Trace Context format)
     ///
     /// Example: `{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "traceContext", skip_serializing_if = "Option::is_none")
-    )]
     pub trace_context: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Error message if the job failed
     ///
     /// Example: `"Failed to create sandbox"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")
-    )]
     pub error_message: Option<String>,
     /// The creation timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the job
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
-    )]
     pub updated_at: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Job",
+            6 + usize::from(self.payload.is_some())
+                + usize::from(self.trace_context.is_some())
+                + usize::from(self.error_message.is_some())
+                + usize::from(self.updated_at.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("type", &self.type_);
+        object.field("status", &self.status);
+        object.field("resourceType", &self.resource_type);
+        object.field("resourceId", &self.resource_id);
+        object.optional("payload", &self.payload);
+        object.optional("traceContext", &self.trace_context);
+        object.optional("errorMessage", &self.error_message);
+        object.field("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Job {
     const EXPECTING: &'static str = "an object (Job)";
@@ -414,7 +420,6 @@ impl<'de> serde::Deserialize<'de> for Job {
 }
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedJobs {
     /// The `items` property.
     pub items: Vec<Job>,
@@ -423,8 +428,18 @@ pub struct PaginatedJobs {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedJobs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PaginatedJobs", 4)?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PaginatedJobs {
     const EXPECTING: &'static str = "an object (PaginatedJobs)";
@@ -482,10 +497,21 @@ impl<'de> serde::Deserialize<'de> for PaginatedJobs {
 }
 /// Example: `{"jobs":[{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"},{"createdAt":"2024-10-01T12:00:00Z","resourceId":"sandbox123","payload":"payload","errorMessage":"Failed to create sandbox","id":"job123","type":"CREATE_SANDBOX","traceContext":{"traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"},"status":"PENDING","resourceType":"SANDBOX","updatedAt":"2024-10-01T12:00:00Z"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PollJobsResponse {
     /// List of jobs
     pub jobs: Vec<Job>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PollJobsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PollJobsResponse",
+            1,
+        )?;
+        object.field("jobs", &self.jobs);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PollJobsResponse {
     const EXPECTING: &'static str = "an object (PollJobsResponse)";
@@ -514,7 +540,6 @@ impl<'de> serde::Deserialize<'de> for PollJobsResponse {
 }
 /// Example: `{"resultMetadata":"resultMetadata","errorMessage":"Failed to create sandbox","status":"IN_PROGRESS"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateJobStatus {
     /// The new status of the job
@@ -524,10 +549,8 @@ pub struct UpdateJobStatus {
     /// Error message if the job failed
     ///
     /// Example: `"Failed to create sandbox"`
-    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Result metadata for the job
-    #[serde(rename = "resultMetadata", skip_serializing_if = "Option::is_none")]
     pub result_metadata: Option<String>,
 }
 impl UpdateJobStatus {
@@ -557,6 +580,20 @@ impl UpdateJobStatus {
     pub fn with_result_metadata(mut self, value: String) -> Self {
         self.result_metadata = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateJobStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateJobStatus",
+            1 + usize::from(self.error_message.is_some())
+                + usize::from(self.result_metadata.is_some()),
+        )?;
+        object.field("status", &self.status);
+        object.optional("errorMessage", &self.error_message);
+        object.optional("resultMetadata", &self.result_metadata);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,12 +6,10 @@
 use super::*;
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","bucket":"daytona","accessKey":"temp-user-123","sessionToken":"eyJhbGciOiJIUzI1NiIs...","secret":"abchbGciOiJIUzI1NiIs...","storageUrl":"storage.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct StorageAccessDto {
     /// Access key for storage authentication
     ///
     /// Example: `"temp-user-123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "accessKey"))]
     pub access_key: String,
     /// Secret key for storage authentication
     ///
@@ -20,22 +18,36 @@ pub struct StorageAccessDto {
     /// Session token for storage authentication
     ///
     /// Example: `"eyJhbGciOiJIUzI1NiIs..."`
-    #[cfg_attr(feature = "serialize", serde(rename = "sessionToken"))]
     pub session_token: crate::runtime::Secret,
     /// Storage URL
     ///
     /// Example: `"storage.example.com"`
-    #[cfg_attr(feature = "serialize", serde(rename = "storageUrl"))]
     pub storage_url: String,
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// S3 bucket name
     ///
     /// Example: `"daytona"`
     pub bucket: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for StorageAccessDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "StorageAccessDto",
+            6,
+        )?;
+        object.field("accessKey", &self.access_key);
+        object.field("secret", &self.secret);
+        object.field("sessionToken", &self.session_token);
+        object.field("storageUrl", &self.storage_url);
+        object.field("organizationId", &self.organization_id);
+        object.field("bucket", &self.bucket);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for StorageAccessDto {
     const EXPECTING: &'static str = "an object (StorageAccessDto)";

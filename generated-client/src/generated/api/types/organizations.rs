@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationRole {
     /// Role ID
     pub id: String,
@@ -17,14 +16,29 @@ pub struct OrganizationRole {
     /// Roles assigned to the user
     pub permissions: Vec<Permission>,
     /// Global role flag
-    #[cfg_attr(feature = "serialize", serde(rename = "isGlobal"))]
     pub is_global: bool,
     /// Creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OrganizationRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationRole",
+            7,
+        )?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("description", &self.description);
+        object.field("permissions", &self.permissions);
+        object.field("isGlobal", &self.is_global);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for OrganizationRole {
     const EXPECTING: &'static str = "an object (OrganizationRole)";
@@ -239,37 +253,51 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberRole {
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","invitedBy":"invitedBy","role":"owner","organizationName":"organizationName","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"id":"id","email":"email","expiresAt":"2000-01-23T04:56:07.000+00:00","status":"pending","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationInvitation {
     /// Invitation ID
     pub id: String,
     /// Email address of the invitee
     pub email: String,
     /// Email address of the inviter
-    #[cfg_attr(feature = "serialize", serde(rename = "invitedBy"))]
     pub invited_by: String,
     /// Organization ID
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Organization name
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationName"))]
     pub organization_name: String,
     /// Expiration date of the invitation
-    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// Invitation status
     pub status: OrganizationInvitationStatus,
     /// Member role
     pub role: OrganizationMemberRole,
     /// Assigned roles
-    #[cfg_attr(feature = "serialize", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OrganizationInvitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationInvitation",
+            11,
+        )?;
+        object.field("id", &self.id);
+        object.field("email", &self.email);
+        object.field("invitedBy", &self.invited_by);
+        object.field("organizationId", &self.organization_id);
+        object.field("organizationName", &self.organization_name);
+        object.field("expiresAt", &self.expires_at);
+        object.field("status", &self.status);
+        object.field("role", &self.role);
+        object.field("assignedRoles", &self.assigned_roles);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for OrganizationInvitation {
     const EXPECTING: &'static str = "an object (OrganizationInvitation)";
@@ -374,7 +402,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
 }
 /// Example: `{"defaultRegionId":"us","name":"My Organization"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganization {
     /// The name of organization
@@ -384,7 +411,6 @@ pub struct CreateOrganization {
     /// The ID of the default region for the organization
     ///
     /// Example: `"us"`
-    #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
 }
 impl CreateOrganization {
@@ -407,6 +433,18 @@ impl CreateOrganization {
     pub fn with_default_region_id(mut self, value: String) -> Self {
         self.default_region_id = value;
         self
+    }
+}
+impl serde::Serialize for CreateOrganization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateOrganization",
+            2,
+        )?;
+        object.field("name", &self.name);
+        object.field("defaultRegionId", &self.default_region_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -450,13 +488,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganization {
 }
 /// Example: `{"defaultRegionId":"us"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationDefaultRegion {
     /// The ID of the default region for the organization
     ///
     /// Example: `"us"`
-    #[serde(rename = "defaultRegionId")]
     pub default_region_id: String,
 }
 impl UpdateOrganizationDefaultRegion {
@@ -472,6 +508,17 @@ impl UpdateOrganizationDefaultRegion {
     pub fn with_default_region_id(mut self, value: String) -> Self {
         self.default_region_id = value;
         self
+    }
+}
+impl serde::Serialize for UpdateOrganizationDefaultRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationDefaultRegion",
+            1,
+        )?;
+        object.field("defaultRegionId", &self.default_region_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -507,79 +554,90 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDefaultRegion {
 }
 /// Example: `{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionUsageOverview {
     /// The `regionId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "regionId"))]
     pub region_id: String,
     /// The `sandboxClass` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxClass"))]
     pub sandbox_class: SandboxClass,
     /// The `totalCpuQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalCpuQuota"))]
     pub total_cpu_quota: f64,
     /// The `currentCpuUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentCpuUsage"))]
     pub current_cpu_usage: f64,
     /// The `totalMemoryQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalMemoryQuota"))]
     pub total_memory_quota: f64,
     /// The `currentMemoryUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentMemoryUsage"))]
     pub current_memory_usage: f64,
     /// The `totalDiskQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalDiskQuota"))]
     pub total_disk_quota: f64,
     /// The `currentDiskUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentDiskUsage"))]
     pub current_disk_usage: f64,
     /// The `totalGpuQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalGpuQuota"))]
     pub total_gpu_quota: f64,
     /// The `currentGpuUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentGpuUsage"))]
     pub current_gpu_usage: f64,
     /// The `allowedGpuTypes` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "allowedGpuTypes", skip_serializing_if = "Option::is_none")
-    )]
     pub allowed_gpu_types: Option<Vec<GpuType>>,
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerSandbox"))]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerSandbox"))]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerSandbox"))]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `maxDiskPerNonEphemeralSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerNonEphemeralSandbox"))]
     pub max_disk_per_non_ephemeral_sandbox: Option<f64>,
     /// The `maxCpuPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxCpuPerGpuSandbox"))]
     pub max_cpu_per_gpu_sandbox: Option<f64>,
     /// The `maxMemoryPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxMemoryPerGpuSandbox"))]
     pub max_memory_per_gpu_sandbox: Option<f64>,
     /// The `maxDiskPerGpuSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "maxDiskPerGpuSandbox"))]
     pub max_disk_per_gpu_sandbox: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RegionUsageOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RegionUsageOverview",
+            17 + usize::from(self.allowed_gpu_types.is_some()),
+        )?;
+        object.field("regionId", &self.region_id);
+        object.field("sandboxClass", &self.sandbox_class);
+        object.field("totalCpuQuota", &self.total_cpu_quota);
+        object.field("currentCpuUsage", &self.current_cpu_usage);
+        object.field("totalMemoryQuota", &self.total_memory_quota);
+        object.field("currentMemoryUsage", &self.current_memory_usage);
+        object.field("totalDiskQuota", &self.total_disk_quota);
+        object.field("currentDiskUsage", &self.current_disk_usage);
+        object.field("totalGpuQuota", &self.total_gpu_quota);
+        object.field("currentGpuUsage", &self.current_gpu_usage);
+        object.optional("allowedGpuTypes", &self.allowed_gpu_types);
+        object.field("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.field("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.field("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object
+            .field(
+                "maxDiskPerNonEphemeralSandbox",
+                &self.max_disk_per_non_ephemeral_sandbox,
+            );
+        object.field("maxCpuPerGpuSandbox", &self.max_cpu_per_gpu_sandbox);
+        object.field("maxMemoryPerGpuSandbox", &self.max_memory_per_gpu_sandbox);
+        object.field("maxDiskPerGpuSandbox", &self.max_disk_per_gpu_sandbox);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RegionUsageOverview {
     const EXPECTING: &'static str = "an object (RegionUsageOverview)";
@@ -757,23 +815,33 @@ impl<'de> serde::Deserialize<'de> for RegionUsageOverview {
 }
 /// Example: `{"totalSnapshotQuota":6.84685269835264,"currentVolumeUsage":4.965218492984954,"totalVolumeQuota":1.1730742509559433,"currentSnapshotUsage":7.457744773683766,"regionUsage":[{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578},{"totalCpuQuota":0.8008281904610115,"currentGpuUsage":9.301444243932576,"allowedGpuTypes":["H100","H100"],"maxDiskPerGpuSandbox":1.4894159098541704,"totalGpuQuota":7.061401241503109,"maxCpuPerGpuSandbox":1.2315135367772556,"maxCpuPerSandbox":3.616076749251911,"maxDiskPerSandbox":4.145608029883936,"maxDiskPerNonEphemeralSandbox":7.386281948385884,"regionId":"regionId","currentDiskUsage":2.3021358869347655,"currentMemoryUsage":5.962133916683182,"currentCpuUsage":6.027456183070403,"maxMemoryPerSandbox":2.027123023002322,"totalMemoryQuota":1.4658129805029452,"totalDiskQuota":5.637376656633329,"sandboxClass":"","maxMemoryPerGpuSandbox":1.0246457001441578}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationUsageOverview {
     /// The `regionUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "regionUsage"))]
     pub region_usage: Vec<RegionUsageOverview>,
     /// The `totalSnapshotQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalSnapshotQuota"))]
     pub total_snapshot_quota: f64,
     /// The `currentSnapshotUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentSnapshotUsage"))]
     pub current_snapshot_usage: f64,
     /// The `totalVolumeQuota` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalVolumeQuota"))]
     pub total_volume_quota: f64,
     /// The `currentVolumeUsage` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentVolumeUsage"))]
     pub current_volume_usage: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OrganizationUsageOverview {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationUsageOverview",
+            5,
+        )?;
+        object.field("regionUsage", &self.region_usage);
+        object.field("totalSnapshotQuota", &self.total_snapshot_quota);
+        object.field("currentSnapshotUsage", &self.current_snapshot_usage);
+        object.field("totalVolumeQuota", &self.total_volume_quota);
+        object.field("currentVolumeUsage", &self.current_volume_usage);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for OrganizationUsageOverview {
     const EXPECTING: &'static str = "an object (OrganizationUsageOverview)";
@@ -848,73 +916,59 @@ impl<'de> serde::Deserialize<'de> for OrganizationUsageOverview {
 }
 /// Example: `{"sandboxCreateRateLimitTtlSeconds":4.145608029883936,"sandboxLifecycleRateLimit":3.616076749251911,"volumeQuota":2.3021358869347655,"maxSnapshotSize":5.637376656633329,"authenticatedRateLimit":7.061401241503109,"sandboxCreateRateLimit":9.301444243932576,"snapshotQuota":5.962133916683182,"sandboxLifecycleRateLimitTtlSeconds":7.386281948385884,"maxCpuPerSandbox":0.8008281904610115,"maxDiskPerSandbox":1.4658129805029452,"snapshotDeactivationTimeoutMinutes":1.2315135367772556,"maxMemoryPerSandbox":6.027456183070403,"authenticatedRateLimitTtlSeconds":2.027123023002322}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationQuota {
     /// The `maxCpuPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "maxCpuPerSandbox")]
     pub max_cpu_per_sandbox: Option<f64>,
     /// The `maxMemoryPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "maxMemoryPerSandbox")]
     pub max_memory_per_sandbox: Option<f64>,
     /// The `maxDiskPerSandbox` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "maxDiskPerSandbox")]
     pub max_disk_per_sandbox: Option<f64>,
     /// The `snapshotQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "snapshotQuota")]
     pub snapshot_quota: Option<f64>,
     /// The `maxSnapshotSize` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "maxSnapshotSize")]
     pub max_snapshot_size: Option<f64>,
     /// The `volumeQuota` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "volumeQuota")]
     pub volume_quota: Option<f64>,
     /// The `authenticatedRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "authenticatedRateLimit")]
     pub authenticated_rate_limit: Option<f64>,
     /// The `sandboxCreateRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "sandboxCreateRateLimit")]
     pub sandbox_create_rate_limit: Option<f64>,
     /// The `sandboxLifecycleRateLimit` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "sandboxLifecycleRateLimit")]
     pub sandbox_lifecycle_rate_limit: Option<f64>,
     /// The `authenticatedRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "authenticatedRateLimitTtlSeconds")]
     pub authenticated_rate_limit_ttl_seconds: Option<f64>,
     /// The `sandboxCreateRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "sandboxCreateRateLimitTtlSeconds")]
     pub sandbox_create_rate_limit_ttl_seconds: Option<f64>,
     /// The `sandboxLifecycleRateLimitTtlSeconds` property.
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "sandboxLifecycleRateLimitTtlSeconds")]
     pub sandbox_lifecycle_rate_limit_ttl_seconds: Option<f64>,
     /// Time in minutes before an unused snapshot is deactivated
     ///
     /// Always sent; `None` is sent as `null`.
-    #[serde(rename = "snapshotDeactivationTimeoutMinutes")]
     pub snapshot_deactivation_timeout_minutes: Option<f64>,
 }
 impl UpdateOrganizationQuota {
@@ -1040,6 +1094,45 @@ impl UpdateOrganizationQuota {
     ) -> Self {
         self.snapshot_deactivation_timeout_minutes = value;
         self
+    }
+}
+impl serde::Serialize for UpdateOrganizationQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationQuota",
+            13,
+        )?;
+        object.field("maxCpuPerSandbox", &self.max_cpu_per_sandbox);
+        object.field("maxMemoryPerSandbox", &self.max_memory_per_sandbox);
+        object.field("maxDiskPerSandbox", &self.max_disk_per_sandbox);
+        object.field("snapshotQuota", &self.snapshot_quota);
+        object.field("maxSnapshotSize", &self.max_snapshot_size);
+        object.field("volumeQuota", &self.volume_quota);
+        object.field("authenticatedRateLimit", &self.authenticated_rate_limit);
+        object.field("sandboxCreateRateLimit", &self.sandbox_create_rate_limit);
+        object.field("sandboxLifecycleRateLimit", &self.sandbox_lifecycle_rate_limit);
+        object
+            .field(
+                "authenticatedRateLimitTtlSeconds",
+                &self.authenticated_rate_limit_ttl_seconds,
+            );
+        object
+            .field(
+                "sandboxCreateRateLimitTtlSeconds",
+                &self.sandbox_create_rate_limit_ttl_seconds,
+            );
+        object
+            .field(
+                "sandboxLifecycleRateLimitTtlSeconds",
+                &self.sandbox_lifecycle_rate_limit_ttl_seconds,
+            );
+        object
+            .field(
+                "snapshotDeactivationTimeoutMinutes",
+                &self.snapshot_deactivation_timeout_minutes,
+            );
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1189,7 +1282,6 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationQuota {
 }
 /// Example: `{"reason":"reason","until":"2000-01-23T04:56:07.000+00:00","suspensionCleanupGracePeriodHours":0.08008281904610115}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationSuspension {
     /// Suspension reason
@@ -1197,10 +1289,6 @@ pub struct OrganizationSuspension {
     /// Suspension until
     pub until: crate::runtime::DateTime,
     /// Suspension cleanup grace period hours
-    #[serde(
-        rename = "suspensionCleanupGracePeriodHours",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub suspension_cleanup_grace_period_hours: Option<f64>,
 }
 impl OrganizationSuspension {
@@ -1230,6 +1318,23 @@ impl OrganizationSuspension {
     pub fn with_suspension_cleanup_grace_period_hours(mut self, value: f64) -> Self {
         self.suspension_cleanup_grace_period_hours = Some(value);
         self
+    }
+}
+impl serde::Serialize for OrganizationSuspension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationSuspension",
+            2 + usize::from(self.suspension_cleanup_grace_period_hours.is_some()),
+        )?;
+        object.field("reason", &self.reason);
+        object.field("until", &self.until);
+        object
+            .optional(
+                "suspensionCleanupGracePeriodHours",
+                &self.suspension_cleanup_grace_period_hours,
+            );
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1281,11 +1386,9 @@ impl<'de> serde::Deserialize<'de> for OrganizationSuspension {
 }
 /// Example: `{"sandboxDefaultLimitedNetworkEgress":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationSandboxDefaultLimitedNetworkEgress {
     /// Sandbox default limited network egress
-    #[serde(rename = "sandboxDefaultLimitedNetworkEgress")]
     pub sandbox_default_limited_network_egress: bool,
 }
 impl OrganizationSandboxDefaultLimitedNetworkEgress {
@@ -1301,6 +1404,21 @@ impl OrganizationSandboxDefaultLimitedNetworkEgress {
     pub fn with_sandbox_default_limited_network_egress(mut self, value: bool) -> Self {
         self.sandbox_default_limited_network_egress = value;
         self
+    }
+}
+impl serde::Serialize for OrganizationSandboxDefaultLimitedNetworkEgress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationSandboxDefaultLimitedNetworkEgress",
+            1,
+        )?;
+        object
+            .field(
+                "sandboxDefaultLimitedNetworkEgress",
+                &self.sandbox_default_limited_network_egress,
+            );
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1342,7 +1460,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationSandboxDefaultLimitedNetworkEg
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationRole {
     /// The name of the role
@@ -1383,6 +1500,19 @@ impl CreateOrganizationRole {
     pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
         self.permissions = value;
         self
+    }
+}
+impl serde::Serialize for CreateOrganizationRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateOrganizationRole",
+            3,
+        )?;
+        object.field("name", &self.name);
+        object.field("description", &self.description);
+        object.field("permissions", &self.permissions);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1438,7 +1568,6 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRole {
 }
 /// Example: `{"permissions":["write:registries","write:registries"],"name":"Maintainer","description":"Can manage all resources"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRole {
     /// The name of the role
@@ -1479,6 +1608,19 @@ impl UpdateOrganizationRole {
     pub fn with_permissions(mut self, value: Vec<Permission>) -> Self {
         self.permissions = value;
         self
+    }
+}
+impl serde::Serialize for UpdateOrganizationRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationRole",
+            3,
+        )?;
+        object.field("name", &self.name);
+        object.field("description", &self.description);
+        object.field("permissions", &self.permissions);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1534,13 +1676,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRole {
 }
 /// Example: `{"organizationId":"organizationId","createdAt":"2000-01-23T04:56:07.000+00:00","role":"owner","assignedRoles":[{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"},{"createdAt":"2000-01-23T04:56:07.000+00:00","permissions":["write:registries","write:registries"],"name":"name","isGlobal":true,"description":"description","id":"id","updatedAt":"2000-01-23T04:56:07.000+00:00"}],"name":"name","userId":"userId","email":"email","updatedAt":"2000-01-23T04:56:07.000+00:00"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct OrganizationUser {
     /// User ID
-    #[cfg_attr(feature = "serialize", serde(rename = "userId"))]
     pub user_id: String,
     /// Organization ID
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// User name
     pub name: String,
@@ -1549,14 +1688,30 @@ pub struct OrganizationUser {
     /// Member role
     pub role: OrganizationMemberRole,
     /// Roles assigned to the user
-    #[cfg_attr(feature = "serialize", serde(rename = "assignedRoles"))]
     pub assigned_roles: Vec<OrganizationRole>,
     /// Creation timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// Last update timestamp
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for OrganizationUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "OrganizationUser",
+            8,
+        )?;
+        object.field("userId", &self.user_id);
+        object.field("organizationId", &self.organization_id);
+        object.field("name", &self.name);
+        object.field("email", &self.email);
+        object.field("role", &self.role);
+        object.field("assignedRoles", &self.assigned_roles);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for OrganizationUser {
     const EXPECTING: &'static str = "an object (OrganizationUser)";
@@ -1643,7 +1798,6 @@ impl<'de> serde::Deserialize<'de> for OrganizationUser {
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"]}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMemberAccess {
     /// Organization member role
@@ -1653,7 +1807,6 @@ pub struct UpdateOrganizationMemberAccess {
     /// Array of assigned role IDs
     ///
     /// Default: `["00000000-0000-0000-0000-000000000001"]`
-    #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
 }
 impl UpdateOrganizationMemberAccess {
@@ -1676,6 +1829,18 @@ impl UpdateOrganizationMemberAccess {
     pub fn with_assigned_role_ids(mut self, value: Vec<String>) -> Self {
         self.assigned_role_ids = value;
         self
+    }
+}
+impl serde::Serialize for UpdateOrganizationMemberAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationMemberAccess",
+            2,
+        )?;
+        object.field("role", &self.role);
+        object.field("assignedRoleIds", &self.assigned_role_ids);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1722,7 +1887,6 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMemberAccess {
 }
 /// Example: `{"role":"member","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"email":"mail@example.com","expiresAt":"2021-12-31T23:59:59Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitation {
     /// Email address of the invitee
@@ -1736,12 +1900,10 @@ pub struct CreateOrganizationInvitation {
     /// Array of assigned role IDs for the invitee
     ///
     /// Default: `["00000000-0000-0000-0000-000000000001"]`
-    #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
     /// Expiration date of the invitation
     ///
     /// Example: `"2021-12-31T23:59:59Z"`
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 impl CreateOrganizationInvitation {
@@ -1782,6 +1944,20 @@ impl CreateOrganizationInvitation {
     pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
         self.expires_at = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateOrganizationInvitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateOrganizationInvitation",
+            3 + usize::from(self.expires_at.is_some()),
+        )?;
+        object.field("email", &self.email);
+        object.field("role", &self.role);
+        object.field("assignedRoleIds", &self.assigned_role_ids);
+        object.optional("expiresAt", &self.expires_at);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1840,18 +2016,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitation {
 }
 /// Example: `{"role":"owner","assignedRoleIds":["assignedRoleIds","assignedRoleIds"],"expiresAt":"2021-12-31T23:59:59Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationInvitation {
     /// Organization member role
     pub role: OrganizationMemberRole,
     /// Array of role IDs
-    #[serde(rename = "assignedRoleIds")]
     pub assigned_role_ids: Vec<String>,
     /// Expiration date of the invitation
     ///
     /// Example: `"2021-12-31T23:59:59Z"`
-    #[serde(rename = "expiresAt", skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<crate::runtime::DateTime>,
 }
 impl UpdateOrganizationInvitation {
@@ -1881,6 +2054,19 @@ impl UpdateOrganizationInvitation {
     pub fn with_expires_at(mut self, value: crate::runtime::DateTime) -> Self {
         self.expires_at = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateOrganizationInvitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateOrganizationInvitation",
+            2 + usize::from(self.expires_at.is_some()),
+        )?;
+        object.field("role", &self.role);
+        object.field("assignedRoleIds", &self.assigned_role_ids);
+        object.optional("expiresAt", &self.expires_at);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1930,7 +2116,6 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationInvitation {
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","name":"us-east-1","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRegion {
     /// Region name
@@ -1942,21 +2127,18 @@ pub struct CreateRegion {
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
     ///
     /// Example: `"ssh://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
     ///
     /// Example: `"https://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
 }
 impl CreateRegion {
@@ -1999,6 +2181,22 @@ impl CreateRegion {
     pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
         self.snapshot_manager_url = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateRegion",
+            1 + usize::from(self.proxy_url.is_some())
+                + usize::from(self.ssh_gateway_url.is_some())
+                + usize::from(self.snapshot_manager_url.is_some()),
+        )?;
+        object.field("name", &self.name);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.optional("sshGatewayUrl", &self.ssh_gateway_url);
+        object.optional("snapshotManagerUrl", &self.snapshot_manager_url);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2047,7 +2245,6 @@ impl<'de> serde::Deserialize<'de> for CreateRegion {
 }
 /// Example: `{"proxyApiKey":"proxy-api-key-xyz","snapshotManagerUsername":"daytona","snapshotManagerPassword":"snapshotManagerPassword","id":"region_12345","sshGatewayApiKey":"ssh-gateway-api-key-abc"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CreateRegionResponse {
     /// ID of the created region
     ///
@@ -2058,45 +2255,42 @@ pub struct CreateRegionResponse {
     /// Example: `"proxy-api-key-xyz"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "proxyApiKey", skip_serializing_if = "Option::is_none")
-    )]
     pub proxy_api_key: Option<Option<crate::runtime::Secret>>,
     /// SSH Gateway API key for the region
     ///
     /// Example: `"ssh-gateway-api-key-abc"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sshGatewayApiKey", skip_serializing_if = "Option::is_none")
-    )]
     pub ssh_gateway_api_key: Option<Option<crate::runtime::Secret>>,
     /// Snapshot Manager username for the region
     ///
     /// Example: `"daytona"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "snapshotManagerUsername",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub snapshot_manager_username: Option<Option<String>>,
     /// Snapshot Manager password for the region
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "snapshotManagerPassword",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub snapshot_manager_password: Option<Option<crate::runtime::Secret>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CreateRegionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateRegionResponse",
+            1 + usize::from(self.proxy_api_key.is_some())
+                + usize::from(self.ssh_gateway_api_key.is_some())
+                + usize::from(self.snapshot_manager_username.is_some())
+                + usize::from(self.snapshot_manager_password.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("proxyApiKey", &self.proxy_api_key);
+        object.optional("sshGatewayApiKey", &self.ssh_gateway_api_key);
+        object.optional("snapshotManagerUsername", &self.snapshot_manager_username);
+        object.optional("snapshotManagerPassword", &self.snapshot_manager_password);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CreateRegionResponse {
     const EXPECTING: &'static str = "an object (CreateRegionResponse)";
@@ -2147,13 +2341,23 @@ impl<'de> serde::Deserialize<'de> for CreateRegionResponse {
 }
 /// Example: `{"apiKey":"api-key-xyz123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegenerateApiKeyResponse {
     /// The newly generated API key
     ///
     /// Example: `"api-key-xyz123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "apiKey"))]
     pub api_key: crate::runtime::Secret,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RegenerateApiKeyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RegenerateApiKeyResponse",
+            1,
+        )?;
+        object.field("apiKey", &self.api_key);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RegenerateApiKeyResponse {
     const EXPECTING: &'static str = "an object (RegenerateApiKeyResponse)";
@@ -2186,7 +2390,6 @@ impl<'de> serde::Deserialize<'de> for RegenerateApiKeyResponse {
 }
 /// Example: `{"snapshotManagerUrl":"https://snapshot-manager.example.com","proxyUrl":"https://proxy.example.com","sshGatewayUrl":"ssh://ssh-gateway.example.com"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateRegion {
     /// Proxy URL for the region
@@ -2194,21 +2397,18 @@ pub struct UpdateRegion {
     /// Example: `"https://proxy.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<Option<String>>,
     /// SSH Gateway URL for the region
     ///
     /// Example: `"ssh://ssh-gateway.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "sshGatewayUrl", skip_serializing_if = "Option::is_none")]
     pub ssh_gateway_url: Option<Option<String>>,
     /// Snapshot Manager URL for the region
     ///
     /// Example: `"https://snapshot-manager.example.com"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[serde(rename = "snapshotManagerUrl", skip_serializing_if = "Option::is_none")]
     pub snapshot_manager_url: Option<Option<String>>,
 }
 impl UpdateRegion {
@@ -2235,6 +2435,21 @@ impl UpdateRegion {
     pub fn with_snapshot_manager_url(mut self, value: Option<String>) -> Self {
         self.snapshot_manager_url = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateRegion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateRegion",
+            usize::from(self.proxy_url.is_some())
+                + usize::from(self.ssh_gateway_url.is_some())
+                + usize::from(self.snapshot_manager_url.is_some()),
+        )?;
+        object.optional("proxyUrl", &self.proxy_url);
+        object.optional("sshGatewayUrl", &self.ssh_gateway_url);
+        object.optional("snapshotManagerUrl", &self.snapshot_manager_url);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2276,7 +2491,6 @@ impl<'de> serde::Deserialize<'de> for UpdateRegion {
 }
 /// Example: `{"password":"password","username":"daytona"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SnapshotManagerCredentials {
     /// Snapshot Manager username for the region
     ///
@@ -2284,6 +2498,19 @@ pub struct SnapshotManagerCredentials {
     pub username: String,
     /// Snapshot Manager password for the region
     pub password: crate::runtime::Secret,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SnapshotManagerCredentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SnapshotManagerCredentials",
+            2,
+        )?;
+        object.field("username", &self.username);
+        object.field("password", &self.password);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SnapshotManagerCredentials {
     const EXPECTING: &'static str = "an object (SnapshotManagerCredentials)";

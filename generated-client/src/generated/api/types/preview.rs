@@ -6,10 +6,17 @@
 use super::*;
 /// Example: `{"enabled":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PreviewWarning {
     /// Whether the preview warning page is enabled for the sandbox
     pub enabled: bool,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PreviewWarning {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PreviewWarning", 1)?;
+        object.field("enabled", &self.enabled);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PreviewWarning {
     const EXPECTING: &'static str = "an object (PreviewWarning)";

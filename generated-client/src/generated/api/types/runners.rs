@@ -6,18 +6,15 @@
 use super::*;
 /// Example: `{"regionId":"regionId","name":"name","tags":["gpu","us-east"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateRunner {
     /// The `regionId` property.
-    #[serde(rename = "regionId")]
     pub region_id: String,
     /// The `name` property.
     pub name: String,
     /// Tags to associate with the runner
     ///
     /// Example: `["gpu","us-east"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
 impl CreateRunner {
@@ -47,6 +44,19 @@ impl CreateRunner {
     pub fn with_tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateRunner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateRunner",
+            2 + usize::from(self.tags.is_some()),
+        )?;
+        object.field("regionId", &self.region_id);
+        object.field("name", &self.name);
+        object.optional("tags", &self.tags);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -96,26 +106,33 @@ impl<'de> serde::Deserialize<'de> for CreateRunner {
 }
 /// Example: `{"runnerDomain":"runner.example.com","runnerId":"123e4567-e89b-12d3-a456-426614174000","runnerSnapshotId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RunnerSnapshotDto {
     /// Runner snapshot ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "runnerSnapshotId"))]
     pub runner_snapshot_id: String,
     /// Runner ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "runnerId"))]
     pub runner_id: String,
     /// Runner domain
     ///
     /// Example: `"runner.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "runnerDomain", skip_serializing_if = "Option::is_none")
-    )]
     pub runner_domain: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RunnerSnapshotDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RunnerSnapshotDto",
+            2 + usize::from(self.runner_domain.is_some()),
+        )?;
+        object.field("runnerSnapshotId", &self.runner_snapshot_id);
+        object.field("runnerId", &self.runner_id);
+        object.optional("runnerDomain", &self.runner_domain);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RunnerSnapshotDto {
     const EXPECTING: &'static str = "an object (RunnerSnapshotDto)";
@@ -162,7 +179,6 @@ impl<'de> serde::Deserialize<'de> for RunnerSnapshotDto {
 }
 /// Example: `{"currentStartedSandboxes":5,"appVersion":"v0.0.0-dev","memory":16,"currentMemoryUsagePercentage":68.2,"availabilityScore":85,"currentDiskUsagePercentage":33.8,"currentCpuUsagePercentage":45.6,"createdAt":"2023-10-01T12:00:00Z","apiVersion":"0","apiUrl":"https://api.runner1.example.com","id":"runner123","state":"initializing","unschedulable":false,"currentAllocatedDiskGiB":50000,"currentAllocatedMemoryGiB":8000,"gpuType":"gpuType","sandboxClass":"linux-vm","currentAllocatedCpu":4000,"updatedAt":"2023-10-01T12:00:00Z","proxyUrl":"https://proxy.runner1.example.com","cpu":8,"gpu":1,"currentSnapshotCount":12,"version":"0","tags":["gpu","us-east"],"disk":100,"domain":"runner1.example.com","name":"runner1","runnerClass":"container","region":"us","lastChecked":"2024-10-01T12:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Runner {
     /// The ID of the runner
     ///
@@ -171,23 +187,14 @@ pub struct Runner {
     /// The domain of the runner
     ///
     /// Example: `"runner1.example.com"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
     /// The API URL of the runner
     ///
     /// Example: `"https://api.runner1.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub api_url: Option<String>,
     /// The proxy URL of the runner
     ///
     /// Example: `"https://proxy.runner1.example.com"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")
-    )]
     pub proxy_url: Option<String>,
     /// The CPU capacity of the runner
     ///
@@ -204,111 +211,48 @@ pub struct Runner {
     /// The GPU capacity of the runner
     ///
     /// Example: `1`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub gpu: Option<f64>,
     /// The type of GPU
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
-    )]
     pub gpu_type: Option<String>,
     /// The sandbox class supported by this runner
     ///
     /// Example: `"linux-vm"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_class: Option<SandboxClass>,
     /// Current CPU usage percentage
     ///
     /// Example: `45.6`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentCpuUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_cpu_usage_percentage: Option<f64>,
     /// Current RAM usage percentage
     ///
     /// Example: `68.2`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentMemoryUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_memory_usage_percentage: Option<f64>,
     /// Current disk usage percentage
     ///
     /// Example: `33.8`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentDiskUsagePercentage",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_disk_usage_percentage: Option<f64>,
     /// Current allocated CPU
     ///
     /// Example: `4000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "currentAllocatedCpu", skip_serializing_if = "Option::is_none")
-    )]
     pub current_allocated_cpu: Option<f64>,
     /// Current allocated memory in GiB
     ///
     /// Example: `8000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentAllocatedMemoryGiB",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_allocated_memory_gi_b: Option<f64>,
     /// Current allocated disk in GiB
     ///
     /// Example: `50000`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentAllocatedDiskGiB",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_allocated_disk_gi_b: Option<f64>,
     /// Current snapshot count
     ///
     /// Example: `12`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "currentSnapshotCount", skip_serializing_if = "Option::is_none")
-    )]
     pub current_snapshot_count: Option<f64>,
     /// Current number of started sandboxes
     ///
     /// Example: `5`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(
-            rename = "currentStartedSandboxes",
-            skip_serializing_if = "Option::is_none"
-        )
-    )]
     pub current_started_sandboxes: Option<f64>,
     /// Runner availability score
     ///
     /// Example: `85`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "availabilityScore", skip_serializing_if = "Option::is_none")
-    )]
     pub availability_score: Option<f64>,
     /// The region of the runner
     ///
@@ -325,10 +269,6 @@ pub struct Runner {
     /// The last time the runner was checked
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "lastChecked", skip_serializing_if = "Option::is_none")
-    )]
     pub last_checked: Option<String>,
     /// Whether the runner is unschedulable
     ///
@@ -341,12 +281,10 @@ pub struct Runner {
     /// The creation timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update timestamp of the runner
     ///
     /// Example: `"2023-10-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// The version of the runner (deprecated in favor of apiVersion)
     ///
@@ -357,22 +295,78 @@ pub struct Runner {
     ///
     /// Example: `"0"`
     #[deprecated]
-    #[cfg_attr(feature = "serialize", serde(rename = "apiVersion"))]
     pub api_version: String,
     /// The class of the runner
     ///
     /// Example: `"container"`
-    #[cfg_attr(feature = "serialize", serde(rename = "runnerClass"))]
     pub runner_class: RunnerClass,
     /// The app version of the runner
     ///
     /// Example: `"v0.0.0-dev"`
     #[deprecated]
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "appVersion", skip_serializing_if = "Option::is_none")
-    )]
     pub app_version: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Runner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Runner",
+            14 + usize::from(self.domain.is_some()) + usize::from(self.api_url.is_some())
+                + usize::from(self.proxy_url.is_some()) + usize::from(self.gpu.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.sandbox_class.is_some())
+                + usize::from(self.current_cpu_usage_percentage.is_some())
+                + usize::from(self.current_memory_usage_percentage.is_some())
+                + usize::from(self.current_disk_usage_percentage.is_some())
+                + usize::from(self.current_allocated_cpu.is_some())
+                + usize::from(self.current_allocated_memory_gi_b.is_some())
+                + usize::from(self.current_allocated_disk_gi_b.is_some())
+                + usize::from(self.current_snapshot_count.is_some())
+                + usize::from(self.current_started_sandboxes.is_some())
+                + usize::from(self.availability_score.is_some())
+                + usize::from(self.last_checked.is_some())
+                + usize::from(self.app_version.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("domain", &self.domain);
+        object.optional("apiUrl", &self.api_url);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.field("cpu", &self.cpu);
+        object.field("memory", &self.memory);
+        object.field("disk", &self.disk);
+        object.optional("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.optional("currentCpuUsagePercentage", &self.current_cpu_usage_percentage);
+        object
+            .optional(
+                "currentMemoryUsagePercentage",
+                &self.current_memory_usage_percentage,
+            );
+        object
+            .optional("currentDiskUsagePercentage", &self.current_disk_usage_percentage);
+        object.optional("currentAllocatedCpu", &self.current_allocated_cpu);
+        object
+            .optional("currentAllocatedMemoryGiB", &self.current_allocated_memory_gi_b);
+        object.optional("currentAllocatedDiskGiB", &self.current_allocated_disk_gi_b);
+        object.optional("currentSnapshotCount", &self.current_snapshot_count);
+        object.optional("currentStartedSandboxes", &self.current_started_sandboxes);
+        object.optional("availabilityScore", &self.availability_score);
+        object.field("region", &self.region);
+        object.field("name", &self.name);
+        object.field("state", &self.state);
+        object.optional("lastChecked", &self.last_checked);
+        object.field("unschedulable", &self.unschedulable);
+        object.field("tags", &self.tags);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("version", &self.version);
+        object.field("apiVersion", &self.api_version);
+        object.field("runnerClass", &self.runner_class);
+        object.optional("appVersion", &self.app_version);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Runner {
     const EXPECTING: &'static str = "an object (Runner)";
@@ -613,53 +607,43 @@ impl<'de> serde::Deserialize<'de> for Runner {
 }
 /// The `RunnerHealthMetrics` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RunnerHealthMetrics {
     /// Current CPU load average
     ///
     /// Example: `0.98`
-    #[serde(rename = "currentCpuLoadAverage")]
     pub current_cpu_load_average: f64,
     /// Current CPU usage percentage
     ///
     /// Example: `45.5`
-    #[serde(rename = "currentCpuUsagePercentage")]
     pub current_cpu_usage_percentage: f64,
     /// Current memory usage percentage
     ///
     /// Example: `60.2`
-    #[serde(rename = "currentMemoryUsagePercentage")]
     pub current_memory_usage_percentage: f64,
     /// Current disk usage percentage
     ///
     /// Example: `35.8`
-    #[serde(rename = "currentDiskUsagePercentage")]
     pub current_disk_usage_percentage: f64,
     /// Currently allocated CPU cores
     ///
     /// Example: `8`
-    #[serde(rename = "currentAllocatedCpu")]
     pub current_allocated_cpu: f64,
     /// Currently allocated memory in GiB
     ///
     /// Example: `16`
-    #[serde(rename = "currentAllocatedMemoryGiB")]
     pub current_allocated_memory_gi_b: f64,
     /// Currently allocated disk in GiB
     ///
     /// Example: `100`
-    #[serde(rename = "currentAllocatedDiskGiB")]
     pub current_allocated_disk_gi_b: f64,
     /// Number of snapshots currently stored
     ///
     /// Example: `5`
-    #[serde(rename = "currentSnapshotCount")]
     pub current_snapshot_count: f64,
     /// Number of started sandboxes
     ///
     /// Example: `10`
-    #[serde(rename = "currentStartedSandboxes")]
     pub current_started_sandboxes: f64,
     /// Total CPU cores on the runner
     ///
@@ -668,22 +652,18 @@ pub struct RunnerHealthMetrics {
     /// Total RAM in GiB on the runner
     ///
     /// Example: `16`
-    #[serde(rename = "memoryGiB")]
     pub memory_gi_b: f64,
     /// Total disk space in GiB on the runner
     ///
     /// Example: `100`
-    #[serde(rename = "diskGiB")]
     pub disk_gi_b: f64,
     /// Total number of GPUs on the runner
     ///
     /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<f64>,
     /// GPU model name
     ///
     /// Example: `"NVIDIA H100 80GB HBM3"`
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<String>,
 }
 impl RunnerHealthMetrics {
@@ -803,6 +783,34 @@ impl RunnerHealthMetrics {
     pub fn with_gpu_type(mut self, value: String) -> Self {
         self.gpu_type = Some(value);
         self
+    }
+}
+impl serde::Serialize for RunnerHealthMetrics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RunnerHealthMetrics",
+            12 + usize::from(self.gpu.is_some()) + usize::from(self.gpu_type.is_some()),
+        )?;
+        object.field("currentCpuLoadAverage", &self.current_cpu_load_average);
+        object.field("currentCpuUsagePercentage", &self.current_cpu_usage_percentage);
+        object
+            .field(
+                "currentMemoryUsagePercentage",
+                &self.current_memory_usage_percentage,
+            );
+        object.field("currentDiskUsagePercentage", &self.current_disk_usage_percentage);
+        object.field("currentAllocatedCpu", &self.current_allocated_cpu);
+        object.field("currentAllocatedMemoryGiB", &self.current_allocated_memory_gi_b);
+        object.field("currentAllocatedDiskGiB", &self.current_allocated_disk_gi_b);
+        object.field("currentSnapshotCount", &self.current_snapshot_count);
+        object.field("currentStartedSandboxes", &self.current_started_sandboxes);
+        object.field("cpu", &self.cpu);
+        object.field("memoryGiB", &self.memory_gi_b);
+        object.field("diskGiB", &self.disk_gi_b);
+        object.optional("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -957,13 +965,11 @@ impl<'de> serde::Deserialize<'de> for RunnerHealthMetrics {
 }
 /// Example: `{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RunnerServiceHealth {
     /// Name of the service being checked
     ///
     /// Example: `"runner"`
-    #[serde(rename = "serviceName")]
     pub service_name: String,
     /// Whether the service is healthy
     ///
@@ -972,7 +978,6 @@ pub struct RunnerServiceHealth {
     /// Error reason if the service is unhealthy
     ///
     /// Example: `"Cannot connect to the runner"`
-    #[serde(rename = "errorReason", skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
 impl RunnerServiceHealth {
@@ -1002,6 +1007,19 @@ impl RunnerServiceHealth {
     pub fn with_error_reason(mut self, value: String) -> Self {
         self.error_reason = Some(value);
         self
+    }
+}
+impl serde::Serialize for RunnerServiceHealth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RunnerServiceHealth",
+            2 + usize::from(self.error_reason.is_some()),
+        )?;
+        object.field("serviceName", &self.service_name);
+        object.field("healthy", &self.healthy);
+        object.optional("errorReason", &self.error_reason);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1051,34 +1069,27 @@ impl<'de> serde::Deserialize<'de> for RunnerServiceHealth {
 }
 /// Example: `{"appVersion":"v0.0.0-dev","apiUrl":"http://api.daytona.example.com:8080","proxyUrl":"http://proxy.daytona.example.com:8080","domain":"runner-123.daytona.example.com","serviceHealth":[{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"},{"healthy":false,"errorReason":"Cannot connect to the runner","serviceName":"runner"}],"metrics":""}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RunnerHealthcheck {
     /// Runner metrics
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<RunnerHealthMetrics>,
     /// Health status of individual services on the runner
-    #[serde(rename = "serviceHealth", skip_serializing_if = "Option::is_none")]
     pub service_health: Option<Vec<RunnerServiceHealth>>,
     /// Runner domain
     ///
     /// Example: `"runner-123.daytona.example.com"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// Runner proxy URL
     ///
     /// Example: `"http://proxy.daytona.example.com:8080"`
-    #[serde(rename = "proxyUrl", skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// Runner API URL
     ///
     /// Example: `"http://api.daytona.example.com:8080"`
-    #[serde(rename = "apiUrl", skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
     /// Runner app version
     ///
     /// Example: `"v0.0.0-dev"`
-    #[serde(rename = "appVersion")]
     pub app_version: String,
 }
 impl RunnerHealthcheck {
@@ -1129,6 +1140,26 @@ impl RunnerHealthcheck {
     pub fn with_app_version(mut self, value: String) -> Self {
         self.app_version = value;
         self
+    }
+}
+impl serde::Serialize for RunnerHealthcheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RunnerHealthcheck",
+            1 + usize::from(self.metrics.is_some())
+                + usize::from(self.service_health.is_some())
+                + usize::from(self.domain.is_some())
+                + usize::from(self.proxy_url.is_some())
+                + usize::from(self.api_url.is_some()),
+        )?;
+        object.optional("metrics", &self.metrics);
+        object.optional("serviceHealth", &self.service_health);
+        object.optional("domain", &self.domain);
+        object.optional("proxyUrl", &self.proxy_url);
+        object.optional("apiUrl", &self.api_url);
+        object.field("appVersion", &self.app_version);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"total":0.8008281904610115,"totalPages":1.4658129805029452,"page":6.027456183070403,"items":[{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"linkedSandboxId":"sandbox123","buildInfo":"","toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","networkBlockAll":false,"autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","sandboxClass":"linux-vm","desiredState":"destroyed","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"recoverable":true,"env":{"NODE_ENV":"production"},"gpu":0,"daemonVersion":"1.0.0","backupCreatedAt":"2024-10-01T12:00:00Z","labels":{"daytona.io/public":"true"},"target":"local","disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedSandboxesDeprecated {
     /// The `items` property.
     pub items: Vec<Sandbox>,
@@ -15,8 +14,22 @@ pub struct PaginatedSandboxesDeprecated {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedSandboxesDeprecated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PaginatedSandboxesDeprecated",
+            4,
+        )?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PaginatedSandboxesDeprecated {
     const EXPECTING: &'static str = "an object (PaginatedSandboxesDeprecated)";
@@ -74,7 +87,6 @@ impl<'de> serde::Deserialize<'de> for PaginatedSandboxesDeprecated {
 }
 /// Example: `{"labels":{"environment":"dev","team":"backend"}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SandboxLabels {
     /// Key-value pairs of labels
@@ -96,6 +108,13 @@ impl SandboxLabels {
     ) -> Self {
         self.labels = value;
         self
+    }
+}
+impl serde::Serialize for SandboxLabels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "SandboxLabels", 1)?;
+        object.field("labels", &self.labels);
+        object.end()
     }
 }
 impl crate::runtime::FromObject for SandboxLabels {
@@ -125,7 +144,6 @@ impl<'de> serde::Deserialize<'de> for SandboxLabels {
 }
 /// Example: `{"errorReason":"Failed to pull snapshot image","recoverable":true,"state":"started"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSandboxStateDto {
     /// The new state for the sandbox
@@ -135,12 +153,10 @@ pub struct UpdateSandboxStateDto {
     /// Optional error message when reporting an error state
     ///
     /// Example: `"Failed to pull snapshot image"`
-    #[serde(rename = "errorReason", skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
     /// Whether the sandbox is recoverable
     ///
     /// Example: `true`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable: Option<bool>,
 }
 impl UpdateSandboxStateDto {
@@ -170,6 +186,20 @@ impl UpdateSandboxStateDto {
     pub fn with_recoverable(mut self, value: bool) -> Self {
         self.recoverable = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateSandboxStateDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateSandboxStateDto",
+            1 + usize::from(self.error_reason.is_some())
+                + usize::from(self.recoverable.is_some()),
+        )?;
+        object.field("state", &self.state);
+        object.optional("errorReason", &self.error_reason);
+        object.optional("recoverable", &self.recoverable);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -213,7 +243,6 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxStateDto {
 }
 /// Example: `{"name":"my-dev-env-v1"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSandboxSnapshot {
     /// Name for the new snapshot
@@ -232,6 +261,17 @@ impl CreateSandboxSnapshot {
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
+    }
+}
+impl serde::Serialize for CreateSandboxSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateSandboxSnapshot",
+            1,
+        )?;
+        object.field("name", &self.name);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -267,13 +307,11 @@ impl<'de> serde::Deserialize<'de> for CreateSandboxSnapshot {
 }
 /// Example: `{"name":"my-forked-sandbox"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ForkSandbox {
     /// The name for the forked sandbox. If not provided, a unique name will be generated.
     ///
     /// Example: `"my-forked-sandbox"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 impl ForkSandbox {
@@ -282,6 +320,17 @@ impl ForkSandbox {
     pub fn with_name(mut self, value: String) -> Self {
         self.name = Some(value);
         self
+    }
+}
+impl serde::Serialize for ForkSandbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ForkSandbox",
+            usize::from(self.name.is_some()),
+        )?;
+        object.optional("name", &self.name);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -311,18 +360,15 @@ impl<'de> serde::Deserialize<'de> for ForkSandbox {
 }
 /// Example: `{"networkBlockAll":false,"networkAllowList":"192.168.1.0/16,10.0.0.0/24"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSandboxNetworkSettings {
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[serde(rename = "networkBlockAll", skip_serializing_if = "Option::is_none")]
     pub network_block_all: Option<bool>,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")]
     pub network_allow_list: Option<String>,
 }
 impl UpdateSandboxNetworkSettings {
@@ -337,6 +383,19 @@ impl UpdateSandboxNetworkSettings {
     pub fn with_network_allow_list(mut self, value: String) -> Self {
         self.network_allow_list = Some(value);
         self
+    }
+}
+impl serde::Serialize for UpdateSandboxNetworkSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UpdateSandboxNetworkSettings",
+            usize::from(self.network_block_all.is_some())
+                + usize::from(self.network_allow_list.is_some()),
+        )?;
+        object.optional("networkBlockAll", &self.network_block_all);
+        object.optional("networkAllowList", &self.network_allow_list);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -370,12 +429,10 @@ impl<'de> serde::Deserialize<'de> for UpdateSandboxNetworkSettings {
 }
 /// Example: `{"port":3000,"sandboxId":"123456","url":"https://{port}-{token}.{proxyDomain}","token":"jl6wb9z5o3eii"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SignedPortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Port number of the signed preview URL
     ///
@@ -389,6 +446,21 @@ pub struct SignedPortPreviewUrl {
     ///
     /// Example: `"https://{port}-{token}.{proxyDomain}"`
     pub url: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SignedPortPreviewUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SignedPortPreviewUrl",
+            4,
+        )?;
+        object.field("sandboxId", &self.sandbox_id);
+        object.field("port", &self.port);
+        object.field("token", &self.token);
+        object.field("url", &self.url);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SignedPortPreviewUrl {
     const EXPECTING: &'static str = "an object (SignedPortPreviewUrl)";
@@ -446,7 +518,6 @@ impl<'de> serde::Deserialize<'de> for SignedPortPreviewUrl {
 }
 /// Example: `{"createdAt":"2025-01-01T11:00:00Z","sshCommand":"ssh -p 2222 token@localhost","sandboxId":"123e4567-e89b-12d3-a456-426614174000","id":"123e4567-e89b-12d3-a456-426614174000","expiresAt":"2025-01-01T12:00:00Z","token":"abc123def456ghi789jkl012mno345pqr678stu901vwx234yz","updatedAt":"2025-01-01T11:00:00Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SshAccessDto {
     /// Unique identifier for the SSH access
     ///
@@ -455,7 +526,6 @@ pub struct SshAccessDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// SSH access token
     ///
@@ -464,23 +534,33 @@ pub struct SshAccessDto {
     /// When the SSH access expires
     ///
     /// Example: `"2025-01-01T12:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "expiresAt"))]
     pub expires_at: crate::runtime::DateTime,
     /// When the SSH access was created
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: crate::runtime::DateTime,
     /// When the SSH access was last updated
     ///
     /// Example: `"2025-01-01T11:00:00Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: crate::runtime::DateTime,
     /// SSH command to connect to the sandbox
     ///
     /// Example: `"ssh -p 2222 token@localhost"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sshCommand"))]
     pub ssh_command: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SshAccessDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "SshAccessDto", 7)?;
+        object.field("id", &self.id);
+        object.field("sandboxId", &self.sandbox_id);
+        object.field("token", &self.token);
+        object.field("expiresAt", &self.expires_at);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.field("sshCommand", &self.ssh_command);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SshAccessDto {
     const EXPECTING: &'static str = "an object (SshAccessDto)";
@@ -561,7 +641,6 @@ impl<'de> serde::Deserialize<'de> for SshAccessDto {
 }
 /// Example: `{"valid":true,"sandboxId":"123e4567-e89b-12d3-a456-426614174000"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SshAccessValidationDto {
     /// Whether the SSH access token is valid
     ///
@@ -570,8 +649,20 @@ pub struct SshAccessValidationDto {
     /// ID of the sandbox this SSH access is for
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SshAccessValidationDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SshAccessValidationDto",
+            2,
+        )?;
+        object.field("valid", &self.valid);
+        object.field("sandboxId", &self.sandbox_id);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SshAccessValidationDto {
     const EXPECTING: &'static str = "an object (SshAccessValidationDto)";
@@ -612,42 +703,47 @@ impl<'de> serde::Deserialize<'de> for SshAccessValidationDto {
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LogEntry {
     /// Timestamp of the log entry
     pub timestamp: String,
     /// Log message body
     pub body: String,
     /// Severity level text (e.g., INFO, WARN, ERROR)
-    #[cfg_attr(feature = "serialize", serde(rename = "severityText"))]
     pub severity_text: String,
     /// Severity level number
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "severityNumber", skip_serializing_if = "Option::is_none")
-    )]
     pub severity_number: Option<f64>,
     /// Service name that generated the log
-    #[cfg_attr(feature = "serialize", serde(rename = "serviceName"))]
     pub service_name: String,
     /// Resource attributes from OTEL
-    #[cfg_attr(feature = "serialize", serde(rename = "resourceAttributes"))]
     pub resource_attributes: std::collections::BTreeMap<String, String>,
     /// Log-specific attributes
-    #[cfg_attr(feature = "serialize", serde(rename = "logAttributes"))]
     pub log_attributes: std::collections::BTreeMap<String, String>,
     /// Associated trace ID if available
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "traceId", skip_serializing_if = "Option::is_none")
-    )]
     pub trace_id: Option<String>,
     /// Associated span ID if available
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "spanId", skip_serializing_if = "Option::is_none")
-    )]
     pub span_id: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LogEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LogEntry",
+            6 + usize::from(self.severity_number.is_some())
+                + usize::from(self.trace_id.is_some())
+                + usize::from(self.span_id.is_some()),
+        )?;
+        object.field("timestamp", &self.timestamp);
+        object.field("body", &self.body);
+        object.field("severityText", &self.severity_text);
+        object.optional("severityNumber", &self.severity_number);
+        object.field("serviceName", &self.service_name);
+        object.field("resourceAttributes", &self.resource_attributes);
+        object.field("logAttributes", &self.log_attributes);
+        object.optional("traceId", &self.trace_id);
+        object.optional("spanId", &self.span_id);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LogEntry {
     const EXPECTING: &'static str = "an object (LogEntry)";
@@ -736,7 +832,6 @@ impl<'de> serde::Deserialize<'de> for LogEntry {
 }
 /// Example: `{"total":6.027456183070403,"totalPages":5.962133916683182,"page":1.4658129805029452,"items":[{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"},{"traceId":"traceId","spanId":"spanId","severityText":"severityText","severityNumber":0.8008281904610115,"logAttributes":{"key":"logAttributes"},"body":"body","serviceName":"serviceName","resourceAttributes":{"key":"resourceAttributes"},"timestamp":"timestamp"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedLogs {
     /// List of log entries
     pub items: Vec<LogEntry>,
@@ -745,8 +840,18 @@ pub struct PaginatedLogs {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedLogs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PaginatedLogs", 4)?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PaginatedLogs {
     const EXPECTING: &'static str = "an object (PaginatedLogs)";
@@ -804,32 +909,39 @@ impl<'de> serde::Deserialize<'de> for PaginatedLogs {
 }
 /// Example: `{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TraceSummary {
     /// Unique trace identifier
-    #[cfg_attr(feature = "serialize", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Name of the root span
-    #[cfg_attr(feature = "serialize", serde(rename = "rootSpanName"))]
     pub root_span_name: String,
     /// Trace start time
-    #[cfg_attr(feature = "serialize", serde(rename = "startTime"))]
     pub start_time: String,
     /// Trace end time
-    #[cfg_attr(feature = "serialize", serde(rename = "endTime"))]
     pub end_time: String,
     /// Total duration in milliseconds
-    #[cfg_attr(feature = "serialize", serde(rename = "durationMs"))]
     pub duration_ms: f64,
     /// Number of spans in this trace
-    #[cfg_attr(feature = "serialize", serde(rename = "spanCount"))]
     pub span_count: f64,
     /// Status code of the trace
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
-    )]
     pub status_code: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for TraceSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "TraceSummary",
+            6 + usize::from(self.status_code.is_some()),
+        )?;
+        object.field("traceId", &self.trace_id);
+        object.field("rootSpanName", &self.root_span_name);
+        object.field("startTime", &self.start_time);
+        object.field("endTime", &self.end_time);
+        object.field("durationMs", &self.duration_ms);
+        object.field("spanCount", &self.span_count);
+        object.optional("statusCode", &self.status_code);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for TraceSummary {
     const EXPECTING: &'static str = "an object (TraceSummary)";
@@ -908,7 +1020,6 @@ impl<'de> serde::Deserialize<'de> for TraceSummary {
 }
 /// Example: `{"total":1.4658129805029452,"totalPages":5.637376656633329,"page":5.962133916683182,"items":[{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"},{"traceId":"traceId","spanCount":6.027456183070403,"rootSpanName":"rootSpanName","startTime":"startTime","endTime":"endTime","durationMs":0.8008281904610115,"statusCode":"statusCode"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedTraces {
     /// List of trace summaries
     pub items: Vec<TraceSummary>,
@@ -917,8 +1028,18 @@ pub struct PaginatedTraces {
     /// Current page number
     pub page: f64,
     /// Total number of pages
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedTraces {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PaginatedTraces", 4)?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PaginatedTraces {
     const EXPECTING: &'static str = "an object (PaginatedTraces)";
@@ -976,43 +1097,47 @@ impl<'de> serde::Deserialize<'de> for PaginatedTraces {
 }
 /// Example: `{"traceId":"traceId","spanId":"spanId","spanAttributes":{"key":"spanAttributes"},"parentSpanId":"parentSpanId","durationNs":0.8008281904610115,"statusMessage":"statusMessage","spanName":"spanName","timestamp":"timestamp","statusCode":"statusCode"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct TraceSpan {
     /// Trace identifier
-    #[cfg_attr(feature = "serialize", serde(rename = "traceId"))]
     pub trace_id: String,
     /// Span identifier
-    #[cfg_attr(feature = "serialize", serde(rename = "spanId"))]
     pub span_id: String,
     /// Parent span identifier
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "parentSpanId", skip_serializing_if = "Option::is_none")
-    )]
     pub parent_span_id: Option<String>,
     /// Span name
-    #[cfg_attr(feature = "serialize", serde(rename = "spanName"))]
     pub span_name: String,
     /// Span start timestamp
     pub timestamp: String,
     /// Span duration in nanoseconds
-    #[cfg_attr(feature = "serialize", serde(rename = "durationNs"))]
     pub duration_ns: f64,
     /// Span attributes
-    #[cfg_attr(feature = "serialize", serde(rename = "spanAttributes"))]
     pub span_attributes: std::collections::BTreeMap<String, String>,
     /// Status code of the span
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "statusCode", skip_serializing_if = "Option::is_none")
-    )]
     pub status_code: Option<String>,
     /// Status message
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "statusMessage", skip_serializing_if = "Option::is_none")
-    )]
     pub status_message: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for TraceSpan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "TraceSpan",
+            6 + usize::from(self.parent_span_id.is_some())
+                + usize::from(self.status_code.is_some())
+                + usize::from(self.status_message.is_some()),
+        )?;
+        object.field("traceId", &self.trace_id);
+        object.field("spanId", &self.span_id);
+        object.optional("parentSpanId", &self.parent_span_id);
+        object.field("spanName", &self.span_name);
+        object.field("timestamp", &self.timestamp);
+        object.field("durationNs", &self.duration_ns);
+        object.field("spanAttributes", &self.span_attributes);
+        object.optional("statusCode", &self.status_code);
+        object.optional("statusMessage", &self.status_message);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for TraceSpan {
     const EXPECTING: &'static str = "an object (TraceSpan)";
@@ -1099,12 +1224,20 @@ impl<'de> serde::Deserialize<'de> for TraceSpan {
 }
 /// Example: `{"value":0.8008281904610115,"timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricDataPoint {
     /// Timestamp of the data point
     pub timestamp: String,
     /// Value at this timestamp
     pub value: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MetricDataPoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "MetricDataPoint", 2)?;
+        object.field("timestamp", &self.timestamp);
+        object.field("value", &self.value);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MetricDataPoint {
     const EXPECTING: &'static str = "an object (MetricDataPoint)";
@@ -1145,14 +1278,20 @@ impl<'de> serde::Deserialize<'de> for MetricDataPoint {
 }
 /// Example: `{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricSeries {
     /// Name of the metric
-    #[cfg_attr(feature = "serialize", serde(rename = "metricName"))]
     pub metric_name: String,
     /// Data points for this metric
-    #[cfg_attr(feature = "serialize", serde(rename = "dataPoints"))]
     pub data_points: Vec<MetricDataPoint>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MetricSeries {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "MetricSeries", 2)?;
+        object.field("metricName", &self.metric_name);
+        object.field("dataPoints", &self.data_points);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MetricSeries {
     const EXPECTING: &'static str = "an object (MetricSeries)";
@@ -1193,10 +1332,17 @@ impl<'de> serde::Deserialize<'de> for MetricSeries {
 }
 /// Example: `{"series":[{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]},{"metricName":"metricName","dataPoints":[{"value":0.8008281904610115,"timestamp":"timestamp"},{"value":0.8008281904610115,"timestamp":"timestamp"}]}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MetricsResponse {
     /// List of metric series
     pub series: Vec<MetricSeries>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MetricsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "MetricsResponse", 1)?;
+        object.field("series", &self.series);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MetricsResponse {
     const EXPECTING: &'static str = "an object (MetricsResponse)";

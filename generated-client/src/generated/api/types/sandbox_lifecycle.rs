@@ -88,7 +88,6 @@ impl<'de> serde::Deserialize<'de> for SandboxListSortField {
 }
 /// Example: `{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SandboxListItem {
     /// The ID of the sandbox
     ///
@@ -97,7 +96,6 @@ pub struct SandboxListItem {
     /// The organization ID of the sandbox
     ///
     /// Example: `"organization123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The name of the sandbox
     ///
@@ -110,36 +108,22 @@ pub struct SandboxListItem {
     /// The runner ID of the sandbox
     ///
     /// Example: `"runner123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "runnerId", skip_serializing_if = "Option::is_none")
-    )]
     pub runner_id: Option<String>,
     /// The class of the sandbox
     ///
     /// Example: `"linux-vm"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")
-    )]
     pub sandbox_class: Option<SandboxClass>,
     /// The state of the sandbox
     ///
     /// Example: `"creating"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub state: Option<SandboxState>,
     /// The desired state of the sandbox
     ///
     /// Example: `"destroyed"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "desiredState", skip_serializing_if = "Option::is_none")
-    )]
     pub desired_state: Option<SandboxDesiredState>,
     /// The snapshot used for the sandbox
     ///
     /// Example: `"daytonaio/sandbox:latest"`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
@@ -148,15 +132,10 @@ pub struct SandboxListItem {
     /// The error reason of the sandbox
     ///
     /// Example: `"The sandbox is not running"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "errorReason", skip_serializing_if = "Option::is_none")
-    )]
     pub error_reason: Option<String>,
     /// Whether the sandbox error is recoverable.
     ///
     /// Example: `true`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub recoverable: Option<bool>,
     /// Whether the sandbox http preview is public
     ///
@@ -173,10 +152,6 @@ pub struct SandboxListItem {
     /// The GPU type assigned to the sandbox
     ///
     /// Example: `"H100"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "gpuType", skip_serializing_if = "Option::is_none")
-    )]
     pub gpu_type: Option<GpuType>,
     /// The memory quota for the sandbox
     ///
@@ -193,72 +168,93 @@ pub struct SandboxListItem {
     /// The state of the backup
     ///
     /// Example: `"None"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "backupState", skip_serializing_if = "Option::is_none")
-    )]
     pub backup_state: Option<BackupState>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_stop_interval: Option<f64>,
     /// Auto-archive interval in minutes
     ///
     /// Example: `10080`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_archive_interval: Option<f64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_delete_interval: Option<f64>,
     /// The creation timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
-    )]
     pub created_at: Option<String>,
     /// The last update timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
-    )]
     pub updated_at: Option<String>,
     /// The last activity timestamp of the sandbox
     ///
     /// Example: `"2024-10-01T12:00:00Z"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "lastActivityAt", skip_serializing_if = "Option::is_none")
-    )]
     pub last_activity_at: Option<String>,
     /// The version of the daemon running in the sandbox
     ///
     /// Example: `"1.0.0"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "daemonVersion", skip_serializing_if = "Option::is_none")
-    )]
     pub daemon_version: Option<String>,
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
-    #[cfg_attr(feature = "serialize", serde(rename = "toolboxProxyUrl"))]
     pub toolbox_proxy_url: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SandboxListItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SandboxListItem",
+            12 + usize::from(self.runner_id.is_some())
+                + usize::from(self.sandbox_class.is_some())
+                + usize::from(self.state.is_some())
+                + usize::from(self.desired_state.is_some())
+                + usize::from(self.snapshot.is_some())
+                + usize::from(self.error_reason.is_some())
+                + usize::from(self.recoverable.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.backup_state.is_some())
+                + usize::from(self.auto_stop_interval.is_some())
+                + usize::from(self.auto_archive_interval.is_some())
+                + usize::from(self.auto_delete_interval.is_some())
+                + usize::from(self.created_at.is_some())
+                + usize::from(self.updated_at.is_some())
+                + usize::from(self.last_activity_at.is_some())
+                + usize::from(self.daemon_version.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("organizationId", &self.organization_id);
+        object.field("name", &self.name);
+        object.field("target", &self.target);
+        object.optional("runnerId", &self.runner_id);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.optional("state", &self.state);
+        object.optional("desiredState", &self.desired_state);
+        object.optional("snapshot", &self.snapshot);
+        object.field("user", &self.user);
+        object.optional("errorReason", &self.error_reason);
+        object.optional("recoverable", &self.recoverable);
+        object.field("public", &self.public);
+        object.field("cpu", &self.cpu);
+        object.field("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.field("memory", &self.memory);
+        object.field("disk", &self.disk);
+        object.field("labels", &self.labels);
+        object.optional("backupState", &self.backup_state);
+        object.optional("autoStopInterval", &self.auto_stop_interval);
+        object.optional("autoArchiveInterval", &self.auto_archive_interval);
+        object.optional("autoDeleteInterval", &self.auto_delete_interval);
+        object.optional("createdAt", &self.created_at);
+        object.optional("updatedAt", &self.updated_at);
+        object.optional("lastActivityAt", &self.last_activity_at);
+        object.optional("daemonVersion", &self.daemon_version);
+        object.field("toolboxProxyUrl", &self.toolbox_proxy_url);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SandboxListItem {
     const EXPECTING: &'static str = "an object (SandboxListItem)";
@@ -468,15 +464,26 @@ impl<'de> serde::Deserialize<'de> for SandboxListItem {
 }
 /// Example: `{"nextCursor":"nextCursor","items":[{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"},{"memory":4,"toolboxProxyUrl":"https://proxy.app.daytona.io/toolbox","lastActivityAt":"2024-10-01T12:00:00Z","autoStopInterval":30,"organizationId":"organization123","createdAt":"2024-10-01T12:00:00Z","autoDeleteInterval":30,"public":false,"errorReason":"The sandbox is not running","runnerId":"runner123","id":"sandbox123","state":"creating","sandboxClass":"linux-vm","gpuType":"H100","updatedAt":"2024-10-01T12:00:00Z","desiredState":"destroyed","recoverable":true,"cpu":2,"gpu":0,"daemonVersion":"1.0.0","target":"local","labels":{"daytona.io/public":"true"},"disk":10,"name":"MySandbox","backupState":"None","user":"daytona","autoArchiveInterval":10080,"snapshot":"daytonaio/sandbox:latest"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListSandboxesResponse {
     /// List of results for the current page
     pub items: Vec<SandboxListItem>,
     /// Cursor for the next page of results
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "nextCursor"))]
     pub next_cursor: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ListSandboxesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ListSandboxesResponse",
+            2,
+        )?;
+        object.field("items", &self.items);
+        object.field("nextCursor", &self.next_cursor);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ListSandboxesResponse {
     const EXPECTING: &'static str = "an object (ListSandboxesResponse)";
@@ -520,104 +527,83 @@ impl<'de> serde::Deserialize<'de> for ListSandboxesResponse {
 }
 /// Example: `{"memory":1,"buildInfo":"","networkAllowList":"192.168.1.0/16,10.0.0.0/24","volumes":[{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"},{"mountPath":"/data","volumeId":"volume123","subpath":"users/alice"}],"cpu":2,"env":{"NODE_ENV":"production"},"gpu":1,"autoStopInterval":30,"labels":{"daytona.io/public":"true"},"target":"us","networkBlockAll":false,"disk":3,"autoDeleteInterval":30,"public":false,"linkedSandbox":"sandbox123","name":"MySandbox","user":"daytona","autoArchiveInterval":10080,"snapshot":"ubuntu-4vcpu-8ram-100gb","gpuType":["H100"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSandbox {
     /// The name of the sandbox. If not provided, the sandbox ID will be used as the name
     ///
     /// Example: `"MySandbox"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The ID or name of the snapshot used for the sandbox
     ///
     /// Example: `"ubuntu-4vcpu-8ram-100gb"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
     /// The user associated with the project
     ///
     /// Example: `"daytona"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// Environment variables for the sandbox
     ///
     /// Example: `{"NODE_ENV":"production"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub env: Option<std::collections::BTreeMap<String, String>>,
     /// Labels for the sandbox
     ///
     /// Example: `{"daytona.io/public":"true"}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// Whether the sandbox http preview is publicly accessible
     ///
     /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
     /// Whether to block all network access for the sandbox
     ///
     /// Example: `false`
-    #[serde(rename = "networkBlockAll", skip_serializing_if = "Option::is_none")]
     pub network_block_all: Option<bool>,
     /// Comma-separated list of allowed CIDR network addresses for the sandbox
     ///
     /// Example: `"192.168.1.0/16,10.0.0.0/24"`
-    #[serde(rename = "networkAllowList", skip_serializing_if = "Option::is_none")]
     pub network_allow_list: Option<String>,
     /// The target (region) where the sandbox will be created
     ///
     /// Example: `"us"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// CPU cores allocated to the sandbox
     ///
     /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// GPU units allocated to the sandbox
     ///
     /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Preferred GPU type for the sandbox. Accepts a single value or an ordered preference list — the scheduler tries each in order and pins the sandbox to the first that has capacity.
     ///
     /// Example: `["H100"]`
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<Vec<GpuType>>,
     /// Memory allocated to the sandbox in GB
     ///
     /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space allocated to the sandbox in GB
     ///
     /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// Auto-stop interval in minutes (0 means disabled)
     ///
     /// Example: `30`
-    #[serde(rename = "autoStopInterval", skip_serializing_if = "Option::is_none")]
     pub auto_stop_interval: Option<i64>,
     /// Auto-archive interval in minutes (0 means the maximum interval will be used)
     ///
     /// Example: `10080`
-    #[serde(rename = "autoArchiveInterval", skip_serializing_if = "Option::is_none")]
     pub auto_archive_interval: Option<i64>,
     /// Auto-delete interval in minutes (negative value means disabled, 0 means delete immediately upon stopping)
     ///
     /// Example: `30`
-    #[serde(rename = "autoDeleteInterval", skip_serializing_if = "Option::is_none")]
     pub auto_delete_interval: Option<i64>,
     /// Array of volumes to attach to the sandbox
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<SandboxVolume>>,
     /// Build information for the sandbox
-    #[serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")]
     pub build_info: Option<CreateBuildInfo>,
     /// ID or name of an existing sandbox to link the new sandbox to. The new sandbox will be scheduled on the same runner as the linked sandbox so a local network can be established between them. Linked sandboxes must be ephemeral (autoDeleteInterval=0) and cannot themselves be linked to another sandbox.
     ///
     /// Example: `"sandbox123"`
-    #[serde(rename = "linkedSandbox", skip_serializing_if = "Option::is_none")]
     pub linked_sandbox: Option<String>,
 }
 impl CreateSandbox {
@@ -746,6 +732,49 @@ impl CreateSandbox {
     pub fn with_linked_sandbox(mut self, value: String) -> Self {
         self.linked_sandbox = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateSandbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateSandbox",
+            usize::from(self.name.is_some()) + usize::from(self.snapshot.is_some())
+                + usize::from(self.user.is_some()) + usize::from(self.env.is_some())
+                + usize::from(self.labels.is_some()) + usize::from(self.public.is_some())
+                + usize::from(self.network_block_all.is_some())
+                + usize::from(self.network_allow_list.is_some())
+                + usize::from(self.target.is_some()) + usize::from(self.cpu.is_some())
+                + usize::from(self.gpu.is_some()) + usize::from(self.gpu_type.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.disk.is_some())
+                + usize::from(self.auto_stop_interval.is_some())
+                + usize::from(self.auto_archive_interval.is_some())
+                + usize::from(self.auto_delete_interval.is_some())
+                + usize::from(self.volumes.is_some())
+                + usize::from(self.build_info.is_some())
+                + usize::from(self.linked_sandbox.is_some()),
+        )?;
+        object.optional("name", &self.name);
+        object.optional("snapshot", &self.snapshot);
+        object.optional("user", &self.user);
+        object.optional("env", &self.env);
+        object.optional("labels", &self.labels);
+        object.optional("public", &self.public);
+        object.optional("networkBlockAll", &self.network_block_all);
+        object.optional("networkAllowList", &self.network_allow_list);
+        object.optional("target", &self.target);
+        object.optional("cpu", &self.cpu);
+        object.optional("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.optional("memory", &self.memory);
+        object.optional("disk", &self.disk);
+        object.optional("autoStopInterval", &self.auto_stop_interval);
+        object.optional("autoArchiveInterval", &self.auto_archive_interval);
+        object.optional("autoDeleteInterval", &self.auto_delete_interval);
+        object.optional("volumes", &self.volumes);
+        object.optional("buildInfo", &self.build_info);
+        object.optional("linkedSandbox", &self.linked_sandbox);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -884,23 +913,19 @@ impl<'de> serde::Deserialize<'de> for CreateSandbox {
 }
 /// Example: `{"disk":20,"memory":4,"cpu":2}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ResizeSandbox {
     /// CPU cores to allocate to the sandbox (minimum: 1)
     ///
     /// Example: `2`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Memory in GB to allocate to the sandbox (minimum: 1)
     ///
     /// Example: `4`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space in GB to allocate to the sandbox (can only be increased)
     ///
     /// Example: `20`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
 }
 impl ResizeSandbox {
@@ -921,6 +946,20 @@ impl ResizeSandbox {
     pub fn with_disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
+    }
+}
+impl serde::Serialize for ResizeSandbox {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ResizeSandbox",
+            usize::from(self.cpu.is_some()) + usize::from(self.memory.is_some())
+                + usize::from(self.disk.is_some()),
+        )?;
+        object.optional("cpu", &self.cpu);
+        object.optional("memory", &self.memory);
+        object.optional("disk", &self.disk);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -956,12 +995,10 @@ impl<'de> serde::Deserialize<'de> for ResizeSandbox {
 }
 /// Example: `{"sandboxId":"123456","url":"https://{port}-{sandboxId}.{proxyDomain}","token":"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PortPreviewUrl {
     /// ID of the sandbox
     ///
     /// Example: `"123456"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sandboxId"))]
     pub sandbox_id: String,
     /// Preview url
     ///
@@ -971,6 +1008,16 @@ pub struct PortPreviewUrl {
     ///
     /// Example: `"ul67qtv-jl6wb9z5o3eii-ljqt9qed6l"`
     pub token: crate::runtime::Secret,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PortPreviewUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PortPreviewUrl", 3)?;
+        object.field("sandboxId", &self.sandbox_id);
+        object.field("url", &self.url);
+        object.field("token", &self.token);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PortPreviewUrl {
     const EXPECTING: &'static str = "an object (PortPreviewUrl)";
@@ -1023,12 +1070,19 @@ impl<'de> serde::Deserialize<'de> for PortPreviewUrl {
 }
 /// Example: `{"url":"https://proxy.app.daytona.io/toolbox"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ToolboxProxyUrl {
     /// The toolbox proxy URL for the sandbox
     ///
     /// Example: `"https://proxy.app.daytona.io/toolbox"`
     pub url: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ToolboxProxyUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ToolboxProxyUrl", 1)?;
+        object.field("url", &self.url);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ToolboxProxyUrl {
     const EXPECTING: &'static str = "an object (ToolboxProxyUrl)";

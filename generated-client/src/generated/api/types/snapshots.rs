@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"disk":3,"imageName":"ubuntu:22.04","memory":1,"buildInfo":"","regionId":"regionId","entrypoint":"sleep infinity","name":"ubuntu-4vcpu-8ram-100gb","cpu":1,"gpu":0,"gpuType":["H100"],"sandboxClass":"linux-vm"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSnapshot {
     /// The name of the snapshot
@@ -16,48 +15,38 @@ pub struct CreateSnapshot {
     /// The image name of the snapshot
     ///
     /// Example: `"ubuntu:22.04"`
-    #[serde(rename = "imageName", skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
     /// The entrypoint command for the snapshot
     ///
     /// Example: `"sleep infinity"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     /// CPU cores allocated to the resulting sandbox
     ///
     /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// GPU units allocated to the resulting sandbox
     ///
     /// Example: `0`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<i64>,
     /// Preferred GPU type for the resulting sandbox.
     ///
     /// Example: `["H100"]`
-    #[serde(rename = "gpuType", skip_serializing_if = "Option::is_none")]
     pub gpu_type: Option<Vec<GpuType>>,
     /// Memory allocated to the resulting sandbox in GB
     ///
     /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<i64>,
     /// Disk space allocated to the sandbox in GB
     ///
     /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disk: Option<i64>,
     /// Build information for the snapshot
-    #[serde(rename = "buildInfo", skip_serializing_if = "Option::is_none")]
     pub build_info: Option<CreateBuildInfo>,
     /// ID of the region where the snapshot will be available. Defaults to organization default region if not specified.
-    #[serde(rename = "regionId", skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
     /// Target sandbox class. Determines which runners can host sandboxes created from this snapshot.
     ///
     /// Example: `"linux-vm"`
-    #[serde(rename = "sandboxClass", skip_serializing_if = "Option::is_none")]
     pub sandbox_class: Option<SandboxClass>,
 }
 impl CreateSnapshot {
@@ -145,6 +134,34 @@ impl CreateSnapshot {
         self
     }
 }
+impl serde::Serialize for CreateSnapshot {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateSnapshot",
+            1 + usize::from(self.image_name.is_some())
+                + usize::from(self.entrypoint.is_some())
+                + usize::from(self.cpu.is_some()) + usize::from(self.gpu.is_some())
+                + usize::from(self.gpu_type.is_some())
+                + usize::from(self.memory.is_some()) + usize::from(self.disk.is_some())
+                + usize::from(self.build_info.is_some())
+                + usize::from(self.region_id.is_some())
+                + usize::from(self.sandbox_class.is_some()),
+        )?;
+        object.field("name", &self.name);
+        object.optional("imageName", &self.image_name);
+        object.optional("entrypoint", &self.entrypoint);
+        object.optional("cpu", &self.cpu);
+        object.optional("gpu", &self.gpu);
+        object.optional("gpuType", &self.gpu_type);
+        object.optional("memory", &self.memory);
+        object.optional("disk", &self.disk);
+        object.optional("buildInfo", &self.build_info);
+        object.optional("regionId", &self.region_id);
+        object.optional("sandboxClass", &self.sandbox_class);
+        object.end()
+    }
+}
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for CreateSnapshot {
     const EXPECTING: &'static str = "an object (CreateSnapshot)";
@@ -222,7 +239,6 @@ impl<'de> serde::Deserialize<'de> for CreateSnapshot {
 }
 /// Example: `{"total":2.3021358869347655,"totalPages":9.301444243932576,"page":7.061401241503109,"items":[{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"},{"imageName":"imageName","buildInfo":"","cpu":6.027456183070403,"regionIds":["regionIds","regionIds"],"gpu":1.4658129805029452,"organizationId":"organizationId","general":true,"createdAt":"2000-01-23T04:56:07.000+00:00","disk":5.637376656633329,"ref":"daytonaio/sandbox:latest","size":0.8008281904610115,"mem":5.962133916683182,"lastUsedAt":"2000-01-23T04:56:07.000+00:00","entrypoint":["entrypoint","entrypoint"],"errorReason":"errorReason","name":"name","id":"id","state":"","initialRunnerId":"runner123","gpuType":"H100","updatedAt":"2000-01-23T04:56:07.000+00:00","sandboxClass":"linux-vm"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PaginatedSnapshots {
     /// The `items` property.
     pub items: Vec<SnapshotDto>,
@@ -231,8 +247,22 @@ pub struct PaginatedSnapshots {
     /// The `page` property.
     pub page: f64,
     /// The `totalPages` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "totalPages"))]
     pub total_pages: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PaginatedSnapshots {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PaginatedSnapshots",
+            4,
+        )?;
+        object.field("items", &self.items);
+        object.field("total", &self.total);
+        object.field("page", &self.page);
+        object.field("totalPages", &self.total_pages);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PaginatedSnapshots {
     const EXPECTING: &'static str = "an object (PaginatedSnapshots)";

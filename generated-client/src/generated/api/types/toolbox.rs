@@ -6,11 +6,21 @@
 use super::*;
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProjectDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProjectDirResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProjectDirResponse",
+            usize::from(self.dir.is_some()),
+        )?;
+        object.optional("dir", &self.dir);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProjectDirResponse {
     const EXPECTING: &'static str = "an object (ProjectDirResponse)";
@@ -37,11 +47,21 @@ impl<'de> serde::Deserialize<'de> for ProjectDirResponse {
 }
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for UserHomeDirResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UserHomeDirResponse",
+            usize::from(self.dir.is_some()),
+        )?;
+        object.optional("dir", &self.dir);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for UserHomeDirResponse {
     const EXPECTING: &'static str = "an object (UserHomeDirResponse)";
@@ -70,11 +90,21 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
 }
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub dir: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WorkDirResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "WorkDirResponse",
+            usize::from(self.dir.is_some()),
+        )?;
+        object.optional("dir", &self.dir);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WorkDirResponse {
     const EXPECTING: &'static str = "an object (WorkDirResponse)";
@@ -101,17 +131,14 @@ impl<'de> serde::Deserialize<'de> for WorkDirResponse {
 }
 /// Example: `{"mode":"mode","owner":"owner","size":0.8008281904610115,"modTime":"modTime","permissions":"permissions","name":"name","isDir":true,"group":"group"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `name` property.
     pub name: String,
     /// The `isDir` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// The `size` property.
     pub size: f64,
     /// The `modTime` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
@@ -121,6 +148,21 @@ pub struct FileInfo {
     pub owner: String,
     /// The `group` property.
     pub group: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for FileInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "FileInfo", 8)?;
+        object.field("name", &self.name);
+        object.field("isDir", &self.is_dir);
+        object.field("size", &self.size);
+        object.field("modTime", &self.mod_time);
+        object.field("mode", &self.mode);
+        object.field("permissions", &self.permissions);
+        object.field("owner", &self.owner);
+        object.field("group", &self.group);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for FileInfo {
     const EXPECTING: &'static str = "an object (FileInfo)";
@@ -207,7 +249,6 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
 }
 /// Example: `{"paths":["paths","paths"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadFiles {
     /// List of remote file paths to download
@@ -224,6 +265,13 @@ impl DownloadFiles {
     pub fn with_paths(mut self, value: Vec<String>) -> Self {
         self.paths = value;
         self
+    }
+}
+impl serde::Serialize for DownloadFiles {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "DownloadFiles", 1)?;
+        object.field("paths", &self.paths);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -255,7 +303,6 @@ impl<'de> serde::Deserialize<'de> for DownloadFiles {
 }
 /// Example: `{"file":"file","line":0.8008281904610115,"content":"content"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Match {
     /// The `file` property.
     pub file: String,
@@ -263,6 +310,16 @@ pub struct Match {
     pub line: f64,
     /// The `content` property.
     pub content: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Match {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Match", 3)?;
+        object.field("file", &self.file);
+        object.field("line", &self.line);
+        object.field("content", &self.content);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Match {
     const EXPECTING: &'static str = "an object (Match)";
@@ -315,7 +372,6 @@ impl<'de> serde::Deserialize<'de> for Match {
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRequest {
     /// The `files` property.
@@ -323,7 +379,6 @@ pub struct ReplaceRequest {
     /// The `pattern` property.
     pub pattern: String,
     /// The `newValue` property.
-    #[serde(rename = "newValue")]
     pub new_value: String,
 }
 impl ReplaceRequest {
@@ -353,6 +408,15 @@ impl ReplaceRequest {
     pub fn with_new_value(mut self, value: String) -> Self {
         self.new_value = value;
         self
+    }
+}
+impl serde::Serialize for ReplaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ReplaceRequest", 3)?;
+        object.field("files", &self.files);
+        object.field("pattern", &self.pattern);
+        object.field("newValue", &self.new_value);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -408,17 +472,28 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `file` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// The `error` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ReplaceResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ReplaceResult",
+            usize::from(self.file.is_some()) + usize::from(self.success.is_some())
+                + usize::from(self.error.is_some()),
+        )?;
+        object.optional("file", &self.file);
+        object.optional("success", &self.success);
+        object.optional("error", &self.error);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ReplaceResult {
     const EXPECTING: &'static str = "an object (ReplaceResult)";
@@ -455,10 +530,21 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
 }
 /// Example: `{"files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SearchFilesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SearchFilesResponse",
+            1,
+        )?;
+        object.field("files", &self.files);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SearchFilesResponse {
     const EXPECTING: &'static str = "an object (SearchFilesResponse)";
@@ -491,7 +577,6 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
 }
 /// The `UploadFile` schema.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadFile {
     /// The `file` property.
@@ -516,6 +601,14 @@ impl UploadFile {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for UploadFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "UploadFile", 2)?;
+        object.field("file", &self.file);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -565,7 +658,6 @@ impl crate::runtime::MultipartForm for UploadFile {
 }
 /// Example: `{"path":"path","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitAddRequest {
     /// The `path` property.
@@ -590,6 +682,14 @@ impl GitAddRequest {
     pub fn with_files(mut self, value: Vec<String>) -> Self {
         self.files = value;
         self
+    }
+}
+impl serde::Serialize for GitAddRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "GitAddRequest", 2)?;
+        object.field("path", &self.path);
+        object.field("files", &self.files);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -633,10 +733,21 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
 }
 /// Example: `{"branches":["branches","branches"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ListBranchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ListBranchResponse",
+            1,
+        )?;
+        object.field("branches", &self.branches);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ListBranchResponse {
     const EXPECTING: &'static str = "an object (ListBranchResponse)";
@@ -669,7 +780,6 @@ impl<'de> serde::Deserialize<'de> for ListBranchResponse {
 }
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitBranchRequest {
     /// The `path` property.
@@ -694,6 +804,18 @@ impl GitBranchRequest {
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
+    }
+}
+impl serde::Serialize for GitBranchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitBranchRequest",
+            2,
+        )?;
+        object.field("path", &self.path);
+        object.field("name", &self.name);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -737,7 +859,6 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
 }
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitDeleteBranchRequest {
     /// The `path` property.
@@ -765,6 +886,18 @@ impl GitDeleteBranchRequest {
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
+    }
+}
+impl serde::Serialize for GitDeleteBranchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitDeleteBranchRequest",
+            2,
+        )?;
+        object.field("path", &self.path);
+        object.field("name", &self.name);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -808,7 +941,6 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCloneRequest {
     /// The `url` property.
@@ -816,16 +948,12 @@ pub struct GitCloneRequest {
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `password` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `branch` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// The `commit_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
 }
 impl GitCloneRequest {
@@ -876,6 +1004,25 @@ impl GitCloneRequest {
     pub fn with_commit_id(mut self, value: String) -> Self {
         self.commit_id = Some(value);
         self
+    }
+}
+impl serde::Serialize for GitCloneRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCloneRequest",
+            2 + usize::from(self.username.is_some())
+                + usize::from(self.password.is_some())
+                + usize::from(self.branch.is_some())
+                + usize::from(self.commit_id.is_some()),
+        )?;
+        object.field("url", &self.url);
+        object.field("path", &self.path);
+        object.optional("username", &self.username);
+        object.optional("password", &self.password);
+        object.optional("branch", &self.branch);
+        object.optional("commit_id", &self.commit_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -934,7 +1081,6 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
 }
 /// Example: `{"path":"path","author":"author","message":"message","email":"email","allow_empty":false}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCommitRequest {
     /// The `path` property.
@@ -948,7 +1094,6 @@ pub struct GitCommitRequest {
     /// Allow creating an empty commit when no changes are staged
     ///
     /// Default: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
 }
 impl GitCommitRequest {
@@ -992,6 +1137,21 @@ impl GitCommitRequest {
     pub fn with_allow_empty(mut self, value: bool) -> Self {
         self.allow_empty = Some(value);
         self
+    }
+}
+impl serde::Serialize for GitCommitRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCommitRequest",
+            4 + usize::from(self.allow_empty.is_some()),
+        )?;
+        object.field("path", &self.path);
+        object.field("message", &self.message);
+        object.field("author", &self.author);
+        object.field("email", &self.email);
+        object.optional("allow_empty", &self.allow_empty);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1055,10 +1215,21 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
 }
 /// Example: `{"hash":"hash"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitCommitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCommitResponse",
+            1,
+        )?;
+        object.field("hash", &self.hash);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitCommitResponse {
     const EXPECTING: &'static str = "an object (GitCommitResponse)";
@@ -1087,7 +1258,6 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
 }
 /// Example: `{"author":"author","message":"message","hash":"hash","email":"email","timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `hash` property.
     pub hash: String,
@@ -1099,6 +1269,18 @@ pub struct GitCommitInfo {
     pub email: String,
     /// The `timestamp` property.
     pub timestamp: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitCommitInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "GitCommitInfo", 5)?;
+        object.field("hash", &self.hash);
+        object.field("message", &self.message);
+        object.field("author", &self.author);
+        object.field("email", &self.email);
+        object.field("timestamp", &self.timestamp);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitCommitInfo {
     const EXPECTING: &'static str = "an object (GitCommitInfo)";
@@ -1167,16 +1349,13 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitRepoRequest {
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `password` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
 }
 impl GitRepoRequest {
@@ -1206,6 +1385,20 @@ impl GitRepoRequest {
     pub fn with_password(mut self, value: crate::runtime::Secret) -> Self {
         self.password = Some(value);
         self
+    }
+}
+impl serde::Serialize for GitRepoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitRepoRequest",
+            1 + usize::from(self.username.is_some())
+                + usize::from(self.password.is_some()),
+        )?;
+        object.field("path", &self.path);
+        object.optional("username", &self.username);
+        object.optional("password", &self.password);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1249,7 +1442,6 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
 }
 /// Example: `{"path":"path","branch":"branch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCheckoutRequest {
     /// The `path` property.
@@ -1274,6 +1466,18 @@ impl GitCheckoutRequest {
     pub fn with_branch(mut self, value: String) -> Self {
         self.branch = value;
         self
+    }
+}
+impl serde::Serialize for GitCheckoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCheckoutRequest",
+            2,
+        )?;
+        object.field("path", &self.path);
+        object.field("branch", &self.branch);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1317,7 +1521,6 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
 }
 /// Example: `{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `name` property.
     pub name: String,
@@ -1327,6 +1530,17 @@ pub struct FileStatus {
     pub worktree: String,
     /// The `extra` property.
     pub extra: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for FileStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "FileStatus", 4)?;
+        object.field("name", &self.name);
+        object.field("staging", &self.staging);
+        object.field("worktree", &self.worktree);
+        object.field("extra", &self.extra);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for FileStatus {
     const EXPECTING: &'static str = "an object (FileStatus)";
@@ -1384,26 +1598,34 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
 }
 /// Example: `{"behind":6.027456183070403,"fileStatus":[{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"},{"extra":"extra","name":"name","staging":"staging","worktree":"worktree"}],"ahead":0.8008281904610115,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `currentBranch` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
     /// The `ahead` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<f64>,
     /// The `behind` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<f64>,
     /// The `branchPublished` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
-    )]
     pub branch_published: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitStatus",
+            2 + usize::from(self.ahead.is_some()) + usize::from(self.behind.is_some())
+                + usize::from(self.branch_published.is_some()),
+        )?;
+        object.field("currentBranch", &self.current_branch);
+        object.field("fileStatus", &self.file_status);
+        object.optional("ahead", &self.ahead);
+        object.optional("behind", &self.behind);
+        object.optional("branchPublished", &self.branch_published);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitStatus {
     const EXPECTING: &'static str = "an object (GitStatus)";
@@ -1456,16 +1678,13 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
 }
 /// Example: `{"cwd":"cwd","command":"command","timeout":0.8008281904610115}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
     /// Current working directory
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Timeout in seconds, defaults to 10 seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
 }
 impl ExecuteRequest {
@@ -1495,6 +1714,19 @@ impl ExecuteRequest {
     pub fn with_timeout(mut self, value: f64) -> Self {
         self.timeout = Some(value);
         self
+    }
+}
+impl serde::Serialize for ExecuteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ExecuteRequest",
+            1 + usize::from(self.cwd.is_some()) + usize::from(self.timeout.is_some()),
+        )?;
+        object.field("command", &self.command);
+        object.optional("cwd", &self.cwd);
+        object.optional("timeout", &self.timeout);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1538,17 +1770,24 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
 }
 /// Example: `{"result":"Command output here","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// Exit code
     ///
     /// Example: `0`
-    #[cfg_attr(feature = "serialize", serde(rename = "exitCode"))]
     pub exit_code: f64,
     /// Command output
     ///
     /// Example: `"Command output here"`
     pub result: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ExecuteResponse", 2)?;
+        object.field("exitCode", &self.exit_code);
+        object.field("result", &self.result);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ExecuteResponse {
     const EXPECTING: &'static str = "an object (ExecuteResponse)";
@@ -1589,7 +1828,6 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
 }
 /// Example: `{"exitCode":0,"id":"cmd-123","command":"ls -la"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Command {
     /// The ID of the command
     ///
@@ -1602,11 +1840,21 @@ pub struct Command {
     /// The exit code of the command
     ///
     /// Example: `0`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Command {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Command",
+            2 + usize::from(self.exit_code.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("command", &self.command);
+        object.optional("exitCode", &self.exit_code);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Command {
     const EXPECTING: &'static str = "an object (Command)";
@@ -1653,17 +1901,24 @@ impl<'de> serde::Deserialize<'de> for Command {
 }
 /// Example: `{"sessionId":"session-123","commands":[{"exitCode":0,"id":"cmd-123","command":"ls -la"},{"exitCode":0,"id":"cmd-123","command":"ls -la"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Session {
     /// The ID of the session
     ///
     /// Example: `"session-123"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
     /// The list of commands executed in this session
     ///
     /// Always sent; `None` is sent as `null`.
     pub commands: Option<Vec<Command>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Session", 2)?;
+        object.field("sessionId", &self.session_id);
+        object.field("commands", &self.commands);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Session {
     const EXPECTING: &'static str = "an object (Session)";
@@ -1704,13 +1959,11 @@ impl<'de> serde::Deserialize<'de> for Session {
 }
 /// Example: `{"sessionId":"session-123"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The ID of the session
     ///
     /// Example: `"session-123"`
-    #[serde(rename = "sessionId")]
     pub session_id: String,
 }
 impl CreateSessionRequest {
@@ -1724,6 +1977,17 @@ impl CreateSessionRequest {
     pub fn with_session_id(mut self, value: String) -> Self {
         self.session_id = value;
         self
+    }
+}
+impl serde::Serialize for CreateSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateSessionRequest",
+            1,
+        )?;
+        object.field("sessionId", &self.session_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1759,7 +2023,6 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
 }
 /// Example: `{"async":false,"command":"ls -la","runAsync":false}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionExecuteRequest {
     /// The command to execute
@@ -1769,13 +2032,11 @@ pub struct SessionExecuteRequest {
     /// Whether to execute the command asynchronously
     ///
     /// Example: `false`
-    #[serde(rename = "runAsync", skip_serializing_if = "Option::is_none")]
     pub run_async: Option<bool>,
     /// Deprecated: Use runAsync instead. Whether to execute the command asynchronously
     ///
     /// Example: `false`
     #[deprecated]
-    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_: Option<bool>,
 }
 impl SessionExecuteRequest {
@@ -1805,6 +2066,20 @@ impl SessionExecuteRequest {
     pub fn with_async(mut self, value: bool) -> Self {
         self.async_ = Some(value);
         self
+    }
+}
+impl serde::Serialize for SessionExecuteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionExecuteRequest",
+            1 + usize::from(self.run_async.is_some())
+                + usize::from(self.async_.is_some()),
+        )?;
+        object.field("command", &self.command);
+        object.optional("runAsync", &self.run_async);
+        object.optional("async", &self.async_);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1848,29 +2123,34 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
 }
 /// Example: `{"output":"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 .","cmdId":"cmd-123","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The ID of the executed command
     ///
     /// Example: `"cmd-123"`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "cmdId", skip_serializing_if = "Option::is_none")
-    )]
     pub cmd_id: Option<String>,
     /// The output of the executed command marked with stdout and stderr prefixes
     ///
     /// Example: `"total 20\ndrwxr-xr-x  4 user group  128 Mar 15 10:30 ."`
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The exit code of the executed command
     ///
     /// Example: `0`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SessionExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionExecuteResponse",
+            usize::from(self.cmd_id.is_some()) + usize::from(self.output.is_some())
+                + usize::from(self.exit_code.is_some()),
+        )?;
+        object.optional("cmdId", &self.cmd_id);
+        object.optional("output", &self.output);
+        object.optional("exitCode", &self.exit_code);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SessionExecuteResponse {
     const EXPECTING: &'static str = "an object (SessionExecuteResponse)";
@@ -1907,7 +2187,6 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteResponse {
 }
 /// Example: `{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtySessionInfo {
     /// The unique identifier for the PTY session
     ///
@@ -1932,7 +2211,6 @@ pub struct PtySessionInfo {
     /// When the PTY session was created
     ///
     /// Example: `"2024-01-15T10:30:45Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Whether the PTY session is currently active
     ///
@@ -1943,8 +2221,22 @@ pub struct PtySessionInfo {
     /// Default: `false`
     ///
     /// Example: `false`
-    #[cfg_attr(feature = "serialize", serde(rename = "lazyStart"))]
     pub lazy_start: bool,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtySessionInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PtySessionInfo", 8)?;
+        object.field("id", &self.id);
+        object.field("cwd", &self.cwd);
+        object.field("envs", &self.envs);
+        object.field("cols", &self.cols);
+        object.field("rows", &self.rows);
+        object.field("createdAt", &self.created_at);
+        object.field("active", &self.active);
+        object.field("lazyStart", &self.lazy_start);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PtySessionInfo {
     const EXPECTING: &'static str = "an object (PtySessionInfo)";
@@ -2031,10 +2323,17 @@ impl<'de> serde::Deserialize<'de> for PtySessionInfo {
 }
 /// Example: `{"sessions":[{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80},{"cwd":"/home/user","createdAt":"2024-01-15T10:30:45Z","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"active":true,"id":"pty-session-12345","rows":24,"cols":80}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// List of active PTY sessions
     pub sessions: Vec<PtySessionInfo>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtyListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PtyListResponse", 1)?;
+        object.field("sessions", &self.sessions);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PtyListResponse {
     const EXPECTING: &'static str = "an object (PtyListResponse)";
@@ -2067,7 +2366,6 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
 }
 /// Example: `{"cwd":"/home/user","lazyStart":false,"envs":{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "},"id":"pty-session-12345","rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PtyCreateRequest {
     /// The unique identifier for the PTY session
@@ -2077,29 +2375,24 @@ pub struct PtyCreateRequest {
     /// Starting directory for the PTY session, defaults to the sandbox's working directory
     ///
     /// Example: `"/home/user"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Environment variables for the PTY session
     ///
     /// Example: `{"TERM":"xterm-256color","PS1":"\\u@daytona:\\w$ "}`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Number of terminal columns
     ///
     /// Example: `80`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols: Option<f64>,
     /// Number of terminal rows
     ///
     /// Example: `24`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<f64>,
     /// Whether to start the PTY session lazily (only start when first client connects)
     ///
     /// Default: `false`
     ///
     /// Example: `false`
-    #[serde(rename = "lazyStart", skip_serializing_if = "Option::is_none")]
     pub lazy_start: Option<bool>,
 }
 impl PtyCreateRequest {
@@ -2155,6 +2448,24 @@ impl PtyCreateRequest {
         self
     }
 }
+impl serde::Serialize for PtyCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyCreateRequest",
+            1 + usize::from(self.cwd.is_some()) + usize::from(self.envs.is_some())
+                + usize::from(self.cols.is_some()) + usize::from(self.rows.is_some())
+                + usize::from(self.lazy_start.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("cwd", &self.cwd);
+        object.optional("envs", &self.envs);
+        object.optional("cols", &self.cols);
+        object.optional("rows", &self.rows);
+        object.optional("lazyStart", &self.lazy_start);
+        object.end()
+    }
+}
 #[cfg(feature = "test-support")]
 impl crate::runtime::FromObject for PtyCreateRequest {
     const EXPECTING: &'static str = "an object (PtyCreateRequest)";
@@ -2205,13 +2516,23 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
 }
 /// Example: `{"sessionId":"pty-session-12345"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The unique identifier for the created PTY session
     ///
     /// Example: `"pty-session-12345"`
-    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtyCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyCreateResponse",
+            1,
+        )?;
+        object.field("sessionId", &self.session_id);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PtyCreateResponse {
     const EXPECTING: &'static str = "an object (PtyCreateResponse)";
@@ -2244,7 +2565,6 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
 }
 /// Example: `{"rows":24,"cols":80}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PtyResizeRequest {
     /// Number of terminal columns
@@ -2273,6 +2593,18 @@ impl PtyResizeRequest {
     pub fn with_rows(mut self, value: f64) -> Self {
         self.rows = value;
         self
+    }
+}
+impl serde::Serialize for PtyResizeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyResizeRequest",
+            2,
+        )?;
+        object.field("cols", &self.cols);
+        object.field("rows", &self.rows);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2316,7 +2648,6 @@ impl<'de> serde::Deserialize<'de> for PtyResizeRequest {
 }
 /// Example: `{"character":6.027456183070403,"line":0.8008281904610115}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct Position {
     /// The `line` property.
@@ -2341,6 +2672,14 @@ impl Position {
     pub fn with_character(mut self, value: f64) -> Self {
         self.character = value;
         self
+    }
+}
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Position", 2)?;
+        object.field("line", &self.line);
+        object.field("character", &self.character);
+        object.end()
     }
 }
 impl crate::runtime::FromObject for Position {
@@ -2382,14 +2721,11 @@ impl<'de> serde::Deserialize<'de> for Position {
 }
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CompletionContext {
     /// The `triggerKind` property.
-    #[serde(rename = "triggerKind")]
     pub trigger_kind: f64,
     /// The `triggerCharacter` property.
-    #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
     pub trigger_character: Option<String>,
 }
 impl CompletionContext {
@@ -2412,6 +2748,18 @@ impl CompletionContext {
     pub fn with_trigger_character(mut self, value: String) -> Self {
         self.trigger_character = Some(value);
         self
+    }
+}
+impl serde::Serialize for CompletionContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CompletionContext",
+            1 + usize::from(self.trigger_character.is_some()),
+        )?;
+        object.field("triggerKind", &self.trigger_kind);
+        object.optional("triggerCharacter", &self.trigger_character);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2449,21 +2797,17 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","context":{"triggerCharacter":"triggerCharacter","triggerKind":1.4658129805029452},"position":{"character":6.027456183070403,"line":0.8008281904610115},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspCompletionParams {
     /// Language identifier
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// Path to the project
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
     /// Document URI
     pub uri: String,
     /// The `position` property.
     pub position: Position,
     /// The `context` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<CompletionContext>,
 }
 impl LspCompletionParams {
@@ -2512,6 +2856,21 @@ impl LspCompletionParams {
     pub fn with_context(mut self, value: CompletionContext) -> Self {
         self.context = Some(value);
         self
+    }
+}
+impl serde::Serialize for LspCompletionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspCompletionParams",
+            4 + usize::from(self.context.is_some()),
+        )?;
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.field("uri", &self.uri);
+        object.field("position", &self.position);
+        object.optional("context", &self.context);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2575,37 +2934,43 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
 }
 /// Example: `{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `label` property.
     pub label: String,
     /// The `kind` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<f64>,
     /// The `detail` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `sortText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sortText", skip_serializing_if = "Option::is_none")
-    )]
     pub sort_text: Option<String>,
     /// The `filterText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "filterText", skip_serializing_if = "Option::is_none")
-    )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "insertText", skip_serializing_if = "Option::is_none")
-    )]
     pub insert_text: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CompletionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CompletionItem",
+            1 + usize::from(self.kind.is_some()) + usize::from(self.detail.is_some())
+                + usize::from(self.documentation.is_some())
+                + usize::from(self.sort_text.is_some())
+                + usize::from(self.filter_text.is_some())
+                + usize::from(self.insert_text.is_some()),
+        )?;
+        object.field("label", &self.label);
+        object.optional("kind", &self.kind);
+        object.optional("detail", &self.detail);
+        object.optional("documentation", &self.documentation);
+        object.optional("sortText", &self.sort_text);
+        object.optional("filterText", &self.filter_text);
+        object.optional("insertText", &self.insert_text);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CompletionItem {
     const EXPECTING: &'static str = "an object (CompletionItem)";
@@ -2658,13 +3023,20 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"},{"insertText":"insertText","kind":0.8008281904610115,"sortText":"sortText","documentation":"{}","label":"label","detail":"detail","filterText":"filterText"}],"isIncomplete":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CompletionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "CompletionList", 2)?;
+        object.field("isIncomplete", &self.is_incomplete);
+        object.field("items", &self.items);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CompletionList {
     const EXPECTING: &'static str = "an object (CompletionList)";
@@ -2705,14 +3077,11 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspDocumentRequest {
     /// Language identifier
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// Path to the project
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
     /// Document URI
     pub uri: String,
@@ -2744,6 +3113,19 @@ impl LspDocumentRequest {
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
+    }
+}
+impl serde::Serialize for LspDocumentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspDocumentRequest",
+            3,
+        )?;
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.field("uri", &self.uri);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -2799,12 +3181,20 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
 }
 /// Example: `{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Range {
     /// The `start` property.
     pub start: Position,
     /// The `end` property.
     pub end: Position,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Range {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Range", 2)?;
+        object.field("start", &self.start);
+        object.field("end", &self.end);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Range {
     const EXPECTING: &'static str = "an object (Range)";
@@ -2845,12 +3235,20 @@ impl<'de> serde::Deserialize<'de> for Range {
 }
 /// Example: `{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: Range,
     /// The `uri` property.
     pub uri: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LspLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspLocation", 2)?;
+        object.field("range", &self.range);
+        object.field("uri", &self.uri);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LspLocation {
     const EXPECTING: &'static str = "an object (LspLocation)";
@@ -2891,7 +3289,6 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
 }
 /// Example: `{"kind":0.8008281904610115,"name":"name","location":{"range":{"start":{"character":6.027456183070403,"line":0.8008281904610115},"end":{"character":6.027456183070403,"line":0.8008281904610115}},"uri":"uri"}}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: f64,
@@ -2899,6 +3296,16 @@ pub struct LspSymbol {
     pub location: LspLocation,
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LspSymbol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspSymbol", 3)?;
+        object.field("kind", &self.kind);
+        object.field("location", &self.location);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LspSymbol {
     const EXPECTING: &'static str = "an object (LspSymbol)";
@@ -2951,14 +3358,11 @@ impl<'de> serde::Deserialize<'de> for LspSymbol {
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspServerRequest {
     /// Language identifier
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// Path to the project
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
 }
 impl LspServerRequest {
@@ -2981,6 +3385,18 @@ impl LspServerRequest {
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
+    }
+}
+impl serde::Serialize for LspServerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspServerRequest",
+            2,
+        )?;
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -3024,7 +3440,6 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
 }
 /// Example: `{"message":"Computer use processes started successfully","status":{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// A message indicating the result of starting computer use processes
     ///
@@ -3034,6 +3449,19 @@ pub struct ComputerUseStartResponse {
     ///
     /// Example: `{"xvfb":{"running":true,"priority":100,"autoRestart":true,"pid":12345},"xfce4":{"running":true,"priority":200,"autoRestart":true,"pid":12346},"x11vnc":{"running":true,"priority":300,"autoRestart":true,"pid":12347},"novnc":{"running":true,"priority":400,"autoRestart":true,"pid":12348}}`
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStartResponse",
+            2,
+        )?;
+        object.field("message", &self.message);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStartResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStartResponse)";
@@ -3077,7 +3505,6 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
 }
 /// Example: `{"message":"Computer use processes stopped successfully","status":{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// A message indicating the result of stopping computer use processes
     ///
@@ -3087,6 +3514,19 @@ pub struct ComputerUseStopResponse {
     ///
     /// Example: `{"xvfb":{"running":false,"priority":100,"autoRestart":true},"xfce4":{"running":false,"priority":200,"autoRestart":true},"x11vnc":{"running":false,"priority":300,"autoRestart":true},"novnc":{"running":false,"priority":400,"autoRestart":true}}`
     pub status: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStopResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStopResponse",
+            2,
+        )?;
+        object.field("message", &self.message);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStopResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStopResponse)";
@@ -3202,12 +3642,23 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponseStatus {
 }
 /// Example: `{"status":"active"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// Status of computer use services (active, partial, inactive, error)
     ///
     /// Example: `"active"`
     pub status: ComputerUseStatusResponseStatus,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStatusResponse",
+            1,
+        )?;
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStatusResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStatusResponse)";
@@ -3240,17 +3691,28 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
 }
 /// Example: `{"running":true,"processName":"xfce4"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The name of the VNC process being checked
     ///
     /// Example: `"xfce4"`
-    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// Whether the specified VNC process is currently running
     ///
     /// Example: `true`
     pub running: bool,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessStatusResponse",
+            2,
+        )?;
+        object.field("processName", &self.process_name);
+        object.field("running", &self.running);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessStatusResponse {
     const EXPECTING: &'static str = "an object (ProcessStatusResponse)";
@@ -3291,7 +3753,6 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
 }
 /// Example: `{"processName":"xfce4","message":"Process xfce4 restarted successfully"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// A message indicating the result of restarting the process
     ///
@@ -3300,8 +3761,20 @@ pub struct ProcessRestartResponse {
     /// The name of the VNC process that was restarted
     ///
     /// Example: `"xfce4"`
-    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessRestartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessRestartResponse",
+            2,
+        )?;
+        object.field("message", &self.message);
+        object.field("processName", &self.process_name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessRestartResponse {
     const EXPECTING: &'static str = "an object (ProcessRestartResponse)";
@@ -3342,17 +3815,28 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
 }
 /// Example: `{"processName":"novnc","logs":"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The name of the VNC process whose logs were retrieved
     ///
     /// Example: `"novnc"`
-    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// The log output from the specified VNC process
     ///
     /// Example: `"2024-01-15 10:30:45 [INFO] NoVNC server started on port 6080"`
     pub logs: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessLogsResponse",
+            2,
+        )?;
+        object.field("processName", &self.process_name);
+        object.field("logs", &self.logs);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessLogsResponse {
     const EXPECTING: &'static str = "an object (ProcessLogsResponse)";
@@ -3393,17 +3877,28 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
 }
 /// Example: `{"processName":"x11vnc","errors":"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The name of the VNC process whose error logs were retrieved
     ///
     /// Example: `"x11vnc"`
-    #[cfg_attr(feature = "serialize", serde(rename = "processName"))]
     pub process_name: String,
     /// The error log output from the specified VNC process
     ///
     /// Example: `"2024-01-15 10:30:45 [ERROR] Failed to bind to port 5901"`
     pub errors: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessErrorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessErrorsResponse",
+            2,
+        )?;
+        object.field("processName", &self.process_name);
+        object.field("errors", &self.errors);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessErrorsResponse {
     const EXPECTING: &'static str = "an object (ProcessErrorsResponse)";
@@ -3444,7 +3939,6 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
 }
 /// Example: `{"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MousePosition {
     /// The X coordinate of the mouse cursor position
     ///
@@ -3454,6 +3948,15 @@ pub struct MousePosition {
     ///
     /// Example: `200`
     pub y: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MousePosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "MousePosition", 2)?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MousePosition {
     const EXPECTING: &'static str = "an object (MousePosition)";
@@ -3494,7 +3997,6 @@ impl<'de> serde::Deserialize<'de> for MousePosition {
 }
 /// Example: `{"x":150,"y":250}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseMoveRequest {
     /// The target X coordinate to move the mouse cursor to
@@ -3523,6 +4025,18 @@ impl MouseMoveRequest {
     pub fn with_y(mut self, value: f64) -> Self {
         self.y = value;
         self
+    }
+}
+impl serde::Serialize for MouseMoveRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseMoveRequest",
+            2,
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -3566,7 +4080,6 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
 }
 /// Example: `{"x":150,"y":250}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseMoveResponse {
     /// The actual X coordinate where the mouse cursor ended up
     ///
@@ -3576,6 +4089,19 @@ pub struct MouseMoveResponse {
     ///
     /// Example: `250`
     pub y: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseMoveResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseMoveResponse",
+            2,
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseMoveResponse {
     const EXPECTING: &'static str = "an object (MouseMoveResponse)";
@@ -3616,7 +4142,6 @@ impl<'de> serde::Deserialize<'de> for MouseMoveResponse {
 }
 /// Example: `{"button":"left","double":false,"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseClickRequest {
     /// The X coordinate where to perform the mouse click
@@ -3630,12 +4155,10 @@ pub struct MouseClickRequest {
     /// The mouse button to click (left, right, middle). Defaults to left
     ///
     /// Example: `"left"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// Whether to perform a double-click instead of a single click
     ///
     /// Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<bool>,
 }
 impl MouseClickRequest {
@@ -3672,6 +4195,20 @@ impl MouseClickRequest {
     pub fn with_double(mut self, value: bool) -> Self {
         self.double = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseClickRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseClickRequest",
+            2 + usize::from(self.button.is_some()) + usize::from(self.double.is_some()),
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.optional("button", &self.button);
+        object.optional("double", &self.double);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -3724,7 +4261,6 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
 }
 /// Example: `{"x":100,"y":200}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The actual X coordinate where the click occurred
     ///
@@ -3734,6 +4270,19 @@ pub struct MouseClickResponse {
     ///
     /// Example: `200`
     pub y: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseClickResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseClickResponse",
+            2,
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseClickResponse {
     const EXPECTING: &'static str = "an object (MouseClickResponse)";
@@ -3774,33 +4323,27 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
 }
 /// Example: `{"button":"left","endY":400,"endX":300,"startY":200,"startX":100}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseDragRequest {
     /// The starting X coordinate for the drag operation
     ///
     /// Example: `100`
-    #[serde(rename = "startX")]
     pub start_x: f64,
     /// The starting Y coordinate for the drag operation
     ///
     /// Example: `200`
-    #[serde(rename = "startY")]
     pub start_y: f64,
     /// The ending X coordinate for the drag operation
     ///
     /// Example: `300`
-    #[serde(rename = "endX")]
     pub end_x: f64,
     /// The ending Y coordinate for the drag operation
     ///
     /// Example: `400`
-    #[serde(rename = "endY")]
     pub end_y: f64,
     /// The mouse button to use for dragging (left, right, middle). Defaults to left
     ///
     /// Example: `"left"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
 }
 impl MouseDragRequest {
@@ -3844,6 +4387,21 @@ impl MouseDragRequest {
     pub fn with_button(mut self, value: String) -> Self {
         self.button = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseDragRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseDragRequest",
+            4 + usize::from(self.button.is_some()),
+        )?;
+        object.field("startX", &self.start_x);
+        object.field("startY", &self.start_y);
+        object.field("endX", &self.end_x);
+        object.field("endY", &self.end_y);
+        object.optional("button", &self.button);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -3907,7 +4465,6 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
 }
 /// Example: `{"x":300,"y":400}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The actual X coordinate where the drag ended
     ///
@@ -3917,6 +4474,19 @@ pub struct MouseDragResponse {
     ///
     /// Example: `400`
     pub y: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseDragResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseDragResponse",
+            2,
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseDragResponse {
     const EXPECTING: &'static str = "an object (MouseDragResponse)";
@@ -3957,7 +4527,6 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
 }
 /// Example: `{"amount":3,"x":100,"y":200,"direction":"down"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseScrollRequest {
     /// The X coordinate where to perform the scroll operation
@@ -3975,7 +4544,6 @@ pub struct MouseScrollRequest {
     /// The number of scroll units to scroll. Defaults to 1
     ///
     /// Example: `3`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
 }
 impl MouseScrollRequest {
@@ -4012,6 +4580,20 @@ impl MouseScrollRequest {
     pub fn with_amount(mut self, value: f64) -> Self {
         self.amount = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseScrollRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseScrollRequest",
+            3 + usize::from(self.amount.is_some()),
+        )?;
+        object.field("x", &self.x);
+        object.field("y", &self.y);
+        object.field("direction", &self.direction);
+        object.optional("amount", &self.amount);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -4070,12 +4652,23 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
 }
 /// Example: `{"success":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseScrollResponse {
     /// Whether the mouse scroll operation was successful
     ///
     /// Example: `true`
     pub success: bool,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseScrollResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseScrollResponse",
+            1,
+        )?;
+        object.field("success", &self.success);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseScrollResponse {
     const EXPECTING: &'static str = "an object (MouseScrollResponse)";
@@ -4108,7 +4701,6 @@ impl<'de> serde::Deserialize<'de> for MouseScrollResponse {
 }
 /// Example: `{"delay":100,"text":"Hello, World!"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardTypeRequest {
     /// The text to type using the keyboard
@@ -4118,7 +4710,6 @@ pub struct KeyboardTypeRequest {
     /// Delay in milliseconds between keystrokes. Defaults to 0
     ///
     /// Example: `100`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<f64>,
 }
 impl KeyboardTypeRequest {
@@ -4141,6 +4732,18 @@ impl KeyboardTypeRequest {
     pub fn with_delay(mut self, value: f64) -> Self {
         self.delay = Some(value);
         self
+    }
+}
+impl serde::Serialize for KeyboardTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardTypeRequest",
+            1 + usize::from(self.delay.is_some()),
+        )?;
+        object.field("text", &self.text);
+        object.optional("delay", &self.delay);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -4178,7 +4781,6 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
 }
 /// Example: `{"modifiers":["ctrl","shift"],"key":"enter"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardPressRequest {
     /// The key to press (e.g., a, b, c, enter, space, etc.)
@@ -4188,7 +4790,6 @@ pub struct KeyboardPressRequest {
     /// Array of modifier keys to press along with the main key (ctrl, alt, shift, cmd)
     ///
     /// Example: `["ctrl","shift"]`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
 }
 impl KeyboardPressRequest {
@@ -4211,6 +4812,18 @@ impl KeyboardPressRequest {
     pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
         self.modifiers = Some(value);
         self
+    }
+}
+impl serde::Serialize for KeyboardPressRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardPressRequest",
+            1 + usize::from(self.modifiers.is_some()),
+        )?;
+        object.field("key", &self.key);
+        object.optional("modifiers", &self.modifiers);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -4248,7 +4861,6 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
 }
 /// Example: `{"keys":"ctrl+c"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardHotkeyRequest {
     /// The hotkey combination to press (e.g., "ctrl+c", "cmd+v", "alt+tab")
@@ -4267,6 +4879,17 @@ impl KeyboardHotkeyRequest {
     pub fn with_keys(mut self, value: String) -> Self {
         self.keys = value;
         self
+    }
+}
+impl serde::Serialize for KeyboardHotkeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardHotkeyRequest",
+            1,
+        )?;
+        object.field("keys", &self.keys);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -4302,7 +4925,6 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// Base64 encoded screenshot image data
     ///
@@ -4311,19 +4933,26 @@ pub struct ScreenshotResponse {
     /// The current cursor position when the screenshot was taken
     ///
     /// Example: `{"x":500,"y":300}`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
-    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the screenshot data in bytes
     ///
     /// Example: `24576`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
-    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ScreenshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ScreenshotResponse",
+            1 + usize::from(self.cursor_position.is_some())
+                + usize::from(self.size_bytes.is_some()),
+        )?;
+        object.field("screenshot", &self.screenshot);
+        object.optional("cursorPosition", &self.cursor_position);
+        object.optional("sizeBytes", &self.size_bytes);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ScreenshotResponse {
     const EXPECTING: &'static str = "an object (ScreenshotResponse)";
@@ -4364,7 +4993,6 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
 }
 /// Example: `{"cursorPosition":{"x":500,"y":300},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":24576}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct RegionScreenshotResponse {
     /// Base64 encoded screenshot image data of the specified region
     ///
@@ -4373,19 +5001,26 @@ pub struct RegionScreenshotResponse {
     /// The current cursor position when the region screenshot was taken
     ///
     /// Example: `{"x":500,"y":300}`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
-    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the screenshot data in bytes
     ///
     /// Example: `24576`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
-    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for RegionScreenshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "RegionScreenshotResponse",
+            1 + usize::from(self.cursor_position.is_some())
+                + usize::from(self.size_bytes.is_some()),
+        )?;
+        object.field("screenshot", &self.screenshot);
+        object.optional("cursorPosition", &self.cursor_position);
+        object.optional("sizeBytes", &self.size_bytes);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for RegionScreenshotResponse {
     const EXPECTING: &'static str = "an object (RegionScreenshotResponse)";
@@ -4426,7 +5061,6 @@ impl<'de> serde::Deserialize<'de> for RegionScreenshotResponse {
 }
 /// Example: `{"cursorPosition":{"x":250,"y":150},"screenshot":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==","sizeBytes":12288}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompressedScreenshotResponse {
     /// Base64 encoded compressed screenshot image data
     ///
@@ -4435,19 +5069,26 @@ pub struct CompressedScreenshotResponse {
     /// The current cursor position when the compressed screenshot was taken
     ///
     /// Example: `{"x":250,"y":150}`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
-    )]
     pub cursor_position: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The size of the compressed screenshot data in bytes
     ///
     /// Example: `12288`
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
-    )]
     pub size_bytes: Option<f64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CompressedScreenshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CompressedScreenshotResponse",
+            1 + usize::from(self.cursor_position.is_some())
+                + usize::from(self.size_bytes.is_some()),
+        )?;
+        object.field("screenshot", &self.screenshot);
+        object.optional("cursorPosition", &self.cursor_position);
+        object.optional("sizeBytes", &self.size_bytes);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CompressedScreenshotResponse {
     const EXPECTING: &'static str = "an object (CompressedScreenshotResponse)";
@@ -4488,12 +5129,23 @@ impl<'de> serde::Deserialize<'de> for CompressedScreenshotResponse {
 }
 /// Example: `{"displays":[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// Array of display information for all connected displays
     ///
     /// Example: `[{"id":0,"x":0,"y":0,"width":1920,"height":1080,"is_active":true}]`
     pub displays: Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DisplayInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "DisplayInfoResponse",
+            1,
+        )?;
+        object.field("displays", &self.displays);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for DisplayInfoResponse {
     const EXPECTING: &'static str = "an object (DisplayInfoResponse)";
@@ -4528,7 +5180,6 @@ impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
 }
 /// Example: `{"count":5,"windows":[{"id":12345,"title":"Terminal"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// Array of window information for all visible windows
     ///
@@ -4538,6 +5189,15 @@ pub struct WindowsResponse {
     ///
     /// Example: `5`
     pub count: f64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WindowsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "WindowsResponse", 2)?;
+        object.field("windows", &self.windows);
+        object.field("count", &self.count);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WindowsResponse {
     const EXPECTING: &'static str = "an object (WindowsResponse)";
@@ -4581,11 +5241,9 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
 }
 /// The `uploadFile_deprecated_request` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadFileDeprecatedRequest {
     /// The `file` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<crate::runtime::Binary>,
 }
 impl UploadFileDeprecatedRequest {
@@ -4594,6 +5252,17 @@ impl UploadFileDeprecatedRequest {
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = Some(value);
         self
+    }
+}
+impl serde::Serialize for UploadFileDeprecatedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UploadFileDeprecatedRequest",
+            usize::from(self.file.is_some()),
+        )?;
+        object.optional("file", &self.file);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,13 +6,20 @@
 use super::*;
 /// Example: `{"displayName":"displayName","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccountProvider {
     /// The `name` property.
     pub name: String,
     /// The `displayName` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "displayName"))]
     pub display_name: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AccountProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "AccountProvider", 2)?;
+        object.field("name", &self.name);
+        object.field("displayName", &self.display_name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for AccountProvider {
     const EXPECTING: &'static str = "an object (AccountProvider)";
@@ -53,13 +60,11 @@ impl<'de> serde::Deserialize<'de> for AccountProvider {
 }
 /// Example: `{"provider":"provider","userId":"userId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLinkedAccount {
     /// The authentication provider of the secondary account
     pub provider: String,
     /// The user ID of the secondary account
-    #[serde(rename = "userId")]
     pub user_id: String,
 }
 impl CreateLinkedAccount {
@@ -82,6 +87,18 @@ impl CreateLinkedAccount {
     pub fn with_user_id(mut self, value: String) -> Self {
         self.user_id = value;
         self
+    }
+}
+impl serde::Serialize for CreateLinkedAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateLinkedAccount",
+            2,
+        )?;
+        object.field("provider", &self.provider);
+        object.field("userId", &self.user_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

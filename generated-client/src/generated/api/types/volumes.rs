@@ -93,7 +93,6 @@ impl<'de> serde::Deserialize<'de> for VolumeState {
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastUsedAt":"2023-01-01T00:00:00.000Z","errorReason":"Error processing volume","name":"my-volume","id":"vol-12345678","state":"ready","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct VolumeDto {
     /// Volume ID
     ///
@@ -106,7 +105,6 @@ pub struct VolumeDto {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// Volume state
     ///
@@ -115,30 +113,42 @@ pub struct VolumeDto {
     /// Creation timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// Last update timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
     /// Last used timestamp
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
     ///
     /// `None` leaves the field out; `Some(None)` sends `null`, which clears the value.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "lastUsedAt", skip_serializing_if = "Option::is_none")
-    )]
     pub last_used_at: Option<Option<String>>,
     /// The error reason of the volume
     ///
     /// Example: `"Error processing volume"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "errorReason"))]
     pub error_reason: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for VolumeDto {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "VolumeDto",
+            7 + usize::from(self.last_used_at.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("organizationId", &self.organization_id);
+        object.field("state", &self.state);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.optional("lastUsedAt", &self.last_used_at);
+        object.field("errorReason", &self.error_reason);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for VolumeDto {
     const EXPECTING: &'static str = "an object (VolumeDto)";
@@ -223,7 +233,6 @@ impl<'de> serde::Deserialize<'de> for VolumeDto {
 }
 /// Example: `{"name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateVolume {
     /// The `name` property.
@@ -240,6 +249,13 @@ impl CreateVolume {
     pub fn with_name(mut self, value: String) -> Self {
         self.name = value;
         self
+    }
+}
+impl serde::Serialize for CreateVolume {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "CreateVolume", 1)?;
+        object.field("name", &self.name);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

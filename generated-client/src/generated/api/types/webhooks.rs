@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"url":"https://app.svix.com/app_1234567890","token":"appsk_..."}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WebhookAppPortalAccess {
     /// The authentication token for the Svix consumer app portal
     ///
@@ -16,6 +15,19 @@ pub struct WebhookAppPortalAccess {
     ///
     /// Example: `"https://app.svix.com/app_1234567890"`
     pub url: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WebhookAppPortalAccess {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "WebhookAppPortalAccess",
+            2,
+        )?;
+        object.field("token", &self.token);
+        object.field("url", &self.url);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WebhookAppPortalAccess {
     const EXPECTING: &'static str = "an object (WebhookAppPortalAccess)";
@@ -56,42 +68,52 @@ impl<'de> serde::Deserialize<'de> for WebhookAppPortalAccess {
 }
 /// Example: `{"organizationId":"123e4567-e89b-12d3-a456-426614174000","createdAt":"2023-01-01T00:00:00.000Z","lastError":"Failed to create Svix application","retryCount":3,"svixApplicationId":"app_1234567890","updatedAt":"2023-01-01T00:00:00.000Z"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WebhookInitializationStatus {
     /// Organization ID
     ///
     /// Example: `"123e4567-e89b-12d3-a456-426614174000"`
-    #[cfg_attr(feature = "serialize", serde(rename = "organizationId"))]
     pub organization_id: String,
     /// The ID of the Svix application
     ///
     /// Example: `"app_1234567890"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "svixApplicationId"))]
     pub svix_application_id: Option<String>,
     /// The error reason for the last initialization attempt
     ///
     /// Example: `"Failed to create Svix application"`
     ///
     /// Always sent; `None` is sent as `null`.
-    #[cfg_attr(feature = "serialize", serde(rename = "lastError"))]
     pub last_error: Option<String>,
     /// The number of times the initialization has been attempted
     ///
     /// Example: `3`
-    #[cfg_attr(feature = "serialize", serde(rename = "retryCount"))]
     pub retry_count: f64,
     /// When the webhook initialization was created
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// When the webhook initialization was last updated
     ///
     /// Example: `"2023-01-01T00:00:00.000Z"`
-    #[cfg_attr(feature = "serialize", serde(rename = "updatedAt"))]
     pub updated_at: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WebhookInitializationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "WebhookInitializationStatus",
+            6,
+        )?;
+        object.field("organizationId", &self.organization_id);
+        object.field("svixApplicationId", &self.svix_application_id);
+        object.field("lastError", &self.last_error);
+        object.field("retryCount", &self.retry_count);
+        object.field("createdAt", &self.created_at);
+        object.field("updatedAt", &self.updated_at);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WebhookInitializationStatus {
     const EXPECTING: &'static str = "an object (WebhookInitializationStatus)";

@@ -6,20 +6,31 @@
 use super::*;
 /// Example: `{"width":6,"x":1,"y":5,"height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityBounds {
     /// The `height` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `width` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AccessibilityBounds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilityBounds",
+            usize::from(self.height.is_some()) + usize::from(self.width.is_some())
+                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("height", &self.height);
+        object.optional("width", &self.width);
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for AccessibilityBounds {
     const EXPECTING: &'static str = "an object (AccessibilityBounds)";
@@ -59,11 +70,9 @@ impl<'de> serde::Deserialize<'de> for AccessibilityBounds {
 }
 /// Example: `{"action":"action","id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessibilityInvokeRequest {
     /// The `action` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// The `id` property.
     pub id: String,
@@ -88,6 +97,18 @@ impl AccessibilityInvokeRequest {
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
+    }
+}
+impl serde::Serialize for AccessibilityInvokeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilityInvokeRequest",
+            1 + usize::from(self.action.is_some()),
+        )?;
+        object.optional("action", &self.action);
+        object.field("id", &self.id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -125,7 +146,6 @@ impl<'de> serde::Deserialize<'de> for AccessibilityInvokeRequest {
 }
 /// Example: `{"id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessibilityNodeRequest {
     /// The `id` property.
@@ -142,6 +162,17 @@ impl AccessibilityNodeRequest {
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
+    }
+}
+impl serde::Serialize for AccessibilityNodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilityNodeRequest",
+            1,
+        )?;
+        object.field("id", &self.id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -177,14 +208,24 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodeRequest {
 }
 /// Example: `{"truncated":true,"matches":[{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityNodesResponse {
     /// The `matches` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub matches: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `truncated` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AccessibilityNodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilityNodesResponse",
+            usize::from(self.matches.is_some()) + usize::from(self.truncated.is_some()),
+        )?;
+        object.optional("matches", &self.matches);
+        object.optional("truncated", &self.truncated);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for AccessibilityNodesResponse {
     const EXPECTING: &'static str = "an object (AccessibilityNodesResponse)";
@@ -218,13 +259,11 @@ impl<'de> serde::Deserialize<'de> for AccessibilityNodesResponse {
 }
 /// Example: `{"id":"id","value":"value"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AccessibilitySetValueRequest {
     /// The `id` property.
     pub id: String,
     /// The `value` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 impl AccessibilitySetValueRequest {
@@ -247,6 +286,18 @@ impl AccessibilitySetValueRequest {
     pub fn with_value(mut self, value: String) -> Self {
         self.value = Some(value);
         self
+    }
+}
+impl serde::Serialize for AccessibilitySetValueRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilitySetValueRequest",
+            1 + usize::from(self.value.is_some()),
+        )?;
+        object.field("id", &self.id);
+        object.optional("value", &self.value);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -284,14 +335,24 @@ impl<'de> serde::Deserialize<'de> for AccessibilitySetValueRequest {
 }
 /// Example: `{"root":{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]},"truncated":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct AccessibilityTreeResponse {
     /// The `root` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub root: Option<ComputeruseAccessibilityNode>,
     /// The `truncated` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub truncated: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for AccessibilityTreeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "AccessibilityTreeResponse",
+            usize::from(self.root.is_some()) + usize::from(self.truncated.is_some()),
+        )?;
+        object.optional("root", &self.root);
+        object.optional("truncated", &self.truncated);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for AccessibilityTreeResponse {
     const EXPECTING: &'static str = "an object (AccessibilityTreeResponse)";
@@ -325,14 +386,24 @@ impl<'de> serde::Deserialize<'de> for AccessibilityTreeResponse {
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStartResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStartResponse",
+            usize::from(self.message.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        object.optional("message", &self.message);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStartResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStartResponse)";
@@ -366,11 +437,21 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStartResponse {
 }
 /// Example: `{"status":"status"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStatusResponse {
     /// The `status` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStatusResponse",
+            usize::from(self.status.is_some()),
+        )?;
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStatusResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStatusResponse)";
@@ -399,14 +480,24 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStatusResponse {
 }
 /// Example: `{"message":"message","status":{"key":{"autoRestart":true,"running":true,"pid":0,"priority":6}}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputerUseStopResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `status` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<std::collections::BTreeMap<String, ProcessStatus>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputerUseStopResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputerUseStopResponse",
+            usize::from(self.message.is_some()) + usize::from(self.status.is_some()),
+        )?;
+        object.optional("message", &self.message);
+        object.optional("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputerUseStopResponse {
     const EXPECTING: &'static str = "an object (ComputerUseStopResponse)";
@@ -440,29 +531,39 @@ impl<'de> serde::Deserialize<'de> for ComputerUseStopResponse {
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfo {
     /// The `height` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "isActive", skip_serializing_if = "Option::is_none")
-    )]
     pub is_active: Option<bool>,
     /// The `width` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DisplayInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "DisplayInfo",
+            usize::from(self.height.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.is_active.is_some())
+                + usize::from(self.width.is_some()) + usize::from(self.x.is_some())
+                + usize::from(self.y.is_some()),
+        )?;
+        object.optional("height", &self.height);
+        object.optional("id", &self.id);
+        object.optional("isActive", &self.is_active);
+        object.optional("width", &self.width);
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for DisplayInfo {
     const EXPECTING: &'static str = "an object (DisplayInfo)";
@@ -508,11 +609,21 @@ impl<'de> serde::Deserialize<'de> for DisplayInfo {
 }
 /// Example: `{"displays":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"height":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct DisplayInfoResponse {
     /// The `displays` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub displays: Option<Vec<DisplayInfo>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for DisplayInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "DisplayInfoResponse",
+            usize::from(self.displays.is_some()),
+        )?;
+        object.optional("displays", &self.displays);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for DisplayInfoResponse {
     const EXPECTING: &'static str = "an object (DisplayInfoResponse)";
@@ -543,29 +654,21 @@ impl<'de> serde::Deserialize<'de> for DisplayInfoResponse {
 pub type Empty = std::collections::BTreeMap<String, serde_json::Value>;
 /// Example: `{"role":"role","scope":"scope","limit":0,"name":"name","pid":6,"nameMatch":"nameMatch","states":["states","states"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct FindAccessibilityNodesRequest {
     /// The `limit` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// "exact" | "substring" | "regex"
-    #[serde(rename = "nameMatch", skip_serializing_if = "Option::is_none")]
     pub name_match: Option<String>,
     /// The `pid` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
     /// The `role` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// The `scope` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// The `states` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<String>>,
 }
 impl FindAccessibilityNodesRequest {
@@ -610,6 +713,26 @@ impl FindAccessibilityNodesRequest {
     pub fn with_states(mut self, value: Vec<String>) -> Self {
         self.states = Some(value);
         self
+    }
+}
+impl serde::Serialize for FindAccessibilityNodesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "FindAccessibilityNodesRequest",
+            usize::from(self.limit.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.name_match.is_some())
+                + usize::from(self.pid.is_some()) + usize::from(self.role.is_some())
+                + usize::from(self.scope.is_some()) + usize::from(self.states.is_some()),
+        )?;
+        object.optional("limit", &self.limit);
+        object.optional("name", &self.name);
+        object.optional("nameMatch", &self.name_match);
+        object.optional("pid", &self.pid);
+        object.optional("role", &self.role);
+        object.optional("scope", &self.scope);
+        object.optional("states", &self.states);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -661,11 +784,9 @@ impl<'de> serde::Deserialize<'de> for FindAccessibilityNodesRequest {
 }
 /// Example: `{"keys":"keys"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardHotkeyRequest {
     /// e.g., "ctrl+c", "cmd+v"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<String>,
 }
 impl KeyboardHotkeyRequest {
@@ -674,6 +795,17 @@ impl KeyboardHotkeyRequest {
     pub fn with_keys(mut self, value: String) -> Self {
         self.keys = Some(value);
         self
+    }
+}
+impl serde::Serialize for KeyboardHotkeyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardHotkeyRequest",
+            usize::from(self.keys.is_some()),
+        )?;
+        object.optional("keys", &self.keys);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -705,14 +837,11 @@ impl<'de> serde::Deserialize<'de> for KeyboardHotkeyRequest {
 }
 /// Example: `{"modifiers":["modifiers","modifiers"],"key":"key"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardPressRequest {
     /// The `key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// ctrl, alt, shift, cmd
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modifiers: Option<Vec<String>>,
 }
 impl KeyboardPressRequest {
@@ -727,6 +856,18 @@ impl KeyboardPressRequest {
     pub fn with_modifiers(mut self, value: Vec<String>) -> Self {
         self.modifiers = Some(value);
         self
+    }
+}
+impl serde::Serialize for KeyboardPressRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardPressRequest",
+            usize::from(self.key.is_some()) + usize::from(self.modifiers.is_some()),
+        )?;
+        object.optional("key", &self.key);
+        object.optional("modifiers", &self.modifiers);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -760,14 +901,11 @@ impl<'de> serde::Deserialize<'de> for KeyboardPressRequest {
 }
 /// Example: `{"delay":0,"text":"text"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyboardTypeRequest {
     /// milliseconds between keystrokes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<i64>,
     /// The `text` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 impl KeyboardTypeRequest {
@@ -782,6 +920,18 @@ impl KeyboardTypeRequest {
     pub fn with_text(mut self, value: String) -> Self {
         self.text = Some(value);
         self
+    }
+}
+impl serde::Serialize for KeyboardTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "KeyboardTypeRequest",
+            usize::from(self.delay.is_some()) + usize::from(self.text.is_some()),
+        )?;
+        object.optional("delay", &self.delay);
+        object.optional("text", &self.text);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -815,10 +965,21 @@ impl<'de> serde::Deserialize<'de> for KeyboardTypeRequest {
 }
 /// Example: `{"recordings":[{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"},{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListRecordingsResponse {
     /// The `recordings` property.
     pub recordings: Vec<Recording>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ListRecordingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ListRecordingsResponse",
+            1,
+        )?;
+        object.field("recordings", &self.recordings);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ListRecordingsResponse {
     const EXPECTING: &'static str = "an object (ListRecordingsResponse)";
@@ -851,20 +1012,15 @@ impl<'de> serde::Deserialize<'de> for ListRecordingsResponse {
 }
 /// Example: `{"button":"button","double":true,"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseClickRequest {
     /// left, right, middle
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// The `double` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<bool>,
     /// The `x` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
 impl MouseClickRequest {
@@ -891,6 +1047,21 @@ impl MouseClickRequest {
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseClickRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseClickRequest",
+            usize::from(self.button.is_some()) + usize::from(self.double.is_some())
+                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("button", &self.button);
+        object.optional("double", &self.double);
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -933,14 +1104,24 @@ impl<'de> serde::Deserialize<'de> for MouseClickRequest {
 }
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseClickResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseClickResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseClickResponse",
+            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseClickResponse {
     const EXPECTING: &'static str = "an object (MouseClickResponse)";
@@ -971,23 +1152,17 @@ impl<'de> serde::Deserialize<'de> for MouseClickResponse {
 }
 /// Example: `{"button":"button","endY":6,"endX":0,"startY":5,"startX":1}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseDragRequest {
     /// The `button` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<String>,
     /// The `endX` property.
-    #[serde(rename = "endX", skip_serializing_if = "Option::is_none")]
     pub end_x: Option<i64>,
     /// The `endY` property.
-    #[serde(rename = "endY", skip_serializing_if = "Option::is_none")]
     pub end_y: Option<i64>,
     /// The `startX` property.
-    #[serde(rename = "startX", skip_serializing_if = "Option::is_none")]
     pub start_x: Option<i64>,
     /// The `startY` property.
-    #[serde(rename = "startY", skip_serializing_if = "Option::is_none")]
     pub start_y: Option<i64>,
 }
 impl MouseDragRequest {
@@ -1020,6 +1195,23 @@ impl MouseDragRequest {
     pub fn with_start_y(mut self, value: i64) -> Self {
         self.start_y = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseDragRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseDragRequest",
+            usize::from(self.button.is_some()) + usize::from(self.end_x.is_some())
+                + usize::from(self.end_y.is_some()) + usize::from(self.start_x.is_some())
+                + usize::from(self.start_y.is_some()),
+        )?;
+        object.optional("button", &self.button);
+        object.optional("endX", &self.end_x);
+        object.optional("endY", &self.end_y);
+        object.optional("startX", &self.start_x);
+        object.optional("startY", &self.start_y);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1065,14 +1257,24 @@ impl<'de> serde::Deserialize<'de> for MouseDragRequest {
 }
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MouseDragResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MouseDragResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseDragResponse",
+            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MouseDragResponse {
     const EXPECTING: &'static str = "an object (MouseDragResponse)";
@@ -1103,14 +1305,11 @@ impl<'de> serde::Deserialize<'de> for MouseDragResponse {
 }
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseMoveRequest {
     /// The `x` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
 impl MouseMoveRequest {
@@ -1125,6 +1324,18 @@ impl MouseMoveRequest {
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseMoveRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseMoveRequest",
+            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1158,14 +1369,24 @@ impl<'de> serde::Deserialize<'de> for MouseMoveRequest {
 }
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct MousePositionResponse {
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for MousePositionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MousePositionResponse",
+            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for MousePositionResponse {
     const EXPECTING: &'static str = "an object (MousePositionResponse)";
@@ -1196,20 +1417,15 @@ impl<'de> serde::Deserialize<'de> for MousePositionResponse {
 }
 /// Example: `{"amount":0,"x":6,"y":1,"direction":"direction"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MouseScrollRequest {
     /// The `amount` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// up, down
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<String>,
     /// The `x` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     /// The `y` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
 impl MouseScrollRequest {
@@ -1236,6 +1452,21 @@ impl MouseScrollRequest {
     pub fn with_y(mut self, value: i64) -> Self {
         self.y = Some(value);
         self
+    }
+}
+impl serde::Serialize for MouseScrollRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "MouseScrollRequest",
+            usize::from(self.amount.is_some()) + usize::from(self.direction.is_some())
+                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("amount", &self.amount);
+        object.optional("direction", &self.direction);
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1278,14 +1509,24 @@ impl<'de> serde::Deserialize<'de> for MouseScrollRequest {
 }
 /// Example: `{"x":0,"y":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Position {
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Position {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Position",
+            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Position {
     const EXPECTING: &'static str = "an object (Position)";
@@ -1313,17 +1554,24 @@ impl<'de> serde::Deserialize<'de> for Position {
 }
 /// Example: `{"processName":"processName","errors":"errors"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessErrorsResponse {
     /// The `errors` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub errors: Option<String>,
     /// The `processName` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "processName", skip_serializing_if = "Option::is_none")
-    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessErrorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessErrorsResponse",
+            usize::from(self.errors.is_some()) + usize::from(self.process_name.is_some()),
+        )?;
+        object.optional("errors", &self.errors);
+        object.optional("processName", &self.process_name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessErrorsResponse {
     const EXPECTING: &'static str = "an object (ProcessErrorsResponse)";
@@ -1354,17 +1602,24 @@ impl<'de> serde::Deserialize<'de> for ProcessErrorsResponse {
 }
 /// Example: `{"processName":"processName","logs":"logs"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessLogsResponse {
     /// The `logs` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub logs: Option<String>,
     /// The `processName` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "processName", skip_serializing_if = "Option::is_none")
-    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessLogsResponse",
+            usize::from(self.logs.is_some()) + usize::from(self.process_name.is_some()),
+        )?;
+        object.optional("logs", &self.logs);
+        object.optional("processName", &self.process_name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessLogsResponse {
     const EXPECTING: &'static str = "an object (ProcessLogsResponse)";
@@ -1395,17 +1650,25 @@ impl<'de> serde::Deserialize<'de> for ProcessLogsResponse {
 }
 /// Example: `{"processName":"processName","message":"message"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessRestartResponse {
     /// The `message` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub message: Option<String>,
     /// The `processName` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "processName", skip_serializing_if = "Option::is_none")
-    )]
     pub process_name: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessRestartResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessRestartResponse",
+            usize::from(self.message.is_some())
+                + usize::from(self.process_name.is_some()),
+        )?;
+        object.optional("message", &self.message);
+        object.optional("processName", &self.process_name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessRestartResponse {
     const EXPECTING: &'static str = "an object (ProcessRestartResponse)";
@@ -1436,23 +1699,32 @@ impl<'de> serde::Deserialize<'de> for ProcessRestartResponse {
 }
 /// Example: `{"autoRestart":true,"running":true,"pid":0,"priority":6}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatus {
     /// The `autoRestart` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "autoRestart", skip_serializing_if = "Option::is_none")
-    )]
     pub auto_restart: Option<bool>,
     /// The `pid` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub pid: Option<i64>,
     /// The `priority` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub priority: Option<i64>,
     /// The `running` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessStatus",
+            usize::from(self.auto_restart.is_some()) + usize::from(self.pid.is_some())
+                + usize::from(self.priority.is_some())
+                + usize::from(self.running.is_some()),
+        )?;
+        object.optional("autoRestart", &self.auto_restart);
+        object.optional("pid", &self.pid);
+        object.optional("priority", &self.priority);
+        object.optional("running", &self.running);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessStatus {
     const EXPECTING: &'static str = "an object (ProcessStatus)";
@@ -1492,17 +1764,25 @@ impl<'de> serde::Deserialize<'de> for ProcessStatus {
 }
 /// Example: `{"running":true,"processName":"processName"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ProcessStatusResponse {
     /// The `processName` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "processName", skip_serializing_if = "Option::is_none")
-    )]
     pub process_name: Option<String>,
     /// The `running` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub running: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ProcessStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ProcessStatusResponse",
+            usize::from(self.process_name.is_some())
+                + usize::from(self.running.is_some()),
+        )?;
+        object.optional("processName", &self.process_name);
+        object.optional("running", &self.running);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ProcessStatusResponse {
     const EXPECTING: &'static str = "an object (ProcessStatusResponse)";
@@ -1533,39 +1813,44 @@ impl<'de> serde::Deserialize<'de> for ProcessStatusResponse {
 }
 /// Example: `{"fileName":"fileName","durationSeconds":0.8008281904610115,"filePath":"filePath","startTime":"startTime","endTime":"endTime","id":"id","sizeBytes":6,"status":"status"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Recording {
     /// The `durationSeconds` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "durationSeconds", skip_serializing_if = "Option::is_none")
-    )]
     pub duration_seconds: Option<f64>,
     /// The `endTime` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "endTime", skip_serializing_if = "Option::is_none")
-    )]
     pub end_time: Option<String>,
     /// The `fileName` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "fileName"))]
     pub file_name: String,
     /// The `filePath` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "filePath"))]
     pub file_path: String,
     /// The `id` property.
     pub id: String,
     /// The `sizeBytes` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
-    )]
     pub size_bytes: Option<i64>,
     /// The `startTime` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "startTime"))]
     pub start_time: String,
     /// The `status` property.
     pub status: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Recording {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Recording",
+            5 + usize::from(self.duration_seconds.is_some())
+                + usize::from(self.end_time.is_some())
+                + usize::from(self.size_bytes.is_some()),
+        )?;
+        object.optional("durationSeconds", &self.duration_seconds);
+        object.optional("endTime", &self.end_time);
+        object.field("fileName", &self.file_name);
+        object.field("filePath", &self.file_path);
+        object.field("id", &self.id);
+        object.optional("sizeBytes", &self.size_bytes);
+        object.field("startTime", &self.start_time);
+        object.field("status", &self.status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Recording {
     const EXPECTING: &'static str = "an object (Recording)";
@@ -1646,23 +1931,29 @@ impl<'de> serde::Deserialize<'de> for Recording {
 }
 /// Example: `{"cursorPosition":{"x":0,"y":6},"screenshot":"screenshot","sizeBytes":1}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScreenshotResponse {
     /// The `cursorPosition` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "cursorPosition", skip_serializing_if = "Option::is_none")
-    )]
     pub cursor_position: Option<Position>,
     /// The `screenshot` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub screenshot: Option<String>,
     /// The `sizeBytes` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sizeBytes", skip_serializing_if = "Option::is_none")
-    )]
     pub size_bytes: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ScreenshotResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ScreenshotResponse",
+            usize::from(self.cursor_position.is_some())
+                + usize::from(self.screenshot.is_some())
+                + usize::from(self.size_bytes.is_some()),
+        )?;
+        object.optional("cursorPosition", &self.cursor_position);
+        object.optional("screenshot", &self.screenshot);
+        object.optional("sizeBytes", &self.size_bytes);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ScreenshotResponse {
     const EXPECTING: &'static str = "an object (ScreenshotResponse)";
@@ -1699,11 +1990,21 @@ impl<'de> serde::Deserialize<'de> for ScreenshotResponse {
 }
 /// Example: `{"success":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ScrollResponse {
     /// The `success` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ScrollResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ScrollResponse",
+            usize::from(self.success.is_some()),
+        )?;
+        object.optional("success", &self.success);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ScrollResponse {
     const EXPECTING: &'static str = "an object (ScrollResponse)";
@@ -1730,11 +2031,9 @@ impl<'de> serde::Deserialize<'de> for ScrollResponse {
 }
 /// Example: `{"label":"label"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct StartRecordingRequest {
     /// The `label` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 impl StartRecordingRequest {
@@ -1743,6 +2042,17 @@ impl StartRecordingRequest {
     pub fn with_label(mut self, value: String) -> Self {
         self.label = Some(value);
         self
+    }
+}
+impl serde::Serialize for StartRecordingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "StartRecordingRequest",
+            usize::from(self.label.is_some()),
+        )?;
+        object.optional("label", &self.label);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1774,7 +2084,6 @@ impl<'de> serde::Deserialize<'de> for StartRecordingRequest {
 }
 /// Example: `{"id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct StopRecordingRequest {
     /// The `id` property.
@@ -1791,6 +2100,17 @@ impl StopRecordingRequest {
     pub fn with_id(mut self, value: String) -> Self {
         self.id = value;
         self
+    }
+}
+impl serde::Serialize for StopRecordingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "StopRecordingRequest",
+            1,
+        )?;
+        object.field("id", &self.id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -1826,32 +2146,42 @@ impl<'de> serde::Deserialize<'de> for StopRecordingRequest {
 }
 /// Example: `{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowInfo {
     /// The `height` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub height: Option<i64>,
     /// The `id` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<i64>,
     /// The `isActive` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "isActive", skip_serializing_if = "Option::is_none")
-    )]
     pub is_active: Option<bool>,
     /// The `title` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `width` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub width: Option<i64>,
     /// The `x` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x: Option<i64>,
     /// The `y` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y: Option<i64>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WindowInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "WindowInfo",
+            usize::from(self.height.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.is_active.is_some())
+                + usize::from(self.title.is_some()) + usize::from(self.width.is_some())
+                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+        )?;
+        object.optional("height", &self.height);
+        object.optional("id", &self.id);
+        object.optional("isActive", &self.is_active);
+        object.optional("title", &self.title);
+        object.optional("width", &self.width);
+        object.optional("x", &self.x);
+        object.optional("y", &self.y);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WindowInfo {
     const EXPECTING: &'static str = "an object (WindowInfo)";
@@ -1900,11 +2230,21 @@ impl<'de> serde::Deserialize<'de> for WindowInfo {
 }
 /// Example: `{"windows":[{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0},{"width":1,"x":5,"y":5,"id":6,"isActive":true,"title":"title","height":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WindowsResponse {
     /// The `windows` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub windows: Option<Vec<WindowInfo>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WindowsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "WindowsResponse",
+            usize::from(self.windows.is_some()),
+        )?;
+        object.optional("windows", &self.windows);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WindowsResponse {
     const EXPECTING: &'static str = "an object (WindowsResponse)";
@@ -1933,32 +2273,46 @@ impl<'de> serde::Deserialize<'de> for WindowsResponse {
 }
 /// Example: `{"role":"role","children":[null,null],"bounds":{"width":6,"x":1,"y":5,"height":0},"name":"name","description":"description","id":"id","actions":["actions","actions"],"states":["states","states"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ComputeruseAccessibilityNode {
     /// The `actions` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub actions: Option<Vec<String>>,
     /// The `bounds` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub bounds: Option<AccessibilityBounds>,
     /// The `children` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub children: Option<Vec<ComputeruseAccessibilityNode>>,
     /// The `description` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// The `id` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
     /// The `name` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
     /// The `role` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub role: Option<String>,
     /// The `states` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub states: Option<Vec<String>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ComputeruseAccessibilityNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ComputeruseAccessibilityNode",
+            usize::from(self.actions.is_some()) + usize::from(self.bounds.is_some())
+                + usize::from(self.children.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+                + usize::from(self.role.is_some()) + usize::from(self.states.is_some()),
+        )?;
+        object.optional("actions", &self.actions);
+        object.optional("bounds", &self.bounds);
+        object.optional("children", &self.children);
+        object.optional("description", &self.description);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("role", &self.role);
+        object.optional("states", &self.states);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ComputeruseAccessibilityNode {
     const EXPECTING: &'static str = "an object (ComputeruseAccessibilityNode)";

@@ -6,21 +6,17 @@
 use super::*;
 /// Example: `{"mode":"mode","owner":"owner","size":0,"modTime":"modTime","modifiedAt":"modifiedAt","permissions":"permissions","name":"name","group":"group","isDir":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileInfo {
     /// The `group` property.
     pub group: String,
     /// The `isDir` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "isDir"))]
     pub is_dir: bool,
     /// Deprecated: ModTime uses Go's time.String() layout which is not a standard format.
     /// Use ModifiedAt instead, which is serialized as ISO 8601 / RFC 3339.
-    #[cfg_attr(feature = "serialize", serde(rename = "modTime"))]
     pub mod_time: String,
     /// The `mode` property.
     pub mode: String,
     /// The `modifiedAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "modifiedAt"))]
     pub modified_at: String,
     /// The `name` property.
     pub name: String,
@@ -30,6 +26,22 @@ pub struct FileInfo {
     pub permissions: String,
     /// The `size` property.
     pub size: i64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for FileInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "FileInfo", 9)?;
+        object.field("group", &self.group);
+        object.field("isDir", &self.is_dir);
+        object.field("modTime", &self.mod_time);
+        object.field("mode", &self.mode);
+        object.field("modifiedAt", &self.modified_at);
+        object.field("name", &self.name);
+        object.field("owner", &self.owner);
+        object.field("permissions", &self.permissions);
+        object.field("size", &self.size);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for FileInfo {
     const EXPECTING: &'static str = "an object (FileInfo)";
@@ -122,7 +134,6 @@ impl<'de> serde::Deserialize<'de> for FileInfo {
 }
 /// Example: `{"file":"file","line":0,"content":"content"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Match {
     /// The `content` property.
     pub content: String,
@@ -130,6 +141,16 @@ pub struct Match {
     pub file: String,
     /// The `line` property.
     pub line: i64,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Match {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "Match", 3)?;
+        object.field("content", &self.content);
+        object.field("file", &self.file);
+        object.field("line", &self.line);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Match {
     const EXPECTING: &'static str = "an object (Match)";
@@ -182,13 +203,11 @@ impl<'de> serde::Deserialize<'de> for Match {
 }
 /// Example: `{"newValue":"newValue","pattern":"pattern","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRequest {
     /// The `files` property.
     pub files: Vec<String>,
     /// The `newValue` property.
-    #[serde(rename = "newValue")]
     pub new_value: String,
     /// The `pattern` property.
     pub pattern: String,
@@ -220,6 +239,15 @@ impl ReplaceRequest {
     pub fn with_pattern(mut self, value: String) -> Self {
         self.pattern = value;
         self
+    }
+}
+impl serde::Serialize for ReplaceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "ReplaceRequest", 3)?;
+        object.field("files", &self.files);
+        object.field("newValue", &self.new_value);
+        object.field("pattern", &self.pattern);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -275,17 +303,28 @@ impl<'de> serde::Deserialize<'de> for ReplaceRequest {
 }
 /// Example: `{"file":"file","success":true,"error":"error"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ReplaceResult {
     /// The `error` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub error: Option<String>,
     /// The `file` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub file: Option<String>,
     /// The `success` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ReplaceResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ReplaceResult",
+            usize::from(self.error.is_some()) + usize::from(self.file.is_some())
+                + usize::from(self.success.is_some()),
+        )?;
+        object.optional("error", &self.error);
+        object.optional("file", &self.file);
+        object.optional("success", &self.success);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ReplaceResult {
     const EXPECTING: &'static str = "an object (ReplaceResult)";
@@ -322,10 +361,21 @@ impl<'de> serde::Deserialize<'de> for ReplaceResult {
 }
 /// Example: `{"files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SearchFilesResponse {
     /// The `files` property.
     pub files: Vec<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SearchFilesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SearchFilesResponse",
+            1,
+        )?;
+        object.field("files", &self.files);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SearchFilesResponse {
     const EXPECTING: &'static str = "an object (SearchFilesResponse)";
@@ -358,7 +408,6 @@ impl<'de> serde::Deserialize<'de> for SearchFilesResponse {
 }
 /// The `UploadFile_request` schema.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadFileRequest {
     /// File to upload
@@ -375,6 +424,17 @@ impl UploadFileRequest {
     pub fn with_file(mut self, value: crate::runtime::Binary) -> Self {
         self.file = value;
         self
+    }
+}
+impl serde::Serialize for UploadFileRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UploadFileRequest",
+            1,
+        )?;
+        object.field("file", &self.file);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"paths":["paths","paths"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct FilesDownloadRequest {
     /// The `paths` property.
@@ -23,6 +22,17 @@ impl FilesDownloadRequest {
     pub fn with_paths(mut self, value: Vec<String>) -> Self {
         self.paths = value;
         self
+    }
+}
+impl serde::Serialize for FilesDownloadRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "FilesDownloadRequest",
+            1,
+        )?;
+        object.field("paths", &self.paths);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -58,7 +68,6 @@ impl<'de> serde::Deserialize<'de> for FilesDownloadRequest {
 }
 /// The `UploadFile` schema.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UploadFile {
     /// The file's contents.
@@ -83,6 +92,14 @@ impl UploadFile {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for UploadFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "UploadFile", 2)?;
+        object.field("file", &self.file);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct FileStatus {
     /// The `extra` property.
     pub extra: String,
@@ -16,6 +15,17 @@ pub struct FileStatus {
     pub staging: Status,
     /// The `worktree` property.
     pub worktree: Status,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for FileStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "FileStatus", 4)?;
+        object.field("extra", &self.extra);
+        object.field("name", &self.name);
+        object.field("staging", &self.staging);
+        object.field("worktree", &self.worktree);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for FileStatus {
     const EXPECTING: &'static str = "an object (FileStatus)";
@@ -73,7 +83,6 @@ impl<'de> serde::Deserialize<'de> for FileStatus {
 }
 /// Example: `{"path":"path","files":["files","files"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitAddRequest {
     /// files to add (use . for all files)
@@ -98,6 +107,14 @@ impl GitAddRequest {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for GitAddRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "GitAddRequest", 2)?;
+        object.field("files", &self.files);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -141,7 +158,6 @@ impl<'de> serde::Deserialize<'de> for GitAddRequest {
 }
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitBranchRequest {
     /// The `name` property.
@@ -166,6 +182,18 @@ impl GitBranchRequest {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for GitBranchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitBranchRequest",
+            2,
+        )?;
+        object.field("name", &self.name);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -209,7 +237,6 @@ impl<'de> serde::Deserialize<'de> for GitBranchRequest {
 }
 /// Example: `{"path":"path","branch":"branch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCheckoutRequest {
     /// The `branch` property.
@@ -234,6 +261,18 @@ impl GitCheckoutRequest {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for GitCheckoutRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCheckoutRequest",
+            2,
+        )?;
+        object.field("branch", &self.branch);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -277,30 +316,24 @@ impl<'de> serde::Deserialize<'de> for GitCheckoutRequest {
 }
 /// Example: `{"path":"path","password":"password","branch":"branch","commit_id":"commit_id","insecure_skip_tls":true,"url":"url","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCloneRequest {
     /// The `branch` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
     /// The `commit_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
     /// Skip TLS certificate verification for this clone. Defaults to false (verify).
     /// Set to true ONLY for trusted internal Git servers with self-signed or
     /// private-CA certs; credentials, if supplied, will be transmitted over an
     /// unverified TLS connection and are exposed to any MITM on the route.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub insecure_skip_tls: Option<bool>,
     /// The `password` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `url` property.
     pub url: String,
     /// The `username` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 impl GitCloneRequest {
@@ -358,6 +391,27 @@ impl GitCloneRequest {
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
+    }
+}
+impl serde::Serialize for GitCloneRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCloneRequest",
+            2 + usize::from(self.branch.is_some())
+                + usize::from(self.commit_id.is_some())
+                + usize::from(self.insecure_skip_tls.is_some())
+                + usize::from(self.password.is_some())
+                + usize::from(self.username.is_some()),
+        )?;
+        object.optional("branch", &self.branch);
+        object.optional("commit_id", &self.commit_id);
+        object.optional("insecure_skip_tls", &self.insecure_skip_tls);
+        object.optional("password", &self.password);
+        object.field("path", &self.path);
+        object.field("url", &self.url);
+        object.optional("username", &self.username);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -429,7 +483,6 @@ impl<'de> serde::Deserialize<'de> for GitCloneRequest {
 }
 /// Example: `{"author":"author","message":"message","email":"email","hash":"hash","timestamp":"timestamp"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitInfo {
     /// The `author` property.
     pub author: String,
@@ -441,6 +494,18 @@ pub struct GitCommitInfo {
     pub message: String,
     /// The `timestamp` property.
     pub timestamp: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitCommitInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "GitCommitInfo", 5)?;
+        object.field("author", &self.author);
+        object.field("email", &self.email);
+        object.field("hash", &self.hash);
+        object.field("message", &self.message);
+        object.field("timestamp", &self.timestamp);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitCommitInfo {
     const EXPECTING: &'static str = "an object (GitCommitInfo)";
@@ -509,11 +574,9 @@ impl<'de> serde::Deserialize<'de> for GitCommitInfo {
 }
 /// Example: `{"path":"path","author":"author","message":"message","allow_empty":true,"email":"email"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitCommitRequest {
     /// The `allow_empty` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_empty: Option<bool>,
     /// The `author` property.
     pub author: String,
@@ -565,6 +628,21 @@ impl GitCommitRequest {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for GitCommitRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCommitRequest",
+            4 + usize::from(self.allow_empty.is_some()),
+        )?;
+        object.optional("allow_empty", &self.allow_empty);
+        object.field("author", &self.author);
+        object.field("email", &self.email);
+        object.field("message", &self.message);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -628,10 +706,21 @@ impl<'de> serde::Deserialize<'de> for GitCommitRequest {
 }
 /// Example: `{"hash":"hash"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitCommitResponse {
     /// The `hash` property.
     pub hash: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitCommitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitCommitResponse",
+            1,
+        )?;
+        object.field("hash", &self.hash);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitCommitResponse {
     const EXPECTING: &'static str = "an object (GitCommitResponse)";
@@ -660,7 +749,6 @@ impl<'de> serde::Deserialize<'de> for GitCommitResponse {
 }
 /// Example: `{"path":"path","name":"name"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitDeleteBranchRequest {
     /// The `name` property.
@@ -688,6 +776,18 @@ impl GitDeleteBranchRequest {
     pub fn with_path(mut self, value: String) -> Self {
         self.path = value;
         self
+    }
+}
+impl serde::Serialize for GitDeleteBranchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitDeleteBranchRequest",
+            2,
+        )?;
+        object.field("name", &self.name);
+        object.field("path", &self.path);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -731,16 +831,13 @@ impl<'de> serde::Deserialize<'de> for GitDeleteBranchRequest {
 }
 /// Example: `{"path":"path","password":"password","username":"username"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct GitRepoRequest {
     /// The `password` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<crate::runtime::Secret>,
     /// The `path` property.
     pub path: String,
     /// The `username` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
 impl GitRepoRequest {
@@ -770,6 +867,20 @@ impl GitRepoRequest {
     pub fn with_username(mut self, value: String) -> Self {
         self.username = Some(value);
         self
+    }
+}
+impl serde::Serialize for GitRepoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitRepoRequest",
+            1 + usize::from(self.password.is_some())
+                + usize::from(self.username.is_some()),
+        )?;
+        object.optional("password", &self.password);
+        object.field("path", &self.path);
+        object.optional("username", &self.username);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -813,26 +924,34 @@ impl<'de> serde::Deserialize<'de> for GitRepoRequest {
 }
 /// Example: `{"behind":6,"fileStatus":[{"extra":"extra","name":"name","staging":"Unmodified","worktree":null},{"extra":"extra","name":"name","staging":"Unmodified","worktree":null}],"ahead":0,"branchPublished":true,"currentBranch":"currentBranch"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct GitStatus {
     /// The `ahead` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ahead: Option<i64>,
     /// The `behind` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub behind: Option<i64>,
     /// The `branchPublished` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "branchPublished", skip_serializing_if = "Option::is_none")
-    )]
     pub branch_published: Option<bool>,
     /// The `currentBranch` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "currentBranch"))]
     pub current_branch: String,
     /// The `fileStatus` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "fileStatus"))]
     pub file_status: Vec<FileStatus>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for GitStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "GitStatus",
+            2 + usize::from(self.ahead.is_some()) + usize::from(self.behind.is_some())
+                + usize::from(self.branch_published.is_some()),
+        )?;
+        object.optional("ahead", &self.ahead);
+        object.optional("behind", &self.behind);
+        object.optional("branchPublished", &self.branch_published);
+        object.field("currentBranch", &self.current_branch);
+        object.field("fileStatus", &self.file_status);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for GitStatus {
     const EXPECTING: &'static str = "an object (GitStatus)";
@@ -885,10 +1004,21 @@ impl<'de> serde::Deserialize<'de> for GitStatus {
 }
 /// Example: `{"branches":["branches","branches"]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListBranchResponse {
     /// The `branches` property.
     pub branches: Vec<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ListBranchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ListBranchResponse",
+            1,
+        )?;
+        object.field("branches", &self.branches);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ListBranchResponse {
     const EXPECTING: &'static str = "an object (ListBranchResponse)";

@@ -6,10 +6,21 @@
 use super::*;
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct UserHomeDirResponse {
     /// The `dir` property.
     pub dir: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for UserHomeDirResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "UserHomeDirResponse",
+            1,
+        )?;
+        object.field("dir", &self.dir);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for UserHomeDirResponse {
     const EXPECTING: &'static str = "an object (UserHomeDirResponse)";
@@ -42,10 +53,17 @@ impl<'de> serde::Deserialize<'de> for UserHomeDirResponse {
 }
 /// Example: `{"dir":"dir"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct WorkDirResponse {
     /// The `dir` property.
     pub dir: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for WorkDirResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "WorkDirResponse", 1)?;
+        object.field("dir", &self.dir);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for WorkDirResponse {
     const EXPECTING: &'static str = "an object (WorkDirResponse)";

@@ -6,14 +6,11 @@
 use super::*;
 /// Example: `{"cwd":"cwd","language":"language"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateContextRequest {
     /// The `cwd` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// The `language` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 impl CreateContextRequest {
@@ -28,6 +25,18 @@ impl CreateContextRequest {
     pub fn with_language(mut self, value: String) -> Self {
         self.language = Some(value);
         self
+    }
+}
+impl serde::Serialize for CreateContextRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateContextRequest",
+            usize::from(self.cwd.is_some()) + usize::from(self.language.is_some()),
+        )?;
+        object.optional("cwd", &self.cwd);
+        object.optional("language", &self.language);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -61,12 +70,10 @@ impl<'de> serde::Deserialize<'de> for CreateContextRequest {
 }
 /// Example: `{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct InterpreterContext {
     /// The `active` property.
     pub active: bool,
     /// The `createdAt` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The `cwd` property.
     pub cwd: String,
@@ -74,6 +81,22 @@ pub struct InterpreterContext {
     pub id: String,
     /// The `language` property.
     pub language: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for InterpreterContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "InterpreterContext",
+            5,
+        )?;
+        object.field("active", &self.active);
+        object.field("createdAt", &self.created_at);
+        object.field("cwd", &self.cwd);
+        object.field("id", &self.id);
+        object.field("language", &self.language);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for InterpreterContext {
     const EXPECTING: &'static str = "an object (InterpreterContext)";
@@ -142,10 +165,21 @@ impl<'de> serde::Deserialize<'de> for InterpreterContext {
 }
 /// Example: `{"contexts":[{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"},{"createdAt":"createdAt","cwd":"cwd","active":true,"language":"language","id":"id"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ListContextsResponse {
     /// The `contexts` property.
     pub contexts: Vec<InterpreterContext>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ListContextsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ListContextsResponse",
+            1,
+        )?;
+        object.field("contexts", &self.contexts);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ListContextsResponse {
     const EXPECTING: &'static str = "an object (ListContextsResponse)";

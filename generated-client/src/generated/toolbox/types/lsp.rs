@@ -6,14 +6,11 @@
 use super::*;
 /// Example: `{"triggerCharacter":"triggerCharacter","triggerKind":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CompletionContext {
     /// The `triggerCharacter` property.
-    #[serde(rename = "triggerCharacter", skip_serializing_if = "Option::is_none")]
     pub trigger_character: Option<String>,
     /// The `triggerKind` property.
-    #[serde(rename = "triggerKind")]
     pub trigger_kind: i64,
 }
 impl CompletionContext {
@@ -36,6 +33,18 @@ impl CompletionContext {
     pub fn with_trigger_kind(mut self, value: i64) -> Self {
         self.trigger_kind = value;
         self
+    }
+}
+impl serde::Serialize for CompletionContext {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CompletionContext",
+            1 + usize::from(self.trigger_character.is_some()),
+        )?;
+        object.optional("triggerCharacter", &self.trigger_character);
+        object.field("triggerKind", &self.trigger_kind);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -73,37 +82,44 @@ impl<'de> serde::Deserialize<'de> for CompletionContext {
 }
 /// Example: `{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionItem {
     /// The `detail` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub detail: Option<String>,
     /// The `documentation` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub documentation: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The `filterText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "filterText", skip_serializing_if = "Option::is_none")
-    )]
     pub filter_text: Option<String>,
     /// The `insertText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "insertText", skip_serializing_if = "Option::is_none")
-    )]
     pub insert_text: Option<String>,
     /// The `kind` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub kind: Option<i64>,
     /// The `label` property.
     pub label: String,
     /// The `sortText` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "sortText", skip_serializing_if = "Option::is_none")
-    )]
     pub sort_text: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CompletionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CompletionItem",
+            1 + usize::from(self.detail.is_some())
+                + usize::from(self.documentation.is_some())
+                + usize::from(self.filter_text.is_some())
+                + usize::from(self.insert_text.is_some())
+                + usize::from(self.kind.is_some())
+                + usize::from(self.sort_text.is_some()),
+        )?;
+        object.optional("detail", &self.detail);
+        object.optional("documentation", &self.documentation);
+        object.optional("filterText", &self.filter_text);
+        object.optional("insertText", &self.insert_text);
+        object.optional("kind", &self.kind);
+        object.field("label", &self.label);
+        object.optional("sortText", &self.sort_text);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CompletionItem {
     const EXPECTING: &'static str = "an object (CompletionItem)";
@@ -156,13 +172,20 @@ impl<'de> serde::Deserialize<'de> for CompletionItem {
 }
 /// Example: `{"items":[{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"},{"insertText":"insertText","kind":0,"sortText":"sortText","documentation":"{}","detail":"detail","filterText":"filterText","label":"label"}],"isIncomplete":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CompletionList {
     /// The `isIncomplete` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "isIncomplete"))]
     pub is_incomplete: bool,
     /// The `items` property.
     pub items: Vec<CompletionItem>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CompletionList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "CompletionList", 2)?;
+        object.field("isIncomplete", &self.is_incomplete);
+        object.field("items", &self.items);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CompletionList {
     const EXPECTING: &'static str = "an object (CompletionList)";
@@ -203,17 +226,13 @@ impl<'de> serde::Deserialize<'de> for CompletionList {
 }
 /// Example: `{"pathToProject":"pathToProject","context":{"triggerCharacter":"triggerCharacter","triggerKind":0},"languageId":"languageId","position":{"character":6,"line":1},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspCompletionParams {
     /// The `context` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<CompletionContext>,
     /// The `languageId` property.
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// The `pathToProject` property.
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
     /// The `position` property.
     pub position: LspPosition,
@@ -266,6 +285,21 @@ impl LspCompletionParams {
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
+    }
+}
+impl serde::Serialize for LspCompletionParams {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspCompletionParams",
+            4 + usize::from(self.context.is_some()),
+        )?;
+        object.optional("context", &self.context);
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.field("position", &self.position);
+        object.field("uri", &self.uri);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -329,14 +363,11 @@ impl<'de> serde::Deserialize<'de> for LspCompletionParams {
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId","uri":"uri"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspDocumentRequest {
     /// The `languageId` property.
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// The `pathToProject` property.
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
     /// The `uri` property.
     pub uri: String,
@@ -368,6 +399,19 @@ impl LspDocumentRequest {
     pub fn with_uri(mut self, value: String) -> Self {
         self.uri = value;
         self
+    }
+}
+impl serde::Serialize for LspDocumentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspDocumentRequest",
+            3,
+        )?;
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.field("uri", &self.uri);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -423,12 +467,20 @@ impl<'de> serde::Deserialize<'de> for LspDocumentRequest {
 }
 /// Example: `{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspLocation {
     /// The `range` property.
     pub range: LspRange,
     /// The `uri` property.
     pub uri: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LspLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspLocation", 2)?;
+        object.field("range", &self.range);
+        object.field("uri", &self.uri);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LspLocation {
     const EXPECTING: &'static str = "an object (LspLocation)";
@@ -469,7 +521,6 @@ impl<'de> serde::Deserialize<'de> for LspLocation {
 }
 /// Example: `{"character":6,"line":1}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspPosition {
     /// The `character` property.
@@ -494,6 +545,14 @@ impl LspPosition {
     pub fn with_line(mut self, value: i64) -> Self {
         self.line = value;
         self
+    }
+}
+impl serde::Serialize for LspPosition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspPosition", 2)?;
+        object.field("character", &self.character);
+        object.field("line", &self.line);
+        object.end()
     }
 }
 impl crate::runtime::FromObject for LspPosition {
@@ -535,12 +594,20 @@ impl<'de> serde::Deserialize<'de> for LspPosition {
 }
 /// Example: `{"start":{"character":6,"line":1},"end":{"character":6,"line":1}}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspRange {
     /// The `end` property.
     pub end: LspPosition,
     /// The `start` property.
     pub start: LspPosition,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LspRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspRange", 2)?;
+        object.field("end", &self.end);
+        object.field("start", &self.start);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LspRange {
     const EXPECTING: &'static str = "an object (LspRange)";
@@ -581,14 +648,11 @@ impl<'de> serde::Deserialize<'de> for LspRange {
 }
 /// Example: `{"pathToProject":"pathToProject","languageId":"languageId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct LspServerRequest {
     /// The `languageId` property.
-    #[serde(rename = "languageId")]
     pub language_id: String,
     /// The `pathToProject` property.
-    #[serde(rename = "pathToProject")]
     pub path_to_project: String,
 }
 impl LspServerRequest {
@@ -611,6 +675,18 @@ impl LspServerRequest {
     pub fn with_path_to_project(mut self, value: String) -> Self {
         self.path_to_project = value;
         self
+    }
+}
+impl serde::Serialize for LspServerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "LspServerRequest",
+            2,
+        )?;
+        object.field("languageId", &self.language_id);
+        object.field("pathToProject", &self.path_to_project);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -654,7 +730,6 @@ impl<'de> serde::Deserialize<'de> for LspServerRequest {
 }
 /// Example: `{"kind":0,"name":"name","location":{"range":{"start":{"character":6,"line":1},"end":{"character":6,"line":1}},"uri":"uri"}}`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct LspSymbol {
     /// The `kind` property.
     pub kind: i64,
@@ -662,6 +737,16 @@ pub struct LspSymbol {
     pub location: LspLocation,
     /// The `name` property.
     pub name: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for LspSymbol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "LspSymbol", 3)?;
+        object.field("kind", &self.kind);
+        object.field("location", &self.location);
+        object.field("name", &self.name);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for LspSymbol {
     const EXPECTING: &'static str = "an object (LspSymbol)";

@@ -6,14 +6,21 @@
 use super::*;
 /// Example: `{"isInUse":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct IsPortInUseResponse {
     /// The `isInUse` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "isInUse", skip_serializing_if = "Option::is_none")
-    )]
     pub is_in_use: Option<bool>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for IsPortInUseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "IsPortInUseResponse",
+            usize::from(self.is_in_use.is_some()),
+        )?;
+        object.optional("isInUse", &self.is_in_use);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for IsPortInUseResponse {
     const EXPECTING: &'static str = "an object (IsPortInUseResponse)";
@@ -42,11 +49,21 @@ impl<'de> serde::Deserialize<'de> for IsPortInUseResponse {
 }
 /// Example: `{"ports":[0,0]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PortList {
     /// The `ports` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub ports: Option<Vec<i64>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PortList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PortList",
+            usize::from(self.ports.is_some()),
+        )?;
+        object.optional("ports", &self.ports);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PortList {
     const EXPECTING: &'static str = "an object (PortList)";

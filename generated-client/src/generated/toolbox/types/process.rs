@@ -6,47 +6,63 @@
 use super::*;
 /// Example: `{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct Chart {
     /// The `elements` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub elements: Option<Vec<ChartElement>>,
     /// The `png` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `title` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "type", skip_serializing_if = "Option::is_none")
-    )]
     pub type_: Option<String>,
     /// The `x_label` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `x_scale` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_scale: Option<String>,
     /// The `x_tick_labels` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_tick_labels: Option<Vec<String>>,
     /// The `x_ticks` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_ticks: Option<Vec<f64>>,
     /// The `y_label` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
     /// The `y_scale` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_scale: Option<String>,
     /// The `y_tick_labels` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_tick_labels: Option<Vec<String>>,
     /// The `y_ticks` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_ticks: Option<Vec<f64>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for Chart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "Chart",
+            usize::from(self.elements.is_some()) + usize::from(self.png.is_some())
+                + usize::from(self.title.is_some()) + usize::from(self.type_.is_some())
+                + usize::from(self.x_label.is_some())
+                + usize::from(self.x_scale.is_some())
+                + usize::from(self.x_tick_labels.is_some())
+                + usize::from(self.x_ticks.is_some())
+                + usize::from(self.y_label.is_some())
+                + usize::from(self.y_scale.is_some())
+                + usize::from(self.y_tick_labels.is_some())
+                + usize::from(self.y_ticks.is_some()),
+        )?;
+        object.optional("elements", &self.elements);
+        object.optional("png", &self.png);
+        object.optional("title", &self.title);
+        object.optional("type", &self.type_);
+        object.optional("x_label", &self.x_label);
+        object.optional("x_scale", &self.x_scale);
+        object.optional("x_tick_labels", &self.x_tick_labels);
+        object.optional("x_ticks", &self.x_ticks);
+        object.optional("y_label", &self.y_label);
+        object.optional("y_scale", &self.y_scale);
+        object.optional("y_tick_labels", &self.y_tick_labels);
+        object.optional("y_ticks", &self.y_ticks);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for Chart {
     const EXPECTING: &'static str = "an object (Chart)";
@@ -123,62 +139,79 @@ impl<'de> serde::Deserialize<'de> for Chart {
 }
 /// Example: `{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ChartElement {
     /// The `angle` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub angle: Option<f64>,
     /// The `first_quartile` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub first_quartile: Option<f64>,
     /// The `group` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub group: Option<String>,
     /// The `label` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub label: Option<String>,
     /// The `max` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub max: Option<f64>,
     /// The `median` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub median: Option<f64>,
     /// The `min` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub min: Option<f64>,
     /// The `outliers` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub outliers: Option<Vec<f64>>,
     /// The `png` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub png: Option<String>,
     /// The `points` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub points: Option<Vec<Vec<f64>>>,
     /// The `radius` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub radius: Option<f64>,
     /// The `third_quartile` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub third_quartile: Option<f64>,
     /// The `title` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
     /// The `type` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "type", skip_serializing_if = "Option::is_none")
-    )]
     pub type_: Option<String>,
     /// The `value` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub value: Option<String>,
     /// The `x_label` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub x_label: Option<String>,
     /// The `y_label` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub y_label: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ChartElement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ChartElement",
+            usize::from(self.angle.is_some())
+                + usize::from(self.first_quartile.is_some())
+                + usize::from(self.group.is_some()) + usize::from(self.label.is_some())
+                + usize::from(self.max.is_some()) + usize::from(self.median.is_some())
+                + usize::from(self.min.is_some()) + usize::from(self.outliers.is_some())
+                + usize::from(self.png.is_some()) + usize::from(self.points.is_some())
+                + usize::from(self.radius.is_some())
+                + usize::from(self.third_quartile.is_some())
+                + usize::from(self.title.is_some()) + usize::from(self.type_.is_some())
+                + usize::from(self.value.is_some()) + usize::from(self.x_label.is_some())
+                + usize::from(self.y_label.is_some()),
+        )?;
+        object.optional("angle", &self.angle);
+        object.optional("first_quartile", &self.first_quartile);
+        object.optional("group", &self.group);
+        object.optional("label", &self.label);
+        object.optional("max", &self.max);
+        object.optional("median", &self.median);
+        object.optional("min", &self.min);
+        object.optional("outliers", &self.outliers);
+        object.optional("png", &self.png);
+        object.optional("points", &self.points);
+        object.optional("radius", &self.radius);
+        object.optional("third_quartile", &self.third_quartile);
+        object.optional("title", &self.title);
+        object.optional("type", &self.type_);
+        object.optional("value", &self.value);
+        object.optional("x_label", &self.x_label);
+        object.optional("y_label", &self.y_label);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ChartElement {
     const EXPECTING: &'static str = "an object (ChartElement)";
@@ -293,11 +326,21 @@ impl<'de> serde::Deserialize<'de> for ChartElement {
 }
 /// Example: `{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CodeRunArtifacts {
     /// The `charts` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub charts: Option<Vec<Chart>>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CodeRunArtifacts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CodeRunArtifacts",
+            usize::from(self.charts.is_some()),
+        )?;
+        object.optional("charts", &self.charts);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CodeRunArtifacts {
     const EXPECTING: &'static str = "an object (CodeRunArtifacts)";
@@ -326,21 +369,17 @@ impl<'de> serde::Deserialize<'de> for CodeRunArtifacts {
 }
 /// Example: `{"code":"code","envs":{"key":"envs"},"language":"language","argv":["argv","argv"],"timeout":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CodeRunRequest {
     /// The `argv` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub argv: Option<Vec<String>>,
     /// The `code` property.
     pub code: String,
     /// The `envs` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// python, javascript, typescript
     pub language: String,
     /// The `timeout` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 impl CodeRunRequest {
@@ -387,6 +426,22 @@ impl CodeRunRequest {
     pub fn with_timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
+    }
+}
+impl serde::Serialize for CodeRunRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CodeRunRequest",
+            2 + usize::from(self.argv.is_some()) + usize::from(self.envs.is_some())
+                + usize::from(self.timeout.is_some()),
+        )?;
+        object.optional("argv", &self.argv);
+        object.field("code", &self.code);
+        object.optional("envs", &self.envs);
+        object.field("language", &self.language);
+        object.optional("timeout", &self.timeout);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -442,20 +497,28 @@ impl<'de> serde::Deserialize<'de> for CodeRunRequest {
 }
 /// Example: `{"result":"result","exitCode":7,"artifacts":{"charts":[{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"},{"y_ticks":[4.145608029883936,4.145608029883936],"x_ticks":[2.027123023002322,2.027123023002322],"y_label":"y_label","y_tick_labels":["y_tick_labels","y_tick_labels"],"y_scale":"y_scale","x_tick_labels":["x_tick_labels","x_tick_labels"],"elements":[{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911},{"y_label":"y_label","max":1.4658129805029452,"png":"png","x_label":"x_label","label":"label","outliers":[2.3021358869347655,2.3021358869347655],"title":"title","type":"type","points":[[7.061401241503109,7.061401241503109],[7.061401241503109,7.061401241503109]],"first_quartile":6.027456183070403,"min":5.637376656633329,"median":5.962133916683182,"angle":0.8008281904610115,"radius":9.301444243932576,"value":"value","group":"group","third_quartile":3.616076749251911}],"png":"png","x_scale":"x_scale","x_label":"x_label","title":"title","type":"type"}]}}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct CodeRunResponse {
     /// The `artifacts` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub artifacts: Option<CodeRunArtifacts>,
     /// The `exitCode` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<i64>,
     /// The `result` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for CodeRunResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CodeRunResponse",
+            usize::from(self.artifacts.is_some()) + usize::from(self.exit_code.is_some())
+                + usize::from(self.result.is_some()),
+        )?;
+        object.optional("artifacts", &self.artifacts);
+        object.optional("exitCode", &self.exit_code);
+        object.optional("result", &self.result);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for CodeRunResponse {
     const EXPECTING: &'static str = "an object (CodeRunResponse)";
@@ -492,19 +555,15 @@ impl<'de> serde::Deserialize<'de> for CodeRunResponse {
 }
 /// Example: `{"cwd":"cwd","envs":{"key":"envs"},"command":"command","timeout":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ExecuteRequest {
     /// The `command` property.
     pub command: String,
     /// Current working directory
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// Environment variables to set for the command
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// Timeout in seconds, defaults to 10 seconds
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
 impl ExecuteRequest {
@@ -544,6 +603,21 @@ impl ExecuteRequest {
     pub fn with_timeout(mut self, value: i64) -> Self {
         self.timeout = Some(value);
         self
+    }
+}
+impl serde::Serialize for ExecuteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ExecuteRequest",
+            1 + usize::from(self.cwd.is_some()) + usize::from(self.envs.is_some())
+                + usize::from(self.timeout.is_some()),
+        )?;
+        object.field("command", &self.command);
+        object.optional("cwd", &self.cwd);
+        object.optional("envs", &self.envs);
+        object.optional("timeout", &self.timeout);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -590,16 +664,24 @@ impl<'de> serde::Deserialize<'de> for ExecuteRequest {
 }
 /// Example: `{"result":"result","exitCode":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct ExecuteResponse {
     /// The `exitCode` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<i64>,
     /// The `result` property.
     pub result: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for ExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "ExecuteResponse",
+            1 + usize::from(self.exit_code.is_some()),
+        )?;
+        object.optional("exitCode", &self.exit_code);
+        object.field("result", &self.result);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for ExecuteResponse {
     const EXPECTING: &'static str = "an object (ExecuteResponse)";
@@ -634,10 +716,17 @@ impl<'de> serde::Deserialize<'de> for ExecuteResponse {
 }
 /// Example: `{"sessions":[{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0},{"createdAt":"createdAt","cwd":"cwd","lazyStart":true,"active":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}]}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyListResponse {
     /// The `sessions` property.
     pub sessions: Vec<PtySessionInfo>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtyListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(serializer, "PtyListResponse", 1)?;
+        object.field("sessions", &self.sessions);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PtyListResponse {
     const EXPECTING: &'static str = "an object (PtyListResponse)";
@@ -670,7 +759,6 @@ impl<'de> serde::Deserialize<'de> for PtyListResponse {
 }
 /// Example: `{"data":"data"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionSendInputRequest {
     /// The `data` property.
@@ -687,6 +775,17 @@ impl SessionSendInputRequest {
     pub fn with_data(mut self, value: String) -> Self {
         self.data = value;
         self
+    }
+}
+impl serde::Serialize for SessionSendInputRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionSendInputRequest",
+            1,
+        )?;
+        object.field("data", &self.data);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,11 +6,9 @@
 use super::*;
 /// Example: `{"sessionId":"sessionId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The `sessionId` property.
-    #[serde(rename = "sessionId")]
     pub session_id: String,
 }
 impl CreateSessionRequest {
@@ -24,6 +22,17 @@ impl CreateSessionRequest {
     pub fn with_session_id(mut self, value: String) -> Self {
         self.session_id = value;
         self
+    }
+}
+impl serde::Serialize for CreateSessionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "CreateSessionRequest",
+            1,
+        )?;
+        object.field("sessionId", &self.session_id);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -59,19 +68,15 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
 }
 /// Example: `{"async":true,"suppressInputEcho":true,"command":"command","runAsync":true}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionExecuteRequest {
     /// The `async` property.
-    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub async_: Option<bool>,
     /// The `command` property.
     pub command: String,
     /// The `runAsync` property.
-    #[serde(rename = "runAsync", skip_serializing_if = "Option::is_none")]
     pub run_async: Option<bool>,
     /// The `suppressInputEcho` property.
-    #[serde(rename = "suppressInputEcho", skip_serializing_if = "Option::is_none")]
     pub suppress_input_echo: Option<bool>,
 }
 impl SessionExecuteRequest {
@@ -108,6 +113,22 @@ impl SessionExecuteRequest {
     pub fn with_suppress_input_echo(mut self, value: bool) -> Self {
         self.suppress_input_echo = Some(value);
         self
+    }
+}
+impl serde::Serialize for SessionExecuteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionExecuteRequest",
+            1 + usize::from(self.async_.is_some())
+                + usize::from(self.run_async.is_some())
+                + usize::from(self.suppress_input_echo.is_some()),
+        )?;
+        object.optional("async", &self.async_);
+        object.field("command", &self.command);
+        object.optional("runAsync", &self.run_async);
+        object.optional("suppressInputEcho", &self.suppress_input_echo);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -156,26 +177,35 @@ impl<'de> serde::Deserialize<'de> for SessionExecuteRequest {
 }
 /// Example: `{"output":"output","cmdId":"cmdId","stdout":"stdout","exitCode":0,"stderr":"stderr"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct SessionExecuteResponse {
     /// The `cmdId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "cmdId"))]
     pub cmd_id: String,
     /// The `exitCode` property.
-    #[cfg_attr(
-        feature = "serialize",
-        serde(rename = "exitCode", skip_serializing_if = "Option::is_none")
-    )]
     pub exit_code: Option<i64>,
     /// The `output` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub output: Option<String>,
     /// The `stderr` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub stderr: Option<String>,
     /// The `stdout` property.
-    #[cfg_attr(feature = "serialize", serde(skip_serializing_if = "Option::is_none"))]
     pub stdout: Option<String>,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for SessionExecuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "SessionExecuteResponse",
+            1 + usize::from(self.exit_code.is_some())
+                + usize::from(self.output.is_some()) + usize::from(self.stderr.is_some())
+                + usize::from(self.stdout.is_some()),
+        )?;
+        object.field("cmdId", &self.cmd_id);
+        object.optional("exitCode", &self.exit_code);
+        object.optional("output", &self.output);
+        object.optional("stderr", &self.stderr);
+        object.optional("stdout", &self.stdout);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for SessionExecuteResponse {
     const EXPECTING: &'static str = "an object (SessionExecuteResponse)";

@@ -6,26 +6,19 @@
 use super::*;
 /// Example: `{"cwd":"cwd","lazyStart":true,"envs":{"key":"envs"},"id":"id","rows":6,"cols":0}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PtyCreateRequest {
     /// The `cols` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cols: Option<i64>,
     /// The `cwd` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cwd: Option<String>,
     /// The `envs` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub envs: Option<std::collections::BTreeMap<String, String>>,
     /// The `id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Don't start PTY until first client connects
-    #[serde(rename = "lazyStart", skip_serializing_if = "Option::is_none")]
     pub lazy_start: Option<bool>,
     /// The `rows` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
 }
 impl PtyCreateRequest {
@@ -67,6 +60,25 @@ impl PtyCreateRequest {
     pub fn with_rows(mut self, value: i64) -> Self {
         self.rows = Some(value);
         self
+    }
+}
+impl serde::Serialize for PtyCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyCreateRequest",
+            usize::from(self.cols.is_some()) + usize::from(self.cwd.is_some())
+                + usize::from(self.envs.is_some()) + usize::from(self.id.is_some())
+                + usize::from(self.lazy_start.is_some())
+                + usize::from(self.rows.is_some()),
+        )?;
+        object.optional("cols", &self.cols);
+        object.optional("cwd", &self.cwd);
+        object.optional("envs", &self.envs);
+        object.optional("id", &self.id);
+        object.optional("lazyStart", &self.lazy_start);
+        object.optional("rows", &self.rows);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
@@ -115,11 +127,21 @@ impl<'de> serde::Deserialize<'de> for PtyCreateRequest {
 }
 /// Example: `{"sessionId":"sessionId"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 pub struct PtyCreateResponse {
     /// The `sessionId` property.
-    #[cfg_attr(feature = "serialize", serde(rename = "sessionId"))]
     pub session_id: String,
+}
+#[cfg(feature = "serialize")]
+impl serde::Serialize for PtyCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyCreateResponse",
+            1,
+        )?;
+        object.field("sessionId", &self.session_id);
+        object.end()
+    }
 }
 impl crate::runtime::FromObject for PtyCreateResponse {
     const EXPECTING: &'static str = "an object (PtyCreateResponse)";
@@ -152,7 +174,6 @@ impl<'de> serde::Deserialize<'de> for PtyCreateResponse {
 }
 /// Example: `{"rows":603,"cols":81}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PtyResizeRequest {
     /// The `cols` property.
@@ -177,6 +198,18 @@ impl PtyResizeRequest {
     pub fn with_rows(mut self, value: i64) -> Self {
         self.rows = value;
         self
+    }
+}
+impl serde::Serialize for PtyResizeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "PtyResizeRequest",
+            2,
+        )?;
+        object.field("cols", &self.cols);
+        object.field("rows", &self.rows);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]

@@ -6,7 +6,6 @@
 use super::*;
 /// Example: `{"token":"token"}`
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InitializeRequest {
     /// The `token` property.
@@ -23,6 +22,17 @@ impl InitializeRequest {
     pub fn with_token(mut self, value: crate::runtime::Secret) -> Self {
         self.token = value;
         self
+    }
+}
+impl serde::Serialize for InitializeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::write_object(
+            serializer,
+            "InitializeRequest",
+            1,
+        )?;
+        object.field("token", &self.token);
+        object.end()
     }
 }
 #[cfg(feature = "test-support")]
