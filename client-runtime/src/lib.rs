@@ -44,8 +44,8 @@ pub use response::{decode, JsonOrText, Response};
 pub use retry::{RetryPolicy, RETRY_STATUSES};
 pub use secret::Secret;
 pub use serde_support::{
-    deserialize_object, enum_string, nullable, read_additional, read_some, read_value, skip_value,
-    tagged, write_object, Base64, FieldName, FromObject, ObjectWriter,
+    count_present, deserialize_object, enum_string, nullable, read_additional, read_some,
+    read_value, skip_value, tagged, write_object, Base64, FieldName, FromObject, ObjectWriter,
 };
 pub use stream::{ByteStream, Progress};
 pub use uuid::Uuid;

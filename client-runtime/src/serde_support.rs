@@ -214,6 +214,13 @@ pub fn write_object<S: Serializer>(
     })
 }
 
+/// How many of the optional fields are present: the `len` of [`write_object`] for a model,
+/// with its required fields' count added. A flat list rather than a sum, so a model with
+/// thousands of optional fields is not one expression nested thousands deep.
+pub fn count_present(present: &[bool]) -> usize {
+    present.iter().filter(|present| **present).count()
+}
+
 /// An object being written field by field (see [`write_object`]). After a field fails, the
 /// rest are not written, and [`end`](Self::end) returns that first error.
 pub struct ObjectWriter<S: serde::ser::SerializeStruct> {
@@ -388,5 +395,60 @@ mod tests {
             "cat",
         );
         assert_eq!(cat.unwrap(), serde_json::json!({"kind": "cat", "lives": 9}));
+    }
+
+    /// A model written the way generated `Serialize` impls write one.
+    struct Written {
+        id: &'static str,
+        name: Option<&'static str>,
+        broken: Option<Broken>,
+        after: Option<u8>,
+    }
+
+    /// A value that cannot be written.
+    struct Broken;
+
+    impl Serialize for Broken {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("broken on purpose"))
+        }
+    }
+
+    impl Serialize for Written {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let present = [
+                self.name.is_some(),
+                self.broken.is_some(),
+                self.after.is_some(),
+            ];
+            let mut object =
+                super::write_object(serializer, "Written", 1 + super::count_present(&present))?;
+            object.field("id", &self.id);
+            object.optional("name", &self.name);
+            object.optional("broken", &self.broken);
+            object.optional("after", &self.after);
+            object.end()
+        }
+    }
+
+    #[test]
+    fn object_writer_leaves_out_absent_fields_and_keeps_the_first_error() {
+        let written = |name, broken, after| {
+            serde_json::to_string(&Written {
+                id: "a",
+                name,
+                broken,
+                after,
+            })
+        };
+        assert_eq!(written(None, None, None).unwrap(), r#"{"id":"a"}"#);
+        assert_eq!(
+            written(Some("n"), None, Some(7)).unwrap(),
+            r#"{"id":"a","name":"n","after":7}"#
+        );
+        let error = written(Some("n"), Some(Broken), Some(7)).unwrap_err();
+        assert_eq!(error.to_string(), "broken on purpose");
+        assert_eq!(super::count_present(&[true, false, true]), 2);
+        assert_eq!(super::count_present(&[]), 0);
     }
 }

@@ -22,7 +22,8 @@
 
 use super::request::json_text;
 use super::serde_support::{
-    deserialize_object, read_some, read_value, skip_value, write_object, FieldName, FromObject,
+    count_present, deserialize_object, read_some, read_value, skip_value, write_object, FieldName,
+    FromObject,
 };
 use super::{DateTime, Secret};
 use std::collections::BTreeMap;
@@ -47,12 +48,9 @@ macro_rules! fields {
 
         impl serde::Serialize for Fields {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let present = 0 $(
-                    + 1
-                    + usize::from(self.$optional.is_some())
-                    $(+ usize::from(self.$nullable.is_some()))?
-                )*;
-                let mut object = write_object(serializer, "Fields", present)?;
+                // Per type: the required field, then the optional and nullable ones if `Some`.
+                let present = [$(true, self.$optional.is_some() $(, self.$nullable.is_some())?),*];
+                let mut object = write_object(serializer, "Fields", count_present(&present))?;
                 $(
                     object.field(stringify!($required), &self.$required);
                     object.optional(stringify!($optional), &self.$optional);

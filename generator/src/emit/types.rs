@@ -476,18 +476,20 @@ fn serialize_impl<'a>(name: &Ident, sent: impl Iterator<Item = &'a Field>) -> To
                 writes.push(quote!(object.field(#json, &self.#member);));
             }
             Presence::Optional | Presence::OptionalNullable => {
-                present.push(quote!(usize::from(self.#member.is_some())));
+                present.push(quote!(self.#member.is_some()));
                 writes.push(quote!(object.optional(#json, &self.#member);));
             }
         }
     }
-    // The fields present: the required ones' count, plus one for each optional one that is
-    // `Some` (no `0 +` when there are none required).
-    let required = (required > 0 || present.is_empty()).then(|| {
-        let count = proc_macro2::Literal::usize_unsuffixed(required);
-        quote!(#count)
-    });
-    let len = required.into_iter().chain(present);
+    // The fields present: the required ones' count, plus the optional ones that are `Some`,
+    // counted by the runtime from a flat list (a sum of thousands of terms would nest that
+    // deep in every parser that reads it).
+    let count = proc_macro2::Literal::usize_unsuffixed(required);
+    let len = match (required, present.is_empty()) {
+        (_, true) => quote!(#count),
+        (0, false) => quote!(crate::runtime::count_present(&[#(#present),*])),
+        (_, false) => quote!(#count + crate::runtime::count_present(&[#(#present),*])),
+    };
     let binding = if writes.is_empty() {
         quote!(let object)
     } else {
@@ -496,7 +498,7 @@ fn serialize_impl<'a>(name: &Ident, sent: impl Iterator<Item = &'a Field>) -> To
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #binding = crate::runtime::write_object(serializer, #type_name, #(#len)+*)?;
+                #binding = crate::runtime::write_object(serializer, #type_name, #len)?;
                 #(#writes)*
                 object.end()
             }

@@ -258,7 +258,7 @@ impl serde::Serialize for OtelConfig {
         let mut object = crate::runtime::write_object(
             serializer,
             "OtelConfig",
-            1 + usize::from(self.headers.is_some()),
+            1 + crate::runtime::count_present(&[self.headers.is_some()]),
         )?;
         object.field("endpoint", &self.endpoint);
         object.optional("headers", &self.headers);
@@ -381,7 +381,7 @@ impl serde::Serialize for Organization {
         let mut object = crate::runtime::write_object(
             serializer,
             "Organization",
-            25 + usize::from(self.default_region_id.is_some()),
+            25 + crate::runtime::count_present(&[self.default_region_id.is_some()]),
         )?;
         object.field("id", &self.id);
         object.field("name", &self.name);
@@ -1127,15 +1127,20 @@ impl serde::Serialize for UpdateOrganizationRegionQuota {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateOrganizationRegionQuota",
-            4 + usize::from(self.sandbox_class.is_some())
-                + usize::from(self.allowed_gpu_types.is_some())
-                + usize::from(self.max_cpu_per_sandbox.is_some())
-                + usize::from(self.max_memory_per_sandbox.is_some())
-                + usize::from(self.max_disk_per_sandbox.is_some())
-                + usize::from(self.max_disk_per_non_ephemeral_sandbox.is_some())
-                + usize::from(self.max_cpu_per_gpu_sandbox.is_some())
-                + usize::from(self.max_memory_per_gpu_sandbox.is_some())
-                + usize::from(self.max_disk_per_gpu_sandbox.is_some()),
+            4
+                + crate::runtime::count_present(
+                    &[
+                        self.sandbox_class.is_some(),
+                        self.allowed_gpu_types.is_some(),
+                        self.max_cpu_per_sandbox.is_some(),
+                        self.max_memory_per_sandbox.is_some(),
+                        self.max_disk_per_sandbox.is_some(),
+                        self.max_disk_per_non_ephemeral_sandbox.is_some(),
+                        self.max_cpu_per_gpu_sandbox.is_some(),
+                        self.max_memory_per_gpu_sandbox.is_some(),
+                        self.max_disk_per_gpu_sandbox.is_some(),
+                    ],
+                ),
         )?;
         object.optional("sandboxClass", &self.sandbox_class);
         object.field("totalCpuQuota", &self.total_cpu_quota);
@@ -1459,10 +1464,15 @@ impl serde::Serialize for Region {
         let mut object = crate::runtime::write_object(
             serializer,
             "Region",
-            5 + usize::from(self.organization_id.is_some())
-                + usize::from(self.proxy_url.is_some())
-                + usize::from(self.ssh_gateway_url.is_some())
-                + usize::from(self.snapshot_manager_url.is_some()),
+            5
+                + crate::runtime::count_present(
+                    &[
+                        self.organization_id.is_some(),
+                        self.proxy_url.is_some(),
+                        self.ssh_gateway_url.is_some(),
+                        self.snapshot_manager_url.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("name", &self.name);
@@ -2345,7 +2355,7 @@ impl serde::Serialize for SandboxVolume {
         let mut object = crate::runtime::write_object(
             serializer,
             "SandboxVolume",
-            2 + usize::from(self.subpath.is_some()),
+            2 + crate::runtime::count_present(&[self.subpath.is_some()]),
         )?;
         object.field("volumeId", &self.volume_id);
         object.field("mountPath", &self.mount_path);
@@ -2452,8 +2462,10 @@ impl serde::Serialize for BuildInfo {
         let mut object = crate::runtime::write_object(
             serializer,
             "BuildInfo",
-            3 + usize::from(self.dockerfile_content.is_some())
-                + usize::from(self.context_hashes.is_some()),
+            3
+                + crate::runtime::count_present(
+                    &[self.dockerfile_content.is_some(), self.context_hashes.is_some()],
+                ),
         )?;
         object.optional("dockerfileContent", &self.dockerfile_content);
         object.optional("contextHashes", &self.context_hashes);
@@ -2696,27 +2708,32 @@ impl serde::Serialize for Sandbox {
         let mut object = crate::runtime::write_object(
             serializer,
             "Sandbox",
-            14 + usize::from(self.snapshot.is_some())
-                + usize::from(self.network_allow_list.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.state.is_some())
-                + usize::from(self.desired_state.is_some())
-                + usize::from(self.error_reason.is_some())
-                + usize::from(self.recoverable.is_some())
-                + usize::from(self.backup_state.is_some())
-                + usize::from(self.backup_created_at.is_some())
-                + usize::from(self.auto_stop_interval.is_some())
-                + usize::from(self.auto_archive_interval.is_some())
-                + usize::from(self.auto_delete_interval.is_some())
-                + usize::from(self.volumes.is_some())
-                + usize::from(self.build_info.is_some())
-                + usize::from(self.created_at.is_some())
-                + usize::from(self.updated_at.is_some())
-                + usize::from(self.last_activity_at.is_some())
-                + usize::from(self.sandbox_class.is_some())
-                + usize::from(self.daemon_version.is_some())
-                + usize::from(self.runner_id.is_some())
-                + usize::from(self.linked_sandbox_id.is_some()),
+            14
+                + crate::runtime::count_present(
+                    &[
+                        self.snapshot.is_some(),
+                        self.network_allow_list.is_some(),
+                        self.gpu_type.is_some(),
+                        self.state.is_some(),
+                        self.desired_state.is_some(),
+                        self.error_reason.is_some(),
+                        self.recoverable.is_some(),
+                        self.backup_state.is_some(),
+                        self.backup_created_at.is_some(),
+                        self.auto_stop_interval.is_some(),
+                        self.auto_archive_interval.is_some(),
+                        self.auto_delete_interval.is_some(),
+                        self.volumes.is_some(),
+                        self.build_info.is_some(),
+                        self.created_at.is_some(),
+                        self.updated_at.is_some(),
+                        self.last_activity_at.is_some(),
+                        self.sandbox_class.is_some(),
+                        self.daemon_version.is_some(),
+                        self.runner_id.is_some(),
+                        self.linked_sandbox_id.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("organizationId", &self.organization_id);
@@ -3058,7 +3075,7 @@ impl serde::Serialize for CreateBuildInfo {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateBuildInfo",
-            1 + usize::from(self.context_hashes.is_some()),
+            1 + crate::runtime::count_present(&[self.context_hashes.is_some()]),
         )?;
         object.field("dockerfileContent", &self.dockerfile_content);
         object.optional("contextHashes", &self.context_hashes);
@@ -3199,7 +3216,7 @@ impl serde::Serialize for RegionQuota {
         let mut object = crate::runtime::write_object(
             serializer,
             "RegionQuota",
-            14 + usize::from(self.allowed_gpu_types.is_some()),
+            14 + crate::runtime::count_present(&[self.allowed_gpu_types.is_some()]),
         )?;
         object.field("organizationId", &self.organization_id);
         object.field("regionId", &self.region_id);
@@ -3737,22 +3754,29 @@ impl serde::Serialize for RunnerFull {
         let mut object = crate::runtime::write_object(
             serializer,
             "RunnerFull",
-            15 + usize::from(self.domain.is_some()) + usize::from(self.api_url.is_some())
-                + usize::from(self.proxy_url.is_some()) + usize::from(self.gpu.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.sandbox_class.is_some())
-                + usize::from(self.current_cpu_usage_percentage.is_some())
-                + usize::from(self.current_memory_usage_percentage.is_some())
-                + usize::from(self.current_disk_usage_percentage.is_some())
-                + usize::from(self.current_allocated_cpu.is_some())
-                + usize::from(self.current_allocated_memory_gi_b.is_some())
-                + usize::from(self.current_allocated_disk_gi_b.is_some())
-                + usize::from(self.current_snapshot_count.is_some())
-                + usize::from(self.current_started_sandboxes.is_some())
-                + usize::from(self.availability_score.is_some())
-                + usize::from(self.last_checked.is_some())
-                + usize::from(self.app_version.is_some())
-                + usize::from(self.region_type.is_some()),
+            15
+                + crate::runtime::count_present(
+                    &[
+                        self.domain.is_some(),
+                        self.api_url.is_some(),
+                        self.proxy_url.is_some(),
+                        self.gpu.is_some(),
+                        self.gpu_type.is_some(),
+                        self.sandbox_class.is_some(),
+                        self.current_cpu_usage_percentage.is_some(),
+                        self.current_memory_usage_percentage.is_some(),
+                        self.current_disk_usage_percentage.is_some(),
+                        self.current_allocated_cpu.is_some(),
+                        self.current_allocated_memory_gi_b.is_some(),
+                        self.current_allocated_disk_gi_b.is_some(),
+                        self.current_snapshot_count.is_some(),
+                        self.current_started_sandboxes.is_some(),
+                        self.availability_score.is_some(),
+                        self.last_checked.is_some(),
+                        self.app_version.is_some(),
+                        self.region_type.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.optional("domain", &self.domain);
@@ -4218,14 +4242,19 @@ impl serde::Serialize for SnapshotDto {
         let mut object = crate::runtime::write_object(
             serializer,
             "SnapshotDto",
-            14 + usize::from(self.organization_id.is_some())
-                + usize::from(self.image_name.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.build_info.is_some())
-                + usize::from(self.region_ids.is_some())
-                + usize::from(self.initial_runner_id.is_some())
-                + usize::from(self.ref_.is_some())
-                + usize::from(self.sandbox_class.is_some()),
+            14
+                + crate::runtime::count_present(
+                    &[
+                        self.organization_id.is_some(),
+                        self.image_name.is_some(),
+                        self.gpu_type.is_some(),
+                        self.build_info.is_some(),
+                        self.region_ids.is_some(),
+                        self.initial_runner_id.is_some(),
+                        self.ref_.is_some(),
+                        self.sandbox_class.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.optional("organizationId", &self.organization_id);
@@ -4689,17 +4718,22 @@ impl serde::Serialize for AuditLog {
         let mut object = crate::runtime::write_object(
             serializer,
             "AuditLog",
-            5 + usize::from(self.actor_api_key_prefix.is_some())
-                + usize::from(self.actor_api_key_suffix.is_some())
-                + usize::from(self.organization_id.is_some())
-                + usize::from(self.target_type.is_some())
-                + usize::from(self.target_id.is_some())
-                + usize::from(self.status_code.is_some())
-                + usize::from(self.error_message.is_some())
-                + usize::from(self.ip_address.is_some())
-                + usize::from(self.user_agent.is_some())
-                + usize::from(self.source.is_some())
-                + usize::from(self.metadata.is_some()),
+            5
+                + crate::runtime::count_present(
+                    &[
+                        self.actor_api_key_prefix.is_some(),
+                        self.actor_api_key_suffix.is_some(),
+                        self.organization_id.is_some(),
+                        self.target_type.is_some(),
+                        self.target_id.is_some(),
+                        self.status_code.is_some(),
+                        self.error_message.is_some(),
+                        self.ip_address.is_some(),
+                        self.user_agent.is_some(),
+                        self.source.is_some(),
+                        self.metadata.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("actorId", &self.actor_id);
@@ -4874,7 +4908,7 @@ impl serde::Serialize for PaginatedAuditLogs {
         let mut object = crate::runtime::write_object(
             serializer,
             "PaginatedAuditLogs",
-            4 + usize::from(self.next_token.is_some()),
+            4 + crate::runtime::count_present(&[self.next_token.is_some()]),
         )?;
         object.field("items", &self.items);
         object.field("total", &self.total);

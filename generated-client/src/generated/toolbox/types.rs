@@ -74,7 +74,7 @@ impl serde::Serialize for Command {
         let mut object = crate::runtime::write_object(
             serializer,
             "Command",
-            2 + usize::from(self.exit_code.is_some()),
+            2 + crate::runtime::count_present(&[self.exit_code.is_some()]),
         )?;
         object.field("command", &self.command);
         object.optional("exitCode", &self.exit_code);

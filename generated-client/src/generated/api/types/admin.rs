@@ -142,11 +142,18 @@ impl serde::Serialize for AdminCreateRunner {
         let mut object = crate::runtime::write_object(
             serializer,
             "AdminCreateRunner",
-            4 + usize::from(self.tags.is_some()) + usize::from(self.domain.is_some())
-                + usize::from(self.api_url.is_some())
-                + usize::from(self.proxy_url.is_some()) + usize::from(self.cpu.is_some())
-                + usize::from(self.memory_gi_b.is_some())
-                + usize::from(self.disk_gi_b.is_some()),
+            4
+                + crate::runtime::count_present(
+                    &[
+                        self.tags.is_some(),
+                        self.domain.is_some(),
+                        self.api_url.is_some(),
+                        self.proxy_url.is_some(),
+                        self.cpu.is_some(),
+                        self.memory_gi_b.is_some(),
+                        self.disk_gi_b.is_some(),
+                    ],
+                ),
         )?;
         object.field("regionId", &self.region_id);
         object.field("name", &self.name);
@@ -335,15 +342,19 @@ impl serde::Serialize for CreateOrganizationQuota {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateOrganizationQuota",
-            usize::from(self.total_cpu_quota.is_some())
-                + usize::from(self.total_memory_quota.is_some())
-                + usize::from(self.total_disk_quota.is_some())
-                + usize::from(self.max_cpu_per_sandbox.is_some())
-                + usize::from(self.max_memory_per_sandbox.is_some())
-                + usize::from(self.max_disk_per_sandbox.is_some())
-                + usize::from(self.snapshot_quota.is_some())
-                + usize::from(self.max_snapshot_size.is_some())
-                + usize::from(self.volume_quota.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.total_cpu_quota.is_some(),
+                    self.total_memory_quota.is_some(),
+                    self.total_disk_quota.is_some(),
+                    self.max_cpu_per_sandbox.is_some(),
+                    self.max_memory_per_sandbox.is_some(),
+                    self.max_disk_per_sandbox.is_some(),
+                    self.snapshot_quota.is_some(),
+                    self.max_snapshot_size.is_some(),
+                    self.volume_quota.is_some(),
+                ],
+            ),
         )?;
         object.optional("totalCpuQuota", &self.total_cpu_quota);
         object.optional("totalMemoryQuota", &self.total_memory_quota);
@@ -573,11 +584,16 @@ impl serde::Serialize for CreateUser {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateUser",
-            2 + usize::from(self.email.is_some())
-                + usize::from(self.personal_organization_quota.is_some())
-                + usize::from(self.personal_organization_default_region_id.is_some())
-                + usize::from(self.role.is_some())
-                + usize::from(self.email_verified.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[
+                        self.email.is_some(),
+                        self.personal_organization_quota.is_some(),
+                        self.personal_organization_default_region_id.is_some(),
+                        self.role.is_some(),
+                        self.email_verified.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("name", &self.name);
@@ -806,7 +822,7 @@ impl serde::Serialize for SendWebhookDto {
         let mut object = crate::runtime::write_object(
             serializer,
             "SendWebhookDto",
-            2 + usize::from(self.event_id.is_some()),
+            2 + crate::runtime::count_present(&[self.event_id.is_some()]),
         )?;
         object.field("eventType", &self.event_type);
         object.field("payload", &self.payload);
@@ -1101,14 +1117,19 @@ impl serde::Serialize for CreateOrganizationRegionQuota {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateOrganizationRegionQuota",
-            5 + usize::from(self.allowed_gpu_types.is_some())
-                + usize::from(self.max_cpu_per_sandbox.is_some())
-                + usize::from(self.max_memory_per_sandbox.is_some())
-                + usize::from(self.max_disk_per_sandbox.is_some())
-                + usize::from(self.max_disk_per_non_ephemeral_sandbox.is_some())
-                + usize::from(self.max_cpu_per_gpu_sandbox.is_some())
-                + usize::from(self.max_memory_per_gpu_sandbox.is_some())
-                + usize::from(self.max_disk_per_gpu_sandbox.is_some()),
+            5
+                + crate::runtime::count_present(
+                    &[
+                        self.allowed_gpu_types.is_some(),
+                        self.max_cpu_per_sandbox.is_some(),
+                        self.max_memory_per_sandbox.is_some(),
+                        self.max_disk_per_sandbox.is_some(),
+                        self.max_disk_per_non_ephemeral_sandbox.is_some(),
+                        self.max_cpu_per_gpu_sandbox.is_some(),
+                        self.max_memory_per_gpu_sandbox.is_some(),
+                        self.max_disk_per_gpu_sandbox.is_some(),
+                    ],
+                ),
         )?;
         object.field("sandboxClass", &self.sandbox_class);
         object.field("totalCpuQuota", &self.total_cpu_quota);
@@ -1331,7 +1352,7 @@ impl serde::Serialize for AdminGetWebhookStatus200Response {
         let mut object = crate::runtime::write_object(
             serializer,
             "AdminGetWebhookStatus200Response",
-            usize::from(self.enabled.is_some()),
+            crate::runtime::count_present(&[self.enabled.is_some()]),
         )?;
         object.optional("enabled", &self.enabled);
         object.end()

@@ -57,7 +57,7 @@ impl serde::Serialize for CreateApiKey {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateApiKey",
-            2 + usize::from(self.expires_at.is_some()),
+            2 + crate::runtime::count_present(&[self.expires_at.is_some()]),
         )?;
         object.field("name", &self.name);
         object.field("permissions", &self.permissions);

@@ -22,7 +22,7 @@ impl serde::Serialize for Announcement {
         let mut object = crate::runtime::write_object(
             serializer,
             "Announcement",
-            1 + usize::from(self.learn_more_url.is_some()),
+            1 + crate::runtime::count_present(&[self.learn_more_url.is_some()]),
         )?;
         object.field("text", &self.text);
         object.optional("learnMoreUrl", &self.learn_more_url);
@@ -211,7 +211,7 @@ impl serde::Serialize for RateLimitEntry {
         let mut object = crate::runtime::write_object(
             serializer,
             "RateLimitEntry",
-            usize::from(self.ttl.is_some()) + usize::from(self.limit.is_some()),
+            crate::runtime::count_present(&[self.ttl.is_some(), self.limit.is_some()]),
         )?;
         object.optional("ttl", &self.ttl);
         object.optional("limit", &self.limit);
@@ -263,10 +263,14 @@ impl serde::Serialize for RateLimitConfig {
         let mut object = crate::runtime::write_object(
             serializer,
             "RateLimitConfig",
-            usize::from(self.failed_auth.is_some())
-                + usize::from(self.authenticated.is_some())
-                + usize::from(self.sandbox_create.is_some())
-                + usize::from(self.sandbox_lifecycle.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.failed_auth.is_some(),
+                    self.authenticated.is_some(),
+                    self.sandbox_create.is_some(),
+                    self.sandbox_lifecycle.is_some(),
+                ],
+            ),
         )?;
         object.optional("failedAuth", &self.failed_auth);
         object.optional("authenticated", &self.authenticated);
@@ -387,13 +391,18 @@ impl serde::Serialize for DaytonaConfiguration {
         let mut object = crate::runtime::write_object(
             serializer,
             "DaytonaConfiguration",
-            11 + usize::from(self.posthog.is_some())
-                + usize::from(self.pylon_app_id.is_some())
-                + usize::from(self.billing_api_url.is_some())
-                + usize::from(self.analytics_api_url.is_some())
-                + usize::from(self.ssh_gateway_command.is_some())
-                + usize::from(self.ssh_gateway_public_key.is_some())
-                + usize::from(self.rate_limit.is_some()),
+            11
+                + crate::runtime::count_present(
+                    &[
+                        self.posthog.is_some(),
+                        self.pylon_app_id.is_some(),
+                        self.billing_api_url.is_some(),
+                        self.analytics_api_url.is_some(),
+                        self.ssh_gateway_command.is_some(),
+                        self.ssh_gateway_public_key.is_some(),
+                        self.rate_limit.is_some(),
+                    ],
+                ),
         )?;
         object.field("version", &self.version);
         object.optional("posthog", &self.posthog);

@@ -72,7 +72,7 @@ impl serde::Serialize for CreateDockerRegistry {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateDockerRegistry",
-            4 + usize::from(self.project.is_some()),
+            4 + crate::runtime::count_present(&[self.project.is_some()]),
         )?;
         object.field("name", &self.name);
         object.field("url", &self.url);
@@ -320,8 +320,10 @@ impl serde::Serialize for UpdateDockerRegistry {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateDockerRegistry",
-            3 + usize::from(self.password.is_some())
-                + usize::from(self.project.is_some()),
+            3
+                + crate::runtime::count_present(
+                    &[self.password.is_some(), self.project.is_some()],
+                ),
         )?;
         object.field("name", &self.name);
         object.field("url", &self.url);

@@ -83,8 +83,14 @@ impl serde::Serialize for HealthControllerCheck200Response {
         let mut object = crate::runtime::write_object(
             serializer,
             "HealthControllerCheck200Response",
-            usize::from(self.status.is_some()) + usize::from(self.info.is_some())
-                + usize::from(self.error.is_some()) + usize::from(self.details.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.status.is_some(),
+                    self.info.is_some(),
+                    self.error.is_some(),
+                    self.details.is_some(),
+                ],
+            ),
         )?;
         object.optional("status", &self.status);
         object.optional("info", &self.info);
@@ -180,8 +186,14 @@ impl serde::Serialize for HealthControllerCheck503Response {
         let mut object = crate::runtime::write_object(
             serializer,
             "HealthControllerCheck503Response",
-            usize::from(self.status.is_some()) + usize::from(self.info.is_some())
-                + usize::from(self.error.is_some()) + usize::from(self.details.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.status.is_some(),
+                    self.info.is_some(),
+                    self.error.is_some(),
+                    self.details.is_some(),
+                ],
+            ),
         )?;
         object.optional("status", &self.status);
         object.optional("info", &self.info);

@@ -313,10 +313,15 @@ impl serde::Serialize for Job {
         let mut object = crate::runtime::write_object(
             serializer,
             "Job",
-            6 + usize::from(self.payload.is_some())
-                + usize::from(self.trace_context.is_some())
-                + usize::from(self.error_message.is_some())
-                + usize::from(self.updated_at.is_some()),
+            6
+                + crate::runtime::count_present(
+                    &[
+                        self.payload.is_some(),
+                        self.trace_context.is_some(),
+                        self.error_message.is_some(),
+                        self.updated_at.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("type", &self.type_);
@@ -587,8 +592,10 @@ impl serde::Serialize for UpdateJobStatus {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateJobStatus",
-            1 + usize::from(self.error_message.is_some())
-                + usize::from(self.result_metadata.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.error_message.is_some(), self.result_metadata.is_some()],
+                ),
         )?;
         object.field("status", &self.status);
         object.optional("errorMessage", &self.error_message);

@@ -612,7 +612,7 @@ impl serde::Serialize for RegionUsageOverview {
         let mut object = crate::runtime::write_object(
             serializer,
             "RegionUsageOverview",
-            17 + usize::from(self.allowed_gpu_types.is_some()),
+            17 + crate::runtime::count_present(&[self.allowed_gpu_types.is_some()]),
         )?;
         object.field("regionId", &self.region_id);
         object.field("sandboxClass", &self.sandbox_class);
@@ -1325,7 +1325,10 @@ impl serde::Serialize for OrganizationSuspension {
         let mut object = crate::runtime::write_object(
             serializer,
             "OrganizationSuspension",
-            2 + usize::from(self.suspension_cleanup_grace_period_hours.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[self.suspension_cleanup_grace_period_hours.is_some()],
+                ),
         )?;
         object.field("reason", &self.reason);
         object.field("until", &self.until);
@@ -1951,7 +1954,7 @@ impl serde::Serialize for CreateOrganizationInvitation {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateOrganizationInvitation",
-            3 + usize::from(self.expires_at.is_some()),
+            3 + crate::runtime::count_present(&[self.expires_at.is_some()]),
         )?;
         object.field("email", &self.email);
         object.field("role", &self.role);
@@ -2061,7 +2064,7 @@ impl serde::Serialize for UpdateOrganizationInvitation {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateOrganizationInvitation",
-            2 + usize::from(self.expires_at.is_some()),
+            2 + crate::runtime::count_present(&[self.expires_at.is_some()]),
         )?;
         object.field("role", &self.role);
         object.field("assignedRoleIds", &self.assigned_role_ids);
@@ -2188,9 +2191,14 @@ impl serde::Serialize for CreateRegion {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateRegion",
-            1 + usize::from(self.proxy_url.is_some())
-                + usize::from(self.ssh_gateway_url.is_some())
-                + usize::from(self.snapshot_manager_url.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.proxy_url.is_some(),
+                        self.ssh_gateway_url.is_some(),
+                        self.snapshot_manager_url.is_some(),
+                    ],
+                ),
         )?;
         object.field("name", &self.name);
         object.optional("proxyUrl", &self.proxy_url);
@@ -2279,10 +2287,15 @@ impl serde::Serialize for CreateRegionResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateRegionResponse",
-            1 + usize::from(self.proxy_api_key.is_some())
-                + usize::from(self.ssh_gateway_api_key.is_some())
-                + usize::from(self.snapshot_manager_username.is_some())
-                + usize::from(self.snapshot_manager_password.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.proxy_api_key.is_some(),
+                        self.ssh_gateway_api_key.is_some(),
+                        self.snapshot_manager_username.is_some(),
+                        self.snapshot_manager_password.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.optional("proxyApiKey", &self.proxy_api_key);
@@ -2442,9 +2455,13 @@ impl serde::Serialize for UpdateRegion {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateRegion",
-            usize::from(self.proxy_url.is_some())
-                + usize::from(self.ssh_gateway_url.is_some())
-                + usize::from(self.snapshot_manager_url.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.proxy_url.is_some(),
+                    self.ssh_gateway_url.is_some(),
+                    self.snapshot_manager_url.is_some(),
+                ],
+            ),
         )?;
         object.optional("proxyUrl", &self.proxy_url);
         object.optional("sshGatewayUrl", &self.ssh_gateway_url);

@@ -51,7 +51,7 @@ impl serde::Serialize for CreateRunner {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateRunner",
-            2 + usize::from(self.tags.is_some()),
+            2 + crate::runtime::count_present(&[self.tags.is_some()]),
         )?;
         object.field("regionId", &self.region_id);
         object.field("name", &self.name);
@@ -126,7 +126,7 @@ impl serde::Serialize for RunnerSnapshotDto {
         let mut object = crate::runtime::write_object(
             serializer,
             "RunnerSnapshotDto",
-            2 + usize::from(self.runner_domain.is_some()),
+            2 + crate::runtime::count_present(&[self.runner_domain.is_some()]),
         )?;
         object.field("runnerSnapshotId", &self.runner_snapshot_id);
         object.field("runnerId", &self.runner_id);
@@ -312,21 +312,28 @@ impl serde::Serialize for Runner {
         let mut object = crate::runtime::write_object(
             serializer,
             "Runner",
-            14 + usize::from(self.domain.is_some()) + usize::from(self.api_url.is_some())
-                + usize::from(self.proxy_url.is_some()) + usize::from(self.gpu.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.sandbox_class.is_some())
-                + usize::from(self.current_cpu_usage_percentage.is_some())
-                + usize::from(self.current_memory_usage_percentage.is_some())
-                + usize::from(self.current_disk_usage_percentage.is_some())
-                + usize::from(self.current_allocated_cpu.is_some())
-                + usize::from(self.current_allocated_memory_gi_b.is_some())
-                + usize::from(self.current_allocated_disk_gi_b.is_some())
-                + usize::from(self.current_snapshot_count.is_some())
-                + usize::from(self.current_started_sandboxes.is_some())
-                + usize::from(self.availability_score.is_some())
-                + usize::from(self.last_checked.is_some())
-                + usize::from(self.app_version.is_some()),
+            14
+                + crate::runtime::count_present(
+                    &[
+                        self.domain.is_some(),
+                        self.api_url.is_some(),
+                        self.proxy_url.is_some(),
+                        self.gpu.is_some(),
+                        self.gpu_type.is_some(),
+                        self.sandbox_class.is_some(),
+                        self.current_cpu_usage_percentage.is_some(),
+                        self.current_memory_usage_percentage.is_some(),
+                        self.current_disk_usage_percentage.is_some(),
+                        self.current_allocated_cpu.is_some(),
+                        self.current_allocated_memory_gi_b.is_some(),
+                        self.current_allocated_disk_gi_b.is_some(),
+                        self.current_snapshot_count.is_some(),
+                        self.current_started_sandboxes.is_some(),
+                        self.availability_score.is_some(),
+                        self.last_checked.is_some(),
+                        self.app_version.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.optional("domain", &self.domain);
@@ -790,7 +797,10 @@ impl serde::Serialize for RunnerHealthMetrics {
         let mut object = crate::runtime::write_object(
             serializer,
             "RunnerHealthMetrics",
-            12 + usize::from(self.gpu.is_some()) + usize::from(self.gpu_type.is_some()),
+            12
+                + crate::runtime::count_present(
+                    &[self.gpu.is_some(), self.gpu_type.is_some()],
+                ),
         )?;
         object.field("currentCpuLoadAverage", &self.current_cpu_load_average);
         object.field("currentCpuUsagePercentage", &self.current_cpu_usage_percentage);
@@ -1014,7 +1024,7 @@ impl serde::Serialize for RunnerServiceHealth {
         let mut object = crate::runtime::write_object(
             serializer,
             "RunnerServiceHealth",
-            2 + usize::from(self.error_reason.is_some()),
+            2 + crate::runtime::count_present(&[self.error_reason.is_some()]),
         )?;
         object.field("serviceName", &self.service_name);
         object.field("healthy", &self.healthy);
@@ -1147,11 +1157,16 @@ impl serde::Serialize for RunnerHealthcheck {
         let mut object = crate::runtime::write_object(
             serializer,
             "RunnerHealthcheck",
-            1 + usize::from(self.metrics.is_some())
-                + usize::from(self.service_health.is_some())
-                + usize::from(self.domain.is_some())
-                + usize::from(self.proxy_url.is_some())
-                + usize::from(self.api_url.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.metrics.is_some(),
+                        self.service_health.is_some(),
+                        self.domain.is_some(),
+                        self.proxy_url.is_some(),
+                        self.api_url.is_some(),
+                    ],
+                ),
         )?;
         object.optional("metrics", &self.metrics);
         object.optional("serviceHealth", &self.service_health);

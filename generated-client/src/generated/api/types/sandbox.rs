@@ -193,8 +193,10 @@ impl serde::Serialize for UpdateSandboxStateDto {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateSandboxStateDto",
-            1 + usize::from(self.error_reason.is_some())
-                + usize::from(self.recoverable.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.error_reason.is_some(), self.recoverable.is_some()],
+                ),
         )?;
         object.field("state", &self.state);
         object.optional("errorReason", &self.error_reason);
@@ -327,7 +329,7 @@ impl serde::Serialize for ForkSandbox {
         let mut object = crate::runtime::write_object(
             serializer,
             "ForkSandbox",
-            usize::from(self.name.is_some()),
+            crate::runtime::count_present(&[self.name.is_some()]),
         )?;
         object.optional("name", &self.name);
         object.end()
@@ -390,8 +392,9 @@ impl serde::Serialize for UpdateSandboxNetworkSettings {
         let mut object = crate::runtime::write_object(
             serializer,
             "UpdateSandboxNetworkSettings",
-            usize::from(self.network_block_all.is_some())
-                + usize::from(self.network_allow_list.is_some()),
+            crate::runtime::count_present(
+                &[self.network_block_all.is_some(), self.network_allow_list.is_some()],
+            ),
         )?;
         object.optional("networkBlockAll", &self.network_block_all);
         object.optional("networkAllowList", &self.network_allow_list);
@@ -729,9 +732,14 @@ impl serde::Serialize for LogEntry {
         let mut object = crate::runtime::write_object(
             serializer,
             "LogEntry",
-            6 + usize::from(self.severity_number.is_some())
-                + usize::from(self.trace_id.is_some())
-                + usize::from(self.span_id.is_some()),
+            6
+                + crate::runtime::count_present(
+                    &[
+                        self.severity_number.is_some(),
+                        self.trace_id.is_some(),
+                        self.span_id.is_some(),
+                    ],
+                ),
         )?;
         object.field("timestamp", &self.timestamp);
         object.field("body", &self.body);
@@ -931,7 +939,7 @@ impl serde::Serialize for TraceSummary {
         let mut object = crate::runtime::write_object(
             serializer,
             "TraceSummary",
-            6 + usize::from(self.status_code.is_some()),
+            6 + crate::runtime::count_present(&[self.status_code.is_some()]),
         )?;
         object.field("traceId", &self.trace_id);
         object.field("rootSpanName", &self.root_span_name);
@@ -1123,9 +1131,14 @@ impl serde::Serialize for TraceSpan {
         let mut object = crate::runtime::write_object(
             serializer,
             "TraceSpan",
-            6 + usize::from(self.parent_span_id.is_some())
-                + usize::from(self.status_code.is_some())
-                + usize::from(self.status_message.is_some()),
+            6
+                + crate::runtime::count_present(
+                    &[
+                        self.parent_span_id.is_some(),
+                        self.status_code.is_some(),
+                        self.status_message.is_some(),
+                    ],
+                ),
         )?;
         object.field("traceId", &self.trace_id);
         object.field("spanId", &self.span_id);

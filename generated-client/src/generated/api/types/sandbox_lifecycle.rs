@@ -208,22 +208,27 @@ impl serde::Serialize for SandboxListItem {
         let mut object = crate::runtime::write_object(
             serializer,
             "SandboxListItem",
-            12 + usize::from(self.runner_id.is_some())
-                + usize::from(self.sandbox_class.is_some())
-                + usize::from(self.state.is_some())
-                + usize::from(self.desired_state.is_some())
-                + usize::from(self.snapshot.is_some())
-                + usize::from(self.error_reason.is_some())
-                + usize::from(self.recoverable.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.backup_state.is_some())
-                + usize::from(self.auto_stop_interval.is_some())
-                + usize::from(self.auto_archive_interval.is_some())
-                + usize::from(self.auto_delete_interval.is_some())
-                + usize::from(self.created_at.is_some())
-                + usize::from(self.updated_at.is_some())
-                + usize::from(self.last_activity_at.is_some())
-                + usize::from(self.daemon_version.is_some()),
+            12
+                + crate::runtime::count_present(
+                    &[
+                        self.runner_id.is_some(),
+                        self.sandbox_class.is_some(),
+                        self.state.is_some(),
+                        self.desired_state.is_some(),
+                        self.snapshot.is_some(),
+                        self.error_reason.is_some(),
+                        self.recoverable.is_some(),
+                        self.gpu_type.is_some(),
+                        self.backup_state.is_some(),
+                        self.auto_stop_interval.is_some(),
+                        self.auto_archive_interval.is_some(),
+                        self.auto_delete_interval.is_some(),
+                        self.created_at.is_some(),
+                        self.updated_at.is_some(),
+                        self.last_activity_at.is_some(),
+                        self.daemon_version.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.field("organizationId", &self.organization_id);
@@ -739,20 +744,30 @@ impl serde::Serialize for CreateSandbox {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateSandbox",
-            usize::from(self.name.is_some()) + usize::from(self.snapshot.is_some())
-                + usize::from(self.user.is_some()) + usize::from(self.env.is_some())
-                + usize::from(self.labels.is_some()) + usize::from(self.public.is_some())
-                + usize::from(self.network_block_all.is_some())
-                + usize::from(self.network_allow_list.is_some())
-                + usize::from(self.target.is_some()) + usize::from(self.cpu.is_some())
-                + usize::from(self.gpu.is_some()) + usize::from(self.gpu_type.is_some())
-                + usize::from(self.memory.is_some()) + usize::from(self.disk.is_some())
-                + usize::from(self.auto_stop_interval.is_some())
-                + usize::from(self.auto_archive_interval.is_some())
-                + usize::from(self.auto_delete_interval.is_some())
-                + usize::from(self.volumes.is_some())
-                + usize::from(self.build_info.is_some())
-                + usize::from(self.linked_sandbox.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.name.is_some(),
+                    self.snapshot.is_some(),
+                    self.user.is_some(),
+                    self.env.is_some(),
+                    self.labels.is_some(),
+                    self.public.is_some(),
+                    self.network_block_all.is_some(),
+                    self.network_allow_list.is_some(),
+                    self.target.is_some(),
+                    self.cpu.is_some(),
+                    self.gpu.is_some(),
+                    self.gpu_type.is_some(),
+                    self.memory.is_some(),
+                    self.disk.is_some(),
+                    self.auto_stop_interval.is_some(),
+                    self.auto_archive_interval.is_some(),
+                    self.auto_delete_interval.is_some(),
+                    self.volumes.is_some(),
+                    self.build_info.is_some(),
+                    self.linked_sandbox.is_some(),
+                ],
+            ),
         )?;
         object.optional("name", &self.name);
         object.optional("snapshot", &self.snapshot);
@@ -953,8 +968,9 @@ impl serde::Serialize for ResizeSandbox {
         let mut object = crate::runtime::write_object(
             serializer,
             "ResizeSandbox",
-            usize::from(self.cpu.is_some()) + usize::from(self.memory.is_some())
-                + usize::from(self.disk.is_some()),
+            crate::runtime::count_present(
+                &[self.cpu.is_some(), self.memory.is_some(), self.disk.is_some()],
+            ),
         )?;
         object.optional("cpu", &self.cpu);
         object.optional("memory", &self.memory);

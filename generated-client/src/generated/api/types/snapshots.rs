@@ -139,14 +139,21 @@ impl serde::Serialize for CreateSnapshot {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateSnapshot",
-            1 + usize::from(self.image_name.is_some())
-                + usize::from(self.entrypoint.is_some())
-                + usize::from(self.cpu.is_some()) + usize::from(self.gpu.is_some())
-                + usize::from(self.gpu_type.is_some())
-                + usize::from(self.memory.is_some()) + usize::from(self.disk.is_some())
-                + usize::from(self.build_info.is_some())
-                + usize::from(self.region_id.is_some())
-                + usize::from(self.sandbox_class.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.image_name.is_some(),
+                        self.entrypoint.is_some(),
+                        self.cpu.is_some(),
+                        self.gpu.is_some(),
+                        self.gpu_type.is_some(),
+                        self.memory.is_some(),
+                        self.disk.is_some(),
+                        self.build_info.is_some(),
+                        self.region_id.is_some(),
+                        self.sandbox_class.is_some(),
+                    ],
+                ),
         )?;
         object.field("name", &self.name);
         object.optional("imageName", &self.image_name);

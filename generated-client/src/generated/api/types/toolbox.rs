@@ -16,7 +16,7 @@ impl serde::Serialize for ProjectDirResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProjectDirResponse",
-            usize::from(self.dir.is_some()),
+            crate::runtime::count_present(&[self.dir.is_some()]),
         )?;
         object.optional("dir", &self.dir);
         object.end()
@@ -57,7 +57,7 @@ impl serde::Serialize for UserHomeDirResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "UserHomeDirResponse",
-            usize::from(self.dir.is_some()),
+            crate::runtime::count_present(&[self.dir.is_some()]),
         )?;
         object.optional("dir", &self.dir);
         object.end()
@@ -100,7 +100,7 @@ impl serde::Serialize for WorkDirResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "WorkDirResponse",
-            usize::from(self.dir.is_some()),
+            crate::runtime::count_present(&[self.dir.is_some()]),
         )?;
         object.optional("dir", &self.dir);
         object.end()
@@ -486,8 +486,9 @@ impl serde::Serialize for ReplaceResult {
         let mut object = crate::runtime::write_object(
             serializer,
             "ReplaceResult",
-            usize::from(self.file.is_some()) + usize::from(self.success.is_some())
-                + usize::from(self.error.is_some()),
+            crate::runtime::count_present(
+                &[self.file.is_some(), self.success.is_some(), self.error.is_some()],
+            ),
         )?;
         object.optional("file", &self.file);
         object.optional("success", &self.success);
@@ -1011,10 +1012,15 @@ impl serde::Serialize for GitCloneRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitCloneRequest",
-            2 + usize::from(self.username.is_some())
-                + usize::from(self.password.is_some())
-                + usize::from(self.branch.is_some())
-                + usize::from(self.commit_id.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[
+                        self.username.is_some(),
+                        self.password.is_some(),
+                        self.branch.is_some(),
+                        self.commit_id.is_some(),
+                    ],
+                ),
         )?;
         object.field("url", &self.url);
         object.field("path", &self.path);
@@ -1144,7 +1150,7 @@ impl serde::Serialize for GitCommitRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitCommitRequest",
-            4 + usize::from(self.allow_empty.is_some()),
+            4 + crate::runtime::count_present(&[self.allow_empty.is_some()]),
         )?;
         object.field("path", &self.path);
         object.field("message", &self.message);
@@ -1392,8 +1398,10 @@ impl serde::Serialize for GitRepoRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitRepoRequest",
-            1 + usize::from(self.username.is_some())
-                + usize::from(self.password.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.username.is_some(), self.password.is_some()],
+                ),
         )?;
         object.field("path", &self.path);
         object.optional("username", &self.username);
@@ -1616,8 +1624,14 @@ impl serde::Serialize for GitStatus {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitStatus",
-            2 + usize::from(self.ahead.is_some()) + usize::from(self.behind.is_some())
-                + usize::from(self.branch_published.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[
+                        self.ahead.is_some(),
+                        self.behind.is_some(),
+                        self.branch_published.is_some(),
+                    ],
+                ),
         )?;
         object.field("currentBranch", &self.current_branch);
         object.field("fileStatus", &self.file_status);
@@ -1721,7 +1735,10 @@ impl serde::Serialize for ExecuteRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "ExecuteRequest",
-            1 + usize::from(self.cwd.is_some()) + usize::from(self.timeout.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.cwd.is_some(), self.timeout.is_some()],
+                ),
         )?;
         object.field("command", &self.command);
         object.optional("cwd", &self.cwd);
@@ -1848,7 +1865,7 @@ impl serde::Serialize for Command {
         let mut object = crate::runtime::write_object(
             serializer,
             "Command",
-            2 + usize::from(self.exit_code.is_some()),
+            2 + crate::runtime::count_present(&[self.exit_code.is_some()]),
         )?;
         object.field("id", &self.id);
         object.field("command", &self.command);
@@ -2073,8 +2090,10 @@ impl serde::Serialize for SessionExecuteRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "SessionExecuteRequest",
-            1 + usize::from(self.run_async.is_some())
-                + usize::from(self.async_.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.run_async.is_some(), self.async_.is_some()],
+                ),
         )?;
         object.field("command", &self.command);
         object.optional("runAsync", &self.run_async);
@@ -2143,8 +2162,9 @@ impl serde::Serialize for SessionExecuteResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "SessionExecuteResponse",
-            usize::from(self.cmd_id.is_some()) + usize::from(self.output.is_some())
-                + usize::from(self.exit_code.is_some()),
+            crate::runtime::count_present(
+                &[self.cmd_id.is_some(), self.output.is_some(), self.exit_code.is_some()],
+            ),
         )?;
         object.optional("cmdId", &self.cmd_id);
         object.optional("output", &self.output);
@@ -2453,9 +2473,16 @@ impl serde::Serialize for PtyCreateRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "PtyCreateRequest",
-            1 + usize::from(self.cwd.is_some()) + usize::from(self.envs.is_some())
-                + usize::from(self.cols.is_some()) + usize::from(self.rows.is_some())
-                + usize::from(self.lazy_start.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.cwd.is_some(),
+                        self.envs.is_some(),
+                        self.cols.is_some(),
+                        self.rows.is_some(),
+                        self.lazy_start.is_some(),
+                    ],
+                ),
         )?;
         object.field("id", &self.id);
         object.optional("cwd", &self.cwd);
@@ -2755,7 +2782,7 @@ impl serde::Serialize for CompletionContext {
         let mut object = crate::runtime::write_object(
             serializer,
             "CompletionContext",
-            1 + usize::from(self.trigger_character.is_some()),
+            1 + crate::runtime::count_present(&[self.trigger_character.is_some()]),
         )?;
         object.field("triggerKind", &self.trigger_kind);
         object.optional("triggerCharacter", &self.trigger_character);
@@ -2863,7 +2890,7 @@ impl serde::Serialize for LspCompletionParams {
         let mut object = crate::runtime::write_object(
             serializer,
             "LspCompletionParams",
-            4 + usize::from(self.context.is_some()),
+            4 + crate::runtime::count_present(&[self.context.is_some()]),
         )?;
         object.field("languageId", &self.language_id);
         object.field("pathToProject", &self.path_to_project);
@@ -2956,11 +2983,17 @@ impl serde::Serialize for CompletionItem {
         let mut object = crate::runtime::write_object(
             serializer,
             "CompletionItem",
-            1 + usize::from(self.kind.is_some()) + usize::from(self.detail.is_some())
-                + usize::from(self.documentation.is_some())
-                + usize::from(self.sort_text.is_some())
-                + usize::from(self.filter_text.is_some())
-                + usize::from(self.insert_text.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.kind.is_some(),
+                        self.detail.is_some(),
+                        self.documentation.is_some(),
+                        self.sort_text.is_some(),
+                        self.filter_text.is_some(),
+                        self.insert_text.is_some(),
+                    ],
+                ),
         )?;
         object.field("label", &self.label);
         object.optional("kind", &self.kind);
@@ -4202,7 +4235,10 @@ impl serde::Serialize for MouseClickRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseClickRequest",
-            2 + usize::from(self.button.is_some()) + usize::from(self.double.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[self.button.is_some(), self.double.is_some()],
+                ),
         )?;
         object.field("x", &self.x);
         object.field("y", &self.y);
@@ -4394,7 +4430,7 @@ impl serde::Serialize for MouseDragRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseDragRequest",
-            4 + usize::from(self.button.is_some()),
+            4 + crate::runtime::count_present(&[self.button.is_some()]),
         )?;
         object.field("startX", &self.start_x);
         object.field("startY", &self.start_y);
@@ -4587,7 +4623,7 @@ impl serde::Serialize for MouseScrollRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseScrollRequest",
-            3 + usize::from(self.amount.is_some()),
+            3 + crate::runtime::count_present(&[self.amount.is_some()]),
         )?;
         object.field("x", &self.x);
         object.field("y", &self.y);
@@ -4739,7 +4775,7 @@ impl serde::Serialize for KeyboardTypeRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "KeyboardTypeRequest",
-            1 + usize::from(self.delay.is_some()),
+            1 + crate::runtime::count_present(&[self.delay.is_some()]),
         )?;
         object.field("text", &self.text);
         object.optional("delay", &self.delay);
@@ -4819,7 +4855,7 @@ impl serde::Serialize for KeyboardPressRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "KeyboardPressRequest",
-            1 + usize::from(self.modifiers.is_some()),
+            1 + crate::runtime::count_present(&[self.modifiers.is_some()]),
         )?;
         object.field("key", &self.key);
         object.optional("modifiers", &self.modifiers);
@@ -4945,8 +4981,10 @@ impl serde::Serialize for ScreenshotResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ScreenshotResponse",
-            1 + usize::from(self.cursor_position.is_some())
-                + usize::from(self.size_bytes.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.cursor_position.is_some(), self.size_bytes.is_some()],
+                ),
         )?;
         object.field("screenshot", &self.screenshot);
         object.optional("cursorPosition", &self.cursor_position);
@@ -5013,8 +5051,10 @@ impl serde::Serialize for RegionScreenshotResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "RegionScreenshotResponse",
-            1 + usize::from(self.cursor_position.is_some())
-                + usize::from(self.size_bytes.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.cursor_position.is_some(), self.size_bytes.is_some()],
+                ),
         )?;
         object.field("screenshot", &self.screenshot);
         object.optional("cursorPosition", &self.cursor_position);
@@ -5081,8 +5121,10 @@ impl serde::Serialize for CompressedScreenshotResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "CompressedScreenshotResponse",
-            1 + usize::from(self.cursor_position.is_some())
-                + usize::from(self.size_bytes.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.cursor_position.is_some(), self.size_bytes.is_some()],
+                ),
         )?;
         object.field("screenshot", &self.screenshot);
         object.optional("cursorPosition", &self.cursor_position);
@@ -5259,7 +5301,7 @@ impl serde::Serialize for UploadFileDeprecatedRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "UploadFileDeprecatedRequest",
-            usize::from(self.file.is_some()),
+            crate::runtime::count_present(&[self.file.is_some()]),
         )?;
         object.optional("file", &self.file);
         object.end()

@@ -137,7 +137,7 @@ impl serde::Serialize for VolumeDto {
         let mut object = crate::runtime::write_object(
             serializer,
             "VolumeDto",
-            7 + usize::from(self.last_used_at.is_some()),
+            7 + crate::runtime::count_present(&[self.last_used_at.is_some()]),
         )?;
         object.field("id", &self.id);
         object.field("name", &self.name);

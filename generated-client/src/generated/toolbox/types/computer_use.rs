@@ -22,8 +22,14 @@ impl serde::Serialize for AccessibilityBounds {
         let mut object = crate::runtime::write_object(
             serializer,
             "AccessibilityBounds",
-            usize::from(self.height.is_some()) + usize::from(self.width.is_some())
-                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.height.is_some(),
+                    self.width.is_some(),
+                    self.x.is_some(),
+                    self.y.is_some(),
+                ],
+            ),
         )?;
         object.optional("height", &self.height);
         object.optional("width", &self.width);
@@ -104,7 +110,7 @@ impl serde::Serialize for AccessibilityInvokeRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "AccessibilityInvokeRequest",
-            1 + usize::from(self.action.is_some()),
+            1 + crate::runtime::count_present(&[self.action.is_some()]),
         )?;
         object.optional("action", &self.action);
         object.field("id", &self.id);
@@ -220,7 +226,9 @@ impl serde::Serialize for AccessibilityNodesResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "AccessibilityNodesResponse",
-            usize::from(self.matches.is_some()) + usize::from(self.truncated.is_some()),
+            crate::runtime::count_present(
+                &[self.matches.is_some(), self.truncated.is_some()],
+            ),
         )?;
         object.optional("matches", &self.matches);
         object.optional("truncated", &self.truncated);
@@ -293,7 +301,7 @@ impl serde::Serialize for AccessibilitySetValueRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "AccessibilitySetValueRequest",
-            1 + usize::from(self.value.is_some()),
+            1 + crate::runtime::count_present(&[self.value.is_some()]),
         )?;
         object.field("id", &self.id);
         object.optional("value", &self.value);
@@ -347,7 +355,9 @@ impl serde::Serialize for AccessibilityTreeResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "AccessibilityTreeResponse",
-            usize::from(self.root.is_some()) + usize::from(self.truncated.is_some()),
+            crate::runtime::count_present(
+                &[self.root.is_some(), self.truncated.is_some()],
+            ),
         )?;
         object.optional("root", &self.root);
         object.optional("truncated", &self.truncated);
@@ -398,7 +408,9 @@ impl serde::Serialize for ComputerUseStartResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ComputerUseStartResponse",
-            usize::from(self.message.is_some()) + usize::from(self.status.is_some()),
+            crate::runtime::count_present(
+                &[self.message.is_some(), self.status.is_some()],
+            ),
         )?;
         object.optional("message", &self.message);
         object.optional("status", &self.status);
@@ -447,7 +459,7 @@ impl serde::Serialize for ComputerUseStatusResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ComputerUseStatusResponse",
-            usize::from(self.status.is_some()),
+            crate::runtime::count_present(&[self.status.is_some()]),
         )?;
         object.optional("status", &self.status);
         object.end()
@@ -492,7 +504,9 @@ impl serde::Serialize for ComputerUseStopResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ComputerUseStopResponse",
-            usize::from(self.message.is_some()) + usize::from(self.status.is_some()),
+            crate::runtime::count_present(
+                &[self.message.is_some(), self.status.is_some()],
+            ),
         )?;
         object.optional("message", &self.message);
         object.optional("status", &self.status);
@@ -551,10 +565,16 @@ impl serde::Serialize for DisplayInfo {
         let mut object = crate::runtime::write_object(
             serializer,
             "DisplayInfo",
-            usize::from(self.height.is_some()) + usize::from(self.id.is_some())
-                + usize::from(self.is_active.is_some())
-                + usize::from(self.width.is_some()) + usize::from(self.x.is_some())
-                + usize::from(self.y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.height.is_some(),
+                    self.id.is_some(),
+                    self.is_active.is_some(),
+                    self.width.is_some(),
+                    self.x.is_some(),
+                    self.y.is_some(),
+                ],
+            ),
         )?;
         object.optional("height", &self.height);
         object.optional("id", &self.id);
@@ -619,7 +639,7 @@ impl serde::Serialize for DisplayInfoResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "DisplayInfoResponse",
-            usize::from(self.displays.is_some()),
+            crate::runtime::count_present(&[self.displays.is_some()]),
         )?;
         object.optional("displays", &self.displays);
         object.end()
@@ -720,10 +740,17 @@ impl serde::Serialize for FindAccessibilityNodesRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "FindAccessibilityNodesRequest",
-            usize::from(self.limit.is_some()) + usize::from(self.name.is_some())
-                + usize::from(self.name_match.is_some())
-                + usize::from(self.pid.is_some()) + usize::from(self.role.is_some())
-                + usize::from(self.scope.is_some()) + usize::from(self.states.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.limit.is_some(),
+                    self.name.is_some(),
+                    self.name_match.is_some(),
+                    self.pid.is_some(),
+                    self.role.is_some(),
+                    self.scope.is_some(),
+                    self.states.is_some(),
+                ],
+            ),
         )?;
         object.optional("limit", &self.limit);
         object.optional("name", &self.name);
@@ -802,7 +829,7 @@ impl serde::Serialize for KeyboardHotkeyRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "KeyboardHotkeyRequest",
-            usize::from(self.keys.is_some()),
+            crate::runtime::count_present(&[self.keys.is_some()]),
         )?;
         object.optional("keys", &self.keys);
         object.end()
@@ -863,7 +890,9 @@ impl serde::Serialize for KeyboardPressRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "KeyboardPressRequest",
-            usize::from(self.key.is_some()) + usize::from(self.modifiers.is_some()),
+            crate::runtime::count_present(
+                &[self.key.is_some(), self.modifiers.is_some()],
+            ),
         )?;
         object.optional("key", &self.key);
         object.optional("modifiers", &self.modifiers);
@@ -927,7 +956,7 @@ impl serde::Serialize for KeyboardTypeRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "KeyboardTypeRequest",
-            usize::from(self.delay.is_some()) + usize::from(self.text.is_some()),
+            crate::runtime::count_present(&[self.delay.is_some(), self.text.is_some()]),
         )?;
         object.optional("delay", &self.delay);
         object.optional("text", &self.text);
@@ -1054,8 +1083,14 @@ impl serde::Serialize for MouseClickRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseClickRequest",
-            usize::from(self.button.is_some()) + usize::from(self.double.is_some())
-                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.button.is_some(),
+                    self.double.is_some(),
+                    self.x.is_some(),
+                    self.y.is_some(),
+                ],
+            ),
         )?;
         object.optional("button", &self.button);
         object.optional("double", &self.double);
@@ -1116,7 +1151,7 @@ impl serde::Serialize for MouseClickResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseClickResponse",
-            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(&[self.x.is_some(), self.y.is_some()]),
         )?;
         object.optional("x", &self.x);
         object.optional("y", &self.y);
@@ -1202,9 +1237,15 @@ impl serde::Serialize for MouseDragRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseDragRequest",
-            usize::from(self.button.is_some()) + usize::from(self.end_x.is_some())
-                + usize::from(self.end_y.is_some()) + usize::from(self.start_x.is_some())
-                + usize::from(self.start_y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.button.is_some(),
+                    self.end_x.is_some(),
+                    self.end_y.is_some(),
+                    self.start_x.is_some(),
+                    self.start_y.is_some(),
+                ],
+            ),
         )?;
         object.optional("button", &self.button);
         object.optional("endX", &self.end_x);
@@ -1269,7 +1310,7 @@ impl serde::Serialize for MouseDragResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseDragResponse",
-            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(&[self.x.is_some(), self.y.is_some()]),
         )?;
         object.optional("x", &self.x);
         object.optional("y", &self.y);
@@ -1331,7 +1372,7 @@ impl serde::Serialize for MouseMoveRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseMoveRequest",
-            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(&[self.x.is_some(), self.y.is_some()]),
         )?;
         object.optional("x", &self.x);
         object.optional("y", &self.y);
@@ -1381,7 +1422,7 @@ impl serde::Serialize for MousePositionResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "MousePositionResponse",
-            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(&[self.x.is_some(), self.y.is_some()]),
         )?;
         object.optional("x", &self.x);
         object.optional("y", &self.y);
@@ -1459,8 +1500,14 @@ impl serde::Serialize for MouseScrollRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "MouseScrollRequest",
-            usize::from(self.amount.is_some()) + usize::from(self.direction.is_some())
-                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.amount.is_some(),
+                    self.direction.is_some(),
+                    self.x.is_some(),
+                    self.y.is_some(),
+                ],
+            ),
         )?;
         object.optional("amount", &self.amount);
         object.optional("direction", &self.direction);
@@ -1521,7 +1568,7 @@ impl serde::Serialize for Position {
         let mut object = crate::runtime::write_object(
             serializer,
             "Position",
-            usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(&[self.x.is_some(), self.y.is_some()]),
         )?;
         object.optional("x", &self.x);
         object.optional("y", &self.y);
@@ -1566,7 +1613,9 @@ impl serde::Serialize for ProcessErrorsResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProcessErrorsResponse",
-            usize::from(self.errors.is_some()) + usize::from(self.process_name.is_some()),
+            crate::runtime::count_present(
+                &[self.errors.is_some(), self.process_name.is_some()],
+            ),
         )?;
         object.optional("errors", &self.errors);
         object.optional("processName", &self.process_name);
@@ -1614,7 +1663,9 @@ impl serde::Serialize for ProcessLogsResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProcessLogsResponse",
-            usize::from(self.logs.is_some()) + usize::from(self.process_name.is_some()),
+            crate::runtime::count_present(
+                &[self.logs.is_some(), self.process_name.is_some()],
+            ),
         )?;
         object.optional("logs", &self.logs);
         object.optional("processName", &self.process_name);
@@ -1662,8 +1713,9 @@ impl serde::Serialize for ProcessRestartResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProcessRestartResponse",
-            usize::from(self.message.is_some())
-                + usize::from(self.process_name.is_some()),
+            crate::runtime::count_present(
+                &[self.message.is_some(), self.process_name.is_some()],
+            ),
         )?;
         object.optional("message", &self.message);
         object.optional("processName", &self.process_name);
@@ -1715,9 +1767,14 @@ impl serde::Serialize for ProcessStatus {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProcessStatus",
-            usize::from(self.auto_restart.is_some()) + usize::from(self.pid.is_some())
-                + usize::from(self.priority.is_some())
-                + usize::from(self.running.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.auto_restart.is_some(),
+                    self.pid.is_some(),
+                    self.priority.is_some(),
+                    self.running.is_some(),
+                ],
+            ),
         )?;
         object.optional("autoRestart", &self.auto_restart);
         object.optional("pid", &self.pid);
@@ -1776,8 +1833,9 @@ impl serde::Serialize for ProcessStatusResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ProcessStatusResponse",
-            usize::from(self.process_name.is_some())
-                + usize::from(self.running.is_some()),
+            crate::runtime::count_present(
+                &[self.process_name.is_some(), self.running.is_some()],
+            ),
         )?;
         object.optional("processName", &self.process_name);
         object.optional("running", &self.running);
@@ -1837,9 +1895,14 @@ impl serde::Serialize for Recording {
         let mut object = crate::runtime::write_object(
             serializer,
             "Recording",
-            5 + usize::from(self.duration_seconds.is_some())
-                + usize::from(self.end_time.is_some())
-                + usize::from(self.size_bytes.is_some()),
+            5
+                + crate::runtime::count_present(
+                    &[
+                        self.duration_seconds.is_some(),
+                        self.end_time.is_some(),
+                        self.size_bytes.is_some(),
+                    ],
+                ),
         )?;
         object.optional("durationSeconds", &self.duration_seconds);
         object.optional("endTime", &self.end_time);
@@ -1945,9 +2008,13 @@ impl serde::Serialize for ScreenshotResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ScreenshotResponse",
-            usize::from(self.cursor_position.is_some())
-                + usize::from(self.screenshot.is_some())
-                + usize::from(self.size_bytes.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.cursor_position.is_some(),
+                    self.screenshot.is_some(),
+                    self.size_bytes.is_some(),
+                ],
+            ),
         )?;
         object.optional("cursorPosition", &self.cursor_position);
         object.optional("screenshot", &self.screenshot);
@@ -2000,7 +2067,7 @@ impl serde::Serialize for ScrollResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ScrollResponse",
-            usize::from(self.success.is_some()),
+            crate::runtime::count_present(&[self.success.is_some()]),
         )?;
         object.optional("success", &self.success);
         object.end()
@@ -2049,7 +2116,7 @@ impl serde::Serialize for StartRecordingRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "StartRecordingRequest",
-            usize::from(self.label.is_some()),
+            crate::runtime::count_present(&[self.label.is_some()]),
         )?;
         object.optional("label", &self.label);
         object.end()
@@ -2168,10 +2235,17 @@ impl serde::Serialize for WindowInfo {
         let mut object = crate::runtime::write_object(
             serializer,
             "WindowInfo",
-            usize::from(self.height.is_some()) + usize::from(self.id.is_some())
-                + usize::from(self.is_active.is_some())
-                + usize::from(self.title.is_some()) + usize::from(self.width.is_some())
-                + usize::from(self.x.is_some()) + usize::from(self.y.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.height.is_some(),
+                    self.id.is_some(),
+                    self.is_active.is_some(),
+                    self.title.is_some(),
+                    self.width.is_some(),
+                    self.x.is_some(),
+                    self.y.is_some(),
+                ],
+            ),
         )?;
         object.optional("height", &self.height);
         object.optional("id", &self.id);
@@ -2240,7 +2314,7 @@ impl serde::Serialize for WindowsResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "WindowsResponse",
-            usize::from(self.windows.is_some()),
+            crate::runtime::count_present(&[self.windows.is_some()]),
         )?;
         object.optional("windows", &self.windows);
         object.end()
@@ -2297,11 +2371,18 @@ impl serde::Serialize for ComputeruseAccessibilityNode {
         let mut object = crate::runtime::write_object(
             serializer,
             "ComputeruseAccessibilityNode",
-            usize::from(self.actions.is_some()) + usize::from(self.bounds.is_some())
-                + usize::from(self.children.is_some())
-                + usize::from(self.description.is_some())
-                + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                + usize::from(self.role.is_some()) + usize::from(self.states.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.actions.is_some(),
+                    self.bounds.is_some(),
+                    self.children.is_some(),
+                    self.description.is_some(),
+                    self.id.is_some(),
+                    self.name.is_some(),
+                    self.role.is_some(),
+                    self.states.is_some(),
+                ],
+            ),
         )?;
         object.optional("actions", &self.actions);
         object.optional("bounds", &self.bounds);

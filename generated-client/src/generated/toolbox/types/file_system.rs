@@ -317,8 +317,9 @@ impl serde::Serialize for ReplaceResult {
         let mut object = crate::runtime::write_object(
             serializer,
             "ReplaceResult",
-            usize::from(self.error.is_some()) + usize::from(self.file.is_some())
-                + usize::from(self.success.is_some()),
+            crate::runtime::count_present(
+                &[self.error.is_some(), self.file.is_some(), self.success.is_some()],
+            ),
         )?;
         object.optional("error", &self.error);
         object.optional("file", &self.file);

@@ -398,11 +398,16 @@ impl serde::Serialize for GitCloneRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitCloneRequest",
-            2 + usize::from(self.branch.is_some())
-                + usize::from(self.commit_id.is_some())
-                + usize::from(self.insecure_skip_tls.is_some())
-                + usize::from(self.password.is_some())
-                + usize::from(self.username.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[
+                        self.branch.is_some(),
+                        self.commit_id.is_some(),
+                        self.insecure_skip_tls.is_some(),
+                        self.password.is_some(),
+                        self.username.is_some(),
+                    ],
+                ),
         )?;
         object.optional("branch", &self.branch);
         object.optional("commit_id", &self.commit_id);
@@ -635,7 +640,7 @@ impl serde::Serialize for GitCommitRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitCommitRequest",
-            4 + usize::from(self.allow_empty.is_some()),
+            4 + crate::runtime::count_present(&[self.allow_empty.is_some()]),
         )?;
         object.optional("allow_empty", &self.allow_empty);
         object.field("author", &self.author);
@@ -874,8 +879,10 @@ impl serde::Serialize for GitRepoRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitRepoRequest",
-            1 + usize::from(self.password.is_some())
-                + usize::from(self.username.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.password.is_some(), self.username.is_some()],
+                ),
         )?;
         object.optional("password", &self.password);
         object.field("path", &self.path);
@@ -942,8 +949,14 @@ impl serde::Serialize for GitStatus {
         let mut object = crate::runtime::write_object(
             serializer,
             "GitStatus",
-            2 + usize::from(self.ahead.is_some()) + usize::from(self.behind.is_some())
-                + usize::from(self.branch_published.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[
+                        self.ahead.is_some(),
+                        self.behind.is_some(),
+                        self.branch_published.is_some(),
+                    ],
+                ),
         )?;
         object.optional("ahead", &self.ahead);
         object.optional("behind", &self.behind);

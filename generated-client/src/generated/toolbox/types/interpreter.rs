@@ -32,7 +32,7 @@ impl serde::Serialize for CreateContextRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "CreateContextRequest",
-            usize::from(self.cwd.is_some()) + usize::from(self.language.is_some()),
+            crate::runtime::count_present(&[self.cwd.is_some(), self.language.is_some()]),
         )?;
         object.optional("cwd", &self.cwd);
         object.optional("language", &self.language);

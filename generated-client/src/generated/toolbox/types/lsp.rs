@@ -40,7 +40,7 @@ impl serde::Serialize for CompletionContext {
         let mut object = crate::runtime::write_object(
             serializer,
             "CompletionContext",
-            1 + usize::from(self.trigger_character.is_some()),
+            1 + crate::runtime::count_present(&[self.trigger_character.is_some()]),
         )?;
         object.optional("triggerCharacter", &self.trigger_character);
         object.field("triggerKind", &self.trigger_kind);
@@ -104,12 +104,17 @@ impl serde::Serialize for CompletionItem {
         let mut object = crate::runtime::write_object(
             serializer,
             "CompletionItem",
-            1 + usize::from(self.detail.is_some())
-                + usize::from(self.documentation.is_some())
-                + usize::from(self.filter_text.is_some())
-                + usize::from(self.insert_text.is_some())
-                + usize::from(self.kind.is_some())
-                + usize::from(self.sort_text.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.detail.is_some(),
+                        self.documentation.is_some(),
+                        self.filter_text.is_some(),
+                        self.insert_text.is_some(),
+                        self.kind.is_some(),
+                        self.sort_text.is_some(),
+                    ],
+                ),
         )?;
         object.optional("detail", &self.detail);
         object.optional("documentation", &self.documentation);
@@ -292,7 +297,7 @@ impl serde::Serialize for LspCompletionParams {
         let mut object = crate::runtime::write_object(
             serializer,
             "LspCompletionParams",
-            4 + usize::from(self.context.is_some()),
+            4 + crate::runtime::count_present(&[self.context.is_some()]),
         )?;
         object.optional("context", &self.context);
         object.field("languageId", &self.language_id);

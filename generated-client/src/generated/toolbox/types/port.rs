@@ -16,7 +16,7 @@ impl serde::Serialize for IsPortInUseResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "IsPortInUseResponse",
-            usize::from(self.is_in_use.is_some()),
+            crate::runtime::count_present(&[self.is_in_use.is_some()]),
         )?;
         object.optional("isInUse", &self.is_in_use);
         object.end()
@@ -59,7 +59,7 @@ impl serde::Serialize for PortList {
         let mut object = crate::runtime::write_object(
             serializer,
             "PortList",
-            usize::from(self.ports.is_some()),
+            crate::runtime::count_present(&[self.ports.is_some()]),
         )?;
         object.optional("ports", &self.ports);
         object.end()

@@ -38,16 +38,22 @@ impl serde::Serialize for Chart {
         let mut object = crate::runtime::write_object(
             serializer,
             "Chart",
-            usize::from(self.elements.is_some()) + usize::from(self.png.is_some())
-                + usize::from(self.title.is_some()) + usize::from(self.type_.is_some())
-                + usize::from(self.x_label.is_some())
-                + usize::from(self.x_scale.is_some())
-                + usize::from(self.x_tick_labels.is_some())
-                + usize::from(self.x_ticks.is_some())
-                + usize::from(self.y_label.is_some())
-                + usize::from(self.y_scale.is_some())
-                + usize::from(self.y_tick_labels.is_some())
-                + usize::from(self.y_ticks.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.elements.is_some(),
+                    self.png.is_some(),
+                    self.title.is_some(),
+                    self.type_.is_some(),
+                    self.x_label.is_some(),
+                    self.x_scale.is_some(),
+                    self.x_tick_labels.is_some(),
+                    self.x_ticks.is_some(),
+                    self.y_label.is_some(),
+                    self.y_scale.is_some(),
+                    self.y_tick_labels.is_some(),
+                    self.y_ticks.is_some(),
+                ],
+            ),
         )?;
         object.optional("elements", &self.elements);
         object.optional("png", &self.png);
@@ -181,17 +187,27 @@ impl serde::Serialize for ChartElement {
         let mut object = crate::runtime::write_object(
             serializer,
             "ChartElement",
-            usize::from(self.angle.is_some())
-                + usize::from(self.first_quartile.is_some())
-                + usize::from(self.group.is_some()) + usize::from(self.label.is_some())
-                + usize::from(self.max.is_some()) + usize::from(self.median.is_some())
-                + usize::from(self.min.is_some()) + usize::from(self.outliers.is_some())
-                + usize::from(self.png.is_some()) + usize::from(self.points.is_some())
-                + usize::from(self.radius.is_some())
-                + usize::from(self.third_quartile.is_some())
-                + usize::from(self.title.is_some()) + usize::from(self.type_.is_some())
-                + usize::from(self.value.is_some()) + usize::from(self.x_label.is_some())
-                + usize::from(self.y_label.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.angle.is_some(),
+                    self.first_quartile.is_some(),
+                    self.group.is_some(),
+                    self.label.is_some(),
+                    self.max.is_some(),
+                    self.median.is_some(),
+                    self.min.is_some(),
+                    self.outliers.is_some(),
+                    self.png.is_some(),
+                    self.points.is_some(),
+                    self.radius.is_some(),
+                    self.third_quartile.is_some(),
+                    self.title.is_some(),
+                    self.type_.is_some(),
+                    self.value.is_some(),
+                    self.x_label.is_some(),
+                    self.y_label.is_some(),
+                ],
+            ),
         )?;
         object.optional("angle", &self.angle);
         object.optional("first_quartile", &self.first_quartile);
@@ -336,7 +352,7 @@ impl serde::Serialize for CodeRunArtifacts {
         let mut object = crate::runtime::write_object(
             serializer,
             "CodeRunArtifacts",
-            usize::from(self.charts.is_some()),
+            crate::runtime::count_present(&[self.charts.is_some()]),
         )?;
         object.optional("charts", &self.charts);
         object.end()
@@ -433,8 +449,10 @@ impl serde::Serialize for CodeRunRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "CodeRunRequest",
-            2 + usize::from(self.argv.is_some()) + usize::from(self.envs.is_some())
-                + usize::from(self.timeout.is_some()),
+            2
+                + crate::runtime::count_present(
+                    &[self.argv.is_some(), self.envs.is_some(), self.timeout.is_some()],
+                ),
         )?;
         object.optional("argv", &self.argv);
         object.field("code", &self.code);
@@ -511,8 +529,13 @@ impl serde::Serialize for CodeRunResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "CodeRunResponse",
-            usize::from(self.artifacts.is_some()) + usize::from(self.exit_code.is_some())
-                + usize::from(self.result.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.artifacts.is_some(),
+                    self.exit_code.is_some(),
+                    self.result.is_some(),
+                ],
+            ),
         )?;
         object.optional("artifacts", &self.artifacts);
         object.optional("exitCode", &self.exit_code);
@@ -610,8 +633,10 @@ impl serde::Serialize for ExecuteRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "ExecuteRequest",
-            1 + usize::from(self.cwd.is_some()) + usize::from(self.envs.is_some())
-                + usize::from(self.timeout.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[self.cwd.is_some(), self.envs.is_some(), self.timeout.is_some()],
+                ),
         )?;
         object.field("command", &self.command);
         object.optional("cwd", &self.cwd);
@@ -676,7 +701,7 @@ impl serde::Serialize for ExecuteResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "ExecuteResponse",
-            1 + usize::from(self.exit_code.is_some()),
+            1 + crate::runtime::count_present(&[self.exit_code.is_some()]),
         )?;
         object.optional("exitCode", &self.exit_code);
         object.field("result", &self.result);

@@ -120,9 +120,14 @@ impl serde::Serialize for SessionExecuteRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "SessionExecuteRequest",
-            1 + usize::from(self.async_.is_some())
-                + usize::from(self.run_async.is_some())
-                + usize::from(self.suppress_input_echo.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.async_.is_some(),
+                        self.run_async.is_some(),
+                        self.suppress_input_echo.is_some(),
+                    ],
+                ),
         )?;
         object.optional("async", &self.async_);
         object.field("command", &self.command);
@@ -195,9 +200,15 @@ impl serde::Serialize for SessionExecuteResponse {
         let mut object = crate::runtime::write_object(
             serializer,
             "SessionExecuteResponse",
-            1 + usize::from(self.exit_code.is_some())
-                + usize::from(self.output.is_some()) + usize::from(self.stderr.is_some())
-                + usize::from(self.stdout.is_some()),
+            1
+                + crate::runtime::count_present(
+                    &[
+                        self.exit_code.is_some(),
+                        self.output.is_some(),
+                        self.stderr.is_some(),
+                        self.stdout.is_some(),
+                    ],
+                ),
         )?;
         object.field("cmdId", &self.cmd_id);
         object.optional("exitCode", &self.exit_code);

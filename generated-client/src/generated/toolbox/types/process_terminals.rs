@@ -67,10 +67,16 @@ impl serde::Serialize for PtyCreateRequest {
         let mut object = crate::runtime::write_object(
             serializer,
             "PtyCreateRequest",
-            usize::from(self.cols.is_some()) + usize::from(self.cwd.is_some())
-                + usize::from(self.envs.is_some()) + usize::from(self.id.is_some())
-                + usize::from(self.lazy_start.is_some())
-                + usize::from(self.rows.is_some()),
+            crate::runtime::count_present(
+                &[
+                    self.cols.is_some(),
+                    self.cwd.is_some(),
+                    self.envs.is_some(),
+                    self.id.is_some(),
+                    self.lazy_start.is_some(),
+                    self.rows.is_some(),
+                ],
+            ),
         )?;
         object.optional("cols", &self.cols);
         object.optional("cwd", &self.cwd);
