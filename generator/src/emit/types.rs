@@ -262,11 +262,13 @@ fn struct_item(
     // `deserialize_impl`); a struct with `additional_properties` derives `Serialize`, whose
     // `flatten` writes them. Each is there when the type travels that way, or behind its
     // feature.
-    let serialize = directions.serialize_gate();
     let deserialize = directions.deserialize_gate();
-    let derived = def.additional_properties.is_some();
+    let (derived, written) = match directions.serialize_gate() {
+        gate if def.additional_properties.is_some() => (gate, None),
+        gate => (None, gate),
+    };
     let serde_attr = |args: &[TokenStream]| -> Option<TokenStream> {
-        match (&serialize, args.is_empty() || !derived) {
+        match (&derived, args.is_empty()) {
             (_, true) | (None, _) => None,
             (Some(None), false) => Some(quote!(#[serde(#(#args),*)])),
             (Some(Some(_)), false) => {
@@ -274,9 +276,8 @@ fn struct_item(
             }
         }
     };
-    let derive_serialize = match &serialize {
+    let derive_serialize = match &derived {
         None => None,
-        Some(_) if !derived => None,
         Some(None) => Some(quote!(#[derive(serde::Serialize)])),
         Some(Some(_)) => {
             Some(quote!(#[cfg_attr(feature = #SERIALIZE_FEATURE, derive(serde::Serialize))]))
@@ -314,7 +315,7 @@ fn struct_item(
         .iter()
         .all(|f| f.presence() != Presence::Required || has_default(&f.ty))
         .then(|| quote!(Default,));
-    let serialize_impl = serialize.clone().filter(|_| !derived).map(|gate| {
+    let serialize_impl = written.map(|gate| {
         let sent = fields
             .iter()
             .zip(&never_sent)
