@@ -217,13 +217,12 @@ impl<'a> ModuleEmitter<'a> {
                             pub use #module::*;
                         }
                     });
-                    let mut module = quote! {
+                    let header = quote! {
                         //! Models: every schema of the spec.
                         #lints
                         #(#units)*
                     };
-                    module.extend(items);
-                    module
+                    concat([header, items])
                 } else {
                     items
                 }
