@@ -1,10 +1,16 @@
 //! Multipart answers (`multipart/form-data` or `multipart/mixed` bodies, such as bulk
 //! downloads), parsed part by part as they arrive, with `multer`: no part is held whole in
 //! memory unless asked for.
+//!
+//! Its futures are boxed ([`BoxFuture`]) rather than `async fn`s: rustc compiles the state
+//! machine of an `async fn` in the crate that polls it, and this crate polls none of them, so
+//! every crate that read parts compiled its own copy, with multer's parser under it. Boxed, they
+//! compile here once.
 
 use super::error::{Error, TransportKind};
 use super::stream::{chunks, collect, write_file, ByteStream, Chunked, Progress};
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use futures_util::Stream;
 use reqwest::header::{HeaderMap, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use std::path::Path;
@@ -84,7 +90,11 @@ impl ByteStream {
 impl Parts {
     /// The next part, or `None` after the last. A body that ends before its closing boundary
     /// is an error, never a quiet end.
-    pub async fn next_part(&mut self) -> Result<Option<Part>, Error> {
+    pub fn next_part(&mut self) -> BoxFuture<'_, Result<Option<Part>, Error>> {
+        Box::pin(self.read_next_part())
+    }
+
+    async fn read_next_part(&mut self) -> Result<Option<Part>, Error> {
         match self.multipart.next_field().await {
             Ok(Some(field)) => Ok(Some(Part {
                 file_name: file_name(field.headers()),
@@ -133,7 +143,11 @@ impl Part {
 
     /// The next chunk of the part, or `None` at its end. A part shorter than its announced
     /// length is an error.
-    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+    pub fn chunk(&mut self) -> BoxFuture<'_, Result<Option<Bytes>, Error>> {
+        Box::pin(self.read_chunk())
+    }
+
+    async fn read_chunk(&mut self) -> Result<Option<Bytes>, Error> {
         match self.field.chunk().await {
             Ok(Some(chunk)) => {
                 self.received += chunk.len() as u64;
@@ -157,8 +171,8 @@ impl Part {
     }
 
     /// The whole part in memory (for parts known to be small, such as error descriptions).
-    pub async fn bytes(self) -> Result<Bytes, Error> {
-        collect(self).await
+    pub fn bytes(self) -> BoxFuture<'static, Result<Bytes, Error>> {
+        Box::pin(collect(self))
     }
 
     /// The part as a [`Stream`] of chunks.

@@ -1,12 +1,18 @@
 //! WebSockets: operations that upgrade the connection (following logs, terminals, streamed code
 //! runs). The upgrade request carries what an HTTP call would (credentials, identity and default
 //! headers), over rustls like every other request.
+//!
+//! Sending and receiving return boxed futures ([`BoxFuture`]) rather than being `async fn`s:
+//! rustc compiles the state machine of an `async fn` in the crate that polls it, and this crate
+//! polls none of them, so every crate with a terminal or a followed log compiled its own copies,
+//! with the WebSocket stream's code under them. Boxed, they compile here once.
 
 use super::client::Client;
 use super::error::{Error, TransportKind};
 use super::request::Request;
 use super::response::Response;
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use futures_util::{SinkExt, StreamExt};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use std::future::Future;
@@ -135,19 +141,21 @@ impl WebSocket {
     }
 
     /// Sends a text message.
-    pub async fn send_text(&mut self, text: impl Into<String>) -> Result<(), Error> {
-        self.sender.send_text(text).await
+    pub fn send_text(&mut self, text: impl Into<String>) -> BoxFuture<'_, Result<(), Error>> {
+        self.sender.send_text(text)
     }
 
     /// Sends a binary message.
-    pub async fn send_binary(&mut self, data: impl Into<Bytes>) -> Result<(), Error> {
-        self.sender.send_binary(data).await
+    pub fn send_binary(&mut self, data: impl Into<Bytes>) -> BoxFuture<'_, Result<(), Error>> {
+        self.sender.send_binary(data)
     }
 
     /// The next message; after [`Message::Close`], or when the connection ends without one,
     /// `None`.
-    pub async fn next(&mut self) -> Option<Result<Message, Error>> {
-        self.receiver.next().await
+    // A future of the next message, as `StreamExt::next` gives; not an iterator's `next`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> BoxFuture<'_, Option<Result<Message, Error>>> {
+        self.receiver.next()
     }
 
     /// Closes the connection normally.
@@ -163,16 +171,20 @@ impl WebSocket {
 
 impl Sender {
     /// Sends a text message.
-    pub async fn send_text(&mut self, text: impl Into<String>) -> Result<(), Error> {
-        self.send(Frame::text(text.into())).await
+    pub fn send_text(&mut self, text: impl Into<String>) -> BoxFuture<'_, Result<(), Error>> {
+        self.send(Frame::text(text.into()))
     }
 
     /// Sends a binary message.
-    pub async fn send_binary(&mut self, data: impl Into<Bytes>) -> Result<(), Error> {
-        self.send(Frame::binary(data.into())).await
+    pub fn send_binary(&mut self, data: impl Into<Bytes>) -> BoxFuture<'_, Result<(), Error>> {
+        self.send(Frame::binary(data.into()))
     }
 
-    async fn send(&mut self, frame: Frame) -> Result<(), Error> {
+    fn send(&mut self, frame: Frame) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.send_frame(frame))
+    }
+
+    async fn send_frame(&mut self, frame: Frame) -> Result<(), Error> {
         let (operation, path) = (self.operation, &self.path);
         self.sink
             .lock()
@@ -201,7 +213,13 @@ impl Sender {
 impl Receiver {
     /// The next message; after [`Message::Close`], or when the connection ends without one,
     /// `None`.
-    pub async fn next(&mut self) -> Option<Result<Message, Error>> {
+    // A future of the next message, as `StreamExt::next` gives; not an iterator's `next`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> BoxFuture<'_, Option<Result<Message, Error>>> {
+        Box::pin(self.receive())
+    }
+
+    async fn receive(&mut self) -> Option<Result<Message, Error>> {
         loop {
             let next = tokio::select! {
                 next = self.stream.next() => next,
