@@ -26,10 +26,24 @@ pub const SPAN_NAME: &str = "api_request";
 /// An API client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    inner: Arc<dyn Shared>,
     base_url: Arc<str>,
     /// Headers this handle adds to every request (see [`Client::with_header`]).
     headers: Arc<[(HeaderName, HeaderValue)]>,
+}
+
+/// What every handle of a client shares, behind a trait object: the debug information of a
+/// crate that holds a `Client` then describes a pointer to `dyn Shared`, not reqwest's
+/// connection pool, TLS and HTTP/2 types field by field (a thousand types in every codegen
+/// unit that names a `Client`).
+trait Shared: Send + Sync {
+    fn get(&self) -> &Inner;
+}
+
+impl Shared for Inner {
+    fn get(&self) -> &Inner {
+        self
+    }
 }
 
 struct Inner {
@@ -56,7 +70,7 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
             .field("headers", &headers)
-            .field("config", &self.inner.config)
+            .field("config", &self.inner.get().config)
             .finish()
     }
 }
@@ -154,7 +168,7 @@ impl Client {
 
     /// The configuration.
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.inner.get().config
     }
 
     /// Sends a request, retrying as the policy allows, and returns the success response.
@@ -186,7 +200,7 @@ impl Client {
             .overrides
             .retry
             .as_ref()
-            .unwrap_or(&self.inner.config.retry);
+            .unwrap_or(&self.inner.get().config.retry);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
         // A body read from a reader or stream is gone once sent.
         let may_retry = (idempotent || policy.retry_non_idempotent) && request.is_replayable();
@@ -235,14 +249,14 @@ impl Client {
 
     async fn send_once(&self, request: &Request) -> Result<Response, Error> {
         let url = format!("{}{}", self.base_url, request.path);
-        let mut builder = self.inner.http.request(request.method.clone(), &url);
+        let mut builder = self.inner.get().http.request(request.method.clone(), &url);
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
         for (name, value) in &request.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let config = &self.inner.config;
+        let config = &self.inner.get().config;
         if let Some(authorization) = self.authorization(request)? {
             builder = builder.header(AUTHORIZATION, authorization);
         }
@@ -295,7 +309,7 @@ impl Client {
         for (name, value) in self.headers.iter().chain(&request.overrides.headers) {
             built.headers_mut().insert(name.clone(), value.clone());
         }
-        let sent = self.inner.http.execute(built);
+        let sent = self.inner.get().http.execute(built);
         let response = if streaming {
             match watched(sent, &watch, timeout).await {
                 Some(response) => response.map_err(transport)?,
@@ -356,7 +370,12 @@ impl Client {
         // Bounded: each pass either returns or sleeps until a later instant.
         loop {
             let until = {
-                let mut paused = self.inner.paused.lock().unwrap_or_else(|e| e.into_inner());
+                let mut paused = self
+                    .inner
+                    .get()
+                    .paused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
                 match paused.get(&self.base_url).copied() {
                     Some(until) if until > Instant::now() => until,
                     Some(_) => {
@@ -374,7 +393,12 @@ impl Client {
     /// Holds off every request of this client to this handle's server for `wait`.
     fn pause(&self, wait: std::time::Duration) {
         let until = Instant::now() + wait;
-        let mut paused = self.inner.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paused = self
+            .inner
+            .get()
+            .paused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let entry = paused.entry(Arc::clone(&self.base_url)).or_insert(until);
         *entry = (*entry).max(until);
     }
@@ -385,7 +409,7 @@ impl Client {
         if !request.secured {
             return Ok(None);
         }
-        let config = &self.inner.config;
+        let config = &self.inner.get().config;
         let token = config.token.as_ref().ok_or_else(|| {
             Error::Config(format!(
                 "{} needs credentials: set {}",
@@ -416,14 +440,20 @@ impl Client {
             .map(|(name, value)| (*name, value.as_str()));
         let mut more = credential_secrets(handle.chain(own)).peekable();
         if more.peek().is_none() {
-            return Arc::clone(&self.inner.secrets);
+            return Arc::clone(&self.inner.get().secrets);
         }
-        self.inner.secrets.iter().cloned().chain(more).collect()
+        self.inner
+            .get()
+            .secrets
+            .iter()
+            .cloned()
+            .chain(more)
+            .collect()
     }
 
     /// The headers every request carries before its own.
     pub(crate) fn default_headers(&self) -> &HeaderMap {
-        &self.inner.default_headers
+        &self.inner.get().default_headers
     }
 
     /// The headers this handle adds (see [`Client::with_header`]).
@@ -454,11 +484,11 @@ impl Client {
 
     /// A number in `0.0..1.0` (xorshift; jitter needs spread, not quality).
     fn jitter(&self) -> f64 {
-        let mut x = self.inner.jitter_state.load(Ordering::Relaxed);
+        let mut x = self.inner.get().jitter_state.load(Ordering::Relaxed);
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        self.inner.jitter_state.store(x, Ordering::Relaxed);
+        self.inner.get().jitter_state.store(x, Ordering::Relaxed);
         (x >> 11) as f64 / (1u64 << 53) as f64
     }
 }
