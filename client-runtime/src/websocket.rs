@@ -2,7 +2,8 @@
 //! runs). The upgrade request carries what an HTTP call would (credentials, identity and default
 //! headers), over rustls like every other request.
 //!
-//! Sending and receiving return boxed futures ([`BoxFuture`]) rather than being `async fn`s:
+//! Sending, receiving and closing return boxed futures ([`BoxFuture`]) rather than being
+//! `async fn`s:
 //! rustc compiles the state machine of an `async fn` in the crate that polls it, and this crate
 //! polls none of them, so every crate with a terminal or a followed log compiled its own copies,
 //! with the WebSocket stream's code under them. Boxed, they compile here once.
@@ -63,7 +64,18 @@ pub struct WebSocket {
 pub const KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The sending side, shared by the two halves: the receiving half pings through it.
-type Sink = Arc<tokio::sync::Mutex<futures_util::stream::SplitSink<Stream, Frame>>>;
+///
+/// Both halves hold the connection behind trait objects: the debug information of a crate that
+/// holds a WebSocket (a terminal, a followed log) then describes two pointers, not
+/// tungstenite's, rustls' and Tokio's connection types field by field, some 800 types in every
+/// codegen unit that names one.
+type Sink =
+    Arc<tokio::sync::Mutex<Pin<Box<dyn futures_util::Sink<Frame, Error = WsError> + Send + Sync>>>>;
+
+/// The receiving side (see [`Sink`]).
+type Frames = Pin<Box<dyn futures_util::Stream<Item = Result<Frame, WsError>> + Send + Sync>>;
+
+type WsError = tokio_tungstenite::tungstenite::Error;
 
 /// The sending half of a [`WebSocket`].
 pub struct Sender {
@@ -80,7 +92,7 @@ pub struct Receiver {
     keepalive: std::time::Duration,
     /// Whether a ping is out with nothing received since.
     pinged: bool,
-    stream: futures_util::stream::SplitStream<Stream>,
+    stream: Frames,
     operation: &'static str,
     path: String,
 }
@@ -116,7 +128,8 @@ fn failure(operation: &'static str, path: &str, error: impl std::fmt::Display) -
 impl WebSocket {
     fn new(stream: Stream, operation: &'static str, path: String) -> WebSocket {
         let (sink, stream) = stream.split();
-        let sink = Arc::new(tokio::sync::Mutex::new(sink));
+        let sink: Sink = Arc::new(tokio::sync::Mutex::new(Box::pin(sink)));
+        let stream: Frames = Box::pin(stream);
         WebSocket {
             sender: Sender {
                 sink: Arc::clone(&sink),
@@ -159,8 +172,8 @@ impl WebSocket {
     }
 
     /// Closes the connection normally.
-    pub async fn close(&mut self) -> Result<(), Error> {
-        self.sender.close().await
+    pub fn close(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        self.sender.close()
     }
 
     /// The two halves, to send and receive at once.
@@ -195,7 +208,11 @@ impl Sender {
     }
 
     /// Closes the connection normally.
-    pub async fn close(&mut self) -> Result<(), Error> {
+    pub fn close(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        Box::pin(self.send_close())
+    }
+
+    async fn send_close(&mut self) -> Result<(), Error> {
         let frame = CloseFrame {
             code: CloseCode::Normal,
             reason: "".into(),
