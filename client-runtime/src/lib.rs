@@ -25,6 +25,7 @@ mod serde_support;
 #[doc(hidden)]
 pub mod shared_generics;
 mod stream;
+pub mod time;
 mod websocket;
 
 pub use background::spawn_detached;

@@ -140,3 +140,15 @@ async fn a_server_that_stops_answering_ends_the_wait_with_an_error() {
     );
     server.abort();
 }
+
+/// The handles hold the connection and the client's shared state behind trait objects (for
+/// smaller debug information downstream); the objects must keep them shareable across tasks.
+#[test]
+fn the_handles_stay_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Client>();
+    send_sync::<client_runtime::WebSocket>();
+    send_sync::<client_runtime::Sender>();
+    send_sync::<client_runtime::Receiver>();
+    send_sync::<client_runtime::time::Pause>();
+}

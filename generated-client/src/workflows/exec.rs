@@ -91,12 +91,12 @@ pub async fn exec(
     };
     let run = process::session_execute_command(&toolbox, &session_id, &body)
         .timeout(request.timeout + EXEC_HTTP_MARGIN);
-    let outcome = tokio::time::timeout(request.timeout, run).await;
+    let outcome = crate::runtime::time::timeout(request.timeout, run).await;
     // Deleting the session ends its shell and anything still running in it.
     delete_session(&toolbox, &session_id).await;
     let response = match outcome {
-        Ok(response) => response?,
-        Err(_) => {
+        Some(response) => response?,
+        None => {
             return Err(Error::Deadline {
                 what: format!("`{}` to finish", request.command),
                 waited: request.timeout,
@@ -271,17 +271,18 @@ impl ExecStream {
             if self.ended {
                 return None;
             }
-            let message = match tokio::time::timeout_at(self.deadline, self.logs.next()).await {
-                Ok(message) => message,
-                Err(_) => {
-                    self.end().await;
-                    return Some(Err(Error::Deadline {
-                        what: format!("`{}` to finish", self.command),
-                        waited: self.timeout,
-                        last: "running".to_string(),
-                    }));
-                }
-            };
+            let message =
+                match crate::runtime::time::timeout_at(self.deadline, self.logs.next()).await {
+                    Some(message) => message,
+                    None => {
+                        self.end().await;
+                        return Some(Err(Error::Deadline {
+                            what: format!("`{}` to finish", self.command),
+                            waited: self.timeout,
+                            last: "running".to_string(),
+                        }));
+                    }
+                };
             let mut events = Vec::new();
             match message {
                 Some(Ok(Message::Binary(bytes))) => self.output(&bytes, &mut events),
@@ -366,7 +367,7 @@ impl ExecStream {
             if let Some(code) = command.exit_code {
                 return Ok(code);
             }
-            tokio::time::sleep(EXIT_CODE_PAUSE).await;
+            crate::runtime::time::sleep(EXIT_CODE_PAUSE).await;
         }
         Err(Error::UnexpectedState {
             subject: format!("command {} in session {}", self.command_id, self.session_id),

@@ -282,7 +282,7 @@ pub(crate) async fn poll<T>(
         if waited + interval > options.deadline {
             return Err(Error::Deadline { what, waited, last });
         }
-        tokio::time::sleep(interval).await;
+        crate::runtime::time::sleep(interval).await;
         interval = (interval * 2).min(options.max_interval);
     }
 }

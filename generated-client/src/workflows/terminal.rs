@@ -142,9 +142,9 @@ pub async fn connect_terminal(toolbox: &Client, session_id: &str) -> Result<Term
         },
     };
     let timeout = toolbox.config().timeout;
-    match tokio::time::timeout(timeout, terminal.output.wait_connected()).await {
-        Ok(result) => result?,
-        Err(_) => {
+    match crate::runtime::time::timeout(timeout, terminal.output.wait_connected()).await {
+        Some(result) => result?,
+        None => {
             return Err(terminal.output.failure(format!(
                 "the terminal did not report itself connected within {timeout:?}"
             )))
