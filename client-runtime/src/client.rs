@@ -34,7 +34,7 @@ pub struct Client {
 
 /// What every handle of a client shares, behind a trait object: the debug information of a
 /// crate that holds a `Client` then describes a pointer to `dyn Shared`, not reqwest's
-/// connection pool, TLS and HTTP/2 types field by field (a thousand types in every codegen
+/// connection pool, TLS and HTTP/2 types field by field (some 1,400 types in every codegen
 /// unit that names a `Client`).
 trait Shared: Send + Sync {
     fn get(&self) -> &Inner;
@@ -370,12 +370,7 @@ impl Client {
         // Bounded: each pass either returns or sleeps until a later instant.
         loop {
             let until = {
-                let mut paused = self
-                    .inner
-                    .get()
-                    .paused
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner());
+                let mut paused = self.paused();
                 match paused.get(&self.base_url).copied() {
                     Some(until) if until > Instant::now() => until,
                     Some(_) => {
@@ -390,15 +385,20 @@ impl Client {
         }
     }
 
-    /// Holds off every request of this client to this handle's server for `wait`.
-    fn pause(&self, wait: std::time::Duration) {
-        let until = Instant::now() + wait;
-        let mut paused = self
-            .inner
+    /// The table of servers that asked to hold off, and until when. A panic while it was held
+    /// leaves nothing half-written in it (one insert or remove), so a poisoned lock is taken as is.
+    fn paused(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<Arc<str>, Instant>> {
+        self.inner
             .get()
             .paused
             .lock()
-            .unwrap_or_else(|e| e.into_inner());
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Holds off every request of this client to this handle's server for `wait`.
+    fn pause(&self, wait: std::time::Duration) {
+        let until = Instant::now() + wait;
+        let mut paused = self.paused();
         let entry = paused.entry(Arc::clone(&self.base_url)).or_insert(until);
         *entry = (*entry).max(until);
     }
