@@ -3,10 +3,9 @@
 //! headers), over rustls like every other request.
 //!
 //! Sending, receiving and closing return boxed futures ([`BoxFuture`]) rather than being
-//! `async fn`s:
-//! rustc compiles the state machine of an `async fn` in the crate that polls it, and this crate
-//! polls none of them, so every crate with a terminal or a followed log compiled its own copies,
-//! with the WebSocket stream's code under them. Boxed, they compile here once.
+//! `async fn`s: rustc compiles the state machine of an `async fn` in the crate that polls it,
+//! and this crate polls none of them, so every crate with a terminal or a followed log compiled
+//! its own copies, with the WebSocket stream's code under them. Boxed, they compile here once.
 
 use super::client::Client;
 use super::error::{Error, TransportKind};
